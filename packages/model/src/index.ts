@@ -1,0 +1,21 @@
+/**
+ * @pulseboard/model — the dashboard model: schemas, named mutators, grid rules and the
+ * export format. Pure functions, no I/O: the server and every client run this same code.
+ */
+export { PulseboardError, isPulseboardError } from './errors.js';
+export * from './schema.js';
+export { compact, clampLayout, overlaps, isValidLayout, findFreeSlot } from './grid.js';
+export {
+  applyMutation,
+  assertMutationShape,
+  jsonEqual,
+  MUTATOR_NAMES,
+  type MutatorName,
+  type MutatorArgs,
+  type MutationStatus,
+  type MutationContext,
+  type MutationOutcome,
+  type FieldConflict,
+} from './mutators.js';
+export { exportDashboard, parseExportFile, EXPORT_FORMAT, EXPORT_VERSION, type ExportFile } from './export-format.js';
+export { mergePointValue } from './stream-value.js';

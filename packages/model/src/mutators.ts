@@ -1,0 +1,344 @@
+import { z } from 'zod';
+import { PulseboardError } from './errors.js';
+import { compact, findFreeSlot } from './grid.js';
+import {
+  MAX_COLUMNS,
+  MAX_WIDGETS,
+  MAX_WIDGET_ROWS,
+  WIDGET_TYPES,
+  describeZodError,
+  fieldKey,
+  optionsSchema,
+  streamKeySchema,
+  widgetIdSchema,
+  type Dashboard,
+  type Widget,
+  type Writer,
+} from './schema.js';
+
+/**
+ * `expect`: the values the author saw when making the edit, keyed by field
+ * (`title`, `stream`, `type`, `layout`, `options.<key>`; for meta `title`, `description`,
+ * `columns`). When one no longer holds, the edit still wins (last writer wins) but the
+ * result is marked `conflict`, naming the fields and who wrote them.
+ */
+const expectSchema = z.record(z.string().min(1).max(100), z.unknown()).optional();
+
+const layoutInput = z.object({
+  x: z.number().int().min(0).max(MAX_COLUMNS - 1),
+  y: z.number().int().min(0).max(100_000),
+  w: z.number().int().min(1).max(MAX_COLUMNS),
+  h: z.number().int().min(1).max(MAX_WIDGET_ROWS),
+});
+
+const argsSchemas = {
+  addWidget: z.object({
+    widget: z.object({
+      id: widgetIdSchema,
+      type: z.enum(WIDGET_TYPES),
+      title: z.string().max(200).default(''),
+      layout: layoutInput.partial({ x: true, y: true }).optional(),
+      stream: streamKeySchema.optional(),
+      options: optionsSchema.default({}),
+    }),
+  }),
+  removeWidget: z.object({ id: widgetIdSchema, expect: expectSchema }),
+  moveWidget: z.object({
+    id: widgetIdSchema,
+    x: layoutInput.shape.x,
+    y: layoutInput.shape.y,
+    expect: expectSchema,
+  }),
+  resizeWidget: z.object({
+    id: widgetIdSchema,
+    w: layoutInput.shape.w,
+    h: layoutInput.shape.h,
+    expect: expectSchema,
+  }),
+  updateWidget: z.object({
+    id: widgetIdSchema,
+    set: z
+      .object({
+        title: z.string().max(200).optional(),
+        type: z.enum(WIDGET_TYPES).optional(),
+        /** `null` detaches the widget from its stream. */
+        stream: streamKeySchema.nullable().optional(),
+        /** Merged per key; a `null` value removes that option. */
+        options: optionsSchema.optional(),
+      })
+      .strict(),
+    expect: expectSchema,
+  }),
+  setDashboardMeta: z.object({
+    set: z
+      .object({
+        title: z.string().min(1).max(200).optional(),
+        description: z.string().max(2000).optional(),
+        columns: z.number().int().min(1).max(MAX_COLUMNS).optional(),
+      })
+      .strict(),
+    expect: expectSchema,
+  }),
+} as const;
+
+/** The named mutators; server and client run the same code. */
+export type MutatorName = keyof typeof argsSchemas;
+export const MUTATOR_NAMES = Object.keys(argsSchemas) as MutatorName[];
+export type MutatorArgs<N extends MutatorName> = z.input<(typeof argsSchemas)[N]>;
+
+/** How a mutation ended. `rejected` results never change the document. */
+export type MutationStatus = 'applied' | 'conflict' | 'superseded' | 'rejected';
+
+/** One expectation that no longer held when the mutation ran. */
+export interface FieldConflict {
+  field: string;
+  expected: unknown;
+  actual: unknown;
+  /** Who wrote the value that was overwritten, when known. */
+  by?: Writer;
+}
+
+export interface MutationContext {
+  clientId: string;
+  mutationId: number;
+  /** Display name of the author (token name), recorded as the field's writer. */
+  actor?: string;
+}
+
+export interface MutationOutcome {
+  status: MutationStatus;
+  /** The document after the mutation (the input, unchanged, unless applied or conflict). */
+  doc: Dashboard;
+  /** Field keys (see `fieldKey`) whose value the author set on purpose. */
+  touched: string[];
+  conflicts: FieldConflict[];
+  /** Set when status is `rejected` or `superseded`. */
+  error?: { code: string; message: string };
+}
+
+function readField(widget: Widget, field: string): unknown {
+  if (field.startsWith('options.')) return widget.options[field.slice('options.'.length)];
+  switch (field) {
+    case 'title':
+      return widget.title;
+    case 'type':
+      return widget.type;
+    case 'stream':
+      return widget.stream;
+    case 'layout':
+      return widget.layout;
+    case 'layout.x':
+    case 'layout.y':
+    case 'layout.w':
+    case 'layout.h':
+      return widget.layout[field.slice(7) as 'x' | 'y' | 'w' | 'h'];
+    default:
+      return undefined;
+  }
+}
+
+function readMeta(doc: Dashboard, field: string): unknown {
+  if (field === 'title') return doc.title;
+  if (field === 'description') return doc.description;
+  if (field === 'columns') return doc.columns;
+  return undefined;
+}
+
+/** Structural equality for JSON values (expect checks). */
+export function jsonEqual(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  const ka = Object.keys(a);
+  const kb = Object.keys(b);
+  if (ka.length !== kb.length) return false;
+  return ka.every((k) => jsonEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
+}
+
+function checkExpect(
+  doc: Dashboard,
+  widgetId: string | null,
+  expect: Record<string, unknown> | undefined,
+  read: (field: string) => unknown,
+): FieldConflict[] {
+  if (!expect) return [];
+  const conflicts: FieldConflict[] = [];
+  for (const [field, expected] of Object.entries(expect)) {
+    const actual = read(field);
+    if (jsonEqual(actual, expected)) continue;
+    const writerKey = fieldKey(widgetId, field.startsWith('layout.') ? 'layout' : field);
+    const by = doc.writers[writerKey];
+    conflicts.push({ field, expected, actual, ...(by ? { by } : {}) });
+  }
+  return conflicts;
+}
+
+function writer(ctx: MutationContext): Writer {
+  return { clientId: ctx.clientId, mutationId: ctx.mutationId, ...(ctx.actor ? { name: ctx.actor } : {}) };
+}
+
+function withWriters(doc: Dashboard, keys: string[], ctx: MutationContext): Record<string, Writer> {
+  const writers = { ...doc.writers };
+  for (const key of keys) writers[key] = writer(ctx);
+  return writers;
+}
+
+function reject(doc: Dashboard, code: string, message: string): MutationOutcome {
+  return { status: 'rejected', doc, touched: [], conflicts: [], error: { code, message } };
+}
+
+function superseded(doc: Dashboard, id: string): MutationOutcome {
+  return {
+    status: 'superseded',
+    doc,
+    touched: [],
+    conflicts: [],
+    error: { code: 'widget_deleted', message: `widget "${id}" was deleted` },
+  };
+}
+
+/** Looks up the target widget, or says why the mutation cannot apply to it. */
+function target(doc: Dashboard, id: string): Widget | MutationOutcome {
+  const widget = doc.widgets[id];
+  if (widget) return widget;
+  if (id in doc.tombstones) return superseded(doc, id);
+  return reject(doc, 'widget_not_found', `widget "${id}" does not exist on dashboard "${doc.id}"`);
+}
+
+function done(
+  doc: Dashboard,
+  next: Omit<Dashboard, 'writers'>,
+  touched: string[],
+  conflicts: FieldConflict[],
+  ctx: MutationContext,
+): MutationOutcome {
+  return {
+    status: conflicts.length > 0 ? 'conflict' : 'applied',
+    doc: { ...next, writers: withWriters(doc, touched, ctx) },
+    touched,
+    conflicts,
+  };
+}
+
+/**
+ * Runs the named mutator on `doc`. Pure and deterministic: the same document, name, args
+ * and context always give the same outcome. Invalid input is never thrown: it comes back
+ * as a `rejected` outcome with an error naming the problem, and the document is unchanged.
+ * The caller sets `version` and `updatedAt`.
+ */
+export function applyMutation(doc: Dashboard, name: string, args: unknown, ctx: MutationContext): MutationOutcome {
+  if (!(name in argsSchemas)) {
+    return reject(doc, 'unknown_mutator', `unknown mutator "${name}"; expected one of ${MUTATOR_NAMES.join(', ')}`);
+  }
+  const parsed = argsSchemas[name as MutatorName].safeParse(args);
+  if (!parsed.success) return reject(doc, 'invalid_args', `${name}: ${describeZodError(parsed.error, 'args')}`);
+  const a = parsed.data;
+
+  switch (name as MutatorName) {
+    case 'addWidget': {
+      const { widget: input } = a as z.output<typeof argsSchemas.addWidget>;
+      if (doc.widgets[input.id]) return reject(doc, 'widget_exists', `widget "${input.id}" already exists`);
+      if (input.id in doc.tombstones) return reject(doc, 'widget_exists', `widget id "${input.id}" was used by a deleted widget`);
+      if (Object.keys(doc.widgets).length >= MAX_WIDGETS) {
+        return reject(doc, 'too_many_widgets', `a dashboard holds at most ${MAX_WIDGETS} widgets`);
+      }
+      const size = { w: input.layout?.w ?? 3, h: input.layout?.h ?? 2 };
+      const layout =
+        input.layout?.x !== undefined && input.layout.y !== undefined
+          ? { x: input.layout.x, y: input.layout.y, ...size }
+          : findFreeSlot(doc.widgets, doc.columns, size.w, size.h);
+      const widget: Widget = {
+        id: input.id,
+        type: input.type,
+        title: input.title,
+        layout,
+        ...(input.stream === undefined ? {} : { stream: input.stream }),
+        options: input.options,
+      };
+      const widgets = compact({ ...doc.widgets, [widget.id]: widget }, doc.columns, widget.id);
+      const touched = ['title', 'type', 'stream', 'layout'].map((f) => fieldKey(widget.id, f));
+      return done(doc, { ...doc, widgets }, touched, [], ctx);
+    }
+    case 'removeWidget': {
+      const { id, expect } = a as z.output<typeof argsSchemas.removeWidget>;
+      const found = target(doc, id);
+      if (!('layout' in found)) return found;
+      const conflicts = checkExpect(doc, id, expect, (f) => readField(found, f));
+      const rest = { ...doc.widgets };
+      delete rest[id];
+      const writers = Object.fromEntries(Object.entries(doc.writers).filter(([k]) => !k.startsWith(`w:${id}:`)));
+      const next = { ...doc, widgets: compact(rest, doc.columns), tombstones: { ...doc.tombstones, [id]: doc.version + 1 } };
+      return done({ ...doc, writers }, next, [fieldKey(id, 'deleted')], conflicts, ctx);
+    }
+    case 'moveWidget':
+    case 'resizeWidget': {
+      const change = a as { id: string; expect?: Record<string, unknown>; x?: number; y?: number; w?: number; h?: number };
+      const { id, expect } = change;
+      const found = target(doc, id);
+      if (!('layout' in found)) return found;
+      const conflicts = checkExpect(doc, id, expect, (f) => readField(found, f));
+      const layout = {
+        x: change.x ?? found.layout.x,
+        y: change.y ?? found.layout.y,
+        w: change.w ?? found.layout.w,
+        h: change.h ?? found.layout.h,
+      };
+      const widgets = compact({ ...doc.widgets, [id]: { ...found, layout } }, doc.columns, id);
+      return done(doc, { ...doc, widgets }, [fieldKey(id, 'layout')], conflicts, ctx);
+    }
+    case 'updateWidget': {
+      const { id, set, expect } = a as z.output<typeof argsSchemas.updateWidget>;
+      const found = target(doc, id);
+      if (!('layout' in found)) return found;
+      const conflicts = checkExpect(doc, id, expect, (f) => readField(found, f));
+      const next: Widget = { ...found, options: { ...found.options } };
+      const touched: string[] = [];
+      if (set.title !== undefined) {
+        next.title = set.title;
+        touched.push(fieldKey(id, 'title'));
+      }
+      if (set.type !== undefined) {
+        next.type = set.type;
+        touched.push(fieldKey(id, 'type'));
+      }
+      if (set.stream !== undefined) {
+        if (set.stream === null) delete next.stream;
+        else next.stream = set.stream;
+        touched.push(fieldKey(id, 'stream'));
+      }
+      for (const [key, value] of Object.entries(set.options ?? {})) {
+        if (value === null) delete next.options[key];
+        else next.options[key] = value;
+        touched.push(fieldKey(id, `options.${key}`));
+      }
+      return done(doc, { ...doc, widgets: { ...doc.widgets, [id]: next } }, touched, conflicts, ctx);
+    }
+    case 'setDashboardMeta': {
+      const { set, expect } = a as z.output<typeof argsSchemas.setDashboardMeta>;
+      const conflicts = checkExpect(doc, null, expect, (f) => readMeta(doc, f));
+      const next: Omit<Dashboard, 'writers'> = { ...doc };
+      const touched: string[] = [];
+      if (set.title !== undefined) {
+        next.title = set.title;
+        touched.push(fieldKey(null, 'title'));
+      }
+      if (set.description !== undefined) {
+        next.description = set.description;
+        touched.push(fieldKey(null, 'description'));
+      }
+      if (set.columns !== undefined) {
+        next.columns = set.columns;
+        next.widgets = compact(doc.widgets, set.columns);
+        touched.push(fieldKey(null, 'columns'));
+      }
+      return done(doc, next, touched, conflicts, ctx);
+    }
+  }
+}
+
+/** Throws a PulseboardError when `name`/`args` would be rejected; handy at API edges. */
+export function assertMutationShape(name: string, args: unknown): void {
+  if (!(name in argsSchemas)) throw new PulseboardError('unknown_mutator', `unknown mutator "${name}"`);
+  const parsed = argsSchemas[name as MutatorName].safeParse(args);
+  if (!parsed.success) throw new PulseboardError('invalid_args', `${name}: ${describeZodError(parsed.error, 'args')}`);
+}

@@ -1,0 +1,123 @@
+import { z } from 'zod';
+
+/** Grid columns of a new dashboard. */
+export const DEFAULT_COLUMNS = 12;
+/** Widest grid a dashboard may have. */
+export const MAX_COLUMNS = 48;
+/** Tallest a single widget may be, in grid rows. */
+export const MAX_WIDGET_ROWS = 48;
+/** Lowest row a widget may start on; keeps a hostile layout from growing without bound. */
+export const MAX_ROW = 100_000;
+/** Most widgets one dashboard may hold. */
+export const MAX_WIDGETS = 500;
+
+/** The widget types the web app renders. */
+export const WIDGET_TYPES = ['stat', 'line', 'gauge', 'table', 'text', 'status'] as const;
+export type WidgetType = (typeof WIDGET_TYPES)[number];
+
+/** Dashboard ids are URL-safe slugs. */
+export const slugSchema = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[a-z0-9][a-z0-9_-]*$/, 'must be a slug: lowercase letters, digits, "-" and "_"');
+
+/** Widget ids are chosen by the client that adds the widget (so optimistic ids hold). */
+export const widgetIdSchema = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[A-Za-z0-9_-]+$/, 'must contain only letters, digits, "-" and "_"');
+
+/** Stream keys: dotted names such as `cpu.load` or `sales.eu-west`. */
+export const streamKeySchema = z
+  .string()
+  .min(1)
+  .max(128)
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._:-]*$/, 'must be letters, digits, ".", "_", ":" and "-"');
+
+export const layoutSchema = z.object({
+  x: z.number().int().min(0).max(MAX_COLUMNS - 1),
+  y: z.number().int().min(0).max(MAX_ROW),
+  w: z.number().int().min(1).max(MAX_COLUMNS),
+  h: z.number().int().min(1).max(MAX_WIDGET_ROWS),
+});
+export type Layout = z.infer<typeof layoutSchema>;
+
+/** Type-specific options (unit, decimals, thresholds, min/max, …): a flat JSON map. */
+export const optionsSchema = z.record(z.string().min(1).max(64), z.unknown());
+export type WidgetOptions = Record<string, unknown>;
+
+export const widgetSchema = z.object({
+  id: widgetIdSchema,
+  type: z.enum(WIDGET_TYPES),
+  title: z.string().max(200),
+  layout: layoutSchema,
+  stream: streamKeySchema.optional(),
+  options: optionsSchema,
+});
+export type Widget = z.infer<typeof widgetSchema>;
+
+/** Who last wrote a field: lets a client say who overwrote an edit. */
+export const writerSchema = z.object({
+  clientId: z.string(),
+  mutationId: z.number().int(),
+  name: z.string().optional(),
+});
+export type Writer = z.infer<typeof writerSchema>;
+
+export const dashboardSchema = z.object({
+  id: slugSchema,
+  title: z.string().min(1).max(200),
+  description: z.string().max(2000).optional(),
+  /** Offset of the last event applied to this document. */
+  version: z.number().int().min(0),
+  columns: z.number().int().min(1).max(MAX_COLUMNS),
+  widgets: z.record(widgetIdSchema, widgetSchema),
+  /** Deleted widget ids (value: the version that deleted them); edits to them are no-ops. */
+  tombstones: z.record(z.string(), z.number().int()),
+  /** Field key (see `fieldKey`) → the last writer of that field. */
+  writers: z.record(z.string(), writerSchema),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export type Dashboard = z.infer<typeof dashboardSchema>;
+
+/** A point pushed to a stream: a number or a JSON object (merged into the latest value). */
+export const pointValueSchema = z.union([z.number().finite(), z.record(z.string(), z.unknown())]);
+export type PointValue = z.infer<typeof pointValueSchema>;
+
+export const streamPointSchema = z.object({
+  ts: z.number().int().min(0),
+  value: pointValueSchema,
+});
+export type StreamPoint = z.infer<typeof streamPointSchema>;
+
+/** A fresh, empty dashboard document. */
+export function createDashboard(input: { id: string; title: string; description?: string; columns?: number; now: string }): Dashboard {
+  return {
+    id: input.id,
+    title: input.title,
+    ...(input.description === undefined ? {} : { description: input.description }),
+    version: 0,
+    columns: input.columns ?? DEFAULT_COLUMNS,
+    widgets: {},
+    tombstones: {},
+    writers: {},
+    createdAt: input.now,
+    updatedAt: input.now,
+  };
+}
+
+/** The key under which a field's last writer is kept: `meta:title`, `w:<id>:layout`, `w:<id>:options.unit`. */
+export function fieldKey(widgetId: string | null, field: string): string {
+  return widgetId === null ? `meta:${field}` : `w:${widgetId}:${field}`;
+}
+
+/** Turns the first zod issue into one sentence naming the field, for error messages. */
+export function describeZodError(error: z.ZodError, prefix = ''): string {
+  const issue = error.issues[0];
+  if (!issue) return 'invalid input';
+  const path = [prefix, ...issue.path.map(String)].filter(Boolean).join('.');
+  return path ? `${path}: ${issue.message}` : issue.message;
+}

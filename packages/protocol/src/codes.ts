@@ -1,0 +1,52 @@
+/** Version of the wire protocol; `hello` must name it. */
+export const PROTOCOL_VERSION = 1;
+
+/**
+ * WebSocket close codes the server uses. 4xxx are Pulseboard's own; the client treats the
+ * `FATAL_CLOSE_CODES` as final (no reconnect) and reconnects after any other.
+ */
+export const CloseCode = {
+  /** Server shutting down; reconnect elsewhere or later. */
+  GOING_AWAY: 1001,
+  /** A frame larger than the cap (set by `ws` itself). */
+  MESSAGE_TOO_BIG: 1009,
+  /** Missing, unknown, expired or revoked token. Fatal. */
+  UNAUTHORIZED: 4001,
+  /** The client speaks a protocol version this server does not. Fatal. */
+  UNSUPPORTED_PROTOCOL: 4002,
+  /** The token is valid but may not connect at all. Fatal. */
+  FORBIDDEN: 4003,
+  /** No `hello` within the handshake timeout. */
+  HELLO_TIMEOUT: 4008,
+  /** No message (not even a ping) within the dead-connection timeout. */
+  HEARTBEAT_TIMEOUT: 4009,
+  /** The client could not keep up; it should reconnect and recover by offset. */
+  SLOW_CONSUMER: 4010,
+  /** Too many messages for too long. */
+  RATE_LIMITED: 4029,
+  /** The first message was not `hello`, or the client broke the protocol badly. */
+  PROTOCOL_ERROR: 4400,
+} as const;
+export type CloseCode = (typeof CloseCode)[keyof typeof CloseCode];
+
+/** Close codes after which a client must not reconnect on its own. */
+export const FATAL_CLOSE_CODES: ReadonlySet<number> = new Set([CloseCode.UNAUTHORIZED, CloseCode.UNSUPPORTED_PROTOCOL, CloseCode.FORBIDDEN]);
+
+/** Stable error codes carried by `error` messages, `ack.error` and HTTP error bodies. */
+export const ErrorCode = {
+  BAD_JSON: 'bad_json',
+  BAD_MESSAGE: 'bad_message',
+  UNKNOWN_TYPE: 'unknown_type',
+  UNAUTHORIZED: 'unauthorized',
+  FORBIDDEN: 'forbidden',
+  NOT_FOUND: 'not_found',
+  NOT_SUBSCRIBED: 'not_subscribed',
+  OUT_OF_ORDER: 'out_of_order',
+  RATE_LIMITED: 'rate_limited',
+  PAYLOAD_TOO_LARGE: 'payload_too_large',
+  VERSION_MISMATCH: 'version_mismatch',
+  ALREADY_EXISTS: 'already_exists',
+  INVALID_IMPORT: 'invalid_import',
+  INTERNAL: 'internal',
+} as const;
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

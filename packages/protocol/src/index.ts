@@ -1,0 +1,9 @@
+/**
+ * @pulseboard/protocol — the wire protocol between Pulseboard clients and servers:
+ * message schemas and types, topics, close codes, error codes and the protocol version.
+ * docs/protocol.md describes every message, field and code.
+ */
+export * from './codes.js';
+export * from './topics.js';
+export * from './messages.js';
+export { parseClientMessage, parseServerFrame, encodeServerFrame, type ParseResult } from './parse.js';

@@ -1,0 +1,226 @@
+import { z } from 'zod';
+import {
+  pointValueSchema,
+  slugSchema,
+  streamKeySchema,
+  type Dashboard,
+  type FieldConflict,
+  type MutationStatus,
+  type PointValue,
+} from '@pulseboard/model';
+
+/** A position in a topic's log. `epoch` changes only when the log is reset. */
+export const positionSchema = z.object({
+  epoch: z.string().min(1).max(64),
+  offset: z.number().int().min(0),
+});
+export type Position = z.infer<typeof positionSchema>;
+
+const topicSchema = z
+  .string()
+  .max(200)
+  .regex(/^(dashboard|stream):.+$/, 'must be "dashboard:<id>" or "stream:<key>"');
+
+const requestId = z.union([z.string().max(64), z.number().int()]);
+
+const pointInput = z.object({ ts: z.number().int().min(0).optional(), value: pointValueSchema });
+
+// ---- client → server ------------------------------------------------------------------
+
+export const helloSchema = z.object({
+  type: z.literal('hello'),
+  protocol: z.number().int(),
+  token: z.string().max(512).optional(),
+  /** Stable per client install (persisted with its offline queue). */
+  clientId: z.string().min(8).max(64).regex(/^[A-Za-z0-9_-]+$/, 'must contain only letters, digits, "-" and "_"'),
+  /** Shown to others as the author of this client's edits. */
+  name: z.string().max(100).optional(),
+});
+
+export const subscribeSchema = z.object({
+  type: z.literal('subscribe'),
+  topic: topicSchema,
+  since: positionSchema.optional(),
+});
+
+export const unsubscribeSchema = z.object({ type: z.literal('unsubscribe'), topic: topicSchema });
+
+export const mutateSchema = z.object({
+  type: z.literal('mutate'),
+  dashboardId: slugSchema,
+  mutationId: z.number().int().min(1),
+  name: z.string().min(1).max(64),
+  args: z.unknown(),
+});
+
+export const publishSchema = z
+  .object({
+    type: z.literal('publish'),
+    id: requestId.optional(),
+    stream: streamKeySchema,
+    value: pointValueSchema.optional(),
+    points: z.array(pointInput).min(1).max(10_000).optional(),
+  })
+  .refine((m) => (m.value === undefined) !== (m.points === undefined), 'give exactly one of "value" or "points"');
+
+export const pingSchema = z.object({ type: z.literal('ping'), ts: z.number().optional() });
+export const pongSchema = z.object({ type: z.literal('pong'), ts: z.number().optional() });
+
+/** Live drag/resize preview, relayed to the other viewers of the dashboard (not stored). */
+export const presenceSchema = z.object({
+  type: z.literal('presence'),
+  dashboardId: slugSchema,
+  widgetId: z.string().max(64).nullable(),
+  layout: z.object({ x: z.number(), y: z.number(), w: z.number(), h: z.number() }).nullable(),
+});
+
+/** Schemas of every message a client may send, keyed by `type`. */
+export const clientMessageSchemas = {
+  hello: helloSchema,
+  subscribe: subscribeSchema,
+  unsubscribe: unsubscribeSchema,
+  mutate: mutateSchema,
+  publish: publishSchema,
+  ping: pingSchema,
+  pong: pongSchema,
+  presence: presenceSchema,
+} as const;
+
+export type HelloMessage = z.infer<typeof helloSchema>;
+export type SubscribeMessage = z.infer<typeof subscribeSchema>;
+export type UnsubscribeMessage = z.infer<typeof unsubscribeSchema>;
+export type MutateMessage = z.infer<typeof mutateSchema>;
+export type PublishMessage = z.infer<typeof publishSchema>;
+export type PingMessage = z.infer<typeof pingSchema>;
+export type PongMessage = z.infer<typeof pongSchema>;
+export type PresenceMessage = z.infer<typeof presenceSchema>;
+export type ClientMessage =
+  | HelloMessage
+  | SubscribeMessage
+  | UnsubscribeMessage
+  | MutateMessage
+  | PublishMessage
+  | PingMessage
+  | PongMessage
+  | PresenceMessage;
+
+// ---- server → client ------------------------------------------------------------------
+
+/** A point as stored in a stream's log. */
+export interface StreamPointEvent {
+  ts: number;
+  value: PointValue;
+}
+
+/** What a `dashboard:<id>` event carries. */
+export type DashboardEventData =
+  | {
+      kind: 'mutation';
+      clientId: string;
+      mutationId: number;
+      name: string;
+      args: unknown;
+      status: Extract<MutationStatus, 'applied' | 'conflict'>;
+      touched: string[];
+      conflicts: FieldConflict[];
+      actor?: string;
+    }
+  /** The whole document was replaced (HTTP PUT, import): clients reset to `doc`. */
+  | { kind: 'replace'; doc: Dashboard }
+  | { kind: 'deleted' };
+
+export interface StreamSnapshot {
+  key: string;
+  /** Latest (merged) value, or null when nothing was pushed yet. */
+  latest: PointValue | null;
+  latestTs: number | null;
+  /** Retained history, oldest first, each with its offset. */
+  history: Array<StreamPointEvent & { offset: number }>;
+}
+
+export interface WelcomeMessage {
+  type: 'welcome';
+  protocol: number;
+  connectionId: string;
+  clientId: string;
+  /** The last mutation of this client the server has applied (0 if none). */
+  lastMutationId: number;
+  heartbeatIntervalMs: number;
+  serverTime: number;
+}
+
+export interface SubscribedMessage {
+  type: 'subscribed';
+  topic: string;
+  /** The topic's position this answer is based on. */
+  epoch: string;
+  offset: number;
+  /**
+   * true: every event after `since.offset` follows in order (replayed, then live).
+   * false: `snapshot` is the state at `offset`; live events after it follow.
+   */
+  recovered: boolean;
+  snapshot?: Dashboard | StreamSnapshot;
+}
+
+export interface EventMessage {
+  type: 'event';
+  topic: string;
+  epoch: string;
+  offset: number;
+  /** Server time the event was committed (ms since epoch). */
+  ts: number;
+  data: DashboardEventData | StreamPointEvent;
+}
+
+export interface AckMessage {
+  type: 'ack';
+  dashboardId: string;
+  mutationId: number;
+  status: MutationStatus;
+  /** The event offset, for applied and conflict results. */
+  offset?: number;
+  conflicts?: FieldConflict[];
+  error?: { code: string; message: string };
+}
+
+export interface PublishedMessage {
+  type: 'published';
+  id?: string | number;
+  stream: string;
+  offset: number;
+}
+
+export interface UnsubscribedMessage {
+  type: 'unsubscribed';
+  topic: string;
+}
+
+export interface ErrorMessage {
+  type: 'error';
+  code: string;
+  message: string;
+  /** What the error is about, when it is about one message: its type and id/topic/mutationId. */
+  ref?: { type?: string; id?: string | number; topic?: string; mutationId?: number };
+}
+
+export interface ServerPresenceMessage {
+  type: 'presence';
+  topic: string;
+  clientId: string;
+  name?: string;
+  widgetId: string | null;
+  layout: { x: number; y: number; w: number; h: number } | null;
+}
+
+export type ServerMessage =
+  | WelcomeMessage
+  | SubscribedMessage
+  | UnsubscribedMessage
+  | EventMessage
+  | AckMessage
+  | PublishedMessage
+  | ErrorMessage
+  | ServerPresenceMessage
+  | { type: 'ping'; ts: number }
+  | { type: 'pong'; ts: number };
