@@ -1,0 +1,146 @@
+import { randomBytes } from 'node:crypto';
+import { PulseboardError, type Dashboard, type MutationOutcome } from '@pulseboard/model';
+import { parseTopic, type DashboardEventData, type ParsedTopic } from '@pulseboard/protocol';
+import type { DashboardSummary, MutationInput, MutationRecord, StreamLimits } from './storage.js';
+
+/**
+ * Rules every Storage implementation shares, so memory, SQLite and PostgreSQL cannot drift:
+ * retention constants, epochs, error constructors, the mutation record and trim bounds.
+ */
+
+/** Events kept per `dashboard:<id>` topic for replay; older ones are trimmed. */
+export const DASHBOARD_LOG_RETAIN = 1_000;
+/** Stored mutation results kept per client (the newest ones), for duplicate answers. */
+export const MUTATION_RESULTS_RETAIN = 1_000;
+
+/** A fresh random epoch (16 hex chars). */
+export function newEpoch(): string {
+  return randomBytes(8).toString('hex');
+}
+
+/** Parses a topic or rejects it as `invalid_topic` (400). */
+export function requireTopic(topic: string): ParsedTopic {
+  const parsed = parseTopic(topic);
+  if (!parsed) throw new PulseboardError('invalid_topic', `topic "${topic}" must be "dashboard:<id>" or "stream:<key>"`, { status: 400 });
+  return parsed;
+}
+
+export function notFound(id: string): PulseboardError {
+  return new PulseboardError('not_found', `dashboard "${id}" does not exist`, { status: 404 });
+}
+
+export function alreadyExists(id: string): PulseboardError {
+  return new PulseboardError('already_exists', `dashboard "${id}" already exists`, { status: 409 });
+}
+
+export function versionMismatch(id: string, expected: number, actual: number): PulseboardError {
+  return new PulseboardError('version_mismatch', `dashboard "${id}" is at version ${actual}, not ${expected}`, {
+    status: 412,
+    details: { expected, actual },
+  });
+}
+
+export function outOfOrder(input: MutationInput, last: number): PulseboardError {
+  return new PulseboardError(
+    'out_of_order',
+    `mutation ${input.mutationId} of client "${input.clientId}" is out of order; expected ${last + 1}`,
+    { status: 409, details: { expected: last + 1 } },
+  );
+}
+
+/** Programmer/edge errors: a mutation id must be a positive integer. */
+export function assertMutationId(mutationId: number): void {
+  if (!Number.isInteger(mutationId) || mutationId < 1) {
+    throw new PulseboardError('bad_message', `mutationId must be a positive integer, got ${String(mutationId)}`, { status: 400 });
+  }
+}
+
+export function assertStreamLimits(limits: StreamLimits): void {
+  if (!Number.isInteger(limits.maxPoints) || limits.maxPoints < 1 || !(limits.maxAgeMs > 0)) {
+    throw new PulseboardError('bad_limits', 'stream limits need maxPoints >= 1 and maxAgeMs > 0', { status: 400 });
+  }
+}
+
+/** The answer to a duplicate whose stored result was already trimmed (older than the retained window). */
+export function expiredDuplicate(input: MutationInput): MutationRecord {
+  return {
+    dashboardId: input.dashboardId,
+    mutationId: input.mutationId,
+    status: 'superseded',
+    conflicts: [],
+    error: { code: 'result_expired', message: `mutation ${input.mutationId} was already processed; its result is no longer kept` },
+    duplicate: true,
+  };
+}
+
+/** The result stored for a mutation on a dashboard that does not exist. */
+export function unknownDashboardRecord(input: MutationInput): MutationRecord {
+  return {
+    dashboardId: input.dashboardId,
+    mutationId: input.mutationId,
+    status: 'rejected',
+    conflicts: [],
+    error: { code: 'not_found', message: `dashboard "${input.dashboardId}" does not exist` },
+    duplicate: false,
+  };
+}
+
+/** The document to store after an applied/conflict outcome: version = the event's offset. */
+export function nextDocument(outcome: MutationOutcome, offset: number, now: number): Dashboard {
+  return { ...outcome.doc, version: offset, updatedAt: new Date(now).toISOString() };
+}
+
+/** The `mutation` event data of an applied/conflict outcome. */
+export function mutationEventData(input: MutationInput, outcome: MutationOutcome): DashboardEventData {
+  return {
+    kind: 'mutation',
+    clientId: input.clientId,
+    mutationId: input.mutationId,
+    name: input.name,
+    args: input.args,
+    status: outcome.status as 'applied' | 'conflict',
+    touched: outcome.touched,
+    conflicts: outcome.conflicts,
+    ...(input.actor === undefined ? {} : { actor: input.actor }),
+  };
+}
+
+/** The record of a processed mutation (without its event; the caller adds it). */
+export function outcomeRecord(input: MutationInput, outcome: MutationOutcome, offset: number | undefined): MutationRecord {
+  return {
+    dashboardId: input.dashboardId,
+    mutationId: input.mutationId,
+    status: outcome.status,
+    ...(offset === undefined ? {} : { offset }),
+    conflicts: outcome.conflicts,
+    ...(outcome.error ? { error: outcome.error } : {}),
+    duplicate: false,
+  };
+}
+
+/** What is stored for later duplicates: the record without its event. */
+export function storedRecord(record: MutationRecord): Omit<MutationRecord, 'event' | 'duplicate'> {
+  const { event: _event, duplicate: _duplicate, ...rest } = record;
+  return rest;
+}
+
+export function summarize(doc: Dashboard): DashboardSummary {
+  return {
+    id: doc.id,
+    title: doc.title,
+    ...(doc.description === undefined ? {} : { description: doc.description }),
+    version: doc.version,
+    widgetCount: Object.keys(doc.widgets).length,
+    updatedAt: doc.updatedAt,
+  };
+}
+
+/** Points older than this are dropped: the age limit counts back from the newest point. */
+export function ageCutoff(latestTs: number, limits: StreamLimits): number {
+  return latestTs - limits.maxAgeMs;
+}
+
+/** Lowest offset the count limit keeps. */
+export function countBound(head: number, limits: StreamLimits): number {
+  return head - limits.maxPoints + 1;
+}
