@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { ErrorCode } from './codes.js';
+import { encodeServerFrame, parseClientMessage, parseServerFrame } from './parse.js';
+
+describe('parseClientMessage', () => {
+  it('accepts a valid hello', () => {
+    const out = parseClientMessage({ type: 'hello', protocol: 1, clientId: 'client-123', token: 't' });
+    expect(out).toEqual({ ok: true, message: { type: 'hello', protocol: 1, clientId: 'client-123', token: 't' } });
+  });
+
+  it('names an unknown type', () => {
+    const out = parseClientMessage({ type: 'explode' });
+    expect(out.ok).toBe(false);
+    if (!out.ok) {
+      expect(out.code).toBe(ErrorCode.UNKNOWN_TYPE);
+      expect(out.error).toContain('explode');
+    }
+  });
+
+  it('names the field with the wrong type', () => {
+    const out = parseClientMessage({ type: 'subscribe', topic: 'stream:cpu', since: { epoch: 'e', offset: 'three' } });
+    expect(out.ok).toBe(false);
+    if (!out.ok) expect(out.error).toContain('since.offset');
+  });
+
+  it('rejects a publish with both value and points', () => {
+    const out = parseClientMessage({ type: 'publish', stream: 'cpu', value: 1, points: [{ value: 2 }] });
+    expect(out.ok).toBe(false);
+  });
+
+  it('rejects non-objects and inherited type names', () => {
+    expect(parseClientMessage([1, 2]).ok).toBe(false);
+    expect(parseClientMessage({ type: 'toString' }).ok).toBe(false);
+    expect(parseClientMessage(null).ok).toBe(false);
+  });
+});
+
+describe('server frames', () => {
+  it('batch several messages into one array frame and parse either form', () => {
+    const frame = encodeServerFrame([JSON.stringify({ type: 'pong', ts: 1 }), JSON.stringify({ type: 'pong', ts: 2 })]);
+    expect(parseServerFrame(frame)).toEqual([
+      { type: 'pong', ts: 1 },
+      { type: 'pong', ts: 2 },
+    ]);
+    expect(parseServerFrame(encodeServerFrame([{ type: 'pong', ts: 3 }]))).toEqual([{ type: 'pong', ts: 3 }]);
+  });
+});
