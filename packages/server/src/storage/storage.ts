@@ -67,7 +67,8 @@ export interface Storage {
   /** The live (not revoked, not expired at `now`) token with this hash. */
   findToken(hash: string, now: number): Promise<TokenRecord | null>;
   listTokens(): Promise<TokenRecord[]>;
-  revokeToken(id: string): Promise<boolean>;
+  /** Marks the token revoked (at `now`, default the current time); false when unknown or already revoked. */
+  revokeToken(id: string, now?: number): Promise<boolean>;
 }
 
 export interface TopicPosition {

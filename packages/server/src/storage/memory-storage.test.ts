@@ -1,0 +1,4 @@
+import { MemoryStorage } from './memory-storage.js';
+import { runStorageContract } from './storage-contract.js';
+
+runStorageContract('MemoryStorage', async () => new MemoryStorage());
