@@ -1,0 +1,39 @@
+/**
+ * @pulseboard/client — the framework-agnostic sync core (DESIGN.md §3–6): one WebSocket
+ * connection with a state machine, optimistic dashboards (confirmed + pending + view),
+ * live streams, background HTTP refresh, a persisted offline queue and a performance
+ * monitor. No framework import; runs in browsers and in Node (pass `ws`'s WebSocket).
+ * docs/architecture.md describes the modules and their data flow.
+ */
+export { createPulseboardClient } from './pulseboard-client.js';
+export type {
+  BackgroundSyncHandle,
+  BackgroundSyncSnapshot,
+  ConnectionError,
+  ConnectionHandle,
+  ConnectionSnapshot,
+  ConnectionState,
+  DashboardHandle,
+  DashboardMetaChanges,
+  DashboardSnapshot,
+  EditOptions,
+  ExternalStore,
+  PendingMutation,
+  PerformanceMonitorHandle,
+  PerformanceSnapshot,
+  PresenceEntry,
+  PulseboardClient,
+  PulseboardClientOptions,
+  StreamHandle,
+  StreamPoint,
+  StreamSnapshot,
+  SyncNotice,
+  SyncStatus,
+  WebSocketConstructor,
+  WebSocketLike,
+  WidgetChanges,
+  WidgetInput,
+} from './types.js';
+export { MemoryOfflineStore, type OfflineStore, type PersistedClientState, type PersistedMutation } from './offline-store.js';
+export { IndexedDbOfflineStore } from './indexeddb-offline-store.js';
+export { resolveRealtimeConfig, DEFAULT_REALTIME_CONFIG, type RealtimeConfig, type RealtimeConfigOptions } from './realtime-config.js';

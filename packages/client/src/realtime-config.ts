@@ -1,0 +1,76 @@
+import { z } from 'zod';
+import { PulseboardError } from '@pulseboard/model';
+
+const ms = (min: number, max: number) => z.number().int().min(min).max(max);
+
+/**
+ * Every timing and limit of the client core, each with its unit in its name and a default.
+ * Validated once at construction; a bad value throws a PulseboardError naming the field.
+ */
+export const realtimeConfigSchema = z
+  .object({
+    /** Smallest backoff cap before the first retry (full jitter draws from [0, cap]). */
+    reconnectMinDelayMs: ms(0, 60_000).default(250),
+    /** Largest backoff cap; the cap doubles per failed attempt up to this. */
+    reconnectMaxDelayMs: ms(1, 600_000).default(30_000),
+    /** Socket open + hello/welcome must finish within this, or the attempt fails. */
+    connectTimeoutMs: ms(100, 120_000).default(10_000),
+    /** Interval of app-level pings while the page is visible (a welcome may lower it). */
+    heartbeatIntervalMs: ms(100, 600_000).default(15_000),
+    /** Interval of pings while the page is hidden (relaxed to save battery). */
+    hiddenHeartbeatIntervalMs: ms(100, 3_600_000).default(60_000),
+    /** No message at all for this long means the connection is dead: close and reconnect. */
+    deadConnectionTimeoutMs: ms(200, 3_600_000).default(45_000),
+    /** Incoming events are coalesced and applied once per frame; this is the frame in Node. */
+    frameIntervalMs: ms(1, 1_000).default(16),
+    /** Default hold of a debounced (text) edit before it is sent. */
+    textEditDebounceMs: ms(0, 60_000).default(300),
+    /** Periodic HTTP refresh of held dashboards and streams; 0 disables it. */
+    refreshIntervalMs: ms(0, 86_400_000).default(60_000),
+    /** A cached snapshot younger than this is not refetched on focus/online. */
+    staleTimeMs: ms(0, 86_400_000).default(5_000),
+    /** The socket must have been unable to connect this long before mutations go over HTTP. */
+    httpFallbackAfterMs: ms(0, 600_000).default(5_000),
+    /** Interval of HTTP fallback attempts (mutations and snapshots) while the socket is down. */
+    httpFallbackIntervalMs: ms(100, 600_000).default(5_000),
+    /** Timeout of one HTTP request. */
+    requestTimeoutMs: ms(100, 600_000).default(10_000),
+    /** Most mutations sent in one HTTP fallback request. */
+    httpBatchMaxMutations: z.number().int().min(1).max(10_000).default(100),
+    /** Most unconfirmed mutations kept; past it new edits are refused. */
+    maxPendingMutations: z.number().int().min(1).max(1_000_000).default(10_000),
+    /** Most notices kept per dashboard (oldest dropped first). */
+    maxNotices: z.number().int().min(1).max(10_000).default(50),
+    /** Most points kept in a stream handle's history. */
+    streamHistoryLimit: z.number().int().min(0).max(1_000_000).default(500),
+    /** Presence entries older than this are dropped. */
+    presenceTtlMs: ms(100, 600_000).default(10_000),
+    /** Latency samples kept by the performance monitor. */
+    latencySampleSize: z.number().int().min(1).max(100_000).default(256),
+    /** Window over which events/s is computed. */
+    rateWindowMs: ms(100, 600_000).default(5_000),
+  })
+  .strict()
+  .refine((c) => c.reconnectMinDelayMs <= c.reconnectMaxDelayMs, {
+    message: 'reconnectMinDelayMs must not exceed reconnectMaxDelayMs',
+    path: ['reconnectMinDelayMs'],
+  });
+
+/** The resolved configuration (every field present). */
+export type RealtimeConfig = z.output<typeof realtimeConfigSchema>;
+/** What a caller may pass: any subset. */
+export type RealtimeConfigOptions = Partial<RealtimeConfig>;
+
+/** Fills defaults and validates; throws `invalid_config` naming the first bad field. */
+export function resolveRealtimeConfig(options: RealtimeConfigOptions = {}): RealtimeConfig {
+  const parsed = realtimeConfigSchema.safeParse(options);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const field = issue?.path.join('.') || 'config';
+    throw new PulseboardError('invalid_config', `realtime config ${field}: ${issue?.message ?? 'invalid'}`);
+  }
+  return Object.freeze(parsed.data);
+}
+
+/** The defaults, resolved. */
+export const DEFAULT_REALTIME_CONFIG: RealtimeConfig = resolveRealtimeConfig();
