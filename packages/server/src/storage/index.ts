@@ -1,4 +1,7 @@
+import { join } from 'node:path';
+import { PulseboardError } from '@pulseboard/model';
 import { MemoryStorage } from './memory-storage.js';
+import { SqliteStorage } from './sqlite-storage.js';
 import type { Storage } from './storage.js';
 
 /**
@@ -7,13 +10,19 @@ import type { Storage } from './storage.js';
  */
 export type * from './storage.js';
 export { MemoryStorage } from './memory-storage.js';
+export { SqliteStorage, SQLITE_BUSY_TIMEOUT_MS, type SqliteStorageOptions } from './sqlite-storage.js';
 export { DASHBOARD_LOG_RETAIN, MUTATION_RESULTS_RETAIN } from './storage-rules.js';
+
+/** Name of the SQLite file inside the data directory. */
+export const SQLITE_FILE_NAME = 'pulseboard.db';
 
 /** What `openStorage` needs: which implementation, and where SQLite keeps its file. */
 export interface StorageOptions {
   kind: 'memory' | 'sqlite';
   /** Directory of the SQLite file (created if missing); required for `sqlite`. */
   dataDir?: string;
+  /** SQLite durability: `NORMAL` (default, survives kill -9) or `FULL` (also power loss). */
+  synchronous?: 'NORMAL' | 'FULL';
 }
 
 /** Opens the configured storage. */
@@ -21,7 +30,9 @@ export async function openStorage(options: StorageOptions): Promise<Storage> {
   switch (options.kind) {
     case 'memory':
       return new MemoryStorage();
-    case 'sqlite':
-      throw new Error('sqlite storage is not implemented yet');
+    case 'sqlite': {
+      if (!options.dataDir) throw new PulseboardError('bad_config', 'sqlite storage needs a dataDir', { status: 500 });
+      return new SqliteStorage({ file: join(options.dataDir, SQLITE_FILE_NAME), ...(options.synchronous ? { synchronous: options.synchronous } : {}) });
+    }
   }
 }

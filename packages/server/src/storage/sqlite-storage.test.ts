@@ -1,0 +1,74 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createDashboard } from '@pulseboard/model';
+import { MIGRATIONS } from './sqlite-schema.js';
+import { SqliteStorage } from './sqlite-storage.js';
+import { runStorageContract } from './storage-contract.js';
+
+const root = mkdtempSync(join(tmpdir(), 'pulseboard-sqlite-'));
+let n = 0;
+const freshFile = () => join(root, `db-${++n}`, 'pulseboard.db');
+
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+runStorageContract('SqliteStorage', async () => new SqliteStorage({ file: freshFile() }));
+
+describe('SqliteStorage (file specifics)', () => {
+  const T0 = Date.UTC(2026, 0, 1);
+
+  it('keeps dashboards, logs, client positions, streams and tokens across close and reopen', async () => {
+    const file = freshFile();
+    const first = new SqliteStorage({ file });
+    await first.createDashboard(createDashboard({ id: 'ops', title: 'Ops', now: new Date(T0).toISOString() }));
+    const applied = await first.applyMutation(
+      { clientId: 'c1', mutationId: 1, dashboardId: 'ops', name: 'addWidget', args: { widget: { id: 'w1', type: 'stat' } } },
+      T0,
+    );
+    await first.appendPoints([{ key: 'cpu', points: [{ value: 1 }, { value: 2 }] }], { maxPoints: 10, maxAgeMs: 60_000 }, T0);
+    await first.createToken({ id: 't1', name: 'n', hash: 'h', role: 'admin', scopes: {}, createdAt: T0, expiresAt: null, revokedAt: null });
+    const head = await first.getHead('dashboard:ops');
+    await first.close();
+
+    const second = new SqliteStorage({ file });
+    expect(await second.getDashboard('ops')).toMatchObject({ version: 1, widgets: { w1: { id: 'w1' } } });
+    expect(await second.getHead('dashboard:ops')).toEqual(head);
+    expect(await second.readEvents('dashboard:ops', 0, 10)).toEqual([applied.event]);
+    expect(await second.getLastMutationId('c1')).toBe(1);
+    expect(await second.applyMutation({ clientId: 'c1', mutationId: 1, dashboardId: 'ops', name: 'x', args: {} }, T0)).toMatchObject({
+      status: 'applied',
+      offset: 1,
+      duplicate: true,
+    });
+    expect(await second.getStream('cpu')).toMatchObject({ latest: 2, offset: 2 });
+    expect(await second.findToken('h', T0)).toMatchObject({ id: 't1' });
+    await second.close();
+  });
+
+  it('opens the file in WAL mode at the newest schema version', async () => {
+    const file = freshFile();
+    const storage = new SqliteStorage({ file });
+    await storage.close();
+    const db = new Database(file, { readonly: true });
+    expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
+    db.close();
+  });
+
+  it('refuses a database written by a newer schema version', () => {
+    const file = freshFile();
+    new SqliteStorage({ file }).close();
+    const db = new Database(file);
+    db.pragma(`user_version = ${MIGRATIONS.length + 1}`);
+    db.close();
+    expect(() => new SqliteStorage({ file })).toThrow(/newer/);
+  });
+
+  it('rejects calls after close with storage_closed', async () => {
+    const storage = new SqliteStorage({ file: freshFile() });
+    await storage.close();
+    await expect(storage.getDashboard('ops')).rejects.toMatchObject({ code: 'storage_closed', status: 503 });
+  });
+});

@@ -1,0 +1,475 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import { applyMutation as runMutator, mergePointValue, PulseboardError, type Dashboard, type PointValue } from '@pulseboard/model';
+import { dashboardTopic, streamTopic, type DashboardEventData, type StreamPointEvent, type StreamSnapshot } from '@pulseboard/protocol';
+import { migrate } from './sqlite-schema.js';
+import {
+  DASHBOARD_LOG_RETAIN,
+  MUTATION_RESULTS_RETAIN,
+  ageCutoff,
+  alreadyExists,
+  assertMutationId,
+  assertStreamLimits,
+  countBound,
+  expiredDuplicate,
+  mutationEventData,
+  newEpoch,
+  nextDocument,
+  notFound,
+  outOfOrder,
+  outcomeRecord,
+  requireTopic,
+  storedRecord,
+  summarize,
+  unknownDashboardRecord,
+  versionMismatch,
+} from './storage-rules.js';
+import type {
+  AppendResult,
+  DashboardSummary,
+  MutationInput,
+  MutationRecord,
+  Storage,
+  StoredEvent,
+  StreamLimits,
+  StreamSummary,
+  TokenRecord,
+  TopicHead,
+  TopicPosition,
+} from './storage.js';
+
+/** How long a write waits for another connection's lock before failing with SQLITE_BUSY. */
+export const SQLITE_BUSY_TIMEOUT_MS = 5_000;
+
+/** What a caller passes to open a SQLite storage. */
+export interface SqliteStorageOptions {
+  /** Path of the database file; its directory is created if missing. */
+  file: string;
+  /**
+   * `NORMAL` (default) survives a process crash or kill -9 in WAL mode; `FULL` also
+   * survives power loss / OS crash, at the cost of an fsync per commit. See docs/storage.md.
+   */
+  synchronous?: 'NORMAL' | 'FULL';
+  busyTimeoutMs?: number;
+}
+
+interface TopicRow {
+  epoch: string;
+  head: number;
+  first_offset: number;
+}
+interface EventRow {
+  offset: number;
+  ts: number;
+  data: string;
+}
+interface StreamRow {
+  key: string;
+  latest: string;
+  latest_ts: number;
+}
+interface TokenRow {
+  id: string;
+  name: string;
+  hash: string;
+  role: TokenRecord['role'];
+  scopes: string;
+  created_at: number;
+  expires_at: number | null;
+  revoked_at: number | null;
+}
+
+type PointBatch = Array<{ key: string; points: Array<{ ts?: number; value: PointValue }> }>;
+
+/**
+ * Storage in one SQLite file (WAL mode) through better-sqlite3. The driver is synchronous,
+ * so every method runs its statements inside one `db.transaction` to completion and the
+ * async signature only adapts it to the Storage interface. Statements are prepared once.
+ */
+export class SqliteStorage implements Storage {
+  readonly kind = 'sqlite' as const;
+  readonly #db: Database.Database;
+  readonly #sql;
+  readonly #tx;
+
+  constructor(options: SqliteStorageOptions) {
+    mkdirSync(dirname(options.file), { recursive: true });
+    const db = new Database(options.file);
+    db.pragma('journal_mode = WAL');
+    db.pragma(`synchronous = ${options.synchronous === 'FULL' ? 'FULL' : 'NORMAL'}`);
+    db.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? SQLITE_BUSY_TIMEOUT_MS))}`);
+    migrate(db);
+    this.#db = db;
+    this.#sql = prepareStatements(db);
+    // Writes take the lock up front (IMMEDIATE) so a second process cannot deadlock a read-then-write.
+    this.#tx = {
+      createDashboard: db.transaction((doc: Dashboard) => this.#createDashboard(doc)).immediate,
+      replaceDashboard: db.transaction((doc: Dashboard, ifVersion: number | undefined, now: number) => this.#replaceDashboard(doc, ifVersion, now)).immediate,
+      deleteDashboard: db.transaction((id: string, now: number) => this.#deleteDashboard(id, now)).immediate,
+      applyMutation: db.transaction((input: MutationInput, now: number) => this.#applyMutation(input, now)).immediate,
+      appendPoints: db.transaction((batch: PointBatch, limits: StreamLimits, now: number) => this.#appendPoints(batch, limits, now)).immediate,
+      streamTopic: db.transaction((topic: string) => this.#streamTopic(topic)).immediate,
+      read: db.transaction((read: () => unknown) => read()).deferred,
+      revokeToken: db.transaction((id: string, now: number) => this.#sql.revokeToken.run(now, id).changes > 0).immediate,
+    };
+  }
+
+  async close(): Promise<void> {
+    if (this.#db.open) this.#db.close();
+  }
+
+  async listDashboards(): Promise<DashboardSummary[]> {
+    this.#open();
+    return this.#sql.listDashboards.all().map((row) => summarize(JSON.parse(row.doc) as Dashboard));
+  }
+
+  async getDashboard(id: string): Promise<Dashboard | null> {
+    this.#open();
+    const row = this.#sql.getDashboard.get(id);
+    return row ? (JSON.parse(row.doc) as Dashboard) : null;
+  }
+
+  async createDashboard(doc: Dashboard): Promise<Dashboard> {
+    this.#open();
+    return this.#tx.createDashboard(doc);
+  }
+
+  async replaceDashboard(doc: Dashboard, options: { ifVersion?: number; now: number }): Promise<{ doc: Dashboard; event: StoredEvent }> {
+    this.#open();
+    return this.#tx.replaceDashboard(doc, options.ifVersion, options.now);
+  }
+
+  async deleteDashboard(id: string, now: number): Promise<StoredEvent | null> {
+    this.#open();
+    return this.#tx.deleteDashboard(id, now);
+  }
+
+  async applyMutation(input: MutationInput, now: number): Promise<MutationRecord> {
+    this.#open();
+    assertMutationId(input.mutationId);
+    return this.#tx.applyMutation(input, now);
+  }
+
+  async getLastMutationId(clientId: string): Promise<number> {
+    this.#open();
+    return this.#sql.getClient.get(clientId)?.last_mutation_id ?? 0;
+  }
+
+  async appendPoints(batch: PointBatch, limits: StreamLimits, now: number): Promise<AppendResult[]> {
+    this.#open();
+    assertStreamLimits(limits);
+    return this.#tx.appendPoints(batch, limits, now);
+  }
+
+  async getStream(key: string, options: { sinceTs?: number } = {}): Promise<(StreamSnapshot & TopicPosition) | null> {
+    this.#open();
+    return this.#read(() => {
+      const stream = this.#sql.getStream.get(key);
+      const topic = this.#sql.getTopic.get(streamTopic(key));
+      if (!stream || !topic) return null;
+      return { ...this.#streamSnapshot(key, stream, options.sinceTs), epoch: topic.epoch, offset: topic.head };
+    });
+  }
+
+  async listStreams(): Promise<StreamSummary[]> {
+    this.#open();
+    return this.#sql.listStreams.all().map((row) => ({
+      key: row.key,
+      offset: row.head ?? 0,
+      latest: JSON.parse(row.latest) as PointValue,
+      latestTs: row.latest_ts,
+    }));
+  }
+
+  async getHead(topic: string): Promise<TopicHead | null> {
+    this.#open();
+    const row = this.#knownTopic(topic);
+    return row ? { epoch: row.epoch, offset: row.head, firstOffset: row.first_offset } : null;
+  }
+
+  async readEvents(topic: string, afterOffset: number, limit: number): Promise<StoredEvent[]> {
+    this.#open();
+    if (limit <= 0) return [];
+    return this.#read(() => {
+      const row = this.#sql.getTopic.get(topic);
+      if (!row) return [];
+      return this.#sql.readEvents.all(topic, afterOffset, limit).map((e) => toEvent(topic, row.epoch, e));
+    });
+  }
+
+  async getSnapshot(topic: string): Promise<{ position: TopicPosition; snapshot: Dashboard | StreamSnapshot } | null> {
+    this.#open();
+    const parsed = requireTopic(topic);
+    if (parsed.kind === 'stream') this.#tx.streamTopic(topic);
+    return this.#read(() => {
+      const row = this.#sql.getTopic.get(topic);
+      if (!row) return null;
+      const position = { epoch: row.epoch, offset: row.head };
+      if (parsed.kind === 'stream') {
+        return { position, snapshot: this.#streamSnapshot(parsed.key, this.#sql.getStream.get(parsed.key)) };
+      }
+      const doc = this.#sql.getDashboard.get(parsed.id);
+      return doc ? { position, snapshot: JSON.parse(doc.doc) as Dashboard } : null;
+    });
+  }
+
+  async createToken(token: TokenRecord): Promise<void> {
+    this.#open();
+    try {
+      this.#sql.insertToken.run(
+        token.id,
+        token.name,
+        token.hash,
+        token.role,
+        JSON.stringify(token.scopes),
+        token.createdAt,
+        token.expiresAt,
+        token.revokedAt,
+      );
+    } catch (error) {
+      if (error instanceof Database.SqliteError && error.code.startsWith('SQLITE_CONSTRAINT')) {
+        throw new PulseboardError('already_exists', `token "${token.id}" already exists`, { status: 409, cause: error });
+      }
+      throw error;
+    }
+  }
+
+  async findToken(hash: string, now: number): Promise<TokenRecord | null> {
+    this.#open();
+    const row = this.#sql.findToken.get(hash, now);
+    return row ? toToken(row) : null;
+  }
+
+  async listTokens(): Promise<TokenRecord[]> {
+    this.#open();
+    return this.#sql.listTokens.all().map(toToken);
+  }
+
+  async revokeToken(id: string, now: number = Date.now()): Promise<boolean> {
+    this.#open();
+    return this.#tx.revokeToken(id, now);
+  }
+
+  /** Runs several reads as one consistent snapshot (a deferred read transaction). */
+  #read<T>(read: () => T): T {
+    return this.#tx.read(read) as T;
+  }
+
+  #open(): void {
+    if (!this.#db.open) throw new PulseboardError('storage_closed', 'storage is closed', { status: 503 });
+  }
+
+  // ---- transaction bodies (run inside #tx.*) -----------------------------------------------
+
+  #createDashboard(input: Dashboard): Dashboard {
+    if (this.#sql.getDashboard.get(input.id)) throw alreadyExists(input.id);
+    const doc: Dashboard = { ...input, version: 0 };
+    const topic = dashboardTopic(doc.id);
+    // A recreated dashboard starts a new log: a new epoch tells old subscribers to resync.
+    this.#sql.deleteEventsBefore.run(topic, Number.MAX_SAFE_INTEGER);
+    this.#sql.upsertTopic.run(topic, newEpoch());
+    this.#sql.insertDashboard.run(doc.id, JSON.stringify(doc), 0);
+    return doc;
+  }
+
+  #replaceDashboard(input: Dashboard, ifVersion: number | undefined, now: number): { doc: Dashboard; event: StoredEvent } {
+    const row = this.#sql.getDashboard.get(input.id);
+    if (!row) throw notFound(input.id);
+    const current = JSON.parse(row.doc) as Dashboard;
+    if (ifVersion !== undefined && ifVersion !== current.version) throw versionMismatch(input.id, ifVersion, current.version);
+    const topic = dashboardTopic(input.id);
+    const log = this.#topicRow(topic);
+    const doc: Dashboard = { ...input, version: log.head + 1, createdAt: current.createdAt, updatedAt: new Date(now).toISOString() };
+    const event = this.#appendDashboardEvent(topic, log, now, { kind: 'replace', doc });
+    this.#sql.updateDashboard.run(JSON.stringify(doc), doc.version, doc.id);
+    return { doc, event };
+  }
+
+  #deleteDashboard(id: string, now: number): StoredEvent | null {
+    if (!this.#sql.getDashboard.get(id)) return null;
+    const topic = dashboardTopic(id);
+    // The log stays (so lagging readers can replay the `deleted` event) until the id is reused.
+    const event = this.#appendDashboardEvent(topic, this.#topicRow(topic), now, { kind: 'deleted' });
+    this.#sql.deleteDashboard.run(id);
+    return event;
+  }
+
+  #applyMutation(input: MutationInput, now: number): MutationRecord {
+    const last = this.#sql.getClient.get(input.clientId)?.last_mutation_id ?? 0;
+    if (input.mutationId <= last) {
+      const stored = this.#sql.getResult.get(input.clientId, input.mutationId);
+      return stored ? { ...(JSON.parse(stored.result) as MutationRecord), duplicate: true } : expiredDuplicate(input);
+    }
+    if (input.mutationId > last + 1) throw outOfOrder(input, last);
+
+    const record = this.#runMutation(input, now);
+    this.#sql.upsertClient.run(input.clientId, input.mutationId);
+    this.#sql.insertResult.run(input.clientId, input.mutationId, JSON.stringify(storedRecord(record)));
+    this.#sql.trimResults.run(input.clientId, input.mutationId - MUTATION_RESULTS_RETAIN);
+    return record;
+  }
+
+  #runMutation(input: MutationInput, now: number): MutationRecord {
+    const row = this.#sql.getDashboard.get(input.dashboardId);
+    if (!row) return unknownDashboardRecord(input);
+    const outcome = runMutator(JSON.parse(row.doc) as Dashboard, input.name, input.args, {
+      clientId: input.clientId,
+      mutationId: input.mutationId,
+      ...(input.actor === undefined ? {} : { actor: input.actor }),
+    });
+    if (outcome.status !== 'applied' && outcome.status !== 'conflict') return outcomeRecord(input, outcome, undefined);
+    const topic = dashboardTopic(input.dashboardId);
+    const log = this.#topicRow(topic);
+    const doc = nextDocument(outcome, log.head + 1, now);
+    const event = this.#appendDashboardEvent(topic, log, now, mutationEventData(input, outcome));
+    this.#sql.updateDashboard.run(JSON.stringify(doc), doc.version, doc.id);
+    return { ...outcomeRecord(input, outcome, event.offset), event };
+  }
+
+  #appendPoints(batch: PointBatch, limits: StreamLimits, now: number): AppendResult[] {
+    const results: AppendResult[] = [];
+    for (const { key, points } of batch) {
+      if (points.length === 0) continue;
+      const topic = streamTopic(key);
+      const log = this.#streamTopic(topic);
+      const previous = this.#sql.getStream.get(key);
+      let latest = previous ? (JSON.parse(previous.latest) as PointValue) : undefined;
+      let latestTs = 0;
+      let head = log.head;
+      const events: StoredEvent[] = [];
+      for (const point of points) {
+        const ts = point.ts ?? now;
+        const data: StreamPointEvent = { ts, value: point.value };
+        head += 1;
+        this.#sql.insertEvent.run(topic, head, now, ts, JSON.stringify(data));
+        events.push({ topic, epoch: log.epoch, offset: head, ts: now, data: structuredClone(data) });
+        latest = mergePointValue(latest, point.value);
+        latestTs = ts;
+      }
+      this.#sql.upsertStream.run(key, JSON.stringify(latest), latestTs);
+      // One DELETE per stream: the prefix past the count limit and before the first fresh point.
+      const firstFresh = this.#sql.firstFreshOffset.get(topic, log.first_offset, ageCutoff(latestTs, limits))?.offset ?? head + 1;
+      const firstOffset = Math.max(log.first_offset, countBound(head, limits), firstFresh);
+      if (firstOffset > log.first_offset) this.#sql.deleteEventsBefore.run(topic, firstOffset);
+      this.#sql.setTopicHead.run(head, firstOffset, topic);
+      results.push({ key, latest: latest as PointValue, events });
+    }
+    return results;
+  }
+
+  /** Appends one dashboard event, moves the head and trims the log to DASHBOARD_LOG_RETAIN events. */
+  #appendDashboardEvent(topic: string, log: TopicRow, now: number, data: DashboardEventData): StoredEvent {
+    const offset = log.head + 1;
+    this.#sql.insertEvent.run(topic, offset, now, null, JSON.stringify(data));
+    const firstOffset = Math.max(log.first_offset, offset - DASHBOARD_LOG_RETAIN + 1);
+    if (firstOffset > log.first_offset) this.#sql.deleteEventsBefore.run(topic, firstOffset);
+    this.#sql.setTopicHead.run(offset, firstOffset, topic);
+    return { topic, epoch: log.epoch, offset, ts: now, data: structuredClone(data) };
+  }
+
+  #topicRow(topic: string): TopicRow {
+    const row = this.#sql.getTopic.get(topic);
+    if (!row) throw new Error(`topic "${topic}" has no row`);
+    return row;
+  }
+
+  #streamTopic(topic: string): TopicRow {
+    const existing = this.#sql.getTopic.get(topic);
+    if (existing) return existing;
+    const created = { epoch: newEpoch(), head: 0, first_offset: 1 };
+    this.#sql.insertTopic.run(topic, created.epoch);
+    return created;
+  }
+
+  /** A topic clients may read: streams are created on demand, dashboards must exist. */
+  #knownTopic(topic: string): TopicRow | null {
+    const parsed = requireTopic(topic);
+    if (parsed.kind === 'stream') return this.#tx.streamTopic(topic);
+    return this.#read(() => (this.#sql.getDashboard.get(parsed.id) ? (this.#sql.getTopic.get(topic) ?? null) : null));
+  }
+
+  #streamSnapshot(key: string, stream: StreamRow | undefined, sinceTs?: number): StreamSnapshot {
+    const rows = this.#sql.streamHistory.all(streamTopic(key), sinceTs ?? Number.MIN_SAFE_INTEGER);
+    return {
+      key,
+      latest: stream ? (JSON.parse(stream.latest) as PointValue) : null,
+      latestTs: stream ? stream.latest_ts : null,
+      history: rows.map((row) => ({ ...(JSON.parse(row.data) as StreamPointEvent), offset: row.offset })),
+    };
+  }
+}
+
+function toEvent(topic: string, epoch: string, row: EventRow): StoredEvent {
+  return { topic, epoch, offset: row.offset, ts: row.ts, data: JSON.parse(row.data) as StoredEvent['data'] };
+}
+
+function toToken(row: TokenRow): TokenRecord {
+  return {
+    id: row.id,
+    name: row.name,
+    hash: row.hash,
+    role: row.role,
+    scopes: JSON.parse(row.scopes) as TokenRecord['scopes'],
+    createdAt: row.created_at,
+    expiresAt: row.expires_at,
+    revokedAt: row.revoked_at,
+  };
+}
+
+/** Every statement the storage runs, prepared once per connection. */
+function prepareStatements(db: Database.Database) {
+  return {
+    listDashboards: db.prepare<[], { doc: string }>('SELECT doc FROM dashboards ORDER BY id'),
+    getDashboard: db.prepare<[string], { doc: string }>('SELECT doc FROM dashboards WHERE id = ?'),
+    insertDashboard: db.prepare<[string, string, number]>('INSERT INTO dashboards (id, doc, version) VALUES (?, ?, ?)'),
+    updateDashboard: db.prepare<[string, number, string]>('UPDATE dashboards SET doc = ?, version = ? WHERE id = ?'),
+    deleteDashboard: db.prepare<[string]>('DELETE FROM dashboards WHERE id = ?'),
+
+    getTopic: db.prepare<[string], TopicRow>('SELECT epoch, head, first_offset FROM topics WHERE topic = ?'),
+    insertTopic: db.prepare<[string, string]>('INSERT INTO topics (topic, epoch, head, first_offset) VALUES (?, ?, 0, 1)'),
+    upsertTopic: db.prepare<[string, string]>(
+      'INSERT INTO topics (topic, epoch, head, first_offset) VALUES (?, ?, 0, 1) ON CONFLICT (topic) DO UPDATE SET epoch = excluded.epoch, head = 0, first_offset = 1',
+    ),
+    setTopicHead: db.prepare<[number, number, string]>('UPDATE topics SET head = ?, first_offset = ? WHERE topic = ?'),
+
+    insertEvent: db.prepare<[string, number, number, number | null, string]>(
+      'INSERT INTO events (topic, "offset", ts, point_ts, data) VALUES (?, ?, ?, ?, ?)',
+    ),
+    readEvents: db.prepare<[string, number, number], EventRow>(
+      'SELECT "offset", ts, data FROM events WHERE topic = ? AND "offset" > ? ORDER BY "offset" LIMIT ?',
+    ),
+    deleteEventsBefore: db.prepare<[string, number]>('DELETE FROM events WHERE topic = ? AND "offset" < ?'),
+    firstFreshOffset: db.prepare<[string, number, number], { offset: number }>(
+      'SELECT "offset" FROM events WHERE topic = ? AND "offset" >= ? AND point_ts >= ? ORDER BY "offset" LIMIT 1',
+    ),
+    streamHistory: db.prepare<[string, number], EventRow>(
+      'SELECT "offset", ts, data FROM events WHERE topic = ? AND point_ts >= ? ORDER BY "offset"',
+    ),
+
+    getStream: db.prepare<[string], StreamRow>('SELECT key, latest, latest_ts FROM streams WHERE key = ?'),
+    upsertStream: db.prepare<[string, string, number]>(
+      'INSERT INTO streams (key, latest, latest_ts) VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE SET latest = excluded.latest, latest_ts = excluded.latest_ts',
+    ),
+    listStreams: db.prepare<[], StreamRow & { head: number | null }>(
+      "SELECT s.key, s.latest, s.latest_ts, t.head FROM streams s LEFT JOIN topics t ON t.topic = 'stream:' || s.key ORDER BY s.key",
+    ),
+
+    getClient: db.prepare<[string], { last_mutation_id: number }>('SELECT last_mutation_id FROM clients WHERE client_id = ?'),
+    upsertClient: db.prepare<[string, number]>(
+      'INSERT INTO clients (client_id, last_mutation_id) VALUES (?, ?) ON CONFLICT (client_id) DO UPDATE SET last_mutation_id = excluded.last_mutation_id',
+    ),
+    getResult: db.prepare<[string, number], { result: string }>('SELECT result FROM mutation_results WHERE client_id = ? AND mutation_id = ?'),
+    insertResult: db.prepare<[string, number, string]>('INSERT OR REPLACE INTO mutation_results (client_id, mutation_id, result) VALUES (?, ?, ?)'),
+    trimResults: db.prepare<[string, number]>('DELETE FROM mutation_results WHERE client_id = ? AND mutation_id <= ?'),
+
+    insertToken: db.prepare<[string, string, string, string, string, number, number | null, number | null]>(
+      'INSERT INTO tokens (id, name, hash, role, scopes, created_at, expires_at, revoked_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+    ),
+    findToken: db.prepare<[string, number], TokenRow>(
+      'SELECT * FROM tokens WHERE hash = ? AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > ?)',
+    ),
+    listTokens: db.prepare<[], TokenRow>('SELECT * FROM tokens ORDER BY created_at, id'),
+    revokeToken: db.prepare<[number, string]>('UPDATE tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL'),
+  };
+}
