@@ -1,0 +1,298 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import { realpathSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { ConfigError, resolveConfig } from './config.js';
+import { startServer } from './server.js';
+
+/** Where push/export/import/token talk to when neither --url nor PULSEBOARD_URL is set. */
+export const DEFAULT_URL = 'http://127.0.0.1:3000';
+
+/** Where the CLI writes and what it reads; injectable for tests. */
+export interface CliIO {
+  stdout: (line: string) => void;
+  stderr: (line: string) => void;
+  env: NodeJS.ProcessEnv;
+}
+
+const MAIN_HELP = `Usage: pulseboard <command> [options]
+
+Commands:
+  start                     Start the server (HTTP API, WebSocket, web app)
+  push <key> <value|json>   Push a value to a stream
+  export <id>               Export a dashboard to a JSON file
+  import <file>             Import a dashboard from an export file
+  token create <name>       Create an API token (admin)
+  token list                List API tokens (admin)
+  token revoke <id>         Revoke an API token (admin)
+
+Run "pulseboard <command> --help" for the options of a command.
+push, export, import and token talk to a running server: --url (or PULSEBOARD_URL,
+default ${DEFAULT_URL}) and --token (or PULSEBOARD_TOKEN).`;
+
+const START_HELP = `Usage: pulseboard start [options]
+
+Options (flag, environment variable, default):
+  --port <n>               PORT                           3000 (0 = any free port)
+  --host <host>            HOST                           127.0.0.1
+  --data <dir>             PULSEBOARD_DATA_DIR            ./data
+  --no-demo                PULSEBOARD_DEMO=0              demo dashboard and feed on
+  --storage <kind>         PULSEBOARD_STORAGE             sqlite (or memory)
+  --stream-max-points <n>  PULSEBOARD_STREAM_MAX_POINTS   1000 points kept per stream
+  --stream-max-age <d>     PULSEBOARD_STREAM_MAX_AGE      24h of history kept per stream
+  --body-limit <size>      PULSEBOARD_BODY_LIMIT          1mb largest request body
+  --web-dir <dir>          PULSEBOARD_WEB_DIR             apps/web/dist
+                           PULSEBOARD_ADMIN_TOKEN         set the admin token (else one is
+                                                          generated and printed on first start)`;
+
+const PUSH_HELP = `Usage: pulseboard push <key> <value|json> [--url <url>] [--token <token>]
+
+Pushes to stream <key>: a number (42), a JSON object ('{"status":"ok"}') or
+points ('{"points":[{"ts":1700000000000,"value":1}]}').`;
+
+const EXPORT_HELP = `Usage: pulseboard export <id> [--out <file>] [--url <url>] [--token <token>]
+
+Writes the dashboard's export file to <file> (default: stdout).`;
+
+const IMPORT_HELP = `Usage: pulseboard import <file> [--overwrite] [--url <url>] [--token <token>]
+
+Imports a dashboard export file. An existing dashboard with the same id is replaced only
+with --overwrite.`;
+
+const TOKEN_HELP = `Usage:
+  pulseboard token create <name> [--role admin|scoped] [--push <prefix>]... [--view <id>]...
+                                 [--edit <id>]... [--expires <7d|24h|...>]
+  pulseboard token list
+  pulseboard token revoke <id>
+
+All take --url <url> and --token <admin token>. "create" prints the new secret once.
+--push takes a stream key prefix ("" = every stream); --view/--edit take dashboard ids ("*" = all).`;
+
+const CLIENT_OPTIONS = {
+  url: { type: 'string' },
+  token: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} satisfies ParseArgsConfig['options'];
+
+class CliError extends Error {}
+
+function parse<O extends NonNullable<ParseArgsConfig['options']>>(args: string[], options: O) {
+  try {
+    return parseArgs({ args, options, allowPositionals: true, strict: true });
+  } catch (error) {
+    throw new CliError((error as Error).message);
+  }
+}
+
+/** A tiny HTTP client for the CLI commands that talk to a running server. */
+async function request(io: CliIO, flags: { url?: string; token?: string }, method: string, path: string, body?: unknown): Promise<Response> {
+  const base = (flags.url ?? io.env.PULSEBOARD_URL ?? DEFAULT_URL).replace(/\/+$/, '');
+  const token = flags.token ?? io.env.PULSEBOARD_TOKEN;
+  const headers: Record<string, string> = {};
+  if (token) headers.authorization = `Bearer ${token}`;
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  let response: Response;
+  try {
+    response = await fetch(base + path, { method, headers, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+  } catch {
+    throw new CliError(`cannot reach Pulseboard at ${base}: is it running? (set --url or PULSEBOARD_URL)`);
+  }
+  if (!response.ok) {
+    const text = await response.text();
+    let message = text || response.statusText;
+    try {
+      const parsed = JSON.parse(text) as { error?: { code?: string; message?: string } };
+      if (parsed.error?.message) message = `${parsed.error.message} (${parsed.error.code ?? 'error'})`;
+    } catch {
+      // not JSON: keep the text
+    }
+    const hint = response.status === 401 && !token ? ' — pass --token or set PULSEBOARD_TOKEN' : '';
+    throw new CliError(`HTTP ${response.status}: ${message}${hint}`);
+  }
+  return response;
+}
+
+/** Parses a push argument: a number, or JSON (object, or {points}). */
+function parseValue(text: string): unknown {
+  const trimmed = text.trim();
+  if (/^-?\d+(\.\d+)?([eE][-+]?\d+)?$/.test(trimmed)) return Number(trimmed);
+  try {
+    return JSON.parse(trimmed) as unknown;
+  } catch {
+    throw new CliError(`value "${text}" is neither a number nor valid JSON`);
+  }
+}
+
+async function startCommand(args: string[], io: CliIO): Promise<number> {
+  const { values } = parse(args, {
+    port: { type: 'string' },
+    host: { type: 'string' },
+    data: { type: 'string' },
+    'no-demo': { type: 'boolean' },
+    storage: { type: 'string' },
+    'stream-max-points': { type: 'string' },
+    'stream-max-age': { type: 'string' },
+    'body-limit': { type: 'string' },
+    'web-dir': { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
+  });
+  if (values.help) return io.stdout(START_HELP), 0;
+  const config = resolveConfig(values, io.env);
+  await startServer({ ...config, print: io.stdout, logError: (m, e) => io.stderr(e === undefined ? m : `${m} ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`), handleSignals: true });
+  return 0;
+}
+
+async function pushCommand(args: string[], io: CliIO): Promise<number> {
+  const { values, positionals } = parse(args, CLIENT_OPTIONS);
+  if (values.help) return io.stdout(PUSH_HELP), 0;
+  const [key, valueText, ...extra] = positionals;
+  if (key === undefined || valueText === undefined || extra.length > 0) throw new CliError(`expected <key> <value|json>\n\n${PUSH_HELP}`);
+  const response = await request(io, values, 'POST', `/api/streams/${encodeURIComponent(key)}`, parseValue(valueText));
+  const result = (await response.json()) as { key: string; offset: number | null };
+  io.stdout(`pushed to ${result.key} (offset ${result.offset ?? '-'})`);
+  return 0;
+}
+
+async function exportCommand(args: string[], io: CliIO): Promise<number> {
+  const { values, positionals } = parse(args, { ...CLIENT_OPTIONS, out: { type: 'string', short: 'o' } });
+  if (values.help) return io.stdout(EXPORT_HELP), 0;
+  const [id, ...extra] = positionals;
+  if (id === undefined || extra.length > 0) throw new CliError(`expected <id>\n\n${EXPORT_HELP}`);
+  const response = await request(io, values, 'GET', `/api/dashboards/${encodeURIComponent(id)}/export`);
+  const text = JSON.stringify(await response.json(), null, 2) + '\n';
+  if (values.out) {
+    await writeFile(values.out, text);
+    io.stderr(`exported dashboard "${id}" to ${values.out}`);
+  } else {
+    io.stdout(text.trimEnd());
+  }
+  return 0;
+}
+
+async function importCommand(args: string[], io: CliIO): Promise<number> {
+  const { values, positionals } = parse(args, { ...CLIENT_OPTIONS, overwrite: { type: 'boolean' } });
+  if (values.help) return io.stdout(IMPORT_HELP), 0;
+  const [file, ...extra] = positionals;
+  if (file === undefined || extra.length > 0) throw new CliError(`expected <file>\n\n${IMPORT_HELP}`);
+  let input: unknown;
+  try {
+    input = JSON.parse(await readFile(file, 'utf8')) as unknown;
+  } catch (error) {
+    throw new CliError(`cannot read ${file}: ${(error as Error).message}`);
+  }
+  const response = await request(io, values, 'POST', `/api/dashboards/import${values.overwrite ? '?overwrite=1' : ''}`, input);
+  const doc = (await response.json()) as { id: string; version: number };
+  io.stdout(`imported dashboard "${doc.id}" (version ${doc.version})`);
+  return 0;
+}
+
+async function tokenCommand(args: string[], io: CliIO): Promise<number> {
+  const [sub, ...rest] = args;
+  if (sub === undefined || sub === '--help' || sub === '-h') return io.stdout(TOKEN_HELP), sub === undefined ? 2 : 0;
+  if (sub === 'create') {
+    const { values, positionals } = parse(rest, {
+      ...CLIENT_OPTIONS,
+      role: { type: 'string' },
+      push: { type: 'string', multiple: true },
+      view: { type: 'string', multiple: true },
+      edit: { type: 'string', multiple: true },
+      expires: { type: 'string' },
+    });
+    if (values.help) return io.stdout(TOKEN_HELP), 0;
+    const [name, ...extra] = positionals;
+    if (name === undefined || extra.length > 0) throw new CliError(`expected <name>\n\n${TOKEN_HELP}`);
+    const role = values.role ?? 'scoped';
+    if (role !== 'admin' && role !== 'scoped') throw new CliError(`--role must be "admin" or "scoped", not "${role}"`);
+    const scopes = {
+      ...(values.push ? { push: values.push } : {}),
+      ...(values.view ? { view: values.view } : {}),
+      ...(values.edit ? { edit: values.edit } : {}),
+    };
+    const response = await request(io, values, 'POST', '/api/tokens', { name, role, scopes, ...(values.expires ? { expiresIn: values.expires } : {}) });
+    const created = (await response.json()) as { token: string; id: string; expiresAt: number | null };
+    io.stdout(created.token);
+    io.stderr(`created token "${name}" (id ${created.id}${created.expiresAt ? `, expires ${new Date(created.expiresAt).toISOString()}` : ''}); the secret above is shown only once`);
+    return 0;
+  }
+  if (sub === 'list') {
+    const { values } = parse(rest, CLIENT_OPTIONS);
+    if (values.help) return io.stdout(TOKEN_HELP), 0;
+    const response = await request(io, values, 'GET', '/api/tokens');
+    const { tokens } = (await response.json()) as { tokens: Array<{ id: string; name: string; role: string; scopes: object; expiresAt: number | null; revokedAt: number | null }> };
+    for (const t of tokens) {
+      const state = t.revokedAt ? 'revoked' : t.expiresAt && t.expiresAt < Date.now() ? 'expired' : 'live';
+      const expires = t.expiresAt ? new Date(t.expiresAt).toISOString() : 'never';
+      io.stdout(`${t.id}  ${t.name}  ${t.role}  ${state}  expires ${expires}  scopes ${JSON.stringify(t.scopes)}`);
+    }
+    if (tokens.length === 0) io.stdout('(no stored tokens)');
+    return 0;
+  }
+  if (sub === 'revoke') {
+    const { values, positionals } = parse(rest, CLIENT_OPTIONS);
+    if (values.help) return io.stdout(TOKEN_HELP), 0;
+    const [id, ...extra] = positionals;
+    if (id === undefined || extra.length > 0) throw new CliError(`expected <id>\n\n${TOKEN_HELP}`);
+    await request(io, values, 'DELETE', `/api/tokens/${encodeURIComponent(id)}`);
+    io.stdout(`revoked token ${id}`);
+    return 0;
+  }
+  throw new CliError(`unknown token command "${sub}"\n\n${TOKEN_HELP}`);
+}
+
+const COMMANDS: Record<string, (args: string[], io: CliIO) => Promise<number>> = {
+  start: startCommand,
+  push: pushCommand,
+  export: exportCommand,
+  import: importCommand,
+  token: tokenCommand,
+};
+
+/** Runs the CLI; resolves to the exit code (`start` resolves once the server listens). */
+export async function main(argv: string[], io: CliIO): Promise<number> {
+  const [command, ...args] = argv;
+  if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
+    io.stdout(MAIN_HELP);
+    return command === undefined ? 2 : 0;
+  }
+  const run = COMMANDS[command];
+  if (!run) {
+    io.stderr(`pulseboard: unknown command "${command}"\n\n${MAIN_HELP}`);
+    return 2;
+  }
+  try {
+    return await run(args, io);
+  } catch (error) {
+    if (error instanceof CliError || error instanceof ConfigError) {
+      io.stderr(`pulseboard ${command}: ${error.message}`);
+      return error instanceof ConfigError ? 1 : 2;
+    }
+    io.stderr(`pulseboard ${command}: ${(error as Error).message ?? String(error)}`);
+    return 1;
+  }
+}
+
+function isEntryPoint(): boolean {
+  const entry = process.argv[1];
+  if (!entry) return false;
+  try {
+    return realpathSync(entry) === realpathSync(fileURLToPath(import.meta.url));
+  } catch {
+    return false;
+  }
+}
+
+/** Runs the CLI as a process: exits non-zero on failure; `start` keeps running until a signal. */
+export function runCli(argv: string[]): void {
+  const io: CliIO = { stdout: (l) => console.log(l), stderr: (l) => console.error(l), env: process.env };
+  main(argv, io).then(
+    (code) => {
+      if (code !== 0) process.exit(code);
+    },
+    (error: unknown) => {
+      console.error('pulseboard:', error);
+      process.exit(1);
+    },
+  );
+}
+
+if (isEntryPoint()) runCli(process.argv.slice(2));

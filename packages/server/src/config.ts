@@ -1,0 +1,162 @@
+import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+import { z } from 'zod';
+import { PulseboardError } from '@pulseboard/model';
+
+/** Port the server listens on unless told otherwise. */
+export const DEFAULT_PORT = 3000;
+/** Bound to loopback by default: exposing a dashboard server is an explicit choice. */
+export const DEFAULT_HOST = '127.0.0.1';
+export const DEFAULT_DATA_DIR = './data';
+/** Most points kept per stream. */
+export const DEFAULT_STREAM_MAX_POINTS = 1_000;
+/** Points older than this (relative to the newest) are dropped: 24 hours. */
+export const DEFAULT_STREAM_MAX_AGE_MS = 24 * 60 * 60 * 1000;
+/** Largest HTTP request body accepted: 1 MiB (a 1,000-point batch is ~50 KB). */
+export const DEFAULT_BODY_LIMIT_BYTES = 1024 * 1024;
+/** Where the web app's build lives (apps/web/dist in this repository). */
+export const DEFAULT_WEB_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../apps/web/dist');
+
+/** The resolved settings of one server process. */
+export interface ServerConfig {
+  port: number;
+  host: string;
+  /** Directory holding the SQLite database (created on first start). */
+  dataDir: string;
+  /** Admin secret given by configuration; when absent one is generated on first start. */
+  adminToken: string | undefined;
+  /** Seed the "Demo" dashboard and run the demo feed. */
+  demo: boolean;
+  storageKind: 'sqlite' | 'memory';
+  streamMaxPoints: number;
+  streamMaxAgeMs: number;
+  bodyLimitBytes: number;
+  /** Directory of the built web app. */
+  webDir: string;
+}
+
+/** Raised for a bad setting; `message` names the flag or variable and what is wrong. */
+export class ConfigError extends PulseboardError {
+  constructor(message: string) {
+    super('invalid_config', message, { status: 500 });
+    this.name = 'ConfigError';
+  }
+}
+
+const UNITS_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
+const UNITS_BYTES: Record<string, number> = { b: 1, kb: 1024, k: 1024, mb: 1024 ** 2, m: 1024 ** 2, gb: 1024 ** 3, g: 1024 ** 3 };
+
+/** Parses `90s`, `15m`, `24h`, `7d`, `2w` or a bare number of milliseconds; null when malformed. */
+export function parseDuration(text: string): number | null {
+  const match = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d|w)?\s*$/i.exec(text);
+  if (!match) return null;
+  const value = Number(match[1]) * (UNITS_MS[(match[2] ?? 'ms').toLowerCase()] ?? 1);
+  return Number.isFinite(value) ? Math.round(value) : null;
+}
+
+/** Parses `512kb`, `1mb` or a bare number of bytes; null when malformed. */
+export function parseByteSize(text: string): number | null {
+  const match = /^\s*(\d+(?:\.\d+)?)\s*(b|kb|k|mb|m|gb|g)?\s*$/i.exec(text);
+  if (!match) return null;
+  const value = Number(match[1]) * (UNITS_BYTES[(match[2] ?? 'b').toLowerCase()] ?? 1);
+  return Number.isFinite(value) ? Math.round(value) : null;
+}
+
+const configSchema = z.object({
+  port: z.number().int().min(0).max(65535),
+  host: z.string().min(1),
+  dataDir: z.string().min(1),
+  adminToken: z.string().min(16, 'must be at least 16 characters').max(512).optional(),
+  demo: z.boolean(),
+  storageKind: z.enum(['sqlite', 'memory']),
+  streamMaxPoints: z.number().int().min(1).max(1_000_000),
+  streamMaxAgeMs: z.number().int().min(1000),
+  bodyLimitBytes: z.number().int().min(1024).max(1024 ** 3),
+  webDir: z.string().min(1),
+});
+
+/** Names each setting has on the command line and in the environment, for error messages. */
+const SETTING_NAMES: Record<keyof ServerConfig, string> = {
+  port: '--port / PORT',
+  host: '--host / HOST',
+  dataDir: '--data / PULSEBOARD_DATA_DIR',
+  adminToken: 'PULSEBOARD_ADMIN_TOKEN',
+  demo: '--no-demo / PULSEBOARD_DEMO',
+  storageKind: '--storage / PULSEBOARD_STORAGE',
+  streamMaxPoints: '--stream-max-points / PULSEBOARD_STREAM_MAX_POINTS',
+  streamMaxAgeMs: '--stream-max-age / PULSEBOARD_STREAM_MAX_AGE',
+  bodyLimitBytes: '--body-limit / PULSEBOARD_BODY_LIMIT',
+  webDir: '--web-dir / PULSEBOARD_WEB_DIR',
+};
+
+/** Settings with defaults, for `startServer` callers that pass only a few (tests). */
+export const DEFAULT_CONFIG: ServerConfig = {
+  port: DEFAULT_PORT,
+  host: DEFAULT_HOST,
+  dataDir: DEFAULT_DATA_DIR,
+  adminToken: undefined,
+  demo: true,
+  storageKind: 'sqlite',
+  streamMaxPoints: DEFAULT_STREAM_MAX_POINTS,
+  streamMaxAgeMs: DEFAULT_STREAM_MAX_AGE_MS,
+  bodyLimitBytes: DEFAULT_BODY_LIMIT_BYTES,
+  webDir: DEFAULT_WEB_DIR,
+};
+
+/** Validates a complete config; throws a ConfigError naming the first bad setting. */
+export function validateConfig(config: ServerConfig): ServerConfig {
+  const parsed = configSchema.safeParse(config);
+  if (parsed.success) return { ...parsed.data, adminToken: parsed.data.adminToken };
+  const issue = parsed.error.issues[0];
+  const key = issue?.path[0] as keyof ServerConfig | undefined;
+  const name = key ? (SETTING_NAMES[key] ?? key) : 'config';
+  throw new ConfigError(`invalid setting ${name}: ${issue?.message ?? 'invalid value'}`);
+}
+
+/** Flags as `parseArgs` gives them (strings and booleans). */
+export type ConfigFlags = Partial<Record<string, string | boolean | undefined>>;
+
+/**
+ * Resolves settings: flag first, then environment, then default. Throws a ConfigError naming
+ * the setting for any malformed value (the CLI prints it and exits 1).
+ */
+export function resolveConfig(flags: ConfigFlags, env: NodeJS.ProcessEnv = process.env): ServerConfig {
+  const pick = (flag: string, envName: string): string | undefined => {
+    const fromFlag = flags[flag];
+    if (typeof fromFlag === 'string') return fromFlag;
+    const fromEnv = env[envName];
+    return fromEnv === undefined || fromEnv === '' ? undefined : fromEnv;
+  };
+  const integer = (key: keyof ServerConfig, text: string | undefined, fallback: number): number => {
+    if (text === undefined) return fallback;
+    if (!/^\s*\d+\s*$/.test(text)) throw new ConfigError(`invalid setting ${SETTING_NAMES[key]}: "${text}" is not a whole number`);
+    return Number(text);
+  };
+  const measured = (key: keyof ServerConfig, text: string | undefined, fallback: number, parse: (t: string) => number | null, example: string): number => {
+    if (text === undefined) return fallback;
+    const value = parse(text);
+    if (value === null) throw new ConfigError(`invalid setting ${SETTING_NAMES[key]}: "${text}" is not valid (e.g. ${example})`);
+    return value;
+  };
+
+  const demoEnv = env.PULSEBOARD_DEMO;
+  const demo = flags['no-demo'] === true ? false : demoEnv !== undefined && demoEnv !== '' ? !['0', 'false', 'no', 'off'].includes(demoEnv.toLowerCase()) : true;
+
+  const storageKind = pick('storage', 'PULSEBOARD_STORAGE') ?? DEFAULT_CONFIG.storageKind;
+  if (storageKind !== 'sqlite' && storageKind !== 'memory') {
+    throw new ConfigError(`invalid setting ${SETTING_NAMES.storageKind}: "${storageKind}" is not one of sqlite, memory`);
+  }
+
+  return validateConfig({
+    port: integer('port', pick('port', 'PORT'), DEFAULT_PORT),
+    host: pick('host', 'HOST') ?? DEFAULT_HOST,
+    dataDir: path.resolve(pick('data', 'PULSEBOARD_DATA_DIR') ?? DEFAULT_DATA_DIR),
+    adminToken: env.PULSEBOARD_ADMIN_TOKEN === '' ? undefined : env.PULSEBOARD_ADMIN_TOKEN,
+    demo,
+    storageKind,
+    streamMaxPoints: integer('streamMaxPoints', pick('stream-max-points', 'PULSEBOARD_STREAM_MAX_POINTS'), DEFAULT_STREAM_MAX_POINTS),
+    streamMaxAgeMs: measured('streamMaxAgeMs', pick('stream-max-age', 'PULSEBOARD_STREAM_MAX_AGE'), DEFAULT_STREAM_MAX_AGE_MS, parseDuration, '24h'),
+    bodyLimitBytes: measured('bodyLimitBytes', pick('body-limit', 'PULSEBOARD_BODY_LIMIT'), DEFAULT_BODY_LIMIT_BYTES, parseByteSize, '1mb'),
+    webDir: path.resolve(pick('web-dir', 'PULSEBOARD_WEB_DIR') ?? DEFAULT_WEB_DIR),
+  });
+}

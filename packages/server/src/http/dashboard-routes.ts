@@ -1,0 +1,279 @@
+import { Hono, type Context } from 'hono';
+import { z } from 'zod';
+import {
+  DEFAULT_COLUMNS,
+  MAX_COLUMNS,
+  PulseboardError,
+  createDashboard,
+  exportDashboard,
+  isValidLayout,
+  parseExportFile,
+  slugSchema,
+  widgetSchema,
+  type Dashboard,
+} from '@pulseboard/model';
+import type { MutationRecord } from '../storage/storage.js';
+import type { AppDeps } from './app-deps.js';
+import { parseInput, readJson } from './http-errors.js';
+import { assertDashboardAccess, requirePrincipal } from './request-auth.js';
+
+const clientIdSchema = z.string().min(8).max(64).regex(/^[A-Za-z0-9_-]+$/, 'must contain only letters, digits, "-" and "_"');
+
+const dashboardBodySchema = z.object({
+  title: z.string().min(1).max(200),
+  description: z.string().max(2000).optional(),
+  columns: z.number().int().min(1).max(MAX_COLUMNS).optional(),
+  widgets: z.record(z.string(), widgetSchema).optional(),
+});
+
+const createBodySchema = dashboardBodySchema.extend({ id: slugSchema });
+const replaceBodySchema = dashboardBodySchema.extend({ id: slugSchema.optional() });
+
+const mutationsBodySchema = z.object({
+  clientId: clientIdSchema,
+  name: z.string().max(100).optional(),
+  mutations: z
+    .array(z.object({ mutationId: z.number().int().min(1), name: z.string().min(1).max(64), args: z.unknown() }))
+    .min(1)
+    .max(1000),
+});
+
+const shareBodySchema = z.object({
+  name: z.string().min(1).max(100).optional(),
+  /** Lifetime of the link: `7d`, `24h` or milliseconds. */
+  expiresIn: z.union([z.string(), z.number().int().positive()]).optional(),
+});
+
+/** Share links live a week unless told otherwise. */
+export const DEFAULT_SHARE_LIFETIME_MS = 7 * 24 * 60 * 60 * 1000;
+
+/** The ETag of a dashboard: its version, quoted. */
+export function dashboardEtag(doc: Dashboard): string {
+  return `"${doc.version}"`;
+}
+
+/** Versions named by an If-Match/If-None-Match header (`"3"`, `W/"3"`, `3`, lists); `*` → 'any'. */
+export function parseEtagHeader(header: string): number[] | 'any' {
+  if (header.trim() === '*') return 'any';
+  return header.split(',').map((part) => {
+    const match = /^\s*(?:W\/)?"?(\d+)"?\s*$/.exec(part);
+    if (!match) throw new PulseboardError('bad_request', `header: "${part.trim()}" is not a dashboard version ETag such as "3"`, { status: 400 });
+    return Number(match[1]);
+  });
+}
+
+/** Checks widgets (keys = ids, layout inside the grid, no overlaps); throws a 400 naming the problem. */
+function checkWidgets(widgets: Dashboard['widgets'], columns: number): void {
+  for (const [key, widget] of Object.entries(widgets)) {
+    if (widget.id !== key) throw new PulseboardError('bad_request', `widgets.${key}.id: must equal its key "${key}"`, { status: 400 });
+    slugOrWidgetKey(key);
+  }
+  if (!isValidLayout(widgets, columns)) {
+    throw new PulseboardError('bad_request', 'widgets: widgets overlap or lie outside the grid', { status: 400 });
+  }
+}
+
+function slugOrWidgetKey(key: string): void {
+  if (!/^[A-Za-z0-9_-]{1,64}$/.test(key)) throw new PulseboardError('bad_request', `widgets.${key}: key must contain only letters, digits, "-" and "_"`, { status: 400 });
+}
+
+function notFound(id: string): PulseboardError {
+  return new PulseboardError('not_found', `dashboard "${id}" does not exist`, { status: 404 });
+}
+
+function durationToMs(value: string | number): number {
+  if (typeof value === 'number') return value;
+  const match = /^\s*(\d+)\s*(s|m|h|d|w)\s*$/i.exec(value);
+  const units: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
+  if (!match) throw new PulseboardError('bad_request', `expiresIn: "${value}" is not a duration such as "7d" or "24h"`, { status: 400 });
+  return Number(match[1]) * (units[match[2]!.toLowerCase()] ?? 1);
+}
+
+function sendDashboard(c: Context, doc: Dashboard, status: 200 | 201 = 200): Response {
+  c.header('ETag', dashboardEtag(doc));
+  c.header('Cache-Control', 'no-cache');
+  return c.json(doc, status);
+}
+
+/** Dashboards: list, create, get (ETag/304), replace (If-Match/412), delete, export/import, mutations, share. */
+export function dashboardRoutes(deps: AppDeps): Hono {
+  const app = new Hono();
+  const { sync, auth } = deps;
+
+  app.get('/', async (c) => {
+    const principal = await requirePrincipal(c, auth);
+    const list = await sync.storage.listDashboards();
+    const visible = list.filter((d) => {
+      try {
+        assertDashboardAccess(principal, d.id, 'view');
+        return true;
+      } catch {
+        return false;
+      }
+    });
+    return c.json({ dashboards: visible });
+  });
+
+  app.post('/', async (c) => {
+    const principal = await requirePrincipal(c, auth);
+    const body = parseInput(createBodySchema, await readJson(c));
+    assertDashboardAccess(principal, body.id, 'edit');
+    const now = new Date().toISOString();
+    const columns = body.columns ?? DEFAULT_COLUMNS;
+    const doc = createDashboard({ id: body.id, title: body.title, columns, now, ...(body.description === undefined ? {} : { description: body.description }) });
+    if (body.widgets) {
+      checkWidgets(body.widgets, columns);
+      doc.widgets = body.widgets;
+    }
+    const created = await sync.createDashboard(doc);
+    c.header('Location', `/api/dashboards/${created.id}`);
+    return sendDashboard(c, created, 201);
+  });
+
+  app.post('/import', async (c) => {
+    const principal = await requirePrincipal(c, auth);
+    const overwrite = ['1', 'true', 'yes'].includes(c.req.query('overwrite') ?? '');
+    const input = await readJson(c);
+    const doc = parseExportFile(input, new Date().toISOString());
+    assertDashboardAccess(principal, doc.id, 'edit');
+    const existing = await sync.storage.getDashboard(doc.id);
+    if (existing) {
+      if (!overwrite) {
+        throw new PulseboardError('already_exists', `dashboard "${doc.id}" already exists; add ?overwrite=1 to replace it`, { status: 409 });
+      }
+      return sendDashboard(c, await sync.replaceDashboard(doc));
+    }
+    return sendDashboard(c, await sync.createDashboard(doc), 201);
+  });
+
+  app.get('/:id', async (c) => {
+    const id = c.req.param('id');
+    const principal = await requirePrincipal(c, auth);
+    assertDashboardAccess(principal, id, 'view');
+    const doc = await sync.storage.getDashboard(id);
+    if (!doc) throw notFound(id);
+    const ifNoneMatch = c.req.header('if-none-match');
+    if (ifNoneMatch) {
+      const versions = parseEtagHeader(ifNoneMatch);
+      if (versions === 'any' || versions.includes(doc.version)) {
+        c.header('ETag', dashboardEtag(doc));
+        c.header('Cache-Control', 'no-cache');
+        return c.body(null, 304);
+      }
+    }
+    return sendDashboard(c, doc);
+  });
+
+  app.put('/:id', async (c) => {
+    const id = c.req.param('id');
+    const principal = await requirePrincipal(c, auth);
+    assertDashboardAccess(principal, id, 'edit');
+    const ifMatch = c.req.header('if-match');
+    const body = parseInput(replaceBodySchema, await readJson(c));
+    if (body.id !== undefined && body.id !== id) {
+      throw new PulseboardError('bad_request', `id: "${body.id}" does not match the URL's dashboard "${id}"`, { status: 400 });
+    }
+    const current = await sync.storage.getDashboard(id);
+    if (!current) throw notFound(id);
+    let ifVersion: number | undefined;
+    if (ifMatch) {
+      const versions = parseEtagHeader(ifMatch);
+      if (versions !== 'any') {
+        if (versions.length !== 1) throw new PulseboardError('bad_request', 'If-Match: give exactly one version', { status: 400 });
+        ifVersion = versions[0];
+      }
+    }
+    const columns = body.columns ?? current.columns;
+    const widgets = body.widgets ?? current.widgets;
+    checkWidgets(widgets, columns);
+    const next: Dashboard = {
+      ...current,
+      title: body.title,
+      columns,
+      widgets,
+      writers: {},
+    };
+    if (body.description === undefined) delete next.description;
+    else next.description = body.description;
+    return sendDashboard(c, await sync.replaceDashboard(next, ifVersion));
+  });
+
+  app.delete('/:id', async (c) => {
+    const id = c.req.param('id');
+    const principal = await requirePrincipal(c, auth);
+    assertDashboardAccess(principal, id, 'edit');
+    if (!(await sync.deleteDashboard(id))) throw notFound(id);
+    return c.body(null, 204);
+  });
+
+  app.get('/:id/export', async (c) => {
+    const id = c.req.param('id');
+    const principal = await requirePrincipal(c, auth);
+    assertDashboardAccess(principal, id, 'view');
+    const doc = await sync.storage.getDashboard(id);
+    if (!doc) throw notFound(id);
+    c.header('Content-Disposition', `attachment; filename="${id}.pulseboard.json"`);
+    return c.json(exportDashboard(doc, new Date().toISOString()));
+  });
+
+  app.post('/:id/mutations', async (c) => {
+    const id = c.req.param('id');
+    const principal = await requirePrincipal(c, auth);
+    assertDashboardAccess(principal, id, 'edit');
+    const body = parseInput(mutationsBodySchema, await readJson(c));
+    const results: Array<Omit<MutationRecord, 'event' | 'dashboardId'> | { mutationId: number; status: 'rejected'; error: { code: string; message: string }; conflicts: []; duplicate: false }> = [];
+    for (const m of body.mutations) {
+      try {
+        const record = await sync.mutate({
+          clientId: body.clientId,
+          mutationId: m.mutationId,
+          dashboardId: id,
+          name: m.name,
+          args: m.args,
+          actor: body.name ?? principal.name,
+        });
+        const { event: _event, dashboardId: _dashboardId, ...rest } = record;
+        results.push(rest);
+      } catch (error) {
+        // Out of order: the rest of the batch cannot apply either; report and stop.
+        if (error instanceof PulseboardError && error.code === 'out_of_order') {
+          results.push({ mutationId: m.mutationId, status: 'rejected', error: { code: error.code, message: error.message }, conflicts: [], duplicate: false });
+          break;
+        }
+        throw error;
+      }
+    }
+    const lastMutationId = await sync.storage.getLastMutationId(body.clientId);
+    return c.json({ dashboardId: id, clientId: body.clientId, lastMutationId, results });
+  });
+
+  app.post('/:id/share', async (c) => {
+    const id = c.req.param('id');
+    const principal = await requirePrincipal(c, auth);
+    assertDashboardAccess(principal, id, 'edit');
+    const raw = (await c.req.text()).trim();
+    const body = parseInput(shareBodySchema, raw === '' ? {} : await parseJsonText(raw));
+    const doc = await sync.storage.getDashboard(id);
+    if (!doc) throw notFound(id);
+    const lifetimeMs = body.expiresIn === undefined ? DEFAULT_SHARE_LIFETIME_MS : durationToMs(body.expiresIn);
+    const expiresAt = Date.now() + lifetimeMs;
+    const { secret, record } = await auth.createToken({
+      name: body.name ?? `share link: ${doc.title}`,
+      role: 'scoped',
+      scopes: { view: [id] },
+      expiresAt,
+    });
+    const url = `${deps.publicUrl()}/d/${encodeURIComponent(id)}#token=${secret}`;
+    return c.json({ url, token: secret, tokenId: record.id, dashboardId: id, expiresAt }, 201);
+  });
+
+  return app;
+}
+
+async function parseJsonText(text: string): Promise<unknown> {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (error) {
+    throw new PulseboardError('bad_json', `request body is not valid JSON: ${(error as Error).message}`, { status: 400 });
+  }
+}

@@ -1,0 +1,65 @@
+import { Hono } from 'hono';
+import { z } from 'zod';
+import { dashboardTopic, streamTopic } from '@pulseboard/protocol';
+import type { AppDeps } from './app-deps.js';
+import { parseInput } from './http-errors.js';
+import { requirePrincipal } from './request-auth.js';
+
+/** Version reported by /api/health. */
+export const SERVER_VERSION = '0.1.0';
+
+const clientIdQuery = z.string().min(1).max(64).optional();
+
+/** Health (public), sync status, cache status and Prometheus metrics. */
+export function statusRoutes(deps: AppDeps): Hono {
+  const app = new Hono();
+  const { sync, auth, metrics } = deps;
+
+  app.get('/api/health', (c) =>
+    c.json({
+      status: 'ok',
+      version: SERVER_VERSION,
+      uptimeMs: Date.now() - deps.startedAt,
+      storage: sync.storage.kind,
+      pubsub: sync.pubsub.kind,
+      websocket: deps.gateway() !== null,
+    }),
+  );
+
+  app.get('/api/sync/status', async (c) => {
+    await requirePrincipal(c, auth);
+    const clientId = parseInput(clientIdQuery, c.req.query('clientId'), 'clientId');
+    const [dashboards, streams] = await Promise.all([sync.storage.listDashboards(), sync.storage.listStreams()]);
+    const topics: Array<{ topic: string; epoch: string | null; offset: number }> = [];
+    for (const d of dashboards) {
+      const head = await sync.storage.getHead(dashboardTopic(d.id));
+      topics.push({ topic: dashboardTopic(d.id), epoch: head?.epoch ?? null, offset: head?.offset ?? d.version });
+    }
+    for (const s of streams) {
+      const head = await sync.storage.getHead(streamTopic(s.key));
+      topics.push({ topic: streamTopic(s.key), epoch: head?.epoch ?? null, offset: head?.offset ?? s.offset });
+    }
+    const gatewayStats = (deps.gateway()?.stats() ?? {}) as Record<string, unknown>;
+    const connections = typeof gatewayStats.connections === 'number' ? gatewayStats.connections : 0;
+    return c.json({
+      serverTime: Date.now(),
+      connections,
+      gateway: gatewayStats,
+      topics,
+      ...(clientId === undefined ? {} : { clientId, lastMutationId: await sync.storage.getLastMutationId(clientId) }),
+    });
+  });
+
+  app.get('/api/cache/status', async (c) => {
+    await requirePrincipal(c, auth);
+    const stats = deps.gateway()?.snapshotCache?.stats() ?? { hits: 0, misses: 0, hitRate: 0, size: 0 };
+    return c.json(stats);
+  });
+
+  app.get('/metrics', async (c) => {
+    c.header('Content-Type', metrics.contentType);
+    return c.body(await metrics.text());
+  });
+
+  return app;
+}

@@ -1,0 +1,126 @@
+import { Hono } from 'hono';
+import { z } from 'zod';
+import { PulseboardError, pointValueSchema, streamKeySchema, type PointValue } from '@pulseboard/model';
+import type { AppendResult } from '../storage/storage.js';
+import type { AppDeps } from './app-deps.js';
+import { parseInput, readJson } from './http-errors.js';
+import { assertCanPush, assertCanReadStream, requirePrincipal } from './request-auth.js';
+
+/** Most points one HTTP request may carry. */
+export const MAX_POINTS_PER_REQUEST = 10_000;
+
+type PointInput = { ts?: number; value: PointValue };
+type Batch = Array<{ key: string; points: PointInput[] }>;
+
+const pointSchema = z.object({ ts: z.number().int().min(0).optional(), value: pointValueSchema });
+const pointsBodySchema = z.object({ points: z.array(pointSchema).min(1).max(MAX_POINTS_PER_REQUEST) });
+
+const keyedPointsSchema = z.object({
+  points: z.array(pointSchema.extend({ key: streamKeySchema })).min(1).max(MAX_POINTS_PER_REQUEST),
+});
+const streamsMapSchema = z.object({ streams: z.record(z.string(), z.unknown()) });
+
+/** True for `{points: [...]}`: the points form rather than an object value. */
+function isPointsForm(body: unknown): boolean {
+  return typeof body === 'object' && body !== null && !Array.isArray(body) && Array.isArray((body as { points?: unknown }).points);
+}
+
+/** One stream's body (a number, an object, or {points}) as points; throws 400 naming the field. */
+export function pointsFromBody(body: unknown, prefix = ''): PointInput[] {
+  if (isPointsForm(body)) return parseInput(pointsBodySchema, body, prefix).points;
+  return [{ value: parseInput(pointValueSchema, body, prefix || 'value') }];
+}
+
+function checkKey(key: string, field: string): string {
+  parseInput(streamKeySchema, key, field);
+  return key;
+}
+
+/** The many-streams body: `{streams: {key: value | {points}}}` or `{points: [{key, ts?, value}]}`. */
+export function batchFromBody(body: unknown): Batch {
+  if (isPointsForm(body)) {
+    const { points } = parseInput(keyedPointsSchema, body);
+    const byKey = new Map<string, PointInput[]>();
+    for (const p of points) {
+      let list = byKey.get(p.key);
+      if (!list) byKey.set(p.key, (list = []));
+      list.push(p.ts === undefined ? { value: p.value } : { ts: p.ts, value: p.value });
+    }
+    return [...byKey].map(([key, pts]) => ({ key, points: pts }));
+  }
+  const { streams } = parseInput(streamsMapSchema, body);
+  const batch: Batch = [];
+  let total = 0;
+  for (const [key, value] of Object.entries(streams)) {
+    checkKey(key, `streams.${key}`);
+    const points = pointsFromBody(value, `streams.${key}`);
+    total += points.length;
+    batch.push({ key, points });
+  }
+  if (batch.length === 0) throw new PulseboardError('bad_request', 'streams: give at least one stream', { status: 400 });
+  if (total > MAX_POINTS_PER_REQUEST) throw new PulseboardError('bad_request', `points: at most ${MAX_POINTS_PER_REQUEST} points per request`, { status: 400 });
+  return batch;
+}
+
+function summary(results: AppendResult[]) {
+  return results.map((r) => ({ key: r.key, offset: r.events.at(-1)?.offset ?? null, accepted: r.events.length, latest: r.latest }));
+}
+
+/** Streams: push one, push many, read one (latest + history), list. */
+export function streamRoutes(deps: AppDeps): Hono {
+  const app = new Hono();
+  const { sync, auth } = deps;
+
+  app.post('/', async (c) => {
+    const principal = await requirePrincipal(c, auth);
+    const batch = batchFromBody(await readJson(c));
+    for (const { key } of batch) assertCanPush(principal, key);
+    const results = await sync.push(batch);
+    const accepted = results.reduce((n, r) => n + r.events.length, 0);
+    return c.json({ accepted, streams: summary(results) });
+  });
+
+  app.get('/', async (c) => {
+    const principal = await requirePrincipal(c, auth);
+    const list = await sync.storage.listStreams();
+    const visible = list.filter((s) => {
+      try {
+        assertCanReadStream(principal, s.key);
+        return true;
+      } catch {
+        return false;
+      }
+    });
+    return c.json({ streams: visible });
+  });
+
+  app.post('/:key', async (c) => {
+    const key = checkKey(c.req.param('key'), 'key');
+    const principal = await requirePrincipal(c, auth);
+    assertCanPush(principal, key);
+    const points = pointsFromBody(await readJson(c));
+    const [result] = await sync.push([{ key, points }]);
+    if (!result) throw new Error('push returned no result');
+    return c.json(summary([result])[0]);
+  });
+
+  app.get('/:key', async (c) => {
+    const key = checkKey(c.req.param('key'), 'key');
+    const principal = await requirePrincipal(c, auth);
+    assertCanReadStream(principal, key);
+    const sinceText = c.req.query('since');
+    let sinceTs: number | undefined;
+    if (sinceText !== undefined) {
+      sinceTs = /^\d+$/.test(sinceText) ? Number(sinceText) : Date.parse(sinceText);
+      if (!Number.isFinite(sinceTs)) {
+        throw new PulseboardError('bad_request', `since: "${sinceText}" is not a timestamp (ms since epoch or ISO date)`, { status: 400 });
+      }
+    }
+    const stream = await sync.storage.getStream(key, sinceTs === undefined ? {} : { sinceTs });
+    if (!stream) throw new PulseboardError('not_found', `stream "${key}" does not exist (nothing was pushed to it yet)`, { status: 404 });
+    c.header('Cache-Control', 'no-cache');
+    return c.json(stream);
+  });
+
+  return app;
+}

@@ -1,0 +1,13 @@
+/**
+ * @pulseboard/server — the Pulseboard server: `startServer` (HTTP API, WebSocket gateway,
+ * storage, pubsub, auth, metrics, demo) and its configuration. The `pulseboard` CLI
+ * (cli.ts) is a thin layer over this.
+ */
+export { startServer, type RunningServer, type StartServerOptions } from './server.js';
+export { resolveConfig, validateConfig, ConfigError, DEFAULT_CONFIG, type ServerConfig, type ConfigFlags } from './config.js';
+export { SyncService, type SyncServiceObserver } from './sync-service.js';
+export { Auth, hashToken, generateTokenSecret, type Principal } from './auth.js';
+export { Metrics, type GatewayObserver } from './metrics.js';
+export { openStorage, MemoryStorage, type StorageOptions } from './storage/index.js';
+export type { Storage, StoredEvent, TokenRecord, TokenScopes, StreamLimits } from './storage/storage.js';
+export type { PubSub } from './pubsub/pubsub.js';

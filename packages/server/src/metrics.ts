@@ -1,0 +1,94 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { MutationRecord } from './storage/storage.js';
+import type { SyncServiceObserver } from './sync-service.js';
+
+/** Callbacks the WebSocket gateway calls so its numbers reach /metrics. */
+export interface GatewayObserver {
+  onConnectionOpened?(): void;
+  onConnectionClosed?(): void;
+  onMessageIn?(type: string): void;
+  onFramesOut?(messages: number, bytes: number): void;
+  onFanout?(latencyMs: number, recipients: number): void;
+}
+
+/**
+ * Prometheus metrics of one server, in their own Registry (so several servers in one test
+ * process never collide). Exposes observers for the sync service, the gateway and HTTP.
+ */
+export class Metrics {
+  readonly registry = new Registry();
+  readonly #connections: Gauge;
+  readonly #messagesIn: Counter;
+  readonly #messagesOut: Counter;
+  readonly #bytesOut: Counter;
+  readonly #mutationLatency: Histogram;
+  readonly #mutations: Counter;
+  readonly #fanoutLatency: Histogram;
+  readonly #pointsPushed: Counter;
+  readonly #httpDuration: Histogram;
+
+  constructor(options: { defaultMetrics?: boolean } = {}) {
+    const registers = [this.registry];
+    if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: this.registry, prefix: 'pulseboard_process_' });
+    this.#connections = new Gauge({ name: 'pulseboard_ws_connections', help: 'Open WebSocket connections', registers });
+    this.#messagesIn = new Counter({ name: 'pulseboard_ws_messages_in_total', help: 'WebSocket messages received, by type', labelNames: ['type'], registers });
+    this.#messagesOut = new Counter({ name: 'pulseboard_ws_messages_out_total', help: 'WebSocket messages sent (several may share a frame)', registers });
+    this.#bytesOut = new Counter({ name: 'pulseboard_ws_bytes_out_total', help: 'WebSocket payload bytes sent', registers });
+    this.#mutations = new Counter({ name: 'pulseboard_mutations_total', help: 'Mutations processed, by result status', labelNames: ['status'], registers });
+    this.#mutationLatency = new Histogram({
+      name: 'pulseboard_mutation_duration_seconds',
+      help: 'Time to apply and commit one mutation',
+      buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
+      registers,
+    });
+    this.#fanoutLatency = new Histogram({
+      name: 'pulseboard_fanout_duration_seconds',
+      help: 'Time from commit to the event being written to every subscriber',
+      buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
+      registers,
+    });
+    this.#pointsPushed = new Counter({ name: 'pulseboard_points_pushed_total', help: 'Stream points committed', registers });
+    this.#httpDuration = new Histogram({
+      name: 'pulseboard_http_request_duration_seconds',
+      help: 'HTTP request duration, by method, route and status',
+      labelNames: ['method', 'route', 'status'],
+      buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 5],
+      registers,
+    });
+  }
+
+  /** Observer for SyncService: mutation latency/status and points pushed. */
+  readonly syncObserver: SyncServiceObserver = {
+    onMutation: (record: MutationRecord, durationMs: number) => {
+      this.#mutations.inc({ status: record.status });
+      this.#mutationLatency.observe(durationMs / 1000);
+    },
+    onPoints: (count: number) => this.#pointsPushed.inc(count),
+  };
+
+  /** Observer for the WebSocket gateway. */
+  readonly gatewayObserver: GatewayObserver = {
+    onConnectionOpened: () => this.#connections.inc(),
+    onConnectionClosed: () => this.#connections.dec(),
+    onMessageIn: (type: string) => this.#messagesIn.inc({ type }),
+    onFramesOut: (messages: number, bytes: number) => {
+      this.#messagesOut.inc(messages);
+      this.#bytesOut.inc(bytes);
+    },
+    onFanout: (latencyMs: number) => this.#fanoutLatency.observe(latencyMs / 1000),
+  };
+
+  /** Records one HTTP request (route is the matched pattern, not the raw path). */
+  observeHttp(method: string, route: string, status: number, durationMs: number): void {
+    this.#httpDuration.observe({ method, route, status: String(status) }, durationMs / 1000);
+  }
+
+  /** The exposition text for GET /metrics. */
+  async text(): Promise<string> {
+    return this.registry.metrics();
+  }
+
+  get contentType(): string {
+    return this.registry.contentType;
+  }
+}

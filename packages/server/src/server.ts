@@ -1,0 +1,230 @@
+import { mkdir } from 'node:fs/promises';
+import type { IncomingMessage, Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { createAdaptorServer } from '@hono/node-server';
+import { Auth } from './auth.js';
+import { DEFAULT_CONFIG, validateConfig, type ServerConfig } from './config.js';
+import { DEMO_DASHBOARD_ID, demoDashboard } from './demo/demo-dashboard.js';
+import { DemoFeed } from './demo/demo-feed.js';
+import { createApp } from './http/app.js';
+import type { GatewayHandle } from './http/app-deps.js';
+import type { LogFn } from './http/http-errors.js';
+import { Metrics, type GatewayObserver } from './metrics.js';
+import type { PubSub } from './pubsub/pubsub.js';
+import { openStorage, type Storage } from './storage/index.js';
+import { SyncService } from './sync-service.js';
+
+/** What `startServer` accepts: any settings (the rest default) and where to write output. */
+export interface StartServerOptions extends Partial<ServerConfig> {
+  /** Receives the lines meant for a person (listening URL, first-start admin token). Default: stdout. */
+  print?: (line: string) => void;
+  /** Receives errors and warnings. Default: stderr. */
+  logError?: LogFn;
+  /** Close gracefully on SIGINT/SIGTERM and exit the process (the CLI sets this). */
+  handleSignals?: boolean;
+}
+
+/** A started server. */
+export interface RunningServer {
+  /** Base URL, e.g. `http://127.0.0.1:3000` (no trailing slash). */
+  url: string;
+  port: number;
+  /** The admin secret when it is known to this process (configured, or generated on this first start). */
+  adminToken?: string;
+  config: ServerConfig;
+  sync: SyncService;
+  metrics: Metrics;
+  /** Stops the demo feed, the gateway and the HTTP server, then closes storage. Idempotent. */
+  close(): Promise<void>;
+}
+
+interface GatewayModule {
+  Gateway: new (options: { sync: SyncService; auth: Auth; observer?: GatewayObserver }) => GatewayHandle;
+}
+
+interface LocalPubSubModule {
+  LocalPubSub: new () => PubSub;
+}
+
+// Loaded by a computed specifier so this file builds while ws/gateway.ts and
+// pubsub/local-pubsub.ts are still being written; a missing module means "not available".
+async function optionalImport<T>(specifier: string): Promise<T | null> {
+  try {
+    return (await import(specifier)) as T;
+  } catch (error) {
+    if ((error as { code?: string }).code === 'ERR_MODULE_NOT_FOUND' && String((error as Error).message).includes(specifier.replace('./', ''))) return null;
+    throw error;
+  }
+}
+
+/** In-process pubsub used only until pubsub/local-pubsub.ts exists. */
+class FallbackPubSub implements PubSub {
+  readonly kind = 'local' as const;
+  readonly #listeners = new Set<(event: Parameters<PubSub['publish']>[0]) => void>();
+  async publish(event: Parameters<PubSub['publish']>[0]): Promise<void> {
+    for (const listener of [...this.#listeners]) {
+      try {
+        listener(event);
+      } catch (error) {
+        console.error('pubsub listener failed:', error);
+      }
+    }
+  }
+  subscribe(listener: (event: Parameters<PubSub['publish']>[0]) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+  async close(): Promise<void> {
+    this.#listeners.clear();
+  }
+}
+
+/** The host to put in URLs a person opens: a wildcard bind is reachable on loopback. */
+function displayHost(host: string): string {
+  if (host === '0.0.0.0' || host === '::' || host === '') return '127.0.0.1';
+  return host.includes(':') ? `[${host}]` : host;
+}
+
+/**
+ * Creates the admin token on first start (none configured, none stored) and returns its
+ * secret, which is shown once and never stored in clear; null when one exists already.
+ */
+async function ensureAdminToken(storage: Storage, auth: Auth, config: ServerConfig): Promise<string | null> {
+  if (config.adminToken) return null;
+  const tokens = await storage.listTokens();
+  const now = Date.now();
+  const live = tokens.some((t) => t.role === 'admin' && t.revokedAt === null && (t.expiresAt === null || t.expiresAt > now));
+  if (live) return null;
+  const { secret } = await auth.createToken({ name: 'admin', role: 'admin' });
+  return secret;
+}
+
+/** Seeds the demo dashboard into an empty store (first start); true when the demo dashboard exists. */
+async function ensureDemo(sync: SyncService): Promise<boolean> {
+  if (await sync.storage.getDashboard(DEMO_DASHBOARD_ID)) return true;
+  const existing = await sync.storage.listDashboards();
+  if (existing.length > 0) return false;
+  await sync.createDashboard(demoDashboard(new Date().toISOString()));
+  return true;
+}
+
+function rejectUpgrade(socket: Duplex, status: string): void {
+  socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+  socket.destroy();
+}
+
+/**
+ * Starts a Pulseboard server: storage, pubsub, the sync service, auth, the HTTP app and the
+ * WebSocket gateway on one port. `port: 0` picks a free port (tests).
+ */
+export async function startServer(options: StartServerOptions = {}): Promise<RunningServer> {
+  const { print = (line: string) => console.log(line), logError = (m: string, e?: unknown) => console.error(m, e ?? ''), handleSignals = false, ...settings } = options;
+  const config = validateConfig({ ...DEFAULT_CONFIG, ...settings });
+  const startedAt = Date.now();
+
+  if (config.storageKind === 'sqlite') await mkdir(config.dataDir, { recursive: true });
+  const storage = await openStorage({ kind: config.storageKind, dataDir: config.dataDir });
+  const pubsubModule = await optionalImport<LocalPubSubModule>('./pubsub/local-pubsub.js');
+  const pubsub: PubSub = pubsubModule ? new pubsubModule.LocalPubSub() : new FallbackPubSub();
+  const metrics = new Metrics();
+  const sync = new SyncService({
+    storage,
+    pubsub,
+    streamLimits: { maxPoints: config.streamMaxPoints, maxAgeMs: config.streamMaxAgeMs },
+    observer: metrics.syncObserver,
+  });
+  const auth = new Auth(storage, config.adminToken ? { adminToken: config.adminToken } : {});
+  const generatedAdminToken = await ensureAdminToken(storage, auth, config);
+
+  let demoFeed: DemoFeed | null = null;
+  if (config.demo && (await ensureDemo(sync))) {
+    demoFeed = new DemoFeed({ sync, onError: (error) => logError('demo feed push failed:', error) });
+  }
+
+  const gatewayModule = await optionalImport<GatewayModule>('./ws/gateway.js');
+  const gateway: GatewayHandle | null = gatewayModule ? new gatewayModule.Gateway({ sync, auth, observer: metrics.gatewayObserver }) : null;
+  if (!gateway) logError('WebSocket gateway not available (packages/server/src/ws/gateway.ts missing); /ws is disabled');
+
+  let url = '';
+  const app = createApp({
+    sync,
+    auth,
+    metrics,
+    config,
+    gateway: () => gateway,
+    publicUrl: () => url,
+    log: logError,
+    startedAt,
+  });
+  const server = createAdaptorServer({ fetch: app.fetch, hostname: config.host }) as Server;
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const pathname = new URL(req.url ?? '/', 'http://localhost').pathname;
+    if (pathname !== '/ws') return rejectUpgrade(socket, '404 Not Found');
+    if (!gateway) return rejectUpgrade(socket, '503 Service Unavailable');
+    gateway.handleUpgrade(req, socket, head);
+  });
+
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(config.port, config.host, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+  } catch (error) {
+    await gateway?.close();
+    await pubsub.close();
+    await storage.close();
+    const code = (error as { code?: string }).code;
+    if (code === 'EADDRINUSE') throw new Error(`port ${config.port} on ${config.host} is already in use (set --port or PORT)`, { cause: error });
+    if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') throw new Error(`cannot listen on host "${config.host}" (set --host or HOST)`, { cause: error });
+    throw error;
+  }
+  const port = (server.address() as AddressInfo).port;
+  url = `http://${displayHost(config.host)}:${port}`;
+
+  print(`Pulseboard listening on ${url}`);
+  if (generatedAdminToken) {
+    print('');
+    print('First start: an admin token was created. It is shown only this once; keep it safe.');
+    print(`  Admin token: ${generatedAdminToken}`);
+    print(`  Open: ${url}/#token=${generatedAdminToken}`);
+    print('');
+  }
+  if (demoFeed) await demoFeed.start();
+
+  let closing: Promise<void> | null = null;
+  const close = (): Promise<void> => {
+    closing ??= (async () => {
+      await demoFeed?.stop();
+      await gateway?.close();
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      await pubsub.close();
+      await storage.close();
+    })();
+    return closing;
+  };
+
+  if (handleSignals) {
+    const onSignal = (signal: NodeJS.Signals) => {
+      print(`${signal} received, shutting down`);
+      close().then(
+        () => process.exit(0),
+        (error: unknown) => {
+          logError('shutdown failed:', error);
+          process.exit(1);
+        },
+      );
+    };
+    process.once('SIGINT', onSignal);
+    process.once('SIGTERM', onSignal);
+  }
+
+  const adminToken = config.adminToken ?? generatedAdminToken ?? undefined;
+  return { url, port, ...(adminToken ? { adminToken } : {}), config, sync, metrics, close };
+}
