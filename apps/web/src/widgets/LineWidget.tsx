@@ -1,0 +1,203 @@
+import { useEffect, useMemo, useRef, useSyncExternalStore } from 'react';
+import uPlot from 'uplot';
+import { lineSeriesOf, toAlignedColumns, type LineSeriesSpec } from './line-series';
+import { getThemeVersion, readCssVar, subscribeTheme, withAlpha } from './theme-store';
+import { WidgetEmpty } from './WidgetEmpty';
+import type { WidgetProps } from './widget-props';
+import { formatOptionsOf, formatValue, numberOption, pickNumber, type FormatOptions } from './widget-data';
+
+/** Series colours, as CSS variables with hex fallbacks (canvas needs real colours). */
+const SERIES_COLORS: ReadonlyArray<[string, string]> = [
+  ['--pb-series-1', '#5b9cf6'],
+  ['--pb-series-2', '#3ecf8e'],
+  ['--pb-series-3', '#f5a524'],
+  ['--pb-series-4', '#e5484d'],
+  ['--pb-series-5', '#a78bfa'],
+  ['--pb-series-6', '#22c3d6'],
+  ['--pb-series-7', '#f472b6'],
+  ['--pb-series-8', '#a3b1c2'],
+];
+
+/** Size used until the container has been measured (and in jsdom, which has no layout). */
+const FALLBACK_SIZE = { width: 320, height: 160 };
+
+/**
+ * A time series drawn by uPlot. The chart is created once per set of series (and theme)
+ * and fed with `setData` on every update, so it keeps up with 10+ updates a second; a
+ * ResizeObserver keeps it fitted to its cell. Options: field, fields, unit, decimals,
+ * min, max, windowMs.
+ */
+export function LineWidget({ widget, data }: WidgetProps) {
+  const { options } = widget;
+  const plotHostRef = useRef<HTMLDivElement>(null);
+  const plotRef = useRef<uPlot | null>(null);
+  const themeVersion = useSyncExternalStore(subscribeTheme, getThemeVersion, getThemeVersion);
+
+  const seriesSpec = lineSeriesOf(options, data.latest);
+  const seriesSig = seriesSpec.map((s) => `${s.field ?? ''}\u0001${s.label}`).join('\u0000');
+  // eslint-disable-next-line react-hooks/exhaustive-deps -- keyed by the signature, not the array identity
+  const series = useMemo(() => seriesSpec, [seriesSig]);
+  const columns = useMemo(() => toAlignedColumns(data, series, options), [data, series, options]);
+  const format = useMemo(() => formatOptionsOf(options), [options]);
+  const min = numberOption(options, 'min');
+  const max = numberOption(options, 'max');
+
+  const columnsRef = useRef(columns);
+  columnsRef.current = columns;
+
+  useEffect(() => {
+    const host = plotHostRef.current;
+    if (!host) return;
+    const colors = series.map((_, i) => {
+      const [name, fallback] = SERIES_COLORS[i % SERIES_COLORS.length]!;
+      return readCssVar(host, name, fallback);
+    });
+    const opts = buildPlotOptions({
+      width: host.clientWidth || FALLBACK_SIZE.width,
+      height: host.clientHeight || FALLBACK_SIZE.height,
+      series,
+      colors,
+      axisColor: readCssVar(host, '--pb-text-muted', '#8b95a7'),
+      gridColor: readCssVar(host, '--pb-chart-grid', '#26303d'),
+      format,
+      min,
+      max,
+    });
+    const plot = new uPlot(opts, columnsRef.current as uPlot.AlignedData, host);
+    plotRef.current = plot;
+
+    let observer: ResizeObserver | null = null;
+    if (typeof ResizeObserver !== 'undefined') {
+      observer = new ResizeObserver((entries) => {
+        const rect = entries[0]?.contentRect;
+        if (!rect || rect.width < 1 || rect.height < 1) return;
+        const width = Math.floor(rect.width);
+        const height = Math.floor(rect.height);
+        if (width !== plot.width || height !== plot.height) plot.setSize({ width, height });
+      });
+      observer.observe(host);
+    }
+    return () => {
+      observer?.disconnect();
+      plot.destroy();
+      plotRef.current = null;
+    };
+  }, [series, format, min, max, themeVersion]);
+
+  useEffect(() => {
+    plotRef.current?.setData(columns as uPlot.AlignedData);
+  }, [columns]);
+
+  const hasPoints = columns[0].length > 0;
+  return (
+    <div className="pb-line">
+      {hasPoints ? <LineLegend series={series} latest={data.latest} format={format} /> : null}
+      <div className="pb-line__plot" ref={plotHostRef} data-testid="line-plot" />
+      {hasPoints ? null : (
+        <div className="pb-line__overlay">
+          <WidgetEmpty widget={widget} />
+        </div>
+      )}
+    </div>
+  );
+}
+
+/** The latest value of each line, with its colour swatch; the big readable number of a chart. */
+function LineLegend({ series, latest, format }: { series: readonly LineSeriesSpec[]; latest: WidgetProps['data']['latest']; format: FormatOptions }) {
+  const single = series.length === 1;
+  return (
+    <div className={`pb-line__legend${single ? ' pb-line__legend--single' : ''}`}>
+      {series.map((s, i) => (
+        <span className="pb-line__legend-item" key={`${s.field ?? ''}-${i}`}>
+          {single ? null : <span className="pb-line__swatch" style={{ background: `var(${SERIES_COLORS[i % SERIES_COLORS.length]![0]})` }} />}
+          {single ? null : <span className="pb-line__legend-label">{s.label}</span>}
+          <span className="pb-line__legend-value" data-testid="line-latest">
+            {formatValue(pickNumber(latest, s.field ?? undefined), format).text}
+          </span>
+        </span>
+      ))}
+    </div>
+  );
+}
+
+interface PlotOptionsInput {
+  width: number;
+  height: number;
+  series: readonly LineSeriesSpec[];
+  colors: string[];
+  axisColor: string;
+  gridColor: string;
+  format: FormatOptions;
+  min: number | undefined;
+  max: number | undefined;
+}
+
+function buildPlotOptions(input: PlotOptionsInput): uPlot.Options {
+  const { series, colors, axisColor, gridColor, format, min, max } = input;
+  const font = '12px Inter, system-ui, -apple-system, "Segoe UI", Roboto, sans-serif';
+  const single = series.length === 1;
+  const axisFormat: FormatOptions = { ...format, compact: true };
+  return {
+    width: input.width,
+    height: input.height,
+    ms: 1,
+    padding: [10, 12, 0, 0],
+    legend: { show: false },
+    cursor: { drag: { x: false, y: false, setScale: false }, points: { size: 7 } },
+    scales: {
+      x: { time: true },
+      y: {
+        range: (_u, dataMin, dataMax) => {
+          const lo = min ?? (dataMin === dataMax ? dataMin - 1 : dataMin - (dataMax - dataMin) * 0.08);
+          const hi = max ?? (dataMin === dataMax ? dataMax + 1 : dataMax + (dataMax - dataMin) * 0.08);
+          return [lo, hi];
+        },
+      },
+    },
+    axes: [
+      {
+        stroke: axisColor,
+        font,
+        grid: { stroke: gridColor, width: 1 },
+        ticks: { show: false },
+        size: 28,
+        gap: 6,
+      },
+      {
+        stroke: axisColor,
+        font,
+        grid: { stroke: gridColor, width: 1 },
+        ticks: { show: false },
+        gap: 8,
+        values: (_u, splits) => splits.map((v) => formatValue(v, axisFormat).text),
+        size: (_u, values) => {
+          const longest = values ? Math.max(0, ...values.map((v) => String(v).length)) : 4;
+          return Math.ceil(longest * 7.2 + 18);
+        },
+      },
+    ],
+    series: [
+      {},
+      ...series.map((s, i) => {
+        const color = colors[i]!;
+        return {
+          label: s.label,
+          stroke: color,
+          width: 2,
+          spanGaps: true,
+          points: { show: false },
+          ...(single
+            ? {
+                fill: (u: uPlot) => {
+                  const gradient = u.ctx.createLinearGradient(0, u.bbox.top, 0, u.bbox.top + u.bbox.height);
+                  gradient.addColorStop(0, withAlpha(color, 0.32));
+                  gradient.addColorStop(1, withAlpha(color, 0));
+                  return gradient;
+                },
+              }
+            : {}),
+        } satisfies uPlot.Series;
+      }),
+    ],
+  };
+}

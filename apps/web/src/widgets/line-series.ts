@@ -1,0 +1,57 @@
+/** Shapes a widget's history into the columns uPlot draws. Pure, so it is tested without a canvas. */
+import type { PointValue, WidgetOptions } from '@pulseboard/model';
+import { fieldOption, numberOption, pickNumber, stringListOption, type WidgetData } from './widget-data';
+
+/** Most series a line widget draws when it picks the numeric keys itself. */
+export const MAX_AUTO_SERIES = 8;
+
+/** One plotted line: `field` is read from each point (null: the point's own number / default field). */
+export interface LineSeriesSpec {
+  field: string | null;
+  label: string;
+}
+
+/**
+ * The lines a widget draws: `options.fields` when set; else one line for a number (or the
+ * `field` option); else the numeric keys of the latest object value.
+ */
+export function lineSeriesOf(options: WidgetOptions, latest: PointValue | null): LineSeriesSpec[] {
+  const fields = stringListOption(options, 'fields');
+  if (fields.length > 0) return fields.map((f) => ({ field: f, label: f }));
+  const field = fieldOption(options);
+  if (field) return [{ field, label: field }];
+  if (latest !== null && typeof latest === 'object' && pickNumber(latest) === null) {
+    const keys = Object.keys(latest).filter((k) => typeof latest[k] === 'number' && Number.isFinite(latest[k]));
+    if (keys.length > 0) return keys.slice(0, MAX_AUTO_SERIES).map((k) => ({ field: k, label: k }));
+  }
+  return [{ field: null, label: 'value' }];
+}
+
+/**
+ * uPlot's aligned columns: `[timestamps(ms), ...one column per series]`, missing values as
+ * null. `options.windowMs` keeps only the points that recent relative to the last one.
+ */
+export function toAlignedColumns(
+  data: WidgetData,
+  series: readonly LineSeriesSpec[],
+  options: WidgetOptions,
+): [number[], ...Array<Array<number | null>>] {
+  const windowMs = numberOption(options, 'windowMs');
+  const history = data.history;
+  const lastTs = history[history.length - 1]?.ts;
+  let start = 0;
+  if (windowMs !== undefined && windowMs > 0 && lastTs !== undefined) {
+    const from = lastTs - windowMs;
+    while (start < history.length && history[start]!.ts < from) start++;
+  }
+  const xs: number[] = [];
+  const cols: Array<Array<number | null>> = series.map(() => []);
+  for (let i = start; i < history.length; i++) {
+    const p = history[i]!;
+    xs.push(p.ts);
+    for (let s = 0; s < series.length; s++) {
+      cols[s]!.push(pickNumber(p.value, series[s]!.field ?? undefined));
+    }
+  }
+  return [xs, ...cols];
+}
