@@ -1,0 +1,355 @@
+/**
+ * The client fleet: a child process holding N WebSocket (or Socket.IO) clients, so the
+ * clients never share the server's CPU timeline. Each client says hello, subscribes to the
+ * given topics, then counts the events it receives, checks their offsets per topic
+ * (duplicates, gaps) and records publish-to-receive latency (each update's value is its
+ * send time). The bench drives it over IPC: connect, reset, mark, progress, report,
+ * waitFor, disconnect.
+ */
+import { io, type Socket } from 'socket.io-client';
+import { WebSocket } from 'ws';
+import { emitEvent, nowMs, serveRequests, type ChildRequest } from './lib/rpc.js';
+import { summarise } from './lib/stats.js';
+import type { FleetReport, ServerKind } from './lib/types.js';
+
+interface Client {
+  index: number;
+  ws: WebSocket | null;
+  socket: Socket | null;
+  received: number;
+  /** Last offset seen per topic. */
+  last: Map<string, number>;
+}
+
+interface IncomingMessage {
+  type?: string;
+  topic?: string;
+  offset?: number;
+  data?: { value?: unknown };
+  code?: string;
+  message?: string;
+  heartbeatIntervalMs?: number;
+}
+
+const MAX_ERRORS_KEPT = 5;
+const CONNECT_CONCURRENCY = 50;
+const DEFAULT_HEARTBEAT_MS = 15_000;
+
+let clients: Client[] = [];
+let closingOnPurpose = false;
+let heartbeatTimer: NodeJS.Timeout | null = null;
+let progressTimer: NodeJS.Timeout | null = null;
+
+const counters = {
+  received: 0,
+  frames: 0,
+  duplicates: 0,
+  missing: 0,
+  errors: [] as string[],
+  unexpectedCloses: {} as Record<string, number>,
+  recordLatency: false,
+  latency: new Float64Array(1 << 16),
+  latencyCount: 0,
+  cpuStart: process.cpuUsage(),
+};
+
+function recordLatency(ms: number): void {
+  if (counters.latencyCount === counters.latency.length) {
+    const bigger = new Float64Array(counters.latency.length * 2);
+    bigger.set(counters.latency);
+    counters.latency = bigger;
+  }
+  counters.latency[counters.latencyCount++] = ms;
+}
+
+function onEvent(client: Client, message: IncomingMessage, receivedAt: number): void {
+  const topic = message.topic ?? '';
+  const offset = message.offset ?? 0;
+  const last = client.last.get(topic) ?? offset - 1;
+  if (offset <= last) {
+    counters.duplicates += 1;
+    return;
+  }
+  if (offset > last + 1) counters.missing += offset - last - 1;
+  client.last.set(topic, offset);
+  client.received += 1;
+  counters.received += 1;
+  if (counters.recordLatency) {
+    const sentAt = message.data?.value;
+    if (typeof sentAt === 'number') recordLatency(receivedAt - sentAt);
+  }
+}
+
+function onError(message: IncomingMessage): void {
+  if (counters.errors.length < MAX_ERRORS_KEPT) counters.errors.push(`${message.code ?? '?'}: ${message.message ?? ''}`);
+}
+
+function onUnexpectedClose(code: number | string): void {
+  if (closingOnPurpose) return;
+  counters.unexpectedCloses[String(code)] = (counters.unexpectedCloses[String(code)] ?? 0) + 1;
+}
+
+interface ConnectOptions {
+  kind: ServerKind;
+  url: string;
+  clients: number;
+  topics: string[];
+  token?: string;
+  timeoutMs: number;
+}
+
+/** Opens a Pulseboard-protocol client (Pulseboard and the bare ws baseline speak it). */
+function connectWs(index: number, options: ConnectOptions): Promise<Client> {
+  return new Promise((resolve, reject) => {
+    const client: Client = { index, ws: null, socket: null, received: 0, last: new Map() };
+    const ws = new WebSocket(options.url, { perMessageDeflate: false });
+    client.ws = ws;
+    let pendingSubscriptions = options.topics.length;
+    let ready = false;
+    const timer = setTimeout(() => fail(new Error(`client ${index}: not subscribed within ${options.timeoutMs} ms`)), options.timeoutMs);
+    const fail = (error: Error): void => {
+      clearTimeout(timer);
+      ws.terminate();
+      reject(error);
+    };
+    const handle = (message: IncomingMessage, receivedAt: number): void => {
+      switch (message.type) {
+        case 'event':
+          onEvent(client, message, receivedAt);
+          break;
+        case 'welcome':
+          if (message.heartbeatIntervalMs) ensureHeartbeat(message.heartbeatIntervalMs);
+          for (const topic of options.topics) ws.send(JSON.stringify({ type: 'subscribe', topic }));
+          break;
+        case 'subscribed':
+          client.last.set(message.topic ?? '', message.offset ?? 0);
+          pendingSubscriptions -= 1;
+          if (pendingSubscriptions === 0 && !ready) {
+            ready = true;
+            clearTimeout(timer);
+            resolve(client);
+          }
+          break;
+        case 'ping':
+          ws.send('{"type":"pong"}');
+          break;
+        case 'error':
+          onError(message);
+          if (!ready) fail(new Error(`client ${index}: server error ${message.code}: ${message.message}`));
+          break;
+        default:
+          break;
+      }
+    };
+    ws.on('open', () => {
+      ws.send(JSON.stringify({ type: 'hello', protocol: 1, token: options.token, clientId: `bench-${process.pid}-${index}` }));
+    });
+    ws.on('message', (data) => {
+      const receivedAt = nowMs();
+      counters.frames += 1;
+      const parsed = JSON.parse(String(data)) as IncomingMessage | IncomingMessage[];
+      if (Array.isArray(parsed)) for (const message of parsed) handle(message, receivedAt);
+      else handle(parsed, receivedAt);
+    });
+    ws.on('error', (error) => {
+      if (!ready) fail(new Error(`client ${index}: ${error.message}`));
+    });
+    ws.on('close', (code, reason) => {
+      if (!ready) fail(new Error(`client ${index}: closed ${code} ${String(reason)} before subscribing`));
+      else onUnexpectedClose(code);
+    });
+  });
+}
+
+/** Opens a Socket.IO client (WebSocket transport only, like the server). */
+function connectSocketIo(index: number, options: ConnectOptions): Promise<Client> {
+  return new Promise((resolve, reject) => {
+    const client: Client = { index, ws: null, socket: null, received: 0, last: new Map() };
+    const socket = io(options.url, { transports: ['websocket'], forceNew: true, reconnection: false, timeout: options.timeoutMs });
+    client.socket = socket;
+    let pendingSubscriptions = options.topics.length;
+    let ready = false;
+    const timer = setTimeout(() => fail(new Error(`client ${index}: not subscribed within ${options.timeoutMs} ms`)), options.timeoutMs);
+    const fail = (error: Error): void => {
+      clearTimeout(timer);
+      socket.disconnect();
+      reject(error);
+    };
+    socket.on('connect', () => {
+      for (const topic of options.topics) socket.emit('subscribe', topic);
+    });
+    socket.on('subscribed', (message: IncomingMessage) => {
+      client.last.set(message.topic ?? '', message.offset ?? 0);
+      pendingSubscriptions -= 1;
+      if (pendingSubscriptions === 0 && !ready) {
+        ready = true;
+        clearTimeout(timer);
+        resolve(client);
+      }
+    });
+    socket.on('event', (message: IncomingMessage) => {
+      counters.frames += 1;
+      onEvent(client, message, nowMs());
+    });
+    socket.on('connect_error', (error) => fail(new Error(`client ${index}: ${error.message}`)));
+    socket.on('disconnect', (reason) => {
+      if (ready) onUnexpectedClose(reason);
+    });
+  });
+}
+
+function ensureHeartbeat(intervalMs: number): void {
+  if (heartbeatTimer) return;
+  heartbeatTimer = setInterval(
+    () => {
+      for (const client of clients) {
+        if (client.ws?.readyState === WebSocket.OPEN) client.ws.send('{"type":"ping"}');
+      }
+    },
+    Math.max(1_000, Math.min(intervalMs || DEFAULT_HEARTBEAT_MS, DEFAULT_HEARTBEAT_MS) / 2),
+  );
+  heartbeatTimer.unref();
+}
+
+async function connectAll(options: ConnectOptions): Promise<{ connected: number; ms: number }> {
+  if (clients.length > 0) throw new Error(`fleet already holds ${clients.length} clients: disconnect first`);
+  const startedAt = nowMs();
+  closingOnPurpose = false;
+  const open = options.kind === 'socketio' ? connectSocketIo : connectWs;
+  const connected: Client[] = [];
+  const failures: string[] = [];
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < options.clients) {
+      const index = next++;
+      try {
+        connected.push(await open(index, options));
+      } catch (error) {
+        failures.push((error as Error).message);
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(CONNECT_CONCURRENCY, options.clients) }, worker));
+  clients = connected.sort((a, b) => a.index - b.index);
+  if (failures.length > 0) {
+    await disconnectAll();
+    throw new Error(`${failures.length} of ${options.clients} clients failed to connect to ${options.url}; first: ${failures[0]}`);
+  }
+  return { connected: clients.length, ms: nowMs() - startedAt };
+}
+
+async function disconnectAll(): Promise<void> {
+  closingOnPurpose = true;
+  if (heartbeatTimer) clearInterval(heartbeatTimer);
+  heartbeatTimer = null;
+  const closes = clients.map(
+    (client) =>
+      new Promise<void>((resolve) => {
+        if (client.socket) {
+          client.socket.disconnect();
+          resolve();
+          return;
+        }
+        const ws = client.ws;
+        if (!ws || ws.readyState === WebSocket.CLOSED) return resolve();
+        const timer = setTimeout(() => {
+          ws.terminate();
+          resolve();
+        }, 2_000);
+        ws.once('close', () => {
+          clearTimeout(timer);
+          resolve();
+        });
+        ws.close();
+      }),
+  );
+  await Promise.all(closes);
+  clients = [];
+}
+
+function reset(recordLatencies: boolean): void {
+  counters.received = 0;
+  counters.frames = 0;
+  counters.duplicates = 0;
+  counters.missing = 0;
+  counters.errors = [];
+  counters.unexpectedCloses = {};
+  counters.recordLatency = recordLatencies;
+  counters.latencyCount = 0;
+  counters.cpuStart = process.cpuUsage();
+  for (const client of clients) client.received = 0;
+}
+
+function minPerClient(): number {
+  let min = Infinity;
+  for (const client of clients) if (client.received < min) min = client.received;
+  return clients.length === 0 ? 0 : min;
+}
+
+function report(): FleetReport {
+  let max = 0;
+  for (const client of clients) if (client.received > max) max = client.received;
+  const cpu = process.cpuUsage(counters.cpuStart);
+  return {
+    clients: clients.length,
+    received: counters.received,
+    minPerClient: minPerClient(),
+    maxPerClient: max,
+    frames: counters.frames,
+    duplicates: counters.duplicates,
+    missing: counters.missing,
+    latency: counters.latencyCount > 0 ? summarise(counters.latency.subarray(0, counters.latencyCount)) : null,
+    unexpectedCloses: { ...counters.unexpectedCloses },
+    errors: [...counters.errors],
+    cpuMs: (cpu.user + cpu.system) / 1_000,
+  };
+}
+
+/** Resolves once every client has received at least `perClient` events, or after `timeoutMs`. */
+function waitFor(perClient: number, timeoutMs: number): Promise<FleetReport & { complete: boolean; waitedMs: number }> {
+  const startedAt = nowMs();
+  return new Promise((resolve) => {
+    const check = (): void => {
+      const complete = minPerClient() >= perClient;
+      const waitedMs = nowMs() - startedAt;
+      if (complete || waitedMs >= timeoutMs) resolve({ ...report(), complete, waitedMs });
+      else setTimeout(check, 10);
+    };
+    check();
+  });
+}
+
+serveRequests(
+  async (request: ChildRequest) => {
+    switch (request.cmd) {
+      case 'connect':
+        return connectAll(request as unknown as ConnectOptions);
+      case 'reset':
+        reset(request.recordLatency === true);
+        return null;
+      case 'mark':
+        return { at: nowMs(), received: counters.received };
+      case 'progress': {
+        if (progressTimer) clearInterval(progressTimer);
+        progressTimer = null;
+        const intervalMs = Number(request.intervalMs ?? 0);
+        if (intervalMs > 0) {
+          progressTimer = setInterval(() => emitEvent({ event: 'progress', received: counters.received, minPerClient: minPerClient() }), intervalMs);
+        }
+        return null;
+      }
+      case 'report':
+        return report();
+      case 'waitFor':
+        return waitFor(Number(request.perClient), Number(request.timeoutMs));
+      case 'disconnect':
+        await disconnectAll();
+        (globalThis as { gc?: () => void }).gc?.();
+        return null;
+      default:
+        throw new Error(`unknown command ${request.cmd}`);
+    }
+  },
+  () => disconnectAll(),
+);
+emitEvent({ event: 'ready' });

@@ -1,0 +1,58 @@
+/** Shapes shared by the bench's processes (orchestrator, server hosts, client fleet). */
+
+export const SERVER_KINDS = ['ws', 'socketio', 'pulseboard'] as const;
+export type ServerKind = (typeof SERVER_KINDS)[number];
+
+/** Human names for tables. */
+export const SERVER_LABELS: Record<ServerKind, string> = { ws: 'bare ws', socketio: 'Socket.IO', pulseboard: 'Pulseboard' };
+
+/** What a server host reports once it listens. */
+export interface ServerInfo {
+  kind: ServerKind;
+  /** HTTP base URL. */
+  url: string;
+  /** What clients connect to: ws://…/ws, or the Socket.IO base URL. */
+  wsUrl: string;
+  port: number;
+  /** Bearer token with push and view rights (Pulseboard only). */
+  token?: string | undefined;
+  pid: number;
+}
+
+export interface HostStats {
+  cpu: NodeJS.CpuUsage;
+  elu: { idle: number; active: number };
+  memory: NodeJS.MemoryUsage;
+}
+
+export interface LatencySummary {
+  count: number;
+  p50: number;
+  p90: number;
+  p99: number;
+  max: number;
+  mean: number;
+}
+
+/** The fleet's account of what its clients received since the last `reset`. */
+export interface FleetReport {
+  clients: number;
+  /** Events received, all clients together. */
+  received: number;
+  /** Fewest and most events any one client received. */
+  minPerClient: number;
+  maxPerClient: number;
+  /** Frames received (a batched frame counts once). */
+  frames: number;
+  /** Events whose offset was <= the last one seen on that topic by that client. */
+  duplicates: number;
+  /** Events whose offset skipped ahead (count of skipped offsets). */
+  missing: number;
+  latency: LatencySummary | null;
+  /** Sockets that closed without being asked to, by close code. */
+  unexpectedCloses: Record<string, number>;
+  /** First few `error` messages from the server. */
+  errors: string[];
+  /** The fleet's own CPU time over the same span (ms). */
+  cpuMs: number;
+}

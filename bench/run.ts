@@ -1,0 +1,284 @@
+/**
+ * `npm run bench`: runs every scenario against the bare ws baseline, the Socket.IO baseline
+ * and Pulseboard (each in its own process, clients in another), prints a table with each
+ * figure and its ratio against the baselines, and writes bench/results/latest.json.
+ *
+ *   npm run bench                       full run (1,000 clients; a few minutes)
+ *   npm run bench -- --quick            100 clients, short spans (about a minute)
+ *   npm run bench -- --only=saturation,memory --servers=ws,pulseboard --clients=500
+ *
+ * Env: BENCH_QUICK=1, BENCH_SERVERS, BENCH_ONLY, BENCH_VERBOSE=1 (forward children's stderr),
+ * BENCH_PULSEBOARD_OPTIONS (extra startServer options, JSON).
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { parseArgs } from 'node:util';
+import { Fleet } from './lib/harness.js';
+import { formatNumber, formatRatio, renderTable } from './lib/stats.js';
+import { SERVER_KINDS, SERVER_LABELS, type ServerKind } from './lib/types.js';
+import {
+  runBatch,
+  runMemory,
+  runSaturation,
+  runSteady,
+  type BatchOptions,
+  type BatchResult,
+  type MemoryResult,
+  type SaturationOptions,
+  type SaturationResult,
+  type SteadyOptions,
+  type SteadyResult,
+} from './scenarios.js';
+
+const SCENARIOS = ['saturation', 'steady', 'memory', 'batch'] as const;
+type Scenario = (typeof SCENARIOS)[number];
+
+interface BenchConfig {
+  quick: boolean;
+  servers: ServerKind[];
+  scenarios: Scenario[];
+  saturation: Array<Omit<SaturationOptions, 'window' | 'maxLag'>>;
+  saturationWindow: number;
+  saturationMaxLag: number;
+  steady: SteadyOptions;
+  memory: { clients: number; settleMs: number };
+  batch: BatchOptions;
+}
+
+function parseConfig(): BenchConfig {
+  const { values } = parseArgs({
+    options: {
+      quick: { type: 'boolean', default: process.env.BENCH_QUICK === '1' },
+      only: { type: 'string', default: process.env.BENCH_ONLY },
+      servers: { type: 'string', default: process.env.BENCH_SERVERS },
+      clients: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) {
+    console.log(`usage: npm run bench -- [--quick] [--only=${SCENARIOS.join(',')}] [--servers=${SERVER_KINDS.join(',')}] [--clients=N]`);
+    process.exit(0);
+  }
+  const list = <T extends string>(raw: string | undefined, all: readonly T[], what: string): T[] => {
+    if (!raw) return [...all];
+    const items = raw.split(',').map((s) => s.trim()) as T[];
+    const unknown = items.filter((item) => !all.includes(item));
+    if (unknown.length) throw new Error(`unknown ${what}: ${unknown.join(', ')} (known: ${all.join(', ')})`);
+    return items;
+  };
+  const quick = values.quick ?? false;
+  const clients = values.clients ? Number(values.clients) : quick ? 100 : 1_000;
+  if (!Number.isInteger(clients) || clients < 1) throw new Error(`--clients must be a positive integer, not ${values.clients}`);
+  return {
+    quick,
+    servers: list(values.servers, SERVER_KINDS, 'server'),
+    scenarios: list(values.only, SCENARIOS, 'scenario'),
+    saturation: quick
+      ? [{ clients, durationMs: 2_500, warmupMs: 700 }]
+      : [
+          { clients, durationMs: 5_000, warmupMs: 1_000 },
+          { clients: Math.max(1, Math.round(clients / 10)), durationMs: 5_000, warmupMs: 1_000 },
+        ],
+    saturationWindow: 32,
+    saturationMaxLag: 500,
+    steady: { clients, rate: 50, durationMs: quick ? 3_000 : 10_000, streams: 5 },
+    memory: { clients, settleMs: quick ? 300 : 1_000 },
+    batch: { repetitions: quick ? 5 : 20, warmup: quick ? 1 : 3, keys: 100, pointsPerKey: 10 },
+  };
+}
+
+type Outcome<T> = { ok: true; value: T } | { ok: false; error: string };
+
+interface Results {
+  date: string;
+  machine: ReturnType<typeof machine>;
+  config: BenchConfig;
+  saturation: Array<{ clients: number; runs: Partial<Record<ServerKind, Outcome<SaturationResult>>> }>;
+  steady?: Partial<Record<ServerKind, Outcome<SteadyResult>>>;
+  memory?: Partial<Record<ServerKind, Outcome<MemoryResult>>>;
+  batch?: Partial<Record<ServerKind, Outcome<BatchResult>>>;
+  durationMs: number;
+}
+
+function machine(): { nproc: number; cpu: string; ramGb: number; node: string; platform: string } {
+  return {
+    nproc: cpus().length,
+    cpu: cpus()[0]?.model.trim() ?? 'unknown',
+    ramGb: Math.round((totalmem() / 1_073_741_824) * 10) / 10,
+    node: process.version,
+    platform: `${process.platform} ${process.arch}`,
+  };
+}
+
+/** Runs one scenario on each server in turn (adjacent in time, so they share the machine's load). */
+async function eachServer<T>(config: BenchConfig, label: string, run: (kind: ServerKind) => Promise<T>): Promise<Partial<Record<ServerKind, Outcome<T>>>> {
+  const outcomes: Partial<Record<ServerKind, Outcome<T>>> = {};
+  for (const kind of config.servers) {
+    const startedAt = Date.now();
+    process.stdout.write(`  ${label} · ${SERVER_LABELS[kind]} … `);
+    try {
+      outcomes[kind] = { ok: true, value: await run(kind) };
+      process.stdout.write(`done in ${((Date.now() - startedAt) / 1_000).toFixed(1)} s\n`);
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      outcomes[kind] = { ok: false, error: message };
+      process.stdout.write(`FAILED\n${indent(message)}\n`);
+    }
+  }
+  return outcomes;
+}
+
+function indent(text: string): string {
+  return text
+    .split('\n')
+    .map((line) => `      ${line}`)
+    .join('\n');
+}
+
+// ---- table ---------------------------------------------------------------------------------
+
+type Row = string[];
+
+/** One row: the figure for each server, then Pulseboard's ratio against each baseline. */
+function figureRow<T>(
+  config: BenchConfig,
+  name: string,
+  outcomes: Partial<Record<ServerKind, Outcome<T>>> | undefined,
+  pick: (value: T) => number | null | undefined,
+  options: { unit?: string; decimals?: number; target?: string } = {},
+): Row {
+  const value = (kind: ServerKind): number | null => {
+    const outcome = outcomes?.[kind];
+    return outcome?.ok ? (pick(outcome.value) ?? null) : null;
+  };
+  const cell = (kind: ServerKind): string => {
+    if (!config.servers.includes(kind)) return '—';
+    const outcome = outcomes?.[kind];
+    if (!outcome) return '—';
+    if (!outcome.ok) return 'error';
+    return formatNumber(value(kind), options.decimals);
+  };
+  const pb = value('pulseboard');
+  const ratio = (base: ServerKind): string => {
+    const b = value(base);
+    return pb === null || b === null || b === 0 ? 'n/a' : formatRatio(pb / b);
+  };
+  return [`${name}${options.unit ? ` (${options.unit})` : ''}`, cell('ws'), cell('socketio'), cell('pulseboard'), ratio('ws'), ratio('socketio'), options.target ?? ''];
+}
+
+function renderResults(config: BenchConfig, results: Results): string {
+  const rows: Row[] = [];
+  for (const group of results.saturation) {
+    rows.push(figureRow(config, `saturation, ${group.clients} clients: delivered`, group.runs, (r) => r.deliveredPerSec, { unit: 'msg/s', target: group.clients >= 1_000 ? '≥ 0.8× ws' : '' }));
+    rows.push(figureRow(config, `  updates published`, group.runs, (r) => r.publishedPerSec, { unit: '/s' }));
+    rows.push(figureRow(config, `  events per frame`, group.runs, (r) => r.eventsPerFrame, { decimals: 1 }));
+    rows.push(figureRow(config, `  server CPU per 1k deliveries`, group.runs, (r) => (r.server.cpuMs * 1_000) / Math.max(1, r.published * r.clients), { unit: 'ms', decimals: 2 }));
+    rows.push(figureRow(config, `  p99 latency under saturation`, group.runs, (r) => r.latency?.p99, { unit: 'ms' }));
+  }
+  if (results.steady) {
+    const s = config.steady;
+    const label = `steady ${s.rate}/s → ${s.clients} clients`;
+    rows.push(figureRow(config, `${label}: p50`, results.steady, (r) => r.latency?.p50, { unit: 'ms', decimals: 1 }));
+    rows.push(figureRow(config, `  p99`, results.steady, (r) => r.latency?.p99, { unit: 'ms', decimals: 1, target: '< 100 ms' }));
+    rows.push(figureRow(config, `  dropped (of ${s.clients * Math.round((s.rate * s.durationMs) / 1_000)})`, results.steady, (r) => r.dropped + r.missing + r.duplicates, { decimals: 0, target: '0' }));
+    rows.push(figureRow(config, `  server event-loop use`, results.steady, (r) => r.server.elu * 100, { unit: '%', decimals: 1 }));
+  }
+  if (results.memory) {
+    const m = config.memory;
+    rows.push(figureRow(config, `idle memory, ${m.clients} clients: RSS`, results.memory, (r) => r.rssKbPerConnection, { unit: 'KB/conn', decimals: 1, target: '≤ 1.5× ws' }));
+    rows.push(figureRow(config, `  heap + external`, results.memory, (r) => r.heapKbPerConnection, { unit: 'KB/conn', decimals: 1 }));
+    rows.push(figureRow(config, `  RSS with no connections`, results.memory, (r) => r.idleRssMb, { unit: 'MB', decimals: 1 }));
+  }
+  if (results.batch) {
+    const b = config.batch;
+    rows.push(figureRow(config, `batch push ${b.keys * b.pointsPerKey} points: broadcast p50`, results.batch, (r) => r.broadcast.p50, { unit: 'ms', decimals: 1, target: '< 50 ms' }));
+    rows.push(figureRow(config, `  broadcast p95`, results.batch, (r) => r.broadcast.p95, { unit: 'ms', decimals: 1 }));
+    rows.push(figureRow(config, `  HTTP answer p50`, results.batch, (r) => r.response.p50, { unit: 'ms', decimals: 1 }));
+  }
+  return renderTable(['figure', 'bare ws', 'Socket.IO', 'Pulseboard', 'PB/ws', 'PB/SIO', 'target'], rows);
+}
+
+/** Every check that is about correctness, not speed: drops, duplicates, unexpected closes. */
+function correctnessNotes(results: Results): string[] {
+  const notes: string[] = [];
+  const check = (label: string, kind: ServerKind, r: { missing: number; duplicates: number; unexpectedCloses: Record<string, number>; errors: string[] }, complete: boolean): void => {
+    const problems: string[] = [];
+    if (!complete) problems.push('not every update reached every client');
+    if (r.missing) problems.push(`${r.missing} offsets skipped`);
+    if (r.duplicates) problems.push(`${r.duplicates} duplicates`);
+    const closes = Object.entries(r.unexpectedCloses);
+    if (closes.length) problems.push(`unexpected closes ${closes.map(([code, n]) => `${code}×${n}`).join(', ')}`);
+    if (r.errors.length) problems.push(`server errors: ${r.errors.join('; ')}`);
+    if (problems.length) notes.push(`${label} · ${SERVER_LABELS[kind]}: ${problems.join('; ')}`);
+  };
+  for (const group of results.saturation) {
+    for (const [kind, outcome] of Object.entries(group.runs) as Array<[ServerKind, Outcome<SaturationResult>]>) {
+      if (outcome.ok) check(`saturation ${group.clients}`, kind, outcome.value, outcome.value.complete);
+    }
+  }
+  for (const [kind, outcome] of Object.entries(results.steady ?? {}) as Array<[ServerKind, Outcome<SteadyResult>]>) {
+    if (outcome.ok) check('steady', kind, outcome.value, outcome.value.dropped === 0);
+  }
+  return notes;
+}
+
+// ---- main ----------------------------------------------------------------------------------
+
+async function main(): Promise<number> {
+  const config = parseConfig();
+  const startedAt = Date.now();
+  const results: Results = { date: new Date().toISOString(), machine: machine(), config, saturation: [], durationMs: 0 };
+  const m = results.machine;
+  console.log(`Pulseboard bench${config.quick ? ' (quick)' : ''} — ${results.date}`);
+  console.log(`${m.nproc} × ${m.cpu}, ${m.ramGb} GB RAM, Node ${m.node}; servers: ${config.servers.join(', ')}; scenarios: ${config.scenarios.join(', ')}\n`);
+
+  const fleet = await Fleet.start();
+  try {
+    if (config.scenarios.includes('saturation')) {
+      for (const options of config.saturation) {
+        const full = { ...options, window: config.saturationWindow, maxLag: config.saturationMaxLag };
+        results.saturation.push({ clients: options.clients, runs: await eachServer(config, `saturation ${options.clients}`, (kind) => runSaturation(kind, fleet, full)) });
+      }
+    }
+    if (config.scenarios.includes('steady')) results.steady = await eachServer(config, 'steady', (kind) => runSteady(kind, fleet, config.steady));
+    if (config.scenarios.includes('memory')) results.memory = await eachServer(config, 'memory', (kind) => runMemory(kind, fleet, config.memory));
+    if (config.scenarios.includes('batch')) results.batch = await eachServer(config, 'batch', (kind) => runBatch(kind, fleet, config.batch));
+  } finally {
+    await fleet.stop();
+  }
+  results.durationMs = Date.now() - startedAt;
+
+  console.log(`\n${renderResults(config, results)}\n`);
+  const notes = correctnessNotes(results);
+  for (const note of notes) console.log(`! ${note}`);
+  const failures = collectFailures(results);
+  for (const failure of failures) console.log(`✗ ${failure}`);
+
+  const out = new URL('./results/', import.meta.url);
+  mkdirSync(out, { recursive: true });
+  writeFileSync(new URL('latest.json', out), `${JSON.stringify(results, null, 2)}\n`);
+  console.log(`\nfinished in ${(results.durationMs / 1_000).toFixed(0)} s; wrote bench/results/latest.json`);
+  return failures.length > 0 ? 1 : 0;
+}
+
+function collectFailures(results: Results): string[] {
+  const failures: string[] = [];
+  const add = (label: string, outcomes: Partial<Record<ServerKind, Outcome<unknown>>> | undefined): void => {
+    for (const [kind, outcome] of Object.entries(outcomes ?? {}) as Array<[ServerKind, Outcome<unknown>]>) {
+      if (!outcome.ok) failures.push(`${label} · ${SERVER_LABELS[kind]}: ${outcome.error.split('\n')[0]}`);
+    }
+  };
+  for (const group of results.saturation) add(`saturation ${group.clients}`, group.runs);
+  add('steady', results.steady);
+  add('memory', results.memory);
+  add('batch', results.batch);
+  return failures;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error(error instanceof Error ? (error.stack ?? error.message) : error);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,341 @@
+/**
+ * The bench scenarios. Each runs against one server kind in a fresh server process, with
+ * the clients in the (shared) fleet process and the publisher in the bench's own process:
+ *
+ * - saturation: publish to one stream as fast as the server accepts (a window of
+ *   unacknowledged publishes, and a cap on how far the slowest client may lag) and count
+ *   the updates the clients receive per second, after a warm-up;
+ * - steady: a fixed publish rate over several streams; publish-to-receive latency, and
+ *   drops (expected vs received, offsets checked per client and topic);
+ * - memory: the server's RSS and heap after a forced GC with 0 and with N idle clients;
+ * - batch: POST /api/streams with 1,000 points over many keys; time until one subscribed
+ *   client has all of them (and until the HTTP answer).
+ */
+import { pulseboardBatchBody } from './lib/pulseboard-adapter.js';
+import { hostDelta, ServerHost, type Fleet } from './lib/harness.js';
+import { ProbeClient } from './lib/probe-client.js';
+import { nowMs } from './lib/rpc.js';
+import { percentile, summarise } from './lib/stats.js';
+import type { FleetReport, LatencySummary, ServerInfo, ServerKind } from './lib/types.js';
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Server-side cost over a scenario's measured span. */
+export interface ServerCost {
+  cpuMs: number;
+  /** Event-loop utilisation 0..1. */
+  elu: number;
+}
+
+/** Starts a server host, runs `body`, and always stops the host and disconnects the fleet. */
+async function withServer<T>(kind: ServerKind, fleet: Fleet, body: (host: ServerHost) => Promise<T>): Promise<T> {
+  const host = await ServerHost.start(kind);
+  try {
+    return await body(host);
+  } finally {
+    await fleet.disconnect().catch(() => null);
+    await host.stop();
+  }
+}
+
+// ---- (a) saturation ----------------------------------------------------------------------
+
+export interface SaturationOptions {
+  clients: number;
+  durationMs: number;
+  /** Not counted: lets connections, JIT and buffers reach a steady state. */
+  warmupMs: number;
+  /** Publishes in flight without an ack. */
+  window: number;
+  /** The publisher waits while the slowest client is this many updates behind. */
+  maxLag: number;
+}
+
+export interface SaturationResult {
+  clients: number;
+  published: number;
+  /** Events delivered per second, all clients together, over the measured span. */
+  deliveredPerSec: number;
+  /** Publishes accepted per second over the whole run. */
+  publishedPerSec: number;
+  /** Every client got every update (after the drain). */
+  complete: boolean;
+  missing: number;
+  duplicates: number;
+  /** Average events per frame the clients received. */
+  eventsPerFrame: number;
+  latency: LatencySummary | null;
+  server: ServerCost;
+  fleetCpuMs: number;
+  unexpectedCloses: Record<string, number>;
+  errors: string[];
+}
+
+export async function runSaturation(kind: ServerKind, fleet: Fleet, options: SaturationOptions): Promise<SaturationResult> {
+  return withServer(kind, fleet, async (host) => {
+    const stream = 'bench.saturation';
+    await fleet.connect(host.info, options.clients, [`stream:${stream}`]);
+    const publisher = await ProbeClient.open(host.info, 'publisher');
+    try {
+      let slowest = 0;
+      let published = 0;
+      let inFlight = 0;
+      let stopped = false;
+      let failure: Error | null = null;
+      let wake: () => void = () => {};
+      const pump = (): void => {
+        while (!stopped && inFlight < options.window && published - slowest < options.maxLag) {
+          published += 1;
+          inFlight += 1;
+          publisher.publish(stream, nowMs()).then(
+            () => {
+              inFlight -= 1;
+              pump();
+            },
+            (error: Error) => {
+              failure ??= error;
+              stopped = true;
+              wake();
+            },
+          );
+        }
+      };
+      await fleet.reset(true);
+      const offProgress = await fleet.progress(20, (min) => {
+        slowest = min;
+        pump();
+      });
+      const before = await host.stats();
+      const startedAt = nowMs();
+      pump();
+      await sleep(options.warmupMs);
+      const first = await fleet.mark();
+      await Promise.race([sleep(options.durationMs - options.warmupMs), new Promise<void>((resolve) => (wake = resolve))]);
+      const last = await fleet.mark();
+      stopped = true;
+      const after = await host.stats();
+      const publishedSpanMs = nowMs() - startedAt;
+      await fleet.progress(0);
+      offProgress();
+      if (failure) throw failure;
+      while (inFlight > 0 && nowMs() - startedAt < options.durationMs + 10_000) await sleep(5);
+      const drained = await fleet.waitFor(published, 15_000);
+      return {
+        clients: options.clients,
+        published,
+        deliveredPerSec: ((last.received - first.received) * 1_000) / (last.at - first.at),
+        publishedPerSec: (published * 1_000) / publishedSpanMs,
+        complete: drained.complete && drained.maxPerClient === published,
+        missing: drained.missing,
+        duplicates: drained.duplicates,
+        eventsPerFrame: drained.frames > 0 ? drained.received / drained.frames : 0,
+        latency: drained.latency,
+        server: hostDelta(before, after),
+        fleetCpuMs: drained.cpuMs,
+        unexpectedCloses: drained.unexpectedCloses,
+        errors: drained.errors,
+      };
+    } finally {
+      await publisher.close();
+    }
+  });
+}
+
+// ---- (b) steady rate ----------------------------------------------------------------------
+
+export interface SteadyOptions {
+  clients: number;
+  /** Stream updates per second, all streams together. */
+  rate: number;
+  durationMs: number;
+  /** Every client subscribes to all of them; updates go round-robin. */
+  streams: number;
+}
+
+export interface SteadyResult {
+  clients: number;
+  published: number;
+  expected: number;
+  received: number;
+  /** expected − received (after a drain), plus offsets skipped. */
+  dropped: number;
+  missing: number;
+  duplicates: number;
+  latency: LatencySummary | null;
+  /** Publish → ack, seen by the publisher. */
+  ackLatency: LatencySummary;
+  server: ServerCost;
+  unexpectedCloses: Record<string, number>;
+  errors: string[];
+}
+
+export async function runSteady(kind: ServerKind, fleet: Fleet, options: SteadyOptions): Promise<SteadyResult> {
+  return withServer(kind, fleet, async (host) => {
+    const keys = Array.from({ length: options.streams }, (_, i) => `bench.steady.${i}`);
+    await fleet.connect(host.info, options.clients, keys.map((key) => `stream:${key}`));
+    const publisher = await ProbeClient.open(host.info, 'publisher');
+    try {
+      const total = Math.round((options.rate * options.durationMs) / 1_000);
+      const periodMs = 1_000 / options.rate;
+      const acks: Array<Promise<void>> = [];
+      const ackLatencies: number[] = [];
+      await fleet.reset(true);
+      const before = await host.stats();
+      const startedAt = nowMs();
+      await new Promise<void>((resolve) => {
+        let sent = 0;
+        const tick = (): void => {
+          // Catch up in a burst if a timer fired late, so the average rate holds.
+          while (sent < total && startedAt + sent * periodMs <= nowMs()) {
+            const sentAt = nowMs();
+            acks.push(publisher.publish(keys[sent % keys.length] as string, sentAt).then(() => void ackLatencies.push(nowMs() - sentAt)));
+            sent += 1;
+          }
+          if (sent < total) setTimeout(tick, Math.max(0, startedAt + sent * periodMs - nowMs()));
+          else resolve();
+        };
+        tick();
+      });
+      await Promise.all(acks);
+      const report = await fleet.waitFor(total, 10_000);
+      const after = await host.stats();
+      const expected = total * options.clients;
+      return {
+        clients: options.clients,
+        published: total,
+        expected,
+        received: report.received,
+        dropped: expected - report.received,
+        missing: report.missing,
+        duplicates: report.duplicates,
+        latency: report.latency,
+        ackLatency: summarise(ackLatencies),
+        server: hostDelta(before, after),
+        unexpectedCloses: report.unexpectedCloses,
+        errors: report.errors,
+      };
+    } finally {
+      await publisher.close();
+    }
+  });
+}
+
+// ---- (c) idle memory ---------------------------------------------------------------------
+
+export interface MemoryResult {
+  clients: number;
+  idleRssMb: number;
+  /** Per connection, KB: RSS delta / clients. */
+  rssKbPerConnection: number;
+  /** Per connection, KB: (heapUsed + external) delta / clients. */
+  heapKbPerConnection: number;
+}
+
+export async function runMemory(kind: ServerKind, fleet: Fleet, options: { clients: number; settleMs: number }): Promise<MemoryResult> {
+  return withServer(kind, fleet, async (host) => {
+    await sleep(options.settleMs);
+    const empty = await host.stats(true);
+    await fleet.connect(host.info, options.clients, ['stream:bench.idle']);
+    await sleep(options.settleMs);
+    const full = await host.stats(true);
+    const heap = (m: NodeJS.MemoryUsage): number => m.heapUsed + m.external;
+    return {
+      clients: options.clients,
+      idleRssMb: empty.memory.rss / 1_048_576,
+      rssKbPerConnection: (full.memory.rss - empty.memory.rss) / options.clients / 1_024,
+      heapKbPerConnection: (heap(full.memory) - heap(empty.memory)) / options.clients / 1_024,
+    };
+  });
+}
+
+// ---- (d) batch push ----------------------------------------------------------------------
+
+export interface BatchOptions {
+  repetitions: number;
+  /** Extra first rounds, not counted. */
+  warmup: number;
+  keys: number;
+  pointsPerKey: number;
+}
+
+export interface BatchResult {
+  points: number;
+  /** POST sent → the subscriber has every point (ms). */
+  broadcast: { p50: number; p95: number; max: number };
+  /** POST sent → HTTP answer (ms). */
+  response: { p50: number; p95: number };
+}
+
+/** The body of POST /api/streams for `batch`, in each server's format. */
+function batchBody(kind: ServerKind, batch: Array<{ key: string; points: Array<{ ts: number; value: number }> }>): unknown {
+  return kind === 'pulseboard' ? pulseboardBatchBody(batch) : { streams: batch };
+}
+
+export async function runBatch(kind: ServerKind, fleet: Fleet, options: BatchOptions): Promise<BatchResult> {
+  return withServer(kind, fleet, async (host) => {
+    const keys = Array.from({ length: options.keys }, (_, i) => `bench.batch.${i}`);
+    const subscriber = await ProbeClient.open(host.info, 'batch-subscriber');
+    try {
+      await subscriber.subscribe(keys.map((key) => `stream:${key}`));
+      const total = options.keys * options.pointsPerKey;
+      const broadcast: number[] = [];
+      const response: number[] = [];
+      for (let round = 0; round < options.warmup + options.repetitions; round++) {
+        const ts = Date.now();
+        const body = JSON.stringify(
+          batchBody(
+            kind,
+            keys.map((key) => ({ key, points: Array.from({ length: options.pointsPerKey }, (_, i) => ({ ts: ts + i, value: round * 1_000 + i })) })),
+          ),
+        );
+        let received = 0;
+        const allReceived = new Promise<number>((resolve, reject) => {
+          const timer = setTimeout(() => reject(new Error(`batch round ${round}: ${received} of ${total} points broadcast within 10 s`)), 10_000);
+          subscriber.onEvent = () => {
+            received += 1;
+            if (received === total) {
+              clearTimeout(timer);
+              resolve(nowMs());
+            }
+          };
+        });
+        allReceived.catch(() => {});
+        const sentAt = nowMs();
+        const res = await fetch(`${host.info.url}/api/streams`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', ...(host.info.token ? { authorization: `Bearer ${host.info.token}` } : {}) },
+          body,
+        });
+        const answeredAt = nowMs();
+        const text = await res.text();
+        if (!res.ok) throw new Error(`POST /api/streams answered ${res.status}: ${text.slice(0, 300)}`);
+        const doneAt = await allReceived;
+        if (round >= options.warmup) {
+          broadcast.push(doneAt - sentAt);
+          response.push(answeredAt - sentAt);
+        }
+      }
+      const sortedBroadcast = [...broadcast].sort((a, b) => a - b);
+      const sortedResponse = [...response].sort((a, b) => a - b);
+      return {
+        points: total,
+        broadcast: { p50: percentile(sortedBroadcast, 50), p95: percentile(sortedBroadcast, 95), max: sortedBroadcast.at(-1) ?? NaN },
+        response: { p50: percentile(sortedResponse, 50), p95: percentile(sortedResponse, 95) },
+      };
+    } finally {
+      await subscriber.close();
+    }
+  });
+}
+
+/** Burst used by the harness test: `updates` publishes to one stream, then a full drain. */
+export async function runBurst(info: ServerInfo, fleet: Fleet, updates: number): Promise<FleetReport & { complete: boolean }> {
+  const publisher = await ProbeClient.open(info, 'publisher');
+  try {
+    await fleet.reset(false);
+    await Promise.all(Array.from({ length: updates }, () => publisher.publish('bench.burst', nowMs())));
+    return await fleet.waitFor(updates, 10_000);
+  } finally {
+    await publisher.close();
+  }
+}

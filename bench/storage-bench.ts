@@ -1,0 +1,84 @@
+/**
+ * Storage micro-benchmark (SQLite file in a temp dir, WAL, synchronous=NORMAL):
+ * - appendPoints: 1,000 points over 100 keys in one call; median and p95 of 20 runs, in ms.
+ * - applyMutation: sequential mutations (alternating moveWidget / setDashboardMeta) per second.
+ * Run: npx tsx bench/storage-bench.ts
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { createDashboard } from '@pulseboard/model';
+import { MemoryStorage } from '../packages/server/src/storage/memory-storage.js';
+import { SqliteStorage } from '../packages/server/src/storage/sqlite-storage.js';
+import type { Storage } from '../packages/server/src/storage/storage.js';
+
+const APPEND_RUNS = 20;
+const KEYS = 100;
+const POINTS_PER_KEY = 10;
+const MUTATIONS = 5_000;
+const LIMITS = { maxPoints: 1_000, maxAgeMs: 24 * 3_600_000 };
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((sorted.length - 1) * p))] ?? NaN;
+}
+
+async function benchAppend(storage: Storage): Promise<{ medianMs: number; p95Ms: number }> {
+  const timings: number[] = [];
+  let now = Date.now();
+  // Two warm-up runs so prepared statements and page cache are hot, as in a running server.
+  for (let run = -2; run < APPEND_RUNS; run++) {
+    now += 1_000;
+    const batch = Array.from({ length: KEYS }, (_, k) => ({
+      key: `bench.key${k}`,
+      points: Array.from({ length: POINTS_PER_KEY }, (_, p) => ({ ts: now + p, value: k % 2 ? p : { p, status: 'ok' } })),
+    }));
+    const start = performance.now();
+    await storage.appendPoints(batch, LIMITS, now);
+    if (run >= 0) timings.push(performance.now() - start);
+  }
+  timings.sort((a, b) => a - b);
+  return { medianMs: percentile(timings, 0.5), p95Ms: percentile(timings, 0.95) };
+}
+
+async function benchMutations(storage: Storage): Promise<{ perSecond: number }> {
+  const now = Date.now();
+  await storage.createDashboard(createDashboard({ id: 'bench', title: 'Bench', now: new Date(now).toISOString() }));
+  for (let i = 0; i < 12; i++) {
+    await storage.applyMutation({ clientId: 'setup', mutationId: i + 1, dashboardId: 'bench', name: 'addWidget', args: { widget: { id: `w${i}`, type: 'stat' } } }, now);
+  }
+  const start = performance.now();
+  for (let i = 1; i <= MUTATIONS; i++) {
+    const args = i % 2 ? { id: `w${i % 12}`, x: i % 9, y: i % 7 } : { set: { title: `Bench ${i}` } };
+    await storage.applyMutation({ clientId: 'bench-client', mutationId: i, dashboardId: 'bench', name: i % 2 ? 'moveWidget' : 'setDashboardMeta', args }, now + i);
+  }
+  return { perSecond: MUTATIONS / ((performance.now() - start) / 1_000) };
+}
+
+async function main(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'pulseboard-bench-'));
+  try {
+    const rows: Array<Record<string, string>> = [];
+    for (const [name, open] of [
+      ['sqlite (file, WAL, NORMAL)', () => new SqliteStorage({ file: join(dir, 'a', 'bench.db') })],
+      ['sqlite (file, WAL, FULL)', () => new SqliteStorage({ file: join(dir, 'b', 'bench.db'), synchronous: 'FULL' })],
+      ['memory', () => new MemoryStorage()],
+    ] as const) {
+      const storage = open();
+      const append = await benchAppend(storage);
+      const mutations = await benchMutations(storage);
+      await storage.close();
+      rows.push({
+        storage: name,
+        'appendPoints 1000 pts/100 keys median ms': append.medianMs.toFixed(2),
+        'p95 ms': append.p95Ms.toFixed(2),
+        'applyMutation /s': Math.round(mutations.perSecond).toString(),
+      });
+    }
+    console.table(rows);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+await main();
