@@ -11,6 +11,7 @@ import { createApp } from './http/app.js';
 import type { GatewayHandle } from './http/app-deps.js';
 import type { LogFn } from './http/http-errors.js';
 import { Metrics, type GatewayObserver } from './metrics.js';
+import { LocalPubSub } from './pubsub/local-pubsub.js';
 import type { PubSub } from './pubsub/pubsub.js';
 import { openStorage, type Storage } from './storage/index.js';
 import { SyncService } from './sync-service.js';
@@ -43,40 +44,14 @@ interface GatewayModule {
   Gateway: new (options: { sync: SyncService; auth: Auth; observer?: GatewayObserver }) => GatewayHandle;
 }
 
-interface LocalPubSubModule {
-  LocalPubSub: new () => PubSub;
-}
-
-// Loaded by a computed specifier so this file builds while ws/gateway.ts and
-// pubsub/local-pubsub.ts are still being written; a missing module means "not available".
-async function optionalImport<T>(specifier: string): Promise<T | null> {
+// Loaded by a computed specifier so this file builds while ws/gateway.ts is still being
+// written; a missing module means "not available".
+async function optionalImport<T>(specifier: string, logError: LogFn): Promise<T | null> {
   try {
     return (await import(specifier)) as T;
   } catch (error) {
-    if ((error as { code?: string }).code === 'ERR_MODULE_NOT_FOUND' && String((error as Error).message).includes(specifier.replace('./', ''))) return null;
-    throw error;
-  }
-}
-
-/** In-process pubsub used only until pubsub/local-pubsub.ts exists. */
-class FallbackPubSub implements PubSub {
-  readonly kind = 'local' as const;
-  readonly #listeners = new Set<(event: Parameters<PubSub['publish']>[0]) => void>();
-  async publish(event: Parameters<PubSub['publish']>[0]): Promise<void> {
-    for (const listener of [...this.#listeners]) {
-      try {
-        listener(event);
-      } catch (error) {
-        console.error('pubsub listener failed:', error);
-      }
-    }
-  }
-  subscribe(listener: (event: Parameters<PubSub['publish']>[0]) => void): () => void {
-    this.#listeners.add(listener);
-    return () => this.#listeners.delete(listener);
-  }
-  async close(): Promise<void> {
-    this.#listeners.clear();
+    logError(`cannot load ${specifier}:`, error);
+    return null;
   }
 }
 
@@ -125,8 +100,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
 
   if (config.storageKind === 'sqlite') await mkdir(config.dataDir, { recursive: true });
   const storage = await openStorage({ kind: config.storageKind, dataDir: config.dataDir });
-  const pubsubModule = await optionalImport<LocalPubSubModule>('./pubsub/local-pubsub.js');
-  const pubsub: PubSub = pubsubModule ? new pubsubModule.LocalPubSub() : new FallbackPubSub();
+  const pubsub: PubSub = new LocalPubSub();
   const metrics = new Metrics();
   const sync = new SyncService({
     storage,
@@ -142,9 +116,9 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     demoFeed = new DemoFeed({ sync, onError: (error) => logError('demo feed push failed:', error) });
   }
 
-  const gatewayModule = await optionalImport<GatewayModule>('./ws/gateway.js');
+  const gatewayModule = await optionalImport<GatewayModule>('./ws/gateway.js', logError);
   const gateway: GatewayHandle | null = gatewayModule ? new gatewayModule.Gateway({ sync, auth, observer: metrics.gatewayObserver }) : null;
-  if (!gateway) logError('WebSocket gateway not available (packages/server/src/ws/gateway.ts missing); /ws is disabled');
+  if (!gateway) logError('WebSocket gateway not available; /ws is disabled');
 
   let url = '';
   const app = createApp({
