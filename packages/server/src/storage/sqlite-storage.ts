@@ -343,7 +343,8 @@ export class SqliteStorage implements Storage {
         const data: StreamPointEvent = { ts, value: point.value };
         head += 1;
         this.#sql.insertEvent.run(topic, head, now, ts, JSON.stringify(data));
-        events.push({ topic, epoch: log.epoch, offset: head, ts: now, data: structuredClone(data) });
+        // The returned event shares `value` with the caller's input: no per-point clone on the hot path.
+        events.push({ topic, epoch: log.epoch, offset: head, ts: now, data });
         latest = mergePointValue(latest, point.value);
         latestTs = ts;
       }
