@@ -202,6 +202,8 @@ export interface ErrorMessage {
   message: string;
   /** What the error is about, when it is about one message: its type and id/topic/mutationId. */
   ref?: { type?: string; id?: string | number; topic?: string; mutationId?: number };
+  /** Machine-readable specifics, e.g. `{expected}` (the next mutationId) for out_of_order. */
+  details?: Record<string, unknown>;
 }
 
 export interface ServerPresenceMessage {

@@ -1,0 +1,94 @@
+import type { WebSocket } from 'ws';
+import type { Principal } from '../auth.js';
+import type { Subscription } from './hub.js';
+import type { OutboxTarget, OutItem } from './outbox.js';
+
+/**
+ * Where a connection is in its life:
+ *
+ *   awaiting-hello ──hello──▶ authenticating ──ok──▶ open ──▶ closed
+ *         │                        │ bad token / protocol      ▲
+ *         └── timeout / not hello ─┴──────────────────────────-┘
+ */
+export type ConnectionPhase = 'awaiting-hello' | 'authenticating' | 'open' | 'closed';
+
+/** An `ack` held back until the sender has been sent its own event (event before ack). */
+export interface AckWaiter {
+  topic: string;
+  epoch: string;
+  offset: number;
+  resolve(): void;
+}
+
+/**
+ * The state of one WebSocket connection, kept small on purpose (thousands are open at
+ * once): no timers of its own (one shared sweep serves all), queues and maps made lazily.
+ */
+export class Connection implements OutboxTarget {
+  readonly ws: WebSocket;
+  readonly id: string;
+  readonly openedAt: number;
+  phase: ConnectionPhase = 'awaiting-hello';
+  closed = false;
+
+  clientId = '';
+  /** Author name recorded on this connection's mutations (hello name, else the token's name). */
+  actor: string | undefined = undefined;
+  principal: Principal | null = null;
+  subs: Map<string, Subscription<Connection>> | null = null;
+
+  queue: OutItem[] | null = null;
+  queuedBytes = 0;
+  lagging = false;
+
+  lastInboundAt: number;
+  lastPingAt: number;
+
+  /** Token bucket: tokens left, when last refilled, and when the current over-limit episode began (0: none). */
+  tokens: number;
+  refilledAt: number;
+  limitedSince = 0;
+
+  /** Raw messages that arrived while `hello` was being checked. */
+  early: string[] | null = null;
+  /** Mutations and publishes of this connection run one after another, in arrival order. */
+  writeChain: Promise<void> | null = null;
+  ackWaiter: AckWaiter | null = null;
+
+  constructor(ws: WebSocket, id: string, now: number, burst: number) {
+    this.ws = ws;
+    this.id = id;
+    this.openedAt = now;
+    this.lastInboundAt = now;
+    this.lastPingAt = now;
+    this.tokens = burst;
+    this.refilledAt = now;
+  }
+
+  /**
+   * Takes one token for an inbound message. False when the connection is over its rate;
+   * an episode ends once the bucket has refilled completely.
+   */
+  takeToken(now: number, perSecond: number, burst: number): boolean {
+    const elapsedMs = now - this.refilledAt;
+    this.refilledAt = now;
+    this.tokens = Math.min(burst, this.tokens + (elapsedMs * perSecond) / 1000);
+    if (this.tokens >= burst) this.limitedSince = 0;
+    if (this.tokens >= 1) {
+      this.tokens -= 1;
+      return true;
+    }
+    if (this.limitedSince === 0) this.limitedSince = now;
+    return false;
+  }
+
+  /** Runs `task` (which must not reject) after every earlier write task of this connection. */
+  chain(task: () => Promise<void>): void {
+    const previous = this.writeChain ?? Promise.resolve();
+    const next = previous.then(task).catch(() => undefined);
+    this.writeChain = next;
+    void next.finally(() => {
+      if (this.writeChain === next) this.writeChain = null;
+    });
+  }
+}

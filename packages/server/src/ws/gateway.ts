@@ -1,0 +1,333 @@
+import { randomBytes } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type RawData, type WebSocket } from 'ws';
+import { CloseCode, ErrorCode, parseClientMessage, type ErrorMessage, type ServerMessage } from '@pulseboard/protocol';
+import type { Auth } from '../auth.js';
+import { SnapshotCache } from '../snapshot-cache.js';
+import type { SyncService } from '../sync-service.js';
+import { Connection } from './connection.js';
+import { resolveGatewayConfig, sweepIntervalMs, type GatewayConfig } from './gateway-config.js';
+import { MessageHandlers } from './handlers.js';
+import { Hub, type Subscription, type TopicStats } from './hub.js';
+import { Outbox, type OutItem } from './outbox.js';
+
+export { DEFAULT_GATEWAY_CONFIG, resolveGatewayConfig, type GatewayConfig } from './gateway-config.js';
+
+export interface GatewayOptions {
+  sync: SyncService;
+  auth: Auth;
+  config?: Partial<GatewayConfig>;
+  observer?: GatewayObserver;
+  /** Where unexpected errors go (defaults to console.error). */
+  log?: (message: string, error?: unknown) => void;
+}
+
+/** Callbacks for metrics. Each is isolated: one that throws is logged and ignored. */
+export interface GatewayObserver {
+  onConnectionOpened?(): void;
+  onConnectionClosed?(code: number): void;
+  onMessageIn?(type: string): void;
+  onFramesOut?(messages: number, bytes: number): void;
+  onFanout?(latencyMs: number, recipients: number): void;
+}
+
+export interface GatewayStats {
+  /** Open WebSocket connections (handshake done, hello or not). */
+  connections: number;
+  /** Connections that finished `hello`. */
+  authenticated: number;
+  /** Connections the server has stopped writing to because their socket is backed up. */
+  lagging: number;
+  /** Topics with at least one subscriber on this node, with the last offset fanned out. */
+  topics: TopicStats[];
+}
+
+const WS_PATH = '/ws';
+/** A close reason may hold at most 123 bytes. */
+const MAX_CLOSE_REASON_CHARS = 120;
+const RATE_LIMITED_FRAME = JSON.stringify({
+  type: 'error',
+  code: ErrorCode.RATE_LIMITED,
+  message: 'too many messages: this one was dropped',
+} satisfies ErrorMessage);
+
+/**
+ * The WebSocket endpoint (/ws): handshake and `hello`, inbound validation and rate limits,
+ * the shared heartbeat sweep, and fan-out of committed events to subscribers (through the
+ * Hub) with per-tick batching and backpressure (through the Outbox). Per-message behaviour
+ * lives in MessageHandlers; docs/protocol.md is the contract.
+ */
+export class Gateway {
+  readonly snapshotCache: SnapshotCache;
+  readonly config: GatewayConfig;
+  readonly #observer: GatewayObserver;
+  readonly #log: (message: string, error?: unknown) => void;
+  readonly #wss: WebSocketServer;
+  readonly #hub: Hub<Connection>;
+  readonly #outbox: Outbox;
+  readonly #handlers: MessageHandlers;
+  readonly #connections = new Set<Connection>();
+  readonly #sweepTimer: NodeJS.Timeout;
+  readonly #unsubscribePubSub: () => void;
+  readonly #idPrefix = randomBytes(4).toString('hex');
+  #nextId = 1;
+  #closing: Promise<void> | null = null;
+  #onEmpty: (() => void) | null = null;
+
+  constructor(options: GatewayOptions) {
+    this.config = resolveGatewayConfig(options.config);
+    this.#observer = options.observer ?? {};
+    this.#log = options.log ?? ((message, error) => console.error(`[pulseboard ws] ${message}`, error ?? ''));
+    this.snapshotCache = new SnapshotCache(options.sync.storage, {
+      maxEntries: this.config.snapshotCacheMaxEntries,
+      maxBytes: this.config.snapshotCacheMaxBytes,
+    });
+    this.#wss = new WebSocketServer({ noServer: true, clientTracking: false, perMessageDeflate: false, maxPayload: this.config.maxPayloadBytes });
+    this.#outbox = new Outbox({
+      softLimitBytes: this.config.softLimitBytes,
+      hardLimitBytes: this.config.hardLimitBytes,
+      laggingRetryMs: this.config.laggingRetryMs,
+      onSlowConsumer: (target) => this.closeConnection(target as Connection, CloseCode.SLOW_CONSUMER, 'too slow: reconnect and resume from your last offset'),
+      onFrame: (messages, bytes) => this.#notify('onFramesOut', () => this.#observer.onFramesOut?.(messages, bytes)),
+    });
+    this.#hub = new Hub<Connection>({
+      storage: options.sync.storage,
+      replayBatchSize: this.config.replayBatchSize,
+      deliver: (sub, item) => this.#deliver(sub, item),
+      onFanout: (latencyMs, recipients) => this.#notify('onFanout', () => this.#observer.onFanout?.(latencyMs, recipients)),
+      onError: (error, context) => this.#log(`hub: ${context}`, error),
+    });
+    this.#handlers = new MessageHandlers({
+      sync: options.sync,
+      auth: options.auth,
+      hub: this.#hub,
+      cache: this.snapshotCache,
+      config: this.config,
+      send: (conn, message) => this.send(conn, message),
+      sendRaw: (conn, item) => this.#outbox.enqueue(conn, item),
+      close: (conn, code, reason) => this.closeConnection(conn, code, reason),
+      removeSubscription: (sub) => this.#removeSubscription(sub),
+      onOpen: (conn) => this.#onHelloDone(conn),
+      log: this.#log,
+    });
+    this.#unsubscribePubSub = options.sync.pubsub.subscribe((event) => {
+      this.snapshotCache.invalidate(event.topic, event);
+      this.#hub.ingest(event);
+    });
+    this.#sweepTimer = setInterval(() => this.#sweep(), sweepIntervalMs(this.config));
+    this.#sweepTimer.unref();
+  }
+
+  /** Accepts an HTTP upgrade for /ws (anything else is answered 404; 503 while closing or full). */
+  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    const path = (req.url ?? '').split('?', 1)[0];
+    if (path !== WS_PATH) return rejectUpgrade(socket, 404, 'Not Found');
+    if (this.#closing || this.#connections.size >= this.config.maxConnections) return rejectUpgrade(socket, 503, 'Service Unavailable');
+    try {
+      this.#wss.handleUpgrade(req, socket, head, (ws) => this.#onOpen(ws));
+    } catch (error) {
+      this.#log('upgrade failed', error);
+      socket.destroy();
+    }
+  }
+
+  stats(): GatewayStats {
+    let authenticated = 0;
+    for (const conn of this.#connections) if (conn.phase === 'open') authenticated += 1;
+    return { connections: this.#connections.size, authenticated, lagging: this.#outbox.laggingCount, topics: this.#hub.stats() };
+  }
+
+  /** Closes every connection with 1001 and stops; waits (at most closeTimeoutMs) for them to go. */
+  close(): Promise<void> {
+    this.#closing ??= this.#close();
+    return this.#closing;
+  }
+
+  /** Queues one message for a connection (sent with whatever else is ready this tick). */
+  send(conn: Connection, message: ServerMessage): void {
+    this.#outbox.enqueue(conn, JSON.stringify(message));
+  }
+
+  /** Sends what is queued, then closes with `code`. Idempotent. */
+  closeConnection(conn: Connection, code: number, reason: string): void {
+    if (conn.closed) return;
+    this.#outbox.flushNow(conn);
+    conn.closed = true;
+    try {
+      conn.ws.close(code, reason.slice(0, MAX_CLOSE_REASON_CHARS));
+    } catch (error) {
+      this.#log(`closing connection ${conn.id}`, error);
+      conn.ws.terminate();
+    }
+  }
+
+  async #close(): Promise<void> {
+    clearInterval(this.#sweepTimer);
+    this.#unsubscribePubSub();
+    const gone = new Promise<void>((resolve) => {
+      if (this.#connections.size === 0) resolve();
+      else this.#onEmpty = resolve;
+    });
+    for (const conn of this.#connections) this.closeConnection(conn, CloseCode.GOING_AWAY, 'server shutting down');
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, this.config.closeTimeoutMs);
+    });
+    await Promise.race([gone, timeout]);
+    clearTimeout(timer);
+    for (const conn of this.#connections) conn.ws.terminate();
+    this.#outbox.close();
+    this.#wss.close();
+  }
+
+  #onOpen(ws: WebSocket): void {
+    const conn = new Connection(ws, `${this.#idPrefix}-${(this.#nextId++).toString(36)}`, Date.now(), this.config.burstMessages);
+    this.#connections.add(conn);
+    ws.on('message', (data, isBinary) => this.#onMessage(conn, data, isBinary));
+    ws.once('close', (code) => this.#onClose(conn, code));
+    // `ws` emits 'error' (bad frame, payload over maxPayload) and then closes: the close handler cleans up.
+    ws.on('error', () => undefined);
+    this.#notify('onConnectionOpened', () => this.#observer.onConnectionOpened?.());
+    if (this.#closing) this.closeConnection(conn, CloseCode.GOING_AWAY, 'server shutting down');
+  }
+
+  #onClose(conn: Connection, code: number): void {
+    conn.closed = true;
+    conn.phase = 'closed';
+    this.#connections.delete(conn);
+    if (conn.subs) for (const sub of [...conn.subs.values()]) this.#removeSubscription(sub);
+    conn.ackWaiter?.resolve();
+    conn.early = null;
+    this.#outbox.discard(conn);
+    this.#notify('onConnectionClosed', () => this.#observer.onConnectionClosed?.(code));
+    if (this.#connections.size === 0) this.#onEmpty?.();
+  }
+
+  #onMessage(conn: Connection, data: RawData, isBinary: boolean): void {
+    if (conn.closed) return;
+    const now = Date.now();
+    conn.lastInboundAt = now;
+    try {
+      if (conn.phase === 'open') {
+        if (!conn.takeToken(now, this.config.messagesPerSecond, this.config.burstMessages)) return this.#rateLimited(conn, now);
+        if (isBinary) {
+          return this.send(conn, { type: 'error', code: ErrorCode.BAD_MESSAGE, message: 'binary frames are not supported: send JSON text frames' });
+        }
+        this.#handleText(conn, rawText(data));
+      } else if (conn.phase === 'authenticating') {
+        // Pipelined after hello: kept in order until the hello is checked.
+        if (isBinary) return this.closeConnection(conn, CloseCode.PROTOCOL_ERROR, 'binary frames are not supported');
+        const early = (conn.early ??= []);
+        if (early.length >= this.config.maxEarlyMessages) return this.closeConnection(conn, CloseCode.PROTOCOL_ERROR, 'too many messages before welcome');
+        early.push(rawText(data));
+      } else if (conn.phase === 'awaiting-hello') {
+        if (isBinary) return this.closeConnection(conn, CloseCode.PROTOCOL_ERROR, 'the first message must be a JSON "hello"');
+        this.#handlers.handleFirst(conn, rawText(data));
+      }
+    } catch (error) {
+      this.#internalError(conn, error, 'message');
+    }
+  }
+
+  /** Parses and validates one text message of an open connection, then runs its handler. */
+  #handleText(conn: Connection, text: string): void {
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      return this.send(conn, { type: 'error', code: ErrorCode.BAD_JSON, message: 'the message is not valid JSON' });
+    }
+    const parsed = parseClientMessage(json);
+    if (!parsed.ok) {
+      return this.send(conn, { type: 'error', code: parsed.code, message: parsed.error, ...(parsed.ref ? { ref: parsed.ref } : {}) });
+    }
+    const message = parsed.message;
+    this.#notify('onMessageIn', () => this.#observer.onMessageIn?.(message.type));
+    this.#handlers.handle(conn, message);
+  }
+
+  #onHelloDone(conn: Connection): void {
+    const early = conn.early;
+    conn.early = null;
+    if (!early) return;
+    for (const text of early) {
+      if (conn.closed) return;
+      if (!conn.takeToken(Date.now(), this.config.messagesPerSecond, this.config.burstMessages)) {
+        this.#rateLimited(conn, Date.now());
+        continue;
+      }
+      this.#handleText(conn, text);
+    }
+  }
+
+  #rateLimited(conn: Connection, now: number): void {
+    if (now - conn.limitedSince > this.config.rateLimitCloseAfterMs) {
+      this.closeConnection(conn, CloseCode.RATE_LIMITED, 'rate limit exceeded for too long');
+      return;
+    }
+    this.#outbox.enqueue(conn, RATE_LIMITED_FRAME);
+  }
+
+  #deliver(sub: Subscription<Connection>, item: OutItem): void {
+    const conn = sub.conn;
+    this.#outbox.enqueue(conn, item);
+    const waiter = conn.ackWaiter;
+    if (waiter && waiter.topic === sub.topic && (sub.epoch !== waiter.epoch || sub.offset >= waiter.offset)) waiter.resolve();
+  }
+
+  #removeSubscription(sub: Subscription<Connection>): void {
+    if (sub.removed) return;
+    const conn = sub.conn;
+    if (conn.subs?.get(sub.topic) === sub) conn.subs.delete(sub.topic);
+    this.#hub.remove(sub);
+    if (conn.ackWaiter?.topic === sub.topic) conn.ackWaiter.resolve();
+    if (sub.presence) this.#handlers.relayPresenceEnd(conn, sub.topic);
+  }
+
+  /** One pass over every connection: hello timeouts, dead connections, heartbeat pings. */
+  #sweep(): void {
+    const now = Date.now();
+    let ping: string | null = null;
+    for (const conn of this.#connections) {
+      if (conn.closed) continue;
+      if (conn.phase !== 'open') {
+        if (now - conn.openedAt > this.config.helloTimeoutMs) this.closeConnection(conn, CloseCode.HELLO_TIMEOUT, 'no hello in time');
+        continue;
+      }
+      if (now - conn.lastInboundAt > this.config.deadConnectionTimeoutMs) {
+        this.closeConnection(conn, CloseCode.HEARTBEAT_TIMEOUT, 'no message in time');
+        continue;
+      }
+      if (now - conn.lastPingAt >= this.config.heartbeatIntervalMs) {
+        ping ??= JSON.stringify({ type: 'ping', ts: now });
+        conn.lastPingAt = now;
+        this.#outbox.enqueue(conn, ping);
+      }
+    }
+  }
+
+  #internalError(conn: Connection, error: unknown, context: string): void {
+    this.#log(`connection ${conn.id}: ${context} failed`, error);
+    this.send(conn, { type: 'error', code: ErrorCode.INTERNAL, message: 'internal error; the server logged it' });
+  }
+
+  #notify(name: string, call: () => void): void {
+    try {
+      call();
+    } catch (error) {
+      this.#log(`observer ${name} threw`, error);
+    }
+  }
+}
+
+function rawText(data: RawData): string {
+  if (Buffer.isBuffer(data)) return data.toString('utf8');
+  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
+  return Buffer.from(data).toString('utf8');
+}
+
+function rejectUpgrade(socket: Duplex, status: number, text: string): void {
+  socket.once('error', () => undefined);
+  socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${text.length}\r\n\r\n${text}`);
+}

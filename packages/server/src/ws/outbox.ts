@@ -1,0 +1,188 @@
+import type { WebSocket } from 'ws';
+
+/**
+ * A message serialised once and shared by every recipient (a fan-out event). Its UTF-8
+ * bytes are made on first use and reused, so sending one event to a thousand sockets
+ * encodes it once.
+ */
+export class SharedFrame {
+  readonly text: string;
+  #buffer: Buffer | null = null;
+
+  constructor(text: string) {
+    this.text = text;
+  }
+
+  get buffer(): Buffer {
+    this.#buffer ??= Buffer.from(this.text);
+    return this.#buffer;
+  }
+}
+
+/** One queued outgoing message: a shared frame or a message for this connection only. */
+export type OutItem = SharedFrame | string;
+
+/** What the outbox needs of a connection. `queue` is null while nothing is waiting. */
+export interface OutboxTarget {
+  readonly ws: WebSocket;
+  queue: OutItem[] | null;
+  queuedBytes: number;
+  lagging: boolean;
+  closed: boolean;
+}
+
+export interface OutboxOptions {
+  softLimitBytes: number;
+  hardLimitBytes: number;
+  laggingRetryMs: number;
+  /** Called once a connection is past the hard limit; the caller closes it (4010). */
+  onSlowConsumer(target: OutboxTarget): void;
+  onFrame?(messages: number, bytes: number): void;
+}
+
+const SEND_OPTIONS = { binary: false, compress: false } as const;
+
+function itemLength(item: OutItem): number {
+  return typeof item === 'string' ? item.length : item.text.length;
+}
+
+/**
+ * Per-connection outgoing queues, flushed once per tick for all connections together
+ * (one setImmediate, not one per socket): whatever became ready for a connection during
+ * the tick goes out as ONE frame, a JSON array when there are several messages.
+ *
+ * Backpressure: a connection whose socket holds more than `softLimitBytes` unsent is
+ * lagging — its queue is kept and retried every `laggingRetryMs` (offsets stay dense:
+ * nothing is dropped or coalesced); once buffered plus queued bytes pass `hardLimitBytes`
+ * it is handed to `onSlowConsumer`, and the client recovers by offset after reconnecting.
+ */
+export class Outbox {
+  readonly #options: OutboxOptions;
+  #dirty: OutboxTarget[] = [];
+  #scheduled = false;
+  readonly #lagging = new Set<OutboxTarget>();
+  #laggingTimer: NodeJS.Timeout | null = null;
+
+  constructor(options: OutboxOptions) {
+    this.#options = options;
+  }
+
+  get laggingCount(): number {
+    return this.#lagging.size;
+  }
+
+  enqueue(target: OutboxTarget, item: OutItem): void {
+    if (target.closed) return;
+    if (target.queue === null) {
+      target.queue = [item];
+      target.queuedBytes = itemLength(item);
+      if (!target.lagging) this.#markDirty(target);
+    } else {
+      target.queue.push(item);
+      target.queuedBytes += itemLength(item);
+    }
+    if (target.queuedBytes > this.#options.hardLimitBytes) this.#slow(target);
+  }
+
+  /** Sends what is queued for this connection now (before closing it, say). */
+  flushNow(target: OutboxTarget): void {
+    if (target.queue !== null && target.ws.readyState === target.ws.OPEN) this.#send(target, target.queue);
+    this.discard(target);
+  }
+
+  /** Forgets the connection's queue (it closed). */
+  discard(target: OutboxTarget): void {
+    target.queue = null;
+    target.queuedBytes = 0;
+    if (target.lagging) {
+      target.lagging = false;
+      this.#lagging.delete(target);
+    }
+  }
+
+  close(): void {
+    if (this.#laggingTimer) clearInterval(this.#laggingTimer);
+    this.#laggingTimer = null;
+    this.#lagging.clear();
+    this.#dirty = [];
+  }
+
+  #markDirty(target: OutboxTarget): void {
+    this.#dirty.push(target);
+    if (!this.#scheduled) {
+      this.#scheduled = true;
+      setImmediate(this.#flush);
+    }
+  }
+
+  readonly #flush = (): void => {
+    this.#scheduled = false;
+    const dirty = this.#dirty;
+    this.#dirty = [];
+    for (const target of dirty) this.#flushOne(target);
+  };
+
+  #flushOne(target: OutboxTarget): void {
+    const queue = target.queue;
+    if (queue === null) return;
+    if (target.closed || target.ws.readyState !== target.ws.OPEN) {
+      this.discard(target);
+      return;
+    }
+    const buffered = target.ws.bufferedAmount;
+    if (buffered > this.#options.softLimitBytes) {
+      if (buffered + target.queuedBytes > this.#options.hardLimitBytes) {
+        this.#slow(target);
+        return;
+      }
+      target.lagging = true;
+      this.#lagging.add(target);
+      this.#laggingTimer ??= setInterval(this.#retryLagging, this.#options.laggingRetryMs);
+      return;
+    }
+    target.queue = null;
+    target.queuedBytes = 0;
+    this.#send(target, queue);
+  }
+
+  #send(target: OutboxTarget, queue: OutItem[]): void {
+    let data: Buffer;
+    if (queue.length === 1) {
+      const item = queue[0] as OutItem;
+      data = typeof item === 'string' ? Buffer.from(item) : item.buffer;
+    } else {
+      // Strings concatenate as ropes; Buffer.from flattens and encodes once.
+      let text = '[';
+      for (let i = 0; i < queue.length; i++) {
+        const item = queue[i] as OutItem;
+        if (i > 0) text += ',';
+        text += typeof item === 'string' ? item : item.text;
+      }
+      data = Buffer.from(text + ']');
+    }
+    target.ws.send(data, SEND_OPTIONS);
+    this.#options.onFrame?.(queue.length, data.length);
+  }
+
+  readonly #retryLagging = (): void => {
+    for (const target of this.#lagging) {
+      if (target.closed) {
+        this.#lagging.delete(target);
+        continue;
+      }
+      if (target.ws.bufferedAmount > this.#options.softLimitBytes) continue;
+      this.#lagging.delete(target);
+      target.lagging = false;
+      this.#flushOne(target);
+    }
+    if (this.#lagging.size === 0 && this.#laggingTimer) {
+      clearInterval(this.#laggingTimer);
+      this.#laggingTimer = null;
+    }
+  };
+
+  #slow(target: OutboxTarget): void {
+    this.discard(target);
+    this.#options.onSlowConsumer(target);
+  }
+}
