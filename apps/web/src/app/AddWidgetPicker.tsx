@@ -1,0 +1,39 @@
+import { useEffect, useRef } from 'react';
+import type { WidgetType } from '@pulseboard/model';
+import { WidgetIcon } from '../widgets/WidgetIcon';
+import { WIDGET_TYPE_LIST } from '../widgets/widget-types';
+
+/** The "Add widget" dialog: one button per widget type, with its icon and description. */
+export function AddWidgetPicker({ onPick, onClose }: { onPick: (type: WidgetType) => void; onClose: () => void }) {
+  const ref = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    ref.current?.querySelector('button')?.focus();
+    const onKey = (e: KeyboardEvent) => e.key === 'Escape' && onClose();
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [onClose]);
+  return (
+    <>
+      <div className="pb-scrim" onClick={onClose} />
+      <div className="pb-dialog" role="dialog" aria-modal="true" aria-labelledby="pb-add-title" data-testid="widget-picker" ref={ref}>
+        <div className="pb-dialog__header">
+          <h2 id="pb-add-title" className="pb-dialog__title">
+            Add a widget
+          </h2>
+          <button className="pb-btn pb-btn--ghost pb-btn--icon pb-btn--sm" type="button" onClick={onClose} aria-label="Close" data-testid="widget-picker-close">
+            ✕
+          </button>
+        </div>
+        <div className="pb-type-picker">
+          {WIDGET_TYPE_LIST.map((info) => (
+            <button key={info.type} className="pb-type-option" type="button" onClick={() => onPick(info.type)} data-testid={`widget-type-${info.type}`}>
+              <WidgetIcon type={info.type} className="pb-type-option__icon" />
+              <span className="pb-type-option__label">{info.label}</span>
+              <span className="pb-type-option__description">{info.description}</span>
+            </button>
+          ))}
+        </div>
+      </div>
+    </>
+  );
+}

@@ -1,0 +1,126 @@
+import { useCallback, useState } from 'react';
+import type { WidgetType } from '@pulseboard/model';
+import { useRealtimeUpdates } from '@pulseboard/react';
+import { widgetTypeInfo } from '../widgets/widget-types';
+import { AddWidgetPicker } from './AddWidgetPicker';
+import type { ApiOptions } from './api';
+import { DashboardGrid } from './DashboardGrid';
+import { DashboardTitle } from './DashboardTitle';
+import { Notices } from './Notices';
+import { OfflineBanner } from './OfflineBanner';
+import { navigate } from './routing';
+import { TopBar } from './TopBar';
+import { WidgetEditor } from './WidgetEditor';
+
+/** A new widget id: short, URL-safe and unique enough to be chosen by the client (optimistic). */
+export function newWidgetId(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(6));
+  return `w${Array.from(bytes, (b) => b.toString(36).padStart(2, '0')).join('').slice(0, 10)}`;
+}
+
+/** One dashboard, live: the grid, the sync status, notices, and edit mode with its panel. */
+export function DashboardPage({ id, editing, api }: { id: string; editing: boolean; api: ApiOptions }) {
+  const rt = useRealtimeUpdates(id);
+  const { dashboard, snapshot } = rt;
+  const [selectedId, setSelectedId] = useState<string | null>(null);
+  const [picking, setPicking] = useState(false);
+  const selected = editing && selectedId && dashboard ? dashboard.widgets[selectedId] : undefined;
+
+  const setEditing = (on: boolean) => {
+    if (!on) setSelectedId(null);
+    navigate({ name: 'dashboard', id, edit: on }, { replace: true });
+  };
+  const closePanel = useCallback(() => setSelectedId(null), []);
+  const closePicker = useCallback(() => setPicking(false), []);
+  const { addWidget, retry, dismissNotice } = rt;
+  const onPick = (type: WidgetType) => {
+    const info = widgetTypeInfo(type);
+    const widgetId = newWidgetId();
+    addWidget({ id: widgetId, type, title: info?.label ?? type, layout: info?.defaultSize ?? { w: 3, h: 2 }, options: { ...info?.defaultOptions } });
+    setPicking(false);
+    setSelectedId(widgetId);
+  };
+  const onRetry = useCallback(
+    (noticeId: string) => {
+      retry(noticeId);
+      dismissNotice(noticeId);
+    },
+    [retry, dismissNotice],
+  );
+
+  return (
+    <>
+      <TopBar title={<DashboardTitle snapshot={snapshot} editing={editing} setMeta={rt.setMeta} />} dashboardId={id}>
+        {dashboard ? (
+          <div className="pb-btn-group">
+            {editing ? (
+              <button className="pb-btn pb-btn--sm" type="button" onClick={() => setPicking(true)} data-testid="add-widget">
+                + Add widget
+              </button>
+            ) : null}
+            <button
+              className={`pb-btn pb-btn--sm ${editing ? 'pb-btn--primary' : ''}`}
+              type="button"
+              aria-pressed={editing}
+              onClick={() => setEditing(!editing)}
+              data-testid="edit-toggle"
+            >
+              {editing ? 'Done editing' : 'Edit'}
+            </button>
+          </div>
+        ) : null}
+      </TopBar>
+      <OfflineBanner />
+      <main className={`pb-page pb-dashboard ${selected ? 'pb-dashboard--with-panel' : ''}`} data-testid="dashboard" data-dashboard-id={id} data-version={dashboard?.version ?? ''}>
+        {snapshot.error ? (
+          <DashboardError code={snapshot.error.code} message={snapshot.error.message} />
+        ) : !dashboard ? (
+          <div className="pb-state" data-testid="dashboard-loading">
+            <span className="pb-spinner" aria-hidden="true" />
+            Loading dashboard…
+          </div>
+        ) : Object.keys(dashboard.widgets).length === 0 ? (
+          <EmptyDashboard editing={editing} onAdd={() => (editing ? setPicking(true) : setEditing(true))} />
+        ) : (
+          <DashboardGrid
+            dashboard={dashboard}
+            editing={editing}
+            pendingWidgetIds={rt.pendingWidgetIds}
+            presence={snapshot.presence}
+            selectedId={selectedId}
+            onSelect={setSelectedId}
+            actions={rt}
+          />
+        )}
+      </main>
+      {selected ? <WidgetEditor key={selected.id} widget={selected} confirmed={snapshot.confirmed} api={api} actions={rt} onClose={closePanel} /> : null}
+      {picking ? <AddWidgetPicker onPick={onPick} onClose={closePicker} /> : null}
+      <Notices notices={snapshot.notices} dashboard={dashboard} onDismiss={dismissNotice} onRetry={onRetry} />
+    </>
+  );
+}
+
+function EmptyDashboard({ editing, onAdd }: { editing: boolean; onAdd: () => void }) {
+  return (
+    <div className="pb-state" data-testid="dashboard-empty">
+      <span className="pb-state__title">This dashboard has no widgets yet</span>
+      <span>Add a stat, chart, gauge, table, text or status widget and point it at a stream.</span>
+      <button className="pb-btn pb-btn--primary" type="button" onClick={onAdd} data-testid="empty-add-widget">
+        {editing ? '+ Add widget' : 'Start editing'}
+      </button>
+    </div>
+  );
+}
+
+function DashboardError({ code, message }: { code: string; message: string }) {
+  const title = code === 'not_found' ? 'Dashboard not found' : code === 'deleted' ? 'This dashboard was deleted' : code === 'forbidden' ? 'No access to this dashboard' : 'Cannot open this dashboard';
+  return (
+    <div className="pb-state" role="alert" data-testid="dashboard-error" data-code={code}>
+      <span className="pb-state__title">{title}</span>
+      <span>{message}</span>
+      <a className="pb-btn" href="#/">
+        All dashboards
+      </a>
+    </div>
+  );
+}

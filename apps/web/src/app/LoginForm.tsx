@@ -1,0 +1,55 @@
+import { useState, type FormEvent } from 'react';
+import { setToken } from './auth';
+
+/** Asks for an access token when the app was opened without a login link. */
+export function LoginForm({ error }: { error?: string | undefined }) {
+  const [value, setValue] = useState('');
+  const onSubmit = (event: FormEvent) => {
+    event.preventDefault();
+    if (value.trim()) setToken(value.trim());
+  };
+  return (
+    <main className="pb-login" data-testid="login">
+      <form className="pb-login__card" onSubmit={onSubmit}>
+        <div className="pb-brand pb-brand--large">
+          <BrandMark />
+          <span>Pulseboard</span>
+        </div>
+        <p className="pb-login__hint">
+          Open the login link printed by <code>pulseboard start</code>, or paste an access token.
+        </p>
+        {error ? (
+          <p className="pb-login__error" role="alert" data-testid="login-error">
+            {error}
+          </p>
+        ) : null}
+        <label className="pb-field">
+          <span className="pb-field__label">Access token</span>
+          <input
+            className="pb-input"
+            type="password"
+            autoComplete="current-password"
+            autoFocus
+            value={value}
+            onChange={(e) => setValue(e.target.value)}
+            placeholder="pb_…"
+            data-testid="login-token"
+          />
+        </label>
+        <button className="pb-btn pb-btn--primary" type="submit" disabled={!value.trim()} data-testid="login-submit">
+          Sign in
+        </button>
+      </form>
+    </main>
+  );
+}
+
+/** The pulse logo. */
+export function BrandMark() {
+  return (
+    <svg className="pb-brand__mark" viewBox="0 0 32 32" width="24" height="24" aria-hidden="true">
+      <rect width="32" height="32" rx="7" fill="currentColor" opacity="0.14" />
+      <path d="M4 17h6l3-8 5 15 3-7h7" fill="none" stroke="currentColor" strokeWidth="3" strokeLinecap="round" strokeLinejoin="round" />
+    </svg>
+  );
+}

@@ -1,0 +1,69 @@
+import { useEffect, useState } from 'react';
+import type { Dashboard } from '@pulseboard/model';
+import type { SyncNotice } from '@pulseboard/client';
+import { describeNotice } from './notice-text';
+
+/** How long a notice stays up unless hovered or focused. */
+export const NOTICE_TIMEOUT_MS = 12_000;
+
+/** Props of the toast stack. */
+export interface NoticesProps {
+  notices: readonly SyncNotice[];
+  dashboard: Dashboard | null;
+  onDismiss: (id: string) => void;
+  onRetry: (id: string) => void;
+}
+
+/** The toast stack for a dashboard's sync notices (rejected, overwritten, conflicting edits). */
+export function Notices({ notices, dashboard, onDismiss, onRetry }: NoticesProps) {
+  // Newest at the bottom, at most four on screen.
+  const shown = notices.slice(-4);
+  return (
+    <div className="pb-toasts" aria-live="polite" data-testid="notices">
+      {shown.map((notice) => (
+        <Notice key={notice.id} notice={notice} dashboard={dashboard} onDismiss={onDismiss} onRetry={onRetry} />
+      ))}
+    </div>
+  );
+}
+
+function Notice({ notice, dashboard, onDismiss, onRetry }: { notice: SyncNotice; dashboard: Dashboard | null; onDismiss: (id: string) => void; onRetry: (id: string) => void }) {
+  const [held, setHeld] = useState(false);
+  const text = describeNotice(notice, dashboard);
+  useEffect(() => {
+    if (held) return;
+    const timer = setTimeout(() => onDismiss(notice.id), NOTICE_TIMEOUT_MS);
+    return () => clearTimeout(timer);
+  }, [held, notice.id, onDismiss]);
+  return (
+    <div
+      className={`pb-toast pb-toast--${text.tone}`}
+      role={text.tone === 'error' ? 'alert' : 'status'}
+      data-testid="notice"
+      data-kind={notice.kind}
+      onMouseEnter={() => setHeld(true)}
+      onMouseLeave={() => setHeld(false)}
+      onFocus={() => setHeld(true)}
+      onBlur={() => setHeld(false)}
+    >
+      <div className="pb-toast__content">
+        <div className="pb-toast__title" data-testid="notice-title">
+          {text.title}
+        </div>
+        <div className="pb-toast__message" data-testid="notice-message">
+          {text.message}
+        </div>
+        <div className="pb-toast__actions">
+          {text.canRetry ? (
+            <button className="pb-btn pb-btn--sm pb-btn--primary" type="button" onClick={() => onRetry(notice.id)} data-testid="notice-retry">
+              Retry
+            </button>
+          ) : null}
+          <button className="pb-btn pb-btn--sm pb-btn--ghost" type="button" onClick={() => onDismiss(notice.id)} data-testid="notice-dismiss">
+            Dismiss
+          </button>
+        </div>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,86 @@
+import { useSyncStatus, useWebSocket, type SyncStatusInfo } from '@pulseboard/react';
+import { useNow } from '../widgets/useNow';
+import { formatLatency, formatSince, formatTime, plural } from './format';
+
+/** The indicator's look: one of the `.pb-sync--*` modifiers. */
+export type SyncTone = 'synced' | 'pending' | 'connecting' | 'reconnecting' | 'offline' | 'error';
+
+/** The label and tone for a sync status at `now`. */
+export function describeSync(info: SyncStatusInfo, nextRetryAt: number | null, now: number): { tone: SyncTone; label: string } {
+  switch (info.connection) {
+    case 'idle':
+    case 'connecting':
+      return { tone: 'connecting', label: 'Connecting…' };
+    case 'reconnecting': {
+      const wait = nextRetryAt === null ? 0 : Math.ceil((nextRetryAt - now) / 1000);
+      return { tone: 'reconnecting', label: wait > 0 ? `Reconnecting in ${wait} s` : 'Reconnecting…' };
+    }
+    case 'offline':
+      return { tone: 'offline', label: 'Offline' };
+    case 'closed':
+      return { tone: 'offline', label: 'Disconnected' };
+    case 'fatal':
+      return { tone: 'error', label: 'Connection refused' };
+    case 'open':
+      if (info.status === 'error') return { tone: 'error', label: 'Sync error' };
+      if (info.pendingCount > 0) return { tone: 'pending', label: 'Saving…' };
+      return { tone: 'synced', label: 'Live' };
+  }
+}
+
+/**
+ * Always-visible sync status for the top bar: connection state, pending edit count, last
+ * synced time and latency. With `dashboardId`, pending and last-synced are that dashboard's.
+ */
+export function SyncIndicator({ dashboardId }: { dashboardId?: string | undefined }) {
+  const info = useSyncStatus(dashboardId);
+  const { nextRetryAt, reconnectNow, attempt } = useWebSocket();
+  const now = useNow();
+  const { tone, label } = describeSync(info, nextRetryAt, now);
+  const latencyTitle = `Heartbeat round trip ${formatLatency(info.latencyMs)} · last update ${formatLatency(info.updateLatencyMs)} from server to screen`;
+  return (
+    <div className="pb-syncbar" role="status" aria-live="polite">
+      <span className={`pb-sync pb-sync--${tone}`} data-testid="sync-indicator" data-state={info.connection} data-status={info.status} title={info.lastError ? `${label}: ${info.lastError.message}` : label}>
+        <span className="pb-sync__dot" aria-hidden="true" />
+        <span data-testid="sync-state-label">{label}</span>
+        {info.connection !== 'open' && info.connection !== 'connecting' && info.connection !== 'idle' ? (
+          <button className="pb-sync__action" type="button" onClick={reconnectNow} data-testid="reconnect-now" title={attempt ? `Attempt ${attempt}` : undefined}>
+            Retry now
+          </button>
+        ) : null}
+      </span>
+      <span
+        className={`pb-badge ${info.pendingCount > 0 ? 'pb-badge--pending' : ''}`}
+        data-testid="sync-pending"
+        data-count={info.pendingCount}
+        title={info.pendingCount > 0 ? `${plural(info.pendingCount, 'edit')} not yet confirmed by the server` : 'Every edit is saved'}
+      >
+        {info.pendingCount > 0 ? `${info.pendingCount} pending` : 'All saved'}
+      </span>
+      <span className="pb-syncbar__item" data-testid="sync-last-synced" title={info.lastSyncedAt ? `Last synced ${formatTime(info.lastSyncedAt)}` : 'Not synced yet'}>
+        <ClockIcon /> {info.lastSyncedAt && info.live ? 'synced ' : ''}
+        {info.lastSyncedAt ? (info.live && now - info.lastSyncedAt < 3000 ? 'just now' : formatSince(info.lastSyncedAt, now)) : 'not synced'}
+      </span>
+      <span className="pb-syncbar__item pb-syncbar__latency" data-testid="sync-latency" title={latencyTitle}>
+        <BoltIcon /> {formatLatency(info.updateLatencyMs ?? info.latencyMs)}
+      </span>
+    </div>
+  );
+}
+
+function ClockIcon() {
+  return (
+    <svg viewBox="0 0 24 24" width="13" height="13" aria-hidden="true" fill="none" stroke="currentColor" strokeWidth="2" strokeLinecap="round">
+      <circle cx="12" cy="12" r="9" />
+      <path d="M12 7v5l3 2" />
+    </svg>
+  );
+}
+
+function BoltIcon() {
+  return (
+    <svg viewBox="0 0 24 24" width="13" height="13" aria-hidden="true" fill="none" stroke="currentColor" strokeWidth="2" strokeLinejoin="round">
+      <path d="M13 3L5 14h6l-1 7 8-11h-6z" />
+    </svg>
+  );
+}

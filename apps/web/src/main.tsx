@@ -1,0 +1,19 @@
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import './styles/index.css';
+import './app/app.css';
+import { App } from './app/App';
+import { takeTokenFromUrl } from './app/auth';
+import { registerServiceWorker } from './app/service-worker';
+
+takeTokenFromUrl();
+
+const root = document.getElementById('root');
+if (!root) throw new Error('index.html has no #root element');
+createRoot(root).render(
+  <StrictMode>
+    <App />
+  </StrictMode>,
+);
+
+registerServiceWorker();
