@@ -14,6 +14,7 @@
 import { pulseboardBatchBody } from './lib/pulseboard-adapter.js';
 import { hostDelta, ServerHost, type Fleet } from './lib/harness.js';
 import { ProbeClient } from './lib/probe-client.js';
+import { PublisherPool } from './lib/publisher-pool.js';
 import { nowMs } from './lib/rpc.js';
 import { percentile, summarise } from './lib/stats.js';
 import type { FleetReport, LatencySummary, ServerInfo, ServerKind } from './lib/types.js';
@@ -49,6 +50,8 @@ export interface SaturationOptions {
   window: number;
   /** The publisher waits while the slowest client is this many updates behind. */
   maxLag: number;
+  /** Publisher connections (each paced below the server's per-connection rate limit). */
+  publishers: number;
 }
 
 export interface SaturationResult {
@@ -58,6 +61,8 @@ export interface SaturationResult {
   deliveredPerSec: number;
   /** Publishes accepted per second over the whole run. */
   publishedPerSec: number;
+  /** The publisher pool's pacing, not the server, limited the rate: raise `publishers`. */
+  publisherBound: boolean;
   /** Every client got every update (after the drain). */
   complete: boolean;
   missing: number;
@@ -75,19 +80,28 @@ export async function runSaturation(kind: ServerKind, fleet: Fleet, options: Sat
   return withServer(kind, fleet, async (host) => {
     const stream = 'bench.saturation';
     await fleet.connect(host.info, options.clients, [`stream:${stream}`]);
-    const publisher = await ProbeClient.open(host.info, 'publisher');
+    const pool = await PublisherPool.open(host.info, options.publishers);
     try {
       let slowest = 0;
       let published = 0;
       let inFlight = 0;
       let stopped = false;
       let failure: Error | null = null;
+      let retry: NodeJS.Timeout | null = null;
       let wake: () => void = () => {};
       const pump = (): void => {
         while (!stopped && inFlight < options.window && published - slowest < options.maxLag) {
+          const sent = pool.tryPublish(stream, nowMs());
+          if (!sent) {
+            retry ??= setTimeout(() => {
+              retry = null;
+              pump();
+            }, Math.max(1, pool.msUntilToken()));
+            return;
+          }
           published += 1;
           inFlight += 1;
-          publisher.publish(stream, nowMs()).then(
+          sent.then(
             () => {
               inFlight -= 1;
               pump();
@@ -113,6 +127,7 @@ export async function runSaturation(kind: ServerKind, fleet: Fleet, options: Sat
       await Promise.race([sleep(options.durationMs - options.warmupMs), new Promise<void>((resolve) => (wake = resolve))]);
       const last = await fleet.mark();
       stopped = true;
+      if (retry) clearTimeout(retry);
       const after = await host.stats();
       const publishedSpanMs = nowMs() - startedAt;
       await fleet.progress(0);
@@ -120,11 +135,13 @@ export async function runSaturation(kind: ServerKind, fleet: Fleet, options: Sat
       if (failure) throw failure;
       while (inFlight > 0 && nowMs() - startedAt < options.durationMs + 10_000) await sleep(5);
       const drained = await fleet.waitFor(published, 15_000);
+      const publishedPerSec = (published * 1_000) / publishedSpanMs;
       return {
         clients: options.clients,
         published,
         deliveredPerSec: ((last.received - first.received) * 1_000) / (last.at - first.at),
-        publishedPerSec: (published * 1_000) / publishedSpanMs,
+        publishedPerSec,
+        publisherBound: publishedPerSec >= 0.9 * pool.maxRatePerSec,
         complete: drained.complete && drained.maxPerClient === published,
         missing: drained.missing,
         duplicates: drained.duplicates,
@@ -136,7 +153,7 @@ export async function runSaturation(kind: ServerKind, fleet: Fleet, options: Sat
         errors: drained.errors,
       };
     } finally {
-      await publisher.close();
+      await pool.close();
     }
   });
 }
@@ -173,7 +190,7 @@ export async function runSteady(kind: ServerKind, fleet: Fleet, options: SteadyO
   return withServer(kind, fleet, async (host) => {
     const keys = Array.from({ length: options.streams }, (_, i) => `bench.steady.${i}`);
     await fleet.connect(host.info, options.clients, keys.map((key) => `stream:${key}`));
-    const publisher = await ProbeClient.open(host.info, 'publisher');
+    const publisher = await PublisherPool.open(host.info, 2);
     try {
       const total = Math.round((options.rate * options.durationMs) / 1_000);
       const periodMs = 1_000 / options.rate;
@@ -182,13 +199,15 @@ export async function runSteady(kind: ServerKind, fleet: Fleet, options: SteadyO
       await fleet.reset(true);
       const before = await host.stats();
       const startedAt = nowMs();
-      await new Promise<void>((resolve) => {
+      await new Promise<void>((resolve, reject) => {
         let sent = 0;
         const tick = (): void => {
           // Catch up in a burst if a timer fired late, so the average rate holds.
           while (sent < total && startedAt + sent * periodMs <= nowMs()) {
             const sentAt = nowMs();
-            acks.push(publisher.publish(keys[sent % keys.length] as string, sentAt).then(() => void ackLatencies.push(nowMs() - sentAt)));
+            const ack = publisher.tryPublish(keys[sent % keys.length] as string, sentAt);
+            if (!ack) return reject(new Error(`steady: ${options.rate}/s is over the publisher's pacing (${publisher.maxRatePerSec}/s)`));
+            acks.push(ack.then(() => void ackLatencies.push(nowMs() - sentAt)));
             sent += 1;
           }
           if (sent < total) setTimeout(tick, Math.max(0, startedAt + sent * periodMs - nowMs()));

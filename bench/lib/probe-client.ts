@@ -110,6 +110,11 @@ export class ProbeClient {
         if (pending && id !== undefined) {
           this.#pending.delete(id);
           pending.reject(new Error(`publish rejected: ${message.code}: ${message.message}`));
+        } else if (message.code === 'rate_limited') {
+          // The dropped message is not named: fail every publish in flight rather than hang.
+          const error = new Error('the server rate-limited the publisher (lower PUBLISHER_RATE_PER_SEC in bench/lib/publisher-pool.ts)');
+          for (const waiting of this.#pending.values()) waiting.reject(error);
+          this.#pending.clear();
         }
         break;
       }

@@ -42,7 +42,7 @@ export async function startPulseboard(): Promise<PulseboardUnderTest> {
     dataDir,
     adminToken: token,
     demo: false,
-    quiet: true,
+    print: () => {},
     ...extra,
   })) as { url?: string; port?: number; close?: () => Promise<void> | void };
 
@@ -62,7 +62,7 @@ export async function startPulseboard(): Promise<PulseboardUnderTest> {
   };
 }
 
-/** The body of Pulseboard's batch push, POST /api/streams, for points over many keys. */
+/** The body of Pulseboard's batch push, POST /api/streams: `{streams: {key: {points}}}`. */
 export function pulseboardBatchBody(batch: Array<{ key: string; points: Array<{ ts: number; value: number }> }>): unknown {
-  return { streams: batch };
+  return { streams: Object.fromEntries(batch.map(({ key, points }) => [key, { points }])) };
 }
