@@ -74,13 +74,25 @@ const CLIENT_OPTIONS = {
   help: { type: 'boolean', short: 'h' },
 } satisfies ParseArgsConfig['options'];
 
-class CliError extends Error {}
+/** An expected failure: printed as one line. exitCode 2 = usage error, 1 = the operation failed. */
+class CliError extends Error {
+  constructor(
+    message: string,
+    readonly exitCode: 1 | 2 = 1,
+  ) {
+    super(message);
+  }
+}
+
+function usage(message: string): CliError {
+  return new CliError(message, 2);
+}
 
 function parse<O extends NonNullable<ParseArgsConfig['options']>>(args: string[], options: O) {
   try {
     return parseArgs({ args, options, allowPositionals: true, strict: true });
   } catch (error) {
-    throw new CliError((error as Error).message);
+    throw usage((error as Error).message);
   }
 }
 
@@ -119,7 +131,7 @@ function parseValue(text: string): unknown {
   try {
     return JSON.parse(trimmed) as unknown;
   } catch {
-    throw new CliError(`value "${text}" is neither a number nor valid JSON`);
+    throw usage(`value "${text}" is neither a number nor valid JSON`);
   }
 }
 
@@ -146,7 +158,7 @@ async function pushCommand(args: string[], io: CliIO): Promise<number> {
   const { values, positionals } = parse(args, CLIENT_OPTIONS);
   if (values.help) return io.stdout(PUSH_HELP), 0;
   const [key, valueText, ...extra] = positionals;
-  if (key === undefined || valueText === undefined || extra.length > 0) throw new CliError(`expected <key> <value|json>\n\n${PUSH_HELP}`);
+  if (key === undefined || valueText === undefined || extra.length > 0) throw usage(`expected <key> <value|json>\n\n${PUSH_HELP}`);
   const response = await request(io, values, 'POST', `/api/streams/${encodeURIComponent(key)}`, parseValue(valueText));
   const result = (await response.json()) as { key: string; offset: number | null };
   io.stdout(`pushed to ${result.key} (offset ${result.offset ?? '-'})`);
@@ -157,7 +169,7 @@ async function exportCommand(args: string[], io: CliIO): Promise<number> {
   const { values, positionals } = parse(args, { ...CLIENT_OPTIONS, out: { type: 'string', short: 'o' } });
   if (values.help) return io.stdout(EXPORT_HELP), 0;
   const [id, ...extra] = positionals;
-  if (id === undefined || extra.length > 0) throw new CliError(`expected <id>\n\n${EXPORT_HELP}`);
+  if (id === undefined || extra.length > 0) throw usage(`expected <id>\n\n${EXPORT_HELP}`);
   const response = await request(io, values, 'GET', `/api/dashboards/${encodeURIComponent(id)}/export`);
   const text = JSON.stringify(await response.json(), null, 2) + '\n';
   if (values.out) {
@@ -173,7 +185,7 @@ async function importCommand(args: string[], io: CliIO): Promise<number> {
   const { values, positionals } = parse(args, { ...CLIENT_OPTIONS, overwrite: { type: 'boolean' } });
   if (values.help) return io.stdout(IMPORT_HELP), 0;
   const [file, ...extra] = positionals;
-  if (file === undefined || extra.length > 0) throw new CliError(`expected <file>\n\n${IMPORT_HELP}`);
+  if (file === undefined || extra.length > 0) throw usage(`expected <file>\n\n${IMPORT_HELP}`);
   let input: unknown;
   try {
     input = JSON.parse(await readFile(file, 'utf8')) as unknown;
@@ -200,9 +212,9 @@ async function tokenCommand(args: string[], io: CliIO): Promise<number> {
     });
     if (values.help) return io.stdout(TOKEN_HELP), 0;
     const [name, ...extra] = positionals;
-    if (name === undefined || extra.length > 0) throw new CliError(`expected <name>\n\n${TOKEN_HELP}`);
+    if (name === undefined || extra.length > 0) throw usage(`expected <name>\n\n${TOKEN_HELP}`);
     const role = values.role ?? 'scoped';
-    if (role !== 'admin' && role !== 'scoped') throw new CliError(`--role must be "admin" or "scoped", not "${role}"`);
+    if (role !== 'admin' && role !== 'scoped') throw usage(`--role must be "admin" or "scoped", not "${role}"`);
     const scopes = {
       ...(values.push ? { push: values.push } : {}),
       ...(values.view ? { view: values.view } : {}),
@@ -231,12 +243,12 @@ async function tokenCommand(args: string[], io: CliIO): Promise<number> {
     const { values, positionals } = parse(rest, CLIENT_OPTIONS);
     if (values.help) return io.stdout(TOKEN_HELP), 0;
     const [id, ...extra] = positionals;
-    if (id === undefined || extra.length > 0) throw new CliError(`expected <id>\n\n${TOKEN_HELP}`);
+    if (id === undefined || extra.length > 0) throw usage(`expected <id>\n\n${TOKEN_HELP}`);
     await request(io, values, 'DELETE', `/api/tokens/${encodeURIComponent(id)}`);
     io.stdout(`revoked token ${id}`);
     return 0;
   }
-  throw new CliError(`unknown token command "${sub}"\n\n${TOKEN_HELP}`);
+  throw usage(`unknown token command "${sub}"\n\n${TOKEN_HELP}`);
 }
 
 const COMMANDS: Record<string, (args: string[], io: CliIO) => Promise<number>> = {
@@ -264,7 +276,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
   } catch (error) {
     if (error instanceof CliError || error instanceof ConfigError) {
       io.stderr(`pulseboard ${command}: ${error.message}`);
-      return error instanceof ConfigError ? 1 : 2;
+      return error instanceof CliError ? error.exitCode : 1;
     }
     io.stderr(`pulseboard ${command}: ${(error as Error).message ?? String(error)}`);
     return 1;

@@ -8,13 +8,13 @@ import { DEFAULT_CONFIG, validateConfig, type ServerConfig } from './config.js';
 import { DEMO_DASHBOARD_ID, demoDashboard } from './demo/demo-dashboard.js';
 import { DemoFeed } from './demo/demo-feed.js';
 import { createApp } from './http/app.js';
-import type { GatewayHandle } from './http/app-deps.js';
 import type { LogFn } from './http/http-errors.js';
-import { Metrics, type GatewayObserver } from './metrics.js';
+import { Metrics } from './metrics.js';
 import { LocalPubSub } from './pubsub/local-pubsub.js';
 import type { PubSub } from './pubsub/pubsub.js';
 import { openStorage, type Storage } from './storage/index.js';
 import { SyncService } from './sync-service.js';
+import { Gateway } from './ws/gateway.js';
 
 /** What `startServer` accepts: any settings (the rest default) and where to write output. */
 export interface StartServerOptions extends Partial<ServerConfig> {
@@ -38,21 +38,6 @@ export interface RunningServer {
   metrics: Metrics;
   /** Stops the demo feed, the gateway and the HTTP server, then closes storage. Idempotent. */
   close(): Promise<void>;
-}
-
-interface GatewayModule {
-  Gateway: new (options: { sync: SyncService; auth: Auth; observer?: GatewayObserver }) => GatewayHandle;
-}
-
-// Loaded by a computed specifier so this file builds while ws/gateway.ts is still being
-// written; a missing module means "not available".
-async function optionalImport<T>(specifier: string, logError: LogFn): Promise<T | null> {
-  try {
-    return (await import(specifier)) as T;
-  } catch (error) {
-    logError(`cannot load ${specifier}:`, error);
-    return null;
-  }
 }
 
 /** The host to put in URLs a person opens: a wildcard bind is reachable on loopback. */
@@ -116,9 +101,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     demoFeed = new DemoFeed({ sync, onError: (error) => logError('demo feed push failed:', error) });
   }
 
-  const gatewayModule = await optionalImport<GatewayModule>('./ws/gateway.js', logError);
-  const gateway: GatewayHandle | null = gatewayModule ? new gatewayModule.Gateway({ sync, auth, observer: metrics.gatewayObserver }) : null;
-  if (!gateway) logError('WebSocket gateway not available; /ws is disabled');
+  const gateway = new Gateway({ sync, auth, observer: metrics.gatewayObserver, log: logError });
 
   let url = '';
   const app = createApp({
@@ -135,7 +118,6 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const pathname = new URL(req.url ?? '/', 'http://localhost').pathname;
     if (pathname !== '/ws') return rejectUpgrade(socket, '404 Not Found');
-    if (!gateway) return rejectUpgrade(socket, '503 Service Unavailable');
     gateway.handleUpgrade(req, socket, head);
   });
 
@@ -148,7 +130,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
       });
     });
   } catch (error) {
-    await gateway?.close();
+    await gateway.close();
     await pubsub.close();
     await storage.close();
     const code = (error as { code?: string }).code;
@@ -173,7 +155,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   const close = (): Promise<void> => {
     closing ??= (async () => {
       await demoFeed?.stop();
-      await gateway?.close();
+      await gateway.close();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();

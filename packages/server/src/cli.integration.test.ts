@@ -1,0 +1,56 @@
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { spawnCli, startChildServer, type ChildCli } from './test-child-server.js';
+
+const children: ChildCli[] = [];
+const dirs: string[] = [];
+
+afterAll(async () => {
+  for (const c of children) if (c.child.exitCode === null && c.child.signalCode === null) c.child.kill('SIGKILL');
+  await Promise.all(children.map((c) => c.exited));
+  await Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true })));
+});
+
+describe('pulseboard start (as a process)', () => {
+  it('prints the admin token and its URL on the first run only, and the token keeps working', async () => {
+    const root = await mkdtemp(path.join(tmpdir(), 'pulseboard-first-run-'));
+    dirs.push(root);
+    const dataDir = path.join(root, 'data');
+
+    const first = await startChildServer(['--data', dataDir]);
+    children.push(first);
+    await new Promise((r) => setTimeout(r, 200));
+    const out = first.stdout();
+    expect(out.split('\n')[0]).toBe(`Pulseboard listening on ${first.url}`);
+    const match = /Open: (http:\/\/\S+)\/#token=(pb_\S+)/.exec(out);
+    expect(match?.[1]).toBe(first.url);
+    const token = match![2]!;
+    expect(out.split(token).length - 1).toBe(2); // the token line and the URL line, nothing else
+    expect(existsSync(path.join(dataDir, 'pulseboard.db'))).toBe(true);
+    const demo = await fetch(`${first.url}/api/dashboards/demo`, { headers: { authorization: `Bearer ${token}` } });
+    expect(demo.status).toBe(200);
+    first.child.kill('SIGINT');
+    expect(await first.exited).toBe(0);
+
+    const second = await startChildServer(['--data', dataDir]);
+    children.push(second);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(second.stdout()).not.toContain('#token=');
+    expect(second.stdout()).not.toContain(token);
+    const again = await fetch(`${second.url}/api/dashboards`, { headers: { authorization: `Bearer ${token}` } });
+    expect(again.status).toBe(200);
+    second.child.kill('SIGTERM');
+    expect(await second.exited).toBe(0);
+  }, 60_000);
+
+  it('exits non-zero with a one-line error naming a bad setting, never a stack trace', async () => {
+    const cli = spawnCli(['start'], { PORT: 'not-a-port' });
+    children.push(cli);
+    expect(await cli.exited).toBe(1);
+    expect(cli.stderr().trim()).toBe('pulseboard start: invalid setting --port / PORT: "not-a-port" is not a whole number');
+    expect(cli.stdout()).toBe('');
+  }, 30_000);
+});

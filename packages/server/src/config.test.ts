@@ -1,0 +1,50 @@
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, DEFAULT_CONFIG, parseByteSize, parseDuration, resolveConfig } from './config.js';
+
+describe('resolveConfig', () => {
+  it('uses the defaults when nothing is set', () => {
+    const config = resolveConfig({}, {});
+    expect(config).toMatchObject({ port: 3000, host: '127.0.0.1', demo: true, storageKind: 'sqlite', adminToken: undefined });
+    expect(config.dataDir).toBe(path.resolve('./data'));
+    expect(config.streamMaxPoints).toBe(DEFAULT_CONFIG.streamMaxPoints);
+  });
+
+  it('reads the environment, and flags win over it', () => {
+    const env = { PORT: '4000', HOST: '0.0.0.0', PULSEBOARD_DATA_DIR: '/tmp/pb', PULSEBOARD_ADMIN_TOKEN: 'a-long-admin-secret-123', PULSEBOARD_STREAM_MAX_AGE: '2h', PULSEBOARD_BODY_LIMIT: '2mb' };
+    const fromEnv = resolveConfig({}, env);
+    expect(fromEnv).toMatchObject({ port: 4000, host: '0.0.0.0', dataDir: '/tmp/pb', adminToken: 'a-long-admin-secret-123', streamMaxAgeMs: 7_200_000, bodyLimitBytes: 2 * 1024 * 1024 });
+    const fromFlags = resolveConfig({ port: '5000', data: '/tmp/other', 'no-demo': true, storage: 'memory' }, env);
+    expect(fromFlags).toMatchObject({ port: 5000, dataDir: '/tmp/other', demo: false, storageKind: 'memory' });
+  });
+
+  it('turns the demo off with PULSEBOARD_DEMO=0', () => {
+    expect(resolveConfig({}, { PULSEBOARD_DEMO: '0' }).demo).toBe(false);
+    expect(resolveConfig({}, { PULSEBOARD_DEMO: 'true' }).demo).toBe(true);
+  });
+
+  it.each([
+    [{ port: 'abc' }, {}, /--port \/ PORT: "abc" is not a whole number/],
+    [{}, { PORT: '70000' }, /--port \/ PORT/],
+    [{ storage: 'mongo' }, {}, /--storage \/ PULSEBOARD_STORAGE: "mongo" is not one of sqlite, memory/],
+    [{}, { PULSEBOARD_STREAM_MAX_AGE: 'forever' }, /--stream-max-age \/ PULSEBOARD_STREAM_MAX_AGE: "forever" is not valid/],
+    [{}, { PULSEBOARD_BODY_LIMIT: 'huge' }, /--body-limit \/ PULSEBOARD_BODY_LIMIT/],
+    [{}, { PULSEBOARD_ADMIN_TOKEN: 'short' }, /PULSEBOARD_ADMIN_TOKEN: must be at least 16 characters/],
+    [{ 'stream-max-points': '0' }, {}, /--stream-max-points/],
+  ])('rejects a bad value, naming the setting (%o %o)', (flags, env, message) => {
+    expect(() => resolveConfig(flags, env)).toThrow(ConfigError);
+    expect(() => resolveConfig(flags, env)).toThrow(message);
+  });
+});
+
+describe('parseDuration and parseByteSize', () => {
+  it('read units and bare numbers', () => {
+    expect(parseDuration('90s')).toBe(90_000);
+    expect(parseDuration('7d')).toBe(604_800_000);
+    expect(parseDuration('250')).toBe(250);
+    expect(parseDuration('soon')).toBeNull();
+    expect(parseByteSize('512kb')).toBe(524_288);
+    expect(parseByteSize('1MB')).toBe(1_048_576);
+    expect(parseByteSize('-1')).toBeNull();
+  });
+});
