@@ -99,7 +99,12 @@ export class SqliteStorage implements Storage {
     db.pragma('journal_mode = WAL');
     db.pragma(`synchronous = ${options.synchronous === 'FULL' ? 'FULL' : 'NORMAL'}`);
     db.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? SQLITE_BUSY_TIMEOUT_MS))}`);
-    migrate(db);
+    try {
+      migrate(db);
+    } catch (error) {
+      db.close();
+      throw error;
+    }
     this.#db = db;
     this.#sql = prepareStatements(db);
     // Writes take the lock up front (IMMEDIATE) so a second process cannot deadlock a read-then-write.
@@ -201,7 +206,7 @@ export class SqliteStorage implements Storage {
   async getSnapshot(topic: string): Promise<{ position: TopicPosition; snapshot: Dashboard | StreamSnapshot } | null> {
     this.#open();
     const parsed = requireTopic(topic);
-    if (parsed.kind === 'stream') this.#tx.streamTopic(topic);
+    if (parsed.kind === 'stream' && !this.#sql.getTopic.get(topic)) this.#tx.streamTopic(topic);
     return this.#read(() => {
       const row = this.#sql.getTopic.get(topic);
       if (!row) return null;
@@ -386,7 +391,8 @@ export class SqliteStorage implements Storage {
   /** A topic clients may read: streams are created on demand, dashboards must exist. */
   #knownTopic(topic: string): TopicRow | null {
     const parsed = requireTopic(topic);
-    if (parsed.kind === 'stream') return this.#tx.streamTopic(topic);
+    // Existing stream topics are a plain read; only a missing one takes the write lock.
+    if (parsed.kind === 'stream') return this.#sql.getTopic.get(topic) ?? this.#tx.streamTopic(topic);
     return this.#read(() => (this.#sql.getDashboard.get(parsed.id) ? (this.#sql.getTopic.get(topic) ?? null) : null));
   }
 
