@@ -156,6 +156,11 @@ export class Gateway {
     conn.closed = true;
     try {
       conn.ws.close(code, reason.slice(0, MAX_CLOSE_REASON_CHARS));
+      // A peer that never answers the close (stalled, gone) is cut instead of held for ws's 30 s.
+      const ws = conn.ws;
+      setTimeout(() => {
+        if (ws.readyState !== ws.CLOSED) ws.terminate();
+      }, this.config.closeTimeoutMs).unref();
     } catch (error) {
       this.#log(`closing connection ${conn.id}`, error);
       conn.ws.terminate();

@@ -81,7 +81,8 @@ export class Outbox {
       target.queue.push(item);
       target.queuedBytes += itemLength(item);
     }
-    if (target.queuedBytes > this.#options.hardLimitBytes) this.#slow(target);
+    // A queue that goes out this tick may be large (a big event); only a lagging one is a backlog.
+    if (target.lagging && target.ws.bufferedAmount + target.queuedBytes > this.#options.hardLimitBytes) this.#slow(target);
   }
 
   /** Sends what is queued for this connection now (before closing it, say). */

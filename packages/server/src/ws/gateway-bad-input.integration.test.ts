@@ -1,0 +1,142 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { CloseCode, type ErrorMessage, type ServerMessage } from '@pulseboard/protocol';
+import { startHarness, type Harness } from './gateway-test-harness.js';
+
+const isError = (code: string) => (m: ServerMessage) => m.type === 'error' && m.code === code;
+
+describe('WebSocket gateway: bad input never crashes and never corrupts', () => {
+  let h: Harness | undefined;
+
+  afterEach(async () => {
+    await h?.close();
+    h = undefined;
+  });
+
+  it('answers malformed JSON with bad_json and keeps the connection', async () => {
+    h = await startHarness();
+    const client = await h.client();
+    client.sendRaw('{"type": "ping",');
+    await client.waitFor(isError('bad_json'));
+    client.send({ type: 'ping', ts: 1 });
+    await client.waitFor((m) => m.type === 'pong');
+  });
+
+  it('answers an unknown message type with unknown_type naming it', async () => {
+    h = await startHarness();
+    const client = await h.client();
+    client.send({ type: 'teleport', where: 'mars' });
+    const error = await client.waitFor<ErrorMessage>(isError('unknown_type'));
+    expect(error.message).toContain('teleport');
+    expect(error.ref).toEqual({ type: 'teleport' });
+  });
+
+  it('answers wrong field types with bad_message naming the field', async () => {
+    h = await startHarness();
+    const client = await h.client();
+    client.send({ type: 'mutate', dashboardId: 'ops', mutationId: 'one', name: 'addWidget', args: {} });
+    const error = await client.waitFor<ErrorMessage>(isError('bad_message'));
+    expect(error.message).toContain('mutationId');
+    client.send({ type: 'subscribe', topic: 42 });
+    const second = await client.waitForCount<ErrorMessage>(isError('bad_message'), 2);
+    expect(second[1]?.message).toContain('topic');
+    client.send([1, 2, 3]);
+    await client.waitForCount(isError('bad_message'), 3);
+    client.send({ type: 'ping', ts: 2 });
+    await client.waitFor((m) => m.type === 'pong');
+  });
+
+  it('answers binary frames with bad_message', async () => {
+    h = await startHarness();
+    const client = await h.client();
+    client.sendRaw(Buffer.from([1, 2, 3]), true);
+    const error = await client.waitFor<ErrorMessage>(isError('bad_message'));
+    expect(error.message).toContain('binary');
+  });
+
+  it('closes with 1009 when a frame is larger than maxPayloadBytes, and the server keeps serving', async () => {
+    h = await startHarness({ config: { maxPayloadBytes: 1024 } });
+    const client = await h.client();
+    client.send({ type: 'publish', stream: 'big', value: { blob: 'x'.repeat(4096) } });
+    expect((await client.closed).code).toBe(CloseCode.MESSAGE_TOO_BIG);
+    const other = await h.client();
+    other.send({ type: 'ping', ts: 3 });
+    await other.waitFor((m) => m.type === 'pong');
+    expect((await h.storage.getStream('big'))?.latest ?? null).toBeNull();
+  });
+
+  it('closes with 4008 when no hello comes within helloTimeoutMs', async () => {
+    h = await startHarness({ config: { helloTimeoutMs: 100 } });
+    const client = await h.connect();
+    const closed = await client.closed;
+    expect(closed.code).toBe(CloseCode.HELLO_TIMEOUT);
+  });
+
+  it('pings every heartbeatIntervalMs and closes with 4009 after deadConnectionTimeoutMs of silence', async () => {
+    h = await startHarness({ config: { heartbeatIntervalMs: 40, deadConnectionTimeoutMs: 250 } });
+    const quiet = await h.client();
+    const lively = await h.client();
+    await quiet.waitForCount((m) => m.type === 'ping', 2);
+    // The lively client answers every ping; the quiet one never does.
+    lively.ws.on('message', () => lively.send({ type: 'pong' }));
+    expect((await quiet.closed).code).toBe(CloseCode.HEARTBEAT_TIMEOUT);
+    expect(lively.ws.readyState).toBe(lively.ws.OPEN);
+  });
+
+  it('rate limits a flood from one connection while another still gets its pong and events', async () => {
+    h = await startHarness({ config: { messagesPerSecond: 20, burstMessages: 20, rateLimitCloseAfterMs: 60_000 } });
+    const flooder = await h.client();
+    const calm = await h.client();
+    calm.send({ type: 'subscribe', topic: 'stream:calm' });
+    await calm.waitFor((m) => m.type === 'subscribed');
+    for (let i = 0; i < 200; i++) flooder.send({ type: 'ping', ts: i });
+    await flooder.waitFor(isError('rate_limited'));
+    calm.send({ type: 'ping', ts: 99 });
+    await calm.waitFor((m) => m.type === 'pong');
+    await h.sync.push([{ key: 'calm', points: [{ value: 1 }] }]);
+    await calm.waitFor((m) => m.type === 'event');
+    const pongs = flooder.messages.filter((m) => m.type === 'pong').length;
+    expect(pongs).toBeGreaterThanOrEqual(20);
+    expect(pongs).toBeLessThan(200);
+    expect(calm.messages.filter(isError('rate_limited'))).toHaveLength(0);
+  });
+
+  it('closes with 4029 a connection that stays over the rate limit', async () => {
+    h = await startHarness({ config: { messagesPerSecond: 10, burstMessages: 5, rateLimitCloseAfterMs: 50 } });
+    const flooder = await h.client();
+    const timer = setInterval(() => {
+      if (flooder.ws.readyState !== flooder.ws.OPEN) return clearInterval(timer);
+      for (let i = 0; i < 20; i++) flooder.send({ type: 'ping' });
+    }, 10);
+    expect((await flooder.closed).code).toBe(CloseCode.RATE_LIMITED);
+    clearInterval(timer);
+  });
+
+  it('answers a second hello with bad_message', async () => {
+    h = await startHarness();
+    const client = await h.client();
+    client.send({ type: 'hello', protocol: 1, clientId: client.clientId, token: 'x' });
+    expect(await client.waitFor(isError('bad_message'))).toMatchObject({ ref: { type: 'hello' } });
+  });
+
+  it('answers a subscribe to a malformed topic with bad_message naming the topic', async () => {
+    h = await startHarness();
+    const client = await h.client();
+    client.send({ type: 'subscribe', topic: 'weather:today' });
+    expect((await client.waitFor<ErrorMessage>(isError('bad_message'))).message).toContain('topic');
+    client.send({ type: 'subscribe', topic: 'dashboard:Not A Slug' });
+    expect((await client.waitForCount<ErrorMessage>(isError('bad_message'), 2))[1]).toMatchObject({ ref: { topic: 'dashboard:Not A Slug' } });
+  });
+
+  it('turns an exception inside a handler into error internal and keeps the connection', async () => {
+    h = await startHarness();
+    const client = await h.client();
+    const original = h.storage.getHead.bind(h.storage);
+    h.storage.getHead = () => Promise.reject(new Error('disk on fire'));
+    client.send({ type: 'subscribe', topic: 'stream:x', since: { epoch: 'e', offset: 1 } });
+    expect(await client.waitFor(isError('internal'))).toMatchObject({ ref: { type: 'subscribe', topic: 'stream:x' } });
+    h.storage.getHead = original;
+    client.send({ type: 'ping', ts: 5 });
+    await client.waitFor((m) => m.type === 'pong');
+    expect(h.gateway.stats().topics).toEqual([]);
+  });
+});
