@@ -82,10 +82,10 @@ export function GaugeWidget({ widget, data }: WidgetProps) {
           </text>
         ) : null}
         <text className="pb-gauge__limit" x={minX} y={minY + 24} textAnchor="middle">
-          {formatValue(min, { ...format, unit: '' }).text}
+          {formatValue(min).text}
         </text>
         <text className="pb-gauge__limit" x={maxX} y={maxY + 24} textAnchor="middle">
-          {formatValue(max, { ...format, unit: '' }).text}
+          {formatValue(max).text}
         </text>
       </svg>
     </div>

@@ -92,7 +92,7 @@ export function LineWidget({ widget, data }: WidgetProps) {
   return (
     <div className="pb-line">
       {hasPoints ? <LineLegend series={series} latest={data.latest} format={format} /> : null}
-      <div className="pb-line__plot" ref={plotHostRef} data-testid="line-plot" />
+      <div className={`pb-line__plot${hasPoints ? '' : ' pb-line__plot--empty'}`} ref={plotHostRef} data-testid="line-plot" />
       {hasPoints ? null : (
         <div className="pb-line__overlay">
           <WidgetEmpty widget={widget} />
@@ -136,7 +136,8 @@ function buildPlotOptions(input: PlotOptionsInput): uPlot.Options {
   const { series, colors, axisColor, gridColor, format, min, max } = input;
   const font = '12px Inter, system-ui, -apple-system, "Segoe UI", Roboto, sans-serif';
   const single = series.length === 1;
-  const axisFormat: FormatOptions = { ...format, compact: true };
+  // Long units ("req/s") crowd the axis; the legend already names them.
+  const axisFormat: FormatOptions = { ...format, compact: true, unit: (format.unit ?? '').length <= 2 ? format.unit : '' };
   return {
     width: input.width,
     height: input.height,
@@ -160,8 +161,10 @@ function buildPlotOptions(input: PlotOptionsInput): uPlot.Options {
         font,
         grid: { stroke: gridColor, width: 1 },
         ticks: { show: false },
-        size: 28,
+        size: 26,
         gap: 6,
+        space: 90,
+        values: (_u, splits, _axisIdx, _space, incr) => splits.map((ts) => formatTimeTick(ts, incr)),
       },
       {
         stroke: axisColor,
@@ -200,4 +203,13 @@ function buildPlotOptions(input: PlotOptionsInput): uPlot.Options {
       }),
     ],
   };
+}
+
+/** One-line time labels: seconds when ticks are under a minute apart, dates past a day. */
+export function formatTimeTick(ts: number, incrMs: number): string {
+  const d = new Date(ts);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  if (incrMs >= 86_400_000) return `${d.getMonth() + 1}/${d.getDate()}`;
+  if (incrMs < 60_000) return `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
+  return `${pad(d.getHours())}:${pad(d.getMinutes())}`;
 }

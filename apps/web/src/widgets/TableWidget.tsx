@@ -1,8 +1,12 @@
 import { useMemo } from 'react';
+import { statusLevelOf } from './StatusWidget';
 import { tableModelOf } from './table-rows';
 import { WidgetEmpty } from './WidgetEmpty';
 import type { WidgetProps } from './widget-props';
 import { formatCell, formatOptionsOf } from './widget-data';
+
+/** Columns whose words ("ok", "degraded", "down") are shown as coloured status pills. */
+const STATUS_COLUMN = /^(status|state|health)$/i;
 
 /**
  * Rows of an object value: an array of objects as a table with columns, `{label, value}`
@@ -33,6 +37,7 @@ export function TableWidget({ widget, data }: WidgetProps) {
     );
   }
   const numeric = model.columns.map((c) => model.rows.some((r) => typeof r[c] === 'number'));
+  const statusColumn = model.columns.map((c) => STATUS_COLUMN.test(c));
   return (
     <div className="pb-table pb-scroll">
       <table className="pb-grid-table">
@@ -50,7 +55,11 @@ export function TableWidget({ widget, data }: WidgetProps) {
             <tr key={r}>
               {model.columns.map((c, i) => (
                 <td key={c} className={numeric[i] ? 'pb-num' : undefined}>
-                  {formatCell(row[c], format)}
+                  {statusColumn[i] && typeof row[c] === 'string' ? (
+                    <span className={`pb-status-pill pb-status-pill--${statusLevelOf(row[c])}`}>{row[c]}</span>
+                  ) : (
+                    formatCell(row[c], format)
+                  )}
                 </td>
               ))}
             </tr>

@@ -1,0 +1,55 @@
+// @vitest-environment jsdom
+import './test-browser-stubs';
+import { describe, expect, it } from 'vitest';
+import { lineSeriesOf, toAlignedColumns } from './line-series';
+import { formatTimeTick } from './LineWidget';
+import type { WidgetData } from './widget-data';
+
+describe('lineSeriesOf', () => {
+  it('draws one line for numbers or for the field option', () => {
+    expect(lineSeriesOf({}, 5)).toEqual([{ field: null, label: 'value' }]);
+    expect(lineSeriesOf({ field: 'rps' }, { rps: 1, p95: 2 })).toEqual([{ field: 'rps', label: 'rps' }]);
+  });
+
+  it('draws options.fields, else the numeric keys of an object value', () => {
+    expect(lineSeriesOf({ fields: 'a,b' }, { a: 1 }).map((s) => s.field)).toEqual(['a', 'b']);
+    expect(lineSeriesOf({}, { cpu: 1, mem: 2, host: 'x' }).map((s) => s.field)).toEqual(['cpu', 'mem']);
+    expect(lineSeriesOf({}, { value: 3, note: 'x' })).toEqual([{ field: null, label: 'value' }]);
+  });
+});
+
+describe('toAlignedColumns', () => {
+  const data: WidgetData = {
+    latest: { cpu: 3 },
+    latestTs: 4000,
+    history: [
+      { ts: 1000, value: { cpu: 1, mem: 10 } },
+      { ts: 2000, value: { mem: 11 } },
+      { ts: 3000, value: { cpu: 2, mem: 12 } },
+      { ts: 4000, value: { cpu: 3 } },
+    ],
+  };
+
+  it('aligns every series on the history timestamps, gaps as null', () => {
+    const series = lineSeriesOf({ fields: ['cpu', 'mem'] }, data.latest);
+    expect(toAlignedColumns(data, series, {})).toEqual([
+      [1000, 2000, 3000, 4000],
+      [1, null, 2, 3],
+      [10, 11, 12, null],
+    ]);
+  });
+
+  it('keeps only the points inside windowMs of the last one', () => {
+    const series = lineSeriesOf({ fields: ['cpu'] }, data.latest);
+    expect(toAlignedColumns(data, series, { windowMs: 1500 })).toEqual([[3000, 4000], [2, 3]]);
+  });
+});
+
+describe('formatTimeTick', () => {
+  it('shows seconds for dense ticks and minutes otherwise', () => {
+    const ts = new Date(2026, 0, 1, 9, 5, 7).getTime();
+    expect(formatTimeTick(ts, 10_000)).toBe('09:05:07');
+    expect(formatTimeTick(ts, 300_000)).toBe('09:05');
+    expect(formatTimeTick(ts, 86_400_000)).toBe('1/1');
+  });
+});
