@@ -234,9 +234,14 @@ export function watchPage(page: Page, label: string): { errors: string[] } {
   return { errors };
 }
 
-/** A context with the viewport every test uses. */
-export function newContext(browser: Browser, viewport = { width: 1440, height: 900 }): Promise<BrowserContext> {
-  return browser.newContext({ viewport });
+/**
+ * A context with the viewport every test uses. Its pages get a no-op `__name`: tsx/esbuild
+ * may wrap functions passed to `page.evaluate` in `__name(...)` calls, which the page lacks.
+ */
+export async function newContext(browser: Browser, viewport = { width: 1440, height: 900 }): Promise<BrowserContext> {
+  const context = await browser.newContext({ viewport });
+  await context.addInitScript('globalThis.__name = globalThis.__name || ((fn) => fn);');
+  return context;
 }
 
 /** A widget as the tests seed it (the model's Widget, minus what the server fills in). */

@@ -1,0 +1,85 @@
+/**
+ * Issue 4, item 5a: two browser contexts on one dashboard. A widget dragged in edit mode in
+ * one context moves in the other; data pushed over HTTP shows in both.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { PulseboardProcess, SKIP_E2E, getDashboard, launchBrowser, newContext, seedDashboard, watchPage } from './harness';
+import { dragWidgetBy, enterEditMode, openDashboard, statValue, widget } from './app';
+
+const BOARD = 'e2e-live';
+
+describe.skipIf(SKIP_E2E)('two contexts on one dashboard', () => {
+  let server: PulseboardProcess;
+  let browser: Browser;
+  let ctxA: BrowserContext;
+  let ctxB: BrowserContext;
+  let pageA: Page;
+  let pageB: Page;
+  const errors: string[][] = [];
+
+  beforeAll(async () => {
+    server = new PulseboardProcess();
+    [browser] = await Promise.all([launchBrowser(), server.start()]);
+    await seedDashboard(server, {
+      id: BOARD,
+      title: 'E2E live',
+      widgets: [
+        { id: 'cpu', type: 'stat', title: 'CPU', stream: 'e2e.cpu', layout: { x: 0, y: 0, w: 3, h: 2 } },
+        { id: 'mem', type: 'stat', title: 'Memory', stream: 'e2e.mem', layout: { x: 3, y: 0, w: 3, h: 2 } },
+      ],
+    });
+    ctxA = await newContext(browser);
+    ctxB = await newContext(browser);
+    pageA = await ctxA.newPage();
+    pageB = await ctxB.newPage();
+    errors.push(watchPage(pageA, 'A').errors, watchPage(pageB, 'B').errors);
+    await Promise.all([openDashboard(pageA, server, BOARD), openDashboard(pageB, server, BOARD)]);
+  });
+
+  afterAll(async () => {
+    const seen = errors.flat();
+    if (seen.length) console.warn(`page errors during the live-sync suite:\n${seen.join('\n')}`);
+    await browser?.close();
+    await server?.dispose();
+  });
+
+  it('shows data pushed over HTTP in both contexts', async () => {
+    await server.push('e2e.cpu', 42.5);
+    await server.push('e2e.mem', 1234);
+    for (const page of [pageA, pageB]) {
+      await expect.poll(() => statValue(page, 'cpu')).toBe('42.5');
+      await expect.poll(() => statValue(page, 'mem')).toMatch(/^1,?234$/);
+    }
+    await server.push('e2e.cpu', 17.25);
+    for (const page of [pageA, pageB]) await expect.poll(() => statValue(page, 'cpu')).toBe('17.25');
+  });
+
+  it('moves a widget dragged in A in B too', async () => {
+    await enterEditMode(pageA);
+    const before = await getDashboard(server, BOARD);
+    expect(before.widgets.mem?.layout).toMatchObject({ x: 3, y: 0 });
+    const boxBefore = await widget(pageB, 'mem').boundingBox();
+    expect(boxBefore).not.toBeNull();
+
+    // Drag "mem" four columns to the right with the mouse (react-grid-layout, real pointer events).
+    await dragWidgetBy(pageA, 'mem', { columns: 4, rows: 0 });
+
+    // The server applied one move…
+    await expect.poll(async () => (await getDashboard(server, BOARD)).widgets.mem?.layout.x, { timeout: 10_000 }).toBe(7);
+    const after = await getDashboard(server, BOARD);
+    expect(after.widgets.mem?.layout).toMatchObject({ x: 7, y: 0, w: 3, h: 2 });
+    expect(after.widgets.cpu?.layout).toMatchObject({ x: 0, y: 0 });
+
+    // …and B shows the widget where A put it, without a reload.
+    const boxA = await widget(pageA, 'mem').boundingBox();
+    await expect
+      .poll(async () => {
+        const box = await widget(pageB, 'mem').boundingBox();
+        return box ? Math.round(box.x - (boxA?.x ?? 0)) : null;
+      }, { timeout: 10_000 })
+      .toBe(0);
+    const boxAfter = await widget(pageB, 'mem').boundingBox();
+    expect(boxAfter!.x).toBeGreaterThan(boxBefore!.x + 100);
+  });
+});

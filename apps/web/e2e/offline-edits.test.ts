@@ -1,0 +1,113 @@
+/**
+ * Issue 4, item 5b: context A goes offline, makes three edits, and its page is closed while
+ * still offline. The network comes back and the dashboard is opened again in A's context:
+ * the three edits, restored from IndexedDB, are sent, and B sees all three exactly once —
+ * checked in B's UI and through the server's HTTP API.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { PulseboardProcess, SKIP_E2E, getDashboard, launchBrowser, newContext, seedDashboard, watchPage } from './harness';
+import {
+  addWidget,
+  deleteWidget,
+  enterEditMode,
+  openDashboard,
+  pendingCount,
+  renameWidget,
+  widget,
+  widgetIds,
+  widgetTitle,
+} from './app';
+
+const BOARD = 'e2e-offline';
+
+describe.skipIf(SKIP_E2E)('offline edits survive a closed page and are applied exactly once', () => {
+  let server: PulseboardProcess;
+  let browser: Browser;
+  let ctxA: BrowserContext;
+  let ctxB: BrowserContext;
+  let pageB: Page;
+  const errors: string[][] = [];
+
+  beforeAll(async () => {
+    server = new PulseboardProcess();
+    [browser] = await Promise.all([launchBrowser(), server.start()]);
+    await seedDashboard(server, {
+      id: BOARD,
+      title: 'E2E offline',
+      widgets: [
+        { id: 'alpha', type: 'stat', title: 'Alpha', stream: 'e2e.alpha', layout: { x: 0, y: 0, w: 4, h: 2 } },
+        { id: 'beta', type: 'stat', title: 'Beta', stream: 'e2e.beta', layout: { x: 4, y: 0, w: 4, h: 2 } },
+        { id: 'gamma', type: 'stat', title: 'Gamma', stream: 'e2e.gamma', layout: { x: 8, y: 0, w: 4, h: 2 } },
+      ],
+    });
+    ctxA = await newContext(browser);
+    ctxB = await newContext(browser);
+    pageB = await ctxB.newPage();
+    errors.push(watchPage(pageB, 'B').errors);
+    await openDashboard(pageB, server, BOARD);
+  });
+
+  afterAll(async () => {
+    const seen = errors.flat();
+    if (seen.length) console.warn(`page errors during the offline suite:\n${seen.join('\n')}`);
+    await browser?.close();
+    await server?.dispose();
+  });
+
+  it('queues three edits offline, keeps them across the closed page, and sends each once', async () => {
+    const before = await getDashboard(server, BOARD);
+    const pageA = await ctxA.newPage();
+    errors.push(watchPage(pageA, 'A (first page)').errors);
+    await openDashboard(pageA, server, BOARD);
+    await enterEditMode(pageA);
+
+    // Offline: the app must say so.
+    await ctxA.setOffline(true);
+    await pageA.getByTestId('offline-banner').waitFor({ state: 'visible', timeout: 15_000 });
+
+    // Three edits, each optimistic (visible at once in A).
+    await renameWidget(pageA, 'alpha', 'Alpha (edited offline)');
+    await expect.poll(() => widgetTitle(pageA, 'alpha')).toBe('Alpha (edited offline)');
+    const added = await addWidget(pageA, 'stat');
+    await deleteWidget(pageA, 'gamma');
+    await widget(pageA, 'gamma').waitFor({ state: 'detached' });
+    await expect.poll(() => pendingCount(pageA), { timeout: 10_000 }).toBe(3);
+
+    // B sees none of them, and the server has none of them.
+    expect(await widgetTitle(pageB, 'alpha')).toBe('Alpha');
+    expect((await widgetIds(pageB)).sort()).toEqual(['alpha', 'beta', 'gamma']);
+    expect((await getDashboard(server, BOARD)).version).toBe(before.version);
+
+    // Close A's page while still offline; only IndexedDB keeps the three edits now.
+    await pageA.close();
+    await ctxA.setOffline(false);
+
+    const pageA2 = await ctxA.newPage();
+    errors.push(watchPage(pageA2, 'A (reopened)').errors);
+    await openDashboard(pageA2, server, BOARD);
+
+    // B sees all three edits…
+    await expect.poll(() => widgetTitle(pageB, 'alpha'), { timeout: 20_000 }).toBe('Alpha (edited offline)');
+    await widget(pageB, 'gamma').waitFor({ state: 'detached', timeout: 20_000 });
+    await expect.poll(async () => (await widgetIds(pageB)).sort(), { timeout: 20_000 }).toEqual([added, 'alpha', 'beta'].sort());
+    // …and A's queue drains.
+    await expect.poll(() => pendingCount(pageA2), { timeout: 20_000 }).toBe(0);
+
+    // Exactly once: the server applied three mutations, no more (each applied event advances
+    // the version by one), and the document holds each edit once.
+    const after = await getDashboard(server, BOARD);
+    expect(after.version).toBe(before.version + 3);
+    expect(Object.keys(after.widgets).sort()).toEqual([added, 'alpha', 'beta'].sort());
+    expect(after.widgets.alpha?.title).toBe('Alpha (edited offline)');
+    expect(after.widgets[added]?.type).toBe('stat');
+
+    // Still once after both pages have settled (no late duplicate from a resend).
+    await pageA2.reload();
+    await pageA2.getByTestId('dashboard-grid').waitFor();
+    await expect.poll(() => pendingCount(pageA2)).toBe(0);
+    expect((await getDashboard(server, BOARD)).version).toBe(before.version + 3);
+    expect((await widgetIds(pageB)).sort()).toEqual([added, 'alpha', 'beta'].sort());
+    await pageA2.close();
+  });
+});
