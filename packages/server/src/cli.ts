@@ -38,6 +38,8 @@ Options (flag, environment variable, default):
   --data <dir>             PULSEBOARD_DATA_DIR            ./data
   --no-demo                PULSEBOARD_DEMO=0              demo dashboard and feed on
   --storage <kind>         PULSEBOARD_STORAGE             sqlite (or memory)
+  --sqlite-sync <mode>     PULSEBOARD_SQLITE_SYNC         NORMAL (survives kill -9) or FULL
+                                                          (also power loss; slower writes)
   --stream-max-points <n>  PULSEBOARD_STREAM_MAX_POINTS   1000 points kept per stream
   --stream-max-age <d>     PULSEBOARD_STREAM_MAX_AGE      24h of history kept per stream
   --body-limit <size>      PULSEBOARD_BODY_LIMIT          1mb largest request body
@@ -142,6 +144,7 @@ async function startCommand(args: string[], io: CliIO): Promise<number> {
     data: { type: 'string' },
     'no-demo': { type: 'boolean' },
     storage: { type: 'string' },
+    'sqlite-sync': { type: 'string' },
     'stream-max-points': { type: 'string' },
     'stream-max-age': { type: 'string' },
     'body-limit': { type: 'string' },

@@ -16,6 +16,7 @@ describe('resolveConfig', () => {
     expect(fromEnv).toMatchObject({ port: 4000, host: '0.0.0.0', dataDir: '/tmp/pb', adminToken: 'a-long-admin-secret-123', streamMaxAgeMs: 7_200_000, bodyLimitBytes: 2 * 1024 * 1024 });
     const fromFlags = resolveConfig({ port: '5000', data: '/tmp/other', 'no-demo': true, storage: 'memory' }, env);
     expect(fromFlags).toMatchObject({ port: 5000, dataDir: '/tmp/other', demo: false, storageKind: 'memory' });
+    expect(resolveConfig({ 'sqlite-sync': 'full' }, {}).sqliteSync).toBe('FULL');
   });
 
   it('turns the demo off with PULSEBOARD_DEMO=0', () => {
@@ -31,6 +32,7 @@ describe('resolveConfig', () => {
     [{}, { PULSEBOARD_BODY_LIMIT: 'huge' }, /--body-limit \/ PULSEBOARD_BODY_LIMIT/],
     [{}, { PULSEBOARD_ADMIN_TOKEN: 'short' }, /PULSEBOARD_ADMIN_TOKEN: must be at least 16 characters/],
     [{ 'stream-max-points': '0' }, {}, /--stream-max-points/],
+    [{ 'sqlite-sync': 'sometimes' }, {}, /--sqlite-sync \/ PULSEBOARD_SQLITE_SYNC: "SOMETIMES" is not one of NORMAL, FULL/],
   ])('rejects a bad value, naming the setting (%o %o)', (flags, env, message) => {
     expect(() => resolveConfig(flags, env)).toThrow(ConfigError);
     expect(() => resolveConfig(flags, env)).toThrow(message);

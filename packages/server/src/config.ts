@@ -28,6 +28,8 @@ export interface ServerConfig {
   /** Seed the "Demo" dashboard and run the demo feed. */
   demo: boolean;
   storageKind: 'sqlite' | 'memory';
+  /** SQLite durability: NORMAL survives kill -9 (WAL); FULL also survives power loss. */
+  sqliteSync: 'NORMAL' | 'FULL';
   streamMaxPoints: number;
   streamMaxAgeMs: number;
   bodyLimitBytes: number;
@@ -69,6 +71,7 @@ const configSchema = z.object({
   adminToken: z.string().min(16, 'must be at least 16 characters').max(512).optional(),
   demo: z.boolean(),
   storageKind: z.enum(['sqlite', 'memory']),
+  sqliteSync: z.enum(['NORMAL', 'FULL']),
   streamMaxPoints: z.number().int().min(1).max(1_000_000),
   streamMaxAgeMs: z.number().int().min(1000),
   bodyLimitBytes: z.number().int().min(1024).max(1024 ** 3),
@@ -83,6 +86,7 @@ const SETTING_NAMES: Record<keyof ServerConfig, string> = {
   adminToken: 'PULSEBOARD_ADMIN_TOKEN',
   demo: '--no-demo / PULSEBOARD_DEMO',
   storageKind: '--storage / PULSEBOARD_STORAGE',
+  sqliteSync: '--sqlite-sync / PULSEBOARD_SQLITE_SYNC',
   streamMaxPoints: '--stream-max-points / PULSEBOARD_STREAM_MAX_POINTS',
   streamMaxAgeMs: '--stream-max-age / PULSEBOARD_STREAM_MAX_AGE',
   bodyLimitBytes: '--body-limit / PULSEBOARD_BODY_LIMIT',
@@ -97,6 +101,7 @@ export const DEFAULT_CONFIG: ServerConfig = {
   adminToken: undefined,
   demo: true,
   storageKind: 'sqlite',
+  sqliteSync: 'NORMAL',
   streamMaxPoints: DEFAULT_STREAM_MAX_POINTS,
   streamMaxAgeMs: DEFAULT_STREAM_MAX_AGE_MS,
   bodyLimitBytes: DEFAULT_BODY_LIMIT_BYTES,
@@ -147,6 +152,11 @@ export function resolveConfig(flags: ConfigFlags, env: NodeJS.ProcessEnv = proce
     throw new ConfigError(`invalid setting ${SETTING_NAMES.storageKind}: "${storageKind}" is not one of sqlite, memory`);
   }
 
+  const sqliteSync = (pick('sqlite-sync', 'PULSEBOARD_SQLITE_SYNC') ?? DEFAULT_CONFIG.sqliteSync).toUpperCase();
+  if (sqliteSync !== 'NORMAL' && sqliteSync !== 'FULL') {
+    throw new ConfigError(`invalid setting ${SETTING_NAMES.sqliteSync}: "${sqliteSync}" is not one of NORMAL, FULL`);
+  }
+
   return validateConfig({
     port: integer('port', pick('port', 'PORT'), DEFAULT_PORT),
     host: pick('host', 'HOST') ?? DEFAULT_HOST,
@@ -154,6 +164,7 @@ export function resolveConfig(flags: ConfigFlags, env: NodeJS.ProcessEnv = proce
     adminToken: env.PULSEBOARD_ADMIN_TOKEN === '' ? undefined : env.PULSEBOARD_ADMIN_TOKEN,
     demo,
     storageKind,
+    sqliteSync,
     streamMaxPoints: integer('streamMaxPoints', pick('stream-max-points', 'PULSEBOARD_STREAM_MAX_POINTS'), DEFAULT_STREAM_MAX_POINTS),
     streamMaxAgeMs: measured('streamMaxAgeMs', pick('stream-max-age', 'PULSEBOARD_STREAM_MAX_AGE'), DEFAULT_STREAM_MAX_AGE_MS, parseDuration, '24h'),
     bodyLimitBytes: measured('bodyLimitBytes', pick('body-limit', 'PULSEBOARD_BODY_LIMIT'), DEFAULT_BODY_LIMIT_BYTES, parseByteSize, '1mb'),

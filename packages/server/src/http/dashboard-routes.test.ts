@@ -168,7 +168,7 @@ describe('share links', () => {
     await t.json('POST', '/api/dashboards', { body: { id: 'private', title: 'Private' } });
     const share = await t.json('POST', '/api/dashboards/shared/share', { body: { expiresIn: '1h' } });
     expect(share.status).toBe(201);
-    expect(share.body.url).toBe(`${t.server.url}/d/shared#token=${share.body.token}`);
+    expect(share.body.url).toBe(`${t.server.url}/#/d/shared?token=${share.body.token}`);
     expect(share.body.expiresAt).toBeGreaterThan(Date.now() + 59 * 60_000);
     const token = share.body.token as string;
     expect((await t.json('GET', '/api/dashboards/shared', { token })).status).toBe(200);

@@ -12,6 +12,7 @@ import {
   widgetSchema,
   type Dashboard,
 } from '@pulseboard/model';
+import { parseDuration } from '../config.js';
 import type { MutationRecord } from '../storage/storage.js';
 import type { AppDeps } from './app-deps.js';
 import { parseInput, readJson } from './http-errors.js';
@@ -82,11 +83,9 @@ function notFound(id: string): PulseboardError {
 }
 
 function durationToMs(value: string | number): number {
-  if (typeof value === 'number') return value;
-  const match = /^\s*(\d+)\s*(s|m|h|d|w)\s*$/i.exec(value);
-  const units: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
-  if (!match) throw new PulseboardError('bad_request', `expiresIn: "${value}" is not a duration such as "7d" or "24h"`, { status: 400 });
-  return Number(match[1]) * (units[match[2]!.toLowerCase()] ?? 1);
+  const ms = typeof value === 'number' ? value : parseDuration(value);
+  if (ms === null || ms <= 0) throw new PulseboardError('bad_request', `expiresIn: "${value}" is not a duration such as "7d" or "24h"`, { status: 400 });
+  return ms;
 }
 
 function sendDashboard(c: Context, doc: Dashboard, status: 200 | 201 = 200): Response {
@@ -263,7 +262,7 @@ export function dashboardRoutes(deps: AppDeps): Hono {
       scopes: { view: [id] },
       expiresAt,
     });
-    const url = `${deps.publicUrl()}/d/${encodeURIComponent(id)}#token=${secret}`;
+    const url = `${deps.publicUrl()}/#/d/${encodeURIComponent(id)}?token=${secret}`;
     return c.json({ url, token: secret, tokenId: record.id, dashboardId: id, expiresAt }, 201);
   });
 
