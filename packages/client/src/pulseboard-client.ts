@@ -1,7 +1,307 @@
-import { PulseboardError } from '@pulseboard/model';
-import type { PulseboardClient, PulseboardClientOptions } from './types.js';
+import { PulseboardError, type PointValue } from '@pulseboard/model';
+import { parseTopic, type AckMessage, type ErrorMessage, type PublishedMessage } from '@pulseboard/protocol';
+import { BackgroundSync, type HttpMutationResult } from './background-sync.js';
+import { DashboardHandleImpl, DashboardStore } from './dashboard-store.js';
+import { EnvironmentManager } from './environment-manager.js';
+import { HttpClient } from './http-client.js';
+import { MutationQueue, type QueueEntry } from './mutation-queue.js';
+import { MemoryOfflineStore } from './offline-store.js';
+import { PerformanceMonitor } from './performance-monitor.js';
+import { resolveRealtimeConfig, type RealtimeConfig } from './realtime-config.js';
+import { StreamHandleImpl, StreamStore } from './stream-store.js';
+import type { DashboardHandle, PulseboardClient, PulseboardClientOptions, StreamHandle, WebSocketConstructor } from './types.js';
+import { UpdateProcessor } from './update-processor.js';
+import { WebSocketManager } from './websocket-manager.js';
+
+/** Extra knobs for tests: a driven environment, clock and randomness. */
+export interface PulseboardClientInternals {
+  environment?: EnvironmentManager;
+  now?: () => number;
+  random?: () => number;
+}
 
 /** Creates a client; it loads its persisted state and (by default) connects at once. */
-export function createPulseboardClient(_options: PulseboardClientOptions): PulseboardClient {
-  throw new PulseboardError('not_implemented', 'createPulseboardClient is being built');
+export function createPulseboardClient(options: PulseboardClientOptions, internals: PulseboardClientInternals = {}): PulseboardClient {
+  return new PulseboardClientImpl(options, internals);
+}
+
+/** A random id usable as clientId (URL-safe, 22 chars). */
+export function randomClientId(): string {
+  const bytes = new Uint8Array(16);
+  globalThis.crypto.getRandomValues(bytes);
+  let out = '';
+  for (const b of bytes) out += 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'[b & 63];
+  return `c_${out.slice(0, 20)}`;
+}
+
+/** The socket URL for an HTTP base: http→ws, https→wss, path `/ws`. */
+export function socketUrl(httpBase: string): string {
+  const url = new URL(httpBase);
+  url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
+  url.pathname = `${url.pathname.replace(/\/+$/, '')}/ws`;
+  url.search = '';
+  return url.toString();
+}
+
+/** How long a `publish` over the socket waits for its `published` before failing. */
+const PUBLISH_TIMEOUT_FACTOR = 1;
+
+class PulseboardClientImpl implements PulseboardClient {
+  readonly config: RealtimeConfig;
+  readonly ready: Promise<void>;
+  readonly connection: WebSocketManager;
+  readonly sync: BackgroundSync;
+  readonly monitor: PerformanceMonitor;
+  readonly #environment: EnvironmentManager;
+  readonly #ownsEnvironment: boolean;
+  readonly #queue: MutationQueue;
+  readonly #processor: UpdateProcessor;
+  readonly #dashboards = new Map<string, DashboardStore>();
+  readonly #streams = new Map<string, StreamStore>();
+  readonly #publishes = new Map<number, { resolve: (offset: number) => void; reject: (error: Error) => void; timer: ReturnType<typeof setTimeout> }>();
+  readonly #now: () => number;
+  readonly #cleanup: Array<() => void> = [];
+  #publishId = 0;
+  #resyncExpected: number | null = null;
+  #closed = false;
+
+  constructor(options: PulseboardClientOptions, internals: PulseboardClientInternals) {
+    this.config = resolveRealtimeConfig(options.config);
+    this.#now = internals.now ?? Date.now;
+    const WebSocketClass = options.WebSocket ?? (globalThis as { WebSocket?: WebSocketConstructor }).WebSocket;
+    if (!WebSocketClass) throw new PulseboardError('no_websocket', 'no WebSocket here: pass options.WebSocket (e.g. the `ws` package in Node)');
+    const fetchFn = options.fetch ?? globalThis.fetch?.bind(globalThis);
+    if (!fetchFn) throw new PulseboardError('no_fetch', 'no fetch here: pass options.fetch');
+    this.#ownsEnvironment = !internals.environment;
+    this.#environment = internals.environment ?? new EnvironmentManager();
+    this.#queue = new MutationQueue({
+      store: options.store ?? new MemoryOfflineStore(),
+      storeKey: options.storeKey ?? options.clientId ?? 'default',
+      clientId: options.clientId ?? randomClientId(),
+      now: this.#now,
+    });
+    this.monitor = new PerformanceMonitor({ sampleSize: this.config.latencySampleSize, rateWindowMs: this.config.rateWindowMs, now: this.#now });
+    this.connection = new WebSocketManager({
+      url: socketUrl(options.url),
+      WebSocket: WebSocketClass,
+      config: this.config,
+      environment: this.#environment,
+      hello: () => ({ clientId: this.#queue.clientId, ...(options.token ? { token: options.token } : {}), ...(options.name ? { name: options.name } : {}) }),
+      now: this.#now,
+      ...(internals.random ? { random: internals.random } : {}),
+    });
+    this.#processor = new UpdateProcessor({
+      frameIntervalMs: this.config.frameIntervalMs,
+      environment: this.#environment,
+      onFlush: () => {
+        this.monitor.recordFrame();
+        this.monitor.publish();
+      },
+    });
+    const http = new HttpClient({ baseUrl: options.url, fetch: fetchFn, timeoutMs: this.config.requestTimeoutMs, ...(options.token ? { token: options.token } : {}) });
+    this.sync = new BackgroundSync({
+      http,
+      config: this.config,
+      queue: this.#queue,
+      monitor: this.monitor,
+      connection: this.connection,
+      environment: this.#environment,
+      onMutationResults: (dashboardId, results, last) => this.#onHttpResults(dashboardId, results, last),
+      now: this.#now,
+    });
+    this.#route();
+    this.#cleanup.push(this.#queue.subscribe(() => this.monitor.setPending(this.#queue.length)));
+    this.ready = this.#queue.load(options.clientId !== undefined).then(() => {
+      if (options.autoConnect !== false && !this.#closed) this.connection.connect();
+    });
+  }
+
+  get clientId(): string {
+    return this.#queue.clientId;
+  }
+
+  connect(): void {
+    void this.ready.then(() => {
+      if (!this.#closed) this.connection.connect();
+    });
+  }
+
+  dashboard(id: string): DashboardHandle {
+    this.#assertOpen();
+    let store = this.#dashboards.get(id);
+    if (!store) {
+      store = new DashboardStore(
+        id,
+        { config: this.config, connection: this.connection, queue: this.#queue, processor: this.#processor, sync: this.sync, monitor: this.monitor, now: this.#now },
+        () => this.#queue.clientId,
+      );
+      this.#dashboards.set(id, store);
+    }
+    return new DashboardHandleImpl(store, (s) => {
+      if (s.releaseOne() && this.#dashboards.get(id) === s) {
+        this.#dashboards.delete(id);
+        s.close();
+      }
+    });
+  }
+
+  stream(key: string): StreamHandle {
+    this.#assertOpen();
+    let store = this.#streams.get(key);
+    if (!store) {
+      store = new StreamStore(key, { config: this.config, connection: this.connection, processor: this.#processor, sync: this.sync, monitor: this.monitor, now: this.#now });
+      this.#streams.set(key, store);
+    }
+    return new StreamHandleImpl(store, (s) => {
+      if (s.releaseOne() && this.#streams.get(key) === s) {
+        this.#streams.delete(key);
+        s.close();
+      }
+    });
+  }
+
+  publish(key: string, value: PointValue): Promise<number> {
+    this.#assertOpen();
+    const id = ++this.#publishId;
+    if (!this.connection.send({ type: 'publish', id, stream: key, value })) return this.sync.publish(key, value);
+    return new Promise<number>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.#publishes.delete(id);
+        reject(new PulseboardError('timeout', `publish to "${key}" was not confirmed in time`));
+      }, this.config.requestTimeoutMs * PUBLISH_TIMEOUT_FACTOR);
+      this.#publishes.set(id, { resolve, reject, timer });
+    });
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#processor.flush();
+    this.#processor.cancel();
+    for (const store of this.#dashboards.values()) store.close();
+    for (const store of this.#streams.values()) store.close();
+    this.#dashboards.clear();
+    this.#streams.clear();
+    for (const { reject, timer } of this.#publishes.values()) {
+      clearTimeout(timer);
+      reject(new PulseboardError('closed', 'the client was closed'));
+    }
+    this.#publishes.clear();
+    for (const fn of this.#cleanup.splice(0)) fn();
+    this.sync.close();
+    this.connection.close();
+    if (this.#ownsEnvironment) this.#environment.destroy();
+    await this.ready.catch(() => {});
+    await this.#queue.close();
+  }
+
+  #assertOpen(): void {
+    if (this.#closed) throw new PulseboardError('closed', 'the client was closed');
+  }
+
+  /** Message routing: topic messages to their store (applied per frame), the rest here. */
+  #route(): void {
+    const c = this.connection;
+    const toTopic = (topic: string, message: Parameters<DashboardStore['enqueue']>[0] & Parameters<StreamStore['enqueue']>[0]) => {
+      const parsed = parseTopic(topic);
+      if (parsed?.kind === 'dashboard') this.#dashboards.get(parsed.id)?.enqueue(message);
+      else if (parsed?.kind === 'stream') this.#streams.get(parsed.key)?.enqueue(message);
+    };
+    this.#cleanup.push(
+      c.on('event', (m) => toTopic(m.topic, m)),
+      c.on('subscribed', (m) => toTopic(m.topic, m)),
+      c.on('presence', (m) => this.#dashboards.get(parseTopicId(m.topic))?.enqueue(m)),
+      c.on('ack', (m) => this.#onAck(m)),
+      c.on('error', (m) => this.#onError(m)),
+      c.on('published', (m) => this.#onPublished(m)),
+      c.on('welcome', (m) => this.#onWelcome(m.lastMutationId)),
+      c.subscribe(() => {
+        if (c.state !== 'open') this.#queue.setSender(null);
+        this.monitor.setReconnects(c.getSnapshot().reconnects);
+      }),
+    );
+  }
+
+  #onWelcome(lastMutationId: number): void {
+    this.#resyncExpected = null;
+    this.#queue.serverProcessedUpTo(lastMutationId);
+    // Processed entries of dashboards nobody holds have nothing left to wait for.
+    this.#queue.removeWhere((e) => e.serverApplied && !this.#dashboards.has(e.dashboardId));
+    this.#queue.newGeneration();
+    this.#queue.setSender((entry: QueueEntry) =>
+      this.connection.send({ type: 'mutate', dashboardId: entry.dashboardId, mutationId: entry.mutationId, name: entry.name, args: entry.args }),
+    );
+  }
+
+  #onAck(ack: AckMessage): void {
+    this.#resyncExpected = null;
+    const store = this.#dashboards.get(ack.dashboardId);
+    if (store) {
+      store.enqueue(ack);
+      return;
+    }
+    // Nobody holds that dashboard: the result only settles the queue.
+    if (ack.error?.code === 'out_of_order') return;
+    this.#queue.remove(ack.mutationId);
+  }
+
+  #onError(error: ErrorMessage & { details?: { expected?: unknown } }): void {
+    if (error.ref?.topic) {
+      const parsed = parseTopic(error.ref.topic);
+      if (parsed?.kind === 'dashboard') this.#dashboards.get(parsed.id)?.enqueue(error);
+      else if (parsed?.kind === 'stream') this.#streams.get(parsed.key)?.enqueue(error);
+      return;
+    }
+    if (error.code === 'out_of_order' && typeof error.details?.expected === 'number') this.#resyncMutations(error.details.expected);
+    if (error.ref?.type === 'publish' && typeof error.ref.id === 'number') {
+      const pending = this.#publishes.get(error.ref.id);
+      if (pending) {
+        clearTimeout(pending.timer);
+        this.#publishes.delete(error.ref.id);
+        pending.reject(new PulseboardError(error.code, error.message));
+      }
+    }
+  }
+
+  /**
+   * The server expects mutation `expected` next but got a later one: an id was refused
+   * without being recorded (e.g. forbidden). Renumber what it has not accepted and resend.
+   */
+  #resyncMutations(expected: number): void {
+    if (this.#resyncExpected === expected) return;
+    this.#resyncExpected = expected;
+    this.#queue.renumberFrom(expected);
+    this.#queue.newGeneration();
+    this.#queue.flush();
+  }
+
+  #onPublished(message: PublishedMessage): void {
+    if (typeof message.id !== 'number') return;
+    const pending = this.#publishes.get(message.id);
+    if (!pending) return;
+    clearTimeout(pending.timer);
+    this.#publishes.delete(message.id);
+    pending.resolve(message.offset);
+  }
+
+  #onHttpResults(dashboardId: string, results: HttpMutationResult[], lastMutationId: number): void {
+    const store = this.#dashboards.get(dashboardId);
+    for (const result of results) {
+      if (result.error?.code === 'out_of_order') {
+        const expected = Number(/expected (\d+)/.exec(result.error.message)?.[1] ?? NaN);
+        if (Number.isInteger(expected)) this.#resyncMutations(expected);
+        continue;
+      }
+      const ack = { ...result, conflicts: result.conflicts ?? [] };
+      if (store) store.onAck(ack);
+      else this.#queue.remove(result.mutationId);
+    }
+    this.#queue.serverProcessedUpTo(lastMutationId);
+    if (store) void store.refresh('fallback').catch(() => {});
+  }
+}
+
+function parseTopicId(topic: string): string {
+  const parsed = parseTopic(topic);
+  return parsed?.kind === 'dashboard' ? parsed.id : '';
 }

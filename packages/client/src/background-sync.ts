@@ -1,0 +1,296 @@
+import type { Dashboard, FieldConflict, MutationStatus, PointValue } from '@pulseboard/model';
+import { isPulseboardError } from '@pulseboard/model';
+import type { EnvironmentManager, EnvironmentSignal } from './environment-manager.js';
+import type { HttpClient } from './http-client.js';
+import type { MutationQueue, QueueEntry } from './mutation-queue.js';
+import type { PerformanceMonitor } from './performance-monitor.js';
+import type { RealtimeConfig } from './realtime-config.js';
+import { SnapshotStore } from './subscribable.js';
+import type { BackgroundSyncHandle, BackgroundSyncSnapshot } from './types.js';
+import type { WebSocketManager } from './websocket-manager.js';
+
+/** A stream as GET /api/streams/:key returns it. */
+export interface HttpStreamSnapshot {
+  key: string;
+  latest: PointValue | null;
+  latestTs: number | null;
+  history: Array<{ ts: number; value: PointValue; offset: number }>;
+  epoch: string;
+  offset: number;
+}
+
+/** One result of POST /api/dashboards/:id/mutations. */
+export interface HttpMutationResult {
+  mutationId: number;
+  status: MutationStatus;
+  offset?: number;
+  conflicts?: FieldConflict[];
+  error?: { code: string; message: string };
+  duplicate?: boolean;
+}
+
+/** Something kept fresh over HTTP: a held dashboard or stream. */
+export interface RefreshTarget {
+  /** `dashboard:<id>` or `stream:<key>`. */
+  readonly topic: string;
+  /** Fetches (through `BackgroundSync.fetch*`) and applies a fresh snapshot. */
+  refresh(reason: RefreshReason): Promise<void>;
+}
+
+export type RefreshReason = 'interval' | 'reconnect' | 'focus' | 'online' | 'invalidate' | 'manual' | 'fallback';
+
+interface CacheEntry<T> {
+  etag: string | null;
+  value: T;
+  fetchedAt: number;
+}
+
+/**
+ * Keeps snapshots fresh over HTTP beside the socket, and carries mutations over HTTP while
+ * the socket cannot connect:
+ * - a cache per topic with ETag/If-None-Match (a 304 is a hit), served at once to a new
+ *   holder while it revalidates (stale-while-revalidate);
+ * - one in-flight request per key: concurrent fetches share one promise;
+ * - refresh of every held target on an interval, on reconnect, on focus and online
+ *   (skipping ones fresher than `staleTimeMs`), and at once on `invalidate` (epoch change, gap);
+ * - after `httpFallbackAfterMs` without a connection, queued mutations go out as
+ *   POST /api/dashboards/:id/mutations batches, in mutationId order.
+ */
+export class BackgroundSync extends SnapshotStore<BackgroundSyncSnapshot> implements BackgroundSyncHandle {
+  readonly #http: HttpClient;
+  readonly #config: RealtimeConfig;
+  readonly #queue: MutationQueue;
+  readonly #monitor: PerformanceMonitor;
+  readonly #connection: WebSocketManager;
+  readonly #now: () => number;
+  readonly #onMutationResults: (dashboardId: string, results: HttpMutationResult[], lastMutationId: number) => void;
+  readonly #targets = new Map<string, RefreshTarget>();
+  readonly #cache = new Map<string, CacheEntry<unknown>>();
+  readonly #inFlight = new Map<string, Promise<unknown>>();
+  #refreshTimer: ReturnType<typeof setInterval> | null = null;
+  #fallbackTimer: ReturnType<typeof setTimeout> | null = null;
+  #downSince: number | null = null;
+  #fallbackRunning = false;
+  #closed = false;
+  readonly #unsubscribes: Array<() => void> = [];
+
+  constructor(options: {
+    http: HttpClient;
+    config: RealtimeConfig;
+    queue: MutationQueue;
+    monitor: PerformanceMonitor;
+    connection: WebSocketManager;
+    environment: EnvironmentManager;
+    onMutationResults: (dashboardId: string, results: HttpMutationResult[], lastMutationId: number) => void;
+    now?: () => number;
+  }) {
+    super({ refreshing: false, lastSyncedAt: null, queueLength: 0, lastError: null, httpFallback: false });
+    this.#http = options.http;
+    this.#config = options.config;
+    this.#queue = options.queue;
+    this.#monitor = options.monitor;
+    this.#connection = options.connection;
+    this.#now = options.now ?? Date.now;
+    this.#onMutationResults = options.onMutationResults;
+    this.#unsubscribes.push(options.environment.onSignal((signal) => this.#onEnvironment(signal)));
+    this.#unsubscribes.push(this.#queue.subscribe(() => this.update({ queueLength: this.#queue.length })));
+    let wasOpen = false;
+    this.#unsubscribes.push(
+      this.#connection.subscribe(() => {
+        const open = this.#connection.state === 'open';
+        if (open && !wasOpen) this.refreshAll('reconnect', false);
+        wasOpen = open;
+        this.#onConnectionChange();
+      }),
+    );
+    if (this.#config.refreshIntervalMs > 0) {
+      this.#refreshTimer = setInterval(() => this.refreshAll('interval', true), this.#config.refreshIntervalMs);
+    }
+    this.#onConnectionChange();
+  }
+
+  /** Registers a held dashboard/stream; the returned function unregisters it. */
+  register(target: RefreshTarget): () => void {
+    this.#targets.set(target.topic, target);
+    return () => {
+      if (this.#targets.get(target.topic) === target) this.#targets.delete(target.topic);
+    };
+  }
+
+  /** The cached value of a topic (for stale-while-revalidate), or undefined. */
+  cached<T>(topic: string): T | undefined {
+    return this.#cache.get(topic)?.value as T | undefined;
+  }
+
+  /** Puts a value fetched another way (socket snapshot) into the cache. */
+  prime(topic: string, value: unknown, etag: string | null): void {
+    this.#cache.set(topic, { etag, value, fetchedAt: this.#now() });
+  }
+
+  /** Fresh within `staleTimeMs`? */
+  isFresh(topic: string): boolean {
+    const entry = this.#cache.get(topic);
+    return entry !== undefined && this.#now() - entry.fetchedAt < this.#config.staleTimeMs;
+  }
+
+  /** Fetches a dashboard (conditional on the cached ETag); one request per id in flight. */
+  fetchDashboard(id: string): Promise<{ doc: Dashboard; notModified: boolean }> {
+    const topic = `dashboard:${id}`;
+    return this.#dedupe(topic, async () => {
+      const cached = this.#cache.get(topic) as CacheEntry<Dashboard> | undefined;
+      const headers: Record<string, string> = cached?.etag ? { 'if-none-match': cached.etag } : {};
+      const response = await this.#http.request<Dashboard>('GET', `/api/dashboards/${encodeURIComponent(id)}`, { headers });
+      if (response.status === 304 && cached) {
+        this.#monitor.recordCache(true);
+        cached.fetchedAt = this.#now();
+        return { doc: cached.value, notModified: true };
+      }
+      this.#monitor.recordCache(false);
+      const doc = response.body!;
+      this.#cache.set(topic, { etag: response.headers.get('etag'), value: doc, fetchedAt: this.#now() });
+      return { doc, notModified: false };
+    });
+  }
+
+  /** Fetches a stream's latest value and history; one request per key in flight. */
+  fetchStream(key: string): Promise<HttpStreamSnapshot | null> {
+    const topic = `stream:${key}`;
+    return this.#dedupe(topic, async () => {
+      try {
+        const response = await this.#http.request<HttpStreamSnapshot>('GET', `/api/streams/${encodeURIComponent(key)}`);
+        this.#monitor.recordCache(false);
+        this.#cache.set(topic, { etag: null, value: response.body, fetchedAt: this.#now() });
+        return response.body;
+      } catch (error) {
+        if (isPulseboardError(error) && error.status === 404) return null;
+        throw error;
+      }
+    });
+  }
+
+  /** Pushes one value over HTTP (the socket's `publish` fallback). */
+  async publish(key: string, value: PointValue): Promise<number> {
+    const response = await this.#http.request<{ offset: number | null }>('POST', `/api/streams/${encodeURIComponent(key)}`, { body: { value } });
+    return response.body?.offset ?? 0;
+  }
+
+  /** Refreshes every held target now (de-duplicated per key). */
+  refreshNow = (): Promise<void> => this.refreshAll('manual', false);
+
+  /** Forces a refresh of one topic (epoch change, gap). */
+  invalidate(topic: string): void {
+    const entry = this.#cache.get(topic);
+    if (entry) entry.fetchedAt = 0;
+    const target = this.#targets.get(topic);
+    if (target) void this.#run([target], 'invalidate');
+  }
+
+  async refreshAll(reason: RefreshReason, skipFresh: boolean): Promise<void> {
+    if (this.#closed) return;
+    const targets = [...this.#targets.values()].filter((t) => !skipFresh || !this.isFresh(t.topic));
+    await this.#run(targets, reason);
+  }
+
+  close(): void {
+    this.#closed = true;
+    if (this.#refreshTimer) clearInterval(this.#refreshTimer);
+    if (this.#fallbackTimer) clearTimeout(this.#fallbackTimer);
+    this.#refreshTimer = this.#fallbackTimer = null;
+    for (const unsubscribe of this.#unsubscribes.splice(0)) unsubscribe();
+    this.#targets.clear();
+  }
+
+  async #run(targets: RefreshTarget[], reason: RefreshReason): Promise<void> {
+    if (targets.length === 0) return;
+    this.update({ refreshing: true });
+    const results = await Promise.allSettled(targets.map((t) => t.refresh(reason)));
+    if (this.#closed) return;
+    const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    this.update({
+      refreshing: this.#inFlight.size > 0,
+      ...(failure ? { lastError: toError(failure.reason) } : { lastSyncedAt: this.#now(), lastError: null }),
+    });
+  }
+
+  #dedupe<T>(key: string, run: () => Promise<T>): Promise<T> {
+    const existing = this.#inFlight.get(key);
+    if (existing) return existing as Promise<T>;
+    const promise = run().finally(() => {
+      this.#inFlight.delete(key);
+    });
+    this.#inFlight.set(key, promise);
+    return promise;
+  }
+
+  #onEnvironment(signal: EnvironmentSignal): void {
+    if (signal === 'focus' || signal === 'online') void this.refreshAll(signal, true);
+  }
+
+  /** Tracks how long the socket has been down and arms the HTTP fallback. */
+  #onConnectionChange(): void {
+    if (this.#closed) return;
+    const state = this.#connection.state;
+    const down = state === 'reconnecting' || state === 'offline' || state === 'connecting';
+    if (!down) {
+      this.#downSince = null;
+      if (this.#fallbackTimer) clearTimeout(this.#fallbackTimer);
+      this.#fallbackTimer = null;
+      this.update({ httpFallback: false });
+      return;
+    }
+    if (this.#downSince === null) this.#downSince = this.#now();
+    if (!this.#fallbackTimer) {
+      const wait = Math.max(0, this.#downSince + this.#config.httpFallbackAfterMs - this.#now());
+      this.#fallbackTimer = setTimeout(() => void this.#fallbackTick(), wait);
+    }
+  }
+
+  async #fallbackTick(): Promise<void> {
+    this.#fallbackTimer = null;
+    if (this.#closed || this.#downSince === null) return;
+    this.update({ httpFallback: true });
+    if (!this.#fallbackRunning) {
+      this.#fallbackRunning = true;
+      try {
+        await this.#sendQueueOverHttp();
+        await this.refreshAll('fallback', true);
+      } catch (error) {
+        this.update({ lastError: toError(error) });
+      } finally {
+        this.#fallbackRunning = false;
+      }
+    }
+    if (this.#closed || this.#downSince === null) return;
+    this.#fallbackTimer = setTimeout(() => void this.#fallbackTick(), this.#config.httpFallbackIntervalMs);
+  }
+
+  /** Sends due entries in order, one request per run of consecutive entries of one dashboard. */
+  async #sendQueueOverHttp(): Promise<void> {
+    for (;;) {
+      if (this.#closed || this.#downSince === null) return;
+      const due = this.#queue.due();
+      const first = due[0];
+      if (!first) return;
+      const batch: QueueEntry[] = [];
+      for (const entry of due) {
+        if (entry.dashboardId !== first.dashboardId || batch.length >= this.#config.httpBatchMaxMutations) break;
+        batch.push(entry);
+      }
+      this.#queue.markSent(batch);
+      const response = await this.#http.request<{ lastMutationId: number; results: HttpMutationResult[] }>(
+        'POST',
+        `/api/dashboards/${encodeURIComponent(first.dashboardId)}/mutations`,
+        { body: { clientId: this.#queue.clientId, mutations: batch.map(({ mutationId, name, args }) => ({ mutationId, name, args })) } },
+      );
+      const body = response.body!;
+      this.#onMutationResults(first.dashboardId, body.results, body.lastMutationId);
+      // An out-of-order answer means the server wants an earlier id: stop and let the next tick resend.
+      if (body.results.some((r) => r.error?.code === 'out_of_order')) return;
+    }
+  }
+}
+
+function toError(error: unknown): { code: string; message: string } {
+  if (isPulseboardError(error)) return { code: error.code, message: error.message };
+  return { code: 'error', message: error instanceof Error ? error.message : String(error) };
+}

@@ -1,0 +1,309 @@
+import { mergeUnsentEdit } from './update-processor.js';
+import type { OfflineStore, PersistedClientState } from './offline-store.js';
+import { Subscribable } from './subscribable.js';
+import type { PendingMutation } from './types.js';
+
+/** A queued mutation with the queue's bookkeeping. */
+export interface QueueEntry extends PendingMutation {
+  /** Not sent before this time (a debounced edit still merging), ms since epoch. */
+  holdUntil: number;
+  /** Sent at least once (over any transport): never merged into again. */
+  transmitted: boolean;
+  /** The connection generation it was last sent on (resent on every new one). */
+  sentGeneration: number;
+  /** welcome/HTTP said the server has processed it; it is dropped once its result is known. */
+  serverApplied: boolean;
+  /** The offset of its event, from an `ack` that came before the event. */
+  ackOffset: number | null;
+}
+
+/** Sends one entry; false when the transport cannot take it now. */
+export type QueueSender = (entry: QueueEntry) => boolean;
+
+/**
+ * The client's one outgoing queue (mutation ids count up across all dashboards, so the
+ * queue is global and sent strictly in order). Every entry is persisted through the
+ * OfflineStore BEFORE it is first sent: an id the server may have seen is never reused
+ * after a restart, and a restored queue is replayed with the same ids (exactly once).
+ */
+export class MutationQueue extends Subscribable {
+  readonly #store: OfflineStore;
+  readonly #storeKey: string;
+  readonly #now: () => number;
+  #clientId: string;
+  #lastAssigned = 0;
+  #entries: QueueEntry[] = [];
+  #byDashboard = new Map<string, readonly PendingMutation[]>();
+  #generation = 0;
+  #sender: QueueSender | null = null;
+  #persistedUpTo = 0;
+  #saving: Promise<void> = Promise.resolve();
+  #saveQueued = false;
+  #holdTimer: ReturnType<typeof setTimeout> | null = null;
+  #loaded = false;
+  #closed = false;
+  /** Set by the owner to learn about persistence failures. */
+  onError: ((error: unknown) => void) | null = null;
+
+  constructor(options: { store: OfflineStore; storeKey: string; clientId: string; now?: () => number }) {
+    super();
+    this.#store = options.store;
+    this.#storeKey = options.storeKey;
+    this.#clientId = options.clientId;
+    this.#now = options.now ?? Date.now;
+  }
+
+  get clientId(): string {
+    return this.#clientId;
+  }
+
+  get lastAssigned(): number {
+    return this.#lastAssigned;
+  }
+
+  get length(): number {
+    return this.#entries.length;
+  }
+
+  get entries(): readonly QueueEntry[] {
+    return this.#entries;
+  }
+
+  /**
+   * Loads the persisted state. A stored clientId wins over the provisional one unless the
+   * caller fixed it (`keepClientId`); entries made before loading are renumbered after it.
+   */
+  async load(keepClientId: boolean): Promise<void> {
+    const state = await this.#store.load(this.#storeKey);
+    if (state && (!keepClientId || state.clientId === this.#clientId)) {
+      this.#clientId = state.clientId;
+      const early = this.#entries;
+      this.#lastAssigned = state.lastMutationId;
+      this.#entries = state.queue.map((m) => ({ ...m, state: 'queued', holdUntil: 0, transmitted: true, sentGeneration: -1, serverApplied: false, ackOffset: null }));
+      this.#persistedUpTo = state.lastMutationId;
+      for (const entry of early) this.#entries.push({ ...entry, mutationId: ++this.#lastAssigned });
+    }
+    this.#loaded = true;
+    this.#changed(null);
+    await this.persist();
+  }
+
+  /** Where entries go when they are due; null stops sending (disconnected). */
+  setSender(sender: QueueSender | null): void {
+    this.#sender = sender;
+    if (sender) this.flush();
+  }
+
+  /** A new connection: every entry not known processed is sent again, in order. */
+  newGeneration(): void {
+    this.#generation++;
+    for (const entry of this.#entries) if (!entry.serverApplied && entry.state === 'sent') entry.state = 'queued';
+    this.#changed(null);
+  }
+
+  /**
+   * Adds an edit, or merges it into an unsent edit of the same target (see
+   * `mergeUnsentEdit`); returns the mutationId it rides on.
+   */
+  enqueue(dashboardId: string, name: string, args: unknown, holdMs = 0): number {
+    const now = this.#now();
+    const merged = mergeUnsentEdit(
+      this.#entries.map((e) => ({ ...e, unsent: !e.transmitted })),
+      { dashboardId, name, args },
+    );
+    if (merged) {
+      const entry = this.#entries.find((e) => e.mutationId === merged.mutationId)!;
+      entry.args = merged.args;
+      entry.holdUntil = Math.max(entry.holdUntil, now + holdMs);
+      this.#changed(dashboardId);
+      void this.persist();
+      return entry.mutationId;
+    }
+    const entry: QueueEntry = {
+      mutationId: ++this.#lastAssigned,
+      dashboardId,
+      name,
+      args,
+      createdAt: now,
+      state: 'queued',
+      holdUntil: now + holdMs,
+      transmitted: false,
+      sentGeneration: -1,
+      serverApplied: false,
+      ackOffset: null,
+    };
+    this.#entries.push(entry);
+    this.#changed(dashboardId);
+    void this.persist();
+    return entry.mutationId;
+  }
+
+  get(mutationId: number): QueueEntry | undefined {
+    return this.#entries.find((e) => e.mutationId === mutationId);
+  }
+
+  /** Drops a confirmed (or rolled back) entry. */
+  remove(mutationId: number): QueueEntry | undefined {
+    const index = this.#entries.findIndex((e) => e.mutationId === mutationId);
+    if (index < 0) return undefined;
+    const [entry] = this.#entries.splice(index, 1);
+    this.#changed(entry!.dashboardId);
+    void this.persist();
+    return entry;
+  }
+
+  /** Drops every entry matching `predicate`; returns them. */
+  removeWhere(predicate: (entry: QueueEntry) => boolean): QueueEntry[] {
+    const removed = this.#entries.filter(predicate);
+    if (removed.length === 0) return removed;
+    this.#entries = this.#entries.filter((e) => !predicate(e));
+    for (const dashboardId of new Set(removed.map((e) => e.dashboardId))) this.#changed(dashboardId);
+    void this.persist();
+    return removed;
+  }
+
+  /**
+   * The server has processed every mutation up to `lastMutationId` (welcome, HTTP answer).
+   * If it knows ids this install never assigned (a lost store), queued entries move past it.
+   */
+  serverProcessedUpTo(lastMutationId: number): void {
+    if (lastMutationId > this.#lastAssigned) {
+      this.#lastAssigned = lastMutationId;
+      for (const entry of this.#entries) entry.mutationId = ++this.#lastAssigned;
+      this.#changed(null);
+      void this.persist();
+      return;
+    }
+    for (const entry of this.#entries) {
+      if (entry.mutationId <= lastMutationId && !entry.serverApplied) {
+        entry.serverApplied = true;
+        entry.transmitted = true;
+      }
+    }
+  }
+
+  /**
+   * The server will take `expected` next but never recorded some id at or after it (a
+   * refused mutation that did not advance its counter): the entries it has not accepted
+   * move down to start at `expected`, in order.
+   */
+  renumberFrom(expected: number): void {
+    const movable = this.#entries.filter((e) => e.mutationId >= expected && !e.serverApplied);
+    if (movable.length === 0 || movable[0]!.mutationId === expected) return;
+    let next = expected;
+    for (const entry of movable) entry.mutationId = next++;
+    this.#lastAssigned = Math.max(next - 1, expected - 1);
+    this.#persistedUpTo = Math.min(this.#persistedUpTo, this.#lastAssigned);
+    this.#changed(null);
+    void this.persist();
+  }
+
+  /** The pending entries of one dashboard, in order (identity stable until they change). */
+  pendingFor(dashboardId: string): readonly PendingMutation[] {
+    let list = this.#byDashboard.get(dashboardId);
+    if (!list) {
+      list = Object.freeze(
+        this.#entries
+          .filter((e) => e.dashboardId === dashboardId)
+          .map((e) => Object.freeze({ mutationId: e.mutationId, dashboardId: e.dashboardId, name: e.name, args: e.args, createdAt: e.createdAt, state: e.state })),
+      );
+      this.#byDashboard.set(dashboardId, list);
+    }
+    return list;
+  }
+
+  /** Entries due to go out now, in order: persisted, not held, not processed yet. */
+  due(): QueueEntry[] {
+    const now = this.#now();
+    const out: QueueEntry[] = [];
+    for (const entry of this.#entries) {
+      if (entry.serverApplied) continue;
+      if (entry.mutationId > this.#persistedUpTo || entry.holdUntil > now) break;
+      out.push(entry);
+    }
+    return out;
+  }
+
+  /** Marks entries as sent outside the socket (HTTP fallback). */
+  markSent(entries: readonly QueueEntry[]): void {
+    for (const entry of entries) {
+      entry.transmitted = true;
+      entry.state = 'sent';
+    }
+    if (entries.length > 0) this.#changed(null);
+  }
+
+  /** Sends every due entry not yet sent on this connection, stopping at the first held one. */
+  flush(): void {
+    if (!this.#sender || this.#closed || !this.#loaded) return;
+    const now = this.#now();
+    let changed = false;
+    for (const entry of this.#entries) {
+      if (entry.serverApplied) continue;
+      if (entry.sentGeneration === this.#generation) continue;
+      if (entry.mutationId > this.#persistedUpTo) break;
+      if (entry.holdUntil > now) {
+        this.#armHold(entry.holdUntil - now);
+        break;
+      }
+      if (!this.#sender(entry)) break;
+      entry.sentGeneration = this.#generation;
+      entry.transmitted = true;
+      if (entry.state !== 'sent') {
+        entry.state = 'sent';
+        this.#byDashboard.delete(entry.dashboardId);
+        changed = true;
+      }
+    }
+    if (changed) this.notify();
+  }
+
+  /** Saves the queue; resolves when everything enqueued so far is persisted. */
+  persist(): Promise<void> {
+    if (this.#closed || !this.#loaded) return this.#saving;
+    if (this.#saveQueued) return this.#saving;
+    this.#saveQueued = true;
+    this.#saving = this.#saving.then(async () => {
+      this.#saveQueued = false;
+      const upTo = this.#lastAssigned;
+      const state: PersistedClientState = {
+        clientId: this.#clientId,
+        lastMutationId: this.#lastAssigned,
+        queue: this.#entries.map(({ mutationId, dashboardId, name, args, createdAt }) => ({ mutationId, dashboardId, name, args, createdAt })),
+      };
+      try {
+        await this.#store.save(this.#storeKey, state);
+        this.#persistedUpTo = Math.max(this.#persistedUpTo, upTo);
+      } catch (error) {
+        this.onError?.(error);
+      }
+      this.flush();
+    });
+    return this.#saving;
+  }
+
+  /** Stops timers and waits for the last save. */
+  async close(): Promise<void> {
+    if (this.#holdTimer) clearTimeout(this.#holdTimer);
+    this.#holdTimer = null;
+    this.#sender = null;
+    await this.persist();
+    this.#closed = true;
+    await this.#saving;
+  }
+
+  #armHold(delayMs: number): void {
+    if (this.#holdTimer) clearTimeout(this.#holdTimer);
+    this.#holdTimer = setTimeout(() => {
+      this.#holdTimer = null;
+      this.flush();
+      this.notify();
+    }, delayMs);
+  }
+
+  #changed(dashboardId: string | null): void {
+    if (dashboardId === null) this.#byDashboard.clear();
+    else this.#byDashboard.delete(dashboardId);
+    this.notify();
+  }
+}

@@ -1,0 +1,118 @@
+import { SnapshotStore } from './subscribable.js';
+import type { PerformanceMonitorHandle, PerformanceSnapshot } from './types.js';
+
+const EMPTY: PerformanceSnapshot = {
+  updateLatencyMs: { last: null, avg: null, p95: null },
+  eventsPerSecond: 0,
+  eventsApplied: 0,
+  framesFlushed: 0,
+  pendingCount: 0,
+  reconnects: 0,
+  cacheHits: 0,
+  cacheMisses: 0,
+  cacheHitRate: null,
+};
+
+/**
+ * Measures the sync engine: update latency (server commit `ts` → applied here), events/s,
+ * frames, pending count, reconnects and HTTP cache hit rate. Recording is cheap (a ring
+ * buffer and counters); the snapshot is rebuilt at most once per frame (`publish`), so
+ * reading it never costs a sort per event.
+ */
+export class PerformanceMonitor extends SnapshotStore<PerformanceSnapshot> implements PerformanceMonitorHandle {
+  readonly #now: () => number;
+  readonly #sampleSize: number;
+  readonly #rateWindowMs: number;
+  #latencies: number[] = [];
+  #latencyIndex = 0;
+  #lastLatency: number | null = null;
+  /** [time, count] per recorded batch, for events/s. */
+  #batches: Array<[number, number]> = [];
+  #eventsApplied = 0;
+  #frames = 0;
+  #pending = 0;
+  #reconnects = 0;
+  #hits = 0;
+  #misses = 0;
+
+  constructor(options: { sampleSize: number; rateWindowMs: number; now?: () => number }) {
+    super(EMPTY);
+    this.#sampleSize = options.sampleSize;
+    this.#rateWindowMs = options.rateWindowMs;
+    this.#now = options.now ?? Date.now;
+  }
+
+  /** Records `count` events applied now, the newest committed at `serverTs`. */
+  recordEvents(count: number, serverTs: number | null): void {
+    if (count === 0) return;
+    const now = this.#now();
+    this.#eventsApplied += count;
+    this.#batches.push([now, count]);
+    if (serverTs !== null) {
+      const latency = Math.max(0, now - serverTs);
+      this.#lastLatency = latency;
+      if (this.#latencies.length < this.#sampleSize) this.#latencies.push(latency);
+      else this.#latencies[this.#latencyIndex] = latency;
+      this.#latencyIndex = (this.#latencyIndex + 1) % this.#sampleSize;
+    }
+  }
+
+  recordFrame(): void {
+    this.#frames++;
+  }
+
+  recordCache(hit: boolean): void {
+    if (hit) this.#hits++;
+    else this.#misses++;
+    this.publish();
+  }
+
+  setPending(count: number): void {
+    if (count === this.#pending) return;
+    this.#pending = count;
+    this.publish();
+  }
+
+  setReconnects(count: number): void {
+    if (count === this.#reconnects) return;
+    this.#reconnects = count;
+    this.publish();
+  }
+
+  /** Rebuilds the snapshot from the counters (called once per frame and on rare changes). */
+  publish(): void {
+    const now = this.#now();
+    const cutoff = now - this.#rateWindowMs;
+    let start = 0;
+    while (start < this.#batches.length && this.#batches[start]![0] < cutoff) start++;
+    if (start > 0) this.#batches = this.#batches.slice(start);
+    const inWindow = this.#batches.reduce((n, [, c]) => n + c, 0);
+    const sorted = [...this.#latencies].sort((a, b) => a - b);
+    const avg = sorted.length ? sorted.reduce((a, b) => a + b, 0) / sorted.length : null;
+    const p95 = sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * 0.95))]! : null;
+    const total = this.#hits + this.#misses;
+    this.update({
+      updateLatencyMs: { last: this.#lastLatency, avg, p95 },
+      eventsPerSecond: (inWindow * 1000) / this.#rateWindowMs,
+      eventsApplied: this.#eventsApplied,
+      framesFlushed: this.#frames,
+      pendingCount: this.#pending,
+      reconnects: this.#reconnects,
+      cacheHits: this.#hits,
+      cacheMisses: this.#misses,
+      cacheHitRate: total === 0 ? null : this.#hits / total,
+    });
+  }
+
+  reset = (): void => {
+    this.#latencies = [];
+    this.#latencyIndex = 0;
+    this.#lastLatency = null;
+    this.#batches = [];
+    this.#eventsApplied = 0;
+    this.#frames = 0;
+    this.#hits = 0;
+    this.#misses = 0;
+    this.publish();
+  };
+}

@@ -1,0 +1,230 @@
+import { applyMutation, type Dashboard, type FieldConflict, type Layout } from '@pulseboard/model';
+import type { DashboardEventData, Position } from '@pulseboard/protocol';
+import type { PendingMutation, SyncNotice } from './types.js';
+
+/** One `dashboard:<id>` event as the state applies it. */
+export interface DashboardEvent {
+  epoch: string;
+  offset: number;
+  ts: number;
+  data: DashboardEventData;
+}
+
+/** What applying one event did. */
+export type ApplyResult =
+  | { kind: 'applied'; mine: number | null }
+  /** Already applied (offset <= last applied): dropped. */
+  | { kind: 'stale' }
+  /** Missing events before it: dropped; the caller resubscribes from `position`. */
+  | { kind: 'gap' }
+  /** Another epoch (the log was reset): dropped; the caller reloads a snapshot. */
+  | { kind: 'epoch' }
+  /** No confirmed state yet to apply it to. */
+  | { kind: 'unloaded' };
+
+let noticeCounter = 0;
+
+/**
+ * One dashboard's optimistic state: the confirmed document (the server's, at `position`),
+ * the pending local mutations in order, and the speculative `view` = confirmed with every
+ * pending mutation re-run on top (the SAME model mutators the server runs), plus local
+ * drag previews. Pure logic and no I/O: the dashboard store feeds it events and acks.
+ *
+ * Rebase is lazy: `view` is recomputed at most once per read after any change, so a frame
+ * of 1,000 confirmed events costs one rebase.
+ */
+export class RealtimeState {
+  readonly dashboardId: string;
+  readonly #clientId: () => string;
+  readonly #maxNotices: number;
+  readonly #now: () => number;
+  #confirmed: Dashboard | null = null;
+  #position: Position | null = null;
+  #pending: readonly PendingMutation[] = [];
+  #notices: readonly SyncNotice[] = [];
+  readonly #previews = new Map<string, Layout>();
+  #view: Dashboard | null = null;
+  #viewValid = true;
+  /** Field keys each pending mutation touches (from its last speculative run). */
+  #touched = new Map<number, string[]>();
+
+  constructor(options: { dashboardId: string; clientId: () => string; maxNotices?: number; now?: () => number }) {
+    this.dashboardId = options.dashboardId;
+    this.#clientId = options.clientId;
+    this.#maxNotices = options.maxNotices ?? 50;
+    this.#now = options.now ?? Date.now;
+  }
+
+  get confirmed(): Dashboard | null {
+    return this.#confirmed;
+  }
+
+  get position(): Position | null {
+    return this.#position;
+  }
+
+  get pending(): readonly PendingMutation[] {
+    return this.#pending;
+  }
+
+  get notices(): readonly SyncNotice[] {
+    return this.#notices;
+  }
+
+  /** The speculative view (rebased now if anything changed since the last read). */
+  get view(): Dashboard | null {
+    if (!this.#viewValid) this.rebase();
+    return this.#view;
+  }
+
+  /** Replaces the confirmed state (snapshot or HTTP refresh). `position` null keeps the epoch unknown. */
+  reset(doc: Dashboard | null, position: Position | null): void {
+    this.#confirmed = doc;
+    this.#position = position;
+    this.#viewValid = false;
+  }
+
+  /** Replaces the pending list (the queue's entries for this dashboard, in order). */
+  setPending(pending: readonly PendingMutation[]): void {
+    if (pending === this.#pending) return;
+    this.#pending = pending;
+    this.#viewValid = false;
+  }
+
+  /** Shows (or with null, clears) a local drag/resize preview of one widget. */
+  setPreview(widgetId: string, layout: Layout | null): void {
+    if (layout) this.#previews.set(widgetId, layout);
+    else if (!this.#previews.delete(widgetId)) return;
+    this.#viewValid = false;
+  }
+
+  /**
+   * Applies one confirmed event to the confirmed state (not to the view: that is rebased
+   * lazily). Returns `mine` when it is this client's own mutation (the caller drops it from
+   * the queue). Adds an `overwritten` notice when a remote edit touched a field a pending
+   * local edit touches.
+   */
+  applyEvent(event: DashboardEvent): ApplyResult {
+    if (!this.#confirmed || !this.#position) return { kind: 'unloaded' };
+    if (event.epoch !== this.#position.epoch) return { kind: 'epoch' };
+    if (event.offset <= this.#position.offset) return { kind: 'stale' };
+    if (event.offset > this.#position.offset + 1) return { kind: 'gap' };
+    const data = event.data;
+    this.#position = { epoch: event.epoch, offset: event.offset };
+    this.#viewValid = false;
+    if (data.kind === 'replace') {
+      this.#confirmed = { ...data.doc, version: event.offset };
+      if (this.#pending.length > 0) {
+        this.addNotice({ kind: 'reset', message: 'the dashboard was replaced as a whole; your pending edits were re-applied on top', fields: [] });
+      }
+      return { kind: 'applied', mine: null };
+    }
+    if (data.kind === 'deleted') {
+      this.#confirmed = null;
+      this.addNotice({ kind: 'deleted', message: `dashboard "${this.dashboardId}" was deleted`, fields: [] });
+      return { kind: 'applied', mine: null };
+    }
+    const outcome = applyMutation(this.#confirmed, data.name, data.args, {
+      clientId: data.clientId,
+      mutationId: data.mutationId,
+      ...(data.actor === undefined ? {} : { actor: data.actor }),
+    });
+    this.#confirmed = { ...outcome.doc, version: event.offset, updatedAt: new Date(event.ts).toISOString() };
+    const mine = data.clientId === this.#clientId();
+    if (mine) {
+      if (data.status === 'conflict') this.#conflictNotice(data.mutationId, data.name, data.args, data.conflicts);
+      return { kind: 'applied', mine: data.mutationId };
+    }
+    this.#detectOverwrite(data.touched, data.clientId, data.actor);
+    return { kind: 'applied', mine: null };
+  }
+
+  /** Recomputes the view: confirmed + pending (in order) + previews. */
+  rebase(): void {
+    this.#viewValid = true;
+    let doc = this.#confirmed;
+    if (!doc) {
+      this.#view = null;
+      return;
+    }
+    const touched = new Map<number, string[]>();
+    const clientId = this.#clientId();
+    for (const m of this.#pending) {
+      const outcome = applyMutation(doc, m.name, m.args, { clientId, mutationId: m.mutationId });
+      doc = outcome.doc;
+      touched.set(m.mutationId, outcome.touched);
+    }
+    this.#touched = touched;
+    if (this.#previews.size > 0) {
+      const widgets = { ...doc.widgets };
+      for (const [id, layout] of this.#previews) {
+        const widget = widgets[id];
+        if (widget) widgets[id] = { ...widget, layout };
+      }
+      doc = { ...doc, widgets };
+    }
+    this.#view = doc;
+  }
+
+  /** Records a notice (oldest dropped past the limit); returns it. */
+  addNotice(input: Omit<SyncNotice, 'id' | 'at' | 'dashboardId'>): SyncNotice {
+    const notice: SyncNotice = { ...input, id: `n${++noticeCounter}`, dashboardId: this.dashboardId, at: this.#now() };
+    const notices = [...this.#notices, notice];
+    this.#notices = notices.length > this.#maxNotices ? notices.slice(notices.length - this.#maxNotices) : notices;
+    return notice;
+  }
+
+  /** True when a notice about this mutation (of `kind`) exists already. */
+  hasNotice(mutationId: number, kind: SyncNotice['kind']): boolean {
+    return this.#notices.some((n) => n.kind === kind && n.mutation?.mutationId === mutationId);
+  }
+
+  dismissNotice(id: string): boolean {
+    const next = this.#notices.filter((n) => n.id !== id);
+    if (next.length === this.#notices.length) return false;
+    this.#notices = next;
+    return true;
+  }
+
+  /** Adds a `conflict` notice for my mutation, naming who wrote the values I expected. */
+  #conflictNotice(mutationId: number, name: string, args: unknown, conflicts: FieldConflict[]): void {
+    if (this.hasNotice(mutationId, 'conflict')) return;
+    this.conflictNotice({ mutationId, name, args }, conflicts);
+  }
+
+  conflictNotice(mutation: { mutationId: number; name: string; args: unknown }, conflicts: FieldConflict[]): void {
+    const by = conflicts.find((c) => c.by)?.by;
+    const who = by ? (by.name ?? by.clientId) : 'someone';
+    const fields = conflicts.map((c) => c.field);
+    this.addNotice({
+      kind: 'conflict',
+      message: `${who} had changed ${fields.join(', ')} before your edit arrived; your edit was applied over it`,
+      mutation,
+      ...(by ? { by: { clientId: by.clientId, ...(by.name ? { name: by.name } : {}) } } : {}),
+      fields,
+      conflicts,
+    });
+  }
+
+  #detectOverwrite(remoteTouched: string[], clientId: string, actor: string | undefined): void {
+    if (this.#pending.length === 0 || remoteTouched.length === 0) return;
+    // Touched keys come from the last rebase; only a mutation added since forces one now.
+    if (this.#pending.some((m) => !this.#touched.has(m.mutationId)) && !this.#viewValid) this.rebase();
+    const remote = new Set(remoteTouched);
+    // A remote delete of a widget collides with any pending edit of that widget.
+    const deletedWidgets = remoteTouched.filter((k) => k.endsWith(':deleted')).map((k) => k.slice(0, -'deleted'.length));
+    for (const m of this.#pending) {
+      const mine = this.#touched.get(m.mutationId) ?? [];
+      const fields = mine.filter((k) => remote.has(k) || deletedWidgets.some((prefix) => k.startsWith(prefix)));
+      if (fields.length === 0 || this.hasNotice(m.mutationId, 'overwritten')) continue;
+      const who = actor ?? clientId;
+      this.addNotice({
+        kind: 'overwritten',
+        message: `${who} changed ${fields.join(', ')} while your edit was unconfirmed`,
+        mutation: { mutationId: m.mutationId, name: m.name, args: m.args },
+        by: { clientId, ...(actor ? { name: actor } : {}) },
+        fields,
+      });
+    }
+  }
+}

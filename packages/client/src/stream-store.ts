@@ -1,0 +1,190 @@
+import { mergePointValue, type PointValue } from '@pulseboard/model';
+import { streamTopic, type ErrorMessage, type EventMessage, type StreamPointEvent, type StreamSnapshot as WireStreamSnapshot, type SubscribedMessage } from '@pulseboard/protocol';
+import type { BackgroundSync, HttpStreamSnapshot, RefreshReason } from './background-sync.js';
+import type { PerformanceMonitor } from './performance-monitor.js';
+import type { RealtimeConfig } from './realtime-config.js';
+import { SnapshotStore } from './subscribable.js';
+import type { StreamHandle, StreamPoint, StreamSnapshot } from './types.js';
+import type { UpdateProcessor } from './update-processor.js';
+import type { WebSocketManager } from './websocket-manager.js';
+
+type Inbound = EventMessage | SubscribedMessage | ErrorMessage;
+
+export interface StreamStoreDeps {
+  config: RealtimeConfig;
+  connection: WebSocketManager;
+  processor: UpdateProcessor;
+  sync: BackgroundSync;
+  monitor: PerformanceMonitor;
+  now: () => number;
+}
+
+/**
+ * One held stream: latest value and bounded history, fed by `stream:<key>` events (applied
+ * once per frame, strictly in offset order: duplicates dropped, a gap resubscribes from the
+ * last applied offset) and by HTTP refreshes while the socket is down.
+ */
+export class StreamStore extends SnapshotStore<StreamSnapshot> {
+  readonly key: string;
+  readonly topic: string;
+  readonly #deps: StreamStoreDeps;
+  #inbox: Inbound[] = [];
+  #resyncing = false;
+  #refCount = 0;
+  #closed = false;
+  readonly #cleanup: Array<() => void> = [];
+
+  constructor(key: string, deps: StreamStoreDeps) {
+    super({ key, latest: null, latestTs: null, history: [], lastUpdatedAt: null, offset: 0, epoch: null, loaded: false });
+    this.key = key;
+    this.topic = streamTopic(key);
+    this.#deps = deps;
+    const cached = deps.sync.cached<HttpStreamSnapshot | null>(this.topic);
+    if (cached) this.#reset(cached, { epoch: cached.epoch, offset: cached.offset });
+    this.#cleanup.push(
+      deps.connection.subscribeTopic(this.topic, () => {
+        const { epoch, offset } = this.getSnapshot();
+        return epoch === null ? undefined : { epoch, offset };
+      }),
+    );
+    this.#cleanup.push(deps.sync.register({ topic: this.topic, refresh: (reason) => this.refresh(reason) }));
+    if (deps.connection.state !== 'open' && !deps.sync.isFresh(this.topic)) void this.refresh('manual').catch(() => {});
+  }
+
+  retain(): void {
+    this.#refCount++;
+  }
+
+  releaseOne(): boolean {
+    this.#refCount = Math.max(0, this.#refCount - 1);
+    return this.#refCount === 0;
+  }
+
+  enqueue(message: Inbound): void {
+    if (this.#closed) return;
+    this.#inbox.push(message);
+    this.#deps.processor.schedule(this);
+  }
+
+  flushFrame(): void {
+    if (this.#closed) return;
+    const inbox = this.#inbox;
+    this.#inbox = [];
+    const snap = this.getSnapshot();
+    let { latest, latestTs, offset, epoch } = snap;
+    let history: StreamPoint[] | null = null;
+    let applied = 0;
+    let lastTs: number | null = null;
+    const limit = this.#deps.config.streamHistoryLimit;
+    for (const message of inbox) {
+      if (message.type === 'subscribed') {
+        this.#resyncing = false;
+        if (!message.recovered && message.snapshot) {
+          const s = message.snapshot as WireStreamSnapshot;
+          ({ latest, latestTs } = s);
+          history = s.history.slice(-limit);
+        }
+        epoch = message.epoch;
+        offset = message.offset;
+        continue;
+      }
+      if (message.type === 'error') continue;
+      if (this.#resyncing) continue;
+      if (epoch === null || message.epoch !== epoch) {
+        // Another epoch: the log was reset; reload from a snapshot.
+        epoch = null;
+        this.#resubscribe();
+        continue;
+      }
+      if (message.offset <= offset) continue;
+      if (message.offset > offset + 1) {
+        this.#resubscribe();
+        continue;
+      }
+      const point = message.data as StreamPointEvent;
+      latest = mergePointValue(latest ?? undefined, point.value);
+      latestTs = point.ts;
+      offset = message.offset;
+      history ??= [...snap.history];
+      history.push({ ts: point.ts, value: point.value, offset: message.offset });
+      applied++;
+      lastTs = message.ts;
+    }
+    if (history && history.length > limit) history = history.slice(history.length - limit);
+    this.#deps.monitor.recordEvents(applied, lastTs);
+    this.update({
+      latest,
+      latestTs,
+      offset,
+      epoch,
+      loaded: epoch !== null || snap.loaded,
+      ...(history ? { history: Object.freeze(history) } : {}),
+      ...(applied > 0 || history ? { lastUpdatedAt: this.#deps.now() } : {}),
+    });
+  }
+
+  /** HTTP refresh: only used while the socket is not delivering (it would race the events). */
+  async refresh(_reason: RefreshReason): Promise<void> {
+    if (this.#deps.connection.state === 'open' && this.getSnapshot().epoch !== null) return;
+    const fetched = await this.#deps.sync.fetchStream(this.key);
+    if (this.#closed || !fetched) return;
+    const snap = this.getSnapshot();
+    if (snap.epoch === fetched.epoch) {
+      if (fetched.offset <= snap.offset) return;
+      const newer = fetched.history.filter((p) => p.offset > snap.offset);
+      const history = [...snap.history, ...newer].slice(-this.#deps.config.streamHistoryLimit);
+      this.update({ latest: fetched.latest, latestTs: fetched.latestTs, offset: fetched.offset, history: Object.freeze(history), lastUpdatedAt: this.#deps.now(), loaded: true });
+      return;
+    }
+    this.#reset(fetched, { epoch: fetched.epoch, offset: fetched.offset });
+  }
+
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    for (const fn of this.#cleanup.splice(0)) fn();
+    this.#inbox = [];
+  }
+
+  #reset(s: { latest: PointValue | null; latestTs: number | null; history: StreamPoint[] }, position: { epoch: string; offset: number }): void {
+    this.update({
+      latest: s.latest,
+      latestTs: s.latestTs,
+      history: Object.freeze(s.history.slice(-this.#deps.config.streamHistoryLimit)),
+      offset: position.offset,
+      epoch: position.epoch,
+      loaded: true,
+      lastUpdatedAt: this.#deps.now(),
+    });
+  }
+
+  #resubscribe(): void {
+    if (this.#resyncing) return;
+    this.#resyncing = true;
+    this.#deps.connection.resubscribe(this.topic);
+  }
+}
+
+/** A holder's handle on a StreamStore. */
+export class StreamHandleImpl implements StreamHandle {
+  readonly key: string;
+  readonly #store: StreamStore;
+  readonly #onRelease: (store: StreamStore) => void;
+  #released = false;
+
+  constructor(store: StreamStore, onRelease: (store: StreamStore) => void) {
+    this.key = store.key;
+    this.#store = store;
+    this.#onRelease = onRelease;
+    store.retain();
+  }
+
+  subscribe = (listener: () => void): (() => void) => this.#store.subscribe(listener);
+  getSnapshot = (): StreamSnapshot => this.#store.getSnapshot();
+
+  release(): void {
+    if (this.#released) return;
+    this.#released = true;
+    this.#onRelease(this.#store);
+  }
+}
