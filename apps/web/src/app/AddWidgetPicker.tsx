@@ -26,7 +26,7 @@ export function AddWidgetPicker({ onPick, onClose }: { onPick: (type: WidgetType
         </div>
         <div className="pb-type-picker">
           {WIDGET_TYPE_LIST.map((info) => (
-            <button key={info.type} className="pb-type-option" type="button" onClick={() => onPick(info.type)} data-testid={`widget-type-${info.type}`}>
+            <button key={info.type} className="pb-type-option" type="button" onClick={() => onPick(info.type)} data-testid={`add-widget-${info.type}`}>
               <WidgetIcon type={info.type} className="pb-type-option__icon" />
               <span className="pb-type-option__label">{info.label}</span>
               <span className="pb-type-option__description">{info.description}</span>

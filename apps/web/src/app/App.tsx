@@ -1,6 +1,6 @@
-import { useMemo } from 'react';
-import { IndexedDbOfflineStore, type PulseboardClientOptions } from '@pulseboard/client';
-import { PulseboardProvider, useWebSocket } from '@pulseboard/react';
+import { useEffect, useMemo } from 'react';
+import { IndexedDbOfflineStore, type PulseboardClient, type PulseboardClientOptions } from '@pulseboard/client';
+import { PulseboardProvider, usePulseboardClient, useWebSocket } from '@pulseboard/react';
 import type { ApiOptions } from './api';
 import { useToken } from './auth';
 import { DashboardList } from './DashboardList';
@@ -32,7 +32,20 @@ export function App() {
   );
 }
 
+/** The page's client on `window.__pulseboard`, for debugging and the end-to-end tests. */
+function useExposeClient(): void {
+  const client = usePulseboardClient();
+  useEffect(() => {
+    const w = window as unknown as { __pulseboard?: { client: PulseboardClient } };
+    w.__pulseboard = { client };
+    return () => {
+      if (w.__pulseboard?.client === client) delete w.__pulseboard;
+    };
+  }, [client]);
+}
+
 function Shell({ token }: { token: string }) {
+  useExposeClient();
   const route = useRoute();
   const connection = useWebSocket();
   const api: ApiOptions = useMemo(() => ({ token }), [token]);

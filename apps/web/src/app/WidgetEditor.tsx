@@ -56,7 +56,7 @@ export function WidgetEditor({ widget, confirmed, api, actions, onClose }: Widge
     updateWidget(widget.id, { options: { [key]: value } }, { debounce, ...expect(`options.${key}`, before?.options[key] ?? null) });
 
   return (
-    <aside className="pb-panel" aria-label="Widget settings" data-testid="widget-editor" data-widget-id={widget.id}>
+    <aside className="pb-panel" aria-label="Widget settings" data-testid="side-panel" data-widget-id={widget.id}>
       <div className="pb-panel__header">
         <WidgetIcon type={widget.type} className="pb-panel__icon" />
         <h2 className="pb-panel__title">{info?.label ?? widget.type} settings</h2>
