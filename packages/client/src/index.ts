@@ -5,7 +5,7 @@
  * monitor. No framework import; runs in browsers and in Node (pass `ws`'s WebSocket).
  * docs/architecture.md describes the modules and their data flow.
  */
-export { createPulseboardClient } from './pulseboard-client.js';
+export { createPulseboardClient, socketUrl, randomClientId, type PulseboardClientInternals } from './pulseboard-client.js';
 export type {
   BackgroundSyncHandle,
   BackgroundSyncSnapshot,
@@ -37,3 +37,11 @@ export type {
 export { MemoryOfflineStore, type OfflineStore, type PersistedClientState, type PersistedMutation } from './offline-store.js';
 export { IndexedDbOfflineStore } from './indexeddb-offline-store.js';
 export { resolveRealtimeConfig, DEFAULT_REALTIME_CONFIG, type RealtimeConfig, type RealtimeConfigOptions } from './realtime-config.js';
+
+// Building blocks, for embedding, tests and benchmarks (bench/client-core.ts).
+export { RealtimeState, type ApplyResult, type DashboardEvent } from './realtime-state.js';
+export { WebSocketManager, type WebSocketManagerOptions } from './websocket-manager.js';
+export { EnvironmentManager, type EnvironmentSignal, type EnvironmentState } from './environment-manager.js';
+export { UpdateProcessor, mergeUnsentEdit, type FrameTarget } from './update-processor.js';
+export { PerformanceMonitor } from './performance-monitor.js';
+export { fullJitterDelayMs, backoffCapMs } from './backoff.js';

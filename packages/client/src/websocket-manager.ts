@@ -337,7 +337,12 @@ export class WebSocketManager extends SnapshotStore<ConnectionSnapshot> implemen
     }
     // online / focus: try at once instead of waiting out the backoff.
     if (state === 'reconnecting' || state === 'offline') this.#open();
-    else if (state === 'open') this.#scheduleHeartbeat();
+    else if (state === 'open') {
+      // Back from hidden: probe now, and judge silence from here on at the visible rate.
+      this.#lastMessageAt = Math.max(this.#lastMessageAt, this.#now() - this.#heartbeatIntervalMs());
+      this.send({ type: 'ping', ts: this.#now() });
+      this.#scheduleHeartbeat();
+    }
   }
 
   #clearTimers(): void {

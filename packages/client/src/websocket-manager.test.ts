@@ -1,0 +1,223 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { CloseCode } from '@pulseboard/protocol';
+import { backoffCapMs, fullJitterDelayMs } from './backoff.js';
+import { EnvironmentManager } from './environment-manager.js';
+import { resolveRealtimeConfig } from './realtime-config.js';
+import { FakeWebSocket } from './testing/fake-web-socket.js';
+import { WebSocketManager } from './websocket-manager.js';
+
+const config = resolveRealtimeConfig({
+  reconnectMinDelayMs: 100,
+  reconnectMaxDelayMs: 1_600,
+  heartbeatIntervalMs: 1_000,
+  hiddenHeartbeatIntervalMs: 10_000,
+  deadConnectionTimeoutMs: 3_000,
+  connectTimeoutMs: 2_000,
+});
+
+function setup(options: { random?: () => number } = {}) {
+  const environment = new EnvironmentManager({ attach: false });
+  const manager = new WebSocketManager({
+    url: 'ws://test/ws',
+    WebSocket: FakeWebSocket,
+    config,
+    environment,
+    hello: () => ({ clientId: 'client-0001', token: 'secret' }),
+    random: options.random ?? (() => 0.5),
+  });
+  return { manager, environment };
+}
+
+beforeEach(() => {
+  vi.useFakeTimers();
+  FakeWebSocket.reset();
+});
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+describe('full-jitter backoff', () => {
+  it('draws uniformly below a cap that doubles per attempt up to the maximum', () => {
+    expect([0, 1, 2, 3, 4, 5].map((a) => backoffCapMs(a, 100, 1_600))).toEqual([100, 200, 400, 800, 1_600, 1_600]);
+    expect(fullJitterDelayMs(3, 100, 1_600, () => 0.5)).toBe(400);
+    expect(fullJitterDelayMs(3, 100, 1_600, () => 0)).toBe(0);
+    expect(fullJitterDelayMs(50, 100, 1_600, () => 0.999)).toBeLessThan(1_600);
+  });
+});
+
+describe('WebSocketManager', () => {
+  it('goes idle → connecting → open on welcome, after sending hello', () => {
+    const { manager } = setup();
+    expect(manager.state).toBe('idle');
+    manager.connect();
+    expect(manager.state).toBe('connecting');
+    const socket = FakeWebSocket.last;
+    socket.serverOpen();
+    expect(socket.sent[0]).toEqual({ type: 'hello', protocol: 1, clientId: 'client-0001', token: 'secret' });
+    expect(manager.state).toBe('connecting');
+    socket.handshake();
+    expect(manager.getSnapshot()).toMatchObject({ state: 'open', attempt: 0, connectionId: 'conn-1', lastError: null });
+  });
+
+  it('retries with full-jitter backoff after each failure and resets the attempt count on welcome', () => {
+    const { manager } = setup();
+    manager.connect();
+    const delays: number[] = [];
+    for (let i = 0; i < 6; i++) {
+      FakeWebSocket.last.serverClose(1006);
+      const snap = manager.getSnapshot();
+      expect(snap.state).toBe('reconnecting');
+      delays.push(snap.nextRetryAt! - Date.now());
+      vi.advanceTimersByTime(snap.nextRetryAt! - Date.now());
+      expect(manager.state).toBe('connecting');
+    }
+    expect(delays).toEqual([50, 100, 200, 400, 800, 800]);
+    FakeWebSocket.last.handshake();
+    expect(manager.getSnapshot()).toMatchObject({ state: 'open', attempt: 0, reconnects: 0 });
+  });
+
+  it('fails an attempt that gets no welcome within the connect timeout', () => {
+    const { manager } = setup();
+    manager.connect();
+    FakeWebSocket.last.serverOpen();
+    vi.advanceTimersByTime(2_000);
+    expect(manager.getSnapshot()).toMatchObject({ state: 'reconnecting', lastError: { code: 'connect_timeout' } });
+  });
+
+  it('sends heartbeats and closes a connection that stays silent past the dead timeout', () => {
+    const { manager } = setup();
+    manager.connect();
+    const socket = FakeWebSocket.last;
+    socket.handshake();
+    vi.advanceTimersByTime(1_000);
+    expect(socket.sentOfType('ping')).toHaveLength(1);
+    socket.serverSend({ type: 'pong', ts: Date.now() - 12 });
+    expect(manager.getSnapshot().latencyMs).toBe(12);
+    vi.advanceTimersByTime(3_000);
+    expect(manager.state).toBe('open');
+    vi.advanceTimersByTime(1_000);
+    expect(manager.getSnapshot()).toMatchObject({ state: 'reconnecting', lastError: { code: 'heartbeat_timeout' } });
+    expect(socket.closedWith).not.toBeNull();
+  });
+
+  it('answers server pings with a pong carrying the same ts', () => {
+    const { manager } = setup();
+    manager.connect();
+    FakeWebSocket.last.handshake();
+    FakeWebSocket.last.serverSend({ type: 'ping', ts: 42 });
+    expect(FakeWebSocket.last.sentOfType('pong')).toEqual([{ type: 'pong', ts: 42 }]);
+  });
+
+  it('relaxes heartbeats while hidden (bounded by twice the server interval)', () => {
+    const { manager, environment } = setup();
+    manager.connect();
+    const socket = FakeWebSocket.last;
+    socket.handshake({ heartbeatIntervalMs: 3_000 });
+    environment.emit('hidden');
+    vi.advanceTimersByTime(5_999);
+    expect(socket.sentOfType('ping')).toHaveLength(0);
+    vi.advanceTimersByTime(1);
+    expect(socket.sentOfType('ping')).toHaveLength(1);
+    environment.emit('focus');
+    expect(socket.sentOfType('ping')).toHaveLength(2);
+    vi.advanceTimersByTime(1_000);
+    expect(socket.sentOfType('ping')).toHaveLength(3);
+    expect(manager.state).toBe('open');
+  });
+
+  it.each([CloseCode.UNAUTHORIZED, CloseCode.UNSUPPORTED_PROTOCOL, CloseCode.FORBIDDEN])('stops reconnecting after fatal close code %i and surfaces it', (code) => {
+    const { manager } = setup();
+    manager.connect();
+    FakeWebSocket.last.serverOpen();
+    FakeWebSocket.last.serverClose(code, 'no');
+    expect(manager.getSnapshot()).toMatchObject({ state: 'fatal', lastError: { closeCode: code, message: 'no' }, nextRetryAt: null });
+    vi.advanceTimersByTime(60_000);
+    expect(FakeWebSocket.instances).toHaveLength(1);
+    manager.reconnectNow();
+    expect(manager.state).toBe('connecting');
+  });
+
+  it('reconnects at once on online or focus instead of waiting out the backoff', () => {
+    const { manager, environment } = setup({ random: () => 0.99 });
+    manager.connect();
+    FakeWebSocket.last.serverClose(1006);
+    FakeWebSocket.last.serverClose(1006); // no-op: that socket is gone already
+    expect(manager.state).toBe('reconnecting');
+    environment.emit('offline');
+    expect(manager.state).toBe('offline');
+    vi.advanceTimersByTime(60_000);
+    expect(FakeWebSocket.instances).toHaveLength(1);
+    environment.emit('online');
+    expect(manager.state).toBe('connecting');
+    expect(FakeWebSocket.instances).toHaveLength(2);
+    FakeWebSocket.last.serverClose(1006);
+    environment.emit('focus');
+    expect(FakeWebSocket.instances).toHaveLength(3);
+  });
+
+  it('routes messages by type and stops routing after unsubscribe', () => {
+    const { manager } = setup();
+    const seen: string[] = [];
+    const off = manager.on('published', (m) => seen.push(`${m.stream}@${m.offset}`));
+    manager.connect();
+    FakeWebSocket.last.handshake();
+    FakeWebSocket.last.serverSend({ type: 'published', stream: 'a', offset: 1 }, { type: 'published', stream: 'b', offset: 2 });
+    off();
+    FakeWebSocket.last.serverSend({ type: 'published', stream: 'c', offset: 3 });
+    expect(seen).toEqual(['a@1', 'b@2']);
+  });
+
+  it('re-subscribes every topic with its current position after a reconnect', () => {
+    const { manager } = setup();
+    let offset = 0;
+    manager.subscribeTopic('stream:cpu', () => (offset === 0 ? undefined : { epoch: 'e1', offset }));
+    const off = manager.subscribeTopic('dashboard:ops', () => undefined);
+    manager.connect();
+    FakeWebSocket.last.handshake();
+    expect(FakeWebSocket.last.sentOfType('subscribe')).toEqual([
+      { type: 'subscribe', topic: 'stream:cpu' },
+      { type: 'subscribe', topic: 'dashboard:ops' },
+    ]);
+    off();
+    expect(FakeWebSocket.last.sentOfType('unsubscribe')).toEqual([{ type: 'unsubscribe', topic: 'dashboard:ops' }]);
+    offset = 7;
+    FakeWebSocket.last.serverClose(1006);
+    vi.runOnlyPendingTimers();
+    FakeWebSocket.last.handshake();
+    expect(FakeWebSocket.last.sentOfType('subscribe')).toEqual([{ type: 'subscribe', topic: 'stream:cpu', since: { epoch: 'e1', offset: 7 } }]);
+    expect(manager.getSnapshot().reconnects).toBe(1);
+  });
+
+  it('leaves timer, listener and socket handler counts unchanged across 100 reconnects', () => {
+    const { manager, environment } = setup();
+    const off = manager.subscribe(() => {});
+    manager.subscribeTopic('stream:cpu', () => undefined);
+    manager.connect();
+    FakeWebSocket.last.handshake();
+    const baseline = { timers: vi.getTimerCount(), handlers: manager.handlerCount, listeners: manager.listenerCount, signals: environment.signalListenerCount };
+    for (let i = 0; i < 100; i++) {
+      FakeWebSocket.last.serverClose(1006);
+      vi.runOnlyPendingTimers();
+      FakeWebSocket.last.handshake();
+    }
+    expect({ timers: vi.getTimerCount(), handlers: manager.handlerCount, listeners: manager.listenerCount, signals: environment.signalListenerCount }).toEqual(baseline);
+    expect(FakeWebSocket.instances).toHaveLength(101);
+    expect(FakeWebSocket.instances.slice(0, -1).every((s) => s.handlerCount === 0)).toBe(true);
+    expect(manager.getSnapshot().reconnects).toBe(100);
+    off();
+    manager.close();
+    expect(vi.getTimerCount()).toBe(0);
+    expect(environment.signalListenerCount).toBe(0);
+  });
+
+  it('close() is final: no reconnect, nothing sent', () => {
+    const { manager } = setup();
+    manager.connect();
+    FakeWebSocket.last.handshake();
+    manager.close();
+    expect(manager.state).toBe('closed');
+    expect(manager.send({ type: 'ping' })).toBe(false);
+    vi.advanceTimersByTime(60_000);
+    expect(FakeWebSocket.instances).toHaveLength(1);
+  });
+});
