@@ -2,12 +2,15 @@
  * Storage micro-benchmark (SQLite file in a temp dir, WAL, synchronous=NORMAL):
  * - appendPoints: 1,000 points over 100 keys in one call; median and p95 of 20 runs, in ms.
  * - applyMutation: sequential mutations (alternating moveWidget / setDashboardMeta) per second.
+ * - floor: the same 1,000 rows as bare INSERTs in one transaction, to read the figures
+ *   against on a busy or slow machine.
  * Run: npx tsx bench/storage-bench.ts
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import Database from 'better-sqlite3';
 import { createDashboard } from '@pulseboard/model';
 import { MemoryStorage } from '../packages/server/src/storage/memory-storage.js';
 import { SqliteStorage } from '../packages/server/src/storage/sqlite-storage.js';
@@ -37,6 +40,31 @@ async function benchAppend(storage: Storage): Promise<{ medianMs: number; p95Ms:
     await storage.appendPoints(batch, LIMITS, now);
     if (run >= 0) timings.push(performance.now() - start);
   }
+  timings.sort((a, b) => a - b);
+  return { medianMs: percentile(timings, 0.5), p95Ms: percentile(timings, 0.95) };
+}
+
+/** The floor: 1,000 bare INSERTs (same table shape) in one transaction, no reads, no trimming. */
+function benchRawInsert(file: string): { medianMs: number; p95Ms: number } {
+  const db = new Database(file);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  db.exec('CREATE TABLE events (topic TEXT NOT NULL, "offset" INTEGER NOT NULL, ts INTEGER, point_ts INTEGER, data TEXT, PRIMARY KEY (topic, "offset")) WITHOUT ROWID');
+  const insert = db.prepare('INSERT INTO events VALUES (?, ?, ?, ?, ?)');
+  let offset = 0;
+  const batch = db.transaction(() => {
+    for (let p = 0; p < POINTS_PER_KEY; p++) {
+      offset++;
+      for (let k = 0; k < KEYS; k++) insert.run(`stream:bench.key${k}`, offset, 1, 1, JSON.stringify({ ts: 1, value: p }));
+    }
+  });
+  const timings: number[] = [];
+  for (let run = -2; run < APPEND_RUNS; run++) {
+    const start = performance.now();
+    batch();
+    if (run >= 0) timings.push(performance.now() - start);
+  }
+  db.close();
   timings.sort((a, b) => a - b);
   return { medianMs: percentile(timings, 0.5), p95Ms: percentile(timings, 0.95) };
 }
@@ -75,6 +103,13 @@ async function main(): Promise<void> {
         'applyMutation /s': Math.round(mutations.perSecond).toString(),
       });
     }
+    const floor = benchRawInsert(join(dir, 'raw.db'));
+    rows.push({
+      storage: 'floor: 1000 bare INSERTs, 1 tx',
+      'appendPoints 1000 pts/100 keys median ms': floor.medianMs.toFixed(2),
+      'p95 ms': floor.p95Ms.toFixed(2),
+      'applyMutation /s': '-',
+    });
     console.table(rows);
   } finally {
     rmSync(dir, { recursive: true, force: true });
