@@ -29,7 +29,7 @@ export class Metrics {
 
   constructor(options: { defaultMetrics?: boolean } = {}) {
     const registers = [this.registry];
-    if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: this.registry, prefix: 'pulseboard_process_' });
+    if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: this.registry, prefix: 'pulseboard_' });
     this.#connections = new Gauge({ name: 'pulseboard_ws_connections', help: 'Open WebSocket connections', registers });
     this.#messagesIn = new Counter({ name: 'pulseboard_ws_messages_in_total', help: 'WebSocket messages received, by type', labelNames: ['type'], registers });
     this.#messagesOut = new Counter({ name: 'pulseboard_ws_messages_out_total', help: 'WebSocket messages sent (several may share a frame)', registers });

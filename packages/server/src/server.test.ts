@@ -24,6 +24,14 @@ async function start(dataDir: string, options: Parameters<typeof startServer>[0]
   return { server, lines };
 }
 
+async function waitFor(probe: () => boolean, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!probe()) {
+    if (Date.now() > deadline) throw new Error('timed out waiting');
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
 afterEach(async () => {
   await Promise.all(servers.splice(0).map((s) => s.close()));
   await Promise.all(dirs.splice(0).map((d) => rm(d, { recursive: true, force: true })));
@@ -94,6 +102,37 @@ describe('startServer', () => {
       socket.on('error', () => {});
     });
     expect(status).toBe(404);
+  });
+
+  it('fans an HTTP push out to WebSocket subscribers and counts the connection in /metrics and /api/sync/status', async () => {
+    const { server } = await start(await tempDir(), { demo: false, adminToken: 'configured-admin-token-xyz' });
+    const socket = new WebSocket(`${server.url.replace('http', 'ws')}/ws`);
+    const messages: Array<{ type: string; topic?: string; data?: { value?: unknown } }> = [];
+    socket.on('message', (data) => {
+      const parsed = JSON.parse(String(data)) as typeof messages | (typeof messages)[number];
+      messages.push(...(Array.isArray(parsed) ? parsed : [parsed]));
+    });
+    await new Promise((resolve) => socket.once('open', resolve));
+    socket.send(JSON.stringify({ type: 'hello', protocol: 1, token: 'configured-admin-token-xyz', clientId: 'wiring-client' }));
+    socket.send(JSON.stringify({ type: 'subscribe', topic: 'stream:wired' }));
+    await waitFor(() => messages.some((m) => m.type === 'subscribed'));
+
+    const push = await fetch(`${server.url}/api/streams/wired`, {
+      method: 'POST',
+      headers: { authorization: 'Bearer configured-admin-token-xyz', 'content-type': 'application/json' },
+      body: '7',
+    });
+    expect(push.status).toBe(200);
+    await waitFor(() => messages.some((m) => m.type === 'event' && m.topic === 'stream:wired' && m.data?.value === 7));
+
+    const status = (await (await fetch(`${server.url}/api/sync/status`, { headers: { authorization: 'Bearer configured-admin-token-xyz' } })).json()) as { connections: number };
+    expect(status.connections).toBe(1);
+    const metrics = await (await fetch(`${server.url}/metrics`)).text();
+    expect(metrics).toMatch(/^pulseboard_ws_connections 1$/m);
+    expect(metrics).toMatch(/^pulseboard_ws_messages_in_total\{type="subscribe"\} 1$/m);
+    expect(metrics).toMatch(/^pulseboard_ws_messages_out_total [1-9]/m);
+    expect(metrics).toMatch(/^pulseboard_fanout_duration_seconds_count [1-9]/m);
+    socket.close();
   });
 
   it('fails with a clear error when the port is taken', async () => {
