@@ -1,0 +1,260 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { EnvironmentManager } from './environment-manager.js';
+import { MemoryOfflineStore } from './offline-store.js';
+import { createPulseboardClient } from './pulseboard-client.js';
+import { FakeDashboardLog, fakeFetch } from './testing/fixtures.js';
+import { FakeWebSocket } from './testing/fake-web-socket.js';
+import type { PulseboardClient } from './types.js';
+
+const ME = 'client-me-0001';
+const settle = () => vi.advanceTimersByTimeAsync(0);
+const frame = () => vi.advanceTimersByTimeAsync(16);
+
+let clients: PulseboardClient[] = [];
+
+async function setup(options: { store?: MemoryOfflineStore; lastMutationId?: number; config?: Record<string, number> } = {}) {
+  const environment = new EnvironmentManager({ attach: false });
+  const http = fakeFetch(() => ({ status: 503, body: { error: { code: 'unavailable', message: 'down' } } }));
+  const client = createPulseboardClient(
+    {
+      url: 'http://server.test',
+      clientId: ME,
+      name: 'Me',
+      WebSocket: FakeWebSocket,
+      fetch: http.fetch,
+      ...(options.store ? { store: options.store } : {}),
+      config: { refreshIntervalMs: 0, httpFallbackAfterMs: 60_000, ...options.config },
+    },
+    { environment, random: () => 0.5 },
+  );
+  clients.push(client);
+  await client.ready;
+  const log = new FakeDashboardLog();
+  return { client, environment, http, log };
+}
+
+async function open(lastMutationId = 0) {
+  FakeWebSocket.last.handshake({ lastMutationId });
+  await settle();
+}
+
+beforeEach(() => {
+  vi.useFakeTimers();
+  FakeWebSocket.reset();
+});
+afterEach(async () => {
+  for (const client of clients) await client.close();
+  clients = [];
+  vi.useRealTimers();
+});
+
+describe('PulseboardClient with a scripted server', () => {
+  it('connects to <url>/ws and subscribes a held dashboard once, however many handles hold it', async () => {
+    const { client } = await setup();
+    expect(FakeWebSocket.last.url).toBe('ws://server.test/ws');
+    const one = client.dashboard('ops');
+    const two = client.dashboard('ops');
+    await open();
+    expect(FakeWebSocket.last.sentOfType('subscribe')).toEqual([{ type: 'subscribe', topic: 'dashboard:ops' }]);
+    one.release();
+    one.release();
+    expect(FakeWebSocket.last.sentOfType('unsubscribe')).toEqual([]);
+    two.release();
+    expect(FakeWebSocket.last.sentOfType('unsubscribe')).toEqual([{ type: 'unsubscribe', topic: 'dashboard:ops' }]);
+  });
+
+  it('applies 1,000 events that arrive inside one frame with one notification', async () => {
+    const { client, log } = await setup();
+    const handle = client.dashboard('ops');
+    await open();
+    FakeWebSocket.last.serverSend(log.subscribed());
+    await frame();
+    let notifications = 0;
+    handle.subscribe(() => notifications++);
+    for (let i = 0; i < 1_000; i++) FakeWebSocket.last.serverSend(log.apply('client-alice-01', i + 1, 'updateWidget', { id: 'a', set: { options: { n: i } } })!);
+    expect(notifications).toBe(0);
+    await frame();
+    expect(notifications).toBe(1);
+    expect(handle.getSnapshot().view!.widgets.a!.options.n).toBe(999);
+    expect(handle.getSnapshot().confirmed).toEqual(log.doc);
+    expect(client.monitor.getSnapshot()).toMatchObject({ eventsApplied: 1_000 });
+  });
+
+  it('applies an edit at once, sends it after it is persisted, and drops it when its event arrives', async () => {
+    const store = new MemoryOfflineStore();
+    const { client, log } = await setup({ store });
+    const handle = client.dashboard('ops');
+    await open();
+    FakeWebSocket.last.serverSend(log.subscribed());
+    await frame();
+    const id = handle.updateWidget('a', { title: 'Mine' });
+    expect(id).toBe(1);
+    expect(handle.getSnapshot()).toMatchObject({ status: 'pending', pending: [{ mutationId: 1, state: 'queued' }] });
+    expect(handle.getSnapshot().view!.widgets.a!.title).toBe('Mine');
+    await settle();
+    expect((await store.load(ME))!.queue.map((m) => m.mutationId)).toEqual([1]);
+    expect(FakeWebSocket.last.sentOfType('mutate')).toEqual([{ type: 'mutate', dashboardId: 'ops', mutationId: 1, name: 'updateWidget', args: { id: 'a', set: { title: 'Mine' } } }]);
+    FakeWebSocket.last.serverSend(log.apply(ME, 1, 'updateWidget', { id: 'a', set: { title: 'Mine' } }, 'Me')!, { type: 'ack', dashboardId: 'ops', mutationId: 1, status: 'applied', offset: 3 });
+    await frame();
+    expect(handle.getSnapshot()).toMatchObject({ status: 'synced', pending: [] });
+    expect(handle.getSnapshot().view).toEqual(log.doc);
+    await settle();
+    expect((await store.load(ME))!.queue).toEqual([]);
+  });
+
+  it('rolls back a rejected edit and says why; retry applies it again', async () => {
+    const { client, log } = await setup();
+    const handle = client.dashboard('ops');
+    await open();
+    FakeWebSocket.last.serverSend(log.subscribed());
+    await frame();
+    handle.updateWidget('a', { title: 'Mine' });
+    await settle();
+    FakeWebSocket.last.serverSend({ type: 'ack', dashboardId: 'ops', mutationId: 1, status: 'rejected', error: { code: 'forbidden', message: 'no edit rights' } });
+    await frame();
+    const snap = handle.getSnapshot();
+    expect(snap.view!.widgets.a!.title).toBe('A');
+    expect(snap.pending).toEqual([]);
+    expect(snap.notices[0]).toMatchObject({ kind: 'rejected', error: { code: 'forbidden' }, mutation: { mutationId: 1, name: 'updateWidget' } });
+    expect(snap.notices[0]!.message).toContain('no edit rights');
+    expect(handle.retry(snap.notices[0]!.id)).toBe(2);
+    expect(handle.getSnapshot().view!.widgets.a!.title).toBe('Mine');
+    expect(handle.getSnapshot().notices).toEqual([]);
+  });
+
+  it('reports a superseded edit (widget deleted by someone) naming who deleted it', async () => {
+    const { client, log } = await setup();
+    const handle = client.dashboard('ops');
+    await open();
+    FakeWebSocket.last.serverSend(log.subscribed());
+    await frame();
+    handle.moveWidget('a', 6, 0);
+    await settle();
+    FakeWebSocket.last.serverSend(log.apply('client-alice-01', 1, 'removeWidget', { id: 'a' }, 'Alice')!, { type: 'ack', dashboardId: 'ops', mutationId: 1, status: 'superseded', error: { code: 'widget_deleted', message: 'widget "a" was deleted' } });
+    await frame();
+    const notices = handle.getSnapshot().notices;
+    expect(notices.map((n) => n.kind)).toEqual(['overwritten', 'superseded']);
+    expect(notices[1]).toMatchObject({ by: { clientId: 'client-alice-01', name: 'Alice' } });
+    expect(handle.getSnapshot().view).toEqual(log.doc);
+  });
+
+  it('after a reconnect resends only the mutations the welcome says the server has not applied', async () => {
+    const { client, log } = await setup();
+    const handle = client.dashboard('ops');
+    await open();
+    FakeWebSocket.last.serverSend(log.subscribed());
+    await frame();
+    handle.updateWidget('a', { title: '1' });
+    handle.moveWidget('b', 6, 0);
+    handle.updateWidget('b', { title: '3' });
+    await settle();
+    expect(FakeWebSocket.last.sentOfType('mutate').map((m) => m.mutationId)).toEqual([1, 2, 3]);
+    FakeWebSocket.last.serverClose(1006);
+    await vi.advanceTimersByTimeAsync(1_000);
+    await open(1);
+    expect(FakeWebSocket.last.sentOfType('mutate').map((m) => m.mutationId)).toEqual([2, 3]);
+    expect(FakeWebSocket.last.sentOfType('subscribe')).toEqual([{ type: 'subscribe', topic: 'dashboard:ops', since: { epoch: 'e1', offset: 2 } }]);
+  });
+
+  it('restores a persisted queue after a restart and replays it with the same ids', async () => {
+    const store = new MemoryOfflineStore();
+    const first = await setup({ store });
+    const handle = first.client.dashboard('ops');
+    handle.updateWidget('a', { title: 'offline 1' });
+    handle.updateWidget('b', { title: 'offline 2' });
+    await settle();
+    expect(FakeWebSocket.last.sent).toEqual([]);
+    await first.client.close();
+    FakeWebSocket.reset();
+    const second = await setup({ store });
+    expect(second.client.clientId).toBe(ME);
+    const again = second.client.dashboard('ops');
+    expect(again.getSnapshot().pending.map((p) => p.mutationId)).toEqual([1, 2]);
+    await open(0);
+    expect(FakeWebSocket.last.sentOfType('mutate').map((m) => [m.mutationId, m.args])).toEqual([
+      [1, { id: 'a', set: { title: 'offline 1' } }],
+      [2, { id: 'b', set: { title: 'offline 2' } }],
+    ]);
+    expect(again.updateWidget('a', { title: 'new' })).toBe(3);
+  });
+
+  it('holds a debounced text edit, merging keystrokes into one mutation', async () => {
+    const { client, log } = await setup({ config: { textEditDebounceMs: 300 } });
+    const handle = client.dashboard('ops');
+    await open();
+    FakeWebSocket.last.serverSend(log.subscribed());
+    await frame();
+    for (const title of ['H', 'He', 'Hel', 'Hell', 'Hello']) {
+      expect(handle.updateWidget('a', { title }, { debounce: true })).toBe(1);
+      await vi.advanceTimersByTimeAsync(100);
+    }
+    expect(handle.getSnapshot().view!.widgets.a!.title).toBe('Hello');
+    expect(FakeWebSocket.last.sentOfType('mutate')).toEqual([]);
+    await vi.advanceTimersByTimeAsync(300);
+    expect(FakeWebSocket.last.sentOfType('mutate')).toEqual([{ type: 'mutate', dashboardId: 'ops', mutationId: 1, name: 'updateWidget', args: { id: 'a', set: { title: 'Hello' } } }]);
+  });
+
+  it('previews a drag locally and as presence, and commits one mutation on drop', async () => {
+    const { client, log } = await setup();
+    const handle = client.dashboard('ops');
+    await open();
+    FakeWebSocket.last.serverSend(log.subscribed());
+    await frame();
+    const start = log.doc.widgets.a!.layout;
+    for (let x = 1; x <= 5; x++) handle.previewLayout('a', { ...start, x });
+    expect(handle.getSnapshot().view!.widgets.a!.layout.x).toBe(5);
+    expect(handle.getSnapshot().pending).toEqual([]);
+    expect(handle.commitLayout('a', { ...start, x: 6 })).toBe(1);
+    await vi.advanceTimersByTimeAsync(100);
+    expect(FakeWebSocket.last.sentOfType('mutate')).toEqual([{ type: 'mutate', dashboardId: 'ops', mutationId: 1, name: 'moveWidget', args: { id: 'a', x: 6, y: start.y } }]);
+    const presence = FakeWebSocket.last.sentOfType('presence');
+    expect(presence[0]).toMatchObject({ widgetId: 'a', layout: { x: 1 } });
+    expect(presence.at(-1)).toMatchObject({ widgetId: null, layout: null });
+  });
+
+  it('resubscribes from its position on a gap and ignores duplicates', async () => {
+    const { client, log } = await setup();
+    const handle = client.dashboard('ops');
+    await open();
+    FakeWebSocket.last.serverSend(log.subscribed());
+    await frame();
+    const e3 = log.apply('client-alice-01', 1, 'moveWidget', { id: 'a', x: 3, y: 0 })!;
+    const e4 = log.apply('client-alice-01', 2, 'moveWidget', { id: 'a', x: 4, y: 0 })!;
+    const e5 = log.apply('client-alice-01', 3, 'moveWidget', { id: 'a', x: 5, y: 0 })!;
+    FakeWebSocket.last.serverSend(e3, e3, e5);
+    await frame();
+    expect(handle.getSnapshot().confirmed!.version).toBe(3);
+    expect(FakeWebSocket.last.sentOfType('subscribe').at(-1)).toEqual({ type: 'subscribe', topic: 'dashboard:ops', since: { epoch: 'e1', offset: 3 } });
+    FakeWebSocket.last.serverSend({ type: 'subscribed', topic: 'dashboard:ops', epoch: 'e1', offset: 3, recovered: true }, e4, e5);
+    await frame();
+    expect(handle.getSnapshot().confirmed).toEqual(log.doc);
+  });
+
+  it('is offline while disconnected and surfaces the sync status', async () => {
+    const { client, log } = await setup();
+    const handle = client.dashboard('ops');
+    await open();
+    FakeWebSocket.last.serverSend(log.subscribed());
+    await frame();
+    expect(handle.getSnapshot().status).toBe('synced');
+    FakeWebSocket.last.serverClose(1006);
+    expect(handle.getSnapshot().status).toBe('offline');
+    expect(client.connection.getSnapshot().state).toBe('reconnecting');
+  });
+
+  it('streams: applies points in offset order exactly once and resumes from its offset', async () => {
+    const { client } = await setup();
+    const cpu = client.stream('cpu');
+    await open();
+    const point = (offset: number, value: number) => ({ type: 'event' as const, topic: 'stream:cpu', epoch: 's1', offset, ts: 1_000 + offset, data: { ts: 1_000 + offset, value } });
+    FakeWebSocket.last.serverSend({ type: 'subscribed', topic: 'stream:cpu', epoch: 's1', offset: 1, recovered: false, snapshot: { key: 'cpu', latest: 10, latestTs: 1_001, history: [{ ts: 1_001, value: 10, offset: 1 }] } });
+    FakeWebSocket.last.serverSend(point(2, 20), point(2, 20), point(3, 30));
+    await frame();
+    expect(cpu.getSnapshot()).toMatchObject({ latest: 30, offset: 3, epoch: 's1' });
+    expect(cpu.getSnapshot().history.map((p) => p.offset)).toEqual([1, 2, 3]);
+    FakeWebSocket.last.serverClose(1006);
+    await vi.advanceTimersByTimeAsync(1_000);
+    await open();
+    expect(FakeWebSocket.last.sentOfType('subscribe')).toEqual([{ type: 'subscribe', topic: 'stream:cpu', since: { epoch: 's1', offset: 3 } }]);
+  });
+});
