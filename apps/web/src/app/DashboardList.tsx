@@ -30,7 +30,7 @@ export function DashboardList({ api }: { api: ApiOptions }) {
         <div className="pb-empty-state" data-testid="list-empty">
           <h2>No dashboards yet</h2>
           <p>Create one above, then add widgets and push data to their streams.</p>
-          <pre className="pb-code">curl -X POST -H &quot;Authorization: Bearer $TOKEN&quot; -H &quot;Content-Type: application/json&quot; \{'\n'}  -d &apos;{'{"value": 42}'}&apos; {location.origin}/api/streams/cpu.load</pre>
+          <pre className="pb-code">curl -X POST -H &quot;Authorization: Bearer $TOKEN&quot; -H &quot;Content-Type: application/json&quot; \{'\n'}  -d 42 {location.origin}/api/streams/cpu.load</pre>
         </div>
       ) : (
         <ul className="pb-board-list">
