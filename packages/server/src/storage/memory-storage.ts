@@ -160,7 +160,6 @@ export class MemoryStorage implements Storage {
     this.#open();
     assertStreamLimits(limits);
     const results: AppendResult[] = [];
-    const touched = new Set<string>();
     // One clone in and one out (structuredClone per point costs more than the append itself).
     for (const { key, points } of structuredClone(batch)) {
       const topic = streamTopic(key);
@@ -174,10 +173,10 @@ export class MemoryStorage implements Storage {
       }
       if (!state) continue;
       this.#streams.set(key, state);
-      touched.add(key);
+      // Each entry trims as it lands, as if the batch were sequential pushes (a key may repeat).
+      this.#trimStream(key, limits);
       results.push({ key, latest: state.latest, events });
     }
-    for (const key of touched) this.#trimStream(key, limits);
     return structuredClone(results);
   }
 

@@ -382,6 +382,23 @@ export function runStorageContract(name: string, factory: StorageFactory): void 
         ]);
       });
 
+      it('treats a key repeated in one batch as sequential pushes, each trimmed as it lands', async () => {
+        const limits = { maxPoints: 100, maxAgeMs: 100 };
+        const results = await storage.appendPoints(
+          [
+            { key: 'k', points: [{ ts: T0, value: 1 }, { ts: T0 + 500, value: 2 }] },
+            { key: 'k', points: [{ ts: T0 + 450, value: { late: true } }] },
+          ],
+          limits,
+          T0 + 500,
+        );
+        expect(results.map((r) => r.events.map((e) => e.offset))).toEqual([[1, 2], [3]]);
+        expect(results[1]?.latest).toEqual({ late: true });
+        // The first entry's newest point (T0 + 500) already dropped offset 1; the late point keeps 2.
+        expect(await storage.getHead('stream:k')).toMatchObject({ offset: 3, firstOffset: 2 });
+        expect(await storage.getStream('k')).toMatchObject({ latest: { late: true }, latestTs: T0 + 450 });
+      });
+
       it('appends a batch of many keys in one call', async () => {
         const batch = Array.from({ length: 50 }, (_, i) => ({ key: `s.${i}`, points: Array.from({ length: 20 }, (_, j) => ({ value: j })) }));
         const results = await storage.appendPoints(batch, { maxPoints: 10, maxAgeMs: WIDE.maxAgeMs }, T0);
