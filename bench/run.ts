@@ -11,7 +11,7 @@
  * BENCH_PULSEBOARD_OPTIONS (extra startServer options, JSON).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
 import { Fleet } from './lib/harness.js';
 import { formatNumber, formatRatio, renderTable } from './lib/stats.js';
@@ -100,10 +100,13 @@ interface Results {
   memory?: Partial<Record<ServerKind, Outcome<MemoryResult>>>;
   batch?: Partial<Record<ServerKind, Outcome<BatchResult>>>;
   durationMs: number;
+  /** 1-minute load average when the run ended: above the core count, other work competed for the CPU. */
+  loadAtEnd: number[];
 }
 
-function machine(): { nproc: number; cpu: string; ramGb: number; node: string; platform: string } {
+function machine(): { nproc: number; cpu: string; ramGb: number; node: string; platform: string; loadAtStart: number[] } {
   return {
+    loadAtStart: loadavg().map((l) => Math.round(l * 100) / 100),
     nproc: cpus().length,
     cpu: cpus()[0]?.model.trim() ?? 'unknown',
     ramGb: Math.round((totalmem() / 1_073_741_824) * 10) / 10,
@@ -175,6 +178,7 @@ function renderResults(config: BenchConfig, results: Results): string {
     rows.push(figureRow(config, `  updates published`, group.runs, (r) => r.publishedPerSec, { unit: '/s' }));
     rows.push(figureRow(config, `  events per frame`, group.runs, (r) => r.eventsPerFrame, { decimals: 1 }));
     rows.push(figureRow(config, `  server CPU per 1k deliveries`, group.runs, (r) => (r.server.cpuMs * 1_000) / Math.max(1, r.published * r.clients), { unit: 'ms', decimals: 2 }));
+    rows.push(figureRow(config, `  fleet CPU per 1k deliveries`, group.runs, (r) => (r.fleetCpuMs * 1_000) / Math.max(1, r.published * r.clients), { unit: 'ms', decimals: 2 }));
     rows.push(figureRow(config, `  p99 latency under saturation`, group.runs, (r) => r.latency?.p99, { unit: 'ms' }));
   }
   if (results.steady) {
@@ -183,7 +187,7 @@ function renderResults(config: BenchConfig, results: Results): string {
     rows.push(figureRow(config, `${label}: p50`, results.steady, (r) => r.latency?.p50, { unit: 'ms', decimals: 1 }));
     rows.push(figureRow(config, `  p99`, results.steady, (r) => r.latency?.p99, { unit: 'ms', decimals: 1, target: '< 100 ms' }));
     rows.push(figureRow(config, `  dropped (of ${s.clients * Math.round((s.rate * s.durationMs) / 1_000)})`, results.steady, (r) => r.dropped + r.missing + r.duplicates, { decimals: 0, target: '0' }));
-    rows.push(figureRow(config, `  server event-loop use`, results.steady, (r) => r.server.elu * 100, { unit: '%', decimals: 1 }));
+    rows.push(figureRow(config, `  server CPU (% of a core)`, results.steady, (r) => r.server.cpuShare * 100, { unit: '%', decimals: 1 }));
   }
   if (results.memory) {
     const m = config.memory;
@@ -231,10 +235,11 @@ function correctnessNotes(results: Results): string[] {
 async function main(): Promise<number> {
   const config = parseConfig();
   const startedAt = Date.now();
-  const results: Results = { date: new Date().toISOString(), machine: machine(), config, saturation: [], durationMs: 0 };
+  const results: Results = { date: new Date().toISOString(), machine: machine(), config, saturation: [], durationMs: 0, loadAtEnd: [] };
   const m = results.machine;
   console.log(`Pulseboard bench${config.quick ? ' (quick)' : ''} — ${results.date}`);
-  console.log(`${m.nproc} × ${m.cpu}, ${m.ramGb} GB RAM, Node ${m.node}; servers: ${config.servers.join(', ')}; scenarios: ${config.scenarios.join(', ')}\n`);
+  console.log(`${m.nproc} × ${m.cpu}, ${m.ramGb} GB RAM, Node ${m.node}, load average ${m.loadAtStart.join(' ')}`);
+  console.log(`servers: ${config.servers.join(', ')}; scenarios: ${config.scenarios.join(', ')}\n`);
 
   const fleet = await Fleet.start();
   try {
@@ -246,13 +251,23 @@ async function main(): Promise<number> {
     }
     if (config.scenarios.includes('steady')) results.steady = await eachServer(config, 'steady', (kind) => runSteady(kind, fleet, config.steady));
     if (config.scenarios.includes('memory')) results.memory = await eachServer(config, 'memory', (kind) => runMemory(kind, fleet, config.memory));
-    if (config.scenarios.includes('batch')) results.batch = await eachServer(config, 'batch', (kind) => runBatch(kind, fleet, config.batch));
+    if (config.scenarios.includes('batch')) {
+      const startedAt = Date.now();
+      process.stdout.write(`  batch · ${config.servers.map((kind) => SERVER_LABELS[kind]).join(', ')}, rounds interleaved … `);
+      results.batch = await runBatch(config.servers, config.batch);
+      process.stdout.write(`done in ${((Date.now() - startedAt) / 1_000).toFixed(1)} s\n`);
+    }
   } finally {
     await fleet.stop();
   }
   results.durationMs = Date.now() - startedAt;
+  results.loadAtEnd = loadavg().map((l) => Math.round(l * 100) / 100);
 
   console.log(`\n${renderResults(config, results)}\n`);
+  const busiest = Math.max(m.loadAtStart[0] ?? 0, results.loadAtEnd[0] ?? 0);
+  if (busiest > m.nproc) {
+    console.log(`! load average reached ${busiest} on ${m.nproc} cores: other work competed for the CPU; trust the ratios more than the absolute figures`);
+  }
   const notes = correctnessNotes(results);
   for (const note of notes) console.log(`! ${note}`);
   const failures = collectFailures(results);

@@ -12,7 +12,7 @@
  *   client has all of them (and until the HTTP answer).
  */
 import { pulseboardBatchBody } from './lib/pulseboard-adapter.js';
-import { hostDelta, ServerHost, type Fleet } from './lib/harness.js';
+import { hostDelta, ServerHost, type Fleet, type ServerCost } from './lib/harness.js';
 import { ProbeClient } from './lib/probe-client.js';
 import { PublisherPool } from './lib/publisher-pool.js';
 import { nowMs } from './lib/rpc.js';
@@ -21,12 +21,6 @@ import type { FleetReport, LatencySummary, ServerInfo, ServerKind } from './lib/
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Server-side cost over a scenario's measured span. */
-export interface ServerCost {
-  cpuMs: number;
-  /** Event-loop utilisation 0..1. */
-  elu: number;
-}
 
 /** Starts a server host, runs `body`, and always stops the host and disconnects the fleet. */
 async function withServer<T>(kind: ServerKind, fleet: Fleet, body: (host: ServerHost) => Promise<T>): Promise<T> {
@@ -128,13 +122,14 @@ export async function runSaturation(kind: ServerKind, fleet: Fleet, options: Sat
       const last = await fleet.mark();
       stopped = true;
       if (retry) clearTimeout(retry);
-      const after = await host.stats();
       const publishedSpanMs = nowMs() - startedAt;
       await fleet.progress(0);
       offProgress();
       if (failure) throw failure;
       while (inFlight > 0 && nowMs() - startedAt < options.durationMs + 10_000) await sleep(5);
       const drained = await fleet.waitFor(published, 15_000);
+      // After the drain: a server that buffered frames spends CPU writing them out late.
+      const after = await host.stats();
       const publishedPerSec = (published * 1_000) / publishedSpanMs;
       return {
         clients: options.clients,
@@ -290,61 +285,115 @@ function batchBody(kind: ServerKind, batch: Array<{ key: string; points: Array<{
   return kind === 'pulseboard' ? pulseboardBatchBody(batch) : { streams: batch };
 }
 
-export async function runBatch(kind: ServerKind, fleet: Fleet, options: BatchOptions): Promise<BatchResult> {
-  return withServer(kind, fleet, async (host) => {
-    const keys = Array.from({ length: options.keys }, (_, i) => `bench.batch.${i}`);
-    const subscriber = await ProbeClient.open(host.info, 'batch-subscriber');
+/** One server's side of the batch scenario: its host and a client subscribed to every key. */
+class BatchTarget {
+  readonly broadcast: number[] = [];
+  readonly response: number[] = [];
+  error: string | null = null;
+
+  private constructor(
+    readonly kind: ServerKind,
+    readonly host: ServerHost,
+    readonly subscriber: ProbeClient,
+  ) {}
+
+  static async open(kind: ServerKind, keys: string[]): Promise<BatchTarget> {
+    const host = await ServerHost.start(kind);
     try {
+      const subscriber = await ProbeClient.open(host.info, 'batch-subscriber');
       await subscriber.subscribe(keys.map((key) => `stream:${key}`));
-      const total = options.keys * options.pointsPerKey;
-      const broadcast: number[] = [];
-      const response: number[] = [];
-      for (let round = 0; round < options.warmup + options.repetitions; round++) {
-        const ts = Date.now();
-        const body = JSON.stringify(
-          batchBody(
-            kind,
-            keys.map((key) => ({ key, points: Array.from({ length: options.pointsPerKey }, (_, i) => ({ ts: ts + i, value: round * 1_000 + i })) })),
-          ),
-        );
-        let received = 0;
-        const allReceived = new Promise<number>((resolve, reject) => {
-          const timer = setTimeout(() => reject(new Error(`batch round ${round}: ${received} of ${total} points broadcast within 10 s`)), 10_000);
-          subscriber.onEvent = () => {
-            received += 1;
-            if (received === total) {
-              clearTimeout(timer);
-              resolve(nowMs());
-            }
-          };
-        });
-        allReceived.catch(() => {});
-        const sentAt = nowMs();
-        const res = await fetch(`${host.info.url}/api/streams`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', ...(host.info.token ? { authorization: `Bearer ${host.info.token}` } : {}) },
-          body,
-        });
-        const answeredAt = nowMs();
-        const text = await res.text();
-        if (!res.ok) throw new Error(`POST /api/streams answered ${res.status}: ${text.slice(0, 300)}`);
-        const doneAt = await allReceived;
-        if (round >= options.warmup) {
-          broadcast.push(doneAt - sentAt);
-          response.push(answeredAt - sentAt);
+      return new BatchTarget(kind, host, subscriber);
+    } catch (error) {
+      await host.stop();
+      throw error;
+    }
+  }
+
+  /** Pushes one batch; records POST → all points received, and POST → HTTP answer. */
+  async round(round: number, keys: string[], options: BatchOptions, record: boolean): Promise<void> {
+    const total = keys.length * options.pointsPerKey;
+    const ts = Date.now();
+    const batch = keys.map((key) => ({ key, points: Array.from({ length: options.pointsPerKey }, (_, i) => ({ ts: ts + i, value: round * 1_000 + i })) }));
+    const body = JSON.stringify(batchBody(this.kind, batch));
+    let received = 0;
+    let timer: NodeJS.Timeout | undefined;
+    const allReceived = new Promise<number>((resolve, reject) => {
+      timer = setTimeout(() => reject(new Error(`batch round ${round}: ${received} of ${total} points broadcast within 10 s`)), 10_000);
+      this.subscriber.onEvent = () => {
+        received += 1;
+        if (received === total) resolve(nowMs());
+      };
+    });
+    allReceived.catch(() => {});
+    try {
+      const sentAt = nowMs();
+      const res = await fetch(`${this.host.info.url}/api/streams`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...(this.host.info.token ? { authorization: `Bearer ${this.host.info.token}` } : {}) },
+        body,
+      });
+      const answeredAt = nowMs();
+      const text = await res.text();
+      if (!res.ok) throw new Error(`POST /api/streams answered ${res.status}: ${text.slice(0, 300)}`);
+      const doneAt = await allReceived;
+      if (record) {
+        this.broadcast.push(doneAt - sentAt);
+        this.response.push(answeredAt - sentAt);
+      }
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  result(points: number): BatchResult {
+    const broadcast = [...this.broadcast].sort((a, b) => a - b);
+    const response = [...this.response].sort((a, b) => a - b);
+    return {
+      points,
+      broadcast: { p50: percentile(broadcast, 50), p95: percentile(broadcast, 95), max: broadcast.at(-1) ?? NaN },
+      response: { p50: percentile(response, 50), p95: percentile(response, 95) },
+    };
+  }
+
+  async close(): Promise<void> {
+    await this.subscriber.close().catch(() => {});
+    await this.host.stop();
+  }
+}
+
+/**
+ * The batch scenario for several servers at once, rounds interleaved (ws, Socket.IO,
+ * Pulseboard, ws, …) so a burst of load from elsewhere on the machine hits all of them alike.
+ */
+export async function runBatch(kinds: ServerKind[], options: BatchOptions): Promise<Partial<Record<ServerKind, { ok: true; value: BatchResult } | { ok: false; error: string }>>> {
+  const keys = Array.from({ length: options.keys }, (_, i) => `bench.batch.${i}`);
+  const targets: BatchTarget[] = [];
+  const outcomes: Partial<Record<ServerKind, { ok: true; value: BatchResult } | { ok: false; error: string }>> = {};
+  try {
+    for (const kind of kinds) {
+      try {
+        targets.push(await BatchTarget.open(kind, keys));
+      } catch (error) {
+        outcomes[kind] = { ok: false, error: (error as Error).message };
+      }
+    }
+    for (let round = 0; round < options.warmup + options.repetitions; round++) {
+      for (const target of targets) {
+        if (target.error) continue;
+        try {
+          await target.round(round, keys, options, round >= options.warmup);
+        } catch (error) {
+          target.error = (error as Error).message;
         }
       }
-      const sortedBroadcast = [...broadcast].sort((a, b) => a - b);
-      const sortedResponse = [...response].sort((a, b) => a - b);
-      return {
-        points: total,
-        broadcast: { p50: percentile(sortedBroadcast, 50), p95: percentile(sortedBroadcast, 95), max: sortedBroadcast.at(-1) ?? NaN },
-        response: { p50: percentile(sortedResponse, 50), p95: percentile(sortedResponse, 95) },
-      };
-    } finally {
-      await subscriber.close();
     }
-  });
+    for (const target of targets) {
+      outcomes[target.kind] = target.error ? { ok: false, error: target.error } : { ok: true, value: target.result(keys.length * options.pointsPerKey) };
+    }
+    return outcomes;
+  } finally {
+    await Promise.all(targets.map((target) => target.close()));
+  }
 }
 
 /** Burst used by the harness test: `updates` publishes to one stream, then a full drain. */

@@ -37,12 +37,24 @@ export class ServerHost {
   }
 }
 
-/** CPU milliseconds and event-loop utilisation between two stats readings. */
-export function hostDelta(before: HostStats, after: HostStats): { cpuMs: number; elu: number } {
-  const cpuMs = (after.cpu.user - before.cpu.user + after.cpu.system - before.cpu.system) / 1_000;
+/** Server-side cost between two stats readings. */
+export interface ServerCost {
+  /** CPU time, user + system (ms). */
+  cpuMs: number;
+  /** Of which in the kernel (socket writes): ms. */
+  systemMs: number;
+  /** CPU time over wall time: 1 = one core busy throughout. */
+  cpuShare: number;
+  /** Event-loop utilisation 0..1 (wall time the loop was busy, which counts time descheduled). */
+  elu: number;
+}
+
+export function hostDelta(before: HostStats, after: HostStats): ServerCost {
+  const systemMs = (after.cpu.system - before.cpu.system) / 1_000;
+  const cpuMs = (after.cpu.user - before.cpu.user) / 1_000 + systemMs;
   const active = after.elu.active - before.elu.active;
   const idle = after.elu.idle - before.elu.idle;
-  return { cpuMs, elu: active + idle > 0 ? active / (active + idle) : 0 };
+  return { cpuMs, systemMs, cpuShare: active + idle > 0 ? cpuMs / (active + idle) : 0, elu: active + idle > 0 ? active / (active + idle) : 0 };
 }
 
 /** The client fleet process. */
