@@ -1,0 +1,145 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { EnvironmentManager } from './environment-manager.js';
+import { createPulseboardClient } from './pulseboard-client.js';
+import { FakeDashboardLog, fakeFetch } from './testing/fixtures.js';
+import { FakeWebSocket } from './testing/fake-web-socket.js';
+import type { PulseboardClient } from './types.js';
+
+const ME = 'client-me-0001';
+const settle = () => vi.advanceTimersByTimeAsync(0);
+
+let clients: PulseboardClient[] = [];
+
+/** A client whose socket never connects (every attempt closes), with an HTTP server stub. */
+async function setup(config: Record<string, number> = {}) {
+  const environment = new EnvironmentManager({ attach: false });
+  const log = new FakeDashboardLog();
+  const applied: number[] = [];
+  const http = fakeFetch((method, path, init) => {
+    if (method === 'GET' && path === '/api/dashboards/ops') {
+      const etag = `"${log.doc.version}"`;
+      const headers = (init.headers ?? {}) as Record<string, string>;
+      if (headers['if-none-match'] === etag) return { status: 304, headers: { etag } };
+      return { status: 200, body: log.doc, headers: { etag } };
+    }
+    if (method === 'GET' && path === '/api/dashboards/missing') return { status: 404, body: { error: { code: 'not_found', message: 'dashboard "missing" does not exist' } } };
+    if (method === 'POST' && path === '/api/dashboards/ops/mutations') {
+      const body = JSON.parse(String(init.body)) as { clientId: string; mutations: Array<{ mutationId: number; name: string; args: unknown }> };
+      const results = body.mutations.map((m) => {
+        const event = log.apply(body.clientId, m.mutationId, m.name, m.args);
+        applied.push(m.mutationId);
+        return event ? { mutationId: m.mutationId, status: 'applied', offset: event.offset, conflicts: [], duplicate: false } : { mutationId: m.mutationId, status: 'rejected', conflicts: [], duplicate: false, error: { code: 'x', message: 'no' } };
+      });
+      return { status: 200, body: { dashboardId: 'ops', clientId: body.clientId, lastMutationId: Math.max(...applied), results } };
+    }
+    return { status: 404, body: { error: { code: 'not_found', message: path } } };
+  });
+  const client = createPulseboardClient(
+    { url: 'http://server.test', clientId: ME, WebSocket: FakeWebSocket, fetch: http.fetch, config: { refreshIntervalMs: 10_000, staleTimeMs: 1_000, httpFallbackAfterMs: 2_000, httpFallbackIntervalMs: 1_000, ...config } },
+    { environment, random: () => 0.5 },
+  );
+  clients.push(client);
+  await client.ready;
+  return { client, environment, http, log, applied };
+}
+
+beforeEach(() => {
+  vi.useFakeTimers();
+  FakeWebSocket.reset();
+});
+afterEach(async () => {
+  for (const client of clients) await client.close();
+  clients = [];
+  vi.useRealTimers();
+});
+
+describe('BackgroundSync', () => {
+  it('loads a dashboard over HTTP while the socket is not open, then revalidates with If-None-Match (a 304 is a cache hit)', async () => {
+    const { client, http } = await setup();
+    const handle = client.dashboard('ops');
+    await settle();
+    expect(handle.getSnapshot()).toMatchObject({ loaded: true, status: 'offline' });
+    expect(handle.getSnapshot().confirmed!.version).toBe(2);
+    await client.sync.refreshNow();
+    expect(http.calls.map((c) => c.headers['if-none-match'] ?? null)).toEqual([null, '"2"']);
+    expect(client.monitor.getSnapshot()).toMatchObject({ cacheHits: 1, cacheMisses: 1, cacheHitRate: 0.5 });
+  });
+
+  it('keeps one request in flight per key', async () => {
+    const { client, http } = await setup();
+    await Promise.all([client.sync.fetchDashboard('ops'), client.sync.fetchDashboard('ops'), client.sync.fetchDashboard('ops')]);
+    expect(http.calls).toHaveLength(1);
+  });
+
+  it('serves the cached document at once to a new holder (stale-while-revalidate)', async () => {
+    const { client, http } = await setup();
+    const first = client.dashboard('ops');
+    await settle();
+    first.release();
+    const second = client.dashboard('ops');
+    expect(second.getSnapshot()).toMatchObject({ loaded: true });
+    expect(second.getSnapshot().confirmed!.version).toBe(2);
+    await settle();
+    expect(http.calls.length).toBeLessThanOrEqual(2);
+  });
+
+  it('refreshes on focus and online unless fresher than staleTimeMs, and on its interval', async () => {
+    const { client, environment, http } = await setup();
+    client.dashboard('ops');
+    await settle();
+    environment.emit('focus');
+    await settle();
+    expect(http.calls).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(1_000);
+    const before = http.calls.length;
+    environment.emit('online');
+    await settle();
+    expect(http.calls.length).toBeGreaterThan(before);
+    const gets = () => http.calls.filter((c) => c.method === 'GET').length;
+    const n = gets();
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(gets()).toBeGreaterThan(n);
+  });
+
+  it('reports a missing dashboard as an error state', async () => {
+    const { client } = await setup();
+    const handle = client.dashboard('missing');
+    await settle();
+    expect(handle.getSnapshot()).toMatchObject({ status: 'error', loaded: true, error: { code: 'not_found' } });
+  });
+
+  it('sends queued mutations over HTTP, in order, once the socket has been down for httpFallbackAfterMs', async () => {
+    const { client, applied, log } = await setup();
+    const handle = client.dashboard('ops');
+    await settle();
+    FakeWebSocket.last.serverClose(1006);
+    handle.updateWidget('a', { title: 'one' });
+    handle.moveWidget('b', 6, 0);
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(applied).toEqual([]);
+    expect(client.sync.getSnapshot().httpFallback).toBe(false);
+    await vi.advanceTimersByTimeAsync(1_500);
+    expect(applied).toEqual([1, 2]);
+    await settle();
+    expect(handle.getSnapshot().pending).toEqual([]);
+    expect(handle.getSnapshot().view).toEqual(log.doc);
+    expect(client.sync.getSnapshot()).toMatchObject({ httpFallback: true, queueLength: 0 });
+  });
+
+  it('invalidates and reloads on an epoch change', async () => {
+    const { client, log } = await setup();
+    const handle = client.dashboard('ops');
+    await settle();
+    FakeWebSocket.last.handshake();
+    FakeWebSocket.last.serverSend(log.subscribed());
+    await vi.advanceTimersByTimeAsync(16);
+    log.epoch = 'e2';
+    const event = log.apply('client-alice-01', 1, 'moveWidget', { id: 'a', x: 3, y: 0 })!;
+    FakeWebSocket.last.serverSend(event);
+    await vi.advanceTimersByTimeAsync(16);
+    expect(FakeWebSocket.last.sentOfType('subscribe').at(-1)).toEqual({ type: 'subscribe', topic: 'dashboard:ops' });
+    FakeWebSocket.last.serverSend(log.subscribed());
+    await vi.advanceTimersByTimeAsync(16);
+    expect(handle.getSnapshot().confirmed).toEqual(log.doc);
+  });
+});

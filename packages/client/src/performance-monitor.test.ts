@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import { PerformanceMonitor } from './performance-monitor.js';
+
+describe('PerformanceMonitor', () => {
+  it('measures latency from server ts to applied, events/s, frames, pending, reconnects and cache hit rate', () => {
+    let now = 10_000;
+    const monitor = new PerformanceMonitor({ sampleSize: 100, rateWindowMs: 1_000, now: () => now });
+    let notified = 0;
+    monitor.subscribe(() => notified++);
+    for (let i = 1; i <= 20; i++) monitor.recordEvents(10, now - i);
+    monitor.recordFrame();
+    monitor.setPending(3);
+    monitor.setReconnects(2);
+    monitor.recordCache(true);
+    monitor.recordCache(true);
+    monitor.recordCache(false);
+    monitor.publish();
+    const snap = monitor.getSnapshot();
+    expect(snap.updateLatencyMs.last).toBe(20);
+    expect(snap.updateLatencyMs.avg).toBe(10.5);
+    expect(snap.updateLatencyMs.p95).toBe(20);
+    expect(snap).toMatchObject({ eventsApplied: 200, eventsPerSecond: 200, framesFlushed: 1, pendingCount: 3, reconnects: 2, cacheHits: 2, cacheMisses: 1 });
+    expect(snap.cacheHitRate).toBeCloseTo(2 / 3);
+    expect(notified).toBeGreaterThan(0);
+    now += 2_000;
+    monitor.publish();
+    expect(monitor.getSnapshot().eventsPerSecond).toBe(0);
+  });
+
+  it('keeps the latency sample bounded and resets', () => {
+    const monitor = new PerformanceMonitor({ sampleSize: 4, rateWindowMs: 1_000, now: () => 100 });
+    for (let i = 0; i < 10; i++) monitor.recordEvents(1, 100 - i);
+    monitor.publish();
+    expect(monitor.getSnapshot().updateLatencyMs.avg).toBe((6 + 7 + 8 + 9) / 4);
+    monitor.reset();
+    expect(monitor.getSnapshot()).toMatchObject({ eventsApplied: 0, updateLatencyMs: { last: null, avg: null }, cacheHitRate: null });
+  });
+});
