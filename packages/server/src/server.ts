@@ -138,6 +138,8 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') throw new Error(`cannot listen on host "${config.host}" (set --host or HOST)`, { cause: error });
     throw error;
   }
+  // After listening, a server error (e.g. EMFILE) is logged; it must not crash the process.
+  server.on('error', (error) => logError('HTTP server error:', error));
   const port = (server.address() as AddressInfo).port;
   url = `http://${displayHost(config.host)}:${port}`;
 

@@ -51,7 +51,7 @@ export class DemoDataGenerator {
     this.#cpu = clamp(this.#cpu + (r() - 0.5) * 8 + (40 - this.#cpu) * 0.05, 2, 99);
     // A "day" lasts ten minutes, so the shape is visible within a demo.
     const phase = ((now / 600_000) % 1) * 2 * Math.PI;
-    const daily = 0.6 + 0.4 * Math.sin(phase - Math.PI / 2) * -1;
+    const daily = 0.6 - 0.4 * Math.cos(phase);
     const requests = Math.max(0, 800 * daily + (r() - 0.5) * 120);
     if (this.#incidentTicks > 0) this.#incidentTicks--;
     else if (r() < 0.01) this.#incidentTicks = 10 + Math.floor(r() * 20);
