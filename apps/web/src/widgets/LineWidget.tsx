@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useRef, useSyncExternalStore } from 'react';
 import uPlot from 'uplot';
-import { lineSeriesOf, toAlignedColumns, type LineSeriesSpec } from './line-series';
+import { formatTimeTick, lineSeriesOf, toAlignedColumns, type LineSeriesSpec } from './line-series';
 import { getThemeVersion, readCssVar, subscribeTheme, withAlpha } from './theme-store';
 import { WidgetEmpty } from './WidgetEmpty';
 import type { WidgetProps } from './widget-props';
@@ -38,7 +38,9 @@ export function LineWidget({ widget, data }: WidgetProps) {
   // eslint-disable-next-line react-hooks/exhaustive-deps -- keyed by the signature, not the array identity
   const series = useMemo(() => seriesSpec, [seriesSig]);
   const columns = useMemo(() => toAlignedColumns(data, series, options), [data, series, options]);
-  const format = useMemo(() => formatOptionsOf(options), [options]);
+  // Keyed by value: a shell that rebuilds widget objects on every update must not rebuild the chart.
+  const formatKey = JSON.stringify(formatOptionsOf(options));
+  const format = useMemo(() => JSON.parse(formatKey) as FormatOptions, [formatKey]);
   const min = numberOption(options, 'min');
   const max = numberOption(options, 'max');
 
@@ -205,11 +207,3 @@ function buildPlotOptions(input: PlotOptionsInput): uPlot.Options {
   };
 }
 
-/** One-line time labels: seconds when ticks are under a minute apart, dates past a day. */
-export function formatTimeTick(ts: number, incrMs: number): string {
-  const d = new Date(ts);
-  const pad = (n: number) => String(n).padStart(2, '0');
-  if (incrMs >= 86_400_000) return `${d.getMonth() + 1}/${d.getDate()}`;
-  if (incrMs < 60_000) return `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
-  return `${pad(d.getHours())}:${pad(d.getMinutes())}`;
-}

@@ -1,3 +1,4 @@
+import { useMemo } from 'react';
 import Markdown, { type Components } from 'react-markdown';
 import type { WidgetProps } from './widget-props';
 import { readPath, stringOption } from './widget-data';
@@ -24,6 +25,16 @@ export function textOf(widget: WidgetProps['widget'], latest: WidgetProps['data'
 export function TextWidget({ widget, data }: WidgetProps) {
   const text = textOf(widget, data.latest);
   const align = widget.options.align === 'center' ? ' pb-text--center' : '';
+  // Parsing markdown is the costly part; redo it only when the text changes, not on every point.
+  const rendered = useMemo(
+    () =>
+      text === null ? null : (
+        <Markdown skipHtml components={COMPONENTS}>
+          {text}
+        </Markdown>
+      ),
+    [text],
+  );
   if (text === null) {
     return (
       <div className="pb-text pb-text--placeholder">
@@ -33,9 +44,7 @@ export function TextWidget({ widget, data }: WidgetProps) {
   }
   return (
     <div className={`pb-text pb-scroll${align}`}>
-      <Markdown skipHtml components={COMPONENTS}>
-        {text}
-      </Markdown>
+      {rendered}
     </div>
   );
 }

@@ -1,4 +1,4 @@
-import type { ComponentType, ErrorInfo, ReactNode } from 'react';
+import { memo, type ComponentType, type ErrorInfo, type ReactNode } from 'react';
 import type { Widget } from '@pulseboard/model';
 import { FreshnessBadge } from './Freshness';
 import { GaugeWidget } from './GaugeWidget';
@@ -63,12 +63,20 @@ export function WidgetView({ widget, data, now, headerExtra, className, onError,
       </header>
       <div className="pb-widget__body">
         <WidgetErrorBoundary resetKeys={[widget, data.latestTs]} onError={onError}>
-          {Body ? <Body widget={widget} data={data} now={now} /> : <UnknownType type={widget.type} />}
+          {Body ? <WidgetBody Body={Body} widget={widget} data={data} now={now} /> : <UnknownType type={widget.type} />}
         </WidgetErrorBoundary>
       </div>
     </section>
   );
 }
+
+/**
+ * The body re-renders only when its widget, data or pinned time change: the frame
+ * re-renders for header markers and freshness flips, which must not redraw charts.
+ */
+const WidgetBody = memo(function WidgetBody({ Body, ...props }: WidgetProps & { Body: ComponentType<WidgetProps> }) {
+  return <Body {...props} />;
+});
 
 function UnknownType({ type }: { type: string }) {
   return (

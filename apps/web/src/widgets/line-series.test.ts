@@ -1,8 +1,6 @@
 // @vitest-environment jsdom
-import './test-browser-stubs';
 import { describe, expect, it } from 'vitest';
-import { lineSeriesOf, toAlignedColumns } from './line-series';
-import { formatTimeTick } from './LineWidget';
+import { formatTimeTick, lineSeriesOf, toAlignedColumns } from './line-series';
 import type { WidgetData } from './widget-data';
 
 describe('lineSeriesOf', () => {

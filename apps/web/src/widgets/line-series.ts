@@ -55,3 +55,12 @@ export function toAlignedColumns(
   }
   return [xs, ...cols];
 }
+
+/** One-line time labels: seconds when ticks are under a minute apart, dates past a day. */
+export function formatTimeTick(ts: number, incrMs: number): string {
+  const d = new Date(ts);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  if (incrMs >= 86_400_000) return `${d.getMonth() + 1}/${d.getDate()}`;
+  if (incrMs < 60_000) return `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
+  return `${pad(d.getHours())}:${pad(d.getMinutes())}`;
+}

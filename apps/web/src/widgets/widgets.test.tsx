@@ -70,6 +70,13 @@ describe('LineWidget', () => {
     expect(screen.getByTestId('line-latest').textContent).toBe('29 ms');
   });
 
+  it('keeps the chart when the shell rebuilds an equal widget object', () => {
+    const { container, rerender } = render(<LineWidget widget={widget('line', { unit: 'ms' })} data={data([1, 2])} />);
+    const first = container.querySelector('.uplot');
+    rerender(<LineWidget widget={widget('line', { unit: 'ms' })} data={data([1, 2, 3])} />);
+    expect(container.querySelector('.uplot')).toBe(first);
+  });
+
   it('plots the numeric keys of object values, one legend entry each', () => {
     render(<LineWidget widget={widget('line')} data={data([{ cpu: 10, mem: 50, host: 'a' }, { cpu: 20, mem: 55, host: 'a' }])} />);
     expect(screen.getByText('cpu')).toBeTruthy();
