@@ -90,6 +90,7 @@ export class Gateway {
       laggingRetryMs: this.config.laggingRetryMs,
       onSlowConsumer: (target) => this.closeConnection(target as Connection, CloseCode.SLOW_CONSUMER, 'too slow: reconnect and resume from your last offset'),
       onFrame: (messages, bytes) => this.#notify('onFramesOut', () => this.#observer.onFramesOut?.(messages, bytes)),
+      onError: (error) => this.#log('sending a frame failed', error),
     });
     this.#hub = new Hub<Connection>({
       storage: options.sync.storage,
@@ -241,10 +242,12 @@ export class Gateway {
     try {
       json = JSON.parse(text);
     } catch {
+      this.#notify('onMessageIn', () => this.#observer.onMessageIn?.('invalid'));
       return this.send(conn, { type: 'error', code: ErrorCode.BAD_JSON, message: 'the message is not valid JSON' });
     }
     const parsed = parseClientMessage(json);
     if (!parsed.ok) {
+      this.#notify('onMessageIn', () => this.#observer.onMessageIn?.('invalid'));
       return this.send(conn, { type: 'error', code: parsed.code, message: parsed.error, ...(parsed.ref ? { ref: parsed.ref } : {}) });
     }
     const message = parsed.message;
@@ -267,6 +270,7 @@ export class Gateway {
   }
 
   #rateLimited(conn: Connection, now: number): void {
+    this.#notify('onMessageIn', () => this.#observer.onMessageIn?.('dropped'));
     if (now - conn.limitedSince > this.config.rateLimitCloseAfterMs) {
       this.closeConnection(conn, CloseCode.RATE_LIMITED, 'rate limit exceeded for too long');
       return;

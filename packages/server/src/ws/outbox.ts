@@ -38,6 +38,7 @@ export interface OutboxOptions {
   /** Called once a connection is past the hard limit; the caller closes it (4010). */
   onSlowConsumer(target: OutboxTarget): void;
   onFrame?(messages: number, bytes: number): void;
+  onError?(error: unknown): void;
 }
 
 const SEND_OPTIONS = { binary: false, compress: false } as const;
@@ -120,8 +121,18 @@ export class Outbox {
     this.#scheduled = false;
     const dirty = this.#dirty;
     this.#dirty = [];
-    for (const target of dirty) this.#flushOne(target);
+    for (const target of dirty) this.#flushSafely(target);
   };
+
+  /** One socket failing to send must not cost the others their frames. */
+  #flushSafely(target: OutboxTarget): void {
+    try {
+      this.#flushOne(target);
+    } catch (error) {
+      this.discard(target);
+      this.#options.onError?.(error);
+    }
+  }
 
   #flushOne(target: OutboxTarget): void {
     const queue = target.queue;
@@ -174,7 +185,7 @@ export class Outbox {
       if (target.ws.bufferedAmount > this.#options.softLimitBytes) continue;
       this.#lagging.delete(target);
       target.lagging = false;
-      this.#flushOne(target);
+      this.#flushSafely(target);
     }
     if (this.#lagging.size === 0 && this.#laggingTimer) {
       clearInterval(this.#laggingTimer);
