@@ -1,6 +1,7 @@
-import { useCallback, useState } from 'react';
+import { useCallback, useMemo, useState } from 'react';
 import type { WidgetType } from '@pulseboard/model';
-import { useRealtimeUpdates } from '@pulseboard/react';
+import type { SyncNotice } from '@pulseboard/client';
+import { usePulseboardClient, useRealtimeUpdates } from '@pulseboard/react';
 import { widgetTypeInfo } from '../widgets/widget-types';
 import { AddWidgetPicker } from './AddWidgetPicker';
 import type { ApiOptions } from './api';
@@ -16,6 +17,17 @@ import { WidgetEditor } from './WidgetEditor';
 export function newWidgetId(): string {
   const bytes = crypto.getRandomValues(new Uint8Array(6));
   return `w${Array.from(bytes, (b) => b.toString(36).padStart(2, '0')).join('').slice(0, 10)}`;
+}
+
+/**
+ * True for a conflict whose other writer is this very client: typing into a field sends
+ * several merged edits, and a later one can "expect" a value an earlier one already
+ * replaced. Nobody else was overwritten, so there is nothing to tell.
+ */
+export function isSelfConflict(notice: SyncNotice, clientId: string): boolean {
+  if (notice.kind !== 'conflict' && notice.kind !== 'overwritten') return false;
+  const writers = [notice.by?.clientId, ...(notice.conflicts ?? []).map((c) => c.by?.clientId)].filter(Boolean);
+  return writers.length > 0 && writers.every((id) => id === clientId);
 }
 
 /** One dashboard, live: the grid, the sync status, notices, and edit mode with its panel. */
@@ -40,6 +52,8 @@ export function DashboardPage({ id, editing, api }: { id: string; editing: boole
     setPicking(false);
     setSelectedId(widgetId);
   };
+  const clientId = usePulseboardClient().clientId;
+  const notices = useMemo(() => snapshot.notices.filter((n) => !isSelfConflict(n, clientId)), [snapshot.notices, clientId]);
   const onRetry = useCallback(
     (noticeId: string) => {
       retry(noticeId);
@@ -95,7 +109,7 @@ export function DashboardPage({ id, editing, api }: { id: string; editing: boole
       </main>
       {selected ? <WidgetEditor key={selected.id} widget={selected} confirmed={snapshot.confirmed} api={api} actions={rt} onClose={closePanel} /> : null}
       {picking ? <AddWidgetPicker onPick={onPick} onClose={closePicker} /> : null}
-      <Notices notices={snapshot.notices} dashboard={dashboard} onDismiss={dismissNotice} onRetry={onRetry} />
+      <Notices notices={notices} dashboard={dashboard} onDismiss={dismissNotice} onRetry={onRetry} />
     </>
   );
 }

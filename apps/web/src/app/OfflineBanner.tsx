@@ -1,6 +1,7 @@
 import { useBackgroundSync, useWebSocket } from '@pulseboard/react';
 import { useNow } from '../widgets/useNow';
 import { plural } from './format';
+import { useOnline } from './useOnline';
 
 /** How long a first connection may take before the banner says so. */
 export const CONNECTING_GRACE_MS = 4000;
@@ -13,7 +14,8 @@ export function OfflineBanner() {
   const connection = useWebSocket();
   const sync = useBackgroundSync();
   const now = useNow();
-  const { state } = connection;
+  const online = useOnline();
+  const state = online ? connection.state : 'offline';
   const waiting = sync.queueLength > 0 ? ` ${plural(sync.queueLength, 'edit')} waiting to sync.` : '';
   let tone: 'offline' | 'error' | 'info';
   let message: string;

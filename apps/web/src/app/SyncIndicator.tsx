@@ -1,6 +1,7 @@
 import { useSyncStatus, useWebSocket, type SyncStatusInfo } from '@pulseboard/react';
 import { useNow } from '../widgets/useNow';
 import { formatLatency, formatSince, formatTime, plural } from './format';
+import { useOnline } from './useOnline';
 
 /** The indicator's look: one of the `.pb-sync--*` modifiers. */
 export type SyncTone = 'synced' | 'pending' | 'connecting' | 'reconnecting' | 'offline' | 'error';
@@ -33,9 +34,14 @@ export function describeSync(info: SyncStatusInfo, nextRetryAt: number | null, n
  * synced time and latency. With `dashboardId`, pending and last-synced are that dashboard's.
  */
 export function SyncIndicator({ dashboardId }: { dashboardId?: string | undefined }) {
-  const info = useSyncStatus(dashboardId);
-  const { nextRetryAt, reconnectNow, attempt } = useWebSocket();
+  const online = useOnline();
+  const status = useSyncStatus(dashboardId);
+  // The browser knows about a dead network before the socket's heartbeat does.
+  const info: SyncStatusInfo = online ? status : { ...status, connection: 'offline', live: false, status: 'offline' };
+  const { nextRetryAt, reconnectNow, attempt, connectedAt } = useWebSocket();
   const now = useNow();
+  // Without a dashboard, "synced" means connected: nothing else is kept in sync.
+  const lastSyncedAt = info.lastSyncedAt ?? (info.live ? connectedAt : null);
   const { tone, label } = describeSync(info, nextRetryAt, now);
   const latencyTitle = `Heartbeat round trip ${formatLatency(info.latencyMs)} · last update ${formatLatency(info.updateLatencyMs)} from server to screen`;
   return (
@@ -57,9 +63,13 @@ export function SyncIndicator({ dashboardId }: { dashboardId?: string | undefine
       >
         {info.pendingCount > 0 ? `${info.pendingCount} pending` : 'All saved'}
       </span>
-      <span className="pb-syncbar__item" data-testid="sync-last-synced" title={info.lastSyncedAt ? `Last synced ${formatTime(info.lastSyncedAt)}` : 'Not synced yet'}>
-        <ClockIcon /> {info.lastSyncedAt && info.live ? 'synced ' : ''}
-        {info.lastSyncedAt ? (info.live && now - info.lastSyncedAt < 3000 ? 'just now' : formatSince(info.lastSyncedAt, now)) : 'not synced'}
+      <span className="pb-syncbar__item" data-testid="sync-last-synced" data-ts={lastSyncedAt ?? ''} title={lastSyncedAt ? `Last synced ${formatTime(lastSyncedAt)}` : 'Not synced yet'}>
+        <ClockIcon />{' '}
+        {lastSyncedAt
+          ? info.live
+            ? `synced ${info.pendingCount === 0 ? 'just now' : formatSince(lastSyncedAt, now)}`
+            : `last synced ${formatSince(lastSyncedAt, now)}`
+          : 'not synced yet'}
       </span>
       <span className="pb-syncbar__item pb-syncbar__latency" data-testid="sync-latency" title={latencyTitle}>
         <BoltIcon /> {formatLatency(info.updateLatencyMs ?? info.latencyMs)}

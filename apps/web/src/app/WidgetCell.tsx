@@ -32,8 +32,8 @@ export const WidgetCell = memo(function WidgetCell({ widget, pending, editing, s
         </span>
       ) : null}
       {pending ? (
-        <span className="pb-badge pb-badge--pending" data-testid="widget-pending" title="Your edit is not yet confirmed by the server">
-          Saving
+        <span className="pb-badge pb-badge--pending pb-badge--compact" data-testid="widget-pending" title="Saving: your edit is not yet confirmed by the server">
+          <span className="pb-visually-hidden">Saving</span>
         </span>
       ) : null}
       {editing ? (

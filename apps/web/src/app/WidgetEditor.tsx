@@ -56,7 +56,7 @@ export function WidgetEditor({ widget, confirmed, api, actions, onClose }: Widge
     updateWidget(widget.id, { options: { [key]: value } }, { debounce, ...expect(`options.${key}`, before?.options[key] ?? null) });
 
   return (
-    <aside className="pb-panel" aria-label="Widget settings" data-testid="side-panel" data-widget-id={widget.id}>
+    <aside className="pb-panel pb-panel--docked" aria-label="Widget settings" data-testid="side-panel" data-widget-id={widget.id}>
       <div className="pb-panel__header">
         <WidgetIcon type={widget.type} className="pb-panel__icon" />
         <h2 className="pb-panel__title">{info?.label ?? widget.type} settings</h2>
@@ -96,7 +96,7 @@ export function WidgetEditor({ widget, confirmed, api, actions, onClose }: Widge
           <section className="pb-panel__section">
             <h3 className="pb-panel__section-title">Options</h3>
             {info.optionFields.map((field) => (
-              <OptionFieldInput key={field.key} field={field} value={widget.options[field.key]} onCommit={setOption} />
+              <OptionFieldInput key={field.key} field={field} value={widget.options[field.key] ?? info.defaultOptions[field.key]} onCommit={setOption} />
             ))}
           </section>
         ) : null}

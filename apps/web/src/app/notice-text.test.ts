@@ -58,3 +58,14 @@ describe('describeNotice', () => {
     expect(text.canRetry).toBe(false);
   });
 });
+
+describe('isSelfConflict', () => {
+  it('hides conflicts with this client’s own earlier edits, not with anyone else’s', async () => {
+    const { isSelfConflict } = await import('./DashboardPage');
+    const mine = { clientId: 'me', mutationId: 1 };
+    expect(isSelfConflict(notice({ kind: 'conflict', conflicts: [{ field: 'title', expected: 'a', actual: 'ab', by: mine }] }), 'me')).toBe(true);
+    expect(isSelfConflict(notice({ kind: 'conflict', conflicts: [{ field: 'title', expected: 'a', actual: 'x', by: { clientId: 'other', mutationId: 1 } }] }), 'me')).toBe(false);
+    expect(isSelfConflict(notice({ kind: 'rejected', by: { clientId: 'me' } }), 'me')).toBe(false);
+    expect(isSelfConflict(notice({ kind: 'conflict' }), 'me')).toBe(false);
+  });
+});
