@@ -4,6 +4,7 @@ import Database from 'better-sqlite3';
 import { applyMutation as runMutator, mergePointValue, PulseboardError, type Dashboard, type PointValue } from '@pulseboard/model';
 import { dashboardTopic, streamTopic, type DashboardEventData, type StreamPointEvent, type StreamSnapshot } from '@pulseboard/protocol';
 import { migrate } from './sqlite-schema.js';
+import { prepareStatements, type EventRow, type StreamRow, type TokenRow, type TopicRow } from './sqlite-statements.js';
 import {
   DASHBOARD_LOG_RETAIN,
   MUTATION_RESULTS_RETAIN,
@@ -52,32 +53,6 @@ export interface SqliteStorageOptions {
    */
   synchronous?: 'NORMAL' | 'FULL';
   busyTimeoutMs?: number;
-}
-
-interface TopicRow {
-  epoch: string;
-  head: number;
-  first_offset: number;
-}
-interface EventRow {
-  offset: number;
-  ts: number;
-  data: string;
-}
-interface StreamRow {
-  key: string;
-  latest: string;
-  latest_ts: number;
-}
-interface TokenRow {
-  id: string;
-  name: string;
-  hash: string;
-  role: TokenRecord['role'];
-  scopes: string;
-  created_at: number;
-  expires_at: number | null;
-  revoked_at: number | null;
 }
 
 type PointBatch = Array<{ key: string; points: Array<{ ts?: number; value: PointValue }> }>;
@@ -421,62 +396,5 @@ function toToken(row: TokenRow): TokenRecord {
     createdAt: row.created_at,
     expiresAt: row.expires_at,
     revokedAt: row.revoked_at,
-  };
-}
-
-/** Every statement the storage runs, prepared once per connection. */
-function prepareStatements(db: Database.Database) {
-  return {
-    listDashboards: db.prepare<[], { doc: string }>('SELECT doc FROM dashboards ORDER BY id'),
-    getDashboard: db.prepare<[string], { doc: string }>('SELECT doc FROM dashboards WHERE id = ?'),
-    insertDashboard: db.prepare<[string, string, number]>('INSERT INTO dashboards (id, doc, version) VALUES (?, ?, ?)'),
-    updateDashboard: db.prepare<[string, number, string]>('UPDATE dashboards SET doc = ?, version = ? WHERE id = ?'),
-    deleteDashboard: db.prepare<[string]>('DELETE FROM dashboards WHERE id = ?'),
-
-    getTopic: db.prepare<[string], TopicRow>('SELECT epoch, head, first_offset FROM topics WHERE topic = ?'),
-    insertTopic: db.prepare<[string, string]>('INSERT INTO topics (topic, epoch, head, first_offset) VALUES (?, ?, 0, 1)'),
-    upsertTopic: db.prepare<[string, string]>(
-      'INSERT INTO topics (topic, epoch, head, first_offset) VALUES (?, ?, 0, 1) ON CONFLICT (topic) DO UPDATE SET epoch = excluded.epoch, head = 0, first_offset = 1',
-    ),
-    setTopicHead: db.prepare<[number, number, string]>('UPDATE topics SET head = ?, first_offset = ? WHERE topic = ?'),
-
-    insertEvent: db.prepare<[string, number, number, number | null, string]>(
-      'INSERT INTO events (topic, "offset", ts, point_ts, data) VALUES (?, ?, ?, ?, ?)',
-    ),
-    readEvents: db.prepare<[string, number, number], EventRow>(
-      'SELECT "offset", ts, data FROM events WHERE topic = ? AND "offset" > ? ORDER BY "offset" LIMIT ?',
-    ),
-    deleteEventsBefore: db.prepare<[string, number]>('DELETE FROM events WHERE topic = ? AND "offset" < ?'),
-    firstFreshOffset: db.prepare<[string, number, number], { offset: number }>(
-      'SELECT "offset" FROM events WHERE topic = ? AND "offset" >= ? AND point_ts >= ? ORDER BY "offset" LIMIT 1',
-    ),
-    streamHistory: db.prepare<[string, number], EventRow>(
-      'SELECT "offset", ts, data FROM events WHERE topic = ? AND point_ts >= ? ORDER BY "offset"',
-    ),
-
-    getStream: db.prepare<[string], StreamRow>('SELECT key, latest, latest_ts FROM streams WHERE key = ?'),
-    upsertStream: db.prepare<[string, string, number]>(
-      'INSERT INTO streams (key, latest, latest_ts) VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE SET latest = excluded.latest, latest_ts = excluded.latest_ts',
-    ),
-    listStreams: db.prepare<[], StreamRow & { head: number | null }>(
-      "SELECT s.key, s.latest, s.latest_ts, t.head FROM streams s LEFT JOIN topics t ON t.topic = 'stream:' || s.key ORDER BY s.key",
-    ),
-
-    getClient: db.prepare<[string], { last_mutation_id: number }>('SELECT last_mutation_id FROM clients WHERE client_id = ?'),
-    upsertClient: db.prepare<[string, number]>(
-      'INSERT INTO clients (client_id, last_mutation_id) VALUES (?, ?) ON CONFLICT (client_id) DO UPDATE SET last_mutation_id = excluded.last_mutation_id',
-    ),
-    getResult: db.prepare<[string, number], { result: string }>('SELECT result FROM mutation_results WHERE client_id = ? AND mutation_id = ?'),
-    insertResult: db.prepare<[string, number, string]>('INSERT OR REPLACE INTO mutation_results (client_id, mutation_id, result) VALUES (?, ?, ?)'),
-    trimResults: db.prepare<[string, number]>('DELETE FROM mutation_results WHERE client_id = ? AND mutation_id <= ?'),
-
-    insertToken: db.prepare<[string, string, string, string, string, number, number | null, number | null]>(
-      'INSERT INTO tokens (id, name, hash, role, scopes, created_at, expires_at, revoked_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
-    ),
-    findToken: db.prepare<[string, number], TokenRow>(
-      'SELECT * FROM tokens WHERE hash = ? AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > ?)',
-    ),
-    listTokens: db.prepare<[], TokenRow>('SELECT * FROM tokens ORDER BY created_at, id'),
-    revokeToken: db.prepare<[number, string]>('UPDATE tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL'),
   };
 }
