@@ -187,6 +187,27 @@ describe('WebSocket gateway', () => {
       expect(subscribed.offset).toBe(1);
     });
 
+    it('follows a dashboard deleted and created again: deleted event, then the new epoch', async () => {
+      const client = await h.client();
+      const before = await subscribe(client, 'dashboard:ops');
+      await h.sync.deleteDashboard('ops');
+      expect(await client.waitFor<EventMessage>(isEvent('dashboard:ops'))).toMatchObject({ epoch: before.epoch, offset: 1, data: { kind: 'deleted' } });
+      client.send({ type: 'subscribe', topic: 'dashboard:ops', since: { epoch: before.epoch, offset: 1 } });
+      expect(await client.waitFor((m) => m.type === 'error')).toMatchObject({ code: 'not_found', ref: { topic: 'dashboard:ops' } });
+      await h.createDashboard('ops', 'Operations again');
+      const again = await subscribe(client, 'dashboard:ops', { epoch: before.epoch, offset: 1 });
+      expect(again).toMatchObject({ recovered: false, offset: 0 });
+      expect(again.epoch).not.toBe(before.epoch);
+      expect((again.snapshot as Dashboard).title).toBe('Operations again');
+      client.send(addWidget(1, 'cpu'));
+      await client.waitFor(isAck(1));
+      const events = client.messages.filter(isEvent('dashboard:ops')) as EventMessage[];
+      expect(events.map((e) => [e.epoch === again.epoch, e.offset])).toEqual([
+        [false, 1],
+        [true, 1],
+      ]);
+    });
+
     it('unsubscribes: no more events for that topic', async () => {
       const client = await h.client();
       await subscribe(client, 'stream:a');
