@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { BackgroundSync } from './background-sync.js';
 import { EnvironmentManager } from './environment-manager.js';
 import { createPulseboardClient } from './pulseboard-client.js';
 import { FakeDashboardLog, fakeFetch } from './testing/fixtures.js';
@@ -67,7 +68,8 @@ describe('BackgroundSync', () => {
 
   it('keeps one request in flight per key', async () => {
     const { client, http } = await setup();
-    await Promise.all([client.sync.fetchDashboard('ops'), client.sync.fetchDashboard('ops'), client.sync.fetchDashboard('ops')]);
+    const sync = client.sync as BackgroundSync;
+    await Promise.all([sync.fetchDashboard('ops'), sync.fetchDashboard('ops'), sync.fetchDashboard('ops')]);
     expect(http.calls).toHaveLength(1);
   });
 

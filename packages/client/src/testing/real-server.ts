@@ -1,0 +1,152 @@
+import { createServer, connect, type Server, type Socket } from 'node:net';
+import { WebSocket } from 'ws';
+import { startServer, type RunningServer } from '@pulseboard/server';
+import type { Dashboard } from '@pulseboard/model';
+import { createPulseboardClient } from '../pulseboard-client.js';
+import type { ExternalStore, PulseboardClient, PulseboardClientOptions, WebSocketConstructor } from '../types.js';
+
+export const ADMIN_TOKEN = 'test-admin-token-0123456789';
+
+/** A real Pulseboard server on port 0 (memory storage) with a few HTTP helpers. */
+export async function startTestServer(): Promise<{
+  server: RunningServer;
+  url: string;
+  createDashboard(id: string, title?: string): Promise<Dashboard>;
+  getDashboard(id: string): Promise<Dashboard>;
+  close(): Promise<void>;
+}> {
+  const server = await startServer({ port: 0, storageKind: 'memory', adminToken: ADMIN_TOKEN, demo: false, print: () => {}, logError: () => {} });
+  const headers = { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' };
+  return {
+    server,
+    url: server.url,
+    async createDashboard(id, title = id) {
+      const response = await fetch(`${server.url}/api/dashboards`, { method: 'POST', headers, body: JSON.stringify({ id, title }) });
+      if (response.status !== 201) throw new Error(`create dashboard: HTTP ${response.status} ${await response.text()}`);
+      return (await response.json()) as Dashboard;
+    },
+    async getDashboard(id) {
+      const doc = await server.sync.storage.getDashboard(id);
+      if (!doc) throw new Error(`no dashboard ${id}`);
+      return doc;
+    },
+    close: () => server.close(),
+  };
+}
+
+/** A client against `url` with `ws` as its WebSocket and the admin token. */
+export function testClient(url: string, options: Partial<PulseboardClientOptions> = {}): PulseboardClient {
+  return createPulseboardClient({
+    url,
+    token: ADMIN_TOKEN,
+    WebSocket: WebSocket as unknown as WebSocketConstructor,
+    ...options,
+    config: { reconnectMinDelayMs: 20, reconnectMaxDelayMs: 400, ...options.config },
+  });
+}
+
+/**
+ * Resolves once `check()` holds, re-checking whenever one of `sources` notifies (no
+ * polling); rejects with `describe()` after `timeoutMs`.
+ */
+export function waitFor(check: () => boolean, sources: ReadonlyArray<Pick<ExternalStore<unknown>, 'subscribe'>>, options: { timeoutMs?: number; describe?: () => string } = {}): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const offs: Array<() => void> = [];
+    const done = (error?: Error) => {
+      clearTimeout(timer);
+      for (const off of offs) off();
+      if (error) reject(error);
+      else resolve();
+    };
+    const timer = setTimeout(() => done(new Error(`timed out waiting: ${options.describe?.() ?? 'condition'}`)), options.timeoutMs ?? 15_000);
+    const run = () => {
+      try {
+        if (check()) done();
+      } catch (error) {
+        done(error as Error);
+      }
+    };
+    for (const source of sources) offs.push(source.subscribe(run));
+    run();
+  });
+}
+
+/** mulberry32: a small seeded PRNG, so a failing run can be replayed from its seed. */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** The seed of this run: PULSEBOARD_TEST_SEED, or a fresh one. */
+export function testSeed(): number {
+  const fromEnv = process.env.PULSEBOARD_TEST_SEED;
+  return fromEnv ? Number(fromEnv) : Math.floor(Math.random() * 2 ** 31);
+}
+
+/**
+ * A TCP proxy in front of the server that can cut every connection through it (both
+ * directions at once), and refuse new ones while `refusing` is set.
+ */
+export class TcpProxy {
+  readonly #server: Server;
+  readonly #sockets = new Set<Socket>();
+  refusing = false;
+  cuts = 0;
+  port = 0;
+
+  private constructor(targetPort: number) {
+    this.#server = createServer((downstream) => {
+      if (this.refusing) {
+        downstream.destroy();
+        return;
+      }
+      const upstream = connect(targetPort, '127.0.0.1');
+      for (const [a, b] of [
+        [downstream, upstream],
+        [upstream, downstream],
+      ] as const) {
+        this.#sockets.add(a);
+        a.on('error', () => b.destroy());
+        a.on('close', () => {
+          this.#sockets.delete(a);
+          b.destroy();
+        });
+        a.pipe(b);
+      }
+    });
+  }
+
+  static async start(targetPort: number): Promise<TcpProxy> {
+    const proxy = new TcpProxy(targetPort);
+    await new Promise<void>((resolve) => proxy.#server.listen(0, '127.0.0.1', resolve));
+    const address = proxy.#server.address();
+    proxy.port = typeof address === 'object' && address ? address.port : 0;
+    return proxy;
+  }
+
+  get url(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  get openConnections(): number {
+    return this.#sockets.size / 2;
+  }
+
+  /** Destroys every connection through the proxy, mid-message or not. */
+  cutAll(): void {
+    if (this.#sockets.size > 0) this.cuts++;
+    for (const socket of this.#sockets) socket.destroy();
+    this.#sockets.clear();
+  }
+
+  async close(): Promise<void> {
+    this.cutAll();
+    await new Promise<void>((resolve) => this.#server.close(() => resolve()));
+  }
+}
