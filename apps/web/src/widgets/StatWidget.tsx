@@ -1,4 +1,4 @@
-import { useMemo } from 'react';
+import { useMemo, type CSSProperties } from 'react';
 import { Sparkline } from './Sparkline';
 import { WidgetEmpty } from './WidgetEmpty';
 import type { WidgetProps } from './widget-props';
@@ -13,6 +13,7 @@ import {
   pickNumber,
   stringOption,
   thresholdColor,
+  type FormattedValue,
 } from './widget-data';
 
 /**
@@ -42,7 +43,7 @@ export function StatWidget({ widget, data }: WidgetProps) {
   return (
     <div className="pb-stat">
       <div className="pb-stat__main">
-        <div className="pb-stat__value" style={{ color }} data-testid="stat-value">
+        <div className="pb-stat__value" style={{ color, '--pb-chars': valueWidthInChars(formatted) } as CSSProperties} data-testid="stat-value">
           {formatted.unit && formatted.unitPosition === 'prefix' ? <span className="pb-stat__unit pb-stat__unit--prefix">{formatted.unit}</span> : null}
           <span className="pb-stat__number">{formatted.number}</span>
           {formatted.unit && formatted.unitPosition === 'suffix' ? <span className="pb-stat__unit">{formatted.unit}</span> : null}
@@ -61,6 +62,12 @@ export function StatWidget({ widget, data }: WidgetProps) {
       {showSparkline && points.length >= 2 ? <Sparkline className="pb-stat__sparkline" points={points} color={lineColor} /> : null}
     </div>
   );
+}
+
+/** The value's width in digit widths (the unit is set smaller), so CSS can fit it to the cell. */
+function valueWidthInChars(formatted: FormattedValue): number {
+  const unit = formatted.unit ? formatted.unit.length * 0.45 + 0.3 : 0;
+  return Math.max(3, Math.round((formatted.number.length + unit) * 10) / 10);
 }
 
 /** A small up/down/flat arrow, drawn in SVG so it matches the text colour. */
