@@ -28,6 +28,13 @@ export async function statValue(page: Page, id: string): Promise<string | null> 
   return ((await value.first().textContent()) ?? '').trim();
 }
 
+/** The latest value a line widget's legend shows, or null while it shows none. */
+export async function lineLatest(page: Page, id: string): Promise<string | null> {
+  const value = widget(page, id).getByTestId('line-latest');
+  if ((await value.count()) === 0) return null;
+  return ((await value.first().textContent()) ?? '').trim();
+}
+
 /** Switches the page to edit mode through the toolbar toggle and waits for it. */
 export async function enterEditMode(page: Page): Promise<void> {
   const toggle = page.getByTestId('edit-toggle');

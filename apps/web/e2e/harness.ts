@@ -224,14 +224,39 @@ export function dashboardUrl(server: PulseboardProcess, id: string, opts: { edit
   return `${server.url}/#/d/${encodeURIComponent(id)}?${query}`;
 }
 
-/** Collects console errors and uncaught exceptions of a page, for failure messages. */
-export function watchPage(page: Page, label: string): { errors: string[] } {
+/** Browser network noise that is expected while a test cuts the network or kills the server. */
+const NETWORK_NOISE = /Failed to load resource|WebSocket connection to .* failed|ERR_INTERNET_DISCONNECTED|ERR_CONNECTION_REFUSED/;
+
+/**
+ * Collects a page's uncaught exceptions (`errors`: a test should end with none) and its
+ * console errors other than expected network noise (`console`: printed for diagnosis).
+ */
+export function watchPage(page: Page, label: string): { errors: string[]; console: string[] } {
   const errors: string[] = [];
-  page.on('pageerror', (error) => errors.push(`[${label}] pageerror: ${error.message}`));
+  const consoleErrors: string[] = [];
+  page.on('pageerror', (error) => errors.push(`[${label}] uncaught: ${error.stack ?? error.message}`));
   page.on('console', (msg: ConsoleMessage) => {
-    if (msg.type() === 'error') errors.push(`[${label}] console.error: ${msg.text()}`);
+    if (msg.type() === 'error' && !NETWORK_NOISE.test(msg.text())) consoleErrors.push(`[${label}] console.error: ${msg.text()}`);
   });
-  return { errors };
+  return { errors, console: consoleErrors };
+}
+
+/** Watches every page of a suite; `finish()` prints console errors and returns uncaught ones. */
+export class PageWatch {
+  private readonly watched: Array<{ errors: string[]; console: string[] }> = [];
+
+  add(page: Page, label: string): Page {
+    this.watched.push(watchPage(page, label));
+    return page;
+  }
+
+  /** Uncaught exceptions so far (a suite asserts this is empty after its cleanup). */
+  finish(suite: string): string[] {
+    const consoleErrors = this.watched.flatMap((w) => w.console);
+    const uncaught = this.watched.flatMap((w) => w.errors);
+    if (consoleErrors.length || uncaught.length) console.warn(`${suite}: page errors\n${[...uncaught, ...consoleErrors].join('\n')}`);
+    return uncaught;
+  }
 }
 
 /**

@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { PulseboardProcess, SKIP_E2E, getDashboard, launchBrowser, newContext, seedDashboard, watchPage } from './harness';
+import { PulseboardProcess, SKIP_E2E, getDashboard, launchBrowser, newContext, seedDashboard, PageWatch } from './harness';
 import { dragWidgetBy, enterEditMode, openDashboard, statValue, widget } from './app';
 
 const BOARD = 'e2e-live';
@@ -16,7 +16,7 @@ describe.skipIf(SKIP_E2E)('two contexts on one dashboard', () => {
   let ctxB: BrowserContext;
   let pageA: Page;
   let pageB: Page;
-  const errors: string[][] = [];
+  const watch = new PageWatch();
 
   beforeAll(async () => {
     server = new PulseboardProcess();
@@ -33,15 +33,15 @@ describe.skipIf(SKIP_E2E)('two contexts on one dashboard', () => {
     ctxB = await newContext(browser);
     pageA = await ctxA.newPage();
     pageB = await ctxB.newPage();
-    errors.push(watchPage(pageA, 'A').errors, watchPage(pageB, 'B').errors);
+    watch.add(pageA, 'A');
+    watch.add(pageB, 'B');
     await Promise.all([openDashboard(pageA, server, BOARD), openDashboard(pageB, server, BOARD)]);
   });
 
   afterAll(async () => {
-    const seen = errors.flat();
-    if (seen.length) console.warn(`page errors during the live-sync suite:\n${seen.join('\n')}`);
     await browser?.close();
     await server?.dispose();
+    expect(watch.finish('live sync'), 'uncaught exceptions in the pages').toEqual([]);
   });
 
   it('shows data pushed over HTTP in both contexts', async () => {
@@ -51,8 +51,8 @@ describe.skipIf(SKIP_E2E)('two contexts on one dashboard', () => {
       await expect.poll(() => statValue(page, 'cpu')).toBe('42.5');
       await expect.poll(() => statValue(page, 'mem')).toMatch(/^1,?234$/);
     }
-    await server.push('e2e.cpu', 17.25);
-    for (const page of [pageA, pageB]) await expect.poll(() => statValue(page, 'cpu')).toBe('17.25');
+    await server.push('e2e.cpu', 17.5);
+    for (const page of [pageA, pageB]) await expect.poll(() => statValue(page, 'cpu')).toBe('17.5');
   });
 
   it('moves a widget dragged in A in B too', async () => {

@@ -6,9 +6,10 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { PulseboardProcess, SKIP_E2E, getDashboard, launchBrowser, newContext, seedDashboard, watchPage } from './harness';
+import { PulseboardProcess, SKIP_E2E, getDashboard, launchBrowser, newContext, seedDashboard, PageWatch } from './harness';
 import {
   addWidget,
+  connectionState,
   deleteWidget,
   enterEditMode,
   openDashboard,
@@ -27,7 +28,7 @@ describe.skipIf(SKIP_E2E)('offline edits survive a closed page and are applied e
   let ctxA: BrowserContext;
   let ctxB: BrowserContext;
   let pageB: Page;
-  const errors: string[][] = [];
+  const watch = new PageWatch();
 
   beforeAll(async () => {
     server = new PulseboardProcess();
@@ -44,27 +45,27 @@ describe.skipIf(SKIP_E2E)('offline edits survive a closed page and are applied e
     ctxA = await newContext(browser);
     ctxB = await newContext(browser);
     pageB = await ctxB.newPage();
-    errors.push(watchPage(pageB, 'B').errors);
+    watch.add(pageB, 'B');
     await openDashboard(pageB, server, BOARD);
   });
 
   afterAll(async () => {
-    const seen = errors.flat();
-    if (seen.length) console.warn(`page errors during the offline suite:\n${seen.join('\n')}`);
     await browser?.close();
     await server?.dispose();
+    expect(watch.finish('offline edits'), 'uncaught exceptions in the pages').toEqual([]);
   });
 
   it('queues three edits offline, keeps them across the closed page, and sends each once', async () => {
     const before = await getDashboard(server, BOARD);
     const pageA = await ctxA.newPage();
-    errors.push(watchPage(pageA, 'A (first page)').errors);
+    watch.add(pageA, 'A (first page)');
     await openDashboard(pageA, server, BOARD);
     await enterEditMode(pageA);
 
-    // Offline: the app must say so.
+    // Offline. (Whether the app notices at once is the next test's business: the edits must
+    // be kept whatever the app believes about its socket.)
     await ctxA.setOffline(true);
-    await pageA.getByTestId('offline-banner').waitFor({ state: 'visible', timeout: 15_000 });
+    await pageA.waitForFunction(() => !navigator.onLine);
 
     // Three edits, each optimistic (visible at once in A).
     await renameWidget(pageA, 'alpha', 'Alpha (edited offline)');
@@ -84,7 +85,7 @@ describe.skipIf(SKIP_E2E)('offline edits survive a closed page and are applied e
     await ctxA.setOffline(false);
 
     const pageA2 = await ctxA.newPage();
-    errors.push(watchPage(pageA2, 'A (reopened)').errors);
+    watch.add(pageA2, 'A (reopened)');
     await openDashboard(pageA2, server, BOARD);
 
     // B sees all three edits…
@@ -109,5 +110,52 @@ describe.skipIf(SKIP_E2E)('offline edits survive a closed page and are applied e
     expect((await getDashboard(server, BOARD)).version).toBe(before.version + 3);
     expect((await widgetIds(pageB)).sort()).toEqual([added, 'alpha', 'beta'].sort());
     await pageA2.close();
+  });
+
+  it('reloads offline from the service worker with its queued edit, and sends it once back online', async () => {
+    const before = await getDashboard(server, BOARD);
+    const ctx = await newContext(browser);
+    const page = watch.add(await ctx.newPage(), 'D');
+    await openDashboard(page, server, BOARD);
+    // The app-shell worker is installed and controls the page.
+    await page.waitForFunction(() => navigator.serviceWorker?.controller !== null && navigator.serviceWorker?.controller !== undefined, undefined, { timeout: 15_000 });
+
+    await ctx.setOffline(true);
+    await page.waitForFunction(() => !navigator.onLine);
+    await enterEditMode(page);
+    await renameWidget(page, 'beta', 'Beta (offline reload)');
+    await expect.poll(() => pendingCount(page), { timeout: 10_000 }).toBe(1);
+
+    // Reload while offline: the shell comes from the worker, the edit from IndexedDB.
+    await page.reload();
+    await page.getByTestId('topbar').waitFor({ state: 'visible', timeout: 15_000 });
+    await expect.poll(() => pendingCount(page), { timeout: 10_000 }).toBe(1);
+    await page.getByTestId('offline-banner').waitFor({ state: 'visible', timeout: 10_000 });
+    expect((await getDashboard(server, BOARD)).version).toBe(before.version);
+
+    await ctx.setOffline(false);
+    await expect.poll(() => pendingCount(page), { timeout: 20_000 }).toBe(0);
+    await expect.poll(() => widgetTitle(pageB, 'beta'), { timeout: 20_000 }).toBe('Beta (offline reload)');
+    const after = await getDashboard(server, BOARD);
+    expect(after.version).toBe(before.version + 1);
+    expect(after.widgets.beta?.title).toBe('Beta (offline reload)');
+    await ctx.close();
+  });
+
+  it('tells the person at once when the browser goes offline, and when it is back', async () => {
+    const ctx = await newContext(browser);
+    const page = await ctx.newPage();
+    watch.add(page, 'C');
+    await openDashboard(page, server, BOARD);
+    await expect.poll(() => connectionState(page)).toBe('open');
+    await ctx.setOffline(true);
+    // The browser fired 'offline'; the banner and the indicator must follow within seconds,
+    // not after the dead-connection timeout.
+    await page.getByTestId('offline-banner').waitFor({ state: 'visible', timeout: 10_000 });
+    await expect.poll(() => connectionState(page)).not.toBe('open');
+    await ctx.setOffline(false);
+    await expect.poll(() => connectionState(page), { timeout: 15_000 }).toBe('open');
+    await page.getByTestId('offline-banner').waitFor({ state: 'detached', timeout: 10_000 });
+    await ctx.close();
   });
 });

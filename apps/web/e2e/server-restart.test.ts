@@ -1,14 +1,15 @@
 /**
  * Issue 4, item 5c: the server is killed (SIGKILL) and restarted mid-session on the same
  * port and data directory. Both contexts recover without a page reload and miss no data
- * point: a numbered sequence is pushed before the kill and right after the restart (before
- * the pages have reconnected), and each page ends with the latest value and a gap-free
- * history.
+ * point: a numbered sequence is pushed before the kill and right after each restart (once
+ * while the pages are still backing off, once while they are held off the network so the
+ * points can only come through recovery by offset), and each page ends with the latest
+ * value in its stat and line widgets and a gap-free history in its client.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { PulseboardProcess, SKIP_E2E, launchBrowser, newContext, seedDashboard, watchPage } from './harness';
-import { connectionState, openDashboard, statValue, streamHistory } from './app';
+import { PulseboardProcess, SKIP_E2E, getStream, launchBrowser, newContext, seedDashboard, PageWatch } from './harness';
+import { connectionState, lineLatest, openDashboard, statValue, streamHistory } from './app';
 
 const BOARD = 'e2e-restart';
 const STREAM = 'e2e.seq';
@@ -19,7 +20,7 @@ describe.skipIf(SKIP_E2E)('server killed and restarted mid-session', () => {
   let ctxA: BrowserContext;
   let ctxB: BrowserContext;
   let pages: Page[] = [];
-  const errors: string[][] = [];
+  const watch = new PageWatch();
 
   beforeAll(async () => {
     server = new PulseboardProcess();
@@ -35,50 +36,82 @@ describe.skipIf(SKIP_E2E)('server killed and restarted mid-session', () => {
     ctxA = await newContext(browser);
     ctxB = await newContext(browser);
     pages = [await ctxA.newPage(), await ctxB.newPage()];
-    errors.push(watchPage(pages[0]!, 'A').errors, watchPage(pages[1]!, 'B').errors);
+    watch.add(pages[0]!, 'A');
+    watch.add(pages[1]!, 'B');
     await Promise.all(pages.map((page) => openDashboard(page, server, BOARD)));
   });
 
   afterAll(async () => {
-    const seen = errors.flat();
-    if (seen.length) console.warn(`page errors during the restart suite:\n${seen.join('\n')}`);
     await browser?.close();
     await server?.dispose();
+    expect(watch.finish('server restart'), 'uncaught exceptions in the pages').toEqual([]);
   });
 
   it('recovers both contexts without a reload and misses no point', async () => {
     const push = async (from: number, to: number) => {
       for (let n = from; n <= to; n++) await server.push(STREAM, n);
     };
+    const showsLatest = async (n: number, timeout = 15_000) => {
+      for (const page of pages) {
+        await expect.poll(() => statValue(page, 'seq'), { timeout }).toBe(String(n));
+        await expect.poll(() => lineLatest(page, 'seqline'), { timeout }).toBe(String(n));
+      }
+    };
+    const allOpen = async () => {
+      for (const page of pages) await expect.poll(() => connectionState(page), { timeout: 30_000 }).toBe('open');
+    };
+    const allLost = async () => {
+      for (const page of pages) await expect.poll(() => connectionState(page), { timeout: 20_000 }).not.toBe('open');
+    };
+
     // A marker that a reload would wipe.
     for (const page of pages) await page.evaluate(() => ((window as unknown as { __e2eSession: string }).__e2eSession = 'alive'));
-    for (const page of pages) await expect.poll(() => connectionState(page)).toBe('open');
-
+    await allOpen();
     await push(1, 10);
-    for (const page of pages) await expect.poll(() => statValue(page, 'seq')).toBe('10');
+    await showsLatest(10);
 
+    // 1. Kill and restart; push at once, while the pages are still backing off.
     await server.kill9();
-    // Both pages notice the lost connection.
-    for (const page of pages) await expect.poll(() => connectionState(page), { timeout: 20_000 }).not.toBe('open');
-
+    await allLost();
     await server.start();
-    // Pushed at once: the pages are still backing off, so these arrive through recovery by offset.
     await push(11, 20);
+    await allOpen();
+    await showsLatest(20);
+
+    // 2. Kill again, and hold the pages off the network until the points are in: now they
+    //    can only arrive through recovery by offset after the reconnect, never live.
+    await server.kill9();
+    await allLost();
+    await Promise.all([ctxA.setOffline(true), ctxB.setOffline(true)]);
+    await server.start();
+    await push(21, 30);
     for (const page of pages) {
-      await expect.poll(() => connectionState(page), { timeout: 30_000 }).toBe('open');
-      await expect.poll(() => statValue(page, 'seq'), { timeout: 15_000 }).toBe('20');
+      expect(await statValue(page, 'seq')).toBe('20');
+      expect(await connectionState(page)).not.toBe('open');
     }
-    await push(21, 25);
-    for (const page of pages) await expect.poll(() => statValue(page, 'seq')).toBe('25');
+    await Promise.all([ctxA.setOffline(false), ctxB.setOffline(false)]);
+    await allOpen();
+    await showsLatest(30);
+
+    // 3. Live again.
+    await push(31, 35);
+    await showsLatest(35);
+
+    const expected = Array.from({ length: 35 }, (_, i) => i + 1);
+    // The server kept every point once, with dense offsets.
+    const stored = await getStream(server, STREAM);
+    expect(stored.history.map((p) => p.value)).toEqual(expected);
+    const storedOffsets = stored.history.map((p) => p.offset);
+    expect(storedOffsets).toEqual(expected.map((_, i) => storedOffsets[0]! + i));
 
     for (const page of pages) {
-      // Same document, no reload.
+      // Same document, never reloaded.
       expect(await page.evaluate(() => (window as unknown as { __e2eSession?: string }).__e2eSession)).toBe('alive');
-      // Gap-free history: values 1..25 in order, with dense offsets.
+      // The page's own copy of the stream (the client behind the widgets): every point, in
+      // order, each once, at the server's offsets.
       const history = await streamHistory(page, STREAM);
-      expect(history.map((p) => p.value)).toEqual(Array.from({ length: 25 }, (_, i) => i + 1));
-      const offsets = history.map((p) => p.offset);
-      expect(offsets).toEqual(Array.from({ length: 25 }, (_, i) => offsets[0]! + i));
+      expect(history.map((p) => p.value)).toEqual(expected);
+      expect(history.map((p) => p.offset)).toEqual(storedOffsets);
     }
   });
 });
