@@ -5,7 +5,7 @@ import type { SyncServiceObserver } from './sync-service.js';
 /** Callbacks the WebSocket gateway calls so its numbers reach /metrics. */
 export interface GatewayObserver {
   onConnectionOpened?(): void;
-  onConnectionClosed?(): void;
+  onConnectionClosed?(code: number): void;
   onMessageIn?(type: string): void;
   onFramesOut?(messages: number, bytes: number): void;
   onFanout?(latencyMs: number, recipients: number): void;
@@ -18,6 +18,7 @@ export interface GatewayObserver {
 export class Metrics {
   readonly registry = new Registry();
   readonly #connections: Gauge;
+  readonly #closes: Counter;
   readonly #messagesIn: Counter;
   readonly #messagesOut: Counter;
   readonly #bytesOut: Counter;
@@ -31,7 +32,8 @@ export class Metrics {
     const registers = [this.registry];
     if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: this.registry, prefix: 'pulseboard_' });
     this.#connections = new Gauge({ name: 'pulseboard_ws_connections', help: 'Open WebSocket connections', registers });
-    this.#messagesIn = new Counter({ name: 'pulseboard_ws_messages_in_total', help: 'WebSocket messages received, by type', labelNames: ['type'], registers });
+    this.#closes = new Counter({ name: 'pulseboard_ws_closes_total', help: 'WebSocket connections closed, by close code', labelNames: ['code'], registers });
+    this.#messagesIn = new Counter({ name: 'pulseboard_ws_messages_in_total', help: 'WebSocket messages received, by type ("invalid" and "dropped" count rejected ones)', labelNames: ['type'], registers });
     this.#messagesOut = new Counter({ name: 'pulseboard_ws_messages_out_total', help: 'WebSocket messages sent (several may share a frame)', registers });
     this.#bytesOut = new Counter({ name: 'pulseboard_ws_bytes_out_total', help: 'WebSocket payload bytes sent', registers });
     this.#mutations = new Counter({ name: 'pulseboard_mutations_total', help: 'Mutations processed, by result status', labelNames: ['status'], registers });
@@ -69,7 +71,10 @@ export class Metrics {
   /** Observer for the WebSocket gateway. */
   readonly gatewayObserver: GatewayObserver = {
     onConnectionOpened: () => this.#connections.inc(),
-    onConnectionClosed: () => this.#connections.dec(),
+    onConnectionClosed: (code: number) => {
+      this.#connections.dec();
+      this.#closes.inc({ code: String(code) });
+    },
     onMessageIn: (type: string) => this.#messagesIn.inc({ type }),
     onFramesOut: (messages: number, bytes: number) => {
       this.#messagesOut.inc(messages);
