@@ -83,11 +83,11 @@ export function DashboardGrid({ dashboard, editing, pendingWidgetIds, presence, 
 
   const children = useMemo(
     () =>
-      layout.map(({ i: id }) => {
+      layout.map(({ i: id, x, y, w, h }) => {
         const widget = widgets[id]!;
         const pending = pendingWidgetIds.has(id);
         return (
-          <div key={id} data-testid={`widget-${id}`} data-pending={pending ? 'true' : 'false'} data-title={widget.title} data-type={widget.type} onDoubleClick={canEdit ? () => onSelect(id) : undefined}>
+          <div key={id} data-testid={`widget-${id}`} data-pending={pending ? 'true' : 'false'} data-title={widget.title} data-type={widget.type} data-layout={`${x},${y},${w},${h}`} onDoubleClick={canEdit ? () => onSelect(id) : undefined}>
             <WidgetCell widget={widget} pending={pending} editing={editing} selected={editing && selectedId === id} remote={remoteByWidget[id]} onSelect={onSelect} />
           </div>
         );

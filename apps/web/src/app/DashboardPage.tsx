@@ -1,12 +1,12 @@
 import { useCallback, useMemo, useState } from 'react';
 import type { WidgetType } from '@pulseboard/model';
-import type { SyncNotice } from '@pulseboard/client';
 import { usePulseboardClient, useRealtimeUpdates } from '@pulseboard/react';
 import { widgetTypeInfo } from '../widgets/widget-types';
 import { AddWidgetPicker } from './AddWidgetPicker';
 import type { ApiOptions } from './api';
 import { DashboardGrid } from './DashboardGrid';
 import { DashboardTitle } from './DashboardTitle';
+import { visibleNotices } from './notice-text';
 import { Notices } from './Notices';
 import { OfflineBanner } from './OfflineBanner';
 import { navigate } from './routing';
@@ -17,17 +17,6 @@ import { WidgetEditor } from './WidgetEditor';
 export function newWidgetId(): string {
   const bytes = crypto.getRandomValues(new Uint8Array(6));
   return `w${Array.from(bytes, (b) => b.toString(36).padStart(2, '0')).join('').slice(0, 10)}`;
-}
-
-/**
- * True for a conflict whose other writer is this very client: typing into a field sends
- * several merged edits, and a later one can "expect" a value an earlier one already
- * replaced. Nobody else was overwritten, so there is nothing to tell.
- */
-export function isSelfConflict(notice: SyncNotice, clientId: string): boolean {
-  if (notice.kind !== 'conflict' && notice.kind !== 'overwritten') return false;
-  const writers = [notice.by?.clientId, ...(notice.conflicts ?? []).map((c) => c.by?.clientId)].filter(Boolean);
-  return writers.length > 0 && writers.every((id) => id === clientId);
 }
 
 /** One dashboard, live: the grid, the sync status, notices, and edit mode with its panel. */
@@ -53,7 +42,7 @@ export function DashboardPage({ id, editing, api }: { id: string; editing: boole
     setSelectedId(widgetId);
   };
   const clientId = usePulseboardClient().clientId;
-  const notices = useMemo(() => snapshot.notices.filter((n) => !isSelfConflict(n, clientId)), [snapshot.notices, clientId]);
+  const notices = useMemo(() => visibleNotices(snapshot.notices, clientId), [snapshot.notices, clientId]);
   const onRetry = useCallback(
     (noticeId: string) => {
       retry(noticeId);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createDashboard, type Dashboard } from '@pulseboard/model';
 import type { SyncNotice } from '@pulseboard/client';
-import { describeMutation, describeNotice, fieldWord } from './notice-text';
+import { describeMutation, describeNotice, fieldWord, isSelfConflict, visibleNotices } from './notice-text';
 
 const board: Dashboard = {
   ...createDashboard({ id: 'ops', title: 'Ops', now: '2026-01-01T00:00:00Z' }),
@@ -60,12 +60,23 @@ describe('describeNotice', () => {
 });
 
 describe('isSelfConflict', () => {
-  it('hides conflicts with this client’s own earlier edits, not with anyone else’s', async () => {
-    const { isSelfConflict } = await import('./DashboardPage');
+  it('hides conflicts with this client’s own earlier edits, not with anyone else’s', () => {
     const mine = { clientId: 'me', mutationId: 1 };
     expect(isSelfConflict(notice({ kind: 'conflict', conflicts: [{ field: 'title', expected: 'a', actual: 'ab', by: mine }] }), 'me')).toBe(true);
     expect(isSelfConflict(notice({ kind: 'conflict', conflicts: [{ field: 'title', expected: 'a', actual: 'x', by: { clientId: 'other', mutationId: 1 } }] }), 'me')).toBe(false);
     expect(isSelfConflict(notice({ kind: 'rejected', by: { clientId: 'me' } }), 'me')).toBe(false);
     expect(isSelfConflict(notice({ kind: 'conflict' }), 'me')).toBe(false);
+  });
+});
+
+describe('visibleNotices', () => {
+  it('drops an "overwritten" notice once the same edit ended as a conflict that it won', () => {
+    const mutation = { mutationId: 7, name: 'updateWidget', args: { id: 'cpu', set: { title: 'A' } } };
+    const other = { clientId: 'other', mutationId: 2, name: 'Ada' };
+    const overwritten = notice({ id: 'o', kind: 'overwritten', by: other, fields: ['w:cpu:title'], mutation });
+    const conflict = notice({ id: 'c', kind: 'conflict', by: other, fields: ['title'], mutation, conflicts: [{ field: 'title', expected: 'x', actual: 'B', by: other }] });
+    expect(visibleNotices([overwritten], 'me').map((n) => n.id)).toEqual(['o']);
+    expect(visibleNotices([overwritten, conflict], 'me').map((n) => n.id)).toEqual(['c']);
+    expect(describeNotice(conflict, board).message).toBe('Ada had just changed the title of “CPU”; your change replaced theirs.');
   });
 });
