@@ -170,7 +170,7 @@ export class BackgroundSync extends SnapshotStore<BackgroundSyncSnapshot> implem
 
   /** Pushes one value over HTTP (the socket's `publish` fallback). */
   async publish(key: string, value: PointValue): Promise<number> {
-    const response = await this.#http.request<{ offset: number | null }>('POST', `/api/streams/${encodeURIComponent(key)}`, { body: { value } });
+    const response = await this.#http.request<{ offset: number | null }>('POST', `/api/streams/${encodeURIComponent(key)}`, { body: { points: [{ value }] } });
     return response.body?.offset ?? 0;
   }
 
