@@ -11,3 +11,4 @@ export { Metrics, type GatewayObserver } from './metrics.js';
 export { openStorage, MemoryStorage, type StorageOptions } from './storage/index.js';
 export type { Storage, StoredEvent, TokenRecord, TokenScopes, StreamLimits } from './storage/storage.js';
 export type { PubSub } from './pubsub/pubsub.js';
+export type { GatewayConfig } from './ws/gateway.js';

@@ -135,6 +135,13 @@ describe('startServer', () => {
     socket.close();
   });
 
+  it('passes gateway overrides through (a hello that never comes closes after the given timeout)', async () => {
+    const { server } = await start(await tempDir(), { demo: false, gateway: { helloTimeoutMs: 100 } });
+    const socket = new WebSocket(`${server.url.replace('http', 'ws')}/ws`);
+    const code = await new Promise<number>((resolve) => socket.on('close', (c) => resolve(c)));
+    expect(code).toBe(4008);
+  });
+
   it('fails with a clear error when the port is taken', async () => {
     const { server } = await start(await tempDir(), { demo: false });
     await expect(start(await tempDir(), { demo: false, port: server.port })).rejects.toThrow(/already in use/);

@@ -14,7 +14,7 @@ import { LocalPubSub } from './pubsub/local-pubsub.js';
 import type { PubSub } from './pubsub/pubsub.js';
 import { openStorage, type Storage } from './storage/index.js';
 import { SyncService } from './sync-service.js';
-import { Gateway } from './ws/gateway.js';
+import { Gateway, type GatewayConfig } from './ws/gateway.js';
 
 /** What `startServer` accepts: any settings (the rest default) and where to write output. */
 export interface StartServerOptions extends Partial<ServerConfig> {
@@ -24,6 +24,8 @@ export interface StartServerOptions extends Partial<ServerConfig> {
   logError?: LogFn;
   /** Close gracefully on SIGINT/SIGTERM and exit the process (the CLI sets this). */
   handleSignals?: boolean;
+  /** WebSocket gateway overrides (heartbeat, timeouts, limits), e.g. short timeouts in tests. */
+  gateway?: Partial<GatewayConfig>;
 }
 
 /** A started server. */
@@ -79,7 +81,7 @@ function rejectUpgrade(socket: Duplex, status: string): void {
  * WebSocket gateway on one port. `port: 0` picks a free port (tests).
  */
 export async function startServer(options: StartServerOptions = {}): Promise<RunningServer> {
-  const { print = (line: string) => console.log(line), logError = (m: string, e?: unknown) => console.error(m, e ?? ''), handleSignals = false, ...settings } = options;
+  const { print = (line: string) => console.log(line), logError = (m: string, e?: unknown) => console.error(m, e ?? ''), handleSignals = false, gateway: gatewayConfig, ...settings } = options;
   const config = validateConfig({ ...DEFAULT_CONFIG, ...settings });
   const startedAt = Date.now();
 
@@ -101,7 +103,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     demoFeed = new DemoFeed({ sync, onError: (error) => logError('demo feed push failed:', error) });
   }
 
-  const gateway = new Gateway({ sync, auth, observer: metrics.gatewayObserver, log: logError });
+  const gateway = new Gateway({ sync, auth, observer: metrics.gatewayObserver, log: logError, ...(gatewayConfig ? { config: gatewayConfig } : {}) });
 
   let url = '';
   const app = createApp({
