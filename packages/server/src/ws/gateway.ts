@@ -72,6 +72,11 @@ export class Gateway {
   readonly #unsubscribePubSub: () => void;
   readonly #idPrefix = randomBytes(4).toString('hex');
   #nextId = 1;
+  /** Socket listeners shared by every connection (no closures per socket): `this` is the socket. */
+  readonly #listeners = createListeners(
+    (conn, data, isBinary) => this.#onMessage(conn, data, isBinary),
+    (conn, code) => this.#onClose(conn, code),
+  );
   #closing: Promise<void> | null = null;
   #onEmpty: (() => void) | null = null;
 
@@ -190,15 +195,17 @@ export class Gateway {
   #onOpen(ws: WebSocket): void {
     const conn = new Connection(ws, `${this.#idPrefix}-${(this.#nextId++).toString(36)}`, Date.now(), this.config.burstMessages);
     this.#connections.add(conn);
-    ws.on('message', (data, isBinary) => this.#onMessage(conn, data, isBinary));
-    ws.once('close', (code) => this.#onClose(conn, code));
+    (ws as SocketWithConnection)[CONNECTION] = conn;
+    ws.on('message', this.#listeners.message);
+    ws.on('close', this.#listeners.close);
     // `ws` emits 'error' (bad frame, payload over maxPayload) and then closes: the close handler cleans up.
-    ws.on('error', () => undefined);
+    ws.on('error', ignoreError);
     this.#notify('onConnectionOpened', () => this.#observer.onConnectionOpened?.());
     if (this.#closing) this.closeConnection(conn, CloseCode.GOING_AWAY, 'server shutting down');
   }
 
   #onClose(conn: Connection, code: number): void {
+    if (conn.phase === 'closed') return;
     conn.closed = true;
     conn.phase = 'closed';
     this.#connections.delete(conn);
@@ -328,6 +335,27 @@ export class Gateway {
       this.#log(`observer ${name} threw`, error);
     }
   }
+}
+
+const CONNECTION = Symbol('pulseboard.connection');
+type SocketWithConnection = WebSocket & { [CONNECTION]?: Connection };
+
+function ignoreError(): void {}
+
+function createListeners(
+  onMessage: (conn: Connection, data: RawData, isBinary: boolean) => void,
+  onClose: (conn: Connection, code: number) => void,
+): { message: (this: WebSocket, data: RawData, isBinary: boolean) => void; close: (this: WebSocket, code: number) => void } {
+  return {
+    message(this: WebSocket, data: RawData, isBinary: boolean) {
+      const conn = (this as SocketWithConnection)[CONNECTION];
+      if (conn) onMessage(conn, data, isBinary);
+    },
+    close(this: WebSocket, code: number) {
+      const conn = (this as SocketWithConnection)[CONNECTION];
+      if (conn) onClose(conn, code);
+    },
+  };
 }
 
 function rawText(data: RawData): string {
