@@ -3,21 +3,25 @@ import type { TokenRecord } from './storage.js';
 
 /** Row shapes and prepared statements of SqliteStorage (schema: sqlite-schema.ts). */
 
+/** A `topics` row. */
 export interface TopicRow {
   epoch: string;
   head: number;
   first_offset: number;
 }
+/** The columns of `events` a reader needs. */
 export interface EventRow {
   offset: number;
   ts: number;
   data: string;
 }
+/** A `streams` row. */
 export interface StreamRow {
   key: string;
   latest: string;
   latest_ts: number;
 }
+/** A `tokens` row. */
 export interface TokenRow {
   id: string;
   name: string;

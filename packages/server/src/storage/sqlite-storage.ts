@@ -96,7 +96,10 @@ export class SqliteStorage implements Storage {
   }
 
   async close(): Promise<void> {
-    if (this.#db.open) this.#db.close();
+    if (!this.#db.open) return;
+    // Lets SQLite refresh its query-planner statistics where they are stale; cheap at close.
+    this.#db.pragma('optimize');
+    this.#db.close();
   }
 
   async listDashboards(): Promise<DashboardSummary[]> {

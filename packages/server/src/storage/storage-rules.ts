@@ -25,14 +25,17 @@ export function requireTopic(topic: string): ParsedTopic {
   return parsed;
 }
 
+/** `not_found` (404) for a dashboard id. */
 export function notFound(id: string): PulseboardError {
   return new PulseboardError('not_found', `dashboard "${id}" does not exist`, { status: 404 });
 }
 
+/** `already_exists` (409) for a dashboard id. */
 export function alreadyExists(id: string): PulseboardError {
   return new PulseboardError('already_exists', `dashboard "${id}" already exists`, { status: 409 });
 }
 
+/** `version_mismatch` (412): an `ifVersion` that no longer holds. */
 export function versionMismatch(id: string, expected: number, actual: number): PulseboardError {
   return new PulseboardError('version_mismatch', `dashboard "${id}" is at version ${actual}, not ${expected}`, {
     status: 412,
@@ -40,6 +43,7 @@ export function versionMismatch(id: string, expected: number, actual: number): P
   });
 }
 
+/** `out_of_order` (409): the mutation skips ahead; `details.expected` is the id the server wants next. */
 export function outOfOrder(input: MutationInput, last: number): PulseboardError {
   return new PulseboardError(
     'out_of_order',
@@ -48,13 +52,14 @@ export function outOfOrder(input: MutationInput, last: number): PulseboardError 
   );
 }
 
-/** Programmer/edge errors: a mutation id must be a positive integer. */
+/** Rejects a mutation id that is not a positive integer (`bad_message`, 400). */
 export function assertMutationId(mutationId: number): void {
   if (!Number.isInteger(mutationId) || mutationId < 1) {
     throw new PulseboardError('bad_message', `mutationId must be a positive integer, got ${String(mutationId)}`, { status: 400 });
   }
 }
 
+/** Rejects limits that would keep nothing (`bad_limits`, 400). */
 export function assertStreamLimits(limits: StreamLimits): void {
   if (!Number.isInteger(limits.maxPoints) || limits.maxPoints < 1 || !(limits.maxAgeMs > 0)) {
     throw new PulseboardError('bad_limits', 'stream limits need maxPoints >= 1 and maxAgeMs > 0', { status: 400 });
@@ -124,6 +129,7 @@ export function storedRecord(record: MutationRecord): Omit<MutationRecord, 'even
   return rest;
 }
 
+/** The list entry of a dashboard. */
 export function summarize(doc: Dashboard): DashboardSummary {
   return {
     id: doc.id,
