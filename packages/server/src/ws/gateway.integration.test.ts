@@ -79,7 +79,7 @@ describe('WebSocket gateway', () => {
 
     it('closes with 4002 when the protocol version is not the server’s', async () => {
       const client = await h.connect();
-      client.send({ type: 'hello', protocol: PROTOCOL_VERSION + 1, clientId: 'client-from-future', token: 'x' });
+      client.send({ type: 'hello', protocol: PROTOCOL_VERSION + 1, client: { id: 'shaped-differently' }, auth: 'x' });
       const closed = await client.closed;
       expect(closed.code).toBe(CloseCode.UNSUPPORTED_PROTOCOL);
       expect(closed.reason).toContain(String(PROTOCOL_VERSION));

@@ -80,6 +80,13 @@ export class MessageHandlers {
       this.#error(conn, ErrorCode.BAD_JSON, 'the message is not valid JSON');
       return this.#ctx.close(conn, CloseCode.PROTOCOL_ERROR, 'the first message must be a JSON "hello"');
     }
+    // A client of another version may shape its hello differently: answer 4002, not 4400.
+    const protocol = (json as { type?: unknown; protocol?: unknown } | null)?.protocol;
+    if ((json as { type?: unknown } | null)?.type === 'hello' && typeof protocol === 'number' && protocol !== PROTOCOL_VERSION) {
+      const reason = `protocol ${protocol} is not supported; this server speaks ${PROTOCOL_VERSION}`;
+      this.#error(conn, ErrorCode.BAD_MESSAGE, reason, { type: 'hello' });
+      return this.#ctx.close(conn, CloseCode.UNSUPPORTED_PROTOCOL, reason);
+    }
     const parsed = parseClientMessage(json);
     if (parsed.ok && parsed.message.type === 'hello') {
       conn.phase = 'authenticating';
@@ -127,11 +134,6 @@ export class MessageHandlers {
 
   async #hello(conn: Connection, message: HelloMessage): Promise<void> {
     try {
-      if (message.protocol !== PROTOCOL_VERSION) {
-        const reason = `protocol ${message.protocol} is not supported; this server speaks ${PROTOCOL_VERSION}`;
-        this.#error(conn, ErrorCode.BAD_MESSAGE, reason, { type: 'hello' });
-        return this.#ctx.close(conn, CloseCode.UNSUPPORTED_PROTOCOL, reason);
-      }
       const principal = await this.#ctx.auth.authenticate(message.token);
       if (conn.closed) return;
       if (!principal) {
@@ -190,6 +192,8 @@ export class MessageHandlers {
           break;
         } catch (error) {
           if (!(error instanceof ReplayGapError) || attempt >= MAX_SNAPSHOT_RETRIES || sub.removed) throw error;
+          // The cached snapshot is older than what the log still holds: read a fresh one.
+          this.#ctx.cache.invalidate(topic);
           sub.ready = false;
         }
       }
