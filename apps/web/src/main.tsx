@@ -7,6 +7,8 @@ import { takeTokenFromUrl } from './app/auth';
 import { registerServiceWorker } from './app/service-worker';
 
 takeTokenFromUrl();
+// A login link opened in a tab that already runs the app only changes the hash.
+window.addEventListener('hashchange', () => takeTokenFromUrl());
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root element');

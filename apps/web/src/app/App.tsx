@@ -1,4 +1,5 @@
 import { useEffect, useMemo } from 'react';
+import { CloseCode } from '@pulseboard/protocol';
 import { IndexedDbOfflineStore, type PulseboardClient, type PulseboardClientOptions } from '@pulseboard/client';
 import { PulseboardProvider, usePulseboardClient, useWebSocket } from '@pulseboard/react';
 import type { ApiOptions } from './api';
@@ -49,7 +50,8 @@ function Shell({ token }: { token: string }) {
   const route = useRoute();
   const connection = useWebSocket();
   const api: ApiOptions = useMemo(() => ({ token }), [token]);
-  if (connection.state === 'fatal' && connection.lastError?.code === 'unauthorized') {
+  const { lastError } = connection;
+  if (connection.state === 'fatal' && (lastError?.closeCode === CloseCode.UNAUTHORIZED || lastError?.code === 'unauthorized')) {
     return <LoginForm error="The server refused this access token (unknown, expired or revoked). Paste another one." />;
   }
   return (

@@ -60,22 +60,24 @@ export function DashboardGrid({ dashboard, editing, pendingWidgetIds, presence, 
     },
     [previewLayout],
   );
+  // Compare with the item as it was when the gesture started (`old`): the view already
+  // shows the preview, so the model's current layout may equal the drop position.
   const onDragStop: EventCallback = useCallback(
-    (current, _old, item) => {
+    (current, old, item) => {
       if (!item) return;
       previewLayout(item.i, null);
       const placed = current.find((l) => l.i === item.i) ?? item;
-      const before = widgets[item.i]?.layout;
+      const before = old ?? widgets[item.i]?.layout;
       if (before && movedFrom(placed, before)) moveWidget(item.i, placed.x, placed.y);
     },
     [widgets, moveWidget, previewLayout],
   );
   const onResizeStop: EventCallback = useCallback(
-    (current, _old, item) => {
+    (current, old, item) => {
       if (!item) return;
       previewLayout(item.i, null);
       const placed = current.find((l) => l.i === item.i) ?? item;
-      const before = widgets[item.i]?.layout;
+      const before = old ?? widgets[item.i]?.layout;
       if (before && resizedFrom(placed, before)) resizeWidget(item.i, placed.w, placed.h);
     },
     [widgets, resizeWidget, previewLayout],
