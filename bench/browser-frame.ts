@@ -2,7 +2,7 @@
  * Browser frame-time benchmark (issue 4, "Speed to reach"): a dashboard of 40 widgets, each
  * fed 10 points a second over HTTP, rendered by the real web app in Debian's Chromium.
  *
- *   npx tsx bench/browser-frame.ts [--seconds 10] [--widgets 40] [--hz 10] [--groups 4] [--json]
+ *   npx tsx bench/browser-frame.ts [--seconds 10] [--widgets 40] [--hz 10] [--groups 4] [--json] [--profile out.cpuprofile]
  *
  * Measured in the page (collectors installed before the app loads):
  * - frame time: deltas between requestAnimationFrame callbacks (p50/p95/p99/max);
@@ -18,6 +18,7 @@
  * Targets: p95 frame time < 16.7 ms, no long task over 50 ms, p99 push → screen < 100 ms.
  * Needs `npm run build:web` first (the server serves apps/web/dist).
  */
+import { writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { PulseboardProcess, launchBrowser, newContext, seedDashboard, watchPage, type SeedWidget } from '../apps/web/e2e/harness';
@@ -31,6 +32,10 @@ const { values: flags } = parseArgs({
     hz: { type: 'string', default: '10' },
     groups: { type: 'string', default: '4' },
     json: { type: 'boolean', default: false },
+    /** Writes a Chrome CPU profile (.cpuprofile, open it in DevTools) of the measured window. */
+    profile: { type: 'string' },
+    /** Widget types to cycle through (default stat,line,stat,gauge). */
+    mix: { type: 'string', default: 'stat,line,stat,gauge' },
   },
 });
 const SECONDS = Number(flags.seconds);
@@ -39,13 +44,18 @@ const WIDGETS = Number(flags.widgets);
 const HZ = Number(flags.hz);
 const GROUPS = Math.max(1, Math.min(Number(flags.groups), WIDGETS));
 
-/** Widget types in the mix, and the testid of the element showing each one's value. */
-const MIX: Array<{ type: SeedWidget['type']; valueTestId: string; w: number; h: number; options: Record<string, unknown> }> = [
-  { type: 'stat', valueTestId: 'stat-value', w: 2, h: 2, options: { decimals: 0 } },
-  { type: 'line', valueTestId: 'line-latest', w: 4, h: 3, options: { decimals: 0 } },
-  { type: 'stat', valueTestId: 'stat-value', w: 2, h: 2, options: { decimals: 0 } },
-  { type: 'gauge', valueTestId: 'gauge-value', w: 2, h: 3, options: { decimals: 0, min: 0, max: 1000 } },
-];
+/** How each benchmarked widget type is laid out and where it shows its value. */
+const KINDS: Record<string, { type: SeedWidget['type']; valueTestId: string; w: number; h: number; options: Record<string, unknown> }> = {
+  stat: { type: 'stat', valueTestId: 'stat-value', w: 2, h: 2, options: { decimals: 0 } },
+  line: { type: 'line', valueTestId: 'line-latest', w: 4, h: 3, options: { decimals: 0 } },
+  gauge: { type: 'gauge', valueTestId: 'gauge-value', w: 2, h: 3, options: { decimals: 0, min: 0, max: 1000 } },
+};
+/** The widget types in the mix, cycled through. */
+const MIX = (flags.mix ?? '').split(',').map((t) => {
+  const kind = KINDS[t.trim()];
+  if (!kind) throw new Error(`--mix: unknown type "${t}" (use ${Object.keys(KINDS).join(', ')})`);
+  return kind;
+});
 
 interface PageResults {
   frames: number[];
@@ -200,10 +210,21 @@ async function main(): Promise<void> {
     const loop = pushLoop();
 
     await new Promise((r) => setTimeout(r, WARMUP_SECONDS * 1000));
+    const cdp = flags.profile ? await context.newCDPSession(page) : null;
+    if (cdp) {
+      await cdp.send('Profiler.enable');
+      await cdp.send('Profiler.setSamplingInterval', { interval: 500 });
+      await cdp.send('Profiler.start');
+    }
     await page.evaluate(() => (window as unknown as { __bench: { start(): void } }).__bench.start());
     recording = true;
     await new Promise((r) => setTimeout(r, SECONDS * 1000));
     recording = false;
+    if (cdp && flags.profile) {
+      const { profile } = await cdp.send('Profiler.stop');
+      writeFileSync(flags.profile, JSON.stringify(profile));
+      console.log(`CPU profile written to ${flags.profile}`);
+    }
     running = false;
     await loop;
     await Promise.all([...inFlight]);

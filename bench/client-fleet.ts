@@ -6,6 +6,7 @@
  * send time). The bench drives it over IPC: connect, reset, mark, progress, report,
  * waitFor, disconnect.
  */
+import { performance } from 'node:perf_hooks';
 import { io, type Socket } from 'socket.io-client';
 import { WebSocket } from 'ws';
 import { emitEvent, nowMs, serveRequests, type ChildRequest } from './lib/rpc.js';
@@ -32,7 +33,7 @@ interface IncomingMessage {
 }
 
 const MAX_ERRORS_KEPT = 5;
-const CONNECT_CONCURRENCY = 50;
+const CONNECT_CONCURRENCY = 100;
 const DEFAULT_HEARTBEAT_MS = 15_000;
 
 let clients: Client[] = [];
@@ -51,6 +52,7 @@ const counters = {
   latency: new Float64Array(1 << 16),
   latencyCount: 0,
   cpuStart: process.cpuUsage(),
+  eluStart: performance.eventLoopUtilization(),
 };
 
 function recordLatency(ms: number): void {
@@ -277,6 +279,7 @@ function reset(recordLatencies: boolean): void {
   counters.recordLatency = recordLatencies;
   counters.latencyCount = 0;
   counters.cpuStart = process.cpuUsage();
+  counters.eluStart = performance.eventLoopUtilization();
   for (const client of clients) client.received = 0;
 }
 
@@ -302,6 +305,7 @@ function report(): FleetReport {
     unexpectedCloses: { ...counters.unexpectedCloses },
     errors: [...counters.errors],
     cpuMs: (cpu.user + cpu.system) / 1_000,
+    busy: performance.eventLoopUtilization(counters.eluStart).utilization,
   };
 }
 

@@ -13,6 +13,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
+import type { ClientCoreResult } from './client-core.js';
+import { BenchChild } from './lib/child.js';
 import { Fleet } from './lib/harness.js';
 import { formatNumber, formatRatio, renderTable } from './lib/stats.js';
 import { SERVER_KINDS, SERVER_LABELS, type ServerKind } from './lib/types.js';
@@ -30,7 +32,7 @@ import {
   type SteadyResult,
 } from './scenarios.js';
 
-const SCENARIOS = ['saturation', 'steady', 'memory', 'batch'] as const;
+const SCENARIOS = ['saturation', 'steady', 'memory', 'batch', 'client'] as const;
 type Scenario = (typeof SCENARIOS)[number];
 
 interface BenchConfig {
@@ -99,6 +101,7 @@ interface Results {
   steady?: Partial<Record<ServerKind, Outcome<SteadyResult>>>;
   memory?: Partial<Record<ServerKind, Outcome<MemoryResult>>>;
   batch?: Partial<Record<ServerKind, Outcome<BatchResult>>>;
+  client?: Outcome<ClientCoreResult>;
   durationMs: number;
   /** 1-minute load average when the run ended: above the core count, other work competed for the CPU. */
   loadAtEnd: number[];
@@ -187,7 +190,8 @@ function renderResults(config: BenchConfig, results: Results): string {
     rows.push(figureRow(config, `${label}: p50`, results.steady, (r) => r.latency?.p50, { unit: 'ms', decimals: 1 }));
     rows.push(figureRow(config, `  p99`, results.steady, (r) => r.latency?.p99, { unit: 'ms', decimals: 1, target: '< 100 ms' }));
     rows.push(figureRow(config, `  dropped (of ${s.clients * Math.round((s.rate * s.durationMs) / 1_000)})`, results.steady, (r) => r.dropped + r.missing + r.duplicates, { decimals: 0, target: '0' }));
-    rows.push(figureRow(config, `  server CPU (% of a core)`, results.steady, (r) => r.server.cpuShare * 100, { unit: '%', decimals: 1 }));
+    rows.push(figureRow(config, `  server CPU (% of a core)`, results.steady, (r) => r.server.cpuShare * 100, { decimals: 1 }));
+    rows.push(figureRow(config, `  client fleet busy (%)`, results.steady, (r) => r.fleetBusy * 100, { decimals: 0 }));
   }
   if (results.memory) {
     const m = config.memory;
@@ -225,7 +229,11 @@ function correctnessNotes(results: Results): string[] {
     }
   }
   for (const [kind, outcome] of Object.entries(results.steady ?? {}) as Array<[ServerKind, Outcome<SteadyResult>]>) {
-    if (outcome.ok) check('steady', kind, outcome.value, outcome.value.dropped === 0);
+    if (!outcome.ok) continue;
+    check('steady', kind, outcome.value, outcome.value.dropped === 0);
+    if (outcome.value.fleetBusy > 0.9) {
+      notes.push(`steady · ${SERVER_LABELS[kind]}: the client fleet was busy ${Math.round(outcome.value.fleetBusy * 100)}% of the time: its latency is mostly the fleet's own backlog`);
+    }
   }
   return notes;
 }
@@ -260,10 +268,12 @@ async function main(): Promise<number> {
   } finally {
     await fleet.stop();
   }
+  if (config.scenarios.includes('client')) results.client = await runClientCoreChild(config.quick);
   results.durationMs = Date.now() - startedAt;
   results.loadAtEnd = loadavg().map((l) => Math.round(l * 100) / 100);
 
   console.log(`\n${renderResults(config, results)}\n`);
+  if (results.client) console.log(`${renderClientCore(results.client)}\n`);
   const busiest = Math.max(m.loadAtStart[0] ?? 0, results.loadAtEnd[0] ?? 0);
   if (busiest > m.nproc) {
     console.log(`! load average reached ${busiest} on ${m.nproc} cores: other work competed for the CPU; trust the ratios more than the absolute figures`);
@@ -280,6 +290,44 @@ async function main(): Promise<number> {
   return failures.length > 0 ? 1 : 0;
 }
 
+/** The client core costs, in their own process (isolated heap, --expose-gc). */
+async function runClientCoreChild(quick: boolean): Promise<Outcome<ClientCoreResult>> {
+  const startedAt = Date.now();
+  process.stdout.write('  client core (@pulseboard/client, scripted server) … ');
+  const child = new BenchChild(new URL('./client-core.ts', import.meta.url), { name: 'client-core', nodeFlags: ['--expose-gc'] });
+  try {
+    await child.waitForEvent('ready', 30_000);
+    const value = await child.request<ClientCoreResult>({ cmd: 'run', quick }, 300_000);
+    process.stdout.write(`done in ${((Date.now() - startedAt) / 1_000).toFixed(1)} s\n`);
+    return { ok: true, value };
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    process.stdout.write(`FAILED\n${indent(message)}\n`);
+    return { ok: false, error: message };
+  } finally {
+    await child.stop();
+  }
+}
+
+function renderClientCore(outcome: Outcome<ClientCoreResult> | undefined): string {
+  if (!outcome) return '';
+  if (!outcome.ok) return `client core: error (${outcome.error.split('\n')[0]})`;
+  const r = outcome.value;
+  const f = (v: number): string => formatNumber(v, 1);
+  const rows: string[][] = [
+    [`apply ${r.options.batchEvents} remote stream points in one frame (CPU)`, `${f(r.streamBatchCpuMs.p50)} ms`, `${f(r.streamBatchCpuMs.p95)} ms`, '< 5 ms'],
+    [`apply ${r.options.batchEvents} remote dashboard mutations in one frame (CPU)`, `${f(r.dashboardBatchCpuMs.p50)} ms`, `${f(r.dashboardBatchCpuMs.p95)} ms`, '< 5 ms'],
+    [`rebase over ${r.options.pendingMutations} pending mutations (CPU)`, `${f(r.rebaseCpuMs.p50)} ms`, `${f(r.rebaseCpuMs.p95)} ms`, '< 10 ms'],
+    [
+      `heap growth over ${r.reconnect.cycles} reconnect cycles, after GC (total | per cycle)`,
+      `${formatNumber(r.reconnect.growthKb, 0)} KB`,
+      `${formatNumber(r.reconnect.bytesPerCycle, 0)} B/cycle`,
+      'flat',
+    ],
+  ];
+  return `${renderTable(['client core', 'median', 'p95', 'target'], rows)}\n(heap MB at checkpoints: ${r.reconnect.heapMb.join(' → ')})`;
+}
+
 function collectFailures(results: Results): string[] {
   const failures: string[] = [];
   const add = (label: string, outcomes: Partial<Record<ServerKind, Outcome<unknown>>> | undefined): void => {
@@ -291,6 +339,7 @@ function collectFailures(results: Results): string[] {
   add('steady', results.steady);
   add('memory', results.memory);
   add('batch', results.batch);
+  if (results.client && !results.client.ok) failures.push(`client core: ${results.client.error.split('\n')[0]}`);
   return failures;
 }
 

@@ -66,6 +66,8 @@ export interface SaturationResult {
   latency: LatencySummary | null;
   server: ServerCost;
   fleetCpuMs: number;
+  /** Event-loop utilisation of the client fleet, 0..1. */
+  fleetBusy: number;
   unexpectedCloses: Record<string, number>;
   errors: string[];
 }
@@ -144,6 +146,7 @@ export async function runSaturation(kind: ServerKind, fleet: Fleet, options: Sat
         latency: drained.latency,
         server: hostDelta(before, after),
         fleetCpuMs: drained.cpuMs,
+        fleetBusy: drained.busy,
         unexpectedCloses: drained.unexpectedCloses,
         errors: drained.errors,
       };
@@ -177,6 +180,8 @@ export interface SteadyResult {
   /** Publish → ack, seen by the publisher. */
   ackLatency: LatencySummary;
   server: ServerCost;
+  /** Event-loop utilisation of the client fleet, 0..1: near 1, the latency is the fleet's backlog. */
+  fleetBusy: number;
   unexpectedCloses: Record<string, number>;
   errors: string[];
 }
@@ -225,6 +230,7 @@ export async function runSteady(kind: ServerKind, fleet: Fleet, options: SteadyO
         latency: report.latency,
         ackLatency: summarise(ackLatencies),
         server: hostDelta(before, after),
+        fleetBusy: report.busy,
         unexpectedCloses: report.unexpectedCloses,
         errors: report.errors,
       };

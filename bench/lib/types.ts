@@ -55,4 +55,6 @@ export interface FleetReport {
   errors: string[];
   /** The fleet's own CPU time over the same span (ms). */
   cpuMs: number;
+  /** The fleet's event-loop utilisation over the span: near 1, the clients, not the server, set the pace. */
+  busy: number;
 }
