@@ -3,6 +3,16 @@ import type { TokenRecord } from './storage.js';
 
 /** Row shapes and prepared statements of SqliteStorage (schema: sqlite-schema.ts). */
 
+/** One row of the dashboard list. */
+export interface DashboardSummaryRow {
+  id: string;
+  version: number;
+  title: string;
+  description: string | null;
+  updated_at: string;
+  widget_count: number;
+}
+
 /** A `topics` row. */
 export interface TopicRow {
   epoch: string;
@@ -36,7 +46,12 @@ export interface TokenRow {
 /** Every statement the storage runs, prepared once per connection. */
 export function prepareStatements(db: Database.Database) {
   return {
-    listDashboards: db.prepare<[], { doc: string }>('SELECT doc FROM dashboards ORDER BY id'),
+    // Summaries straight from the JSON, so listing never parses whole documents in JS.
+    listDashboards: db.prepare<[], DashboardSummaryRow>(
+      `SELECT id, version, json_extract(doc, '$.title') AS title, json_extract(doc, '$.description') AS description,
+              json_extract(doc, '$.updatedAt') AS updated_at, (SELECT count(*) FROM json_each(doc, '$.widgets')) AS widget_count
+       FROM dashboards ORDER BY id`,
+    ),
     getDashboard: db.prepare<[string], { doc: string }>('SELECT doc FROM dashboards WHERE id = ?'),
     insertDashboard: db.prepare<[string, string, number]>('INSERT INTO dashboards (id, doc, version) VALUES (?, ?, ?)'),
     updateDashboard: db.prepare<[string, number, string]>('UPDATE dashboards SET doc = ?, version = ? WHERE id = ?'),

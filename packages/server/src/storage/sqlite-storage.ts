@@ -22,7 +22,6 @@ import {
   outcomeRecord,
   requireTopic,
   storedRecord,
-  summarize,
   unknownDashboardRecord,
   versionMismatch,
 } from './storage-rules.js';
@@ -104,7 +103,14 @@ export class SqliteStorage implements Storage {
 
   async listDashboards(): Promise<DashboardSummary[]> {
     this.#open();
-    return this.#sql.listDashboards.all().map((row) => summarize(JSON.parse(row.doc) as Dashboard));
+    return this.#sql.listDashboards.all().map((row) => ({
+      id: row.id,
+      title: row.title,
+      ...(row.description === null ? {} : { description: row.description }),
+      version: row.version,
+      widgetCount: row.widget_count,
+      updatedAt: row.updated_at,
+    }));
   }
 
   async getDashboard(id: string): Promise<Dashboard | null> {
