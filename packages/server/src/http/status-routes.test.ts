@@ -1,5 +1,27 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from './test-server.js';
+import WebSocket from 'ws';
+import { PROTOCOL_VERSION } from '@pulseboard/protocol';
+import { startTestServer, TEST_ADMIN_TOKEN, type TestServer } from './test-server.js';
+
+/** Opens a socket, says hello, subscribes to `topic` and resolves with the `subscribed` answer. */
+async function subscribeOnce(url: string, topic: string): Promise<{ type: string; snapshot?: unknown }> {
+  const socket = new WebSocket(`${url.replace(/^http/, 'ws')}/ws`);
+  try {
+    return await new Promise((resolve, reject) => {
+      socket.on('error', reject);
+      socket.on('open', () => socket.send(JSON.stringify({ type: 'hello', protocol: PROTOCOL_VERSION, token: TEST_ADMIN_TOKEN, clientId: 'status-test-client' })));
+      socket.on('message', (data) => {
+        const parsed = JSON.parse(String(data)) as { type: string } | Array<{ type: string }>;
+        for (const m of Array.isArray(parsed) ? parsed : [parsed]) {
+          if (m.type === 'welcome') socket.send(JSON.stringify({ type: 'subscribe', topic }));
+          if (m.type === 'subscribed' || m.type === 'error') resolve(m);
+        }
+      });
+    });
+  } finally {
+    socket.close();
+  }
+}
 
 let t: TestServer;
 beforeAll(async () => {
@@ -28,10 +50,39 @@ describe('status routes', () => {
     expect((await t.json('GET', '/api/sync/status', { token: null })).status).toBe(401);
   });
 
-  it('reports snapshot cache statistics', async () => {
-    const res = await t.json('GET', '/api/cache/status');
-    expect(res.status).toBe(200);
-    expect(res.body).toEqual(expect.objectContaining({ hits: expect.any(Number), misses: expect.any(Number) }));
+  it('lists only the topics a scoped token may read', async () => {
+    await t.json('POST', '/api/dashboards', { body: { id: 'visible', title: 'Visible' } });
+    await t.json('POST', '/api/dashboards', { body: { id: 'hidden', title: 'Hidden' } });
+    await t.json('POST', '/api/streams/pushable.metric', { body: 1 });
+    await t.json('POST', '/api/streams/other.metric', { body: 1 });
+    const viewer = (await t.json('POST', '/api/tokens', { body: { name: 'viewer', scopes: { view: ['visible'] } } })).body.token as string;
+    const pusher = (await t.json('POST', '/api/tokens', { body: { name: 'pusher', scopes: { push: ['pushable.'] } } })).body.token as string;
+
+    const seenByViewer = (await t.json('GET', '/api/sync/status', { token: viewer })).body.topics.map((x: { topic: string }) => x.topic);
+    expect(seenByViewer).toContain('dashboard:visible');
+    expect(seenByViewer).not.toContain('dashboard:hidden');
+
+    const seenByPusher = (await t.json('GET', '/api/sync/status', { token: pusher })).body.topics.map((x: { topic: string }) => x.topic);
+    expect(seenByPusher).toEqual(['stream:pushable.metric']);
+
+    const seenByAdmin = (await t.json('GET', '/api/sync/status')).body.topics.map((x: { topic: string }) => x.topic);
+    expect(seenByAdmin).toEqual(expect.arrayContaining(['dashboard:visible', 'dashboard:hidden', 'stream:pushable.metric', 'stream:other.metric']));
+  });
+
+  it('counts a first snapshot read as a miss and a second one as a hit', async () => {
+    await t.json('POST', '/api/dashboards', { body: { id: 'cached', title: 'Cached' } });
+    const before = (await t.json('GET', '/api/cache/status')).body as { hits: number; misses: number };
+
+    expect(await subscribeOnce(t.server.url, 'dashboard:cached')).toMatchObject({ type: 'subscribed', snapshot: expect.objectContaining({ id: 'cached' }) });
+    const afterMiss = await t.json('GET', '/api/cache/status');
+    expect(afterMiss.status).toBe(200);
+    expect(afterMiss.body).toMatchObject({ hits: before.hits, misses: before.misses + 1 });
+
+    expect(await subscribeOnce(t.server.url, 'dashboard:cached')).toMatchObject({ type: 'subscribed' });
+    const afterHit = (await t.json('GET', '/api/cache/status')).body as { hits: number; misses: number; hitRate: number };
+    expect(afterHit).toMatchObject({ hits: before.hits + 1, misses: before.misses + 1 });
+    expect(afterHit.hitRate).toBeCloseTo(afterHit.hits / (afterHit.hits + afterHit.misses));
+    expect((await t.json('GET', '/api/cache/status', { token: null })).status).toBe(401);
   });
 
   it('serves Prometheus metrics with every Pulseboard series', async () => {
