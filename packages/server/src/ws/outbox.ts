@@ -43,6 +43,12 @@ export interface OutboxOptions {
 
 const SEND_OPTIONS = { binary: false, compress: false } as const;
 
+function sameItems(a: OutItem[], b: OutItem[] | null): boolean {
+  if (b === null || a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
 function itemLength(item: OutItem): number {
   return typeof item === 'string' ? item.length : item.text.length;
 }
@@ -63,6 +69,12 @@ export class Outbox {
   #scheduled = false;
   readonly #lagging = new Set<OutboxTarget>();
   #laggingTimer: NodeJS.Timeout | null = null;
+  /**
+   * The last batch encoded in this flush. Subscribers of the same topics are usually flushed
+   * one after another with the same events queued, so they share one encoded frame.
+   */
+  #lastBatch: OutItem[] | null = null;
+  #lastBatchData: Buffer | null = null;
 
   constructor(options: OutboxOptions) {
     this.#options = options;
@@ -122,6 +134,8 @@ export class Outbox {
     const dirty = this.#dirty;
     this.#dirty = [];
     for (const target of dirty) this.#flushSafely(target);
+    this.#lastBatch = null;
+    this.#lastBatchData = null;
   };
 
   /** One socket failing to send must not cost the others their frames. */
@@ -162,6 +176,8 @@ export class Outbox {
     if (queue.length === 1) {
       const item = queue[0] as OutItem;
       data = typeof item === 'string' ? Buffer.from(item) : item.buffer;
+    } else if (this.#lastBatchData !== null && sameItems(queue, this.#lastBatch)) {
+      data = this.#lastBatchData;
     } else {
       // Strings concatenate as ropes; Buffer.from flattens and encodes once.
       let text = '[';
@@ -171,6 +187,8 @@ export class Outbox {
         text += typeof item === 'string' ? item : item.text;
       }
       data = Buffer.from(text + ']');
+      this.#lastBatch = queue;
+      this.#lastBatchData = data;
     }
     target.ws.send(data, SEND_OPTIONS);
     this.#options.onFrame?.(queue.length, data.length);
