@@ -174,6 +174,11 @@ export class BackgroundSync extends SnapshotStore<BackgroundSyncSnapshot> implem
     return response.body?.offset ?? 0;
   }
 
+  /** Surfaces a failure from elsewhere in the sync path (e.g. the offline store) as `lastError`. */
+  reportError(error: unknown): void {
+    this.update({ lastError: toError(error) });
+  }
+
   /** Refreshes every held target now (de-duplicated per key). */
   refreshNow = (): Promise<void> => this.refreshAll('manual', false);
 

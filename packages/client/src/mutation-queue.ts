@@ -74,7 +74,13 @@ export class MutationQueue extends Subscribable {
    * caller fixed it (`keepClientId`); entries made before loading are renumbered after it.
    */
   async load(keepClientId: boolean): Promise<void> {
-    const state = await this.#store.load(this.#storeKey);
+    let state: PersistedClientState | null = null;
+    try {
+      state = await this.#store.load(this.#storeKey);
+    } catch (error) {
+      // An unreadable store must not keep the client offline: start fresh and say so.
+      this.onError?.(error);
+    }
     if (state && (!keepClientId || state.clientId === this.#clientId)) {
       this.#clientId = state.clientId;
       const early = this.#entries;

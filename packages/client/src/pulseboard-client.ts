@@ -109,6 +109,7 @@ class PulseboardClientImpl implements PulseboardClient {
       onMutationResults: (dashboardId, results, last) => this.#onHttpResults(dashboardId, results, last),
       now: this.#now,
     });
+    this.#queue.onError = (error) => this.sync.reportError(error);
     this.#route();
     this.#cleanup.push(this.#queue.subscribe(() => this.monitor.setPending(this.#queue.length)));
     this.ready = this.#queue.load(options.clientId !== undefined).then(() => {
