@@ -59,7 +59,10 @@ describe('dashboards over HTTP', () => {
     await t.json('POST', '/api/dashboards', { body: { id: 'overlap', title: 'Overlap' } });
     const res = await t.json('PUT', '/api/dashboards/overlap', { body: { title: 'x', widgets: { a: widget('a', 0, 0), b: widget('b', 1, 1) } } });
     expect(res.status).toBe(400);
-    expect(res.body.error.message).toMatch(/^widgets: /);
+    expect(res.body.error.message).toBe('widgets.a.layout: overlaps widget "b"');
+    const outside = await t.json('PUT', '/api/dashboards/overlap', { body: { title: 'x', widgets: { c: widget('c', 10, 0) } } });
+    expect(outside.status).toBe(400);
+    expect(outside.body.error.message).toBe('widgets.c.layout: x 10 + w 3 lies outside the grid of 12 columns');
   });
 
   it('deletes a dashboard; a second delete and a get are 404 naming it', async () => {
@@ -185,6 +188,19 @@ describe('parseEtagHeader', () => {
     expect(parseEtagHeader('W/"4", "5"')).toEqual([4, 5]);
     expect(parseEtagHeader('6')).toEqual([6]);
     expect(parseEtagHeader('*')).toBe('any');
-    expect(() => parseEtagHeader('"abc"')).toThrow(/not a dashboard version/);
+    expect(() => parseEtagHeader('"abc"')).toThrow(/^If-Match: "abc" is not a dashboard version/);
+    expect(() => parseEtagHeader('"abc"', 'If-None-Match')).toThrow(/^If-None-Match: /);
+    expect(parseEtagHeader('"abc", "7"', 'If-None-Match', true)).toEqual([7]);
+  });
+
+  it('answers 200 to an If-None-Match from elsewhere and 400 naming If-Match for a malformed one', async () => {
+    await t.json('POST', '/api/dashboards', { body: { id: 'etags', title: 'Etags' } });
+    const foreign = await t.json('GET', '/api/dashboards/etags', { headers: { 'if-none-match': '"33a7-abc"' } });
+    expect(foreign.status).toBe(200);
+    expect(foreign.body.id).toBe('etags');
+    const bad = await t.json('PUT', '/api/dashboards/etags', { body: { title: 'x' }, headers: { 'if-match': 'yesterday' } });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.message).toBe('If-Match: "yesterday" is not a dashboard version ETag such as "3"');
+    expect((await t.json('GET', '/api/dashboards/etags')).body.title).toBe('Etags');
   });
 });

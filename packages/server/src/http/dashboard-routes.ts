@@ -7,6 +7,7 @@ import {
   createDashboard,
   exportDashboard,
   isValidLayout,
+  overlaps,
   parseExportFile,
   slugSchema,
   widgetSchema,
@@ -53,14 +54,23 @@ export function dashboardEtag(doc: Dashboard): string {
   return `"${doc.version}"`;
 }
 
-/** Versions named by an If-Match/If-None-Match header (`"3"`, `W/"3"`, `3`, lists); `*` → 'any'. */
-export function parseEtagHeader(header: string): number[] | 'any' {
+/**
+ * Versions named by an If-Match/If-None-Match header (`"3"`, `W/"3"`, `3`, lists); `*` → 'any'.
+ * An entry that is no dashboard version throws a 400 naming the header, unless `lenient`
+ * (If-None-Match: an ETag from elsewhere, e.g. a proxy, just never matches).
+ */
+export function parseEtagHeader(header: string, headerName = 'If-Match', lenient = false): number[] | 'any' {
   if (header.trim() === '*') return 'any';
-  return header.split(',').map((part) => {
+  const versions: number[] = [];
+  for (const part of header.split(',')) {
     const match = /^\s*(?:W\/)?"?(\d+)"?\s*$/.exec(part);
-    if (!match) throw new PulseboardError('bad_request', `header: "${part.trim()}" is not a dashboard version ETag such as "3"`, { status: 400 });
-    return Number(match[1]);
-  });
+    if (match) versions.push(Number(match[1]));
+    else if (!lenient) {
+      const shown = /^(W\/)?".*"$/.test(part.trim()) ? part.trim() : `"${part.trim()}"`;
+      throw new PulseboardError('bad_request', `${headerName}: ${shown} is not a dashboard version ETag such as "3"`, { status: 400 });
+    }
+  }
+  return versions;
 }
 
 /** Checks widgets (keys = ids, layout inside the grid, no overlaps); throws a 400 naming the problem. */
@@ -69,9 +79,18 @@ function checkWidgets(widgets: Dashboard['widgets'], columns: number): void {
     if (widget.id !== key) throw new PulseboardError('bad_request', `widgets.${key}.id: must equal its key "${key}"`, { status: 400 });
     slugOrWidgetKey(key);
   }
-  if (!isValidLayout(widgets, columns)) {
-    throw new PulseboardError('bad_request', 'widgets: widgets overlap or lie outside the grid', { status: 400 });
+  if (isValidLayout(widgets, columns)) return;
+  // Name the first offending widget(s), so the caller knows what to move.
+  const list = Object.values(widgets);
+  for (const [i, a] of list.entries()) {
+    const l = a.layout;
+    if (l.x + l.w > columns) {
+      throw new PulseboardError('bad_request', `widgets.${a.id}.layout: x ${l.x} + w ${l.w} lies outside the grid of ${columns} columns`, { status: 400 });
+    }
+    const other = list.slice(i + 1).find((b) => overlaps(l, b.layout));
+    if (other) throw new PulseboardError('bad_request', `widgets.${a.id}.layout: overlaps widget "${other.id}"`, { status: 400 });
   }
+  throw new PulseboardError('bad_request', 'widgets: widgets overlap or lie outside the grid', { status: 400 });
 }
 
 function slugOrWidgetKey(key: string): void {
@@ -153,7 +172,7 @@ export function dashboardRoutes(deps: AppDeps): Hono {
     if (!doc) throw notFound(id);
     const ifNoneMatch = c.req.header('if-none-match');
     if (ifNoneMatch) {
-      const versions = parseEtagHeader(ifNoneMatch);
+      const versions = parseEtagHeader(ifNoneMatch, 'If-None-Match', true);
       if (versions === 'any' || versions.includes(doc.version)) {
         c.header('ETag', dashboardEtag(doc));
         c.header('Cache-Control', 'no-cache');
@@ -176,7 +195,7 @@ export function dashboardRoutes(deps: AppDeps): Hono {
     if (!current) throw notFound(id);
     let ifVersion: number | undefined;
     if (ifMatch) {
-      const versions = parseEtagHeader(ifMatch);
+      const versions = parseEtagHeader(ifMatch, 'If-Match');
       if (versions !== 'any') {
         if (versions.length !== 1) throw new PulseboardError('bad_request', 'If-Match: give exactly one version', { status: 400 });
         ifVersion = versions[0];
