@@ -47,10 +47,19 @@ describe('POST /api/streams/:key', () => {
   it('rejects wrong types with 400 naming the field', async () => {
     const str = await t.json('POST', '/api/streams/x', { body: 'forty-two' });
     expect(str.status).toBe(400);
-    expect(str.body.error.message).toMatch(/^value: /);
+    expect(str.body.error.message).toBe('value: must be a finite number or a JSON object, not a string');
+    for (const [raw, kind] of [['[1,2]', 'an array'], ['null', 'null'], ['true', 'a boolean'], ['1e400', 'a non-finite number']]) {
+      const res = await t.json('POST', '/api/streams/x', { raw: raw!, headers: { 'content-type': 'application/json' } });
+      expect(res.body.error.message).toBe(`value: must be a finite number or a JSON object, not ${kind}`);
+    }
     const pts = await t.json('POST', '/api/streams/x', { body: { points: [{ ts: 1, value: 'high' }] } });
     expect(pts.status).toBe(400);
-    expect(pts.body.error.message).toMatch(/^points\.0\.value: /);
+    expect(pts.body.error.message).toBe('points.0.value: must be a finite number or a JSON object, not a string');
+    const batch = await t.json('POST', '/api/streams', { body: { streams: { 'x.a': 1, 'x.b': 'low' } } });
+    expect(batch.body.error.message).toBe('streams.x.b: must be a finite number or a JSON object, not a string');
+    const keyed = await t.json('POST', '/api/streams', { body: { points: [{ key: 'x.a', value: 1 }, { key: 'x.a', value: [] }] } });
+    expect(keyed.body.error.message).toBe('points.1.value: must be a finite number or a JSON object, not an array');
+    expect((await t.json('GET', '/api/streams/x')).status).toBe(404);
     const key = await t.json('POST', '/api/streams/bad%20key', { body: 1 });
     expect(key.status).toBe(400);
     expect(key.body.error.message).toMatch(/^key: /);

@@ -20,6 +20,31 @@ const keyedPointsSchema = z.object({
 });
 const streamsMapSchema = z.object({ streams: z.record(z.string(), z.unknown()) });
 
+/** What a JSON value is, for messages: `a string`, `an array`, `null`, `a non-finite number`. */
+function describeJson(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'number') return 'a non-finite number';
+  return `a ${typeof value}`;
+}
+
+/**
+ * parseInput for stream bodies: a point value that is neither a number nor an object gets a
+ * message saying what is accepted and what came (zod alone says only "Invalid input").
+ */
+function parseStreamInput<T extends z.ZodType>(schema: T, input: unknown, prefix = ''): z.infer<T> {
+  const parsed = schema.safeParse(input);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  if (issue?.code === 'invalid_union') {
+    let got: unknown = input;
+    for (const key of issue.path) got = (got as Record<PropertyKey, unknown> | undefined)?.[key as PropertyKey];
+    const path = [prefix, ...issue.path.map(String)].filter(Boolean).join('.');
+    throw new PulseboardError('bad_request', `${path}: must be a finite number or a JSON object, not ${describeJson(got)}`, { status: 400 });
+  }
+  return parseInput(schema, input, prefix);
+}
+
 /** True for `{points: [...]}`: the points form rather than an object value. */
 function isPointsForm(body: unknown): boolean {
   return typeof body === 'object' && body !== null && !Array.isArray(body) && Array.isArray((body as { points?: unknown }).points);
@@ -27,8 +52,8 @@ function isPointsForm(body: unknown): boolean {
 
 /** One stream's body (a number, an object, or {points}) as points; throws 400 naming the field. */
 export function pointsFromBody(body: unknown, prefix = ''): PointInput[] {
-  if (isPointsForm(body)) return parseInput(pointsBodySchema, body, prefix).points;
-  return [{ value: parseInput(pointValueSchema, body, prefix || 'value') }];
+  if (isPointsForm(body)) return parseStreamInput(pointsBodySchema, body, prefix).points;
+  return [{ value: parseStreamInput(pointValueSchema, body, prefix || 'value') }];
 }
 
 function checkKey(key: string, field: string): string {
@@ -39,7 +64,7 @@ function checkKey(key: string, field: string): string {
 /** The many-streams body: `{streams: {key: value | {points}}}` or `{points: [{key, ts?, value}]}`. */
 export function batchFromBody(body: unknown): Batch {
   if (isPointsForm(body)) {
-    const { points } = parseInput(keyedPointsSchema, body);
+    const { points } = parseStreamInput(keyedPointsSchema, body);
     const byKey = new Map<string, PointInput[]>();
     for (const p of points) {
       let list = byKey.get(p.key);
