@@ -175,6 +175,8 @@ async function main(): Promise<void> {
     let recording = false;
     let pushErrors = 0;
     let pushed = 0;
+    const pushRtts: number[] = [];
+    const loadBefore = os.loadavg()[0]!;
     const inFlight = new Set<Promise<void>>();
     const groupOf = (i: number) => i % GROUPS;
     const tickMs = 1000 / HZ / GROUPS;
@@ -194,9 +196,13 @@ async function main(): Promise<void> {
             pushed++;
           }
         }
+        const began = performance.now();
+        const measured = recording;
         const p = server
           .api('POST', '/api/streams', { streams })
-          .then(() => undefined)
+          .then(() => {
+            if (measured) pushRtts.push(performance.now() - began);
+          })
           .catch(() => {
             pushErrors++;
           });
@@ -261,7 +267,12 @@ async function main(): Promise<void> {
     const elapsed = (performance.now() - t0) / 1000;
 
     const summary = {
-      machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? 'unknown', chromium: browser.version() },
+      machine: {
+        cpus: os.cpus().length,
+        cpuModel: os.cpus()[0]?.model ?? 'unknown',
+        chromium: browser.version(),
+        loadAverage1m: { before: loadBefore, after: os.loadavg()[0]! },
+      },
       setup: { widgets: WIDGETS, hz: HZ, seconds: SECONDS, pushesPerSecond: WIDGETS * HZ, httpRequestsPerSecond: HZ * GROUPS },
       frames: {
         count: frames.length,
@@ -283,6 +294,7 @@ async function main(): Promise<void> {
         maxMs: latencies.at(-1) ?? NaN,
         nextFrameP99Ms: quantile(frameLatencies, 0.99),
       },
+      httpPush: { p50Ms: quantile(pushRtts.sort((a, b) => a - b), 0.5), p99Ms: quantile(pushRtts, 0.99) },
       pushErrors,
       pageErrors: errors.length,
       elapsedSeconds: elapsed,
@@ -293,10 +305,11 @@ async function main(): Promise<void> {
     } else {
       const pass = (ok: boolean) => (ok ? 'PASS' : 'FAIL');
       console.log(`Browser frame bench: ${WIDGETS} widgets × ${HZ} updates/s for ${SECONDS} s (after ${WARMUP_SECONDS} s warm-up)`);
-      console.log(`  machine: ${summary.machine.cpus} CPUs (${summary.machine.cpuModel}), Chromium ${summary.machine.chromium}, headless, --disable-gpu`);
+      console.log(`  machine: ${summary.machine.cpus} CPUs (${summary.machine.cpuModel}), Chromium ${summary.machine.chromium}, headless, --disable-gpu; 1-min load average ${fmt(loadBefore, 2)} → ${fmt(summary.machine.loadAverage1m.after, 2)}`);
       console.log(`  frames: ${frames.length} (${fmt(summary.frames.fps)} fps); frame time p50 ${fmt(summary.frames.p50Ms)} ms, p95 ${fmt(summary.frames.p95Ms)} ms, p99 ${fmt(summary.frames.p99Ms)} ms, max ${fmt(summary.frames.maxMs)} ms  [p95 < 16.7 ms: ${pass(summary.frames.p95Ms < 16.7)}]`);
       console.log(`  long tasks: ${longTasks.length} (over 50 ms: ${longOver50.length}; longest ${fmt(summary.longTasks.maxMs)} ms)  [none over 50 ms: ${pass(longOver50.length === 0)}]`);
       console.log(`  push → screen: ${latencies.length}/${pushed} values shown; p50 ${fmt(summary.latency.p50Ms)} ms, p95 ${fmt(summary.latency.p95Ms)} ms, p99 ${fmt(summary.latency.p99Ms)} ms, max ${fmt(summary.latency.maxMs)} ms; to next frame p99 ${fmt(summary.latency.nextFrameP99Ms)} ms  [p99 < 100 ms: ${pass(summary.latency.p99Ms < 100)}]`);
+      console.log(`  HTTP push round trip (server accepted the batch): p50 ${fmt(summary.httpPush.p50Ms)} ms, p99 ${fmt(summary.httpPush.p99Ms)} ms`);
       if (pushErrors) console.log(`  push errors: ${pushErrors}`);
       if (errors.length) console.log(`  page errors:\n    ${errors.slice(0, 10).join('\n    ')}`);
     }
