@@ -8,6 +8,25 @@ import { spawnCli, startChildServer, type ChildCli } from './test-child-server.j
 const children: ChildCli[] = [];
 const dirs: string[] = [];
 
+/** Resolves with the first match of `pattern` in the child's stdout, as soon as it is printed. */
+function waitForOutput(cli: ChildCli, pattern: RegExp, timeoutMs = 10_000): Promise<RegExpExecArray> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      cli.child.stdout!.off('data', check);
+      reject(new Error(`no ${pattern} in stdout within ${timeoutMs} ms:\n${cli.stdout()}`));
+    }, timeoutMs);
+    function check(): void {
+      const match = pattern.exec(cli.stdout());
+      if (!match) return;
+      clearTimeout(timer);
+      cli.child.stdout!.off('data', check);
+      resolve(match);
+    }
+    cli.child.stdout!.on('data', check);
+    check();
+  });
+}
+
 afterAll(async () => {
   for (const c of children) if (c.child.exitCode === null && c.child.signalCode === null) c.child.kill('SIGKILL');
   await Promise.all(children.map((c) => c.exited));
@@ -22,28 +41,28 @@ describe('pulseboard start (as a process)', () => {
 
     const first = await startChildServer(['--data', dataDir]);
     children.push(first);
-    await new Promise((r) => setTimeout(r, 200));
-    const out = first.stdout();
-    expect(out.split('\n')[0]).toBe(`Pulseboard listening on ${first.url}`);
-    const match = /Open: (http:\/\/\S+)\/#token=(pb_\S+)/.exec(out);
-    expect(match?.[1]).toBe(first.url);
-    const token = match![2]!;
-    expect(out.split(token).length - 1).toBe(2); // the token line and the URL line, nothing else
+    const match = await waitForOutput(first, /Open: (http:\/\/\S+)\/#token=(pb_\S+)\n/);
+    expect(match[1]).toBe(first.url);
+    const token = match[2]!;
     expect(existsSync(path.join(dataDir, 'pulseboard.db'))).toBe(true);
     const demo = await fetch(`${first.url}/api/dashboards/demo`, { headers: { authorization: `Bearer ${token}` } });
     expect(demo.status).toBe(200);
     first.child.kill('SIGINT');
     expect(await first.exited).toBe(0);
+    // The process has exited, so everything it printed is in: check the whole output.
+    const out = first.stdout();
+    expect(out.split('\n')[0]).toBe(`Pulseboard listening on ${first.url}`);
+    expect(out.split(token).length - 1).toBe(2); // the token line and the URL line, nothing else
 
     const second = await startChildServer(['--data', dataDir]);
     children.push(second);
-    await new Promise((r) => setTimeout(r, 200));
-    expect(second.stdout()).not.toContain('#token=');
-    expect(second.stdout()).not.toContain(token);
     const again = await fetch(`${second.url}/api/dashboards`, { headers: { authorization: `Bearer ${token}` } });
     expect(again.status).toBe(200);
     second.child.kill('SIGTERM');
     expect(await second.exited).toBe(0);
+    expect(second.stdout()).toContain('SIGTERM received, shutting down');
+    expect(second.stdout()).not.toContain('#token=');
+    expect(second.stdout()).not.toContain(token);
   }, 60_000);
 
   it('exits non-zero with a one-line error naming a bad setting, never a stack trace', async () => {

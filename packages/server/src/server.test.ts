@@ -24,13 +24,6 @@ async function start(dataDir: string, options: Parameters<typeof startServer>[0]
   return { server, lines };
 }
 
-async function waitFor(probe: () => boolean, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!probe()) {
-    if (Date.now() > deadline) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 afterEach(async () => {
   await Promise.all(servers.splice(0).map((s) => s.close()));
@@ -107,15 +100,25 @@ describe('startServer', () => {
   it('fans an HTTP push out to WebSocket subscribers and counts the connection in /metrics and /api/sync/status', async () => {
     const { server } = await start(await tempDir(), { demo: false, adminToken: 'configured-admin-token-xyz' });
     const socket = new WebSocket(`${server.url.replace('http', 'ws')}/ws`);
-    const messages: Array<{ type: string; topic?: string; data?: { value?: unknown } }> = [];
-    socket.on('message', (data) => {
-      const parsed = JSON.parse(String(data)) as typeof messages | (typeof messages)[number];
-      messages.push(...(Array.isArray(parsed) ? parsed : [parsed]));
-    });
+    type Message = { type: string; topic?: string; data?: { value?: unknown } };
+    /** Resolves on the first message matching `predicate` (event-driven: no polling). */
+    const nextMessage = (predicate: (m: Message) => boolean) =>
+      new Promise<Message>((resolve) => {
+        const onMessage = (data: unknown) => {
+          const parsed = JSON.parse(String(data)) as Message | Message[];
+          const found = (Array.isArray(parsed) ? parsed : [parsed]).find(predicate);
+          if (!found) return;
+          socket.off('message', onMessage);
+          resolve(found);
+        };
+        socket.on('message', onMessage);
+      });
     await new Promise((resolve) => socket.once('open', resolve));
+    const subscribed = nextMessage((m) => m.type === 'subscribed');
     socket.send(JSON.stringify({ type: 'hello', protocol: 1, token: 'configured-admin-token-xyz', clientId: 'wiring-client' }));
     socket.send(JSON.stringify({ type: 'subscribe', topic: 'stream:wired' }));
-    await waitFor(() => messages.some((m) => m.type === 'subscribed'));
+    await subscribed;
+    const pushed = nextMessage((m) => m.type === 'event' && m.topic === 'stream:wired' && m.data?.value === 7);
 
     const push = await fetch(`${server.url}/api/streams/wired`, {
       method: 'POST',
@@ -123,7 +126,7 @@ describe('startServer', () => {
       body: '7',
     });
     expect(push.status).toBe(200);
-    await waitFor(() => messages.some((m) => m.type === 'event' && m.topic === 'stream:wired' && m.data?.value === 7));
+    await pushed;
 
     const status = (await (await fetch(`${server.url}/api/sync/status`, { headers: { authorization: 'Bearer configured-admin-token-xyz' } })).json()) as { connections: number };
     expect(status.connections).toBe(1);
