@@ -5,6 +5,7 @@ import { createPulseboardClient } from './pulseboard-client.js';
 import { FakeDashboardLog, fakeFetch } from './testing/fixtures.js';
 import { FakeWebSocket } from './testing/fake-web-socket.js';
 import type { PulseboardClient } from './types.js';
+import type { WebSocketManager } from './websocket-manager.js';
 
 const ME = 'client-me-0001';
 const settle = () => vi.advanceTimersByTimeAsync(0);
@@ -256,5 +257,33 @@ describe('PulseboardClient with a scripted server', () => {
     await vi.advanceTimersByTimeAsync(1_000);
     await open();
     expect(FakeWebSocket.last.sentOfType('subscribe')).toEqual([{ type: 'subscribe', topic: 'stream:cpu', since: { epoch: 's1', offset: 3 } }]);
+  });
+
+  it('leaves timers and listeners unchanged across 100 reconnects of the whole client', async () => {
+    const { client, log } = await setup();
+    const handle = client.dashboard('ops');
+    const cpu = client.stream('cpu');
+    const offs = [handle.subscribe(() => {}), cpu.subscribe(() => {})];
+    await open();
+    FakeWebSocket.last.serverSend(log.subscribed());
+    await frame();
+    const manager = client.connection as WebSocketManager;
+    const counts = () => ({ timers: vi.getTimerCount(), handlers: manager.handlerCount, listeners: manager.listenerCount, topics: manager.topicCount });
+    const baseline = counts();
+    for (let i = 0; i < 100; i++) {
+      FakeWebSocket.last.serverClose(1006);
+      await vi.advanceTimersByTimeAsync(1_000);
+      await open();
+      FakeWebSocket.last.serverSend({ type: 'subscribed', topic: 'dashboard:ops', epoch: 'e1', offset: 2, recovered: true });
+      await frame();
+    }
+    expect(counts()).toEqual(baseline);
+    expect(client.connection.getSnapshot()).toMatchObject({ state: 'open', reconnects: 100 });
+    expect(handle.getSnapshot().status).toBe('synced');
+    for (const off of offs) off();
+    handle.release();
+    cpu.release();
+    await client.close();
+    expect(vi.getTimerCount()).toBe(0);
   });
 });
