@@ -9,6 +9,8 @@ import { DashboardTitle } from './DashboardTitle';
 import { visibleNotices } from './notice-text';
 import { Notices } from './Notices';
 import { OfflineBanner } from './OfflineBanner';
+import { plural } from './format';
+import { useOnline } from './useOnline';
 import { navigate } from './routing';
 import { TopBar } from './TopBar';
 import { WidgetEditor } from './WidgetEditor';
@@ -22,6 +24,7 @@ export function newWidgetId(): string {
 /** One dashboard, live: the grid, the sync status, notices, and edit mode with its panel. */
 export function DashboardPage({ id, editing, api }: { id: string; editing: boolean; api: ApiOptions }) {
   const rt = useRealtimeUpdates(id);
+  const online = useOnline();
   const { dashboard, snapshot } = rt;
   const [selectedId, setSelectedId] = useState<string | null>(null);
   const [picking, setPicking] = useState(false);
@@ -42,7 +45,12 @@ export function DashboardPage({ id, editing, api }: { id: string; editing: boole
     setSelectedId(widgetId);
   };
   const clientId = usePulseboardClient().clientId;
-  const notices = useMemo(() => visibleNotices(snapshot.notices, clientId), [snapshot.notices, clientId]);
+  const errorCode = snapshot.error?.code;
+  // The error page already says the dashboard is gone; a toast saying it again is noise.
+  const notices = useMemo(
+    () => visibleNotices(snapshot.notices, clientId).filter((n) => !(n.kind === 'deleted' && errorCode === 'deleted')),
+    [snapshot.notices, clientId, errorCode],
+  );
   const onRetry = useCallback(
     (noticeId: string) => {
       retry(noticeId);
@@ -80,7 +88,17 @@ export function DashboardPage({ id, editing, api }: { id: string; editing: boole
         ) : !dashboard ? (
           <div className="pb-state" data-testid="dashboard-loading">
             <span className="pb-spinner" aria-hidden="true" />
-            Loading dashboard…
+            {online ? (
+              'Loading dashboard…'
+            ) : (
+              <>
+                <span className="pb-state__title">Waiting for the network</span>
+                <span>
+                  This dashboard loads as soon as you are back online.
+                  {rt.pendingCount > 0 ? ` Your ${plural(rt.pendingCount, 'edit')} to it ${rt.pendingCount === 1 ? 'is' : 'are'} kept on this device meanwhile.` : ''}
+                </span>
+              </>
+            )}
           </div>
         ) : Object.keys(dashboard.widgets).length === 0 ? (
           <EmptyDashboard editing={editing} onAdd={() => (editing ? setPicking(true) : setEditing(true))} />

@@ -8,7 +8,7 @@ function parseTitle(text: string): ParseResult<string> {
 
 /** The dashboard's title in the top bar; an input in edit mode (optimistic, debounced `setDashboardMeta`). */
 export function DashboardTitle({ snapshot, editing, setMeta }: { snapshot: DashboardSnapshot; editing: boolean; setMeta: DashboardActions['setMeta'] }) {
-  const title = snapshot.view?.title ?? (snapshot.loaded ? '' : '…');
+  const title = snapshot.view?.title ?? (snapshot.loaded || snapshot.error ? snapshot.id : '…');
   if (!editing || !snapshot.view) {
     return (
       <h1 className="pb-dashboard-title" data-testid="dashboard-title">

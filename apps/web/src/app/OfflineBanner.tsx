@@ -22,7 +22,7 @@ export function OfflineBanner() {
   if (state === 'offline' || (state === 'reconnecting' && connection.attempt > 0) || state === 'closed') {
     tone = 'offline';
     const retry = connection.nextRetryAt && connection.nextRetryAt > now ? ` Retrying in ${Math.ceil((connection.nextRetryAt - now) / 1000)} s.` : '';
-    message = `${state === 'offline' ? 'You are offline.' : 'Connection to the server lost.'} Edits are saved on this device and sync when the connection returns.${waiting}${sync.httpFallback ? ' Sending edits over HTTP meanwhile.' : ''}${retry}`;
+    message = `${state === 'offline' ? 'You are offline.' : 'Connection to the server lost.'} Edits are saved on this device and sync when the connection returns.${waiting}${sync.httpFallback && online ? ' Sending edits over HTTP meanwhile.' : ''}${retry}`;
   } else if (state === 'fatal') {
     tone = 'error';
     message = `The server refused the connection: ${connection.lastError?.message ?? 'unknown error'}.${waiting}`;

@@ -1,6 +1,7 @@
 import type { ReactNode } from 'react';
 import { setToken } from './auth';
 import { BrandMark } from './LoginForm';
+import { NameButton } from './NameButton';
 import { SyncIndicator } from './SyncIndicator';
 
 /** The sticky bar on every page: brand (home link), title, page actions, sync status, sign out. */
@@ -23,6 +24,7 @@ export function TopBar({ title, dashboardId, children }: { title?: ReactNode; da
       {children}
       <SyncIndicator dashboardId={dashboardId} />
       <nav className="pb-topbar__menu">
+        <NameButton />
         <a className="pb-btn pb-btn--ghost pb-btn--sm" href="#/gallery" data-testid="gallery-link">
           Gallery
         </a>
