@@ -246,6 +246,17 @@ describe('WebSocket gateway', () => {
       expect(order).toEqual(['event1', 'ack1', 'event2', 'ack2', 'event3', 'ack3', 'event4', 'ack4', 'event5', 'ack5']);
     });
 
+    it('keeps subscribed, event and ack in order when a mutation is sent right behind its subscribe', async () => {
+      const client = await h.client();
+      client.send({ type: 'subscribe', topic: 'dashboard:ops' });
+      client.send(addWidget(1, 'cpu'));
+      await client.waitFor(isAck(1));
+      const subscribed = client.messages.find(isSubscribed('dashboard:ops')) as SubscribedMessage;
+      const order = client.messages.filter((m) => m.type !== 'welcome').map((m) => m.type);
+      if (subscribed.offset === 0) expect(order).toEqual(['subscribed', 'event', 'ack']);
+      else expect(order).toEqual(['subscribed', 'ack']);
+    });
+
     it('broadcasts the event, naming clientId and mutationId, to every subscriber', async () => {
       const a = await h.client({ name: 'Ada' });
       const b = await h.client();
