@@ -1,0 +1,69 @@
+// @vitest-environment jsdom
+import { cleanup, render, screen, waitFor } from '@testing-library/react';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { WebSocket } from 'ws';
+import { createPulseboardClient, MemoryOfflineStore, type PulseboardClient, type WebSocketConstructor } from '@pulseboard/client';
+import { PulseboardProvider } from '@pulseboard/react';
+import { startServer, type RunningServer } from '@pulseboard/server';
+import { OfflineBanner } from './OfflineBanner';
+import { SyncIndicator } from './SyncIndicator';
+
+const TOKEN = 'web-sync-ui-test-admin-token';
+const WAIT = { timeout: 15_000 };
+
+function start(port = 0): Promise<RunningServer> {
+  return startServer({ port, host: '127.0.0.1', storageKind: 'memory', demo: false, adminToken: TOKEN, print: () => {}, logError: () => {} });
+}
+
+let server: RunningServer;
+let client: PulseboardClient;
+
+beforeAll(async () => {
+  server = await start();
+});
+
+afterEach(async () => {
+  cleanup();
+  await client?.close();
+});
+
+afterAll(async () => {
+  await server?.close();
+});
+
+function newClient(): PulseboardClient {
+  client = createPulseboardClient({
+    url: server.url,
+    token: TOKEN,
+    WebSocket: WebSocket as unknown as WebSocketConstructor,
+    fetch: globalThis.fetch.bind(globalThis),
+    store: new MemoryOfflineStore(),
+    config: { reconnectMinDelayMs: 50, reconnectMaxDelayMs: 200 },
+  });
+  return client;
+}
+
+describe('sync indicator and offline banner', () => {
+  it('read live when connected, show the banner while the server is gone, and recover without a reload', async () => {
+    render(
+      <PulseboardProvider client={newClient()}>
+        <SyncIndicator />
+        <OfflineBanner />
+      </PulseboardProvider>,
+    );
+    await waitFor(() => expect(screen.getByTestId('sync-indicator').dataset.state).toBe('open'), WAIT);
+    expect(screen.getByTestId('sync-state-label').textContent).toBe('Live');
+    expect(screen.getByTestId('sync-pending').dataset.count).toBe('0');
+    expect(screen.queryByTestId('offline-banner')).toBeNull();
+
+    const port = server.port;
+    await server.close();
+    await waitFor(() => expect(screen.getByTestId('offline-banner')).toBeTruthy(), WAIT);
+    expect(screen.getByTestId('sync-indicator').dataset.state).not.toBe('open');
+    expect(screen.getByTestId('offline-banner').textContent).toContain('Edits are saved on this device');
+
+    server = await start(port);
+    await waitFor(() => expect(screen.getByTestId('sync-indicator').dataset.state).toBe('open'), WAIT);
+    await waitFor(() => expect(screen.queryByTestId('offline-banner')).toBeNull(), WAIT);
+  });
+});
