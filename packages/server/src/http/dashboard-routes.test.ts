@@ -148,7 +148,7 @@ describe('batch mutations (the HTTP fallback of the socket)', () => {
     expect(first.status).toBe(200);
     expect(first.body.lastMutationId).toBe(3);
     expect(first.body.results.map((r: { status: string }) => r.status)).toEqual(['applied', 'applied', 'rejected']);
-    expect(first.body.results[2].error.code).toBeTruthy();
+    expect(first.body.results[2].error.code).toBe('unknown_mutator');
 
     const again = await t.json('POST', '/api/dashboards/mut/mutations', { body });
     expect(again.body.results.every((r: { duplicate: boolean }) => r.duplicate)).toBe(true);
@@ -157,7 +157,7 @@ describe('batch mutations (the HTTP fallback of the socket)', () => {
     expect(doc.widgets.w1.layout.x).toBe(4);
 
     const gap = await t.json('POST', '/api/dashboards/mut/mutations', { body: { clientId, mutations: [{ mutationId: 9, name: 'moveWidget', args: { id: 'w1', x: 0, y: 0 } }] } });
-    expect(gap.body.results[0].error.code).toBe('out_of_order');
+    expect(gap.body.results[0].error).toMatchObject({ code: 'out_of_order', details: { expected: 4 } });
     expect(gap.body.lastMutationId).toBe(3);
 
     const status = await t.json('GET', `/api/sync/status?clientId=${clientId}`);

@@ -239,7 +239,8 @@ export function dashboardRoutes(deps: AppDeps): Hono {
     const principal = await requirePrincipal(c, auth);
     assertDashboardAccess(principal, id, 'edit');
     const body = parseInput(mutationsBodySchema, await readJson(c));
-    const results: Array<Omit<MutationRecord, 'event' | 'dashboardId'> | { mutationId: number; status: 'rejected'; error: { code: string; message: string }; conflicts: []; duplicate: false }> = [];
+    type OutOfOrder = { mutationId: number; status: 'rejected'; error: { code: string; message: string; details?: Record<string, unknown> }; conflicts: []; duplicate: false };
+    const results: Array<Omit<MutationRecord, 'event' | 'dashboardId'> | OutOfOrder> = [];
     for (const m of body.mutations) {
       try {
         const record = await sync.mutate({
@@ -255,7 +256,9 @@ export function dashboardRoutes(deps: AppDeps): Hono {
       } catch (error) {
         // Out of order: the rest of the batch cannot apply either; report and stop.
         if (error instanceof PulseboardError && error.code === 'out_of_order') {
-          results.push({ mutationId: m.mutationId, status: 'rejected', error: { code: error.code, message: error.message }, conflicts: [], duplicate: false });
+          // details.expected (the next mutationId) as over WebSocket, so a client can renumber.
+          const error_ = { code: error.code, message: error.message, ...(error.details ? { details: error.details } : {}) };
+          results.push({ mutationId: m.mutationId, status: 'rejected', error: error_, conflicts: [], duplicate: false });
           break;
         }
         throw error;
