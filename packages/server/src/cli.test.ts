@@ -72,7 +72,7 @@ describe('pulseboard CLI', () => {
 
     const conflict = await run(['import', file]);
     expect(conflict.code).toBe(1);
-    expect(conflict.err).toContain('HTTP 409');
+    expect(conflict.err).toContain('HTTP 409: dashboard "cli-dash" already exists; add --overwrite to replace it');
     exported.dashboard.title = 'CLI again';
     await writeFile(file, JSON.stringify(exported));
     const ok = await run(['import', file, '--overwrite']);

@@ -195,7 +195,14 @@ async function importCommand(args: string[], io: CliIO): Promise<number> {
   } catch (error) {
     throw new CliError(`cannot read ${file}: ${(error as Error).message}`);
   }
-  const response = await request(io, values, 'POST', `/api/dashboards/import${values.overwrite ? '?overwrite=1' : ''}`, input);
+  let response: Response;
+  try {
+    response = await request(io, values, 'POST', `/api/dashboards/import${values.overwrite ? '?overwrite=1' : ''}`, input);
+  } catch (error) {
+    // The server's hint names the query parameter; on the command line it is a flag.
+    if (error instanceof CliError && error.message.startsWith('HTTP 409:')) throw new CliError(error.message.replace('add ?overwrite=1', 'add --overwrite'));
+    throw error;
+  }
   const doc = (await response.json()) as { id: string; version: number };
   io.stdout(`imported dashboard "${doc.id}" (version ${doc.version})`);
   return 0;
