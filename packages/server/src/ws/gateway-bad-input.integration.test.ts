@@ -72,7 +72,7 @@ describe('WebSocket gateway: bad input never crashes and never corrupts', () => 
   });
 
   it('pings every heartbeatIntervalMs and closes with 4009 after deadConnectionTimeoutMs of silence', async () => {
-    h = await startHarness({ config: { heartbeatIntervalMs: 40, deadConnectionTimeoutMs: 250 } });
+    h = await startHarness({ config: { heartbeatIntervalMs: 50, deadConnectionTimeoutMs: 1_000 } });
     const quiet = await h.client();
     const lively = await h.client();
     await quiet.waitForCount((m) => m.type === 'ping', 2);
