@@ -65,6 +65,18 @@ describe('dashboards over HTTP', () => {
     expect(outside.body.error.message).toBe('widgets.c.layout: x 10 + w 3 lies outside the grid of 12 columns');
   });
 
+  it('refuses a widget keyed __proto__ by name instead of dropping it', async () => {
+    const raw = '{"id":"proto","title":"P","widgets":{"__proto__":{"id":"__proto__","type":"stat","title":"x","layout":{"x":0,"y":0,"w":1,"h":1},"options":{}}}}';
+    const created = await t.json('POST', '/api/dashboards', { raw, headers: { 'content-type': 'application/json' } });
+    expect(created.status).toBe(400);
+    expect(created.body.error.message).toBe('widgets.__proto__: "__proto__" cannot be a widget id');
+    expect((await t.json('GET', '/api/dashboards/proto')).status).toBe(404);
+    await t.json('POST', '/api/dashboards', { body: { id: 'proto', title: 'P' } });
+    const replaced = await t.json('PUT', '/api/dashboards/proto', { raw: raw.replace('"id":"proto",', ''), headers: { 'content-type': 'application/json' } });
+    expect(replaced.status).toBe(400);
+    expect((await t.json('GET', '/api/dashboards/proto')).body.version).toBe(0);
+  });
+
   it('deletes a dashboard; a second delete and a get are 404 naming it', async () => {
     await t.json('POST', '/api/dashboards', { body: { id: 'gone', title: 'Gone' } });
     expect((await t.api('DELETE', '/api/dashboards/gone')).status).toBe(204);

@@ -97,6 +97,18 @@ function slugOrWidgetKey(key: string): void {
   if (!/^[A-Za-z0-9_-]{1,64}$/.test(key)) throw new PulseboardError('bad_request', `widgets.${key}: key must contain only letters, digits, "-" and "_"`, { status: 400 });
 }
 
+/**
+ * A widget keyed `__proto__` would be dropped without a word when the body is parsed into an
+ * object (it sets the prototype instead): refuse it by name before parsing.
+ */
+function refuseProtoWidgetKey(raw: unknown): unknown {
+  const widgets = (raw as { widgets?: unknown } | null)?.widgets;
+  if (typeof widgets === 'object' && widgets !== null && Object.hasOwn(widgets, '__proto__')) {
+    throw new PulseboardError('bad_request', 'widgets.__proto__: "__proto__" cannot be a widget id', { status: 400 });
+  }
+  return raw;
+}
+
 function notFound(id: string): PulseboardError {
   return new PulseboardError('not_found', `dashboard "${id}" does not exist`, { status: 404 });
 }
@@ -134,7 +146,7 @@ export function dashboardRoutes(deps: AppDeps): Hono {
 
   app.post('/', async (c) => {
     const principal = await requirePrincipal(c, auth);
-    const body = parseInput(createBodySchema, await readJson(c));
+    const body = parseInput(createBodySchema, refuseProtoWidgetKey(await readJson(c)));
     assertDashboardAccess(principal, body.id, 'edit');
     const now = new Date().toISOString();
     const columns = body.columns ?? DEFAULT_COLUMNS;
@@ -187,7 +199,7 @@ export function dashboardRoutes(deps: AppDeps): Hono {
     const principal = await requirePrincipal(c, auth);
     assertDashboardAccess(principal, id, 'edit');
     const ifMatch = c.req.header('if-match');
-    const body = parseInput(replaceBodySchema, await readJson(c));
+    const body = parseInput(replaceBodySchema, refuseProtoWidgetKey(await readJson(c)));
     if (body.id !== undefined && body.id !== id) {
       throw new PulseboardError('bad_request', `id: "${body.id}" does not match the URL's dashboard "${id}"`, { status: 400 });
     }
