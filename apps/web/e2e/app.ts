@@ -1,7 +1,7 @@
 /**
- * Page helpers for the Pulseboard web app: how the tests find things (data-testid only) and
- * do things (real pointer and keyboard input). One place to adapt when the app's markup
- * changes.
+ * Page helpers for the Pulseboard web app: how the tests find things (data-testids and the
+ * data attributes beside them; the drag handle by its class, as react-grid-layout does) and
+ * do things (real pointer and keyboard input). One place to adapt when the markup changes.
  */
 import type { Locator, Page } from 'playwright-core';
 import { dashboardUrl, type PulseboardProcess } from './harness';
@@ -40,18 +40,6 @@ export async function enterEditMode(page: Page): Promise<void> {
   const toggle = page.getByTestId('edit-toggle');
   if ((await toggle.getAttribute('aria-pressed')) !== 'true') await toggle.click();
   await page.waitForFunction(() => document.querySelector('[data-testid="edit-toggle"]')?.getAttribute('aria-pressed') === 'true');
-}
-
-/** The widget's grid position as the page lays it out: column and row from its box. */
-export async function gridPosition(page: Page, id: string): Promise<{ x: number; y: number } | null> {
-  const [grid, box] = await Promise.all([page.getByTestId('dashboard-grid').boundingBox(), widget(page, id).boundingBox()]);
-  if (!grid || !box) return null;
-  const colWidth = grid.width / COLUMNS;
-  return { x: Math.round((box.x - grid.x) / colWidth), y: Math.round((box.y - grid.y) / Math.max(1, rowHeight(box.height))) };
-}
-
-function rowHeight(_boxHeight: number): number {
-  return 1;
 }
 
 /**
@@ -99,13 +87,6 @@ export async function widgetIds(page: Page): Promise<string[]> {
   );
 }
 
-/** The text a widget shows as its value (the frame's `widget-value`), '' while it has none. */
-export async function widgetValue(page: Page, id: string): Promise<string | null> {
-  const value = widget(page, id).getByTestId('widget-value');
-  if ((await value.count()) === 0) return null;
-  return ((await value.first().textContent()) ?? '').trim();
-}
-
 /** A widget's title as its grid item carries it (`data-title`). */
 export async function widgetTitle(page: Page, id: string): Promise<string | null> {
   const frame = widget(page, id);
@@ -151,8 +132,8 @@ export async function deleteWidget(page: Page, id: string): Promise<void> {
 }
 
 /**
- * The retained history of a stream as the page's client holds it, oldest first. Read from
- * the app's state when it exposes it; null when it does not.
+ * The retained history of a stream as the page's client holds it, oldest first, read from
+ * the client the app exposes on `window.__pulseboard` (throws when it does not).
  */
 export async function streamHistory(page: Page, key: string): Promise<Array<{ value: unknown; offset: number }>> {
   return page.evaluate((k) => {
