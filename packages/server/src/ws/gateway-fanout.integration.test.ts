@@ -1,6 +1,8 @@
 import type { Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CloseCode, type EventMessage, type ServerMessage, type SubscribedMessage } from '@pulseboard/protocol';
+import type { PubSub } from '../pubsub/pubsub.js';
+import type { StoredEvent } from '../storage/storage.js';
 import { startHarness, type Harness, type TestClient } from './gateway-test-harness.js';
 
 const isEvent = (topic: string) => (m: ServerMessage) => m.type === 'event' && m.topic === topic;
@@ -63,6 +65,36 @@ describe('WebSocket gateway: fan-out', () => {
       await client.waitFor((m) => m.type === 'event' && m.offset === total);
       expect(offsetsOf(client, topic)).toEqual(range(start + 1, total));
     }
+  });
+
+  it('delivers in offset order, reading gaps from storage, when PubSub reorders and loses events', async () => {
+    // Like Redis at its worst: events come in reversed pairs, and every fifth is lost.
+    let held: StoredEvent | null = null;
+    let seen = 0;
+    const unreliable = (inner: PubSub): PubSub => ({
+      kind: 'redis',
+      subscribe: (listener) => inner.subscribe(listener),
+      close: () => inner.close(),
+      async publish(event) {
+        seen += 1;
+        if (seen % 5 === 0) return;
+        if (held === null) {
+          held = event;
+          return;
+        }
+        await inner.publish(event);
+        await inner.publish(held);
+        held = null;
+      },
+    });
+    h = await startHarness({ wrapPubSub: unreliable });
+    const client = await h.client();
+    client.send({ type: 'subscribe', topic: 'stream:lossy' });
+    await client.waitFor((m) => m.type === 'subscribed');
+    // 42, not 41: the 41st would be held back until a 42nd came (a gap shows only after it).
+    for (let i = 1; i <= 42; i++) await h.sync.push([{ key: 'lossy', points: [{ value: i }] }]);
+    await client.waitFor((m) => m.type === 'event' && m.offset === 42);
+    expect(offsetsOf(client, 'stream:lossy')).toEqual(range(1, 42));
   });
 
   it('delivers to the other subscribers in order while writes from several connections interleave', async () => {

@@ -8,6 +8,7 @@ import { createDashboard } from '@pulseboard/model';
 import { parseServerFrame, PROTOCOL_VERSION, type ServerMessage, type WelcomeMessage } from '@pulseboard/protocol';
 import { Auth } from '../auth.js';
 import { LocalPubSub } from '../pubsub/local-pubsub.js';
+import type { PubSub } from '../pubsub/pubsub.js';
 import { MemoryStorage } from '../storage/memory-storage.js';
 import { SqliteStorage } from '../storage/sqlite-storage.js';
 import type { Storage, TokenScopes } from '../storage/storage.js';
@@ -43,6 +44,8 @@ export interface HarnessOptions {
   config?: Partial<GatewayConfig>;
   storage?: 'sqlite' | 'memory';
   observer?: GatewayObserver;
+  /** Wraps the in-process PubSub (to reorder or lose events, say). */
+  wrapPubSub?: (pubsub: PubSub) => PubSub;
 }
 
 let clientCounter = 0;
@@ -50,7 +53,8 @@ let clientCounter = 0;
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
   const dir = mkdtempSync(join(tmpdir(), 'pulseboard-ws-'));
   const storage: Storage = options.storage === 'memory' ? new MemoryStorage() : new SqliteStorage({ file: join(dir, 'pulseboard.db') });
-  const pubsub = new LocalPubSub();
+  const local = new LocalPubSub();
+  const pubsub = options.wrapPubSub ? options.wrapPubSub(local) : local;
   const sync = new SyncService({ storage, pubsub, streamLimits: { maxPoints: 1_000, maxAgeMs: 24 * 3600_000 } });
   const auth = new Auth(storage, { adminToken: ADMIN_TOKEN });
   const errors: unknown[] = [];
