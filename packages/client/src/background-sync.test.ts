@@ -16,12 +16,18 @@ async function setup(config: Record<string, number> = {}) {
   const environment = new EnvironmentManager({ attach: false });
   const log = new FakeDashboardLog();
   const applied: number[] = [];
+  let streamReads = 0;
   const http = fakeFetch((method, path, init) => {
     if (method === 'GET' && path === '/api/dashboards/ops') {
       const etag = `"${log.doc.version}"`;
       const headers = (init.headers ?? {}) as Record<string, string>;
       if (headers['if-none-match'] === etag) return { status: 304, headers: { etag } };
       return { status: 200, body: log.doc, headers: { etag } };
+    }
+    if (method === 'GET' && path === '/api/streams/cpu') {
+      streamReads++;
+      const history = Array.from({ length: streamReads * 2 }, (_, i) => ({ ts: 1_000 + i, value: i, offset: i + 1 }));
+      return { status: 200, body: { key: 'cpu', latest: history.at(-1)!.value, latestTs: history.at(-1)!.ts, history, epoch: 's1', offset: history.length } };
     }
     if (method === 'GET' && path === '/api/dashboards/missing') return { status: 404, body: { error: { code: 'not_found', message: 'dashboard "missing" does not exist' } } };
     if (method === 'POST' && path === '/api/dashboards/ops/mutations') {
@@ -143,5 +149,17 @@ describe('BackgroundSync', () => {
     FakeWebSocket.last.serverSend(log.subscribed());
     await vi.advanceTimersByTimeAsync(16);
     expect(handle.getSnapshot().confirmed).toEqual(log.doc);
+  });
+
+  it('keeps a stream fresh over HTTP while the socket is down, appending only newer points', async () => {
+    const { client } = await setup();
+    const cpu = client.stream('cpu');
+    await settle();
+    expect(cpu.getSnapshot()).toMatchObject({ loaded: true, offset: 2, epoch: 's1', latest: 1 });
+    FakeWebSocket.last.serverClose(1006);
+    await vi.advanceTimersByTimeAsync(2_500);
+    const snap = cpu.getSnapshot();
+    expect(snap.offset).toBeGreaterThan(2);
+    expect(snap.history.map((p) => p.offset)).toEqual(Array.from({ length: snap.offset }, (_, i) => i + 1));
   });
 });
