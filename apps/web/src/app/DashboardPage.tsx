@@ -1,8 +1,9 @@
-import { useCallback, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { WidgetType } from '@pulseboard/model';
 import { usePulseboardClient, useRealtimeUpdates } from '@pulseboard/react';
 import { widgetTypeInfo } from '../widgets/widget-types';
 import { AddWidgetPicker } from './AddWidgetPicker';
+import { ColumnsSelect } from './ColumnsSelect';
 import type { ApiOptions } from './api';
 import { DashboardGrid } from './DashboardGrid';
 import { DashboardTitle } from './DashboardTitle';
@@ -29,6 +30,13 @@ export function DashboardPage({ id, editing, api }: { id: string; editing: boole
   const [selectedId, setSelectedId] = useState<string | null>(null);
   const [picking, setPicking] = useState(false);
   const selected = editing && selectedId && dashboard ? dashboard.widgets[selectedId] : undefined;
+  const title = dashboard?.title;
+  useEffect(() => {
+    document.title = title ? `${title} · Pulseboard` : 'Pulseboard';
+    return () => {
+      document.title = 'Pulseboard';
+    };
+  }, [title]);
 
   const setEditing = (on: boolean) => {
     if (!on) setSelectedId(null);
@@ -65,9 +73,12 @@ export function DashboardPage({ id, editing, api }: { id: string; editing: boole
         {dashboard ? (
           <div className="pb-btn-group">
             {editing ? (
-              <button className="pb-btn pb-btn--sm" type="button" onClick={() => setPicking(true)} data-testid="add-widget">
-                + Add widget
-              </button>
+              <>
+                <ColumnsSelect columns={dashboard.columns} onChange={(columns) => rt.setMeta({ columns }, snapshot.confirmed ? { expect: { columns: snapshot.confirmed.columns } } : {})} />
+                <button className="pb-btn pb-btn--sm" type="button" onClick={() => setPicking(true)} data-testid="add-widget">
+                  + Add widget
+                </button>
+              </>
             ) : null}
             <button
               className={`pb-btn pb-btn--sm ${editing ? 'pb-btn--primary' : ''}`}
