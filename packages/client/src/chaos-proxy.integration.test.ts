@@ -132,7 +132,8 @@ describe('clients behind a connection-cutting proxy (issue 3, 6c)', () => {
     await Promise.all([chaos, publisher, ...editors]);
     running = false;
     proxy.refusing = false;
-    expect(proxy.cuts).toBeGreaterThan(CHAOS_MS / 3_000 - 2);
+    // At most 3 s between cuts plus at most 1.7 s refusing: at least one cut per 4.7 s.
+    expect(proxy.cuts).toBeGreaterThanOrEqual(Math.floor(CHAOS_MS / 4_700) - 1);
 
     // Quiet network: everyone must converge.
     const sources = [...dashboards, ...streams, ...clients.map((c) => c.connection)];
@@ -171,7 +172,6 @@ describe('clients behind a connection-cutting proxy (issue 3, 6c)', () => {
       timeoutMs: 10_000,
       describe: () => `pushed up to ${lastOffset}; clients at ${streams.map((s) => s.getSnapshot().offset).join(',')}`,
     });
-    if (streamErrors.length) console.error(JSON.stringify(streams.map((s) => s.getSnapshot().history.slice(0, 4))), JSON.stringify(pushed.slice(0, 4)));
     expect(streamErrors).toEqual([]);
     for (const follower of followers) {
       expect(follower.lastOffset).toBe(lastOffset);
