@@ -5,7 +5,9 @@
  *
  *   npm run bench                       full run (1,000 clients; a few minutes)
  *   npm run bench -- --quick            100 clients, short spans (about a minute)
- *   npm run bench -- --only=saturation,memory --servers=ws,pulseboard --clients=500
+ *   npm run bench -- --only=saturation,memory --servers=ws,pulseboard --clients=500 --out=/tmp/r.json
+ *
+ * One run at a time: a second run waits for the first (bench/results/run.lock).
  *
  * Env: BENCH_QUICK=1, BENCH_SERVERS, BENCH_ONLY, BENCH_VERBOSE=1 (forward children's stderr),
  * BENCH_PULSEBOARD_OPTIONS (extra startServer options, JSON).
@@ -16,6 +18,7 @@ import { parseArgs } from 'node:util';
 import type { ClientCoreResult } from './client-core.js';
 import { BenchChild } from './lib/child.js';
 import { Fleet } from './lib/harness.js';
+import { acquireRunLock } from './lib/run-lock.js';
 import { formatNumber, formatRatio, renderTable } from './lib/stats.js';
 import { SERVER_KINDS, SERVER_LABELS, type ServerKind } from './lib/types.js';
 import {
@@ -32,11 +35,16 @@ import {
   type SteadyResult,
 } from './scenarios.js';
 
+/** How long a run waits for another bench run on the machine to finish. */
+const LOCK_WAIT_MS = 15 * 60_000;
+
 const SCENARIOS = ['saturation', 'steady', 'memory', 'batch', 'client'] as const;
 type Scenario = (typeof SCENARIOS)[number];
 
 interface BenchConfig {
   quick: boolean;
+  /** Also write the results here. */
+  out: string | undefined;
   servers: ServerKind[];
   scenarios: Scenario[];
   saturation: Array<Omit<SaturationOptions, 'window' | 'maxLag' | 'publishers'>>;
@@ -56,11 +64,12 @@ function parseConfig(): BenchConfig {
       only: { type: 'string', default: process.env.BENCH_ONLY },
       servers: { type: 'string', default: process.env.BENCH_SERVERS },
       clients: { type: 'string' },
+      out: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
   if (values.help) {
-    console.log(`usage: npm run bench -- [--quick] [--only=${SCENARIOS.join(',')}] [--servers=${SERVER_KINDS.join(',')}] [--clients=N]`);
+    console.log(`usage: npm run bench -- [--quick] [--only=${SCENARIOS.join(',')}] [--servers=${SERVER_KINDS.join(',')}] [--clients=N] [--out=file.json]`);
     process.exit(0);
   }
   const list = <T extends string>(raw: string | undefined, all: readonly T[], what: string): T[] => {
@@ -75,6 +84,7 @@ function parseConfig(): BenchConfig {
   if (!Number.isInteger(clients) || clients < 1) throw new Error(`--clients must be a positive integer, not ${values.clients}`);
   return {
     quick,
+    out: values.out,
     servers: list(values.servers, SERVER_KINDS, 'server'),
     scenarios: list(values.only, SCENARIOS, 'scenario'),
     saturation: quick
@@ -245,6 +255,7 @@ function correctnessNotes(results: Results): string[] {
 
 async function main(): Promise<number> {
   const config = parseConfig();
+  const releaseLock = await acquireRunLock(LOCK_WAIT_MS);
   const startedAt = Date.now();
   const results: Results = { date: new Date().toISOString(), machine: machine(), config, saturation: [], durationMs: 0, loadAtEnd: [] };
   const m = results.machine;
@@ -294,7 +305,9 @@ async function main(): Promise<number> {
   const out = new URL('./results/', import.meta.url);
   mkdirSync(out, { recursive: true });
   writeFileSync(new URL('latest.json', out), `${JSON.stringify(results, null, 2)}\n`);
-  console.log(`\nfinished in ${(results.durationMs / 1_000).toFixed(0)} s; wrote bench/results/latest.json`);
+  if (config.out) writeFileSync(config.out, `${JSON.stringify(results, null, 2)}\n`);
+  releaseLock();
+  console.log(`\nfinished in ${(results.durationMs / 1_000).toFixed(0)} s; wrote bench/results/latest.json${config.out ? ` and ${config.out}` : ''}`);
   return failures.length > 0 ? 1 : 0;
 }
 
