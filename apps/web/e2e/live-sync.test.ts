@@ -2,7 +2,7 @@
  * Issue 4, item 5a: two browser contexts on one dashboard. A widget dragged in edit mode in
  * one context moves in the other; data pushed over HTTP shows in both.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { PulseboardProcess, SKIP_E2E, getDashboard, launchBrowser, newContext, seedDashboard, PageWatch } from './harness';
 import { dragWidgetBy, enterEditMode, openDashboard, statValue, widget } from './app';
@@ -19,6 +19,8 @@ describe.skipIf(SKIP_E2E)('two contexts on one dashboard', () => {
   const watch = new PageWatch();
 
   beforeAll(async () => {
+    // Conditions are awaited, never slept on: give each poll room on a loaded machine.
+    vi.setConfig({ expect: { poll: { timeout: 10_000, interval: 50 } } });
     server = new PulseboardProcess();
     [browser] = await Promise.all([launchBrowser(), server.start()]);
     await seedDashboard(server, {

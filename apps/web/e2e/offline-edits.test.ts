@@ -4,7 +4,7 @@
  * the three edits, restored from IndexedDB, are sent, and B sees all three exactly once —
  * checked in B's UI and through the server's HTTP API.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { PulseboardProcess, SKIP_E2E, getDashboard, launchBrowser, newContext, seedDashboard, PageWatch } from './harness';
 import {
@@ -31,6 +31,8 @@ describe.skipIf(SKIP_E2E)('offline edits survive a closed page and are applied e
   const watch = new PageWatch();
 
   beforeAll(async () => {
+    // Conditions are awaited, never slept on: give each poll room on a loaded machine.
+    vi.setConfig({ expect: { poll: { timeout: 10_000, interval: 50 } } });
     server = new PulseboardProcess();
     [browser] = await Promise.all([launchBrowser(), server.start()]);
     await seedDashboard(server, {

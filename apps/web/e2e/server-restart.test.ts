@@ -6,7 +6,7 @@
  * points can only come through recovery by offset), and each page ends with the latest
  * value in its stat and line widgets and a gap-free history in its client.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { PulseboardProcess, SKIP_E2E, getStream, launchBrowser, newContext, seedDashboard, PageWatch } from './harness';
 import { connectionState, lineLatest, openDashboard, statValue, streamHistory } from './app';
@@ -23,6 +23,8 @@ describe.skipIf(SKIP_E2E)('server killed and restarted mid-session', () => {
   const watch = new PageWatch();
 
   beforeAll(async () => {
+    // Conditions are awaited, never slept on: give each poll room on a loaded machine.
+    vi.setConfig({ expect: { poll: { timeout: 10_000, interval: 50 } } });
     server = new PulseboardProcess();
     [browser] = await Promise.all([launchBrowser(), server.start()]);
     await seedDashboard(server, {
