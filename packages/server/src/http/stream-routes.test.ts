@@ -65,6 +65,21 @@ describe('POST /api/streams/:key', () => {
     expect(key.body.error.message).toMatch(/^key: /);
   });
 
+  it('refuses a point more than a day in the future, which would trim the whole history', async () => {
+    await t.json('POST', '/api/streams/clock', { body: { points: [{ value: 1 }, { value: 2 }] } });
+    const micros = Date.now() * 1000;
+    const res = await t.json('POST', '/api/streams/clock', { body: { points: [{ ts: micros, value: 3 }] } });
+    expect(res.status).toBe(400);
+    expect(res.body.error.message).toBe('points.0.ts: lies more than 24 hours in the future; send milliseconds since 1970 (or leave ts out for "now")');
+    const batch = await t.json('POST', '/api/streams', { body: { points: [{ key: 'clock', value: 4 }, { key: 'clock', ts: micros, value: 5 }] } });
+    expect(batch.status).toBe(400);
+    expect(batch.body.error.message).toMatch(/^points\.1\.ts: lies more than 24 hours in the future/);
+    const got = await t.json('GET', '/api/streams/clock');
+    expect(got.body.history.map((p: { value: number }) => p.value)).toEqual([1, 2]);
+    const soon = await t.json('POST', '/api/streams/clock', { body: { points: [{ ts: Date.now() + 60_000, value: 6 }] } });
+    expect(soon.status).toBe(200);
+  });
+
   it('answers 404 naming an unknown stream', async () => {
     const res = await t.json('GET', '/api/streams/never.pushed');
     expect(res.status).toBe(404);
