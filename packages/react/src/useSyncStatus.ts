@@ -18,10 +18,8 @@ export interface SyncStatusInfo {
   queueLength: number;
   /** When the state last matched the server (ms since epoch). */
   lastSyncedAt: number | null;
-  /** Heartbeat round trip. */
+  /** Heartbeat round trip (update latency: see `usePerformance`). */
   latencyMs: number | null;
-  /** Server commit → applied here, last sample. */
-  updateLatencyMs: number | null;
   refreshing: boolean;
   httpFallback: boolean;
   lastError: { code: string; message: string } | null;
@@ -31,9 +29,9 @@ const NO_DASHBOARD = emptyDashboardSnapshot('');
 const noDashboardStore = { subscribe: () => () => {}, getSnapshot: () => NO_DASHBOARD };
 
 /**
- * The sync indicator's data, combining the connection, background sync, the performance
- * monitor and (with `dashboardId`) one dashboard. Each store is read through a selector,
- * so a busy stream does not re-render the indicator unless a shown value changed.
+ * The sync indicator's data, combining the connection, background sync and (with
+ * `dashboardId`) one dashboard. Each store is read through a selector, so the indicator
+ * re-renders only when a shown value changed.
  */
 export function useSyncStatus(dashboardId?: string): SyncStatusInfo {
   const client = usePulseboardClient();
@@ -43,7 +41,6 @@ export function useSyncStatus(dashboardId?: string): SyncStatusInfo {
   );
   const connection = useStoreSelector(client.connection, (s) => ({ state: s.state, latencyMs: s.latencyMs, lastError: s.lastError }));
   const sync = useStoreSelector(client.sync, (s) => s);
-  const updateLatencyMs = useStoreSelector(client.monitor, (s) => s.updateLatencyMs.last);
   const dashboard = useStoreSelector<DashboardSnapshot, Pick<DashboardSnapshot, 'status' | 'pending' | 'lastSyncedAt' | 'loaded'>>(
     lease ?? noDashboardStore,
     (s) => ({ status: s.status, pending: s.pending, lastSyncedAt: s.lastSyncedAt, loaded: s.loaded }),
@@ -68,10 +65,9 @@ export function useSyncStatus(dashboardId?: string): SyncStatusInfo {
       queueLength: sync.queueLength,
       lastSyncedAt: (lease ? dashboard.lastSyncedAt : null) ?? sync.lastSyncedAt,
       latencyMs: connection.latencyMs,
-      updateLatencyMs,
       refreshing: sync.refreshing,
       httpFallback: sync.httpFallback,
       lastError: connection.lastError ? { code: connection.lastError.code, message: connection.lastError.message } : sync.lastError,
     };
-  }, [connection, sync, updateLatencyMs, dashboard, lease]);
+  }, [connection, sync, dashboard, lease]);
 }

@@ -51,7 +51,6 @@ describe('describeSync', () => {
     queueLength: 0,
     lastSyncedAt: 0,
     latencyMs: 5,
-    updateLatencyMs: 3,
     refreshing: false,
     httpFallback: false,
     lastError: null,
