@@ -1,9 +1,9 @@
-import { useCallback, useMemo, useRef } from 'react';
+import { useCallback, useMemo, useRef, type KeyboardEvent } from 'react';
 import { ReactGridLayout, useContainerWidth, type EventCallback, type LayoutItem } from 'react-grid-layout';
 import type { Dashboard, Layout as ModelLayout } from '@pulseboard/model';
 import type { PresenceEntry } from '@pulseboard/client';
 import type { DashboardActions } from '@pulseboard/react';
-import { GRID_MARGIN_PX, ROW_HEIGHT_PX, STACK_BELOW_PX, gridItems, movedFrom, resizedFrom } from './grid-layout';
+import { GRID_MARGIN_PX, ROW_HEIGHT_PX, STACK_BELOW_PX, gridItems, keyEdit, movedFrom, resizedFrom } from './grid-layout';
 import { WidgetCell } from './WidgetCell';
 
 /** How often a drag in progress is shown to other viewers. */
@@ -83,18 +83,50 @@ export function DashboardGrid({ dashboard, editing, pendingWidgetIds, presence, 
     [widgets, resizeWidget, previewLayout],
   );
 
+  const columns = dashboard.columns;
+  const onKey = useCallback(
+    (event: KeyboardEvent<HTMLDivElement>, id: string) => {
+      if (event.target !== event.currentTarget) return;
+      const layout = widgets[id]?.layout;
+      if (!layout) return;
+      if (event.key === 'Enter') {
+        event.preventDefault();
+        onSelect(id);
+        return;
+      }
+      const edit = keyEdit(event.key, event.shiftKey, layout, columns);
+      if (!edit) return;
+      event.preventDefault();
+      if (edit.kind === 'move') moveWidget(id, edit.x, edit.y);
+      else resizeWidget(id, edit.w, edit.h);
+    },
+    [widgets, columns, onSelect, moveWidget, resizeWidget],
+  );
+
   const children = useMemo(
     () =>
       layout.map(({ i: id, x, y, w, h }) => {
         const widget = widgets[id]!;
         const pending = pendingWidgetIds.has(id);
         return (
-          <div key={id} data-testid={`widget-${id}`} data-pending={pending ? 'true' : 'false'} data-title={widget.title} data-type={widget.type} data-layout={`${x},${y},${w},${h}`} onDoubleClick={canEdit ? () => onSelect(id) : undefined}>
+          <div
+            key={id}
+            data-testid={`widget-${id}`}
+            data-pending={pending ? 'true' : 'false'}
+            data-title={widget.title}
+            data-type={widget.type}
+            data-layout={`${x},${y},${w},${h}`}
+            onDoubleClick={canEdit ? () => onSelect(id) : undefined}
+            tabIndex={canEdit ? 0 : undefined}
+            aria-keyshortcuts={canEdit ? 'ArrowLeft ArrowRight ArrowUp ArrowDown Shift+ArrowRight Shift+ArrowDown Enter' : undefined}
+            title={canEdit ? 'Drag the header to move, the corner to resize. Focused: arrows move, Shift+arrows resize, Enter edits.' : undefined}
+            onKeyDown={canEdit ? (e) => onKey(e, id) : undefined}
+          >
             <WidgetCell widget={widget} pending={pending} editing={editing} selected={editing && selectedId === id} remote={remoteByWidget[id]} onSelect={onSelect} />
           </div>
         );
       }),
-    [layout, widgets, pendingWidgetIds, canEdit, editing, selectedId, remoteByWidget, onSelect],
+    [layout, widgets, pendingWidgetIds, canEdit, editing, selectedId, remoteByWidget, onSelect, onKey],
   );
 
   return (

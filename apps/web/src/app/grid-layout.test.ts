@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Widget } from '@pulseboard/model';
-import { gridItems, movedFrom, resizedFrom } from './grid-layout';
+import { gridItems, keyEdit, movedFrom, resizedFrom } from './grid-layout';
 
 const w = (id: string, x: number, y: number, wd = 3, h = 2): Widget => ({ id, type: 'stat', title: id, layout: { x, y, w: wd, h }, options: {} });
 const widgets = { b: w('b', 3, 0), a: w('a', 0, 0), c: w('c', 0, 2, 6, 3) };
@@ -35,5 +35,19 @@ describe('movedFrom / resizedFrom', () => {
     expect(movedFrom({ x: 2, y: 1 }, layout)).toBe(true);
     expect(resizedFrom({ w: 2, h: 2 }, layout)).toBe(false);
     expect(resizedFrom({ w: 2, h: 3 }, layout)).toBe(true);
+  });
+});
+
+describe('keyEdit', () => {
+  const layout = { x: 0, y: 0, w: 3, h: 2 };
+  it('moves one cell with arrows and resizes with Shift+arrows, inside the grid', () => {
+    expect(keyEdit('ArrowRight', false, layout, 12)).toEqual({ kind: 'move', x: 1, y: 0 });
+    expect(keyEdit('ArrowDown', false, layout, 12)).toEqual({ kind: 'move', x: 0, y: 1 });
+    expect(keyEdit('ArrowLeft', false, layout, 12)).toBeNull();
+    expect(keyEdit('ArrowRight', false, { ...layout, x: 9 }, 12)).toBeNull();
+    expect(keyEdit('ArrowRight', true, layout, 12)).toEqual({ kind: 'resize', w: 4, h: 2 });
+    expect(keyEdit('ArrowUp', true, { ...layout, h: 1 }, 12)).toBeNull();
+    expect(keyEdit('ArrowRight', true, { ...layout, x: 9 }, 12)).toBeNull();
+    expect(keyEdit('a', false, layout, 12)).toBeNull();
   });
 });
