@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
-import type { WidgetType } from '@pulseboard/model';
+import type { Widget, WidgetType } from '@pulseboard/model';
 import { usePulseboardClient, useRealtimeUpdates } from '@pulseboard/react';
 import { widgetTypeInfo } from '../widgets/widget-types';
 import { AddWidgetPicker } from './AddWidgetPicker';
@@ -8,7 +8,7 @@ import type { ApiOptions } from './api';
 import { DashboardGrid } from './DashboardGrid';
 import { DashboardTitle } from './DashboardTitle';
 import { visibleNotices } from './notice-text';
-import { Notices } from './Notices';
+import { Notices, UndoToast } from './Notices';
 import { OfflineBanner } from './OfflineBanner';
 import { plural } from './format';
 import { useOnline } from './useOnline';
@@ -29,6 +29,8 @@ export function DashboardPage({ id, editing, api }: { id: string; editing: boole
   const { dashboard, snapshot } = rt;
   const [selectedId, setSelectedId] = useState<string | null>(null);
   const [picking, setPicking] = useState(false);
+  const [deleted, setDeleted] = useState<Widget | null>(null);
+  const closeUndo = useCallback(() => setDeleted(null), []);
   const selected = editing && selectedId && dashboard ? dashboard.widgets[selectedId] : undefined;
   const title = dashboard?.title;
   useEffect(() => {
@@ -125,9 +127,23 @@ export function DashboardPage({ id, editing, api }: { id: string; editing: boole
           />
         )}
       </main>
-      {selected ? <WidgetEditor key={selected.id} widget={selected} confirmed={snapshot.confirmed} api={api} actions={rt} onClose={closePanel} /> : null}
+      {selected ? <WidgetEditor key={selected.id} widget={selected} confirmed={snapshot.confirmed} api={api} actions={rt} onClose={closePanel} onDeleted={setDeleted} /> : null}
       {picking ? <AddWidgetPicker onPick={onPick} onClose={closePicker} /> : null}
-      <Notices notices={notices} dashboard={dashboard} onDismiss={dismissNotice} onRetry={onRetry} />
+      <Notices notices={notices} dashboard={dashboard} onDismiss={dismissNotice} onRetry={onRetry}>
+        {deleted ? (
+          <UndoToast
+            key={deleted.id}
+            title={deleted.title}
+            onClose={closeUndo}
+            onUndo={() => {
+              // A deleted id stays a tombstone, so the widget comes back under a new one.
+              const { id: _old, ...rest } = deleted;
+              addWidget({ ...rest, id: newWidgetId() });
+              setDeleted(null);
+            }}
+          />
+        ) : null}
+      </Notices>
     </>
   );
 }

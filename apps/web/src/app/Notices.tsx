@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useState, type ReactNode } from 'react';
 import type { Dashboard } from '@pulseboard/model';
 import type { SyncNotice } from '@pulseboard/client';
 import { describeNotice } from './notice-text';
@@ -12,10 +12,12 @@ export interface NoticesProps {
   dashboard: Dashboard | null;
   onDismiss: (id: string) => void;
   onRetry: (id: string) => void;
+  /** Local toasts of the page (such as "Widget deleted · Undo"), shown below the notices. */
+  children?: ReactNode;
 }
 
 /** The toast stack for a dashboard's sync notices (rejected, overwritten, conflicting edits). */
-export function Notices({ notices, dashboard, onDismiss, onRetry }: NoticesProps) {
+export function Notices({ notices, dashboard, onDismiss, onRetry, children }: NoticesProps) {
   // Newest at the bottom, at most four on screen.
   const shown = notices.slice(-4);
   return (
@@ -23,6 +25,7 @@ export function Notices({ notices, dashboard, onDismiss, onRetry }: NoticesProps
       {shown.map((notice) => (
         <Notice key={notice.id} notice={notice} dashboard={dashboard} onDismiss={onDismiss} onRetry={onRetry} />
       ))}
+      {children}
     </div>
   );
 }
@@ -60,6 +63,30 @@ function Notice({ notice, dashboard, onDismiss, onRetry }: { notice: SyncNotice;
             </button>
           ) : null}
           <button className="pb-btn pb-btn--sm pb-btn--ghost" type="button" onClick={() => onDismiss(notice.id)} data-testid="notice-dismiss">
+            Dismiss
+          </button>
+        </div>
+      </div>
+    </div>
+  );
+}
+
+/** "Deleted “CPU” · Undo": shown after this person deletes a widget, for a few seconds. */
+export function UndoToast({ title, onUndo, onClose }: { title: string; onUndo: () => void; onClose: () => void }) {
+  useEffect(() => {
+    const timer = setTimeout(onClose, NOTICE_TIMEOUT_MS);
+    return () => clearTimeout(timer);
+  }, [onClose]);
+  return (
+    <div className="pb-toast" role="status" data-testid="undo-toast">
+      <div className="pb-toast__content">
+        <div className="pb-toast__title">Widget deleted</div>
+        <div className="pb-toast__message">“{title || 'Untitled'}” was removed for everyone.</div>
+        <div className="pb-toast__actions">
+          <button className="pb-btn pb-btn--sm pb-btn--primary" type="button" onClick={onUndo} data-testid="undo-delete">
+            Undo
+          </button>
+          <button className="pb-btn pb-btn--sm pb-btn--ghost" type="button" onClick={onClose}>
             Dismiss
           </button>
         </div>

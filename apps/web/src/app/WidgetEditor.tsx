@@ -24,6 +24,8 @@ export interface WidgetEditorProps {
   api: ApiOptions;
   actions: Pick<DashboardActions, 'updateWidget' | 'removeWidget'>;
   onClose: () => void;
+  /** Called after the widget was deleted (the page offers Undo). */
+  onDeleted?: (widget: Widget) => void;
 }
 
 /**
@@ -31,7 +33,7 @@ export interface WidgetEditorProps {
  * Every change is an optimistic `updateWidget` (typing is debounced and merged by the
  * client) carrying the confirmed value it replaces, so an overwrite can be reported.
  */
-export function WidgetEditor({ widget, confirmed, api, actions, onClose }: WidgetEditorProps) {
+export function WidgetEditor({ widget, confirmed, api, actions, onClose, onDeleted }: WidgetEditorProps) {
   const streams = useStreamList(api);
   const info = widgetTypeInfo(widget.type);
   const before = confirmed?.widgets[widget.id];
@@ -107,6 +109,7 @@ export function WidgetEditor({ widget, confirmed, api, actions, onClose }: Widge
           type="button"
           onClick={() => {
             removeWidget(widget.id);
+            onDeleted?.(widget);
             onClose();
           }}
           data-testid="delete-widget"
