@@ -48,6 +48,9 @@ export class Connection implements OutboxTarget {
   tokens: number;
   refilledAt: number;
   limitedSince = 0;
+  /** Messages dropped since the last `rate_limited` error, and when that error was sent (0: never). */
+  droppedSinceNotice = 0;
+  rateNoticeAt = 0;
 
   /** Raw messages that arrived while `hello` was being checked. */
   early: string[] | null = null;

@@ -100,6 +100,37 @@ describe('WebSocket gateway: bad input never crashes and never corrupts', () => 
     expect(calm.messages.filter(isError('rate_limited'))).toHaveLength(0);
   });
 
+  it('answers a flood with one rate_limited error per second, counting the dropped messages, not one error per message', async () => {
+    const FLOOD = 2_000;
+    let handled = 0;
+    let allHandled = (): void => undefined;
+    const handledAll = new Promise<void>((resolve) => (allHandled = resolve));
+    const observer = {
+      onMessageIn: (type: string) => {
+        if ((type === 'ping' || type === 'dropped') && ++handled === FLOOD) allHandled();
+      },
+    };
+    h = await startHarness({ config: { messagesPerSecond: 20, burstMessages: 20, rateLimitCloseAfterMs: 60_000 }, observer });
+    const flooder = await h.client();
+    flooder.send({ type: 'subscribe', topic: 'stream:marker' });
+    await flooder.waitFor((m) => m.type === 'subscribed');
+    const startedAt = Date.now();
+    for (let i = 0; i < FLOOD; i++) flooder.send({ type: 'ping', ts: i });
+    await handledAll;
+    const elapsedMs = Date.now() - startedAt;
+    // Everything queued for the flooder before this event has arrived once the event has.
+    await h.sync.push([{ key: 'marker', points: [{ value: 1 }] }]);
+    await flooder.waitFor((m) => m.type === 'event');
+    const errors = flooder.messages.filter(isError('rate_limited')) as ErrorMessage[];
+    expect(errors.length).toBeGreaterThanOrEqual(1);
+    expect(errors.length).toBeLessThanOrEqual(Math.ceil(elapsedMs / 1_000) + 1);
+    expect(errors[0]?.details).toEqual({ dropped: 1 });
+    expect(errors[0]?.message).toContain('dropped');
+    const pongs = flooder.messages.filter((m) => m.type === 'pong').length;
+    expect(pongs).toBeLessThan(FLOOD);
+    expect(flooder.ws.readyState).toBe(flooder.ws.OPEN);
+  });
+
   it('closes with 4029 a connection that stays over the rate limit', async () => {
     h = await startHarness({ config: { messagesPerSecond: 10, burstMessages: 5, rateLimitCloseAfterMs: 50 } });
     const flooder = await h.client();

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
-import { CloseCode, ErrorCode, parseClientMessage, type ErrorMessage, type ServerMessage } from '@pulseboard/protocol';
+import { CloseCode, ErrorCode, parseClientMessage, type ServerMessage } from '@pulseboard/protocol';
 import type { Auth } from '../auth.js';
 import { SnapshotCache } from '../snapshot-cache.js';
 import type { SyncService } from '../sync-service.js';
@@ -46,11 +46,8 @@ export interface GatewayStats {
 const WS_PATH = '/ws';
 /** A close reason may hold at most 123 bytes. */
 const MAX_CLOSE_REASON_CHARS = 120;
-const RATE_LIMITED_FRAME = JSON.stringify({
-  type: 'error',
-  code: ErrorCode.RATE_LIMITED,
-  message: 'too many messages: this one was dropped',
-} satisfies ErrorMessage);
+/** A rate-limited connection gets at most one `rate_limited` error this often (the rest are counted). */
+export const RATE_LIMIT_NOTICE_INTERVAL_MS = 1_000;
 
 /**
  * The WebSocket endpoint (/ws): handshake and `hello`, inbound validation and rate limits,
@@ -282,7 +279,18 @@ export class Gateway {
       this.closeConnection(conn, CloseCode.RATE_LIMITED, 'rate limit exceeded for too long');
       return;
     }
-    this.#outbox.enqueue(conn, RATE_LIMITED_FRAME);
+    conn.droppedSinceNotice += 1;
+    // Answering every dropped message would make a flood cost the server as much as the flooder.
+    if (conn.rateNoticeAt !== 0 && now - conn.rateNoticeAt < RATE_LIMIT_NOTICE_INTERVAL_MS) return;
+    const dropped = conn.droppedSinceNotice;
+    conn.droppedSinceNotice = 0;
+    conn.rateNoticeAt = now;
+    this.send(conn, {
+      type: 'error',
+      code: ErrorCode.RATE_LIMITED,
+      message: `too many messages: ${dropped} dropped since the last notice (limit ${this.config.messagesPerSecond}/s); drops in the next second are counted, not answered`,
+      details: { dropped },
+    });
   }
 
   #deliver(sub: Subscription<Connection>, item: OutItem): void {
