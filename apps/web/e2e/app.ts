@@ -43,6 +43,16 @@ export async function enterEditMode(page: Page): Promise<void> {
 }
 
 /**
+ * The grid column a page shows a widget in, from its box and the grid's (the column pitch is
+ * about the grid's width over the column count; rounding absorbs the gutter).
+ */
+export async function gridColumn(page: Page, id: string): Promise<number | null> {
+  const [grid, box] = await Promise.all([page.getByTestId('dashboard-grid').boundingBox(), widget(page, id).boundingBox()]);
+  if (!grid || !box) return null;
+  return Math.round((box.x - grid.x) / (grid.width / COLUMNS));
+}
+
+/**
  * Drags a widget by whole grid cells with the mouse: press on its drag handle (the header),
  * move in small steps (react-grid-layout needs several pointer moves), release.
  */
