@@ -30,6 +30,8 @@ export class Connection implements OutboxTarget {
   readonly openedAt: number;
   phase: ConnectionPhase = 'awaiting-hello';
   closed = false;
+  /** The close code the server sent (or `ws` closed with after a bad frame); null until then. */
+  closeCode: number | null = null;
 
   clientId = '';
   /** Author name recorded on this connection's mutations (hello name, else the token's name). */

@@ -157,6 +157,7 @@ export class Gateway {
     if (conn.closed) return;
     this.#outbox.flushNow(conn);
     conn.closed = true;
+    conn.closeCode = code;
     try {
       conn.ws.close(code, reason.slice(0, MAX_CLOSE_REASON_CHARS));
       // A peer that never answers the close (stalled, gone) is cut instead of held for ws's 30 s.
@@ -195,8 +196,7 @@ export class Gateway {
     (ws as SocketWithConnection)[CONNECTION] = conn;
     ws.on('message', this.#listeners.message);
     ws.on('close', this.#listeners.close);
-    // `ws` emits 'error' (bad frame, payload over maxPayload) and then closes: the close handler cleans up.
-    ws.on('error', ignoreError);
+    ws.on('error', this.#listeners.error);
     this.#notify('onConnectionOpened', () => this.#observer.onConnectionOpened?.());
     if (this.#closing) this.closeConnection(conn, CloseCode.GOING_AWAY, 'server shutting down');
   }
@@ -210,7 +210,9 @@ export class Gateway {
     conn.ackWaiter?.resolve();
     conn.early = null;
     this.#outbox.discard(conn);
-    this.#notify('onConnectionClosed', () => this.#observer.onConnectionClosed?.(code));
+    // The code the server closed with: the one in the close event is the peer's echo, or 1006 if none came.
+    const closeCode = conn.closeCode ?? code;
+    this.#notify('onConnectionClosed', () => this.#observer.onConnectionClosed?.(closeCode));
     if (this.#connections.size === 0) this.#onEmpty?.();
   }
 
@@ -233,7 +235,8 @@ export class Gateway {
         early.push(rawText(data));
       } else if (conn.phase === 'awaiting-hello') {
         if (isBinary) return this.closeConnection(conn, CloseCode.PROTOCOL_ERROR, 'the first message must be a JSON "hello"');
-        this.#handlers.handleFirst(conn, rawText(data));
+        const type = this.#handlers.handleFirst(conn, rawText(data));
+        this.#notify('onMessageIn', () => this.#observer.onMessageIn?.(type));
       }
     } catch (error) {
       this.#internalError(conn, error, 'message');
@@ -348,13 +351,27 @@ export class Gateway {
 const CONNECTION = Symbol('pulseboard.connection');
 type SocketWithConnection = WebSocket & { [CONNECTION]?: Connection };
 
-function ignoreError(): void {}
+/** The close code `ws` sends when its receiver fails with this error (`ws` keeps the code on a private symbol). */
+function closeCodeOfWsError(error: Error & { code?: string }): number {
+  if (error.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH' || error.code === 'WS_ERR_UNSUPPORTED_DATA_PAYLOAD_LENGTH') return CloseCode.MESSAGE_TOO_BIG;
+  if (error.code === 'WS_ERR_INVALID_UTF8') return 1007;
+  return 1002;
+}
 
 function createListeners(
   onMessage: (conn: Connection, data: RawData, isBinary: boolean) => void,
   onClose: (conn: Connection, code: number) => void,
-): { message: (this: WebSocket, data: RawData, isBinary: boolean) => void; close: (this: WebSocket, code: number) => void } {
+): {
+  message: (this: WebSocket, data: RawData, isBinary: boolean) => void;
+  close: (this: WebSocket, code: number) => void;
+  error: (this: WebSocket, error: Error) => void;
+} {
   return {
+    // `ws` emits 'error' (bad frame, payload over maxPayload), closes with a code of its own, then 'close'.
+    error(this: WebSocket, error: Error) {
+      const conn = (this as SocketWithConnection)[CONNECTION];
+      if (conn) conn.closeCode ??= closeCodeOfWsError(error);
+    },
     message(this: WebSocket, data: RawData, isBinary: boolean) {
       const conn = (this as SocketWithConnection)[CONNECTION];
       if (conn) onMessage(conn, data, isBinary);

@@ -71,34 +71,38 @@ export class MessageHandlers {
     this.#ctx = context;
   }
 
-  /** The first message of a connection: it must be a valid `hello`. */
-  handleFirst(conn: Connection, text: string): void {
+  /** The first message of a connection: it must be a valid `hello`. Returns its type for metrics (`hello` or `invalid`). */
+  handleFirst(conn: Connection, text: string): 'hello' | 'invalid' {
     let json: unknown;
     try {
       json = JSON.parse(text);
     } catch {
       this.#error(conn, ErrorCode.BAD_JSON, 'the message is not valid JSON');
-      return this.#ctx.close(conn, CloseCode.PROTOCOL_ERROR, 'the first message must be a JSON "hello"');
+      this.#ctx.close(conn, CloseCode.PROTOCOL_ERROR, 'the first message must be a JSON "hello"');
+      return 'invalid';
     }
     // A client of another version may shape its hello differently: answer 4002, not 4400.
     const protocol = (json as { type?: unknown; protocol?: unknown } | null)?.protocol;
     if ((json as { type?: unknown } | null)?.type === 'hello' && typeof protocol === 'number' && protocol !== PROTOCOL_VERSION) {
       const reason = `protocol ${protocol} is not supported; this server speaks ${PROTOCOL_VERSION}`;
       this.#error(conn, ErrorCode.BAD_MESSAGE, reason, { type: 'hello' });
-      return this.#ctx.close(conn, CloseCode.UNSUPPORTED_PROTOCOL, reason);
+      this.#ctx.close(conn, CloseCode.UNSUPPORTED_PROTOCOL, reason);
+      return 'invalid';
     }
     const parsed = parseClientMessage(json);
     if (parsed.ok && parsed.message.type === 'hello') {
       conn.phase = 'authenticating';
       void this.#hello(conn, parsed.message);
-      return;
+      return 'hello';
     }
     if (!parsed.ok && parsed.ref?.type === 'hello') {
       this.#error(conn, parsed.code, parsed.error, { type: 'hello' });
-      return this.#ctx.close(conn, CloseCode.PROTOCOL_ERROR, parsed.error);
+      this.#ctx.close(conn, CloseCode.PROTOCOL_ERROR, parsed.error);
+      return 'invalid';
     }
     this.#error(conn, ErrorCode.BAD_MESSAGE, 'the first message must be "hello"');
     this.#ctx.close(conn, CloseCode.PROTOCOL_ERROR, 'the first message must be "hello"');
+    return 'invalid';
   }
 
   /** A validated message of an open connection. */
