@@ -42,6 +42,11 @@ export async function enterEditMode(page: Page): Promise<void> {
   await page.waitForFunction(() => document.querySelector('[data-testid="edit-toggle"]')?.getAttribute('aria-pressed') === 'true');
 }
 
+/** The model layout a page holds for a widget (`data-layout` = `x,y,w,h`). */
+export async function widgetLayout(page: Page, id: string): Promise<string | null> {
+  return widget(page, id).getAttribute('data-layout');
+}
+
 /**
  * The grid column a page shows a widget in, from its box and the grid's (the column pitch is
  * about the grid's width over the column count; rounding absorbs the gutter).

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { PulseboardProcess, SKIP_E2E, getDashboard, launchBrowser, newContext, seedDashboard, PageWatch } from './harness';
-import { dragWidgetBy, enterEditMode, gridColumn, openDashboard, statValue } from './app';
+import { dragWidgetBy, enterEditMode, gridColumn, openDashboard, statValue, widgetLayout } from './app';
 
 const BOARD = 'e2e-live';
 
@@ -76,6 +76,7 @@ describe.skipIf(SKIP_E2E)('two contexts on one dashboard', () => {
     expect(after.version).toBe(before.version + 1);
 
     // …and B shows the widget where A put it, without a reload (and A still shows it there).
+    await expect.poll(() => widgetLayout(pageB, 'mem')).toBe('7,0,3,2');
     await expect.poll(() => gridColumn(pageB, 'mem')).toBe(7);
     expect(await gridColumn(pageB, 'cpu')).toBe(0);
     expect(await gridColumn(pageA, 'mem')).toBe(7);
