@@ -157,7 +157,7 @@ class ScriptedServer {
         epoch: EPOCH,
         offset,
         ts: Date.now(),
-        data: { kind: 'mutation', clientId: OTHER_CLIENT, mutationId, name, args, status: 'applied', touched: outcome.touched, conflicts: [] },
+        data: { kind: 'mutation', clientId: OTHER_CLIENT, mutationId, name, args, status: 'applied', touched: outcome.touched, conflicts: [], ...(outcome.patch ? { patch: outcome.patch } : {}) },
       });
     }
     this.offsets.set(topic, offset);

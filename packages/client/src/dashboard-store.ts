@@ -226,7 +226,7 @@ export class DashboardStore extends Subscribable {
       case 'applied':
         if (result.mine !== null) this.#onOwnEvent(result.mine);
         this.#settleCatchUp();
-        if (this.state.confirmed === null) this.#error = { code: 'deleted', message: `dashboard "${this.id}" was deleted` };
+        if (!this.state.hasConfirmed) this.#error = { code: 'deleted', message: `dashboard "${this.id}" was deleted` };
         this.#lastSyncedAt = this.#deps.now();
         return true;
       case 'gap':

@@ -1,4 +1,4 @@
-import { applyMutation, type Dashboard, type FieldConflict, type Layout } from '@pulseboard/model';
+import { applyMutation, applyPatch, draftOf, type Dashboard, type FieldConflict, type Layout } from '@pulseboard/model';
 import type { DashboardEventData, Position } from '@pulseboard/protocol';
 import type { PendingMutation, SyncNotice } from './types.js';
 
@@ -44,6 +44,11 @@ export class RealtimeState {
   #notices: readonly SyncNotice[] = [];
   readonly #previews = new Map<string, Layout>();
   #view: Dashboard | null = null;
+  /**
+   * The confirmed document while it is still private (not yet handed out by `confirmed` or
+   * a rebase), so further patches may mutate it in place; null once it is shared.
+   */
+  #draft: Dashboard | null = null;
   #viewValid = true;
   /** Field keys each pending mutation touches (from its last speculative run). */
   #touched = new Map<number, string[]>();
@@ -56,7 +61,13 @@ export class RealtimeState {
   }
 
   get confirmed(): Dashboard | null {
+    this.#draft = null;
     return this.#confirmed;
+  }
+
+  /** True while a confirmed document is held (false before the first snapshot and after a delete). */
+  get hasConfirmed(): boolean {
+    return this.#confirmed !== null;
   }
 
   get position(): Position | null {
@@ -124,12 +135,22 @@ export class RealtimeState {
       this.addNotice({ kind: 'deleted', message: `dashboard "${this.dashboardId}" was deleted`, fields: [] });
       return { kind: 'applied', mine: null };
     }
-    const outcome = applyMutation(this.#confirmed, data.name, data.args, {
-      clientId: data.clientId,
-      mutationId: data.mutationId,
-      ...(data.actor === undefined ? {} : { actor: data.actor }),
-    });
-    this.#confirmed = { ...outcome.doc, version: event.offset, updatedAt: new Date(event.ts).toISOString() };
+    if (data.patch) {
+      // A run of events patches one private draft in place: O(changes) per event, so a
+      // frame of 1,000 events costs one copy of the document, not 1,000.
+      let draft = this.#draft;
+      if (!draft || draft !== this.#confirmed) draft = this.#confirmed = this.#draft = draftOf(this.#confirmed);
+      applyPatch(draft, data.patch, { inPlace: true });
+      draft.version = event.offset;
+      draft.updatedAt = new Date(event.ts).toISOString();
+    } else {
+      const outcome = applyMutation(this.#confirmed, data.name, data.args, {
+        clientId: data.clientId,
+        mutationId: data.mutationId,
+        ...(data.actor === undefined ? {} : { actor: data.actor }),
+      });
+      this.#confirmed = { ...outcome.doc, version: event.offset, updatedAt: new Date(event.ts).toISOString() };
+    }
     const mine = data.clientId === this.#clientId();
     if (mine) {
       if (data.status === 'conflict') this.#conflictNotice(data.mutationId, data.name, data.args, data.conflicts);
@@ -142,6 +163,7 @@ export class RealtimeState {
   /** Recomputes the view: confirmed + pending (in order) + previews. */
   rebase(): void {
     this.#viewValid = true;
+    this.#draft = null;
     let doc = this.#confirmed;
     if (!doc) {
       this.#view = null;

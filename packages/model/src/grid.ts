@@ -14,18 +14,28 @@ export function clampLayout(layout: Layout, columns: number): Layout {
   return { x, y, w, h };
 }
 
-function byPosition(a: Widget, b: Widget): number {
-  return a.layout.y - b.layout.y || a.layout.x - b.layout.x || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+interface Slot {
+  widget: Widget;
+  x: number;
+  y: number;
+  w: number;
+  h: number;
 }
 
-/** Lowest row at or below `fromY` where `layout` fits beside every placed rectangle. */
-function firstFreeRow(layout: Layout, placed: readonly Layout[], fromY: number): number {
+function byPosition(a: Slot, b: Slot): number {
+  return a.y - b.y || a.x - b.x || (a.widget.id < b.widget.id ? -1 : a.widget.id > b.widget.id ? 1 : 0);
+}
+
+/** Lowest row at or below `fromY` where `slot` fits beside the first `count` placed slots. */
+function firstFreeRow(slot: Slot, placed: readonly Slot[], count: number, fromY: number): number {
   let y = fromY;
   for (;;) {
-    const candidate = { ...layout, y };
     let blockedUntil = -1;
-    for (const other of placed) {
-      if (overlaps(candidate, other)) blockedUntil = Math.max(blockedUntil, other.y + other.h);
+    for (let i = 0; i < count; i++) {
+      const o = placed[i]!;
+      if (slot.x < o.x + o.w && o.x < slot.x + slot.w && y < o.y + o.h && o.y < y + slot.h) {
+        blockedUntil = Math.max(blockedUntil, o.y + o.h);
+      }
     }
     if (blockedUntil < 0) return y;
     y = blockedUntil;
@@ -39,28 +49,37 @@ function firstFreeRow(layout: Layout, placed: readonly Layout[], fromY: number):
  * asked to go; every other widget, in (y, x, id) order, takes the first free row from the top.
  * A final pass floats every widget up as far as it can go, in (y, x, id) order. The result has
  * no overlaps, lies inside the grid, and depends only on the input, never on call order.
+ * Widgets whose layout did not change keep their object identity (cheap for renderers).
+ * This runs for every move on every client (and on every rebase), so it works on flat slots
+ * instead of copying widgets.
  */
 export function compact(widgets: Record<string, Widget>, columns: number, priority?: string): Record<string, Widget> {
-  const all = Object.values(widgets).map((widget) => ({ ...widget, layout: clampLayout(widget.layout, columns) }));
-  const first = priority === undefined ? undefined : all.find((widget) => widget.id === priority);
-  const rest = all.filter((widget) => widget !== first).sort(byPosition);
+  const slots: Slot[] = [];
+  let first: Slot | undefined;
+  for (const widget of Object.values(widgets)) {
+    const slot: Slot = { widget, ...clampLayout(widget.layout, columns) };
+    if (widget.id === priority) first = slot;
+    else slots.push(slot);
+  }
+  slots.sort(byPosition);
+  if (first) slots.unshift(first);
 
-  const placed: Widget[] = [];
-  if (first) placed.push(first);
-  for (const widget of rest) {
-    const y = firstFreeRow(widget.layout, placed.map((p) => p.layout), 0);
-    placed.push({ ...widget, layout: { ...widget.layout, y } });
+  for (let i = first ? 1 : 0; i < slots.length; i++) {
+    const slot = slots[i]!;
+    slot.y = firstFreeRow(slot, slots, i, 0);
+  }
+  slots.sort(byPosition);
+  for (let i = 0; i < slots.length; i++) {
+    const slot = slots[i]!;
+    slot.y = firstFreeRow(slot, slots, i, 0);
   }
 
-  placed.sort(byPosition);
-  const settled: Widget[] = [];
-  for (const widget of placed) {
-    const y = firstFreeRow(widget.layout, settled.map((p) => p.layout), 0);
-    settled.push({ ...widget, layout: { ...widget.layout, y } });
-  }
-
+  slots.sort((a, b) => (a.widget.id < b.widget.id ? -1 : a.widget.id > b.widget.id ? 1 : 0));
   const out: Record<string, Widget> = {};
-  for (const widget of settled.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))) out[widget.id] = widget;
+  for (const { widget, x, y, w, h } of slots) {
+    const l = widget.layout;
+    out[widget.id] = l.x === x && l.y === y && l.w === w && l.h === h ? widget : { ...widget, layout: { x, y, w, h } };
+  }
   return out;
 }
 

@@ -154,3 +154,25 @@ describe('mutator properties', () => {
     );
   });
 });
+
+describe('mutators and object prototype names', () => {
+  it('treat "constructor" and "toString" as ordinary widget ids', () => {
+    const doc = empty();
+    expect(applyMutation(doc, 'updateWidget', { id: 'constructor', set: { title: 'x' } }, alice)).toMatchObject({
+      status: 'rejected',
+      error: { code: 'widget_not_found' },
+    });
+    const added = applyMutation(doc, 'addWidget', { widget: { id: 'toString', type: 'stat' } }, alice);
+    expect(added.status).toBe('applied');
+    expect(Object.keys(added.doc.widgets)).toEqual(['toString']);
+  });
+
+  it('reject "__proto__" as a widget id or option key', () => {
+    expect(applyMutation(empty(), 'addWidget', { widget: { id: '__proto__', type: 'stat' } }, alice).status).toBe('rejected');
+    const doc = withWidgets(1);
+    const out = applyMutation(doc, 'updateWidget', { id: 'w0', set: { options: JSON.parse('{"__proto__": {"polluted": true}}') } }, alice);
+    expect(Object.getPrototypeOf(out.doc.widgets.w0?.options)).not.toHaveProperty('polluted');
+    expect(Object.keys(out.doc.widgets.w0?.options ?? {})).toEqual([]);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+});

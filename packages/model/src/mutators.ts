@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { PulseboardError } from './errors.js';
 import { compact, findFreeSlot } from './grid.js';
+import { diffDashboards, type DashboardPatch } from './patch.js';
 import {
   MAX_COLUMNS,
   MAX_WIDGETS,
@@ -114,6 +115,8 @@ export interface MutationOutcome {
   conflicts: FieldConflict[];
   /** Set when status is `rejected` or `superseded`. */
   error?: { code: string; message: string };
+  /** What changed (applied and conflict only): receivers apply it instead of re-running the mutator. */
+  patch?: DashboardPatch;
 }
 
 function readField(widget: Widget, field: string): unknown {
@@ -167,7 +170,7 @@ function checkExpect(
     const actual = read(field);
     if (jsonEqual(actual, expected)) continue;
     const writerKey = fieldKey(widgetId, field.startsWith('layout.') ? 'layout' : field);
-    const by = doc.writers[writerKey];
+  const by = Object.hasOwn(doc.writers, writerKey) ? doc.writers[writerKey] : undefined;
     conflicts.push({ field, expected, actual, ...(by ? { by } : {}) });
   }
   return conflicts;
@@ -199,24 +202,26 @@ function superseded(doc: Dashboard, id: string): MutationOutcome {
 
 /** Looks up the target widget, or says why the mutation cannot apply to it. */
 function target(doc: Dashboard, id: string): Widget | MutationOutcome {
-  const widget = doc.widgets[id];
-  if (widget) return widget;
-  if (id in doc.tombstones) return superseded(doc, id);
+  if (Object.hasOwn(doc.widgets, id)) return doc.widgets[id]!;
+  if (Object.hasOwn(doc.tombstones, id)) return superseded(doc, id);
   return reject(doc, 'widget_not_found', `widget "${id}" does not exist on dashboard "${doc.id}"`);
 }
 
 function done(
+  original: Dashboard,
   doc: Dashboard,
   next: Omit<Dashboard, 'writers'>,
   touched: string[],
   conflicts: FieldConflict[],
   ctx: MutationContext,
 ): MutationOutcome {
+  const after = { ...next, writers: withWriters(doc, touched, ctx) };
   return {
     status: conflicts.length > 0 ? 'conflict' : 'applied',
-    doc: { ...next, writers: withWriters(doc, touched, ctx) },
+    doc: after,
     touched,
     conflicts,
+    patch: diffDashboards(original, after),
   };
 }
 
@@ -237,8 +242,8 @@ export function applyMutation(doc: Dashboard, name: string, args: unknown, ctx: 
   switch (name as MutatorName) {
     case 'addWidget': {
       const { widget: input } = a as z.output<typeof argsSchemas.addWidget>;
-      if (doc.widgets[input.id]) return reject(doc, 'widget_exists', `widget "${input.id}" already exists`);
-      if (input.id in doc.tombstones) return reject(doc, 'widget_exists', `widget id "${input.id}" was used by a deleted widget`);
+      if (Object.hasOwn(doc.widgets, input.id)) return reject(doc, 'widget_exists', `widget "${input.id}" already exists`);
+      if (Object.hasOwn(doc.tombstones, input.id)) return reject(doc, 'widget_exists', `widget id "${input.id}" was used by a deleted widget`);
       if (Object.keys(doc.widgets).length >= MAX_WIDGETS) {
         return reject(doc, 'too_many_widgets', `a dashboard holds at most ${MAX_WIDGETS} widgets`);
       }
@@ -257,7 +262,7 @@ export function applyMutation(doc: Dashboard, name: string, args: unknown, ctx: 
       };
       const widgets = compact({ ...doc.widgets, [widget.id]: widget }, doc.columns, widget.id);
       const touched = ['title', 'type', 'stream', 'layout'].map((f) => fieldKey(widget.id, f));
-      return done(doc, { ...doc, widgets }, touched, [], ctx);
+      return done(doc, doc, { ...doc, widgets }, touched, [], ctx);
     }
     case 'removeWidget': {
       const { id, expect } = a as z.output<typeof argsSchemas.removeWidget>;
@@ -268,7 +273,7 @@ export function applyMutation(doc: Dashboard, name: string, args: unknown, ctx: 
       delete rest[id];
       const writers = Object.fromEntries(Object.entries(doc.writers).filter(([k]) => !k.startsWith(`w:${id}:`)));
       const next = { ...doc, widgets: compact(rest, doc.columns), tombstones: { ...doc.tombstones, [id]: doc.version + 1 } };
-      return done({ ...doc, writers }, next, [fieldKey(id, 'deleted')], conflicts, ctx);
+      return done(doc, { ...doc, writers }, next, [fieldKey(id, 'deleted')], conflicts, ctx);
     }
     case 'moveWidget':
     case 'resizeWidget': {
@@ -284,7 +289,7 @@ export function applyMutation(doc: Dashboard, name: string, args: unknown, ctx: 
         h: change.h ?? found.layout.h,
       };
       const widgets = compact({ ...doc.widgets, [id]: { ...found, layout } }, doc.columns, id);
-      return done(doc, { ...doc, widgets }, [fieldKey(id, 'layout')], conflicts, ctx);
+      return done(doc, doc, { ...doc, widgets }, [fieldKey(id, 'layout')], conflicts, ctx);
     }
     case 'updateWidget': {
       const { id, set, expect } = a as z.output<typeof argsSchemas.updateWidget>;
@@ -306,12 +311,16 @@ export function applyMutation(doc: Dashboard, name: string, args: unknown, ctx: 
         else next.stream = set.stream;
         touched.push(fieldKey(id, 'stream'));
       }
-      for (const [key, value] of Object.entries(set.options ?? {})) {
+      const optionChanges = Object.entries(set.options ?? {});
+      if (optionChanges.some(([key]) => key === '__proto__')) {
+        return reject(doc, 'invalid_args', `${name}: args.set.options: the key "__proto__" is not allowed`);
+      }
+      for (const [key, value] of optionChanges) {
         if (value === null) delete next.options[key];
         else next.options[key] = value;
         touched.push(fieldKey(id, `options.${key}`));
       }
-      return done(doc, { ...doc, widgets: { ...doc.widgets, [id]: next } }, touched, conflicts, ctx);
+      return done(doc, doc, { ...doc, widgets: { ...doc.widgets, [id]: next } }, touched, conflicts, ctx);
     }
     case 'setDashboardMeta': {
       const { set, expect } = a as z.output<typeof argsSchemas.setDashboardMeta>;
@@ -331,7 +340,7 @@ export function applyMutation(doc: Dashboard, name: string, args: unknown, ctx: 
         next.widgets = compact(doc.widgets, set.columns);
         touched.push(fieldKey(null, 'columns'));
       }
-      return done(doc, next, touched, conflicts, ctx);
+      return done(doc, doc, next, touched, conflicts, ctx);
     }
   }
 }

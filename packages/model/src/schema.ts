@@ -27,7 +27,8 @@ export const widgetIdSchema = z
   .string()
   .min(1)
   .max(64)
-  .regex(/^[A-Za-z0-9_-]+$/, 'must contain only letters, digits, "-" and "_"');
+  .regex(/^[A-Za-z0-9_-]+$/, 'must contain only letters, digits, "-" and "_"')
+  .refine((id) => id !== '__proto__', 'must not be "__proto__"');
 
 /** Stream keys: dotted names such as `cpu.load` or `sales.eu-west`. */
 export const streamKeySchema = z
@@ -45,7 +46,10 @@ export const layoutSchema = z.object({
 export type Layout = z.infer<typeof layoutSchema>;
 
 /** Type-specific options (unit, decimals, thresholds, min/max, …): a flat JSON map. */
-export const optionsSchema = z.record(z.string().min(1).max(64), z.unknown());
+export const optionsSchema = z.record(
+  z.string().min(1).max(64).refine((key) => key !== '__proto__', 'must not be "__proto__"'),
+  z.unknown(),
+);
 export type WidgetOptions = Record<string, unknown>;
 
 export const widgetSchema = z.object({
@@ -84,7 +88,9 @@ export const dashboardSchema = z.object({
 export type Dashboard = z.infer<typeof dashboardSchema>;
 
 /** A point pushed to a stream: a number or a JSON object (merged into the latest value). */
-export const pointValueSchema = z.union([z.number().finite(), z.record(z.string(), z.unknown())]);
+export const pointValueSchema = z.union([z.number().finite(), z.record(z.string(), z.unknown())], {
+  error: 'must be a finite number or a JSON object',
+});
 export type PointValue = z.infer<typeof pointValueSchema>;
 
 export const streamPointSchema = z.object({

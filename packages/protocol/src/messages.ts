@@ -4,6 +4,7 @@ import {
   slugSchema,
   streamKeySchema,
   type Dashboard,
+  type DashboardPatch,
   type FieldConflict,
   type MutationStatus,
   type PointValue,
@@ -124,6 +125,11 @@ export type DashboardEventData =
       touched: string[];
       conflicts: FieldConflict[];
       actor?: string;
+      /**
+       * What the mutation changed. A receiver applies it to its confirmed state instead of
+       * re-running the mutator (absent from events written before it existed: re-run then).
+       */
+      patch?: DashboardPatch;
     }
   /** The whole document was replaced (HTTP PUT, import): clients reset to `doc`. */
   | { kind: 'replace'; doc: Dashboard }

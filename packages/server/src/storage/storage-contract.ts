@@ -196,6 +196,8 @@ export function runStorageContract(name: string, factory: StorageFactory): void 
           touched: expect.any(Array) as unknown as string[],
           conflicts: [],
           actor: 'Ann',
+          // The patch carries the new widget, so receivers need not re-run the mutator.
+          patch: expect.objectContaining({ widgets: { w1: expect.objectContaining({ id: 'w1', type: 'stat' }) } }) as never,
         };
         expect(record.event).toEqual({ topic: 'dashboard:ops', epoch: expect.any(String), offset: 1, ts: T0 + 100, data });
         const doc = await storage.getDashboard('ops');

@@ -107,6 +107,7 @@ export function mutationEventData(input: MutationInput, outcome: MutationOutcome
     touched: outcome.touched,
     conflicts: outcome.conflicts,
     ...(input.actor === undefined ? {} : { actor: input.actor }),
+    ...(outcome.patch ? { patch: outcome.patch } : {}),
   };
 }
 
