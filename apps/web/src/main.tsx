@@ -5,7 +5,9 @@ import './app/app.css';
 import { App } from './app/App';
 import { takeTokenFromUrl } from './app/auth';
 import { registerServiceWorker } from './app/service-worker';
+import { applyTheme, loadThemeChoice } from './app/ThemeToggle';
 
+applyTheme(loadThemeChoice());
 takeTokenFromUrl();
 // A login link opened in a tab that already runs the app only changes the hash.
 window.addEventListener('hashchange', () => takeTokenFromUrl());

@@ -65,10 +65,10 @@ export function DashboardRow({ api, dashboard, onChanged }: { api: ApiOptions; d
       )}
       {mode === 'view' ? (
         <div className="pb-board-row__actions">
-          <button className="pb-btn pb-btn--ghost" type="button" onClick={() => { setTitle(dashboard.title); setMode('rename'); }} data-testid="rename-dashboard">
+          <button className="pb-btn pb-btn--ghost pb-btn--sm" type="button" onClick={() => { setTitle(dashboard.title); setMode('rename'); }} data-testid="rename-dashboard">
             Rename
           </button>
-          <button className="pb-btn pb-btn--ghost pb-btn--danger" type="button" onClick={() => setMode('confirm-delete')} data-testid="delete-dashboard">
+          <button className="pb-btn pb-btn--ghost pb-btn--sm pb-board-row__delete" type="button" onClick={() => setMode('confirm-delete')} data-testid="delete-dashboard">
             Delete
           </button>
         </div>
@@ -76,10 +76,10 @@ export function DashboardRow({ api, dashboard, onChanged }: { api: ApiOptions; d
       {mode === 'confirm-delete' ? (
         <div className="pb-board-row__actions" role="group" aria-label="Confirm delete">
           <span className="pb-board-row__confirm">Delete “{dashboard.title}” for everyone?</span>
-          <button className="pb-btn pb-btn--danger" type="button" disabled={busy} onClick={() => void run(() => deleteDashboard(api, dashboard.id))} data-testid="confirm-delete-dashboard">
+          <button className="pb-btn pb-btn--danger pb-btn--sm" type="button" disabled={busy} onClick={() => void run(() => deleteDashboard(api, dashboard.id))} data-testid="confirm-delete-dashboard">
             Delete
           </button>
-          <button className="pb-btn" type="button" onClick={() => setMode('view')}>
+          <button className="pb-btn pb-btn--sm" type="button" onClick={() => setMode('view')}>
             Keep
           </button>
         </div>

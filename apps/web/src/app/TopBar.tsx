@@ -3,6 +3,7 @@ import { setToken } from './auth';
 import { BrandMark } from './LoginForm';
 import { NameButton } from './NameButton';
 import { SyncIndicator } from './SyncIndicator';
+import { ThemeToggle } from './ThemeToggle';
 
 /** The sticky bar on every page: brand (home link), title, page actions, sync status, sign out. */
 export function TopBar({ title, dashboardId, children }: { title?: ReactNode; dashboardId?: string; children?: ReactNode }) {
@@ -25,6 +26,7 @@ export function TopBar({ title, dashboardId, children }: { title?: ReactNode; da
       <SyncIndicator dashboardId={dashboardId} />
       <nav className="pb-topbar__menu">
         <NameButton />
+        <ThemeToggle />
         <a className="pb-btn pb-btn--ghost pb-btn--sm" href="#/gallery" data-testid="gallery-link">
           Gallery
         </a>
