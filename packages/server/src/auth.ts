@@ -8,6 +8,8 @@ export interface Principal {
   name: string;
   role: TokenRole;
   scopes: TokenScopes;
+  /** When the token stops being valid (ms since the epoch); null or absent: never. */
+  expiresAt?: number | null;
 }
 
 export type DashboardAccess = 'view' | 'edit';
@@ -63,10 +65,10 @@ export class Auth {
     if (!secret || secret.length > 512) return null;
     const digest = createHash('sha256').update(secret).digest();
     if (this.#adminHash && timingSafeEqual(digest, this.#adminHash)) {
-      return { tokenId: 'admin', name: 'admin', role: 'admin', scopes: {} };
+      return { tokenId: 'admin', name: 'admin', role: 'admin', scopes: {}, expiresAt: null };
     }
     const record = await this.#storage.findToken(digest.toString('hex'), now);
-    return record ? { tokenId: record.id, name: record.name, role: record.role, scopes: record.scopes } : null;
+    return record ? { tokenId: record.id, name: record.name, role: record.role, scopes: record.scopes, expiresAt: record.expiresAt } : null;
   }
 
   /** Creates and stores a token; the secret is returned once and never again. */

@@ -10,6 +10,8 @@ import type { LogFn } from './http-errors.js';
 export interface GatewayHandle {
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void;
   stats(): object;
+  /** Closes (4001) the open connections that authenticated with this token; returns how many. */
+  closeConnectionsOfToken(tokenId: string, reason: string): number;
   readonly snapshotCache?: { stats(): object };
   close(): Promise<void> | void;
 }

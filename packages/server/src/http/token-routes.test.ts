@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CloseCode } from '@pulseboard/protocol';
+import { TestClient } from '../ws/gateway-test-harness.js';
 import { startTestServer, type TestServer } from './test-server.js';
 
 let t: TestServer;
@@ -102,5 +104,25 @@ describe('token routes', () => {
     const expires = await t.json('POST', '/api/tokens', { body: { name: 'x', expiresIn: 'soon' } });
     expect(expires.status).toBe(400);
     expect(expires.body.error.message).toMatch(/^expiresIn: /);
+  });
+});
+
+describe('revoking a token with open WebSocket connections', () => {
+  it('closes them with 4001 at once, so the revoked token can no longer publish or subscribe', async () => {
+    const created = await t.json('POST', '/api/tokens', { body: { name: 'live-collector', scopes: { push: ['sales.'] } } });
+    expect(created.status).toBe(201);
+    const client = await TestClient.open(`${t.server.url.replace(/^http/, 'ws')}/ws`);
+    await client.hello({ token: created.body.token as string });
+    client.send({ type: 'subscribe', topic: 'stream:sales.live' });
+    await client.waitFor((m) => m.type === 'subscribed');
+
+    expect((await t.api('DELETE', `/api/tokens/${created.body.id as string}`)).status).toBe(204);
+    let timer: NodeJS.Timeout | undefined;
+    const closed = await Promise.race([
+      client.closed,
+      new Promise<never>((_resolve, reject) => (timer = setTimeout(() => reject(new Error('still open 5 s after the revocation')), 5_000))),
+    ]).finally(() => clearTimeout(timer));
+    expect(closed.code).toBe(CloseCode.UNAUTHORIZED);
+    expect(client.messages).toContainEqual(expect.objectContaining({ type: 'error', code: 'unauthorized' }));
   });
 });

@@ -53,6 +53,7 @@ export function tokenRoutes(deps: AppDeps): Hono {
     assertAdmin(await requirePrincipal(c, auth));
     const id = c.req.param('id');
     if (!(await sync.storage.revokeToken(id))) throw new PulseboardError('not_found', `token "${id}" does not exist`, { status: 404 });
+    deps.gateway()?.closeConnectionsOfToken(id, 'the token was revoked');
     return c.body(null, 204);
   });
 

@@ -141,6 +141,20 @@ export class Gateway {
     return { connections: this.#connections.size, authenticated, lagging: this.#outbox.laggingCount, topics: this.#hub.stats() };
   }
 
+  /**
+   * Closes with 4001 (after an `unauthorized` error saying `reason`) every connection that
+   * authenticated with this token, e.g. right after it is revoked. Returns how many.
+   */
+  closeConnectionsOfToken(tokenId: string, reason: string): number {
+    let closed = 0;
+    for (const conn of this.#connections) {
+      if (conn.closed || conn.principal?.tokenId !== tokenId) continue;
+      this.#closeUnauthorized(conn, reason);
+      closed += 1;
+    }
+    return closed;
+  }
+
   /** Closes every connection with 1001 and stops; waits (at most closeTimeoutMs) for them to go. */
   close(): Promise<void> {
     this.#closing ??= this.#close();
@@ -312,7 +326,12 @@ export class Gateway {
     if (sub.presence) this.#handlers.relayPresenceEnd(conn, sub.topic);
   }
 
-  /** One pass over every connection: hello timeouts, dead connections, heartbeat pings. */
+  #closeUnauthorized(conn: Connection, reason: string): void {
+    this.send(conn, { type: 'error', code: ErrorCode.UNAUTHORIZED, message: reason });
+    this.closeConnection(conn, CloseCode.UNAUTHORIZED, reason);
+  }
+
+  /** One pass over every connection: hello timeouts, expired tokens, dead connections, heartbeat pings. */
   #sweep(): void {
     const now = Date.now();
     let ping: string | null = null;
@@ -320,6 +339,11 @@ export class Gateway {
       if (conn.closed) continue;
       if (conn.phase !== 'open') {
         if (now - conn.openedAt > this.config.helloTimeoutMs) this.closeConnection(conn, CloseCode.HELLO_TIMEOUT, 'no hello in time');
+        continue;
+      }
+      const expiresAt = conn.principal?.expiresAt;
+      if (expiresAt != null && now >= expiresAt) {
+        this.#closeUnauthorized(conn, 'the token expired');
         continue;
       }
       if (now - conn.lastInboundAt > this.config.deadConnectionTimeoutMs) {

@@ -144,9 +144,10 @@ export class MessageHandlers {
         this.#error(conn, ErrorCode.UNAUTHORIZED, 'missing, unknown, expired or revoked token', { type: 'hello' });
         return this.#ctx.close(conn, CloseCode.UNAUTHORIZED, 'missing or invalid token');
       }
+      // Set before the next await, so a revocation meanwhile (closeConnectionsOfToken) finds this connection.
+      conn.principal = principal;
       const lastMutationId = await this.#ctx.sync.storage.getLastMutationId(message.clientId);
       if (conn.closed) return;
-      conn.principal = principal;
       conn.clientId = message.clientId;
       conn.actor = message.name ?? principal.name;
       conn.phase = 'open';
