@@ -104,6 +104,9 @@ describe.skipIf(SKIP_E2E)('offline edits survive a closed page and are applied e
     expect(Object.keys(after.widgets).sort()).toEqual([added, 'alpha', 'beta'].sort());
     expect(after.widgets.alpha?.title).toBe('Alpha (edited offline)');
     expect(after.widgets[added]?.type).toBe('stat');
+    // B holds that same version, and shows each edit once.
+    await expect.poll(() => pageB.getByTestId('dashboard').getAttribute('data-version')).toBe(String(after.version));
+    expect(await pageB.locator('[data-testid^="widget-"][data-title="Alpha (edited offline)"]').count()).toBe(1);
 
     // Still once after both pages have settled (no late duplicate from a resend).
     await pageA2.reload();
