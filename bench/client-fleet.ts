@@ -289,7 +289,8 @@ function minPerClient(): number {
   return clients.length === 0 ? 0 : min;
 }
 
-function report(): FleetReport {
+/** What the fleet reports; with `samples`, the raw latencies instead of their summary (to merge several fleets). */
+function report(samples = false): FleetReport {
   let max = 0;
   for (const client of clients) if (client.received > max) max = client.received;
   const cpu = process.cpuUsage(counters.cpuStart);
@@ -301,7 +302,8 @@ function report(): FleetReport {
     frames: counters.frames,
     duplicates: counters.duplicates,
     missing: counters.missing,
-    latency: counters.latencyCount > 0 ? summarise(counters.latency.subarray(0, counters.latencyCount)) : null,
+    latency: counters.latencyCount > 0 && !samples ? summarise(counters.latency.subarray(0, counters.latencyCount)) : null,
+    ...(samples ? { samples: counters.latency.slice(0, counters.latencyCount) } : {}),
     unexpectedCloses: { ...counters.unexpectedCloses },
     errors: [...counters.errors],
     cpuMs: (cpu.user + cpu.system) / 1_000,
@@ -310,13 +312,13 @@ function report(): FleetReport {
 }
 
 /** Resolves once every client has received at least `perClient` events, or after `timeoutMs`. */
-function waitFor(perClient: number, timeoutMs: number): Promise<FleetReport & { complete: boolean; waitedMs: number }> {
+function waitFor(perClient: number, timeoutMs: number, samples: boolean): Promise<FleetReport & { complete: boolean; waitedMs: number }> {
   const startedAt = nowMs();
   return new Promise((resolve) => {
     const check = (): void => {
       const complete = minPerClient() >= perClient;
       const waitedMs = nowMs() - startedAt;
-      if (complete || waitedMs >= timeoutMs) resolve({ ...report(), complete, waitedMs });
+      if (complete || waitedMs >= timeoutMs) resolve({ ...report(samples), complete, waitedMs });
       else setTimeout(check, 10);
     };
     check();
@@ -343,9 +345,9 @@ serveRequests(
         return null;
       }
       case 'report':
-        return report();
+        return report(request.samples === true);
       case 'waitFor':
-        return waitFor(Number(request.perClient), Number(request.timeoutMs));
+        return waitFor(Number(request.perClient), Number(request.timeoutMs), request.samples === true);
       case 'disconnect':
         await disconnectAll();
         (globalThis as { gc?: () => void }).gc?.();

@@ -9,7 +9,7 @@
  *
  * One run at a time: a second run waits for the first (bench/results/run.lock).
  *
- * Env: BENCH_QUICK=1, BENCH_SERVERS, BENCH_ONLY, BENCH_VERBOSE=1 (forward children's stderr),
+ * Env: BENCH_QUICK=1, BENCH_SERVERS, BENCH_ONLY, BENCH_FLEETS, BENCH_VERBOSE=1 (forward children's stderr),
  * BENCH_PULSEBOARD_OPTIONS (extra startServer options, JSON).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -35,6 +35,13 @@ import {
   type SteadyResult,
 } from './scenarios.js';
 
+/**
+ * Client fleet processes. Two, so that on a machine busy with other work the clients get two
+ * shares of the CPU and are less often the bottleneck; on an idle 2-core machine the server
+ * has one core and the fleets share the other.
+ */
+const DEFAULT_FLEETS = 2;
+
 /** How long a run waits for another bench run on the machine to finish. */
 const LOCK_WAIT_MS = 15 * 60_000;
 
@@ -43,6 +50,8 @@ type Scenario = (typeof SCENARIOS)[number];
 
 interface BenchConfig {
   quick: boolean;
+  /** Client fleet processes (the clients are split between them). */
+  fleets: number;
   /** Also write the results here. */
   out: string | undefined;
   servers: ServerKind[];
@@ -65,11 +74,12 @@ function parseConfig(): BenchConfig {
       servers: { type: 'string', default: process.env.BENCH_SERVERS },
       clients: { type: 'string' },
       out: { type: 'string' },
+      fleets: { type: 'string', default: process.env.BENCH_FLEETS },
       help: { type: 'boolean', short: 'h' },
     },
   });
   if (values.help) {
-    console.log(`usage: npm run bench -- [--quick] [--only=${SCENARIOS.join(',')}] [--servers=${SERVER_KINDS.join(',')}] [--clients=N] [--out=file.json]`);
+    console.log(`usage: npm run bench -- [--quick] [--only=${SCENARIOS.join(',')}] [--servers=${SERVER_KINDS.join(',')}] [--clients=N] [--fleets=N] [--out=file.json]`);
     process.exit(0);
   }
   const list = <T extends string>(raw: string | undefined, all: readonly T[], what: string): T[] => {
@@ -82,8 +92,11 @@ function parseConfig(): BenchConfig {
   const quick = values.quick ?? false;
   const clients = values.clients ? Number(values.clients) : quick ? 100 : 1_000;
   if (!Number.isInteger(clients) || clients < 1) throw new Error(`--clients must be a positive integer, not ${values.clients}`);
+  const fleets = values.fleets ? Number(values.fleets) : DEFAULT_FLEETS;
+  if (!Number.isInteger(fleets) || fleets < 1 || fleets > 8) throw new Error(`--fleets must be 1..8, not ${values.fleets}`);
   return {
     quick,
+    fleets,
     out: values.out,
     servers: list(values.servers, SERVER_KINDS, 'server'),
     scenarios: list(values.only, SCENARIOS, 'scenario'),
@@ -261,9 +274,9 @@ async function main(): Promise<number> {
   const m = results.machine;
   console.log(`Pulseboard bench${config.quick ? ' (quick)' : ''} — ${results.date}`);
   console.log(`${m.nproc} × ${m.cpu}, ${m.ramGb} GB RAM, Node ${m.node}, load average ${m.loadAtStart.join(' ')}`);
-  console.log(`servers: ${config.servers.join(', ')}; scenarios: ${config.scenarios.join(', ')}\n`);
+  console.log(`servers: ${config.servers.join(', ')}; scenarios: ${config.scenarios.join(', ')}; client fleet processes: ${config.fleets}\n`);
 
-  const fleet = await Fleet.start();
+  const fleet = await Fleet.start(config.fleets);
   try {
     if (config.scenarios.includes('saturation')) {
       for (const options of config.saturation) {

@@ -3,6 +3,7 @@
  * process) and the client fleet (all clients in another child process).
  */
 import { BenchChild } from './child.js';
+import { summarise } from './stats.js';
 import type { FleetReport, HostStats, ServerInfo, ServerKind } from './types.js';
 
 const HOST_ENTRY = new URL('../server-host.ts', import.meta.url);
@@ -58,58 +59,129 @@ export function hostDelta(before: HostStats, after: HostStats): ServerCost {
   return { cpuMs, systemMs, cpuShare: active + idle > 0 ? cpuMs / (active + idle) : 0, elu: active + idle > 0 ? active / (active + idle) : 0 };
 }
 
-/** The client fleet process. */
+/**
+ * The client fleet: one or more processes (`processes`), the clients split evenly between
+ * them. Several processes let the clients use more than one core's share on a busy machine;
+ * their counts are added up and their latency samples merged.
+ */
 export class Fleet {
-  private constructor(readonly child: BenchChild) {}
+  readonly #minPerProcess: number[];
+  /** Processes holding at least one client (only they count for the slowest client). */
+  #active: boolean[];
 
-  static async start(): Promise<Fleet> {
-    const child = new BenchChild(FLEET_ENTRY, { name: 'client-fleet', nodeFlags: ['--expose-gc', '--max-old-space-size=4096'] });
+  private constructor(readonly children: BenchChild[]) {
+    this.#minPerProcess = children.map(() => 0);
+    this.#active = children.map(() => true);
+  }
+
+  static async start(processes = 1): Promise<Fleet> {
+    const children = Array.from(
+      { length: processes },
+      (_, i) => new BenchChild(FLEET_ENTRY, { name: processes > 1 ? `client-fleet#${i + 1}` : 'client-fleet', nodeFlags: ['--expose-gc', '--max-old-space-size=4096'] }),
+    );
     try {
-      await child.waitForEvent('ready', START_TIMEOUT_MS);
-      return new Fleet(child);
+      await Promise.all(children.map((child) => child.waitForEvent('ready', START_TIMEOUT_MS)));
+      return new Fleet(children);
     } catch (error) {
-      child.kill();
+      for (const child of children) child.kill();
       throw error;
     }
   }
 
+  #all<T>(message: { cmd: string } & Record<string, unknown>, timeoutMs: number): Promise<T[]> {
+    return Promise.all(this.children.map((child) => child.request<T>(message, timeoutMs)));
+  }
+
   /** Connects `clients` clients to the server, each subscribed to every topic. */
-  connect(info: ServerInfo, clients: number, topics: string[]): Promise<{ connected: number; ms: number }> {
+  async connect(info: ServerInfo, clients: number, topics: string[]): Promise<{ connected: number; ms: number }> {
+    const n = this.children.length;
     const timeoutMs = 20_000 + clients * 30;
-    return this.child.request({ cmd: 'connect', kind: info.kind, url: info.wsUrl, token: info.token, clients, topics, timeoutMs: 15_000 }, timeoutMs);
+    const shares = this.children.map((_, i) => Math.floor(clients / n) + (i < clients % n ? 1 : 0));
+    this.#active = shares.map((share) => share > 0);
+    const parts = await Promise.all(
+      this.children.map((child, i) => {
+        const share = shares[i] ?? 0;
+        return share === 0
+          ? { connected: 0, ms: 0 }
+          : child.request<{ connected: number; ms: number }>({ cmd: 'connect', kind: info.kind, url: info.wsUrl, token: info.token, clients: share, topics, timeoutMs: 15_000 }, timeoutMs);
+      }),
+    );
+    return { connected: parts.reduce((sum, p) => sum + p.connected, 0), ms: Math.max(...parts.map((p) => p.ms)) };
   }
 
   /** Zeroes the counters; with `recordLatency`, keeps every publish-to-receive sample. */
-  reset(recordLatency: boolean): Promise<null> {
-    return this.child.request({ cmd: 'reset', recordLatency }, 10_000);
+  async reset(recordLatency: boolean): Promise<null> {
+    await this.#all({ cmd: 'reset', recordLatency }, 10_000);
+    return null;
   }
 
-  /** The fleet's clock and total received, read together. */
-  mark(): Promise<{ at: number; received: number }> {
-    return this.child.request({ cmd: 'mark' }, 10_000);
+  /** Total received, with the fleets' mean clock reading. */
+  async mark(): Promise<{ at: number; received: number }> {
+    const marks = await this.#all<{ at: number; received: number }>({ cmd: 'mark' }, 10_000);
+    return { at: marks.reduce((sum, m) => sum + m.at, 0) / marks.length, received: marks.reduce((sum, m) => sum + m.received, 0) };
   }
 
-  /** Starts (intervalMs > 0) or stops progress events; returns the unsubscribe for `listener`. */
+  /** Starts (intervalMs > 0) or stops progress events; `listener` gets the slowest client's count. */
   async progress(intervalMs: number, listener?: (minPerClient: number) => void): Promise<() => void> {
-    const off = listener ? this.child.onEvent((event) => event.event === 'progress' && listener(event.minPerClient as number)) : () => {};
-    await this.child.request({ cmd: 'progress', intervalMs }, 10_000);
-    return off;
+    const offs = listener
+      ? this.children.map((child, i) =>
+          child.onEvent((event) => {
+            if (event.event !== 'progress') return;
+            this.#minPerProcess[i] = event.minPerClient as number;
+            listener(Math.min(...this.#minPerProcess.filter((_, j) => this.#active[j])));
+          }),
+        )
+      : [];
+    this.#minPerProcess.fill(0);
+    await this.#all({ cmd: 'progress', intervalMs }, 10_000);
+    return () => offs.forEach((off) => off());
   }
 
-  report(): Promise<FleetReport> {
-    return this.child.request({ cmd: 'report' }, 30_000);
+  async report(): Promise<FleetReport> {
+    return mergeReports(await this.#all<FleetReport>({ cmd: 'report', samples: true }, 30_000));
   }
 
   /** Waits until every client has `perClient` events (or the timeout), then reports. */
-  waitFor(perClient: number, timeoutMs: number): Promise<FleetReport & { complete: boolean; waitedMs: number }> {
-    return this.child.request({ cmd: 'waitFor', perClient, timeoutMs }, timeoutMs + 30_000);
+  async waitFor(perClient: number, timeoutMs: number): Promise<FleetReport & { complete: boolean; waitedMs: number }> {
+    const parts = await this.#all<FleetReport & { complete: boolean; waitedMs: number }>({ cmd: 'waitFor', perClient, timeoutMs, samples: true }, timeoutMs + 30_000);
+    return { ...mergeReports(parts), complete: parts.every((p) => p.complete), waitedMs: Math.max(...parts.map((p) => p.waitedMs)) };
   }
 
-  disconnect(): Promise<null> {
-    return this.child.request({ cmd: 'disconnect' }, 30_000);
+  async disconnect(): Promise<null> {
+    await this.#all({ cmd: 'disconnect' }, 30_000);
+    return null;
   }
 
-  stop(): Promise<void> {
-    return this.child.stop();
+  async stop(): Promise<void> {
+    await Promise.all(this.children.map((child) => child.stop()));
   }
+}
+
+/** Adds up the reports of several fleet processes; latency from their merged samples. */
+function mergeReports(parts: FleetReport[]): FleetReport {
+  const withClients = parts.filter((p) => p.clients > 0);
+  const samples = new Float64Array(parts.reduce((sum, p) => sum + (p.samples?.length ?? 0), 0));
+  let at = 0;
+  for (const part of parts) {
+    if (!part.samples) continue;
+    samples.set(part.samples, at);
+    at += part.samples.length;
+  }
+  const unexpectedCloses: Record<string, number> = {};
+  for (const part of parts) for (const [code, n] of Object.entries(part.unexpectedCloses)) unexpectedCloses[code] = (unexpectedCloses[code] ?? 0) + n;
+  const sum = (pick: (p: FleetReport) => number): number => parts.reduce((total, p) => total + pick(p), 0);
+  return {
+    clients: sum((p) => p.clients),
+    received: sum((p) => p.received),
+    minPerClient: withClients.length ? Math.min(...withClients.map((p) => p.minPerClient)) : 0,
+    maxPerClient: Math.max(0, ...parts.map((p) => p.maxPerClient)),
+    frames: sum((p) => p.frames),
+    duplicates: sum((p) => p.duplicates),
+    missing: sum((p) => p.missing),
+    latency: samples.length > 0 ? summarise(samples) : null,
+    unexpectedCloses,
+    errors: parts.flatMap((p) => p.errors).slice(0, 5),
+    cpuMs: sum((p) => p.cpuMs),
+    busy: Math.max(0, ...parts.map((p) => p.busy)),
+  };
 }

@@ -55,6 +55,8 @@ export interface FleetReport {
   errors: string[];
   /** The fleet's own CPU time over the same span (ms). */
   cpuMs: number;
-  /** The fleet's event-loop utilisation over the span: near 1, the clients, not the server, set the pace. */
+  /** The fleet's event-loop utilisation over the span (the busiest fleet process): near 1, the clients, not the server, set the pace. */
   busy: number;
+  /** Raw publish-to-receive samples (ms), when asked for (merging several fleet processes). */
+  samples?: Float64Array;
 }
