@@ -2,6 +2,7 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import { PulseboardError, pointValueSchema, streamKeySchema, type PointValue } from '@pulseboard/model';
 import type { AppendResult } from '../storage/storage.js';
+import { FUTURE_TS_MESSAGE, isTooFarAhead } from '../stream-timestamps.js';
 import type { AppDeps } from './app-deps.js';
 import { parseInput, readJson } from './http-errors.js';
 import { assertCanPush, assertCanReadStream, requirePrincipal } from './request-auth.js';
@@ -12,18 +13,13 @@ export const MAX_POINTS_PER_REQUEST = 10_000;
 type PointInput = { ts?: number; value: PointValue };
 type Batch = Array<{ key: string; points: PointInput[] }>;
 
-/**
- * How far ahead of the server's clock a point's `ts` may lie. History is trimmed by age
- * relative to the newest point, so one point far in the future (a timestamp in microseconds,
- * say) would wipe a stream's whole history: such a point is refused instead.
- */
-export const MAX_FUTURE_TS_MS = 24 * 60 * 60 * 1000;
+export { MAX_FUTURE_TS_MS } from '../stream-timestamps.js';
 
 const tsSchema = z
   .number()
   .int()
   .min(0)
-  .refine((ts) => ts <= Date.now() + MAX_FUTURE_TS_MS, { message: 'lies more than 24 hours in the future; send milliseconds since 1970 (or leave ts out for "now")' });
+  .refine((ts) => !isTooFarAhead(ts), { message: FUTURE_TS_MESSAGE });
 const pointSchema = z.object({ ts: tsSchema.optional(), value: pointValueSchema });
 const pointsBodySchema = z.object({ points: z.array(pointSchema).min(1).max(MAX_POINTS_PER_REQUEST) });
 

@@ -317,6 +317,23 @@ describe('WebSocket gateway', () => {
       client.send({ type: 'publish', id: 8, stream: 'allowed.key', value: 1 });
       expect(await client.waitFor((m) => m.type === 'published')).toMatchObject({ id: 8, offset: 1 });
     });
+
+    it('refuses a point more than 24 h in the future, naming points.N.ts, and keeps the stream history', async () => {
+      const client = await h.client();
+      const now = Date.now();
+      client.send({ type: 'publish', id: 'old', stream: 'history', points: [{ ts: now - 60_000, value: 1 }, { ts: now - 30_000, value: 2 }] });
+      await client.waitFor((m) => m.type === 'published' && m.id === 'old');
+      // A timestamp in microseconds: 1000 times too far ahead.
+      client.send({ type: 'publish', id: 'future', stream: 'history', points: [{ ts: now * 1000, value: 3 }] });
+      const error = await client.waitFor<ErrorMessage>((m) => m.type === 'error');
+      expect(error).toMatchObject({ code: 'bad_message', ref: { type: 'publish', id: 'future' } });
+      expect(error.message).toContain('points.0.ts');
+      expect(error.message).toContain('24 hours in the future');
+      client.send({ type: 'publish', id: 'soon', stream: 'history', points: [{ value: 4 }, { ts: now + 3_600_000, value: 5 }] });
+      await client.waitFor((m) => m.type === 'published' && m.id === 'soon');
+      const stream = await h.storage.getStream('history');
+      expect(stream?.history.map((p) => p.value)).toEqual([1, 2, 4, 5]);
+    });
   });
 
   describe('ping and presence', () => {

@@ -20,6 +20,7 @@ import {
 import { canAccessDashboard, canPush, canReadStream, type Auth } from '../auth.js';
 import type { CachedSnapshot, SnapshotCache } from '../snapshot-cache.js';
 import type { MutationRecord, StoredEvent } from '../storage/storage.js';
+import { FUTURE_TS_MESSAGE, isTooFarAhead } from '../stream-timestamps.js';
 import type { SyncService } from '../sync-service.js';
 import type { Connection } from './connection.js';
 import type { GatewayConfig } from './gateway-config.js';
@@ -299,6 +300,10 @@ export class MessageHandlers {
       return this.#error(conn, ErrorCode.FORBIDDEN, `this token may not push to stream "${message.stream}"`, ref);
     }
     const points = message.points ?? [{ value: message.value as PointValue }];
+    // Same rule as HTTP: one far-future point would trim the stream's whole history by age.
+    const now = Date.now();
+    const ahead = points.findIndex((point) => point.ts !== undefined && isTooFarAhead(point.ts, now));
+    if (ahead >= 0) return this.#error(conn, ErrorCode.BAD_MESSAGE, `publish: points.${ahead}.ts: ${FUTURE_TS_MESSAGE}`, ref);
     let events: StoredEvent[];
     try {
       const results = await this.#ctx.sync.push([{ key: message.stream, points }]);
