@@ -2,6 +2,7 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import { PulseboardError, pointValueSchema, streamKeySchema, type PointValue } from '@pulseboard/model';
 import type { AppendResult } from '../storage/storage.js';
+import { describeJson, POINT_VALUE_EXPECTED } from '../point-values.js';
 import { FUTURE_TS_MESSAGE, isTooFarAhead } from '../stream-timestamps.js';
 import type { AppDeps } from './app-deps.js';
 import { parseInput, readJson } from './http-errors.js';
@@ -28,14 +29,6 @@ const keyedPointsSchema = z.object({
 });
 const streamsMapSchema = z.object({ streams: z.record(z.string(), z.unknown()) });
 
-/** What a JSON value is, for messages: `a string`, `an array`, `null`, `a non-finite number`. */
-function describeJson(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
-  if (typeof value === 'number') return 'a non-finite number';
-  return `a ${typeof value}`;
-}
-
 /**
  * parseInput for stream bodies: a point value that is neither a number nor an object gets a
  * message saying what is accepted and what came (zod alone says only "Invalid input").
@@ -48,7 +41,7 @@ function parseStreamInput<T extends z.ZodType>(schema: T, input: unknown, prefix
     let got: unknown = input;
     for (const key of issue.path) got = (got as Record<PropertyKey, unknown> | undefined)?.[key as PropertyKey];
     const path = [prefix, ...issue.path.map(String)].filter(Boolean).join('.');
-    throw new PulseboardError('bad_request', `${path}: must be a finite number or a JSON object, not ${describeJson(got)}`, { status: 400 });
+    throw new PulseboardError('bad_request', `${path}: ${POINT_VALUE_EXPECTED}, not ${describeJson(got)}`, { status: 400 });
   }
   return parseInput(schema, input, prefix);
 }

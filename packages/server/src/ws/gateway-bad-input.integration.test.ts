@@ -45,6 +45,19 @@ describe('WebSocket gateway: bad input never crashes and never corrupts', () => 
     await client.waitFor((m) => m.type === 'pong');
   });
 
+  it('answers a publish with a bad value by naming what is accepted and what came, with the publish id in ref', async () => {
+    h = await startHarness();
+    const client = await h.client();
+    client.send({ type: 'publish', id: 'p-1', stream: 'sales', value: 'forty-two' });
+    client.send({ type: 'publish', id: 2, stream: 'sales', points: [{ value: 1 }, { value: [3] }] });
+    client.send({ type: 'publish', stream: 'sales', value: null });
+    const [byValue, byPoint, noId] = await client.waitForCount<ErrorMessage>(isError('bad_message'), 3);
+    expect(byValue).toMatchObject({ message: 'publish: value: must be a finite number or a JSON object, not a string', ref: { type: 'publish', id: 'p-1' } });
+    expect(byPoint).toMatchObject({ message: 'publish: points.1.value: must be a finite number or a JSON object, not an array', ref: { type: 'publish', id: 2 } });
+    expect(noId).toMatchObject({ message: 'publish: value: must be a finite number or a JSON object, not null', ref: { type: 'publish' } });
+    expect(await h.storage.getStream('sales')).toBeNull();
+  });
+
   it('answers binary frames with bad_message', async () => {
     h = await startHarness();
     const client = await h.client();

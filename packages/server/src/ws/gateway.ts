@@ -9,6 +9,7 @@ import type { SyncService } from '../sync-service.js';
 import { Connection } from './connection.js';
 import { resolveGatewayConfig, sweepIntervalMs, type GatewayConfig } from './gateway-config.js';
 import { MessageHandlers } from './handlers.js';
+import { refineInboundError } from './inbound-errors.js';
 import { Hub, type Subscription, type TopicStats } from './hub.js';
 import { Outbox, type OutItem } from './outbox.js';
 
@@ -269,7 +270,8 @@ export class Gateway {
     const parsed = parseClientMessage(json);
     if (!parsed.ok) {
       this.#notify('onMessageIn', () => this.#observer.onMessageIn?.('invalid'));
-      return this.send(conn, { type: 'error', code: parsed.code, message: parsed.error, ...(parsed.ref ? { ref: parsed.ref } : {}) });
+      const { message, ref } = refineInboundError(json, parsed.error, parsed.ref);
+      return this.send(conn, { type: 'error', code: parsed.code, message, ...(ref ? { ref } : {}) });
     }
     const message = parsed.message;
     this.#notify('onMessageIn', () => this.#observer.onMessageIn?.(message.type));
