@@ -44,6 +44,10 @@ Options (flag, environment variable, default):
   --stream-max-age <d>     PULSEBOARD_STREAM_MAX_AGE      24h of history kept per stream
   --body-limit <size>      PULSEBOARD_BODY_LIMIT          1mb largest request body
   --web-dir <dir>          PULSEBOARD_WEB_DIR             apps/web/dist
+  --ws-max-payload <size>  PULSEBOARD_WS_MAX_PAYLOAD      1mb largest WebSocket message (larger: close 1009)
+  --ws-heartbeat <d>       PULSEBOARD_WS_HEARTBEAT        15s server ping period (silent 3x that: close 4009)
+  --ws-rate-limit <n>      PULSEBOARD_WS_RATE_LIMIT       200 messages/s per connection, sustained
+  --ws-burst <n>           PULSEBOARD_WS_BURST            400 messages at once after a quiet spell
                            PULSEBOARD_ADMIN_TOKEN         set the admin token (else one is
                                                           generated and printed on first start)`;
 
@@ -149,6 +153,10 @@ async function startCommand(args: string[], io: CliIO): Promise<number> {
     'stream-max-age': { type: 'string' },
     'body-limit': { type: 'string' },
     'web-dir': { type: 'string' },
+    'ws-max-payload': { type: 'string' },
+    'ws-heartbeat': { type: 'string' },
+    'ws-rate-limit': { type: 'string' },
+    'ws-burst': { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   });
   if (values.help) return io.stdout(START_HELP), 0;

@@ -19,6 +19,13 @@ describe('resolveConfig', () => {
     expect(resolveConfig({ 'sqlite-sync': 'full' }, {}).sqliteSync).toBe('FULL');
   });
 
+  it('reads the WebSocket settings (payload cap, heartbeat, rate limit) from flags and environment', () => {
+    expect(resolveConfig({}, {}).gateway).toEqual(DEFAULT_CONFIG.gateway);
+    const env = { PULSEBOARD_WS_MAX_PAYLOAD: '256kb', PULSEBOARD_WS_HEARTBEAT: '30s', PULSEBOARD_WS_RATE_LIMIT: '100', PULSEBOARD_WS_BURST: '150' };
+    expect(resolveConfig({}, env).gateway).toEqual({ maxPayloadBytes: 256 * 1024, heartbeatIntervalMs: 30_000, messagesPerSecond: 100, burstMessages: 150 });
+    expect(resolveConfig({ 'ws-heartbeat': '5s', 'ws-rate-limit': '10' }, env).gateway).toMatchObject({ heartbeatIntervalMs: 5_000, messagesPerSecond: 10 });
+  });
+
   it('turns the demo off with PULSEBOARD_DEMO=0', () => {
     expect(resolveConfig({}, { PULSEBOARD_DEMO: '0' }).demo).toBe(false);
     expect(resolveConfig({}, { PULSEBOARD_DEMO: 'true' }).demo).toBe(true);
@@ -33,6 +40,11 @@ describe('resolveConfig', () => {
     [{}, { PULSEBOARD_ADMIN_TOKEN: 'short' }, /PULSEBOARD_ADMIN_TOKEN: must be at least 16 characters/],
     [{ 'stream-max-points': '0' }, {}, /--stream-max-points/],
     [{ 'sqlite-sync': 'sometimes' }, {}, /--sqlite-sync \/ PULSEBOARD_SQLITE_SYNC: "SOMETIMES" is not one of NORMAL, FULL/],
+    [{}, { PULSEBOARD_WS_MAX_PAYLOAD: 'lots' }, /--ws-max-payload \/ PULSEBOARD_WS_MAX_PAYLOAD: "lots" is not valid/],
+    [{ 'ws-max-payload': '10' }, {}, /--ws-max-payload \/ PULSEBOARD_WS_MAX_PAYLOAD/],
+    [{ 'ws-heartbeat': 'often' }, {}, /--ws-heartbeat \/ PULSEBOARD_WS_HEARTBEAT: "often" is not valid/],
+    [{}, { PULSEBOARD_WS_RATE_LIMIT: '0' }, /--ws-rate-limit \/ PULSEBOARD_WS_RATE_LIMIT/],
+    [{ 'ws-burst': 'many' }, {}, /--ws-burst \/ PULSEBOARD_WS_BURST: "many" is not a whole number/],
   ])('rejects a bad value, naming the setting (%o %o)', (flags, env, message) => {
     expect(() => resolveConfig(flags, env)).toThrow(ConfigError);
     expect(() => resolveConfig(flags, env)).toThrow(message);

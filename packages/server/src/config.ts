@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { z } from 'zod';
 import { PulseboardError } from '@pulseboard/model';
+import { DEFAULT_GATEWAY_CONFIG, type GatewayConfig } from './ws/gateway-config.js';
 
 /** Port the server listens on unless told otherwise. */
 export const DEFAULT_PORT = 3000;
@@ -16,6 +17,17 @@ export const DEFAULT_STREAM_MAX_AGE_MS = 24 * 60 * 60 * 1000;
 export const DEFAULT_BODY_LIMIT_BYTES = 1024 * 1024;
 /** Where the web app's build lives (apps/web/dist in this repository). */
 export const DEFAULT_WEB_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../apps/web/dist');
+
+/** The WebSocket gateway settings a deployment may tune; the rest of GatewayConfig keeps its defaults. */
+export const GATEWAY_SETTING_KEYS = ['maxPayloadBytes', 'heartbeatIntervalMs', 'messagesPerSecond', 'burstMessages'] as const;
+export type GatewaySettings = Pick<GatewayConfig, (typeof GATEWAY_SETTING_KEYS)[number]>;
+
+/** The tunable gateway settings among `options` (other GatewayConfig keys are left out). */
+export function pickGatewaySettings(options: Partial<GatewayConfig> = {}): Partial<GatewaySettings> {
+  const picked: Partial<GatewaySettings> = {};
+  for (const key of GATEWAY_SETTING_KEYS) if (options[key] !== undefined) picked[key] = options[key];
+  return picked;
+}
 
 /** The resolved settings of one server process. */
 export interface ServerConfig {
@@ -35,6 +47,8 @@ export interface ServerConfig {
   bodyLimitBytes: number;
   /** Directory of the built web app. */
   webDir: string;
+  /** WebSocket limits and heartbeat (the dead-connection timeout follows as 3 heartbeats). */
+  gateway: GatewaySettings;
 }
 
 /** Raised for a bad setting; `message` names the flag or variable and what is wrong. */
@@ -76,10 +90,16 @@ const configSchema = z.object({
   streamMaxAgeMs: z.number().int().min(1000),
   bodyLimitBytes: z.number().int().min(1024).max(1024 ** 3),
   webDir: z.string().min(1),
+  gateway: z.object({
+    maxPayloadBytes: z.number().int().min(1024).max(1024 ** 3),
+    heartbeatIntervalMs: z.number().int().positive(),
+    messagesPerSecond: z.number().int().positive(),
+    burstMessages: z.number().int().positive(),
+  }),
 });
 
-/** Names each setting has on the command line and in the environment, for error messages. */
-const SETTING_NAMES: Record<keyof ServerConfig, string> = {
+/** Names each setting (a path into ServerConfig) has on the command line and in the environment, for error messages. */
+const SETTING_NAMES = {
   port: '--port / PORT',
   host: '--host / HOST',
   dataDir: '--data / PULSEBOARD_DATA_DIR',
@@ -91,7 +111,13 @@ const SETTING_NAMES: Record<keyof ServerConfig, string> = {
   streamMaxAgeMs: '--stream-max-age / PULSEBOARD_STREAM_MAX_AGE',
   bodyLimitBytes: '--body-limit / PULSEBOARD_BODY_LIMIT',
   webDir: '--web-dir / PULSEBOARD_WEB_DIR',
-};
+  gateway: 'gateway',
+  'gateway.maxPayloadBytes': '--ws-max-payload / PULSEBOARD_WS_MAX_PAYLOAD',
+  'gateway.heartbeatIntervalMs': '--ws-heartbeat / PULSEBOARD_WS_HEARTBEAT',
+  'gateway.messagesPerSecond': '--ws-rate-limit / PULSEBOARD_WS_RATE_LIMIT',
+  'gateway.burstMessages': '--ws-burst / PULSEBOARD_WS_BURST',
+} satisfies Record<keyof ServerConfig, string> & Record<`gateway.${keyof GatewaySettings}`, string>;
+type SettingKey = keyof typeof SETTING_NAMES;
 
 /** Settings with defaults, for `startServer` callers that pass only a few (tests). */
 export const DEFAULT_CONFIG: ServerConfig = {
@@ -106,6 +132,12 @@ export const DEFAULT_CONFIG: ServerConfig = {
   streamMaxAgeMs: DEFAULT_STREAM_MAX_AGE_MS,
   bodyLimitBytes: DEFAULT_BODY_LIMIT_BYTES,
   webDir: DEFAULT_WEB_DIR,
+  gateway: {
+    maxPayloadBytes: DEFAULT_GATEWAY_CONFIG.maxPayloadBytes,
+    heartbeatIntervalMs: DEFAULT_GATEWAY_CONFIG.heartbeatIntervalMs,
+    messagesPerSecond: DEFAULT_GATEWAY_CONFIG.messagesPerSecond,
+    burstMessages: DEFAULT_GATEWAY_CONFIG.burstMessages,
+  },
 };
 
 /** Validates a complete config; throws a ConfigError naming the first bad setting. */
@@ -113,8 +145,8 @@ export function validateConfig(config: ServerConfig): ServerConfig {
   const parsed = configSchema.safeParse(config);
   if (parsed.success) return { ...parsed.data, adminToken: parsed.data.adminToken };
   const issue = parsed.error.issues[0];
-  const key = issue?.path[0] as keyof ServerConfig | undefined;
-  const name = key ? (SETTING_NAMES[key] ?? key) : 'config';
+  const key = issue?.path.map(String).join('.');
+  const name = key ? ((SETTING_NAMES as Record<string, string>)[key] ?? key) : 'config';
   throw new ConfigError(`invalid setting ${name}: ${issue?.message ?? 'invalid value'}`);
 }
 
@@ -132,12 +164,12 @@ export function resolveConfig(flags: ConfigFlags, env: NodeJS.ProcessEnv = proce
     const fromEnv = env[envName];
     return fromEnv === undefined || fromEnv === '' ? undefined : fromEnv;
   };
-  const integer = (key: keyof ServerConfig, text: string | undefined, fallback: number): number => {
+  const integer = (key: SettingKey, text: string | undefined, fallback: number): number => {
     if (text === undefined) return fallback;
     if (!/^\s*\d+\s*$/.test(text)) throw new ConfigError(`invalid setting ${SETTING_NAMES[key]}: "${text}" is not a whole number`);
     return Number(text);
   };
-  const measured = (key: keyof ServerConfig, text: string | undefined, fallback: number, parse: (t: string) => number | null, example: string): number => {
+  const measured = (key: SettingKey, text: string | undefined, fallback: number, parse: (t: string) => number | null, example: string): number => {
     if (text === undefined) return fallback;
     const value = parse(text);
     if (value === null) throw new ConfigError(`invalid setting ${SETTING_NAMES[key]}: "${text}" is not valid (e.g. ${example})`);
@@ -169,5 +201,11 @@ export function resolveConfig(flags: ConfigFlags, env: NodeJS.ProcessEnv = proce
     streamMaxAgeMs: measured('streamMaxAgeMs', pick('stream-max-age', 'PULSEBOARD_STREAM_MAX_AGE'), DEFAULT_STREAM_MAX_AGE_MS, parseDuration, '24h'),
     bodyLimitBytes: measured('bodyLimitBytes', pick('body-limit', 'PULSEBOARD_BODY_LIMIT'), DEFAULT_BODY_LIMIT_BYTES, parseByteSize, '1mb'),
     webDir: path.resolve(pick('web-dir', 'PULSEBOARD_WEB_DIR') ?? DEFAULT_WEB_DIR),
+    gateway: {
+      maxPayloadBytes: measured('gateway.maxPayloadBytes', pick('ws-max-payload', 'PULSEBOARD_WS_MAX_PAYLOAD'), DEFAULT_CONFIG.gateway.maxPayloadBytes, parseByteSize, '1mb'),
+      heartbeatIntervalMs: measured('gateway.heartbeatIntervalMs', pick('ws-heartbeat', 'PULSEBOARD_WS_HEARTBEAT'), DEFAULT_CONFIG.gateway.heartbeatIntervalMs, parseDuration, '15s'),
+      messagesPerSecond: integer('gateway.messagesPerSecond', pick('ws-rate-limit', 'PULSEBOARD_WS_RATE_LIMIT'), DEFAULT_CONFIG.gateway.messagesPerSecond),
+      burstMessages: integer('gateway.burstMessages', pick('ws-burst', 'PULSEBOARD_WS_BURST'), DEFAULT_CONFIG.gateway.burstMessages),
+    },
   });
 }

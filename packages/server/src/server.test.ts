@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { WIDGET_TYPES } from '@pulseboard/model';
 import { DEMO_STREAMS } from './demo/demo-dashboard.js';
+import { resolveConfig } from './config.js';
 import { startServer, type RunningServer } from './server.js';
 
 const dirs: string[] = [];
@@ -143,6 +144,22 @@ describe('startServer', () => {
     const socket = new WebSocket(`${server.url.replace('http', 'ws')}/ws`);
     const code = await new Promise<number>((resolve) => socket.on('close', (c) => resolve(c)));
     expect(code).toBe(4008);
+  });
+
+  it('gives the gateway the WebSocket settings resolved from flags and environment (payload cap, heartbeat)', async () => {
+    const dataDir = await tempDir();
+    const config = resolveConfig({ 'ws-max-payload': '2kb', 'ws-heartbeat': '2s', 'no-demo': true }, { PULSEBOARD_WS_RATE_LIMIT: '50', PULSEBOARD_WS_BURST: '60' });
+    expect(config.gateway).toEqual({ maxPayloadBytes: 2048, heartbeatIntervalMs: 2_000, messagesPerSecond: 50, burstMessages: 60 });
+    const { server } = await start(dataDir, { ...config, dataDir, port: 0, host: '127.0.0.1', adminToken: 'configured-admin-token-xyz' });
+    expect(server.config.gateway.maxPayloadBytes).toBe(2048);
+    const socket = new WebSocket(`${server.url.replace('http', 'ws')}/ws`);
+    const closed = new Promise<number>((resolve) => socket.on('close', (c) => resolve(c)));
+    const welcome = new Promise<{ heartbeatIntervalMs: number }>((resolve) => socket.once('message', (data) => resolve(JSON.parse(String(data)) as { heartbeatIntervalMs: number })));
+    await new Promise((resolve) => socket.once('open', resolve));
+    socket.send(JSON.stringify({ type: 'hello', protocol: 1, token: 'configured-admin-token-xyz', clientId: 'settings-client' }));
+    expect((await welcome).heartbeatIntervalMs).toBe(2_000);
+    socket.send(JSON.stringify({ type: 'publish', stream: 'big', value: { blob: 'x'.repeat(4096) } }));
+    expect(await closed).toBe(1009);
   });
 
   it('fails with a clear error when the port is taken', async () => {

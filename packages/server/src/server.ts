@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { createAdaptorServer } from '@hono/node-server';
 import { Auth } from './auth.js';
-import { DEFAULT_CONFIG, validateConfig, type ServerConfig } from './config.js';
+import { DEFAULT_CONFIG, pickGatewaySettings, validateConfig, type ServerConfig } from './config.js';
 import { DEMO_DASHBOARD_ID, demoDashboard } from './demo/demo-dashboard.js';
 import { DemoFeed } from './demo/demo-feed.js';
 import { createApp } from './http/app.js';
@@ -17,14 +17,17 @@ import { SyncService } from './sync-service.js';
 import { Gateway, type GatewayConfig } from './ws/gateway.js';
 
 /** What `startServer` accepts: any settings (the rest default) and where to write output. */
-export interface StartServerOptions extends Partial<ServerConfig> {
+export interface StartServerOptions extends Partial<Omit<ServerConfig, 'gateway'>> {
   /** Receives the lines meant for a person (listening URL, first-start admin token). Default: stdout. */
   print?: (line: string) => void;
   /** Receives errors and warnings. Default: stderr. */
   logError?: LogFn;
   /** Close gracefully on SIGINT/SIGTERM and exit the process (the CLI sets this). */
   handleSignals?: boolean;
-  /** WebSocket gateway overrides (heartbeat, timeouts, limits), e.g. short timeouts in tests. */
+  /**
+   * WebSocket gateway settings: the tunable ones (ServerConfig.gateway, validated with the
+   * rest) and any other GatewayConfig key as an override, e.g. short timeouts in tests.
+   */
   gateway?: Partial<GatewayConfig>;
 }
 
@@ -82,7 +85,7 @@ function rejectUpgrade(socket: Duplex, status: string): void {
  */
 export async function startServer(options: StartServerOptions = {}): Promise<RunningServer> {
   const { print = (line: string) => console.log(line), logError = (m: string, e?: unknown) => console.error(m, e ?? ''), handleSignals = false, gateway: gatewayConfig, ...settings } = options;
-  const config = validateConfig({ ...DEFAULT_CONFIG, ...settings });
+  const config = validateConfig({ ...DEFAULT_CONFIG, ...settings, gateway: { ...DEFAULT_CONFIG.gateway, ...pickGatewaySettings(gatewayConfig) } });
   const startedAt = Date.now();
 
   if (config.storageKind === 'sqlite') await mkdir(config.dataDir, { recursive: true });
@@ -103,7 +106,14 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     demoFeed = new DemoFeed({ sync, onError: (error) => logError('demo feed push failed:', error) });
   }
 
-  const gateway = new Gateway({ sync, auth, observer: metrics.gatewayObserver, log: logError, ...(gatewayConfig ? { config: gatewayConfig } : {}) });
+  const gateway = new Gateway({
+    sync,
+    auth,
+    observer: metrics.gatewayObserver,
+    log: logError,
+    // A connection is dead after three missed heartbeats, whatever the heartbeat is set to.
+    config: { deadConnectionTimeoutMs: 3 * config.gateway.heartbeatIntervalMs, ...gatewayConfig, ...config.gateway },
+  });
 
   let url = '';
   const app = createApp({
