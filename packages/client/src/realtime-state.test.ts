@@ -43,6 +43,36 @@ function setup() {
 }
 
 describe('RealtimeState', () => {
+  it('tells me when someone else\'s edit overwrote a value I wrote, and by whom', () => {
+    const state = setup();
+    state.applyEvent(eventFor(state.confirmed!, 3, ME, 1, 'updateWidget', { id: 'a', set: { title: 'Mine' } }));
+    const theirs = eventFor(state.confirmed!, 4, ALICE, 4, 'updateWidget', { id: 'a', set: { title: 'Hers' }, expect: { title: 'A' } }, 'Alice');
+    expect(theirs.data).toMatchObject({ status: 'conflict' });
+    state.applyEvent(theirs);
+    expect(state.notices).toMatchObject([{ kind: 'overwritten', by: { clientId: ALICE, name: 'Alice' }, fields: ['w:a:title'] }]);
+    expect(state.confirmed!.widgets.a!.title).toBe('Hers');
+  });
+
+  it('applies events by their patch to the same document the mutators give', () => {
+    const viaPatch = setup();
+    const viaRerun = setup();
+    const edits: Array<[string, unknown]> = [
+      ['moveWidget', { id: 'b', x: 0, y: 0 }],
+      ['updateWidget', { id: 'a', set: { title: 'Renamed', options: { unit: '%' } } }],
+      ['removeWidget', { id: 'b' }],
+      ['setDashboardMeta', { set: { columns: 6 } }],
+    ];
+    edits.forEach(([name, args], i) => {
+      const event = eventFor(viaRerun.confirmed!, 3 + i, ALICE, 10 + i, name, args);
+      const outcome = applyMutation(viaPatch.confirmed!, name, args, { clientId: ALICE, mutationId: 10 + i });
+      expect(outcome.patch).toBeDefined();
+      viaPatch.applyEvent({ ...event, data: { ...event.data, patch: JSON.parse(JSON.stringify(outcome.patch)) } as DashboardEventData });
+      viaRerun.applyEvent(event);
+    });
+    expect(viaPatch.confirmed).toEqual(viaRerun.confirmed);
+    expect(viaPatch.position).toEqual({ epoch: 'e1', offset: 6 });
+  });
+
   it('shows pending mutations on top of the confirmed state, with the model mutators', () => {
     const state = setup();
     state.setPending([pending(1, 'updateWidget', { id: 'a', set: { title: 'Mine' } }), pending(2, 'moveWidget', { id: 'b', x: 6, y: 0 })]);
@@ -87,7 +117,7 @@ describe('RealtimeState', () => {
     void state.view;
     state.applyEvent(eventFor(state.confirmed!, 3, ALICE, 4, 'updateWidget', { id: 'a', set: { title: 'Hers' } }, 'Alice'));
     expect(state.notices).toHaveLength(1);
-    expect(state.notices[0]).toMatchObject({ kind: 'overwritten', by: { clientId: ALICE, name: 'Alice' }, fields: ['w:a:title'], mutation: { mutationId: 1 } });
+    expect(state.notices[0]).toMatchObject({ kind: 'conflict', by: { clientId: ALICE, name: 'Alice' }, fields: ['w:a:title'], mutation: { mutationId: 1 } });
     // My edit is still pending, so it is still what I see (it will win at the server).
     expect(state.view!.widgets.a!.title).toBe('Mine');
   });

@@ -157,6 +157,7 @@ export class RealtimeState {
       return { kind: 'applied', mine: data.mutationId };
     }
     this.#detectOverwrite(data.touched, data.clientId, data.actor);
+    if (data.status === 'conflict') this.#overwrittenNotice(data.touched, data.conflicts, data.clientId, data.actor);
     return { kind: 'applied', mine: null };
   }
 
@@ -228,6 +229,25 @@ export class RealtimeState {
     });
   }
 
+  /**
+   * Someone else's edit replaced values that I had written (their `expect` named my value):
+   * tell me what was overwritten and by whom.
+   */
+  #overwrittenNotice(touched: string[], conflicts: FieldConflict[], clientId: string, actor: string | undefined): void {
+    const me = this.#clientId();
+    const mine = conflicts.filter((c) => c.by?.clientId === me);
+    if (mine.length === 0) return;
+    const fields = touched.filter((key) => mine.some((c) => key.endsWith(`:${c.field}`)));
+    const who = actor ?? clientId;
+    this.addNotice({
+      kind: 'overwritten',
+      message: `${who} changed ${mine.map((c) => c.field).join(', ')} after you; your value was overwritten`,
+      by: { clientId, ...(actor ? { name: actor } : {}) },
+      fields: fields.length > 0 ? fields : mine.map((c) => c.field),
+      conflicts: mine,
+    });
+  }
+
   #detectOverwrite(remoteTouched: string[], clientId: string, actor: string | undefined): void {
     if (this.#pending.length === 0 || remoteTouched.length === 0) return;
     // Touched keys come from the last rebase; only a mutation added since forces one now.
@@ -238,11 +258,18 @@ export class RealtimeState {
     for (const m of this.#pending) {
       const mine = this.#touched.get(m.mutationId) ?? [];
       const fields = mine.filter((k) => remote.has(k) || deletedWidgets.some((prefix) => k.startsWith(prefix)));
-      if (fields.length === 0 || this.hasNotice(m.mutationId, 'overwritten')) continue;
+      if (fields.length === 0) continue;
       const who = actor ?? clientId;
+      // A field edit still pending reaches the server after theirs, so mine wins: a conflict
+      // to know about. A deleted widget is different: my edit is lost (overwritten).
+      const lost = fields.some((k) => deletedWidgets.some((prefix) => k.startsWith(prefix)));
+      const kind = lost ? 'overwritten' : 'conflict';
+      if (this.hasNotice(m.mutationId, kind)) continue;
       this.addNotice({
-        kind: 'overwritten',
-        message: `${who} changed ${fields.join(', ')} while your edit was unconfirmed`,
+        kind,
+        message: lost
+          ? `${who} deleted the widget while your edit was on its way`
+          : `${who} changed ${fields.join(', ')} while your edit was on its way; yours was applied after theirs`,
         mutation: { mutationId: m.mutationId, name: m.name, args: m.args },
         by: { clientId, ...(actor ? { name: actor } : {}) },
         fields,

@@ -54,8 +54,11 @@ export interface PendingMutation {
 
 /**
  * Something the person should be told about one dashboard:
- * - `conflict`: the server applied my edit but a value I expected had changed (`by` wrote it);
- * - `overwritten`: someone else's edit overwrote a field my pending edit had set;
+ * - `conflict`: someone else changed a field my edit also changed, just before it (the server
+ *   reported my `expect` no longer held, or their event arrived while mine was pending);
+ *   mine was applied after theirs, `by` names them;
+ * - `overwritten`: someone else's edit replaced a value I had written (their `expect` named
+ *   mine), or deleted the widget my pending edit was for; `by` names them;
  * - `rejected`: the server refused my edit (rolled back), `error` says why;
  * - `superseded`: my edit no longer applies (its widget was deleted);
  * - `deleted` / `reset`: the dashboard was deleted, or replaced as a whole.

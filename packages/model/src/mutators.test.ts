@@ -176,3 +176,13 @@ describe('mutators and object prototype names', () => {
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 });
+
+describe('expectations against one\'s own edits', () => {
+  it('do not conflict when the value was changed by the same client', () => {
+    let doc = withWidgets(1);
+    doc = applyMutation(doc, 'updateWidget', { id: 'w0', set: { title: 'Draft' } }, { ...alice, mutationId: 2 }).doc;
+    const out = applyMutation(doc, 'updateWidget', { id: 'w0', set: { title: 'Final' }, expect: { title: 'W0' } }, { ...alice, mutationId: 3 });
+    expect(out.status).toBe('applied');
+    expect(out.conflicts).toEqual([]);
+  });
+});

@@ -163,6 +163,7 @@ function checkExpect(
   widgetId: string | null,
   expect: Record<string, unknown> | undefined,
   read: (field: string) => unknown,
+  ctx: MutationContext,
 ): FieldConflict[] {
   if (!expect) return [];
   const conflicts: FieldConflict[] = [];
@@ -170,7 +171,9 @@ function checkExpect(
     const actual = read(field);
     if (jsonEqual(actual, expected)) continue;
     const writerKey = fieldKey(widgetId, field.startsWith('layout.') ? 'layout' : field);
-  const by = Object.hasOwn(doc.writers, writerKey) ? doc.writers[writerKey] : undefined;
+    const by = Object.hasOwn(doc.writers, writerKey) ? doc.writers[writerKey] : undefined;
+    // A value this same client wrote (quick successive edits of one field) is no conflict.
+    if (by?.clientId === ctx.clientId) continue;
     conflicts.push({ field, expected, actual, ...(by ? { by } : {}) });
   }
   return conflicts;
@@ -268,7 +271,7 @@ export function applyMutation(doc: Dashboard, name: string, args: unknown, ctx: 
       const { id, expect } = a as z.output<typeof argsSchemas.removeWidget>;
       const found = target(doc, id);
       if (!('layout' in found)) return found;
-      const conflicts = checkExpect(doc, id, expect, (f) => readField(found, f));
+      const conflicts = checkExpect(doc, id, expect, (f) => readField(found, f), ctx);
       const rest = { ...doc.widgets };
       delete rest[id];
       const writers = Object.fromEntries(Object.entries(doc.writers).filter(([k]) => !k.startsWith(`w:${id}:`)));
@@ -281,7 +284,7 @@ export function applyMutation(doc: Dashboard, name: string, args: unknown, ctx: 
       const { id, expect } = change;
       const found = target(doc, id);
       if (!('layout' in found)) return found;
-      const conflicts = checkExpect(doc, id, expect, (f) => readField(found, f));
+      const conflicts = checkExpect(doc, id, expect, (f) => readField(found, f), ctx);
       const layout = {
         x: change.x ?? found.layout.x,
         y: change.y ?? found.layout.y,
@@ -295,7 +298,7 @@ export function applyMutation(doc: Dashboard, name: string, args: unknown, ctx: 
       const { id, set, expect } = a as z.output<typeof argsSchemas.updateWidget>;
       const found = target(doc, id);
       if (!('layout' in found)) return found;
-      const conflicts = checkExpect(doc, id, expect, (f) => readField(found, f));
+      const conflicts = checkExpect(doc, id, expect, (f) => readField(found, f), ctx);
       const next: Widget = { ...found, options: { ...found.options } };
       const touched: string[] = [];
       if (set.title !== undefined) {
@@ -324,7 +327,7 @@ export function applyMutation(doc: Dashboard, name: string, args: unknown, ctx: 
     }
     case 'setDashboardMeta': {
       const { set, expect } = a as z.output<typeof argsSchemas.setDashboardMeta>;
-      const conflicts = checkExpect(doc, null, expect, (f) => readMeta(doc, f));
+      const conflicts = checkExpect(doc, null, expect, (f) => readMeta(doc, f), ctx);
       const next: Omit<Dashboard, 'writers'> = { ...doc };
       const touched: string[] = [];
       if (set.title !== undefined) {
