@@ -28,30 +28,51 @@ function api(url: string, method: string, route: string, body?: unknown): Promis
 }
 
 /** A raw `ws` client that follows the protocol: hello → welcome, then collects every message. */
-async function connect(url: string): Promise<{ socket: WebSocket; messages: ServerMessage[]; welcome: Extract<ServerMessage, { type: 'welcome' }> }> {
+async function connect(url: string): Promise<{ socket: WebSocket; messages: ServerMessage[]; welcome: Extract<ServerMessage, { type: 'welcome' }>; until: Until }> {
   const socket = new WebSocket(`${url.replace(/^http/, 'ws')}/ws`);
   const messages: ServerMessage[] = [];
-  socket.on('message', (data) => {
-    const parsed = JSON.parse(String(data)) as ServerMessage | ServerMessage[];
-    messages.push(...(Array.isArray(parsed) ? parsed : [parsed]));
-  });
+  const until = awaitMessages(socket, messages);
   await new Promise<void>((resolve, reject) => {
     socket.once('open', () => resolve());
     socket.once('error', reject);
   });
   socket.send(JSON.stringify({ type: 'hello', protocol: 1, token: ADMIN, clientId: CLIENT_ID }));
-  const welcome = await waitFor(() => messages.find((m): m is Extract<ServerMessage, { type: 'welcome' }> => m.type === 'welcome'));
-  return { socket, messages, welcome };
+  const welcome = await until(() => messages.find((m): m is Extract<ServerMessage, { type: 'welcome' }> => m.type === 'welcome'));
+  return { socket, messages, welcome, until };
 }
 
-async function waitFor<T>(probe: () => T | undefined | false, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 10));
-  }
+/** Resolves with the first truthy `probe()`, checked whenever a message arrives (no polling). */
+type Until = <T>(probe: () => T | undefined | false, timeoutMs?: number) => Promise<T>;
+
+/** Records the socket's messages into `messages` and returns `until` over them. */
+function awaitMessages(socket: WebSocket, messages: ServerMessage[]): Until {
+  const wakers = new Set<() => void>();
+  let closed = false;
+  socket.on('message', (data) => {
+    const parsed = JSON.parse(String(data)) as ServerMessage | ServerMessage[];
+    messages.push(...(Array.isArray(parsed) ? parsed : [parsed]));
+    for (const wake of [...wakers]) wake();
+  });
+  socket.on('close', () => {
+    closed = true;
+    for (const wake of [...wakers]) wake();
+  });
+  return <T>(probe: () => T | undefined | false, timeoutMs = 10_000) =>
+    new Promise<T>((resolve, reject) => {
+      const wake = (): void => {
+        const value = probe();
+        if (value) finish(() => resolve(value));
+        else if (closed) finish(() => reject(new Error(`the socket closed first; last messages: ${JSON.stringify(messages.slice(-3))}`)));
+      };
+      const timer = setTimeout(() => finish(() => reject(new Error(`timed out after ${timeoutMs} ms; last messages: ${JSON.stringify(messages.slice(-3))}`))), timeoutMs);
+      const finish = (settle: () => void): void => {
+        clearTimeout(timer);
+        wakers.delete(wake);
+        settle();
+      };
+      wakers.add(wake);
+      wake();
+    });
 }
 
 describe('durability', () => {
@@ -61,13 +82,13 @@ describe('durability', () => {
     children.push(first);
     expect((await api(first.url, 'POST', '/api/dashboards', { id: 'durable', title: 'Durable' })).status).toBe(201);
 
-    const { socket, messages, welcome } = await connect(first.url);
+    const { socket, messages, welcome, until } = await connect(first.url);
     expect(welcome.lastMutationId).toBe(0);
     for (let i = 1; i <= N; i++) {
       socket.send(JSON.stringify({ type: 'mutate', dashboardId: 'durable', mutationId: i, name: 'addWidget', args: { widget: { id: `w${i}`, type: 'stat', title: `W${i}`, layout: { w: 1, h: 1 } } } }));
     }
     const pushes = Array.from({ length: N }, (_, i) => api(first.url, 'POST', '/api/streams/durable.counter', i + 1));
-    const acks = await waitFor(() => {
+    const acks = await until(() => {
       const list = messages.filter((m) => m.type === 'ack');
       return list.length >= N ? list : undefined;
     });
@@ -94,7 +115,7 @@ describe('durability', () => {
     const again = await connect(second.url);
     expect(again.welcome.lastMutationId).toBe(N);
     again.socket.send(JSON.stringify({ type: 'mutate', dashboardId: 'durable', mutationId: N, name: 'addWidget', args: { widget: { id: `w${N}`, type: 'stat', title: 'dup' } } }));
-    const dup = await waitFor(() => again.messages.find((m) => m.type === 'ack'));
+    const dup = await again.until(() => again.messages.find((m) => m.type === 'ack'));
     expect(dup).toMatchObject({ type: 'ack', mutationId: N, status: 'applied' });
     const after = (await (await api(second.url, 'GET', '/api/dashboards/durable')).json()) as { version: number; widgets: Record<string, unknown> };
     expect(after.version).toBe(N);
