@@ -188,6 +188,19 @@ function autoDecimals(n: number): number {
   return 4;
 }
 
+const numberFormats = new Map<string, Intl.NumberFormat>();
+
+/** One cached formatter per option set: building an Intl.NumberFormat costs far more than using one. */
+function numberFormat(options: Intl.NumberFormatOptions): Intl.NumberFormat {
+  const key = JSON.stringify(options);
+  let format = numberFormats.get(key);
+  if (!format) {
+    format = new Intl.NumberFormat('en-US', options);
+    numberFormats.set(key, format);
+  }
+  return format;
+}
+
 /** Formats a number with the widget's unit and decimals. Non-numbers format as an em dash. */
 export function formatValue(n: number | null | undefined, opts: FormatOptions = {}): FormattedValue {
   const unit = opts.unit ?? '';
@@ -197,16 +210,10 @@ export function formatValue(n: number | null | undefined, opts: FormatOptions = 
   }
   let number: string;
   if (opts.compact && Math.abs(n) >= 10_000) {
-    number = new Intl.NumberFormat('en-US', {
-      notation: 'compact',
-      maximumFractionDigits: opts.decimals ?? 1,
-    }).format(n);
+    number = numberFormat({ notation: 'compact', maximumFractionDigits: opts.decimals ?? 1 }).format(n);
   } else {
     const decimals = opts.decimals ?? autoDecimals(n);
-    number = new Intl.NumberFormat('en-US', {
-      minimumFractionDigits: opts.decimals ?? 0,
-      maximumFractionDigits: decimals,
-    }).format(n);
+    number = numberFormat({ minimumFractionDigits: opts.decimals ?? 0, maximumFractionDigits: decimals }).format(n);
   }
   let text: string;
   if (!unit) text = number;
@@ -220,7 +227,7 @@ export function formatPercentChange(ratio: number): string {
   const pct = ratio * 100;
   const abs = Math.abs(pct);
   const digits = abs >= 100 ? 0 : abs >= 10 ? 1 : abs >= 1 ? 1 : 2;
-  const body = new Intl.NumberFormat('en-US', { maximumFractionDigits: digits }).format(abs);
+  const body = numberFormat({ maximumFractionDigits: digits }).format(abs);
   return `${pct > 0 ? '+' : pct < 0 ? '−' : ''}${body}%`;
 }
 
