@@ -165,7 +165,7 @@ describe('WebSocket gateway: fan-out', () => {
     await h.sync.push([{ key: 'm', points: [{ value: 1 }] }]);
     await Promise.all([a.waitFor(isEvent('stream:m')), b.waitFor(isEvent('stream:m'))]);
     expect(fanouts).toEqual([2]);
-    expect(typesIn).toEqual(['subscribe', 'subscribe']);
+    expect(typesIn).toEqual(['hello', 'hello', 'subscribe', 'subscribe']);
     expect(framesOut).toBeGreaterThanOrEqual(4);
     expect(messagesOut).toBeGreaterThanOrEqual(framesOut);
     await a.close();
