@@ -65,6 +65,14 @@ describe.skipIf(SKIP_E2E)('server killed and restarted mid-session', () => {
     const allLost = async () => {
       for (const page of pages) await expect.poll(() => connectionState(page), { timeout: 20_000 }).not.toBe('open');
     };
+    /** Each page's own copy of the stream (the client behind the widgets) equals the server's: every point, in order, once, at its offset. */
+    const historiesMatchServer = async (when: string) => {
+      const stored = (await getStream(server, STREAM)).history.map((p) => `${p.offset}:${String(p.value)}`);
+      for (const [i, page] of pages.entries()) {
+        const history = (await streamHistory(page, STREAM)).map((p) => `${p.offset}:${String(p.value)}`);
+        expect(history, `page ${i === 0 ? 'A' : 'B'}'s client history (offset:value) ${when}`).toEqual(stored);
+      }
+    };
 
     // A marker that a reload would wipe.
     for (const page of pages) await page.evaluate(() => ((window as unknown as { __e2eSession: string }).__e2eSession = 'alive'));
@@ -79,6 +87,7 @@ describe.skipIf(SKIP_E2E)('server killed and restarted mid-session', () => {
     await push(11, 20);
     await allOpen();
     await showsLatest(20);
+    await historiesMatchServer('after the restart while the pages were backing off');
 
     // 2. Kill again, and hold the pages off the network until the points are in: now they
     //    can only arrive through recovery by offset after the reconnect, never live.
@@ -94,6 +103,7 @@ describe.skipIf(SKIP_E2E)('server killed and restarted mid-session', () => {
     await Promise.all([ctxA.setOffline(false), ctxB.setOffline(false)]);
     await allOpen();
     await showsLatest(30);
+    await historiesMatchServer('after the restart while the pages were held off the network');
 
     // 3. Live again.
     await push(31, 35);
@@ -109,12 +119,7 @@ describe.skipIf(SKIP_E2E)('server killed and restarted mid-session', () => {
     for (const page of pages) {
       // Same document, never reloaded.
       expect(await page.evaluate(() => (window as unknown as { __e2eSession?: string }).__e2eSession)).toBe('alive');
-      // The page's own copy of the stream (the client behind the widgets): every point, in
-      // order, each once, at the server's offsets.
-      const history = await streamHistory(page, STREAM);
-      expect(history.map((p) => `${p.offset}:${String(p.value)}`), 'the client history as offset:value').toEqual(
-        stored.history.map((p) => `${p.offset}:${String(p.value)}`),
-      );
     }
+    await historiesMatchServer('at the end');
   });
 });
