@@ -10,6 +10,7 @@ import {
   countBound,
   expiredDuplicate,
   mutationEventData,
+  newestTs,
   newEpoch,
   nextDocument,
   notFound,
@@ -169,7 +170,7 @@ export class MemoryStorage implements Storage {
       for (const point of points) {
         const ts = point.ts ?? now;
         events.push(this.#append(topic, log, now, { ts, value: point.value } satisfies StreamPointEvent));
-        state = { latest: mergePointValue(state?.latest, point.value), latestTs: ts };
+        state = { latest: mergePointValue(state?.latest, point.value), latestTs: newestTs(state?.latestTs ?? 0, ts) };
       }
       if (!state) continue;
       this.#streams.set(key, state);

@@ -15,6 +15,7 @@ import {
   countBound,
   expiredDuplicate,
   mutationEventData,
+  newestTs,
   newEpoch,
   nextDocument,
   notFound,
@@ -324,7 +325,7 @@ export class SqliteStorage implements Storage {
       const log = this.#streamTopic(topic);
       const previous = this.#sql.getStream.get(key);
       let latest = previous ? (JSON.parse(previous.latest) as PointValue) : undefined;
-      let latestTs = 0;
+      let latestTs = previous?.latest_ts ?? 0;
       let head = log.head;
       const events: StoredEvent[] = [];
       for (const point of points) {
@@ -335,7 +336,7 @@ export class SqliteStorage implements Storage {
         // The returned event shares `value` with the caller's input: no per-point clone on the hot path.
         events.push({ topic, epoch: log.epoch, offset: head, ts: now, data });
         latest = mergePointValue(latest, point.value);
-        latestTs = ts;
+        latestTs = newestTs(latestTs, ts);
       }
       this.#sql.upsertStream.run(key, JSON.stringify(latest), latestTs);
       // One DELETE per stream: the prefix past the count limit and before the first fresh point.

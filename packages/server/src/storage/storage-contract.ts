@@ -365,6 +365,17 @@ export function runStorageContract(name: string, factory: StorageFactory): void 
         expect(await storage.getStream('k')).toMatchObject({ latest: 4, latestTs: T0 + 4_000, offset: 4 });
       });
 
+      it('keeps latestTs at the newest timestamp when an old point is backfilled, so the age limit still counts from it', async () => {
+        const limits = { maxPoints: 100, maxAgeMs: 1_500 };
+        await storage.appendPoints([{ key: 'k', points: [{ ts: T0 + 2_000, value: 2 }] }], limits, T0 + 2_000);
+        await storage.appendPoints([{ key: 'k', points: [{ ts: T0, value: 0 }] }], limits, T0 + 2_001);
+        expect(await storage.getStream('k')).toMatchObject({ latestTs: T0 + 2_000, offset: 2 });
+        await storage.appendPoints([{ key: 'k', points: [{ ts: T0 + 3_600, value: 3 }] }], limits, T0 + 3_600);
+        // Counted from T0 + 3,600, both earlier points are past the limit (the log trims a prefix).
+        expect((await storage.getStream('k'))?.history.map((p) => p.value)).toEqual([3]);
+        expect(await storage.getStream('k')).toMatchObject({ latestTs: T0 + 3_600 });
+      });
+
       it('filters history by sinceTs and gives null for a stream never pushed', async () => {
         await storage.appendPoints([{ key: 'k', points: [1, 2, 3].map((v) => ({ ts: T0 + v, value: v })) }], WIDE, T0);
         const stream = await storage.getStream('k', { sinceTs: T0 + 2 });
@@ -398,7 +409,8 @@ export function runStorageContract(name: string, factory: StorageFactory): void 
         expect(results[1]?.latest).toEqual({ late: true });
         // The first entry's newest point (T0 + 500) already dropped offset 1; the late point keeps 2.
         expect(await storage.getHead('stream:k')).toMatchObject({ offset: 3, firstOffset: 2 });
-        expect(await storage.getStream('k')).toMatchObject({ latest: { late: true }, latestTs: T0 + 450 });
+        // The latest value follows arrival order; latestTs stays at the newest timestamp seen.
+        expect(await storage.getStream('k')).toMatchObject({ latest: { late: true }, latestTs: T0 + 500 });
       });
 
       it('appends a batch of many keys in one call', async () => {

@@ -143,6 +143,15 @@ export function summarize(doc: Dashboard): DashboardSummary {
 }
 
 /** Points older than this are dropped: the age limit counts back from the newest point. */
+/**
+ * A stream's `latestTs` after a point stamped `ts`: the newest timestamp seen, so a
+ * backfilled old point never moves it backwards (the age limit counts back from it).
+ * The latest *value* still follows arrival order, the order every subscriber applies.
+ */
+export function newestTs(latestTs: number, ts: number): number {
+  return Math.max(latestTs, ts);
+}
+
 export function ageCutoff(latestTs: number, limits: StreamLimits): number {
   return latestTs - limits.maxAgeMs;
 }
