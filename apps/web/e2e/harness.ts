@@ -109,6 +109,8 @@ export class PulseboardProcess {
   adminUrl: string | null = null;
   private child: ChildProcess | null = null;
   private exited: Promise<void> = Promise.resolve();
+  private starting: Promise<void> | null = null;
+  private disposed = false;
   private readonly log: string[] = [];
 
   constructor(private readonly options: PulseboardProcessOptions = {}) {}
@@ -123,9 +125,18 @@ export class PulseboardProcess {
   }
 
   /** Starts the server (on the same port as before when restarting) and waits for its ready line. */
-  async start(timeoutMs = 30_000): Promise<void> {
+  start(timeoutMs = 30_000): Promise<void> {
+    const starting = this.startOnce(timeoutMs);
+    this.starting = starting;
+    return starting;
+  }
+
+  private async startOnce(timeoutMs: number): Promise<void> {
     if (this.child) throw new Error('server already running');
+    if (this.disposed) throw new Error('server disposed');
     if (!this.port) this.port = await freePort();
+    // dispose() may have run while the port was being picked (a suite whose setup failed).
+    if (this.disposed) throw new Error('server disposed');
     const args = ['--import', 'tsx', CLI_PATH, 'start', '--port', String(this.port), '--data', this.dataDir];
     if (!this.options.demo) args.push('--no-demo');
     args.push(...(this.options.extraArgs ?? []));
@@ -190,8 +201,11 @@ export class PulseboardProcess {
     clearTimeout(timer);
   }
 
-  /** Stops the server and deletes its data directory. */
+  /** Stops the server (and any start still in progress) and deletes its data directory. */
   async dispose(): Promise<void> {
+    this.disposed = true;
+    await this.stop();
+    await this.starting?.catch(() => undefined);
     await this.stop();
     rmSync(this.dataDir, { recursive: true, force: true });
   }
