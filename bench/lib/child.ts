@@ -19,12 +19,13 @@ let cleanupInstalled = false;
 function installCleanup(): void {
   if (cleanupInstalled) return;
   cleanupInstalled = true;
+  // Children also exit on their own when the IPC channel closes (see rpc.ts).
   process.on('exit', () => {
-    for (const child of live) child.kill();
+    for (const child of live) child.kill('SIGTERM');
   });
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {
-      for (const child of live) child.kill();
+      for (const child of live) child.kill('SIGTERM');
       process.exit(signal === 'SIGINT' ? 130 : 143);
     });
   }
@@ -157,8 +158,9 @@ export class BenchChild {
     clearTimeout(timer);
   }
 
-  kill(): void {
-    if (this.#exitCode === undefined && this.proc.exitCode === null) this.proc.kill('SIGKILL');
+  /** SIGTERM lets the child clean up (a server host removes its data directory); SIGKILL does not. */
+  kill(signal: 'SIGTERM' | 'SIGKILL' = 'SIGKILL'): void {
+    if (this.#exitCode === undefined && this.proc.exitCode === null) this.proc.kill(signal);
   }
 
   #onMessage(message: ChildReply | ChildEvent): void {

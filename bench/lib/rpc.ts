@@ -12,6 +12,8 @@ export type ChildRequest = { id: number; cmd: string } & Record<string, unknown>
 export function serveRequests(handler: (request: ChildRequest) => Promise<unknown> | unknown, onExit?: () => Promise<void>): void {
   if (!process.send) throw new Error('this script is a bench child process: start it through bench/run.ts');
   process.on('disconnect', () => process.exit(0));
+  // Exit normally on a signal, so 'exit' handlers (temporary data directories) run.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => process.exit(signal === 'SIGINT' ? 130 : 143));
   process.on('message', (raw) => {
     const request = raw as ChildRequest;
     void (async () => {
