@@ -19,7 +19,7 @@ import type { ClientCoreResult } from './client-core.js';
 import { BenchChild } from './lib/child.js';
 import { Fleet } from './lib/harness.js';
 import { acquireRunLock } from './lib/run-lock.js';
-import { formatNumber, formatRatio, renderTable } from './lib/stats.js';
+import { formatNumber, formatRatio, median, renderTable } from './lib/stats.js';
 import { SERVER_KINDS, SERVER_LABELS, type ServerKind } from './lib/types.js';
 import {
   runBatch,
@@ -62,7 +62,8 @@ interface BenchConfig {
   /** Deliveries (updates × clients) the publisher lets the slowest client lag: bounds the backlog to a second or two. */
   saturationMaxLagDeliveries: number;
   steady: SteadyOptions;
-  memory: { clients: number; settleMs: number };
+  /** `rounds`: each server measured this many times, interleaved; the median is reported. */
+  memory: { clients: number; settleMs: number; rounds: number };
   batch: BatchOptions;
 }
 
@@ -110,7 +111,7 @@ function parseConfig(): BenchConfig {
     saturationMaxLagDeliveries: 50_000,
     saturationPublishers: 16,
     steady: { clients, rate: 50, durationMs: quick ? 3_000 : 10_000, streams: 5 },
-    memory: { clients, settleMs: quick ? 300 : 1_000 },
+    memory: { clients, settleMs: quick ? 300 : 1_000, rounds: quick ? 1 : 3 },
     batch: { repetitions: quick ? 5 : 20, warmup: quick ? 1 : 3, keys: 100, pointsPerKey: 10 },
   };
 }
@@ -220,7 +221,8 @@ function renderResults(config: BenchConfig, results: Results): string {
   }
   if (results.memory) {
     const m = config.memory;
-    rows.push(figureRow(config, `idle memory, ${m.clients} clients: RSS`, results.memory, (r) => r.rssKbPerConnection, { unit: 'KB/conn', decimals: 1, target: '≤ 1.5× ws' }));
+    const rounds = m.rounds > 1 ? ` (median of ${m.rounds})` : '';
+    rows.push(figureRow(config, `idle memory, ${m.clients} clients${rounds}: RSS`, results.memory, (r) => r.rssKbPerConnection, { unit: 'KB/conn', decimals: 1, target: '≤ 1.5× ws' }));
     rows.push(figureRow(config, `  heap + external`, results.memory, (r) => r.heapKbPerConnection, { unit: 'KB/conn', decimals: 1 }));
     rows.push(figureRow(config, `  RSS with no connections`, results.memory, (r) => r.idleRssMb, { unit: 'MB', decimals: 1 }));
   }
@@ -290,7 +292,14 @@ async function main(): Promise<number> {
       }
     }
     if (config.scenarios.includes('steady')) results.steady = await eachServer(config, 'steady', (kind) => runSteady(kind, fleet, config.steady));
-    if (config.scenarios.includes('memory')) results.memory = await eachServer(config, 'memory', (kind) => runMemory(kind, fleet, config.memory));
+    if (config.scenarios.includes('memory')) {
+      const rounds: Array<Partial<Record<ServerKind, Outcome<MemoryResult>>>> = [];
+      for (let round = 1; round <= config.memory.rounds; round++) {
+        const label = config.memory.rounds > 1 ? `memory (round ${round} of ${config.memory.rounds})` : 'memory';
+        rounds.push(await eachServer(config, label, (kind) => runMemory(kind, fleet, config.memory)));
+      }
+      results.memory = medianMemory(config.servers, rounds);
+    }
     if (config.scenarios.includes('batch')) {
       const startedAt = Date.now();
       process.stdout.write(`  batch · ${config.servers.map((kind) => SERVER_LABELS[kind]).join(', ')}, rounds interleaved … `);
@@ -322,6 +331,31 @@ async function main(): Promise<number> {
   releaseLock();
   console.log(`\nfinished in ${(results.durationMs / 1_000).toFixed(0)} s; wrote bench/results/latest.json${config.out ? ` and ${config.out}` : ''}`);
   return failures.length > 0 ? 1 : 0;
+}
+
+/** Per server, the median of each memory figure over the rounds (RSS moves by a few KB per connection between runs). */
+function medianMemory(kinds: ServerKind[], rounds: Array<Partial<Record<ServerKind, Outcome<MemoryResult>>>>): Partial<Record<ServerKind, Outcome<MemoryResult>>> {
+  const out: Partial<Record<ServerKind, Outcome<MemoryResult>>> = {};
+  for (const kind of kinds) {
+    const outcomes = rounds.map((round) => round[kind]).filter((o): o is Outcome<MemoryResult> => o !== undefined);
+    const failed = outcomes.find((o) => !o.ok);
+    if (failed || outcomes.length === 0) {
+      if (failed) out[kind] = failed;
+      continue;
+    }
+    const values = outcomes.map((o) => (o as { ok: true; value: MemoryResult }).value);
+    out[kind] = {
+      ok: true,
+      value: {
+        clients: values[0]?.clients ?? 0,
+        idleRssMb: median(values.map((v) => v.idleRssMb)),
+        rssKbPerConnection: median(values.map((v) => v.rssKbPerConnection)),
+        heapKbPerConnection: median(values.map((v) => v.heapKbPerConnection)),
+        rounds: values.map((v) => ({ rssKbPerConnection: v.rssKbPerConnection, heapKbPerConnection: v.heapKbPerConnection })),
+      },
+    };
+  }
+  return out;
 }
 
 /** The client core costs, in their own process (isolated heap, --expose-gc). */

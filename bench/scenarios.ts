@@ -254,6 +254,8 @@ export interface MemoryResult {
   rssKbPerConnection: number;
   /** Per connection, KB: (heapUsed + external) delta / clients. */
   heapKbPerConnection: number;
+  /** Each round's figures, when several were run (the fields above are then their medians). */
+  rounds?: Array<{ rssKbPerConnection: number; heapKbPerConnection: number }>;
 }
 
 export async function runMemory(kind: ServerKind, fleet: Fleet, options: { clients: number; settleMs: number }): Promise<MemoryResult> {
