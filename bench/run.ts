@@ -224,6 +224,7 @@ function renderResults(config: BenchConfig, results: Results): string {
     const rounds = m.rounds > 1 ? ` (median of ${m.rounds})` : '';
     rows.push(figureRow(config, `idle memory, ${m.clients} clients${rounds}: RSS`, results.memory, (r) => r.rssKbPerConnection, { unit: 'KB/conn', decimals: 1, target: '≤ 1.5× ws' }));
     rows.push(figureRow(config, `  heap + external`, results.memory, (r) => r.heapKbPerConnection, { unit: 'KB/conn', decimals: 1 }));
+    rows.push(figureRow(config, `  V8 heap reserved (heapTotal)`, results.memory, (r) => r.heapTotalKbPerConnection, { unit: 'KB/conn', decimals: 1 }));
     rows.push(figureRow(config, `  RSS with no connections`, results.memory, (r) => r.idleRssMb, { unit: 'MB', decimals: 1 }));
   }
   if (results.batch) {
@@ -351,6 +352,7 @@ function medianMemory(kinds: ServerKind[], rounds: Array<Partial<Record<ServerKi
         idleRssMb: median(values.map((v) => v.idleRssMb)),
         rssKbPerConnection: median(values.map((v) => v.rssKbPerConnection)),
         heapKbPerConnection: median(values.map((v) => v.heapKbPerConnection)),
+        heapTotalKbPerConnection: median(values.map((v) => v.heapTotalKbPerConnection)),
         rounds: values.map((v) => ({ rssKbPerConnection: v.rssKbPerConnection, heapKbPerConnection: v.heapKbPerConnection })),
       },
     };

@@ -254,6 +254,8 @@ export interface MemoryResult {
   rssKbPerConnection: number;
   /** Per connection, KB: (heapUsed + external) delta / clients. */
   heapKbPerConnection: number;
+  /** Per connection, KB: heapTotal delta / clients (V8 heap reserved, live or not). */
+  heapTotalKbPerConnection: number;
   /** Each round's figures, when several were run (the fields above are then their medians). */
   rounds?: Array<{ rssKbPerConnection: number; heapKbPerConnection: number }>;
 }
@@ -271,6 +273,7 @@ export async function runMemory(kind: ServerKind, fleet: Fleet, options: { clien
       idleRssMb: empty.memory.rss / 1_048_576,
       rssKbPerConnection: (full.memory.rss - empty.memory.rss) / options.clients / 1_024,
       heapKbPerConnection: (heap(full.memory) - heap(empty.memory)) / options.clients / 1_024,
+      heapTotalKbPerConnection: (full.memory.heapTotal - empty.memory.heapTotal) / options.clients / 1_024,
     };
   });
 }
