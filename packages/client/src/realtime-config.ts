@@ -21,6 +21,12 @@ export const realtimeConfigSchema = z
     hiddenHeartbeatIntervalMs: ms(100, 3_600_000).default(60_000),
     /** No message at all for this long means the connection is dead: close and reconnect. */
     deadConnectionTimeoutMs: ms(200, 3_600_000).default(45_000),
+    /**
+     * The browser reported `offline` while the socket is open: a ping is sent at once, and
+     * without any frame back within this the connection is judged dead (no waiting out the
+     * heartbeat), so the UI shows offline promptly.
+     */
+    offlineProbeTimeoutMs: ms(100, 60_000).default(2_000),
     /** Incoming events are coalesced and applied once per frame; this is the frame in Node. */
     frameIntervalMs: ms(1, 1_000).default(16),
     /** Default hold of a debounced (text) edit before it is sent. */

@@ -13,6 +13,7 @@ const config = resolveRealtimeConfig({
   hiddenHeartbeatIntervalMs: 10_000,
   deadConnectionTimeoutMs: 3_000,
   connectTimeoutMs: 2_000,
+  offlineProbeTimeoutMs: 500,
 });
 
 function setup(options: { random?: () => number } = {}) {
@@ -153,6 +154,40 @@ describe('WebSocketManager', () => {
     FakeWebSocket.last.serverClose(1006);
     environment.emit('focus');
     expect(FakeWebSocket.instances).toHaveLength(3);
+  });
+
+  it('probes at once when the browser goes offline while open, and goes offline without an answer within the probe timeout', () => {
+    const { manager, environment } = setup();
+    manager.connect();
+    const socket = FakeWebSocket.last;
+    socket.handshake();
+    environment.emit('offline');
+    expect(socket.sentOfType('ping')).toHaveLength(1);
+    vi.advanceTimersByTime(499);
+    expect(manager.state).toBe('open');
+    vi.advanceTimersByTime(1);
+    expect(manager.getSnapshot()).toMatchObject({ state: 'offline', lastError: { code: 'offline' }, nextRetryAt: null });
+    expect(socket.closedWith).not.toBeNull();
+    expect(vi.getTimerCount()).toBe(0);
+    environment.emit('online');
+    expect(manager.state).toBe('connecting');
+    expect(FakeWebSocket.instances).toHaveLength(2);
+  });
+
+  it('stays open when the offline probe is answered (the server is still reachable)', () => {
+    const { manager, environment } = setup();
+    manager.connect();
+    const socket = FakeWebSocket.last;
+    socket.handshake();
+    const timers = vi.getTimerCount();
+    environment.emit('offline');
+    environment.emit('offline');
+    expect(socket.sentOfType('ping')).toHaveLength(1);
+    socket.serverSend({ type: 'pong', ts: Date.now() });
+    vi.advanceTimersByTime(600);
+    expect(manager.getSnapshot()).toMatchObject({ state: 'open', lastError: null });
+    expect(vi.getTimerCount()).toBe(timers);
+    expect(socket.closedWith).toBeNull();
   });
 
   it('routes messages by type and stops routing after unsubscribe', () => {

@@ -37,6 +37,7 @@ const OPEN = 1;
  *          'offline'     ▼      │ 'online' / focus / reconnectNow()
  *                       offline ┘
  *
+ *   open ── 'offline', then no frame within offlineProbeTimeoutMs ──▶ offline   (a ping probes at once)
  *   connecting/open ── fatal close code (4001, 4002, 4003) ──▶ fatal   (reconnectNow() retries)
  *   any state ── close() ──▶ closed   (final)
  * ```
@@ -57,6 +58,8 @@ export class WebSocketManager extends SnapshotStore<ConnectionSnapshot> implemen
   #retryTimer: ReturnType<typeof setTimeout> | null = null;
   #connectTimer: ReturnType<typeof setTimeout> | null = null;
   #heartbeatTimer: ReturnType<typeof setTimeout> | null = null;
+  /** Armed by an `offline` signal while open: no frame before it fires means dead. */
+  #probeTimer: ReturnType<typeof setTimeout> | null = null;
   #lastMessageAt = 0;
   #serverHeartbeatMs: number | null = null;
   #welcome: WelcomeMessage | null = null;
@@ -214,6 +217,11 @@ export class WebSocketManager extends SnapshotStore<ConnectionSnapshot> implemen
 
   #onFrame(data: unknown): void {
     this.#lastMessageAt = this.#now();
+    if (this.#probeTimer) {
+      // Any frame answers the offline probe: the connection is alive (e.g. a LAN server).
+      clearTimeout(this.#probeTimer);
+      this.#probeTimer = null;
+    }
     let messages: ServerMessage[];
     try {
       messages = parseServerFrame(typeof data === 'string' ? data : new TextDecoder().decode(data as ArrayBuffer));
@@ -328,7 +336,7 @@ export class WebSocketManager extends SnapshotStore<ConnectionSnapshot> implemen
       if (state === 'reconnecting') {
         this.#clearTimers();
         this.update({ state: 'offline', nextRetryAt: null });
-      }
+      } else if (state === 'open') this.#probe();
       return;
     }
     if (signal === 'hidden') {
@@ -345,11 +353,30 @@ export class WebSocketManager extends SnapshotStore<ConnectionSnapshot> implemen
     }
   }
 
+  /**
+   * The network may be gone while the socket still looks open (a dead TCP connection
+   * reports nothing until the heartbeat times out): ping now and judge it dead unless some
+   * frame arrives within `offlineProbeTimeoutMs`.
+   */
+  #probe(): void {
+    if (this.#probeTimer) return;
+    const timeoutMs = this.#options.config.offlineProbeTimeoutMs;
+    if (!this.send({ type: 'ping', ts: this.#now() })) {
+      this.#fail({ code: 'offline', message: 'the network went offline' });
+      return;
+    }
+    this.#probeTimer = setTimeout(() => {
+      this.#probeTimer = null;
+      if (this.state === 'open') this.#fail({ code: 'offline', message: `offline: no answer to a ping within ${timeoutMs} ms` });
+    }, timeoutMs);
+  }
+
   #clearTimers(): void {
     if (this.#retryTimer) clearTimeout(this.#retryTimer);
     if (this.#connectTimer) clearTimeout(this.#connectTimer);
     if (this.#heartbeatTimer) clearTimeout(this.#heartbeatTimer);
-    this.#retryTimer = this.#connectTimer = this.#heartbeatTimer = null;
+    if (this.#probeTimer) clearTimeout(this.#probeTimer);
+    this.#retryTimer = this.#connectTimer = this.#heartbeatTimer = this.#probeTimer = null;
   }
 
   /** Detaches and closes the current socket, so its late events can do nothing. */
