@@ -57,9 +57,13 @@ export function DashboardRow({ api, dashboard, onChanged }: { api: ApiOptions; d
         <a className="pb-board-row__link" href={hrefFor({ name: 'dashboard', id: dashboard.id, edit: false })} data-testid="dashboard-link">
           <span className="pb-board-row__title">{dashboard.title}</span>
           <span className="pb-board-row__meta">
-            {dashboard.widgetCount} {dashboard.widgetCount === 1 ? 'widget' : 'widgets'}
-            {Number.isFinite(updated) ? ` · edited ${formatAgo(Date.now() - updated)}` : ''}
-            <span className="pb-board-row__id">#{dashboard.id}</span>
+            <span>
+              {dashboard.widgetCount} {dashboard.widgetCount === 1 ? 'widget' : 'widgets'}
+              {Number.isFinite(updated) ? ` · edited ${formatAgo(Date.now() - updated)}` : ''}
+            </span>
+            <span className="pb-board-row__id" title={dashboard.id}>
+              #{dashboard.id}
+            </span>
           </span>
         </a>
       )}

@@ -7,6 +7,7 @@ import type { ApiOptions } from './api';
 import { DraftInput, parseText, type ParseResult } from './DraftInput';
 import { OptionFieldInput } from './OptionFieldInput';
 import { useStreamList } from './useStreamList';
+import { expectField } from './widget-expect';
 
 const STREAM_KEY = /^[A-Za-z0-9][A-Za-z0-9._:-]*$/;
 
@@ -45,17 +46,16 @@ export function WidgetEditor({ widget, confirmed, api, actions, onClose, onDelet
     return () => window.removeEventListener('keydown', onKey);
   }, [onClose]);
 
-  const expect = (field: string, value: unknown) => (before ? { expect: { [field]: value } } : {});
-  const setTitle = (title: string) => updateWidget(widget.id, { title }, { debounce: true, ...expect('title', before?.title) });
-  const setStream = (stream: string | null) => updateWidget(widget.id, { stream }, { debounce: true, ...expect('stream', before?.stream ?? null) });
+  const setTitle = (title: string) => updateWidget(widget.id, { title }, { debounce: true, ...expectField(before, 'title') });
+  const setStream = (stream: string | null) => updateWidget(widget.id, { stream }, { debounce: true, ...expectField(before, 'stream') });
   const setType = (type: WidgetType) => {
     // Bring the new type's defaults for options the widget does not have yet.
     const defaults = widgetTypeInfo(type)?.defaultOptions ?? {};
     const missing = Object.fromEntries(Object.entries(defaults).filter(([k]) => !(k in widget.options)));
-    updateWidget(widget.id, { type, ...(Object.keys(missing).length ? { options: missing } : {}) }, expect('type', before?.type));
+    updateWidget(widget.id, { type, ...(Object.keys(missing).length ? { options: missing } : {}) }, expectField(before, 'type'));
   };
   const setOption = (key: string, value: unknown, debounce: boolean) =>
-    updateWidget(widget.id, { options: { [key]: value } }, { debounce, ...expect(`options.${key}`, before?.options[key] ?? null) });
+    updateWidget(widget.id, { options: { [key]: value } }, { debounce, ...expectField(before, `options.${key}`) });
 
   return (
     <aside className="pb-panel pb-panel--docked" aria-label="Widget settings" data-testid="side-panel" data-widget-id={widget.id}>

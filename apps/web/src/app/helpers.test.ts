@@ -12,6 +12,12 @@ describe('slugify', () => {
     expect(slugify('Café Überblick')).toBe('cafe-uberblick');
     expect(slugify('!!!')).toMatch(/^board-[a-z0-9]+$/);
   });
+
+  it('never ends a cut-off slug with a dash', () => {
+    const slug = slugify('Audit board with a rather long title that keeps going and going');
+    expect(slug).toBe('audit-board-with-a-rather-long-title-that-keeps');
+    expect(slug.length).toBeLessThanOrEqual(48);
+  });
 });
 
 describe('option parsers', () => {
