@@ -259,6 +259,39 @@ describe('PulseboardClient with a scripted server', () => {
     expect(FakeWebSocket.last.sentOfType('subscribe')).toEqual([{ type: 'subscribe', topic: 'stream:cpu', since: { epoch: 's1', offset: 3 } }]);
   });
 
+  it('streams: on a gap resubscribes from the last point applied in that frame, and a replay applies no point twice', async () => {
+    const { client } = await setup();
+    const cpu = client.stream('cpu');
+    await open();
+    const point = (offset: number) => ({ type: 'event' as const, topic: 'stream:cpu', epoch: 's1', offset, ts: 1_000 + offset, data: { ts: 1_000 + offset, value: offset * 10 } });
+    FakeWebSocket.last.serverSend({ type: 'subscribed', topic: 'stream:cpu', epoch: 's1', offset: 1, recovered: false, snapshot: { key: 'cpu', latest: 10, latestTs: 1_001, history: [{ ts: 1_001, value: 10, offset: 1 }] } });
+    await frame();
+    FakeWebSocket.last.serverSend(point(2), point(3), point(5));
+    await frame();
+    expect(cpu.getSnapshot().offset).toBe(3);
+    expect(FakeWebSocket.last.sentOfType('subscribe').at(-1)).toEqual({ type: 'subscribe', topic: 'stream:cpu', since: { epoch: 's1', offset: 3 } });
+    // Even a replay from further back (here from 1) must not apply 2 and 3 again.
+    FakeWebSocket.last.serverSend({ type: 'subscribed', topic: 'stream:cpu', epoch: 's1', offset: 1, recovered: true }, point(2), point(3), point(4), point(5));
+    await frame();
+    expect(cpu.getSnapshot()).toMatchObject({ offset: 5, latest: 50 });
+    expect(cpu.getSnapshot().history.map((p) => p.offset)).toEqual([1, 2, 3, 4, 5]);
+  });
+
+  it('streams: on an epoch change resubscribes without a position (a snapshot)', async () => {
+    const { client } = await setup();
+    const cpu = client.stream('cpu');
+    await open();
+    FakeWebSocket.last.serverSend({ type: 'subscribed', topic: 'stream:cpu', epoch: 's1', offset: 1, recovered: false, snapshot: { key: 'cpu', latest: 10, latestTs: 1_001, history: [{ ts: 1_001, value: 10, offset: 1 }] } });
+    await frame();
+    FakeWebSocket.last.serverSend({ type: 'event', topic: 'stream:cpu', epoch: 's2', offset: 1, ts: 2_000, data: { ts: 2_000, value: 7 } });
+    await frame();
+    expect(FakeWebSocket.last.sentOfType('subscribe').at(-1)).toEqual({ type: 'subscribe', topic: 'stream:cpu' });
+    FakeWebSocket.last.serverSend({ type: 'subscribed', topic: 'stream:cpu', epoch: 's2', offset: 1, recovered: false, snapshot: { key: 'cpu', latest: 7, latestTs: 2_000, history: [{ ts: 2_000, value: 7, offset: 1 }] } });
+    await frame();
+    expect(cpu.getSnapshot()).toMatchObject({ epoch: 's2', offset: 1, latest: 7 });
+    expect(cpu.getSnapshot().history.map((p) => p.value)).toEqual([7]);
+  });
+
   it('leaves timers and listeners unchanged across 100 reconnects of the whole client', async () => {
     const { client, log } = await setup();
     const handle = client.dashboard('ops');

@@ -75,6 +75,8 @@ export class StreamStore extends SnapshotStore<StreamSnapshot> {
     let history: StreamPoint[] | null = null;
     let applied = 0;
     let lastTs: number | null = null;
+    // Asked for at the end of the frame, once the snapshot holds the position it resumes from.
+    let resubscribe = false;
     const limit = this.#deps.config.streamHistoryLimit;
     for (const message of inbox) {
       if (message.type === 'subscribed') {
@@ -83,22 +85,28 @@ export class StreamStore extends SnapshotStore<StreamSnapshot> {
           const s = message.snapshot as WireStreamSnapshot;
           ({ latest, latestTs } = s);
           history = s.history.slice(-limit);
+          offset = message.offset;
+        } else if (message.epoch !== epoch) {
+          offset = message.offset;
+        } else {
+          // A replay from behind what is applied: the points up to `offset` are already here
+          // (offsets are dense and immutable), so they are dropped as duplicates, not re-added.
+          offset = Math.max(offset, message.offset);
         }
         epoch = message.epoch;
-        offset = message.offset;
         continue;
       }
       if (message.type === 'error') continue;
       if (this.#resyncing) continue;
       if (epoch === null || message.epoch !== epoch) {
-        // Another epoch: the log was reset; reload from a snapshot.
+        // Another epoch: the log was reset; reload from a snapshot (subscribe without a position).
         epoch = null;
-        this.#resubscribe();
+        this.#resyncing = resubscribe = true;
         continue;
       }
       if (message.offset <= offset) continue;
       if (message.offset > offset + 1) {
-        this.#resubscribe();
+        this.#resyncing = resubscribe = true;
         continue;
       }
       const point = message.data as StreamPointEvent;
@@ -121,6 +129,7 @@ export class StreamStore extends SnapshotStore<StreamSnapshot> {
       ...(history ? { history: Object.freeze(history) } : {}),
       ...(applied > 0 || history ? { lastUpdatedAt: this.#deps.now() } : {}),
     });
+    if (resubscribe) this.#deps.connection.resubscribe(this.topic);
   }
 
   /** HTTP refresh: only used while the socket is not delivering (it would race the events). */
@@ -158,11 +167,6 @@ export class StreamStore extends SnapshotStore<StreamSnapshot> {
     });
   }
 
-  #resubscribe(): void {
-    if (this.#resyncing) return;
-    this.#resyncing = true;
-    this.#deps.connection.resubscribe(this.topic);
-  }
 }
 
 /** A holder's handle on a StreamStore. */
