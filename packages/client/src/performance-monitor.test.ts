@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { PerformanceMonitor } from './performance-monitor.js';
 
 describe('PerformanceMonitor', () => {
@@ -34,5 +34,27 @@ describe('PerformanceMonitor', () => {
     expect(monitor.getSnapshot().updateLatencyMs.avg).toBe((6 + 7 + 8 + 9) / 4);
     monitor.reset();
     expect(monitor.getSnapshot()).toMatchObject({ eventsApplied: 0, updateLatencyMs: { last: null, avg: null }, cacheHitRate: null });
+  });
+
+  it('lets events/s fall back to 0 once events stop, without anything else happening', () => {
+    vi.useFakeTimers();
+    try {
+      const monitor = new PerformanceMonitor({ sampleSize: 10, rateWindowMs: 1_000, now: () => Date.now() });
+      let notified = 0;
+      monitor.subscribe(() => notified++);
+      monitor.recordEvents(50, Date.now());
+      monitor.publish();
+      expect(monitor.getSnapshot().eventsPerSecond).toBe(50);
+      vi.advanceTimersByTime(1_001);
+      expect(monitor.getSnapshot().eventsPerSecond).toBe(0);
+      expect(notified).toBe(2);
+      expect(vi.getTimerCount()).toBe(0);
+      monitor.recordEvents(5, Date.now());
+      monitor.publish();
+      monitor.close();
+      expect(vi.getTimerCount()).toBe(0);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

@@ -34,6 +34,9 @@ export class PerformanceMonitor extends SnapshotStore<PerformanceSnapshot> imple
   #reconnects = 0;
   #hits = 0;
   #misses = 0;
+  /** Republishes when the oldest batch leaves the window, so events/s decays to 0 when events stop. */
+  #decayTimer: ReturnType<typeof setTimeout> | null = null;
+  #closed = false;
 
   constructor(options: { sampleSize: number; rateWindowMs: number; now?: () => number }) {
     super(EMPTY);
@@ -102,6 +105,27 @@ export class PerformanceMonitor extends SnapshotStore<PerformanceSnapshot> imple
       cacheMisses: this.#misses,
       cacheHitRate: total === 0 ? null : this.#hits / total,
     });
+    this.#armDecay(now);
+  }
+
+  /** Stops the decay timer (the client's `close()`); the snapshot stays readable. */
+  close(): void {
+    this.#closed = true;
+    if (this.#decayTimer) clearTimeout(this.#decayTimer);
+    this.#decayTimer = null;
+  }
+
+  #armDecay(now: number): void {
+    if (this.#decayTimer) clearTimeout(this.#decayTimer);
+    this.#decayTimer = null;
+    const oldest = this.#batches[0];
+    if (!oldest || this.#closed) return;
+    this.#decayTimer = setTimeout(() => {
+      this.#decayTimer = null;
+      this.publish();
+    }, Math.max(1, oldest[0] + this.#rateWindowMs - now + 1));
+    // Never keep a Node process alive just to age a rate.
+    (this.#decayTimer as { unref?: () => void }).unref?.();
   }
 
   reset = (): void => {

@@ -190,6 +190,7 @@ class PulseboardClientImpl implements PulseboardClient {
     this.#publishes.clear();
     for (const fn of this.#cleanup.splice(0)) fn();
     this.sync.close();
+    this.monitor.close();
     this.connection.close();
     if (this.#ownsEnvironment) this.#environment.destroy();
     await this.ready.catch(() => {});
