@@ -109,7 +109,7 @@ function parseConfig(): BenchConfig {
         ],
     saturationWindow: 32,
     saturationMaxLagDeliveries: 50_000,
-    saturationPublishers: 16,
+    saturationPublishers: 32,
     steady: { clients, rate: 50, durationMs: quick ? 3_000 : 10_000, streams: 5 },
     memory: { clients, settleMs: quick ? 300 : 1_000, rounds: quick ? 1 : 3 },
     batch: { repetitions: quick ? 5 : 20, warmup: quick ? 1 : 3, keys: 100, pointsPerKey: 10 },
@@ -216,6 +216,8 @@ function renderResults(config: BenchConfig, results: Results): string {
     rows.push(figureRow(config, `  p99`, results.steady, (r) => r.latency?.p99, { unit: 'ms', decimals: 1, target: '< 100 ms' }));
     rows.push(figureRow(config, `  not delivered 10 s after the end (of ${s.clients * Math.round((s.rate * s.durationMs) / 1_000)})`, results.steady, (r) => r.undelivered, { decimals: 0, target: '0' }));
     rows.push(figureRow(config, `  offsets skipped or duplicated`, results.steady, (r) => r.missing + r.duplicates, { decimals: 0, target: '0' }));
+    rows.push(figureRow(config, `  publish → ack p99`, results.steady, (r) => r.ackLatency.p99, { unit: 'ms', decimals: 1 }));
+    rows.push(figureRow(config, `  events per frame`, results.steady, (r) => r.eventsPerFrame, { decimals: 2 }));
     rows.push(figureRow(config, `  server CPU (% of a core)`, results.steady, (r) => r.server.cpuShare * 100, { decimals: 1 }));
     rows.push(figureRow(config, `  client fleet busy (%)`, results.steady, (r) => r.fleetBusy * 100, { decimals: 0 }));
   }

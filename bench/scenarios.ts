@@ -177,6 +177,8 @@ export interface SteadyResult {
   missing: number;
   duplicates: number;
   latency: LatencySummary | null;
+  /** Average events per frame the clients received. */
+  eventsPerFrame: number;
   /** Publish → ack, seen by the publisher. */
   ackLatency: LatencySummary;
   server: ServerCost;
@@ -233,6 +235,7 @@ export async function runSteady(kind: ServerKind, fleet: Fleet, options: SteadyO
         missing: report.missing,
         duplicates: report.duplicates,
         latency: report.latency,
+        eventsPerFrame: report.frames > 0 ? report.received / report.frames : 0,
         ackLatency: summarise(ackLatencies),
         server: hostDelta(before, after),
         fleetBusy: report.busy,
