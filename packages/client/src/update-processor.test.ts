@@ -83,6 +83,13 @@ describe('mergeUnsentEdit (outgoing)', () => {
     expect(merged).toEqual({ mutationId: 1, args: { id: 'a', set: { title: 'Tit', options: { unit: '%', decimals: 2 } }, expect: { title: 'orig' } } });
   });
 
+  it('does not move a column change earlier past a layout edit (compaction makes it order-sensitive), but merges a title', () => {
+    const queue = [edit(1, 'setDashboardMeta', { set: { columns: 6 } }), edit(2, 'moveWidget', { id: 'b', x: 0, y: 3 })];
+    expect(mergeUnsentEdit(queue, { dashboardId: 'd', name: 'setDashboardMeta', args: { set: { columns: 12 } } })).toBeNull();
+    expect(mergeUnsentEdit(queue, { dashboardId: 'd', name: 'setDashboardMeta', args: { set: { title: 'T' } } })).toEqual({ mutationId: 1, args: { set: { columns: 6, title: 'T' } } });
+    expect(mergeUnsentEdit([edit(1, 'setDashboardMeta', { set: { columns: 6 } })], { dashboardId: 'd', name: 'setDashboardMeta', args: { set: { columns: 12 } } })).toEqual({ mutationId: 1, args: { set: { columns: 12 } } });
+  });
+
   it('does not merge a field edit past a later edit of the same widget', () => {
     const queue = [edit(1, 'updateWidget', { id: 'a', set: { title: 'T' } }), edit(2, 'removeWidget', { id: 'a' })];
     expect(mergeUnsentEdit(queue, { dashboardId: 'd', name: 'updateWidget', args: { id: 'a', set: { title: 'X' } } })).toBeNull();

@@ -95,8 +95,9 @@ function targetWidget(name: string, args: unknown): string | null {
 /**
  * Outgoing side: merges a new edit into an unsent one when the result is the same as
  * sending both, and returns the merged args (or null when it cannot merge):
- * - `moveWidget`/`resizeWidget` of the same widget, when the unsent one is the last edit of
- *   that dashboard (layout compaction makes moves order-sensitive, so only the tail merges);
+ * - `moveWidget`/`resizeWidget` of the same widget, and a `setDashboardMeta` that changes
+ *   `columns`, when the unsent one is the last edit of that dashboard (layout compaction makes
+ *   them order-sensitive, so only the tail merges);
  * - `updateWidget` of the same widget (per-field `set`, options merged per key) and
  *   `setDashboardMeta`, when no later edit touches that widget (or the meta).
  * `expect` is kept from the first edit: it is what the author saw before starting.
@@ -112,12 +113,17 @@ export function mergeUnsentEdit(queue: readonly UnsentEdit[], edit: { dashboardI
       const merged = mergeArgs(edit.name, candidate.args, edit.args);
       return merged === null ? null : { mutationId: candidate.mutationId, args: merged };
     }
-    // Layout edits only merge with the very last edit of the dashboard.
-    if (edit.name === 'moveWidget' || edit.name === 'resizeWidget') return null;
+    // Layout edits (a column change included: it re-compacts the grid) only merge with the
+    // very last edit of the dashboard.
+    if (edit.name === 'moveWidget' || edit.name === 'resizeWidget' || setsColumns(edit.name, edit.args)) return null;
     // A later edit of the same target (or any layout change) blocks merging past it.
     if (sameTarget || candidate.name === 'removeWidget' || candidate.name === 'addWidget') return null;
   }
   return null;
+}
+
+function setsColumns(name: string, args: unknown): boolean {
+  return name === 'setDashboardMeta' && (args as { set?: { columns?: unknown } } | null)?.set?.columns !== undefined;
 }
 
 function mergeArgs(name: string, previous: unknown, next: unknown): unknown {
