@@ -50,6 +50,8 @@ export class DashboardStore extends Subscribable {
   readonly #cleanup: Array<() => void> = [];
   #refCount = 0;
   #closed = false;
+  /** Inside flushFrame: queue changes (own events, acks) wait for the frame's one publish. */
+  #inFrame = false;
 
   constructor(id: string, deps: DashboardStoreDeps, clientId: () => string) {
     super();
@@ -102,13 +104,24 @@ export class DashboardStore extends Subscribable {
     this.#inbox = [];
     let applied = 0;
     let lastTs: number | null = null;
+    this.#inFrame = true;
+    try {
+      this.#applyInbox(inbox, (ts) => {
+        applied++;
+        lastTs = ts;
+      });
+    } finally {
+      this.#inFrame = false;
+    }
+    this.#deps.monitor.recordEvents(applied, lastTs);
+    this.#publish();
+  }
+
+  #applyInbox(inbox: Inbound[], onApplied: (ts: number) => void): void {
     for (const message of inbox) {
       switch (message.type) {
         case 'event':
-          if (this.#onEvent(message)) {
-            applied++;
-            lastTs = message.ts;
-          }
+          if (this.#onEvent(message)) onApplied(message.ts);
           break;
         case 'subscribed':
           this.#onSubscribed(message);
@@ -124,8 +137,6 @@ export class DashboardStore extends Subscribable {
           break;
       }
     }
-    this.#deps.monitor.recordEvents(applied, lastTs);
-    this.#publish();
   }
 
   /** Applies an ack (from the socket, or an HTTP fallback result). */
@@ -354,8 +365,9 @@ export class DashboardStore extends Subscribable {
   #onQueueChange(): void {
     const pending = this.#deps.queue.pendingFor(this.id);
     if (pending === this.state.pending) return;
+    // Keep the state's pending list exact (conflict detection reads it) but rebase lazily.
     this.state.setPending(pending);
-    this.#publish();
+    if (!this.#inFrame) this.#publish();
   }
 
   #status(): SyncStatus {

@@ -81,6 +81,45 @@ describe('PulseboardClient with a scripted server', () => {
     expect(client.monitor.getSnapshot()).toMatchObject({ eventsApplied: 1_000 });
   });
 
+  it('confirms 200 of my own edits arriving inside one frame with one notification', async () => {
+    const { client, log } = await setup();
+    const handle = client.dashboard('ops');
+    await open();
+    FakeWebSocket.last.serverSend(log.subscribed());
+    await frame();
+    for (let i = 1; i <= 200; i++) handle.moveWidget(i % 2 ? 'a' : 'b', i % 10, 0);
+    await settle();
+    const sent = FakeWebSocket.last.sentOfType('mutate');
+    expect(sent).toHaveLength(200);
+    let notifications = 0;
+    handle.subscribe(() => notifications++);
+    for (const m of sent) {
+      const event = log.apply(ME, m.mutationId, m.name, m.args, 'Me')!;
+      FakeWebSocket.last.serverSend(event, { type: 'ack', dashboardId: 'ops', mutationId: m.mutationId, status: 'applied', offset: event.offset });
+    }
+    await frame();
+    expect(notifications).toBe(1);
+    expect(handle.getSnapshot()).toMatchObject({ status: 'synced', pending: [] });
+    expect(handle.getSnapshot().view).toEqual(log.doc);
+  });
+
+  it('does not report a conflict when, in one frame, my edit is confirmed and then someone edits the same field', async () => {
+    const { client, log } = await setup();
+    const handle = client.dashboard('ops');
+    await open();
+    FakeWebSocket.last.serverSend(log.subscribed());
+    await frame();
+    handle.updateWidget('a', { title: 'Mine' });
+    await settle();
+    void handle.getSnapshot().view;
+    const mine = log.apply(ME, 1, 'updateWidget', { id: 'a', set: { title: 'Mine' } }, 'Me')!;
+    const theirs = log.apply('client-alice-01', 1, 'updateWidget', { id: 'a', set: { title: 'Hers' } }, 'Alice')!;
+    FakeWebSocket.last.serverSend(mine, { type: 'ack', dashboardId: 'ops', mutationId: 1, status: 'applied', offset: mine.offset }, theirs);
+    await frame();
+    expect(handle.getSnapshot().notices).toEqual([]);
+    expect(handle.getSnapshot().view!.widgets.a!.title).toBe('Hers');
+  });
+
   it('applies an edit at once, sends it after it is persisted, and drops it when its event arrives', async () => {
     const store = new MemoryOfflineStore();
     const { client, log } = await setup({ store });
