@@ -373,6 +373,8 @@ export class DashboardStore extends Subscribable {
   #status(): SyncStatus {
     if (this.#error) return 'error';
     const state = this.#deps.connection.state;
+    // Fatal (auth, protocol version): syncing stopped until someone acts, which offline does not say.
+    if (state === 'fatal') return 'error';
     if (state !== 'open') return 'offline';
     return this.state.pending.length > 0 || this.#resyncing ? 'pending' : 'synced';
   }

@@ -282,6 +282,19 @@ describe('PulseboardClient with a scripted server', () => {
     expect(client.connection.getSnapshot().state).toBe('reconnecting');
   });
 
+  it('shows the sync status as error (not offline) once the connection failed for good (fatal close code)', async () => {
+    const { client, log } = await setup();
+    const handle = client.dashboard('ops');
+    await open();
+    FakeWebSocket.last.serverSend(log.subscribed());
+    await frame();
+    FakeWebSocket.last.serverClose(4001, 'token revoked');
+    expect(client.connection.getSnapshot()).toMatchObject({ state: 'fatal', lastError: { closeCode: 4001, message: 'token revoked' } });
+    expect(handle.getSnapshot().status).toBe('error');
+    client.connection.reconnectNow();
+    expect(handle.getSnapshot().status).toBe('offline');
+  });
+
   it('streams: applies points in offset order exactly once and resumes from its offset', async () => {
     const { client } = await setup();
     const cpu = client.stream('cpu');

@@ -38,7 +38,11 @@ export interface ConnectionSnapshot {
   reconnects: number;
 }
 
-/** Sync status of one dashboard: synced, pending (n in `pending`), offline or error. */
+/**
+ * Sync status of one dashboard: synced, pending (n in `pending`), offline (not connected; the
+ * client keeps retrying) or error (the dashboard is missing/forbidden/deleted, or the
+ * connection failed for good with a fatal close code: see `connection.lastError`).
+ */
 export type SyncStatus = 'synced' | 'pending' | 'offline' | 'error';
 
 /** A local mutation not yet confirmed by the server. */
