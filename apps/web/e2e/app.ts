@@ -18,7 +18,20 @@ export const widget = (page: Page, id: string): Locator => page.locator(`[data-t
 /** Opens a dashboard (signing in through the URL) and waits until its grid is on screen. */
 export async function openDashboard(page: Page, server: PulseboardProcess, id: string, opts: { edit?: boolean } = {}): Promise<void> {
   await page.goto(dashboardUrl(server, id, opts));
-  await page.getByTestId('dashboard-grid').waitFor({ state: 'visible', timeout: 20_000 });
+  try {
+    await page.getByTestId('dashboard-grid').waitFor({ state: 'visible', timeout: 20_000 });
+  } catch (error) {
+    // Say what the page shows instead (loading, an error state, the login form…).
+    const state = await page
+      .evaluate(() => ({
+        url: location.href,
+        testids: [...new Set([...document.querySelectorAll('[data-testid]')].map((el) => el.getAttribute('data-testid')))].slice(0, 30),
+        connection: document.querySelector('[data-testid="sync-indicator"]')?.getAttribute('data-state') ?? null,
+        text: (document.body?.innerText ?? '').replace(/\s+/g, ' ').slice(0, 300),
+      }))
+      .catch((e: unknown) => String(e));
+    throw new Error(`dashboard ${id} did not show its grid: ${(error as Error).message}\npage: ${JSON.stringify(state)}`, { cause: error });
+  }
 }
 
 /** The text of a stat widget's value (number and unit), or null while it shows none. */
