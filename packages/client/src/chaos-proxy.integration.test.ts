@@ -21,7 +21,12 @@ function followStream(handle: StreamHandle, errors: string[], name: string) {
   let lastOffset = 0;
   const values = new Map<number, unknown>();
   const check = () => {
-    for (const point of handle.getSnapshot().history) {
+    const history = handle.getSnapshot().history;
+    // Applied once: a point applied twice would sit in the history twice.
+    for (let i = 1; i < history.length; i++) {
+      if (history[i]!.offset <= history[i - 1]!.offset) errors.push(`${name}: history has offset ${history[i]!.offset} after ${history[i - 1]!.offset}`);
+    }
+    for (const point of history) {
       if (point.offset <= lastOffset) {
         if (values.has(point.offset) && values.get(point.offset) !== point.value) errors.push(`${name}: offset ${point.offset} changed value`);
         continue;
