@@ -72,6 +72,22 @@ describe('BackgroundSync', () => {
     expect(client.monitor.getSnapshot()).toMatchObject({ cacheHits: 1, cacheMisses: 1, cacheHitRate: 0.5 });
   });
 
+  it('revalidates with the version the socket brought it to, so a live dashboard refresh is a 304 hit', async () => {
+    const { client, http, log } = await setup();
+    const handle = client.dashboard('ops');
+    await settle();
+    FakeWebSocket.last.handshake();
+    FakeWebSocket.last.serverSend(log.subscribed());
+    await vi.advanceTimersByTimeAsync(16);
+    for (let x = 1; x <= 3; x++) FakeWebSocket.last.serverSend(log.apply('client-alice-01', x, 'moveWidget', { id: 'a', x, y: 0 })!);
+    await vi.advanceTimersByTimeAsync(16);
+    expect(handle.getSnapshot().confirmed!.version).toBe(5);
+    const before = client.monitor.getSnapshot().cacheHits;
+    await client.sync.refreshNow();
+    expect(http.calls.at(-1)!.headers['if-none-match']).toBe('"5"');
+    expect(client.monitor.getSnapshot().cacheHits).toBe(before + 1);
+  });
+
   it('keeps one request in flight per key', async () => {
     const { client, http } = await setup();
     const sync = client.sync as BackgroundSync;

@@ -127,6 +127,16 @@ export class BackgroundSync extends SnapshotStore<BackgroundSyncSnapshot> implem
     this.#cache.set(topic, { etag, value, fetchedAt: this.#now() });
   }
 
+  /**
+   * The socket brought a topic to a newer value: revalidate against it from now on (so a
+   * refresh of a live dashboard is a 304), without counting it as a fetch (freshness unchanged).
+   */
+  advance(topic: string, value: unknown, etag: string): void {
+    const entry = this.#cache.get(topic);
+    if (entry) this.#cache.set(topic, { ...entry, etag, value });
+    else this.#cache.set(topic, { etag, value, fetchedAt: 0 });
+  }
+
   /** Fresh within `staleTimeMs`? */
   isFresh(topic: string): boolean {
     const entry = this.#cache.get(topic);

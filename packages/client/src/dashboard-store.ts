@@ -113,6 +113,8 @@ export class DashboardStore extends Subscribable {
     } finally {
       this.#inFrame = false;
     }
+    const confirmed = applied > 0 ? this.state.confirmed : null;
+    if (confirmed) this.#deps.sync.advance(this.topic, confirmed, `"${confirmed.version}"`);
     this.#deps.monitor.recordEvents(applied, lastTs);
     this.#publish();
   }
