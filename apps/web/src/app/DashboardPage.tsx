@@ -7,6 +7,7 @@ import { ColumnsSelect } from './ColumnsSelect';
 import type { ApiOptions } from './api';
 import { DashboardGrid } from './DashboardGrid';
 import { DashboardTitle } from './DashboardTitle';
+import { restoreEditOf } from './notice-restore';
 import { visibleNotices } from './notice-text';
 import { Notices, UndoToast } from './Notices';
 import { OfflineBanner } from './OfflineBanner';
@@ -46,7 +47,7 @@ export function DashboardPage({ id, editing, api }: { id: string; editing: boole
   };
   const closePanel = useCallback(() => setSelectedId(null), []);
   const closePicker = useCallback(() => setPicking(false), []);
-  const { addWidget, retry, dismissNotice } = rt;
+  const { addWidget, retry, dismissNotice, updateWidget, setMeta } = rt;
   const onPick = (type: WidgetType) => {
     const info = widgetTypeInfo(type);
     const widgetId = newWidgetId();
@@ -61,12 +62,17 @@ export function DashboardPage({ id, editing, api }: { id: string; editing: boole
     () => visibleNotices(snapshot.notices, clientId).filter((n) => !(n.kind === 'deleted' && errorCode === 'deleted')),
     [snapshot.notices, clientId, errorCode],
   );
+  const allNotices = snapshot.notices;
   const onRetry = useCallback(
     (noticeId: string) => {
-      retry(noticeId);
+      const notice = allNotices.find((n) => n.id === noticeId);
+      const restore = notice ? restoreEditOf(notice, dashboard) : null;
+      if (restore?.target === 'widget') updateWidget(restore.id, restore.set, { expect: restore.expect });
+      else if (restore?.target === 'meta') setMeta(restore.set, { expect: restore.expect });
+      else retry(noticeId);
       dismissNotice(noticeId);
     },
-    [retry, dismissNotice],
+    [allNotices, dashboard, retry, dismissNotice, updateWidget, setMeta],
   );
 
   return (

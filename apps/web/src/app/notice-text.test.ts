@@ -49,7 +49,22 @@ describe('describeNotice', () => {
 
   it('names the other writer of a conflict from the conflicts when `by` is missing', () => {
     const text = describeNotice(notice({ kind: 'conflict', fields: ['w:cpu:options.unit'], conflicts: [{ field: 'options.unit', expected: 'ms', actual: 's', by: { clientId: 'c3', mutationId: 1, name: 'Grace' } }] }), board);
-    expect(text.message).toBe('Grace had just changed the unit of “CPU”; your change replaced theirs.');
+    expect(text.message).toBe('Grace had just changed the unit of “CPU” to “s”; your change replaced theirs.');
+    expect(text.canRetry).toBe(false);
+  });
+
+  it('quotes the overwritten value and offers to restore it when no edit of mine is pending', () => {
+    const text = describeNotice(
+      notice({ kind: 'overwritten', by: { clientId: 'c2', name: 'Ada' }, fields: ['w:cpu:title'], conflicts: [{ field: 'title', expected: 'Old', actual: 'Mine', by: { clientId: 'me', mutationId: 2 } }] }),
+      board,
+    );
+    expect(text.message).toBe('Ada changed the title of “CPU” after you, so your edit (“Mine”) was overwritten.');
+    expect(text.canRetry).toBe(true);
+  });
+
+  it('does not offer retry of an edit to a widget that was deleted since', () => {
+    const mutation = { mutationId: 4, name: 'updateWidget', args: { id: 'gone', set: { title: 'Mine' } } };
+    const text = describeNotice(notice({ kind: 'overwritten', by: { clientId: 'c2', name: 'Ada' }, fields: ['w:gone:title'], mutation }), board);
     expect(text.canRetry).toBe(false);
   });
 
@@ -77,6 +92,6 @@ describe('visibleNotices', () => {
     const conflict = notice({ id: 'c', kind: 'conflict', by: other, fields: ['title'], mutation, conflicts: [{ field: 'title', expected: 'x', actual: 'B', by: other }] });
     expect(visibleNotices([overwritten], 'me').map((n) => n.id)).toEqual(['o']);
     expect(visibleNotices([overwritten, conflict], 'me').map((n) => n.id)).toEqual(['c']);
-    expect(describeNotice(conflict, board).message).toBe('Ada had just changed the title of “CPU”; your change replaced theirs.');
+    expect(describeNotice(conflict, board).message).toBe('Ada had just changed the title of “CPU” to “B”; your change replaced theirs.');
   });
 });

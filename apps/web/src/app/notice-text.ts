@@ -4,6 +4,7 @@
  */
 import type { Dashboard } from '@pulseboard/model';
 import type { SyncNotice } from '@pulseboard/client';
+import { restoreEditOf } from './notice-restore';
 
 /** A notice as shown: title, sentence, tone and whether Retry makes sense. */
 export interface NoticeText {
@@ -67,6 +68,19 @@ export function describeMutation(name: string, args: unknown, dashboard: Dashboa
   }
 }
 
+/** “Gauge by B” or 42: a short scalar value worth quoting in a sentence; null otherwise. */
+function quoted(value: unknown): string | null {
+  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+  if (typeof value !== 'string' || value === '' || value.length > 40) return null;
+  return `“${value}”`;
+}
+
+/** The one conflicting value, quoted, when a notice is about a single field. */
+function singleValue(notice: SyncNotice, which: 'actual' | 'expected'): string | null {
+  const conflicts = notice.conflicts ?? [];
+  return conflicts.length === 1 ? quoted(conflicts[0]![which]) : null;
+}
+
 function capitalise(s: string): string {
   return s.charAt(0).toUpperCase() + s.slice(1);
 }
@@ -119,20 +133,26 @@ export function describeNotice(notice: SyncNotice, dashboard: Dashboard | null):
         tone: 'error',
         canRetry: Boolean(notice.mutation) && notice.error?.code !== 'bad_request' && notice.error?.code !== 'forbidden',
       };
-    case 'overwritten':
+    case 'overwritten': {
+      const mine = singleValue(notice, 'actual');
+      const stillThere = !widgetId || Boolean(dashboard?.widgets[widgetId]);
       return {
         title: 'Your change was overwritten',
-        message: `${capitalise(who)} changed the ${fields || 'same field'}${target} after you, so ${what} was overwritten.`,
+        message: `${capitalise(who)} changed the ${fields || 'same field'}${target} after you, so ${what}${mine ? ` (${mine})` : ''} was overwritten.`,
         tone: 'conflict',
-        canRetry: Boolean(notice.mutation),
+        // Resend the pending edit, or put the overwritten value back.
+        canRetry: notice.mutation ? stillThere : restoreEditOf(notice, dashboard) !== null,
       };
-    case 'conflict':
+    }
+    case 'conflict': {
+      const theirs = singleValue(notice, 'actual');
       return {
         title: 'Edited at the same time',
-        message: `${capitalise(who)} had just changed the ${fields || 'same field'}${target}; your change replaced theirs.`,
+        message: `${capitalise(who)} had just changed the ${fields || 'same field'}${target}${theirs ? ` to ${theirs}` : ''}; your change replaced theirs.`,
         tone: 'conflict',
         canRetry: false,
       };
+    }
     case 'superseded':
       return {
         title: 'Edit dropped',
