@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useRef, useSyncExternalStore } from 'react';
 import uPlot from 'uplot';
-import { formatTimeTick, lineSeriesOf, toAlignedColumns, type LineSeriesSpec } from './line-series';
+import { formatTimeTick, lineSeriesOf, tickLabelFits, toAlignedColumns, type LineSeriesSpec } from './line-series';
 import { getThemeVersion, readCssVar, subscribeTheme, withAlpha } from './theme-store';
 import { WidgetEmpty } from './WidgetEmpty';
 import type { WidgetProps } from './widget-props';
@@ -17,6 +17,9 @@ const SERIES_COLORS: ReadonlyArray<[string, string]> = [
   ['--pb-series-7', '#f472b6'],
   ['--pb-series-8', '#a3b1c2'],
 ];
+
+/** Space right of the plot area, in CSS pixels. */
+const PLOT_PADDING_RIGHT_PX = 12;
 
 /** Size used until the container has been measured (and in jsdom, which has no layout). */
 const FALLBACK_SIZE = { width: 320, height: 160 };
@@ -144,7 +147,7 @@ function buildPlotOptions(input: PlotOptionsInput): uPlot.Options {
     width: input.width,
     height: input.height,
     ms: 1,
-    padding: [10, 12, 0, 0],
+    padding: [10, PLOT_PADDING_RIGHT_PX, 0, 0],
     legend: { show: false },
     cursor: { drag: { x: false, y: false, setScale: false }, points: { size: 7 } },
     scales: {
@@ -166,7 +169,16 @@ function buildPlotOptions(input: PlotOptionsInput): uPlot.Options {
         size: 26,
         gap: 6,
         space: 90,
-        values: (_u, splits, _axisIdx, _space, incr) => splits.map((ts) => formatTimeTick(ts, incr)),
+        // A label that would stick out of the canvas is dropped rather than cut in half.
+        values: (u, splits, _axisIdx, _space, incr) => {
+          const plotLeft = u.bbox.left / uPlot.pxRatio;
+          const plotRight = (u.bbox.left + u.bbox.width) / uPlot.pxRatio;
+          return splits.map((ts) => {
+            const label = formatTimeTick(ts, incr);
+            const x = u.valToPos(ts, 'x');
+            return tickLabelFits(label, x, -plotLeft, plotRight - plotLeft + PLOT_PADDING_RIGHT_PX) ? label : null;
+          });
+        },
       },
       {
         stroke: axisColor,

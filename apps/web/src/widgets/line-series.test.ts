@@ -1,6 +1,6 @@
 // @vitest-environment jsdom
 import { describe, expect, it } from 'vitest';
-import { formatTimeTick, lineSeriesOf, toAlignedColumns } from './line-series';
+import { formatTimeTick, lineSeriesOf, tickLabelFits, toAlignedColumns } from './line-series';
 import type { WidgetData } from './widget-data';
 
 describe('lineSeriesOf', () => {
@@ -49,5 +49,13 @@ describe('formatTimeTick', () => {
     expect(formatTimeTick(ts, 10_000)).toBe('09:05:07');
     expect(formatTimeTick(ts, 300_000)).toBe('09:05');
     expect(formatTimeTick(ts, 86_400_000)).toBe('1/1');
+  });
+});
+
+describe('tickLabelFits', () => {
+  it('drops a time label that would be cut by the right or left edge', () => {
+    expect(tickLabelFits('00:35:40', 200, -40, 412)).toBe(true);
+    expect(tickLabelFits('00:35:40', 400, -40, 412)).toBe(false);
+    expect(tickLabelFits('00:35:40', -30, -40, 412)).toBe(false);
   });
 });

@@ -64,3 +64,16 @@ export function formatTimeTick(ts: number, incrMs: number): string {
   if (incrMs < 60_000) return `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
   return `${pad(d.getHours())}:${pad(d.getMinutes())}`;
 }
+
+/** Approximate width of one character of the 12 px axis font, in CSS pixels. */
+export const AXIS_CHAR_WIDTH_PX = 7.2;
+
+/**
+ * Whether a tick label centred at `x` (CSS px from the plot area's left) fits between
+ * `left` and `right`: uPlot centres time labels on their tick, so one near an edge
+ * would be cut in half ("00:35:4").
+ */
+export function tickLabelFits(label: string, x: number, left: number, right: number): boolean {
+  const half = (label.length * AXIS_CHAR_WIDTH_PX) / 2;
+  return x - half >= left && x + half <= right;
+}
