@@ -1,4 +1,4 @@
-import type { ReactNode } from 'react';
+import { useEffect, useRef, type ReactNode, type RefObject } from 'react';
 import { setToken } from './auth';
 import { BrandMark } from './LoginForm';
 import { NameButton } from './NameButton';
@@ -7,8 +7,10 @@ import { ThemeToggle } from './ThemeToggle';
 
 /** The sticky bar on every page: brand (home link), title, page actions, sync status, sign out. */
 export function TopBar({ title, dashboardId, children }: { title?: ReactNode; dashboardId?: string; children?: ReactNode }) {
+  const ref = useRef<HTMLElement>(null);
+  useHeightVariable(ref, '--pb-topbar-height');
   return (
-    <header className="pb-topbar" data-testid="topbar">
+    <header className="pb-topbar" data-testid="topbar" ref={ref}>
       <a className="pb-topbar__brand" href="#/" data-testid="home-link" title="All dashboards">
         <BrandMark />
         <span className="pb-topbar__brand-name">Pulseboard</span>
@@ -36,4 +38,22 @@ export function TopBar({ title, dashboardId, children }: { title?: ReactNode; da
       </nav>
     </header>
   );
+}
+
+/**
+ * Keeps a CSS variable on the root at the element's height: the bar wraps to two rows on
+ * narrow screens, and the docked side panel must start below it, not under it.
+ */
+function useHeightVariable(ref: RefObject<HTMLElement | null>, name: string): void {
+  useEffect(() => {
+    const el = ref.current;
+    if (!el || typeof ResizeObserver === 'undefined') return;
+    const root = document.documentElement;
+    const observer = new ResizeObserver(() => root.style.setProperty(name, `${el.offsetHeight}px`));
+    observer.observe(el);
+    return () => {
+      observer.disconnect();
+      root.style.removeProperty(name);
+    };
+  }, [ref, name]);
 }
