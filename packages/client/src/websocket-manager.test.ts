@@ -77,6 +77,20 @@ describe('WebSocketManager', () => {
     expect(manager.getSnapshot()).toMatchObject({ state: 'open', attempt: 0, reconnects: 0 });
   });
 
+  it('waits a longer backoff (at least half the maximum) after a rate-limit close (4029)', () => {
+    const { manager } = setup({ random: () => 0 });
+    manager.connect();
+    FakeWebSocket.last.handshake();
+    FakeWebSocket.last.serverClose(CloseCode.RATE_LIMITED, 'too many messages');
+    const snap = manager.getSnapshot();
+    expect(snap).toMatchObject({ state: 'reconnecting', lastError: { closeCode: CloseCode.RATE_LIMITED } });
+    expect(snap.nextRetryAt! - Date.now()).toBe(800);
+    vi.advanceTimersByTime(799);
+    expect(FakeWebSocket.instances).toHaveLength(1);
+    vi.advanceTimersByTime(1);
+    expect(manager.state).toBe('connecting');
+  });
+
   it('fails an attempt that gets no welcome within the connect timeout', () => {
     const { manager } = setup();
     manager.connect();

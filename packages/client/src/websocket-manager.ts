@@ -1,4 +1,4 @@
-import { FATAL_CLOSE_CODES, PROTOCOL_VERSION, parseServerFrame, type ClientMessage, type HelloMessage, type Position, type ServerMessage, type WelcomeMessage } from '@pulseboard/protocol';
+import { CloseCode, FATAL_CLOSE_CODES, PROTOCOL_VERSION, parseServerFrame, type ClientMessage, type HelloMessage, type Position, type ServerMessage, type WelcomeMessage } from '@pulseboard/protocol';
 import { fullJitterDelayMs } from './backoff.js';
 import type { EnvironmentManager } from './environment-manager.js';
 import type { RealtimeConfig } from './realtime-config.js';
@@ -322,7 +322,11 @@ export class WebSocketManager extends SnapshotStore<ConnectionSnapshot> implemen
       return;
     }
     const { reconnectMinDelayMs, reconnectMaxDelayMs } = this.#options.config;
-    const delay = fullJitterDelayMs(attempt, reconnectMinDelayMs, reconnectMaxDelayMs, this.#random);
+    // Rate limited: the server asked for a longer pause, so wait at least half the maximum.
+    const delay =
+      error.closeCode === CloseCode.RATE_LIMITED
+        ? Math.floor(reconnectMaxDelayMs / 2 + this.#random() * (reconnectMaxDelayMs / 2))
+        : fullJitterDelayMs(attempt, reconnectMinDelayMs, reconnectMaxDelayMs, this.#random);
     this.#retryTimer = setTimeout(() => {
       this.#retryTimer = null;
       this.#open();
