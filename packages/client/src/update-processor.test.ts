@@ -42,6 +42,29 @@ describe('UpdateProcessor (incoming)', () => {
     }
   });
 
+  it('still flushes when the page is hidden after a frame was requested (rAF stalls in hidden tabs)', () => {
+    const callbacks: Array<() => void> = [];
+    vi.stubGlobal('requestAnimationFrame', (cb: () => void) => callbacks.push(cb));
+    vi.stubGlobal('cancelAnimationFrame', () => {});
+    try {
+      const environment = new EnvironmentManager({ attach: false });
+      const processor = new UpdateProcessor({ frameIntervalMs: 16, environment });
+      let flushed = 0;
+      const target = { flushFrame: () => flushed++ };
+      processor.schedule(target);
+      expect(callbacks).toHaveLength(1);
+      environment.emit('hidden');
+      processor.schedule(target);
+      vi.advanceTimersByTime(16);
+      expect(flushed).toBe(1);
+      callbacks[0]!();
+      expect(flushed).toBe(1);
+      expect(vi.getTimerCount()).toBe(0);
+    } finally {
+      vi.unstubAllGlobals();
+    }
+  });
+
   it('isolates a target that throws so the others still flush', () => {
     const processor = new UpdateProcessor({ frameIntervalMs: 16 });
     let flushed = false;

@@ -18,6 +18,8 @@ export class UpdateProcessor {
   readonly #dirty = new Set<FrameTarget>();
   #timer: ReturnType<typeof setTimeout> | null = null;
   #raf: number | null = null;
+  /** Counts requested frames, so a stale rAF callback is ignored. */
+  #frames = 0;
   #onFlush: ((targets: number) => void) | undefined;
 
   constructor(options: { frameIntervalMs: number; environment?: EnvironmentManager; onFlush?: (targets: number) => void }) {
@@ -29,10 +31,15 @@ export class UpdateProcessor {
   /** Asks for `target.flushFrame()` in the next frame (once, however often it is asked). */
   schedule(target: FrameTarget): void {
     this.#dirty.add(target);
-    if (this.#timer !== null || this.#raf !== null) return;
+    if (this.#timer !== null) return;
     const visible = this.#environment?.state.visible ?? true;
-    if (visible && typeof requestAnimationFrame === 'function') {
+    // A frame requested before the page was hidden would stall with rAF: add the timer.
+    if (this.#raf !== null && visible) return;
+    if (this.#raf === null && visible && typeof requestAnimationFrame === 'function') {
+      const frame = ++this.#frames;
       this.#raf = requestAnimationFrame(() => {
+        // A frame already flushed (by the timer, or `flush()`) must not clear a newer one.
+        if (frame !== this.#frames) return;
         this.#raf = null;
         this.flush();
       });
@@ -46,6 +53,7 @@ export class UpdateProcessor {
 
   /** Flushes every scheduled target now (tests, and `close()`). */
   flush(): void {
+    this.#frames++;
     if (this.#timer !== null) clearTimeout(this.#timer);
     if (this.#raf !== null && typeof cancelAnimationFrame === 'function') cancelAnimationFrame(this.#raf);
     this.#timer = null;
@@ -66,6 +74,7 @@ export class UpdateProcessor {
 
   /** Drops what is scheduled and cancels the frame. */
   cancel(): void {
+    this.#frames++;
     if (this.#timer !== null) clearTimeout(this.#timer);
     if (this.#raf !== null && typeof cancelAnimationFrame === 'function') cancelAnimationFrame(this.#raf);
     this.#timer = null;
