@@ -3,6 +3,7 @@ import type { Widget } from '@pulseboard/model';
 import type { PresenceEntry } from '@pulseboard/client';
 import { useWidgetData } from '@pulseboard/react';
 import { WidgetView } from '../widgets/WidgetView';
+import { useFirstConnectSettled } from './useFirstConnectSettled';
 import { toWidgetData, valueText } from './widget-data-adapter';
 
 /** Props of one widget on the grid. */
@@ -17,12 +18,12 @@ export interface WidgetCellProps {
 }
 
 /**
- * A widget fed by its stream: subscribes to `widget.stream` while mounted (so one stream
- * update re-renders only the widgets showing it), with the pending-edit marker, the
+ * A widget fed by its stream: subscribes to `widget.stream` while mounted, once the first
+ * connection attempt settled (so one stream update re-renders only the widgets showing it), with the pending-edit marker, the
  * remote-drag marker and, in edit mode, the settings button.
  */
 export const WidgetCell = memo(function WidgetCell({ widget, pending, editing, selected, remote, onSelect }: WidgetCellProps) {
-  const data = toWidgetData(useWidgetData(widget.stream));
+  const data = toWidgetData(useWidgetData(useFirstConnectSettled() ? widget.stream : null));
   const classes = [selected ? 'pb-widget--selected' : '', remote ? 'pb-widget--remote-preview' : ''].filter(Boolean).join(' ');
   const headerExtra = (
     <>
