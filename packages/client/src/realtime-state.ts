@@ -140,7 +140,8 @@ export class RealtimeState {
       // frame of 1,000 events costs one copy of the document, not 1,000.
       let draft = this.#draft;
       if (!draft || draft !== this.#confirmed) draft = this.#confirmed = this.#draft = draftOf(this.#confirmed);
-      applyPatch(draft, data.patch, { inPlace: true });
+      const writer = { clientId: data.clientId, mutationId: data.mutationId, ...(data.actor ? { name: data.actor } : {}) };
+      applyPatch(draft, data.patch, { writer, touched: data.touched }, { inPlace: true });
       draft.version = event.offset;
       draft.updatedAt = new Date(event.ts).toISOString();
     } else {

@@ -19,4 +19,4 @@ export {
 } from './mutators.js';
 export { exportDashboard, parseExportFile, EXPORT_FORMAT, EXPORT_VERSION, type ExportFile } from './export-format.js';
 export { mergePointValue } from './stream-value.js';
-export { diffDashboards, applyPatch, draftOf, type DashboardPatch } from './patch.js';
+export { diffDashboards, applyPatch, draftOf, type DashboardPatch, type PatchSource } from './patch.js';

@@ -3,14 +3,14 @@ import type { Dashboard, Layout, Widget, Writer } from './schema.js';
 /**
  * What one mutation changed in a dashboard, in a form a receiver can apply without
  * re-running the mutator (and its grid compaction): changed widgets (null = removed),
- * changed field writers (null = forgotten), new tombstones and changed meta fields.
+ * layout-only changes, new tombstones and changed meta fields. Field writers are not in it:
+ * they follow from the event's `touched` keys and author (see `applyPatch`).
  * Events carry it so that applying 1,000 confirmed events is cheap on every client.
  */
 export interface DashboardPatch {
   widgets?: Record<string, Widget | null>;
   /** Widgets whose only change is their layout (most of a move's compaction ripple). */
   layouts?: Record<string, Layout>;
-  writers?: Record<string, Writer | null>;
   tombstones?: Record<string, number>;
   meta?: { title?: string; description?: string; columns?: number };
 }
@@ -47,8 +47,6 @@ export function diffDashboards(before: Dashboard, after: Dashboard): DashboardPa
     }
     if (Object.keys(widgets).length > 0) patch.widgets = widgets;
   }
-  const writers = diffRecord(before.writers, after.writers);
-  if (writers) patch.writers = writers;
   const tombstones = diffRecord(before.tombstones, after.tombstones);
   if (tombstones) patch.tombstones = tombstones as Record<string, number>;
   const meta: NonNullable<DashboardPatch['meta']> = {};
@@ -67,13 +65,20 @@ function patchRecord<T>(target: Record<string, T>, changes: Record<string, T | n
   }
 }
 
+/** The mutation a patch came from: its author and the field keys it set (the event's `touched`). */
+export interface PatchSource {
+  writer: Writer;
+  touched: readonly string[];
+}
+
 /**
- * Applies a patch. By default returns a new document sharing what did not change. With
- * `inPlace`, mutates `doc` and its widget, writer and tombstone maps: only for a document
- * the caller owns outright (a private draft), which makes a long run of patches cost
- * O(changes) instead of O(document) each.
+ * Applies a patch, recording `source.writer` as the writer of every touched field (and
+ * forgetting the writers of removed widgets), as the mutator did. By default returns a new
+ * document sharing what did not change. With `inPlace`, mutates `doc` and its widget, writer
+ * and tombstone maps: only for a document the caller owns outright (a private draft), which
+ * makes a long run of patches cost O(changes) instead of O(document) each.
  */
-export function applyPatch(doc: Dashboard, patch: DashboardPatch, options: { inPlace?: boolean } = {}): Dashboard {
+export function applyPatch(doc: Dashboard, patch: DashboardPatch, source: PatchSource, options: { inPlace?: boolean } = {}): Dashboard {
   const out = options.inPlace ? doc : { ...doc };
   if (patch.widgets) {
     if (!options.inPlace) out.widgets = { ...doc.widgets };
@@ -86,9 +91,14 @@ export function applyPatch(doc: Dashboard, patch: DashboardPatch, options: { inP
       if (widget) out.widgets[id] = { ...widget, layout: patch.layouts[id]! };
     }
   }
-  if (patch.writers) {
+  const removed = patch.widgets ? Object.keys(patch.widgets).filter((id) => patch.widgets![id] === null) : [];
+  if (removed.length > 0 || source.touched.length > 0) {
     if (!options.inPlace) out.writers = { ...doc.writers };
-    patchRecord(out.writers, patch.writers);
+    for (const id of removed) {
+      const prefix = `w:${id}:`;
+      for (const key in out.writers) if (key.startsWith(prefix)) delete out.writers[key];
+    }
+    for (const key of source.touched) out.writers[key] = source.writer;
   }
   if (patch.tombstones) {
     if (!options.inPlace) out.tombstones = { ...doc.tombstones };
