@@ -2,12 +2,13 @@ import { useEffect, useRef } from 'react';
 import type { WidgetType } from '@pulseboard/model';
 import { WidgetIcon } from '../widgets/WidgetIcon';
 import { WIDGET_TYPE_LIST } from '../widgets/widget-types';
+import { useFocusReturn } from './useFocusReturn';
 
 /** The "Add widget" dialog: one button per widget type, with its icon and description. */
 export function AddWidgetPicker({ onPick, onClose }: { onPick: (type: WidgetType) => void; onClose: () => void }) {
   const ref = useRef<HTMLDivElement>(null);
+  useFocusReturn(ref, '.pb-type-option');
   useEffect(() => {
-    ref.current?.querySelector('button')?.focus();
     const onKey = (e: KeyboardEvent) => e.key === 'Escape' && onClose();
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);

@@ -1,4 +1,4 @@
-import { useEffect, useState, type ReactNode } from 'react';
+import { useEffect, useRef, useState, type ReactNode } from 'react';
 import type { Dashboard } from '@pulseboard/model';
 import type { SyncNotice } from '@pulseboard/client';
 import { describeNotice } from './notice-text';
@@ -73,6 +73,11 @@ function Notice({ notice, dashboard, onDismiss, onRetry }: { notice: SyncNotice;
 
 /** "Deleted “CPU” · Undo": shown after this person deletes a widget, for a few seconds. */
 export function UndoToast({ title, onUndo, onClose }: { title: string; onUndo: () => void; onClose: () => void }) {
+  const undoRef = useRef<HTMLButtonElement>(null);
+  // The deleted widget had focus (or its panel did): Undo is where a keyboard user goes next.
+  useEffect(() => {
+    if (document.activeElement === document.body || document.activeElement === null) undoRef.current?.focus();
+  }, []);
   useEffect(() => {
     const timer = setTimeout(onClose, NOTICE_TIMEOUT_MS);
     return () => clearTimeout(timer);
@@ -83,7 +88,7 @@ export function UndoToast({ title, onUndo, onClose }: { title: string; onUndo: (
         <div className="pb-toast__title">Widget deleted</div>
         <div className="pb-toast__message">“{title || 'Untitled'}” was removed for everyone.</div>
         <div className="pb-toast__actions">
-          <button className="pb-btn pb-btn--sm pb-btn--primary" type="button" onClick={onUndo} data-testid="undo-delete">
+          <button ref={undoRef} className="pb-btn pb-btn--sm pb-btn--primary" type="button" onClick={onUndo} data-testid="undo-delete">
             Undo
           </button>
           <button className="pb-btn pb-btn--sm pb-btn--ghost" type="button" onClick={onClose}>

@@ -1,4 +1,4 @@
-import { useEffect } from 'react';
+import { useEffect, useRef } from 'react';
 import { WIDGET_TYPES, type Dashboard, type Widget, type WidgetType } from '@pulseboard/model';
 import type { DashboardActions } from '@pulseboard/react';
 import { WidgetIcon } from '../widgets/WidgetIcon';
@@ -6,6 +6,7 @@ import { widgetTypeInfo } from '../widgets/widget-types';
 import type { ApiOptions } from './api';
 import { DraftInput, parseText, type ParseResult } from './DraftInput';
 import { OptionFieldInput } from './OptionFieldInput';
+import { useFocusReturn } from './useFocusReturn';
 import { useStreamList } from './useStreamList';
 import { expectField } from './widget-expect';
 
@@ -39,6 +40,8 @@ export function WidgetEditor({ widget, confirmed, api, actions, onClose, onDelet
   const info = widgetTypeInfo(widget.type);
   const before = confirmed?.widgets[widget.id];
   const { updateWidget, removeWidget } = actions;
+  const ref = useRef<HTMLElement>(null);
+  useFocusReturn(ref, '#pb-panel-title');
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => e.key === 'Escape' && onClose();
@@ -58,7 +61,7 @@ export function WidgetEditor({ widget, confirmed, api, actions, onClose, onDelet
     updateWidget(widget.id, { options: { [key]: value } }, { debounce, ...expectField(before, `options.${key}`) });
 
   return (
-    <aside className="pb-panel pb-panel--docked" aria-label="Widget settings" data-testid="side-panel" data-widget-id={widget.id}>
+    <aside ref={ref} className="pb-panel pb-panel--docked" aria-label="Widget settings" data-testid="side-panel" data-widget-id={widget.id}>
       <div className="pb-panel__header">
         <WidgetIcon type={widget.type} className="pb-panel__icon" />
         <h2 className="pb-panel__title">{info?.label ?? widget.type} settings</h2>
