@@ -1,6 +1,6 @@
 import { useMemo } from 'react';
 import { statusLevelOf } from './StatusWidget';
-import { tableModelOf } from './table-rows';
+import { columnLabel, tableModelOf } from './table-rows';
 import { WidgetEmpty } from './WidgetEmpty';
 import type { WidgetProps } from './widget-props';
 import { formatCell, formatOptionsOf } from './widget-data';
@@ -44,8 +44,8 @@ export function TableWidget({ widget, data }: WidgetProps) {
         <thead>
           <tr>
             {model.columns.map((c, i) => (
-              <th key={c} className={numeric[i] ? 'pb-num' : undefined} scope="col">
-                {c}
+              <th key={c} className={numeric[i] ? 'pb-num' : undefined} scope="col" title={c}>
+                {columnLabel(c)}
               </th>
             ))}
           </tr>

@@ -71,3 +71,12 @@ function unionKeys(rows: ReadonlyArray<Record<string, unknown>>): string[] {
   for (const row of rows.slice(0, 50)) for (const k of Object.keys(row)) seen.add(k);
   return [...seen];
 }
+
+/** A column key as a header: "avgSeconds" / "avg_seconds" → "avg seconds" (the sheet sets the case). */
+export function columnLabel(key: string): string {
+  return key
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .replace(/[_-]+/g, ' ')
+    .trim()
+    .toLowerCase();
+}

@@ -130,6 +130,14 @@ describe('TableWidget', () => {
     expect(container.querySelector('.pb-status-pill--critical')?.textContent).toBe('down');
   });
 
+  it('spells a camelCase or snake_case column key as words, the key in the tooltip', () => {
+    const value = [{ avgSeconds: 21, p95_ms: 3 }];
+    const { container } = render(<TableWidget widget={widget('table')} data={data([value])} />);
+    const headers = [...container.querySelectorAll('th')];
+    expect(headers.map((th) => th.textContent)).toEqual(['avg seconds', 'p95 ms']);
+    expect(headers[0]?.getAttribute('title')).toBe('avgSeconds');
+  });
+
   it('renders Smashing items as a label/value list', () => {
     const value = { items: [{ label: '/pricing', value: 4210 }, { label: '/docs', value: 12 }] };
     const { container } = render(<TableWidget widget={widget('table')} data={data([value])} />);
