@@ -57,4 +57,15 @@ describe('PerformanceMonitor', () => {
       vi.useRealTimers();
     }
   });
+
+  it('measures latency on the server clock when the client clock is off (offset from the welcome)', () => {
+    const now = 1_000_000;
+    const monitor = new PerformanceMonitor({ sampleSize: 10, rateWindowMs: 1_000, now: () => now });
+    // The server's clock is 60 s ahead of ours: an event it committed 25 ms ago carries now + 60 s - 25 ms.
+    monitor.setClockOffset(60_000);
+    monitor.recordEvents(1, now + 60_000 - 25);
+    monitor.publish();
+    expect(monitor.getSnapshot().updateLatencyMs.last).toBe(25);
+    monitor.close();
+  });
 });

@@ -34,6 +34,7 @@ export class PerformanceMonitor extends SnapshotStore<PerformanceSnapshot> imple
   #reconnects = 0;
   #hits = 0;
   #misses = 0;
+  #clockOffsetMs = 0;
   /** Republishes when the oldest batch leaves the window, so events/s decays to 0 when events stop. */
   #decayTimer: ReturnType<typeof setTimeout> | null = null;
   #closed = false;
@@ -45,14 +46,22 @@ export class PerformanceMonitor extends SnapshotStore<PerformanceSnapshot> imple
     this.#now = options.now ?? Date.now;
   }
 
-  /** Records `count` events applied now, the newest committed at `serverTs`. */
+  /**
+   * The server clock minus ours (from `welcome.serverTime`, so within that message's transit
+   * time): latency compares the server's commit time with "now" on the server's clock.
+   */
+  setClockOffset(offsetMs: number): void {
+    this.#clockOffsetMs = offsetMs;
+  }
+
+  /** Records `count` events applied now, the newest committed at `serverTs` (server clock). */
   recordEvents(count: number, serverTs: number | null): void {
     if (count === 0) return;
     const now = this.#now();
     this.#eventsApplied += count;
     this.#batches.push([now, count]);
     if (serverTs !== null) {
-      const latency = Math.max(0, now - serverTs);
+      const latency = Math.max(0, now + this.#clockOffsetMs - serverTs);
       this.#lastLatency = latency;
       if (this.#latencies.length < this.#sampleSize) this.#latencies.push(latency);
       else this.#latencies[this.#latencyIndex] = latency;

@@ -120,6 +120,20 @@ describe('PulseboardClient with a scripted server', () => {
     expect(handle.getSnapshot().view!.widgets.a!.title).toBe('Hers');
   });
 
+  it('measures update latency on the server clock, whatever the skew of the local clock', async () => {
+    const { client, log } = await setup();
+    client.dashboard('ops');
+    FakeWebSocket.last.serverOpen();
+    const skewMs = 3_600_000;
+    FakeWebSocket.last.serverSend({ type: 'welcome', protocol: 1, connectionId: 'c1', clientId: ME, lastMutationId: 0, heartbeatIntervalMs: 15_000, serverTime: Date.now() + skewMs });
+    FakeWebSocket.last.serverSend(log.subscribed());
+    await frame();
+    const event = log.apply('client-alice-01', 1, 'moveWidget', { id: 'a', x: 3, y: 0 })!;
+    FakeWebSocket.last.serverSend({ ...event, ts: Date.now() + skewMs - 30 });
+    await frame();
+    expect(client.monitor.getSnapshot().updateLatencyMs.last).toBe(46);
+  });
+
   it('applies an edit at once, sends it after it is persisted, and drops it when its event arrives', async () => {
     const store = new MemoryOfflineStore();
     const { client, log } = await setup({ store });

@@ -216,7 +216,10 @@ class PulseboardClientImpl implements PulseboardClient {
       c.on('ack', (m) => this.#onAck(m)),
       c.on('error', (m) => this.#onError(m)),
       c.on('published', (m) => this.#onPublished(m)),
-      c.on('welcome', (m) => this.#onWelcome(m.lastMutationId)),
+      c.on('welcome', (m) => {
+        this.monitor.setClockOffset(m.serverTime - this.#now());
+        this.#onWelcome(m.lastMutationId);
+      }),
       c.subscribe(() => {
         if (c.state !== 'open') this.#queue.setSender(null);
         this.monitor.setReconnects(c.getSnapshot().reconnects);
