@@ -125,6 +125,24 @@ describe('BackgroundSync', () => {
     expect(gets()).toBeGreaterThan(n);
   });
 
+  it('refreshes held dashboards over HTTP on every (re)connect, even when fresh', async () => {
+    const { client, http, log } = await setup({ staleTimeMs: 60_000 });
+    client.dashboard('ops');
+    await settle();
+    const gets = () => http.calls.filter((c) => c.method === 'GET' && c.path === '/api/dashboards/ops').length;
+    expect(gets()).toBe(1);
+    FakeWebSocket.last.handshake();
+    await settle();
+    expect(gets()).toBe(2);
+    FakeWebSocket.last.serverSend(log.subscribed());
+    await vi.advanceTimersByTimeAsync(16);
+    FakeWebSocket.last.serverClose(1006);
+    await vi.advanceTimersByTimeAsync(1_000);
+    FakeWebSocket.last.handshake();
+    await settle();
+    expect(gets()).toBe(3);
+  });
+
   it('reports a missing dashboard as an error state', async () => {
     const { client } = await setup();
     const handle = client.dashboard('missing');
