@@ -3,7 +3,7 @@ import type { Widget } from '@pulseboard/model';
 import type { PresenceEntry } from '@pulseboard/client';
 import { useWidgetData } from '@pulseboard/react';
 import { WidgetView } from '../widgets/WidgetView';
-import { useFirstConnectSettled } from './useFirstConnectSettled';
+import { useFirstConnectSettled, useUpdatesPaused } from './useFirstConnectSettled';
 import { toWidgetData, valueText } from './widget-data-adapter';
 
 /** Props of one widget on the grid. */
@@ -24,6 +24,7 @@ export interface WidgetCellProps {
  */
 export const WidgetCell = memo(function WidgetCell({ widget, pending, editing, selected, remote, onSelect }: WidgetCellProps) {
   const data = toWidgetData(useWidgetData(useFirstConnectSettled() ? widget.stream : null));
+  const paused = useUpdatesPaused();
   const classes = [selected ? 'pb-widget--selected' : '', remote ? 'pb-widget--remote-preview' : ''].filter(Boolean).join(' ');
   const headerExtra = (
     <>
@@ -53,7 +54,7 @@ export const WidgetCell = memo(function WidgetCell({ widget, pending, editing, s
   // A fragment: the grid item div (made by DashboardGrid) must be the frame's direct parent.
   return (
     <>
-      <WidgetView widget={widget} data={data} headerExtra={headerExtra} className={classes} />
+      <WidgetView widget={widget} data={data} paused={paused} headerExtra={headerExtra} className={classes} />
       <output className="pb-visually-hidden" data-testid="widget-value" data-ts={data.latestTs ?? ''}>
         {valueText(widget, data)}
       </output>

@@ -1,5 +1,6 @@
 import type { ConnectionSnapshot } from '@pulseboard/client';
 import { usePulseboardClient, useStoreSelector } from '@pulseboard/react';
+import { useOnline } from './useOnline';
 
 /** Whether the first connection attempt is over: opened, failed, or past it already. */
 export function firstConnectSettled(s: ConnectionSnapshot): boolean {
@@ -18,4 +19,22 @@ export function firstConnectSettled(s: ConnectionSnapshot): boolean {
 export function useFirstConnectSettled(): boolean {
   const { connection } = usePulseboardClient();
   return useStoreSelector(connection, firstConnectSettled);
+}
+
+const selectState = (s: ConnectionSnapshot) => s.state;
+
+/** Whether no update can reach the page: the browser is offline or the client gave up. */
+export function updatesPaused(state: ConnectionSnapshot['state'], online: boolean): boolean {
+  return !online || state === 'offline' || state === 'fatal' || state === 'closed';
+}
+
+/**
+ * True while no stream update can arrive. While merely reconnecting it stays false: the
+ * client then polls streams over HTTP, so data may still be live.
+ */
+export function useUpdatesPaused(): boolean {
+  const { connection } = usePulseboardClient();
+  const online = useOnline();
+  const state = useStoreSelector(connection, selectState);
+  return updatesPaused(state, online);
 }

@@ -9,6 +9,8 @@ export interface FreshnessBadgeProps {
   options: WidgetOptions;
   /** Pins the time (tests, gallery); otherwise the shared clock drives it. */
   now?: number;
+  /** No updates can arrive (offline): a "live" widget shows "Paused" rather than claim it is live. */
+  paused?: boolean;
 }
 
 /** Words and tooltip of a freshness state, for the badge and screen readers. */
@@ -26,14 +28,20 @@ export function describeFreshness(state: FreshnessState, now: number): { label: 
   }
 }
 
-/** The small dot + words in every widget header: live, stale (with age) or no data. */
-export function FreshnessBadge({ data, options, now }: FreshnessBadgeProps) {
+/** Words of a live widget while no update can arrive. */
+export function describePaused(updatedAt: number): { label: string; title: string } {
+  return { label: 'Paused', title: `Not connected: no updates until the connection returns (last update ${formatClock(updatedAt)})` };
+}
+
+/** The small dot + words in every widget header: live, paused, stale (with age) or no data. */
+export function FreshnessBadge({ data, options, now, paused = false }: FreshnessBadgeProps) {
   const clockNow = useNow();
   const at = now ?? clockNow;
   const state = computeFreshness(data, options, at);
-  const { label, title } = describeFreshness(state, at);
+  const kind = paused && state.kind === 'live' ? 'paused' : state.kind;
+  const { label, title } = state.kind === 'live' && paused ? describePaused(state.updatedAt) : describeFreshness(state, at);
   return (
-    <span className={`pb-freshness pb-freshness--${state.kind}`} title={title} data-freshness={state.kind}>
+    <span className={`pb-freshness pb-freshness--${kind}`} title={title} data-freshness={kind}>
       <span className="pb-freshness__dot" aria-hidden="true" />
       <span className="pb-freshness__label">{label}</span>
     </span>

@@ -28,6 +28,8 @@ export interface WidgetViewProps {
   data: WidgetData;
   /** Pins the time (tests, gallery); otherwise the shared clock drives freshness. */
   now?: number;
+  /** No updates can arrive right now (offline): the badge says "Paused" instead of "Live". */
+  paused?: boolean;
   /** Rendered at the right of the header, before the freshness badge (pending edit, conflict, menu). */
   headerExtra?: ReactNode;
   className?: string;
@@ -42,7 +44,7 @@ export interface WidgetViewProps {
  * for its type inside an error boundary. Text widgets without a stream show no badge.
  * The header (`.pb-widget__header`) is the natural drag handle for react-grid-layout.
  */
-export function WidgetView({ widget, data, now, headerExtra, className, onError, renderers }: WidgetViewProps) {
+export function WidgetView({ widget, data, now, paused, headerExtra, className, onError, renderers }: WidgetViewProps) {
   const Body: ComponentType<WidgetProps> | undefined =
     renderers?.[widget.type] ?? (WIDGET_COMPONENTS as Partial<Record<string, ComponentType<WidgetProps>>>)[widget.type];
   const freshness = useFreshnessKind(data, widget.options, now);
@@ -58,7 +60,7 @@ export function WidgetView({ widget, data, now, headerExtra, className, onError,
         </h3>
         <div className="pb-widget__header-extra">
           {headerExtra}
-          {showBadge ? <FreshnessBadge data={data} options={widget.options} now={now} /> : null}
+          {showBadge ? <FreshnessBadge data={data} options={widget.options} now={now} paused={paused ?? false} /> : null}
         </div>
       </header>
       <div className="pb-widget__body">

@@ -120,6 +120,16 @@ describe('FreshnessBadge', () => {
     expect(screen.getByText('Live')).toBeTruthy();
   });
 
+  it('says paused, not live, while no update can arrive; stale stays stale', () => {
+    const options = { staleAfterMs: 10_000 };
+    const { rerender } = render(<FreshnessBadge data={{ latest: 5, latestTs: T0, history: [] }} options={options} paused />);
+    expect(screen.getByText('Paused')).toBeTruthy();
+    expect(document.querySelector('.pb-freshness')?.getAttribute('data-freshness')).toBe('paused');
+    act(() => vi.advanceTimersByTime(15_000));
+    rerender(<FreshnessBadge data={{ latest: 5, latestTs: T0, history: [] }} options={options} paused />);
+    expect(screen.getByText('15 s ago')).toBeTruthy();
+  });
+
   it('shows no data for an empty stream', () => {
     render(<FreshnessBadge data={{ latest: null, latestTs: null, history: [] }} options={{}} />);
     expect(screen.getByText('No data')).toBeTruthy();

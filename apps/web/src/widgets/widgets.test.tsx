@@ -131,7 +131,7 @@ describe('TableWidget', () => {
   });
 
   it('spells a camelCase or snake_case column key as words, the key in the tooltip', () => {
-    const value = [{ avgSeconds: 21, p95_ms: 3 }];
+    const value = { rows: [{ avgSeconds: 21, p95_ms: 3 }] };
     const { container } = render(<TableWidget widget={widget('table')} data={data([value])} />);
     const headers = [...container.querySelectorAll('th')];
     expect(headers.map((th) => th.textContent)).toEqual(['avg seconds', 'p95 ms']);
