@@ -466,9 +466,11 @@ export class DashboardHandleImpl implements DashboardHandle {
     if (!current) return null;
     const sized = current.w !== layout.w || current.h !== layout.h;
     const moved = current.x !== layout.x || current.y !== layout.y;
+    // Dropped where it started: a no-op move would still name me as the layout's writer.
+    if (!sized && !moved) return null;
     let id: number | null = null;
     if (sized) id = this.resizeWidget(widgetId, layout.w, layout.h);
-    if (moved || !sized) id = this.moveWidget(widgetId, layout.x, layout.y);
+    if (moved) id = this.moveWidget(widgetId, layout.x, layout.y);
     return id;
   }
 

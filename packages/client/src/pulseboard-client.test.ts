@@ -266,6 +266,21 @@ describe('PulseboardClient with a scripted server', () => {
     expect(presence.at(-1)).toMatchObject({ widgetId: null, layout: null });
   });
 
+  it('commits nothing when a drag ends where it started (no no-op move that others would see as a change)', async () => {
+    const { client, log } = await setup();
+    const handle = client.dashboard('ops');
+    await open();
+    FakeWebSocket.last.serverSend(log.subscribed());
+    await frame();
+    const start = log.doc.widgets.a!.layout;
+    handle.previewLayout('a', { ...start, x: 4 });
+    expect(handle.commitLayout('a', start)).toBeNull();
+    await vi.advanceTimersByTimeAsync(100);
+    expect(handle.getSnapshot().pending).toEqual([]);
+    expect(handle.getSnapshot().view!.widgets.a!.layout).toEqual(start);
+    expect(FakeWebSocket.last.sentOfType('mutate')).toEqual([]);
+  });
+
   it('resubscribes from its position on a gap and ignores duplicates', async () => {
     const { client, log } = await setup();
     const handle = client.dashboard('ops');

@@ -138,7 +138,10 @@ export interface DashboardHandle extends ExternalStore<DashboardSnapshot> {
    * `null` ends the preview. Commit on drop with `commitLayout`.
    */
   previewLayout(widgetId: string, layout: Layout | null): void;
-  /** Ends a preview and commits the final layout as one mutation (move or resize). */
+  /**
+   * Ends a preview and commits the final layout as one mutation (move or resize; both when
+   * a corner drag changed position and size); null when it ended where it started.
+   */
   commitLayout(widgetId: string, layout: Layout): number | null;
   dismissNotice(id: string): void;
   /** Re-applies the mutation of a rejected/overwritten notice as a new edit. */
