@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useRef, useSyncExternalStore } from 'react';
 import uPlot from 'uplot';
-import { formatTimeTick, lineSeriesOf, tickLabelFits, toAlignedColumns, type LineSeriesSpec } from './line-series';
+import { formatTimeTick, isolatedPoints, lineSeriesOf, tickLabelFits, toAlignedColumns, type LineSeriesSpec } from './line-series';
 import { getThemeVersion, readCssVar, subscribeTheme, withAlpha } from './theme-store';
 import { WidgetEmpty } from './WidgetEmpty';
 import type { WidgetProps } from './widget-props';
@@ -201,8 +201,10 @@ function buildPlotOptions(input: PlotOptionsInput): uPlot.Options {
           label: s.label,
           stroke: color,
           width: 2,
-          spanGaps: true,
-          points: { show: false },
+          // Nulls are deliberate breaks (a silent stream); undefined (a push without this field) is joined over.
+          spanGaps: false,
+          // Only a point between two breaks gets a dot: no line can be drawn through it.
+          points: { show: false, size: 5, filter: (u: uPlot, seriesIdx: number) => isolatedPoints(u.data[seriesIdx] ?? []) },
           ...(single
             ? {
                 fill: (u: uPlot) => {

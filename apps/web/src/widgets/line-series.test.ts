@@ -1,6 +1,6 @@
 // @vitest-environment jsdom
 import { describe, expect, it } from 'vitest';
-import { formatTimeTick, lineSeriesOf, tickLabelFits, toAlignedColumns } from './line-series';
+import { formatTimeTick, isolatedPoints, lineSeriesOf, tickLabelFits, toAlignedColumns } from './line-series';
 import type { WidgetData } from './widget-data';
 
 describe('lineSeriesOf', () => {
@@ -28,12 +28,30 @@ describe('toAlignedColumns', () => {
     ],
   };
 
-  it('aligns every series on the history timestamps, gaps as null', () => {
+  it('aligns every series on the history timestamps, a missing field as undefined (joined over)', () => {
     const series = lineSeriesOf({ fields: ['cpu', 'mem'] }, data.latest);
     expect(toAlignedColumns(data, series, {})).toEqual([
       [1000, 2000, 3000, 4000],
-      [1, null, 2, 3],
-      [10, 11, 12, null],
+      [1, undefined, 2, 3],
+      [10, 11, 12, undefined],
+    ]);
+  });
+
+  it('breaks the line with a null row where the stream was silent past its staleness limit', () => {
+    const silent: WidgetData = {
+      latest: 4,
+      latestTs: 100_000,
+      history: [
+        { ts: 1000, value: 1 },
+        { ts: 2000, value: 2 },
+        { ts: 3000, value: 3 },
+        { ts: 100_000, value: 4 },
+      ],
+    };
+    const series = lineSeriesOf({}, silent.latest);
+    expect(toAlignedColumns(silent, series, { staleAfterMs: 10_000 })).toEqual([
+      [1000, 2000, 3000, 3001, 100_000],
+      [1, 2, 3, null, 4],
     ]);
   });
 
@@ -57,5 +75,13 @@ describe('tickLabelFits', () => {
     expect(tickLabelFits('00:35:40', 200, -40, 412)).toBe(true);
     expect(tickLabelFits('00:35:40', 400, -40, 412)).toBe(false);
     expect(tickLabelFits('00:35:40', -30, -40, 412)).toBe(false);
+  });
+});
+
+describe('isolatedPoints', () => {
+  it('finds the points a broken line cannot draw', () => {
+    expect(isolatedPoints([1, null, 2, 3, null, 4])).toEqual([0, 5]);
+    expect(isolatedPoints([1, 2, 3])).toBeNull();
+    expect(isolatedPoints([5])).toEqual([0]);
   });
 });

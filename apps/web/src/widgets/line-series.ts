@@ -1,5 +1,6 @@
 /** Shapes a widget's history into the columns uPlot draws. Pure, so it is tested without a canvas. */
 import type { PointValue, WidgetOptions } from '@pulseboard/model';
+import { staleAfterMsOf } from './freshness';
 import { fieldOption, numberOption, pickNumber, stringListOption, type WidgetData } from './widget-data';
 
 /** Most series a line widget draws when it picks the numeric keys itself. */
@@ -27,15 +28,17 @@ export function lineSeriesOf(options: WidgetOptions, latest: PointValue | null):
   return [{ field: null, label: 'value' }];
 }
 
+/** A column of one series: a number, `undefined` where a push lacked the field (the line joins over it), `null` to break the line. */
+export type SeriesColumn = Array<number | null | undefined>;
+
 /**
- * uPlot's aligned columns: `[timestamps(ms), ...one column per series]`, missing values as
- * null. `options.windowMs` keeps only the points that recent relative to the last one.
+ * uPlot's aligned columns: `[timestamps(ms), ...one column per series]`. A point without a
+ * series' field is `undefined`, which the line spans; where the stream was silent for longer
+ * than its staleness limit, a `null` row breaks every line, so a pause is not drawn as a
+ * straight ramp of data that never came. `options.windowMs` keeps only the points that
+ * recent relative to the last one.
  */
-export function toAlignedColumns(
-  data: WidgetData,
-  series: readonly LineSeriesSpec[],
-  options: WidgetOptions,
-): [number[], ...Array<Array<number | null>>] {
+export function toAlignedColumns(data: WidgetData, series: readonly LineSeriesSpec[], options: WidgetOptions): [number[], ...SeriesColumn[]] {
   const windowMs = numberOption(options, 'windowMs');
   const history = data.history;
   const lastTs = history[history.length - 1]?.ts;
@@ -44,16 +47,35 @@ export function toAlignedColumns(
     const from = lastTs - windowMs;
     while (start < history.length && history[start]!.ts < from) start++;
   }
+  const breakAfterMs = staleAfterMsOf(options, data);
   const xs: number[] = [];
-  const cols: Array<Array<number | null>> = series.map(() => []);
+  const cols: SeriesColumn[] = series.map(() => []);
   for (let i = start; i < history.length; i++) {
     const p = history[i]!;
+    const prevTs = xs[xs.length - 1];
+    if (prevTs !== undefined && p.ts - prevTs > breakAfterMs) {
+      xs.push(prevTs + 1);
+      for (const col of cols) col.push(null);
+    }
     xs.push(p.ts);
     for (let s = 0; s < series.length; s++) {
-      cols[s]!.push(pickNumber(p.value, series[s]!.field ?? undefined));
+      cols[s]!.push(pickNumber(p.value, series[s]!.field ?? undefined) ?? undefined);
     }
   }
   return [xs, ...cols];
+}
+
+/**
+ * Indices of the points with a line break on both sides: a line cannot draw them, so the
+ * chart marks them with a dot (a sparse stream would otherwise show nothing). Null if none.
+ */
+export function isolatedPoints(column: ArrayLike<number | null | undefined>): number[] | null {
+  const out: number[] = [];
+  for (let i = 0; i < column.length; i++) {
+    if (column[i] == null) continue;
+    if ((i === 0 || column[i - 1] === null) && (i === column.length - 1 || column[i + 1] === null)) out.push(i);
+  }
+  return out.length > 0 ? out : null;
 }
 
 /** One-line time labels: seconds when ticks are under a minute apart, dates past a day. */
