@@ -67,9 +67,15 @@ function cellStyle(layout: Widget['layout'], rowOffset: number): CSSProperties {
   return { gridColumn: `${layout.x + 1} / span ${layout.w}`, gridRow: `${layout.y + rowOffset + 1} / span ${layout.h}` };
 }
 
+function currentTheme(): ThemeChoice {
+  const applied = typeof document === 'undefined' ? null : document.documentElement.getAttribute('data-theme');
+  return applied === 'dark' || applied === 'light' ? applied : 'auto';
+}
+
 /** The development gallery: every widget type with sample and live data, plus the shared UI pieces. */
 export function Gallery() {
-  const [theme, setTheme] = useState<ThemeChoice>('auto');
+  // Starts from the theme the app applied, so opening the gallery does not switch it.
+  const [theme, setTheme] = useState<ThemeChoice>(currentTheme);
   const [running, setRunning] = useState(true);
   const live = useLiveStreams(running);
   const [samples] = useState(() => gallerySamples(Date.now()));
@@ -85,10 +91,10 @@ export function Gallery() {
   return (
     <div className="pb-app">
       <header className="pb-topbar">
-        <div className="pb-topbar__brand">
+        <a className="pb-topbar__brand" href="#/" title="All dashboards">
           <span className="pb-topbar__logo" aria-hidden="true" />
           Pulseboard
-        </div>
+        </a>
         <span className="pb-topbar__title pb-muted">Widget gallery</span>
         <span className="pb-topbar__spacer" />
         <span className={`pb-sync ${running ? 'pb-sync--synced' : 'pb-sync--offline'}`}>
