@@ -3,10 +3,13 @@ import { CreateDashboardForm } from './CreateDashboardForm';
 import { DashboardRow } from './DashboardRow';
 import { navigate } from './routing';
 import { useDashboardList } from './useDashboardList';
+import { useFirstConnectSettled } from './useFirstConnectSettled';
+import { useOnline } from './useOnline';
 
 /** The home page: every dashboard, with create, rename and delete. */
 export function DashboardList({ api }: { api: ApiOptions }) {
-  const { dashboards, error, loading, reload } = useDashboardList(api);
+  const online = useOnline();
+  const { dashboards, error, loading, reload } = useDashboardList(api, useFirstConnectSettled() && online);
   return (
     <main className="pb-page pb-list-page" data-testid="dashboard-list">
       <header className="pb-page__header">
@@ -25,7 +28,7 @@ export function DashboardList({ api }: { api: ApiOptions }) {
         </div>
       ) : null}
       {dashboards === null ? (
-        loading ? <p className="pb-muted">Loading dashboards…</p> : null
+        loading ? <p className="pb-muted">{online ? 'Loading dashboards…' : 'The list loads as soon as you are back online.'}</p> : null
       ) : dashboards.length === 0 ? (
         <div className="pb-empty-state" data-testid="list-empty">
           <h2>No dashboards yet</h2>

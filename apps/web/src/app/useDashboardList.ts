@@ -9,8 +9,13 @@ export interface DashboardListState {
   reload: () => void;
 }
 
-/** Loads the dashboard list, and again on `reload()` and when the window regains focus. */
-export function useDashboardList(api: ApiOptions): DashboardListState {
+/**
+ * Loads the dashboard list, and again on `reload()`, when the window regains focus and when
+ * `enabled` turns true. Nothing is requested while disabled (offline, or before the socket
+ * has told whether the token is good): such a request could only fail, and the browser
+ * logs each failed request as a console error.
+ */
+export function useDashboardList(api: ApiOptions, enabled = true): DashboardListState {
   const [dashboards, setDashboards] = useState<DashboardSummary[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [loading, setLoading] = useState(true);
@@ -19,6 +24,7 @@ export function useDashboardList(api: ApiOptions): DashboardListState {
   const { token, baseUrl } = api;
 
   useEffect(() => {
+    if (!enabled) return;
     const controller = new AbortController();
     setLoading(true);
     listDashboards({ token, ...(baseUrl ? { baseUrl } : {}), signal: controller.signal })
@@ -34,7 +40,7 @@ export function useDashboardList(api: ApiOptions): DashboardListState {
         if (!controller.signal.aborted) setLoading(false);
       });
     return () => controller.abort();
-  }, [token, baseUrl, generation]);
+  }, [token, baseUrl, generation, enabled]);
 
   useEffect(() => {
     window.addEventListener('focus', reload);
