@@ -58,7 +58,7 @@ describe('describeNotice', () => {
       notice({ kind: 'overwritten', by: { clientId: 'c2', name: 'Ada' }, fields: ['w:cpu:title'], conflicts: [{ field: 'title', expected: 'Old', actual: 'Mine', by: { clientId: 'me', mutationId: 2 } }] }),
       board,
     );
-    expect(text.message).toBe('Ada changed the title of “CPU” after you, so your edit (“Mine”) was overwritten.');
+    expect(text.message).toBe('Ada changed the title after you, so your edit (“Mine”) was overwritten.');
     expect(text.canRetry).toBe(true);
   });
 
@@ -92,6 +92,6 @@ describe('visibleNotices', () => {
     const conflict = notice({ id: 'c', kind: 'conflict', by: other, fields: ['title'], mutation, conflicts: [{ field: 'title', expected: 'x', actual: 'B', by: other }] });
     expect(visibleNotices([overwritten], 'me').map((n) => n.id)).toEqual(['o']);
     expect(visibleNotices([overwritten, conflict], 'me').map((n) => n.id)).toEqual(['c']);
-    expect(describeNotice(conflict, board).message).toBe('Ada had just changed the title of “CPU” to “B”; your change replaced theirs.');
+    expect(describeNotice(conflict, board).message).toBe('Ada had just changed the title to “B”; your change replaced theirs.');
   });
 });

@@ -125,6 +125,8 @@ export function describeNotice(notice: SyncNotice, dashboard: Dashboard | null):
   const widgetId = notice.fields.map((f) => /^w:([^:]+):/.exec(f)?.[1]).find(Boolean) ?? mutationWidgetId(notice.mutation?.args);
   const target = widgetId ? ` of ${widgetName(dashboard, widgetId)}` : '';
   const who = whoOf(notice);
+  // A widget named by its title reads wrong when the title is what changed ("the title of “B” to “B”").
+  const titleOnly = notice.fields.length > 0 && notice.fields.every((f) => fieldWord(f) === 'title');
   switch (notice.kind) {
     case 'rejected':
       return {
@@ -138,7 +140,7 @@ export function describeNotice(notice: SyncNotice, dashboard: Dashboard | null):
       const stillThere = !widgetId || Boolean(dashboard?.widgets[widgetId]);
       return {
         title: 'Your change was overwritten',
-        message: `${capitalise(who)} changed the ${fields || 'same field'}${target} after you, so ${what}${mine ? ` (${mine})` : ''} was overwritten.`,
+        message: `${capitalise(who)} changed the ${fields || 'same field'}${mine && titleOnly ? '' : target} after you, so ${what}${mine ? ` (${mine})` : ''} was overwritten.`,
         tone: 'conflict',
         // Resend the pending edit, or put the overwritten value back.
         canRetry: notice.mutation ? stillThere : restoreEditOf(notice, dashboard) !== null,
@@ -148,7 +150,7 @@ export function describeNotice(notice: SyncNotice, dashboard: Dashboard | null):
       const theirs = singleValue(notice, 'actual');
       return {
         title: 'Edited at the same time',
-        message: `${capitalise(who)} had just changed the ${fields || 'same field'}${target}${theirs ? ` to ${theirs}` : ''}; your change replaced theirs.`,
+        message: `${capitalise(who)} had just changed the ${fields || 'same field'}${theirs && titleOnly ? '' : target}${theirs ? ` to ${theirs}` : ''}; your change replaced theirs.`,
         tone: 'conflict',
         canRetry: false,
       };
