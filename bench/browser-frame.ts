@@ -2,7 +2,12 @@
  * Browser frame-time benchmark (issue 4, "Speed to reach"): a dashboard of 40 widgets, each
  * fed 10 points a second over HTTP, rendered by the real web app in Debian's Chromium.
  *
- *   npx tsx bench/browser-frame.ts [--seconds 10] [--widgets 40] [--hz 10] [--groups 4] [--json] [--profile out.cpuprofile]
+ *   npx tsx bench/browser-frame.ts [--seconds 10] [--widgets 40] [--hz 10] [--groups 4]
+ *       [--mix stat,line,stat,gauge] [--json] [--profile out.cpuprofile]
+ *
+ * The dashboard is a dense wallboard: a 24-column grid of 3×2 tiles (stat, line, stat,
+ * gauge, …), all 40 on one 1920×1080 screen (the viewport grows if any were off screen:
+ * off-screen widgets are not painted).
  *
  * Measured in the page (collectors installed before the app loads):
  * - frame time: deltas between requestAnimationFrame callbacks (p50/p95/p99/max);
@@ -15,7 +20,9 @@
  * Pushes are spread evenly: every 1000/hz/groups ms one `POST /api/streams` batch carries the
  * next value of one group of streams, so each stream gets `hz` points a second.
  *
- * Targets: p95 frame time < 16.7 ms, no long task over 50 ms, p99 push → screen < 100 ms.
+ * Targets: p95 frame time < 16.7 ms (judged with 0.5 ms of vsync jitter), no long task over
+ * 50 ms, p99 push → screen < 100 ms. The machine's load average is printed with the figures:
+ * on a shared machine they mean little without it.
  * Needs `npm run build:web` first (the server serves apps/web/dist).
  */
 import { writeFileSync } from 'node:fs';
@@ -45,11 +52,17 @@ const HZ = Number(flags.hz);
 const GROUPS = Math.max(1, Math.min(Number(flags.groups), WIDGETS));
 
 /** How each benchmarked widget type is laid out and where it shows its value. */
-const KINDS: Record<string, { type: SeedWidget['type']; valueTestId: string; w: number; h: number; options: Record<string, unknown> }> = {
-  stat: { type: 'stat', valueTestId: 'stat-value', w: 2, h: 2, options: { decimals: 0 } },
-  line: { type: 'line', valueTestId: 'line-latest', w: 4, h: 3, options: { decimals: 0 } },
-  gauge: { type: 'gauge', valueTestId: 'gauge-value', w: 2, h: 3, options: { decimals: 0, min: 0, max: 1000 } },
+const KINDS: Record<string, { type: SeedWidget['type']; valueTestId: string; options: Record<string, unknown> }> = {
+  stat: { type: 'stat', valueTestId: 'stat-value', options: { decimals: 0 } },
+  line: { type: 'line', valueTestId: 'line-latest', options: { decimals: 0 } },
+  gauge: { type: 'gauge', valueTestId: 'gauge-value', options: { decimals: 0, min: 0, max: 1000 } },
 };
+/**
+ * A dense wallboard: a 24-column grid of 3×2 tiles, eight a row, so 40 widgets fill one
+ * 1920×1080 screen (each tile about 225×180 px).
+ */
+const GRID_COLUMNS = 24;
+const TILE = { w: 3, h: 2 };
 /** The widget types in the mix, cycled through. */
 const MIX = (flags.mix ?? '').split(',').map((t) => {
   const kind = KINDS[t.trim()];
@@ -125,6 +138,14 @@ function installCollectors(valueSelector: string): void {
   };
 }
 
+/** One frame at 60 Hz. */
+const FRAME_BUDGET_MS = 1000 / 60;
+/**
+ * rAF deltas jitter around the vsync interval (16.6–16.8 ms when no frame is dropped), so
+ * the p95 target is judged with this much slack: 16.8 ms means every frame made it.
+ */
+const VSYNC_JITTER_MS = 0.5;
+
 function quantile(sorted: number[], q: number): number {
   if (sorted.length === 0) return NaN;
   const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1));
@@ -137,26 +158,15 @@ async function main(): Promise<void> {
   const server = new PulseboardProcess();
   const [browser] = await Promise.all([launchBrowser(), server.start()]);
   try {
-    // Lay the widgets out row by row on a 12-column grid.
+    // Lay the widgets out row by row, eight 3×2 tiles a row on the 24-column grid.
     const widgets: SeedWidget[] = [];
-    const valueTestIdOf = new Map<string, string>();
-    let x = 0;
-    let y = 0;
-    let rowH = 0;
+    const perRow = Math.floor(GRID_COLUMNS / TILE.w);
     for (let i = 0; i < WIDGETS; i++) {
       const kind = MIX[i % MIX.length]!;
-      if (x + kind.w > 12) {
-        x = 0;
-        y += rowH;
-        rowH = 0;
-      }
-      const id = `w${i}`;
-      widgets.push({ id, type: kind.type, title: `${kind.type} ${i}`, stream: `bench.s${i}`, layout: { x, y, w: kind.w, h: kind.h }, options: kind.options });
-      valueTestIdOf.set(id, kind.valueTestId);
-      x += kind.w;
-      rowH = Math.max(rowH, kind.h);
+      const layout = { x: (i % perRow) * TILE.w, y: Math.floor(i / perRow) * TILE.h, w: TILE.w, h: TILE.h };
+      widgets.push({ id: `w${i}`, type: kind.type, title: `${kind.type} ${i}`, stream: `bench.s${i}`, layout, options: kind.options });
     }
-    await seedDashboard(server, { id: 'bench', title: 'Frame bench', widgets });
+    await seedDashboard(server, { id: 'bench', title: 'Frame bench', columns: GRID_COLUMNS, widgets });
     // A first value everywhere, so every widget has its chart or number mounted before timing.
     await server.api('POST', '/api/streams', { streams: Object.fromEntries(widgets.map((w) => [w.stream!, 0])) });
 
@@ -166,7 +176,17 @@ async function main(): Promise<void> {
     const valueSelector = [...new Set(MIX.map((m) => `[data-testid="${m.valueTestId}"]`))].join(',');
     await page.addInitScript(installCollectors, valueSelector);
     await openDashboard(page, server, 'bench');
-    await page.waitForFunction((n) => document.querySelectorAll('[data-testid^="widget-w"]').length >= n, WIDGETS, { timeout: 20_000 });
+    await page.waitForFunction((n) => document.querySelectorAll('[data-testid^="widget-w"][data-type]').length >= n, WIDGETS, { timeout: 20_000 });
+    // A wallboard shows every widget: grow the viewport if any is off screen (off-screen
+    // widgets are not painted, which would flatter the figures).
+    const pageHeight = await page.evaluate(() => Math.ceil(document.documentElement.scrollHeight));
+    const viewport = { width: 1920, height: Math.min(4000, Math.max(1080, pageHeight)) };
+    await page.setViewportSize(viewport);
+    await page.waitForFunction(
+      () => [...document.querySelectorAll('[data-testid^="widget-w"][data-type]')].every((el) => el.getBoundingClientRect().bottom <= window.innerHeight),
+      undefined,
+      { timeout: 10_000 },
+    );
 
     // The pusher: stream i gets value n at tick n; send times kept per (stream, value).
     const sentAt = new Map<string, number>(); // `${widgetId}:${value}` → Date.now() at send
@@ -273,7 +293,7 @@ async function main(): Promise<void> {
         chromium: browser.version(),
         loadAverage1m: { before: loadBefore, after: os.loadavg()[0]! },
       },
-      setup: { widgets: WIDGETS, hz: HZ, seconds: SECONDS, pushesPerSecond: WIDGETS * HZ, httpRequestsPerSecond: HZ * GROUPS },
+      setup: { widgets: WIDGETS, hz: HZ, seconds: SECONDS, pushesPerSecond: WIDGETS * HZ, httpRequestsPerSecond: HZ * GROUPS, viewport, mix: flags.mix },
       frames: {
         count: frames.length,
         fps: frames.length / (frames.reduce((sum, f) => sum + f, 0) / 1000),
@@ -281,7 +301,7 @@ async function main(): Promise<void> {
         p95Ms: quantile(frames, 0.95),
         p99Ms: quantile(frames, 0.99),
         maxMs: frames.at(-1) ?? NaN,
-        over16_7: frames.filter((f) => f > 16.7 + 0.5).length,
+        droppedFrameDeltas: frames.filter((f) => f > FRAME_BUDGET_MS + VSYNC_JITTER_MS).length,
       },
       longTasks: { count: longTasks.length, over50Ms: longOver50.length, maxMs: longTasks.reduce((m, t) => Math.max(m, t.duration), 0) },
       latency: {
@@ -304,9 +324,9 @@ async function main(): Promise<void> {
       console.log(JSON.stringify(summary, null, 2));
     } else {
       const pass = (ok: boolean) => (ok ? 'PASS' : 'FAIL');
-      console.log(`Browser frame bench: ${WIDGETS} widgets × ${HZ} updates/s for ${SECONDS} s (after ${WARMUP_SECONDS} s warm-up)`);
+      console.log(`Browser frame bench: ${WIDGETS} widgets (${flags.mix}) × ${HZ} updates/s for ${SECONDS} s (after ${WARMUP_SECONDS} s warm-up), all on screen in ${viewport.width}×${viewport.height}`);
       console.log(`  machine: ${summary.machine.cpus} CPUs (${summary.machine.cpuModel}), Chromium ${summary.machine.chromium}, headless, --disable-gpu; 1-min load average ${fmt(loadBefore, 2)} → ${fmt(summary.machine.loadAverage1m.after, 2)}`);
-      console.log(`  frames: ${frames.length} (${fmt(summary.frames.fps)} fps); frame time p50 ${fmt(summary.frames.p50Ms)} ms, p95 ${fmt(summary.frames.p95Ms)} ms, p99 ${fmt(summary.frames.p99Ms)} ms, max ${fmt(summary.frames.maxMs)} ms  [p95 < 16.7 ms: ${pass(summary.frames.p95Ms < 16.7)}]`);
+      console.log(`  frames: ${frames.length} (${fmt(summary.frames.fps)} fps); frame time p50 ${fmt(summary.frames.p50Ms)} ms, p95 ${fmt(summary.frames.p95Ms)} ms, p99 ${fmt(summary.frames.p99Ms)} ms, max ${fmt(summary.frames.maxMs)} ms  [p95 < 16.7 ms: ${pass(summary.frames.p95Ms < FRAME_BUDGET_MS + VSYNC_JITTER_MS)}]`);
       console.log(`  long tasks: ${longTasks.length} (over 50 ms: ${longOver50.length}; longest ${fmt(summary.longTasks.maxMs)} ms)  [none over 50 ms: ${pass(longOver50.length === 0)}]`);
       console.log(`  push → screen: ${latencies.length}/${pushed} values shown; p50 ${fmt(summary.latency.p50Ms)} ms, p95 ${fmt(summary.latency.p95Ms)} ms, p99 ${fmt(summary.latency.p99Ms)} ms, max ${fmt(summary.latency.maxMs)} ms; to next frame p99 ${fmt(summary.latency.nextFrameP99Ms)} ms  [p99 < 100 ms: ${pass(summary.latency.p99Ms < 100)}]`);
       console.log(`  HTTP push round trip (server accepted the batch): p50 ${fmt(summary.httpPush.p50Ms)} ms, p99 ${fmt(summary.httpPush.p99Ms)} ms`);
