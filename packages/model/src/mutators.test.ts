@@ -186,3 +186,14 @@ describe('expectations against one\'s own edits', () => {
     expect(out.conflicts).toEqual([]);
   });
 });
+
+describe('expectations of an unset field', () => {
+  it('treat an expected null as "not set", and conflict once someone else set it', () => {
+    const doc = withWidgets(1);
+    const first = applyMutation(doc, 'updateWidget', { id: 'w0', set: { options: { unit: '%' } }, expect: { 'options.unit': null } }, bob);
+    expect(first.status).toBe('applied');
+    const second = applyMutation(first.doc, 'updateWidget', { id: 'w0', set: { options: { unit: 'ms' } }, expect: { 'options.unit': null } }, alice);
+    expect(second.status).toBe('conflict');
+    expect(second.conflicts).toEqual([{ field: 'options.unit', expected: null, actual: '%', by: { clientId: 'bob-client', mutationId: 1, name: 'Bob' } }]);
+  });
+});

@@ -169,7 +169,8 @@ function checkExpect(
   const conflicts: FieldConflict[] = [];
   for (const [field, expected] of Object.entries(expect)) {
     const actual = read(field);
-    if (jsonEqual(actual, expected)) continue;
+    // JSON has no `undefined`: an expected `null` means "not set".
+    if (jsonEqual(actual, expected) || (expected === null && actual === undefined)) continue;
     const writerKey = fieldKey(widgetId, field.startsWith('layout.') ? 'layout' : field);
     const by = Object.hasOwn(doc.writers, writerKey) ? doc.writers[writerKey] : undefined;
     // A value this same client wrote (quick successive edits of one field) is no conflict.
