@@ -168,6 +168,37 @@ describe('BackgroundSync', () => {
     expect(client.sync.getSnapshot()).toMatchObject({ httpFallback: true, queueLength: 0 });
   });
 
+  it('makes no HTTP request while the browser is offline (no fallback POST, no dashboard/stream GET), and resumes on online', async () => {
+    const { client, environment, http, applied, log } = await setup();
+    const handle = client.dashboard('ops');
+    client.stream('cpu');
+    await settle();
+    const before = http.calls.length;
+    environment.emit('offline');
+    FakeWebSocket.last.serverClose(1006);
+    handle.updateWidget('a', { title: 'one' });
+    handle.moveWidget('b', 6, 0);
+    // Past the fallback delay, several fallback intervals and a refresh interval, plus focus and a new holder.
+    await vi.advanceTimersByTimeAsync(12_000);
+    environment.emit('focus');
+    client.dashboard('other');
+    await client.sync.refreshNow();
+    await settle();
+    expect(http.calls.slice(before)).toEqual([]);
+    expect(applied).toEqual([]);
+    expect(client.sync.getSnapshot().httpFallback).toBe(false);
+    environment.emit('online');
+    await settle();
+    expect(http.calls.slice(before).some((c) => c.method === 'GET' && c.path === '/api/dashboards/ops')).toBe(true);
+    // The socket gets httpFallbackAfterMs again (it reconnects on online) before HTTP carries the queue.
+    expect(applied).toEqual([]);
+    await vi.advanceTimersByTimeAsync(2_500);
+    expect(applied).toEqual([1, 2]);
+    await settle();
+    expect(handle.getSnapshot().pending).toEqual([]);
+    expect(handle.getSnapshot().view).toEqual(log.doc);
+  });
+
   it('invalidates and reloads on an epoch change', async () => {
     const { client, log } = await setup();
     const handle = client.dashboard('ops');

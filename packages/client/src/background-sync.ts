@@ -1,5 +1,5 @@
 import type { Dashboard, FieldConflict, MutationStatus, PointValue } from '@pulseboard/model';
-import { isPulseboardError } from '@pulseboard/model';
+import { isPulseboardError, PulseboardError } from '@pulseboard/model';
 import type { EnvironmentManager, EnvironmentSignal } from './environment-manager.js';
 import type { HttpClient } from './http-client.js';
 import type { MutationQueue, QueueEntry } from './mutation-queue.js';
@@ -54,7 +54,10 @@ interface CacheEntry<T> {
  * - refresh of every held target on an interval, on reconnect, on focus and online
  *   (skipping ones fresher than `staleTimeMs`), and at once on `invalidate` (epoch change, gap);
  * - after `httpFallbackAfterMs` without a connection, queued mutations go out as
- *   POST /api/dashboards/:id/mutations batches, in mutationId order.
+ *   POST /api/dashboards/:id/mutations batches, in mutationId order;
+ * - while the environment reports offline (`navigator.onLine === false`) no request is
+ *   made at all (each would fail and be logged by the browser as a console error):
+ *   refreshes and the fallback wait, and resume on `online`.
  */
 export class BackgroundSync extends SnapshotStore<BackgroundSyncSnapshot> implements BackgroundSyncHandle {
   readonly #http: HttpClient;
@@ -62,6 +65,7 @@ export class BackgroundSync extends SnapshotStore<BackgroundSyncSnapshot> implem
   readonly #queue: MutationQueue;
   readonly #monitor: PerformanceMonitor;
   readonly #connection: WebSocketManager;
+  readonly #environment: EnvironmentManager;
   readonly #now: () => number;
   readonly #onMutationResults: (dashboardId: string, results: HttpMutationResult[], lastMutationId: number) => void;
   readonly #targets = new Map<string, RefreshTarget>();
@@ -90,6 +94,7 @@ export class BackgroundSync extends SnapshotStore<BackgroundSyncSnapshot> implem
     this.#queue = options.queue;
     this.#monitor = options.monitor;
     this.#connection = options.connection;
+    this.#environment = options.environment;
     this.#now = options.now ?? Date.now;
     this.#onMutationResults = options.onMutationResults;
     this.#unsubscribes.push(options.environment.onSignal((signal) => this.#onEnvironment(signal)));
@@ -143,9 +148,15 @@ export class BackgroundSync extends SnapshotStore<BackgroundSyncSnapshot> implem
     return entry !== undefined && this.#now() - entry.fetchedAt < this.#config.staleTimeMs;
   }
 
+  /** False while the environment reports offline: no HTTP request is made then. */
+  get online(): boolean {
+    return this.#environment.state.online;
+  }
+
   /** Fetches a dashboard (conditional on the cached ETag); one request per id in flight. */
   fetchDashboard(id: string): Promise<{ doc: Dashboard; notModified: boolean }> {
     const topic = `dashboard:${id}`;
+    if (!this.online) return Promise.reject(offlineError());
     return this.#dedupe(topic, async () => {
       const cached = this.#cache.get(topic) as CacheEntry<Dashboard> | undefined;
       const headers: Record<string, string> = cached?.etag ? { 'if-none-match': cached.etag } : {};
@@ -165,6 +176,7 @@ export class BackgroundSync extends SnapshotStore<BackgroundSyncSnapshot> implem
   /** Fetches a stream's latest value and history; one request per key in flight. */
   fetchStream(key: string): Promise<HttpStreamSnapshot | null> {
     const topic = `stream:${key}`;
+    if (!this.online) return Promise.reject(offlineError());
     return this.#dedupe(topic, async () => {
       try {
         const response = await this.#http.request<HttpStreamSnapshot>('GET', `/api/streams/${encodeURIComponent(key)}`);
@@ -180,6 +192,7 @@ export class BackgroundSync extends SnapshotStore<BackgroundSyncSnapshot> implem
 
   /** Pushes one value over HTTP (the socket's `publish` fallback). */
   async publish(key: string, value: PointValue): Promise<number> {
+    if (!this.online) throw offlineError();
     const response = await this.#http.request<{ offset: number | null }>('POST', `/api/streams/${encodeURIComponent(key)}`, { body: { points: [{ value }] } });
     return response.body?.offset ?? 0;
   }
@@ -197,11 +210,13 @@ export class BackgroundSync extends SnapshotStore<BackgroundSyncSnapshot> implem
     const entry = this.#cache.get(topic);
     if (entry) entry.fetchedAt = 0;
     const target = this.#targets.get(topic);
-    if (target) void this.#run([target], 'invalidate');
+    // Offline: the stale entry is refreshed on `online`.
+    if (target && this.online) void this.#run([target], 'invalidate');
   }
 
+  /** Refreshes held targets (none while offline: the `online` signal refreshes them). */
   async refreshAll(reason: RefreshReason, skipFresh: boolean): Promise<void> {
-    if (this.#closed) return;
+    if (this.#closed || !this.online) return;
     const targets = [...this.#targets.values()].filter((t) => !skipFresh || !this.isFresh(t.topic));
     await this.#run(targets, reason);
   }
@@ -238,7 +253,27 @@ export class BackgroundSync extends SnapshotStore<BackgroundSyncSnapshot> implem
   }
 
   #onEnvironment(signal: EnvironmentSignal): void {
-    if (signal === 'focus' || signal === 'online') void this.refreshAll(signal, true);
+    if (signal === 'online') {
+      this.#resumeFallback();
+      void this.refreshAll(signal, true);
+    } else if (signal === 'focus') void this.refreshAll(signal, true);
+    else if (signal === 'offline' && this.#fallbackTimer) {
+      clearTimeout(this.#fallbackTimer);
+      this.#fallbackTimer = null;
+      this.update({ httpFallback: false });
+    }
+  }
+
+  /**
+   * Back online while the socket is still down: the socket reconnects at once (it reacts
+   * to `online` too), so it gets `httpFallbackAfterMs` again before HTTP carries mutations.
+   */
+  #resumeFallback(): void {
+    if (this.#closed || this.#downSince === null) return;
+    this.#downSince = this.#now();
+    if (this.#fallbackTimer) clearTimeout(this.#fallbackTimer);
+    this.#fallbackTimer = null;
+    this.#onConnectionChange();
   }
 
   /** Tracks how long the socket has been down and arms the HTTP fallback. */
@@ -254,7 +289,7 @@ export class BackgroundSync extends SnapshotStore<BackgroundSyncSnapshot> implem
       return;
     }
     if (this.#downSince === null) this.#downSince = this.#now();
-    if (!this.#fallbackTimer) {
+    if (!this.#fallbackTimer && this.online) {
       const wait = Math.max(0, this.#downSince + this.#config.httpFallbackAfterMs - this.#now());
       this.#fallbackTimer = setTimeout(() => void this.#fallbackTick(), wait);
     }
@@ -263,6 +298,11 @@ export class BackgroundSync extends SnapshotStore<BackgroundSyncSnapshot> implem
   async #fallbackTick(): Promise<void> {
     this.#fallbackTimer = null;
     if (this.#closed || this.#downSince === null) return;
+    if (!this.online) {
+      // Re-armed on `online`.
+      this.update({ httpFallback: false });
+      return;
+    }
     this.update({ httpFallback: true });
     if (!this.#fallbackRunning) {
       this.#fallbackRunning = true;
@@ -275,14 +315,14 @@ export class BackgroundSync extends SnapshotStore<BackgroundSyncSnapshot> implem
         this.#fallbackRunning = false;
       }
     }
-    if (this.#closed || this.#downSince === null) return;
+    if (this.#closed || this.#downSince === null || this.#fallbackTimer || !this.online) return;
     this.#fallbackTimer = setTimeout(() => void this.#fallbackTick(), this.#config.httpFallbackIntervalMs);
   }
 
   /** Sends due entries in order, one request per run of consecutive entries of one dashboard. */
   async #sendQueueOverHttp(): Promise<void> {
     for (;;) {
-      if (this.#closed || this.#downSince === null) return;
+      if (this.#closed || this.#downSince === null || !this.online) return;
       const due = this.#queue.due();
       const first = due[0];
       if (!first) return;
@@ -303,6 +343,10 @@ export class BackgroundSync extends SnapshotStore<BackgroundSyncSnapshot> implem
       if (body.results.some((r) => r.error?.code === 'out_of_order')) return;
     }
   }
+}
+
+function offlineError(): PulseboardError {
+  return new PulseboardError('offline', 'the browser is offline: no request was made');
 }
 
 function toError(error: unknown): { code: string; message: string } {
