@@ -1,7 +1,7 @@
 import { dashboardTopic, type AckMessage, type ErrorMessage, type EventMessage, type ServerPresenceMessage, type SubscribedMessage } from '@pulseboard/protocol';
 import { isPulseboardError, type Dashboard, type Layout, type MutatorArgs, type MutatorName } from '@pulseboard/model';
 import type { BackgroundSync, RefreshReason } from './background-sync.js';
-import type { MutationQueue } from './mutation-queue.js';
+import type { MutationQueue, QueueEntry } from './mutation-queue.js';
 import type { PerformanceMonitor } from './performance-monitor.js';
 import { RealtimeState, type DashboardEvent } from './realtime-state.js';
 import type { RealtimeConfig } from './realtime-config.js';
@@ -43,6 +43,13 @@ export class DashboardStore extends Subscribable {
   #resyncing = false;
   /** After a reconnect: the server's version, so leftovers of the welcome can be settled. */
   #catchUpTo: number | null = null;
+  /**
+   * Mutations of mine that were sent but had no known result when an HTTP document replaced
+   * the confirmed state: their event may be inside it (so it will not be replayed), and
+   * not seeing it proves nothing. Before one is rolled back as not applied, the server is
+   * asked for its stored result (resent: a duplicate is answered with its original ack).
+   */
+  readonly #maybeCovered = new Set<number>();
   /** A newer version seen over HTTP while the socket is open (safety net against lost events). */
   #suspectVersion: number | null = null;
   #presenceTimer: ReturnType<typeof setTimeout> | null = null;
@@ -146,10 +153,12 @@ export class DashboardStore extends Subscribable {
     const { queue } = this.#deps;
     const entry = queue.get(ack.mutationId);
     if (!entry) return;
+    this.#maybeCovered.delete(ack.mutationId);
     if (ack.status === 'rejected' || ack.status === 'superseded') {
       if (ack.error?.code === 'out_of_order') return;
       queue.remove(ack.mutationId);
-      this.#rollbackNotice(entry, ack.status, ack.error);
+      // Processed, but its result is no longer kept: the document shows what happened; claim nothing.
+      if (ack.error?.code !== 'result_expired') this.#rollbackNotice(entry, ack.status, ack.error);
       return;
     }
     entry.serverApplied = true;
@@ -192,6 +201,9 @@ export class DashboardStore extends Subscribable {
     }
     if (!confirmed || doc.version > confirmed.version || !this.#loaded) {
       const position = this.state.position;
+      for (const e of this.#deps.queue.entries) {
+        if (e.dashboardId === this.id && e.transmitted && e.ackOffset === null) this.#maybeCovered.add(e.mutationId);
+      }
       this.state.reset(doc, position ? { epoch: position.epoch, offset: doc.version } : null);
       this.#afterReset(doc.version, false);
     }
@@ -263,7 +275,22 @@ export class DashboardStore extends Subscribable {
   #onOwnEvent(mutationId: number): void {
     const { queue } = this.#deps;
     queue.remove(mutationId);
-    const lost = queue.removeWhere((e) => e.dashboardId === this.id && e.mutationId < mutationId && e.serverApplied && e.ackOffset === null);
+    this.#maybeCovered.delete(mutationId);
+    this.#settleUnseen((e) => e.mutationId < mutationId);
+  }
+
+  /**
+   * Processed entries (welcome) matching `which` whose event the replay has passed without
+   * showing them: rolled back as not applied, unless an HTTP document may hold their event
+   * (then the server is asked for their result first).
+   */
+  #settleUnseen(which: (entry: QueueEntry) => boolean): void {
+    const { queue, connection } = this.#deps;
+    const unseen = (e: QueueEntry) => e.dashboardId === this.id && e.serverApplied && e.ackOffset === null && which(e);
+    for (const entry of queue.entries.filter((e) => unseen(e) && this.#maybeCovered.has(e.mutationId))) {
+      connection.send({ type: 'mutate', dashboardId: entry.dashboardId, mutationId: entry.mutationId, name: entry.name, args: entry.args });
+    }
+    const lost = queue.removeWhere((e) => unseen(e) && !this.#maybeCovered.has(e.mutationId));
     for (const entry of lost) this.#rollbackNotice(entry, 'rejected', { code: 'not_applied', message: 'the server did not apply this edit' });
   }
 
@@ -293,11 +320,8 @@ export class DashboardStore extends Subscribable {
     const position = this.state.position;
     if (this.#catchUpTo === null || !position || position.offset < this.#catchUpTo) return;
     this.#catchUpTo = null;
-    const { queue } = this.#deps;
-    const settled = queue.removeWhere((e) => e.dashboardId === this.id && e.serverApplied && (e.ackOffset === null || e.ackOffset <= position.offset));
-    for (const entry of settled) {
-      if (entry.ackOffset === null) this.#rollbackNotice(entry, 'rejected', { code: 'not_applied', message: 'the server did not apply this edit' });
-    }
+    this.#deps.queue.removeWhere((e) => e.dashboardId === this.id && e.serverApplied && e.ackOffset !== null && e.ackOffset <= position.offset);
+    this.#settleUnseen(() => true);
   }
 
   #onError(message: ErrorMessage): void {

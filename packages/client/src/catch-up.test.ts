@@ -1,0 +1,184 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { EnvironmentManager } from './environment-manager.js';
+import { createPulseboardClient } from './pulseboard-client.js';
+import { FakeDashboardLog, fakeFetch } from './testing/fixtures.js';
+import { FakeWebSocket } from './testing/fake-web-socket.js';
+import type { PulseboardClient } from './types.js';
+
+const ME = 'client-me-0001';
+const settle = () => vi.advanceTimersByTimeAsync(0);
+const frame = () => vi.advanceTimersByTimeAsync(16);
+
+let clients: PulseboardClient[] = [];
+
+/** A client on a scripted socket; GET /api/dashboards/ops answers the log's current document. */
+async function setup() {
+  const environment = new EnvironmentManager({ attach: false });
+  const log = new FakeDashboardLog();
+  const http = fakeFetch((method, path) => {
+    if (method === 'GET' && path === '/api/dashboards/ops') return { status: 200, body: log.doc, headers: { etag: `"${log.doc.version}"` } };
+    return { status: 503, body: { error: { code: 'unavailable', message: 'down' } } };
+  });
+  const client = createPulseboardClient(
+    { url: 'http://server.test', clientId: ME, WebSocket: FakeWebSocket, fetch: http.fetch, config: { refreshIntervalMs: 0, httpFallbackAfterMs: 60_000 } },
+    { environment, random: () => 0.5 },
+  );
+  clients.push(client);
+  await client.ready;
+  const handle = client.dashboard('ops');
+  FakeWebSocket.last.handshake({ lastMutationId: 0 });
+  await settle();
+  FakeWebSocket.last.serverSend(log.subscribed());
+  await frame();
+  return { client, log, handle };
+}
+
+/** The socket dies; a new one is accepted with `welcome {lastMutationId}`. */
+async function reconnect(lastMutationId: number) {
+  FakeWebSocket.last.serverClose(1006);
+  await vi.advanceTimersByTimeAsync(1_000);
+  FakeWebSocket.last.handshake({ lastMutationId });
+  await settle();
+}
+
+const resumed = (log: FakeDashboardLog) => ({ type: 'subscribed' as const, topic: 'dashboard:ops', epoch: log.epoch, offset: log.doc.version, recovered: true });
+const notApplied = (handle: ReturnType<PulseboardClient['dashboard']>) => handle.getSnapshot().notices.filter((n) => n.kind === 'rejected');
+
+beforeEach(() => {
+  vi.useFakeTimers();
+  FakeWebSocket.reset();
+});
+afterEach(async () => {
+  for (const client of clients) await client.close();
+  clients = [];
+  vi.useRealTimers();
+});
+
+describe('after a reconnect, an edit whose ack was lost', () => {
+  it('is not reported as not applied when an HTTP refresh while down brought a document that already holds it (its event is never replayed)', async () => {
+    const { client, log, handle } = await setup();
+    handle.updateWidget('a', { title: 'Mine' });
+    await settle();
+    expect(FakeWebSocket.last.sentOfType('mutate').map((m) => m.mutationId)).toEqual([1]);
+    // The server applies it (event at 3), but the socket dies before the event and the ack get out.
+    const event = log.apply(ME, 1, 'updateWidget', { id: 'a', set: { title: 'Mine' } })!;
+    FakeWebSocket.last.serverClose(1006);
+    await client.sync.refreshNow();
+    await frame();
+    expect(handle.getSnapshot().confirmed!.version).toBe(3);
+    await vi.advanceTimersByTimeAsync(1_000);
+    FakeWebSocket.last.handshake({ lastMutationId: 1 });
+    await settle();
+    // Resumes from 3: nothing to replay, and the reconnect refresh says 3.
+    expect(FakeWebSocket.last.sentOfType('subscribe')).toEqual([{ type: 'subscribe', topic: 'dashboard:ops', since: { epoch: 'e1', offset: 3 } }]);
+    FakeWebSocket.last.serverSend(resumed(log));
+    await frame();
+    await settle();
+    expect(notApplied(handle)).toEqual([]);
+    // The client asks the server for the result it lost; the duplicate is answered with the stored ack.
+    expect(FakeWebSocket.last.sentOfType('mutate').map((m) => m.mutationId)).toEqual([1]);
+    FakeWebSocket.last.serverSend({ type: 'ack', dashboardId: 'ops', mutationId: 1, status: 'applied', offset: event.offset });
+    await frame();
+    expect(notApplied(handle)).toEqual([]);
+    expect(handle.getSnapshot().pending).toEqual([]);
+    expect(handle.getSnapshot().view!.widgets.a!.title).toBe('Mine');
+    // A later own edit does not roll it back either (its event passes the earlier id).
+    handle.updateWidget('b', { title: 'Next' });
+    await settle();
+    FakeWebSocket.last.serverSend(log.apply(ME, 2, 'updateWidget', { id: 'b', set: { title: 'Next' } })!);
+    await frame();
+    expect(notApplied(handle)).toEqual([]);
+    expect(handle.getSnapshot().view).toEqual(log.doc);
+  });
+
+  it('is not reported as not applied when a later own event arrives before its stored result (HTTP document held it)', async () => {
+    const { client, log, handle } = await setup();
+    handle.updateWidget('a', { title: 'Mine' });
+    await settle();
+    log.apply(ME, 1, 'updateWidget', { id: 'a', set: { title: 'Mine' } });
+    FakeWebSocket.last.serverClose(1006);
+    await client.sync.refreshNow();
+    await frame();
+    handle.updateWidget('b', { title: 'Next' });
+    await vi.advanceTimersByTimeAsync(1_000);
+    FakeWebSocket.last.handshake({ lastMutationId: 1 });
+    await settle();
+    FakeWebSocket.last.serverSend(resumed(log), log.apply(ME, 2, 'updateWidget', { id: 'b', set: { title: 'Next' } })!);
+    await frame();
+    await settle();
+    expect(notApplied(handle)).toEqual([]);
+    FakeWebSocket.last.serverSend({ type: 'ack', dashboardId: 'ops', mutationId: 1, status: 'applied', offset: 3 });
+    await frame();
+    expect(notApplied(handle)).toEqual([]);
+    expect(handle.getSnapshot().pending).toEqual([]);
+    expect(handle.getSnapshot().view).toEqual(log.doc);
+  });
+
+  it.each([
+    ['replay before the catch-up version', 'replay-first'],
+    ['catch-up version before the replay', 'http-first'],
+    ['a snapshot instead of a replay', 'snapshot'],
+  ] as const)('is settled silently when applied: %s', async (_name, order) => {
+    const { log, handle } = await setup();
+    handle.updateWidget('a', { title: 'Mine' });
+    await settle();
+    const event = log.apply(ME, 1, 'updateWidget', { id: 'a', set: { title: 'Mine' } })!;
+    FakeWebSocket.last.serverClose(1006);
+    await vi.advanceTimersByTimeAsync(1_000);
+    if (order === 'http-first') {
+      FakeWebSocket.last.handshake({ lastMutationId: 1 });
+      await settle();
+      await frame();
+      FakeWebSocket.last.serverSend({ ...resumed(log), offset: 2 }, event);
+    } else {
+      // The replay is already on the wire with the welcome, ahead of the reconnect refresh's answer.
+      const socket = FakeWebSocket.last;
+      socket.handshake({ lastMutationId: 1 });
+      socket.serverSend(order === 'snapshot' ? log.subscribed() : { ...resumed(log), offset: 2 }, ...(order === 'snapshot' ? [] : [event]));
+      await settle();
+    }
+    await frame();
+    await settle();
+    await frame();
+    expect(notApplied(handle)).toEqual([]);
+    expect(handle.getSnapshot().pending).toEqual([]);
+    expect(handle.getSnapshot().view).toEqual(log.doc);
+  });
+
+  it('is still rolled back as not applied when the server refused it (no event, replay passed it)', async () => {
+    const { log, handle } = await setup();
+    handle.updateWidget('a', { title: 'Mine' });
+    await settle();
+    // Processed and refused (lastMutationId moves, no event); the ack is lost with the socket.
+    await reconnect(1);
+    FakeWebSocket.last.serverSend(resumed(log));
+    await frame();
+    await settle();
+    expect(notApplied(handle)).toMatchObject([{ error: { code: 'not_applied' }, mutation: { mutationId: 1 } }]);
+    expect(handle.getSnapshot().pending).toEqual([]);
+    expect(handle.getSnapshot().view).toEqual(log.doc);
+  });
+
+  it('is still rolled back, with the server\'s reason, when refused and an HTTP refresh happened while down', async () => {
+    const { client, log, handle } = await setup();
+    handle.updateWidget('a', { title: 'Mine' });
+    await settle();
+    // Refused (no event, the ack lost); someone else's edit moves the document on while this client is down.
+    log.apply('client-alice-01', 1, 'moveWidget', { id: 'b', x: 6, y: 0 });
+    FakeWebSocket.last.serverClose(1006);
+    await client.sync.refreshNow();
+    await frame();
+    await vi.advanceTimersByTimeAsync(1_000);
+    FakeWebSocket.last.handshake({ lastMutationId: 1 });
+    await settle();
+    FakeWebSocket.last.serverSend(resumed(log));
+    await frame();
+    await settle();
+    expect(FakeWebSocket.last.sentOfType('mutate').map((m) => m.mutationId)).toEqual([1]);
+    FakeWebSocket.last.serverSend({ type: 'ack', dashboardId: 'ops', mutationId: 1, status: 'rejected', error: { code: 'invalid_args', message: 'bad title' } });
+    await frame();
+    expect(notApplied(handle)).toMatchObject([{ error: { code: 'invalid_args' }, mutation: { mutationId: 1 } }]);
+    expect(handle.getSnapshot().pending).toEqual([]);
+    expect(handle.getSnapshot().view).toEqual(log.doc);
+  });
+});
