@@ -153,11 +153,15 @@ export class BackgroundSync extends SnapshotStore<BackgroundSyncSnapshot> implem
     return this.#environment.state.online;
   }
 
-  /** Fetches a dashboard (conditional on the cached ETag); one request per id in flight. */
-  fetchDashboard(id: string): Promise<{ doc: Dashboard; notModified: boolean }> {
+  /**
+   * Fetches a dashboard (conditional on the cached ETag); one request per id in flight.
+   * `fresh`: do not join a request already in flight (its answer may predate what the
+   * caller needs to see, e.g. a reconnect's welcome); later callers join the new one.
+   */
+  fetchDashboard(id: string, options: { fresh?: boolean } = {}): Promise<{ doc: Dashboard; notModified: boolean }> {
     const topic = `dashboard:${id}`;
     if (!this.online) return Promise.reject(offlineError());
-    return this.#dedupe(topic, async () => {
+    return this.#dedupe(topic, options.fresh === true, async () => {
       const cached = this.#cache.get(topic) as CacheEntry<Dashboard> | undefined;
       const headers: Record<string, string> = cached?.etag ? { 'if-none-match': cached.etag } : {};
       const response = await this.#http.request<Dashboard>('GET', `/api/dashboards/${encodeURIComponent(id)}`, { headers });
@@ -177,7 +181,7 @@ export class BackgroundSync extends SnapshotStore<BackgroundSyncSnapshot> implem
   fetchStream(key: string): Promise<HttpStreamSnapshot | null> {
     const topic = `stream:${key}`;
     if (!this.online) return Promise.reject(offlineError());
-    return this.#dedupe(topic, async () => {
+    return this.#dedupe(topic, false, async () => {
       try {
         const response = await this.#http.request<HttpStreamSnapshot>('GET', `/api/streams/${encodeURIComponent(key)}`);
         this.#monitor.recordCache(false);
@@ -242,11 +246,11 @@ export class BackgroundSync extends SnapshotStore<BackgroundSyncSnapshot> implem
     });
   }
 
-  #dedupe<T>(key: string, run: () => Promise<T>): Promise<T> {
+  #dedupe<T>(key: string, fresh: boolean, run: () => Promise<T>): Promise<T> {
     const existing = this.#inFlight.get(key);
-    if (existing) return existing as Promise<T>;
-    const promise = run().finally(() => {
-      this.#inFlight.delete(key);
+    if (existing && !fresh) return existing as Promise<T>;
+    const promise: Promise<T> = run().finally(() => {
+      if (this.#inFlight.get(key) === promise) this.#inFlight.delete(key);
     });
     this.#inFlight.set(key, promise);
     return promise;

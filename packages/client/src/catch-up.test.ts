@@ -11,16 +11,25 @@ const frame = () => vi.advanceTimersByTimeAsync(16);
 
 let clients: PulseboardClient[] = [];
 
-/** A client on a scripted socket; GET /api/dashboards/ops answers the log's current document. */
-async function setup() {
+/**
+ * A client on a scripted socket; GET /api/dashboards/ops answers the log's document as it
+ * was when the request arrived, once `gate` (when set) lets the answer out.
+ */
+async function setup(network: { gate?: Promise<void> | null } = {}) {
   const environment = new EnvironmentManager({ attach: false });
   const log = new FakeDashboardLog();
   const http = fakeFetch((method, path) => {
     if (method === 'GET' && path === '/api/dashboards/ops') return { status: 200, body: log.doc, headers: { etag: `"${log.doc.version}"` } };
     return { status: 503, body: { error: { code: 'unavailable', message: 'down' } } };
   });
+  const fetchFn = (async (input: string | URL, init?: RequestInit) => {
+    const response = await http.fetch(input, init);
+    const gate = network.gate;
+    if (gate) await gate;
+    return response;
+  }) as typeof fetch;
   const client = createPulseboardClient(
-    { url: 'http://server.test', clientId: ME, WebSocket: FakeWebSocket, fetch: http.fetch, config: { refreshIntervalMs: 0, httpFallbackAfterMs: 60_000 } },
+    { url: 'http://server.test', clientId: ME, WebSocket: FakeWebSocket, fetch: fetchFn, config: { refreshIntervalMs: 0, httpFallbackAfterMs: 60_000, requestTimeoutMs: 60_000 } },
     { environment, random: () => 0.5 },
   );
   clients.push(client);
@@ -108,6 +117,37 @@ describe('after a reconnect, an edit whose ack was lost', () => {
     await settle();
     expect(notApplied(handle)).toEqual([]);
     FakeWebSocket.last.serverSend({ type: 'ack', dashboardId: 'ops', mutationId: 1, status: 'applied', offset: 3 });
+    await frame();
+    expect(notApplied(handle)).toEqual([]);
+    expect(handle.getSnapshot().pending).toEqual([]);
+    expect(handle.getSnapshot().view).toEqual(log.doc);
+  });
+
+  it('is not rolled back when the reconnect refresh would join an older request answered before the server applied it', async () => {
+    const network: { gate: Promise<void> | null } = { gate: null };
+    const { client, log, handle } = await setup(network);
+    handle.updateWidget('a', { title: 'Mine' });
+    await settle();
+    FakeWebSocket.last.serverClose(1006);
+    // A refresh while down is answered at version 2 (before the edit), but the answer is slow.
+    let release = () => {};
+    network.gate = new Promise<void>((resolve) => (release = resolve));
+    const slow = client.sync.refreshNow();
+    await settle();
+    network.gate = null;
+    // The server then processes the edit that was still on its way (event at 3) and the socket comes back.
+    const event = log.apply(ME, 1, 'updateWidget', { id: 'a', set: { title: 'Mine' } })!;
+    await vi.advanceTimersByTimeAsync(1_000);
+    FakeWebSocket.last.handshake({ lastMutationId: 1 });
+    await settle();
+    FakeWebSocket.last.serverSend({ ...resumed(log), offset: 2 });
+    await frame();
+    release();
+    await slow;
+    await settle();
+    await frame();
+    expect(notApplied(handle)).toEqual([]);
+    FakeWebSocket.last.serverSend(event);
     await frame();
     expect(notApplied(handle)).toEqual([]);
     expect(handle.getSnapshot().pending).toEqual([]);

@@ -175,7 +175,9 @@ export class DashboardStore extends Subscribable {
   async refresh(reason: RefreshReason): Promise<void> {
     let doc: Dashboard;
     try {
-      ({ doc } = await this.#deps.sync.fetchDashboard(this.id));
+      // After a reconnect the version read must postdate the welcome (it is the catch-up target):
+      // an older request still in flight may not include this client's own processed edits.
+      ({ doc } = await this.#deps.sync.fetchDashboard(this.id, { fresh: reason === 'reconnect' }));
     } catch (error) {
       if (isPulseboardError(error) && (error.status === 404 || error.status === 403)) {
         this.#error = { code: error.code, message: error.message };
