@@ -116,6 +116,8 @@ describe('after a reconnect, an edit whose ack was lost', () => {
     await frame();
     await settle();
     expect(notApplied(handle)).toEqual([]);
+    // Its result is asked for once on this connection (by the own event and by the catch-up alike).
+    expect(FakeWebSocket.last.sentOfType('mutate').map((m) => m.mutationId)).toEqual([2, 1]);
     FakeWebSocket.last.serverSend({ type: 'ack', dashboardId: 'ops', mutationId: 1, status: 'applied', offset: 3 });
     await frame();
     expect(notApplied(handle)).toEqual([]);

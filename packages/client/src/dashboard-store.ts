@@ -50,6 +50,8 @@ export class DashboardStore extends Subscribable {
    * asked for its stored result (resent: a duplicate is answered with its original ack).
    */
   readonly #maybeCovered = new Set<number>();
+  /** mutationId → the connection its result was asked for on (asked once per connection). */
+  readonly #asked = new Map<number, string>();
   /** A newer version seen over HTTP while the socket is open (safety net against lost events). */
   #suspectVersion: number | null = null;
   #presenceTimer: ReturnType<typeof setTimeout> | null = null;
@@ -154,6 +156,7 @@ export class DashboardStore extends Subscribable {
     const entry = queue.get(ack.mutationId);
     if (!entry) return;
     this.#maybeCovered.delete(ack.mutationId);
+    this.#asked.delete(ack.mutationId);
     if (ack.status === 'rejected' || ack.status === 'superseded') {
       if (ack.error?.code === 'out_of_order') return;
       queue.remove(ack.mutationId);
@@ -278,6 +281,7 @@ export class DashboardStore extends Subscribable {
     const { queue } = this.#deps;
     queue.remove(mutationId);
     this.#maybeCovered.delete(mutationId);
+    this.#asked.delete(mutationId);
     this.#settleUnseen((e) => e.mutationId < mutationId);
   }
 
@@ -289,7 +293,10 @@ export class DashboardStore extends Subscribable {
   #settleUnseen(which: (entry: QueueEntry) => boolean): void {
     const { queue, connection } = this.#deps;
     const unseen = (e: QueueEntry) => e.dashboardId === this.id && e.serverApplied && e.ackOffset === null && which(e);
+    const connectionId = connection.getSnapshot().connectionId;
     for (const entry of queue.entries.filter((e) => unseen(e) && this.#maybeCovered.has(e.mutationId))) {
+      if (connectionId === null || this.#asked.get(entry.mutationId) === connectionId) continue;
+      this.#asked.set(entry.mutationId, connectionId);
       connection.send({ type: 'mutate', dashboardId: entry.dashboardId, mutationId: entry.mutationId, name: entry.name, args: entry.args });
     }
     const lost = queue.removeWhere((e) => unseen(e) && !this.#maybeCovered.has(e.mutationId));
