@@ -85,7 +85,7 @@ describe('pulseboard CLI', () => {
     const secret = created.out.trim();
     expect(secret).toMatch(/^pb_/);
     const id = /id ([0-9a-f-]+)/.exec(created.err)?.[1];
-    expect(id).toBeTruthy();
+    expect(id).toMatch(/^[0-9a-f-]{36}$/);
     const list = await run(['token', 'list']);
     expect(list.out).toContain(`${id}  collector  scoped  live`);
     expect(list.out).toContain('"push":["jobs.","ci."]');

@@ -58,7 +58,7 @@ describe('sync indicator and offline banner', () => {
 
     const port = server.port;
     await server.close();
-    await waitFor(() => expect(screen.getByTestId('offline-banner')).toBeTruthy(), WAIT);
+    await waitFor(() => expect(screen.queryByTestId('offline-banner')).not.toBeNull(), WAIT);
     expect(screen.getByTestId('sync-indicator').dataset.state).not.toBe('open');
     expect(screen.getByTestId('offline-banner').textContent).toContain('Edits are saved on this device');
 

@@ -115,24 +115,24 @@ describe('FreshnessBadge', () => {
     const options = { staleAfterMs: 10_000 };
     const { rerender } = render(<FreshnessBadge data={{ latest: 5, latestTs: T0, history: [] }} options={options} />);
     act(() => vi.advanceTimersByTime(15_000));
-    expect(screen.getByText('15 s ago')).toBeTruthy();
+    expect(screen.queryByText('15 s ago')).not.toBeNull();
     rerender(<FreshnessBadge data={{ latest: 6, latestTs: Date.now(), history: [] }} options={options} />);
-    expect(screen.getByText('Live')).toBeTruthy();
+    expect(screen.queryByText('Live')).not.toBeNull();
   });
 
   it('says paused, not live, while no update can arrive; stale stays stale', () => {
     const options = { staleAfterMs: 10_000 };
     const { rerender } = render(<FreshnessBadge data={{ latest: 5, latestTs: T0, history: [] }} options={options} paused />);
-    expect(screen.getByText('Paused')).toBeTruthy();
+    expect(screen.queryByText('Paused')).not.toBeNull();
     expect(document.querySelector('.pb-freshness')?.getAttribute('data-freshness')).toBe('paused');
     act(() => vi.advanceTimersByTime(15_000));
     rerender(<FreshnessBadge data={{ latest: 5, latestTs: T0, history: [] }} options={options} paused />);
-    expect(screen.getByText('15 s ago')).toBeTruthy();
+    expect(screen.queryByText('15 s ago')).not.toBeNull();
   });
 
   it('shows no data for an empty stream', () => {
     render(<FreshnessBadge data={{ latest: null, latestTs: null, history: [] }} options={{}} />);
-    expect(screen.getByText('No data')).toBeTruthy();
+    expect(screen.queryByText('No data')).not.toBeNull();
   });
 
   it('marks the widget frame stale through the one shared clock', () => {

@@ -282,7 +282,7 @@ describe('WebSocket gateway', () => {
       client.send(addWidget(3, 'cpu'));
       const acks = [await client.waitFor<AckMessage>(isAck(1)), await client.waitFor<AckMessage>(isAck(2)), await client.waitFor<AckMessage>(isAck(3))];
       expect(acks[1]?.status).toBe('rejected');
-      expect(acks[1]?.error?.code).toBeTruthy();
+      expect(acks[1]?.error?.code).toBe('unknown_mutator');
       expect(acks[2]?.status).toBe('applied');
       expect(await h.storage.getLastMutationId(client.clientId)).toBe(3);
     });
