@@ -1,4 +1,4 @@
-import type { PointValue } from '@pulseboard/model';
+import { seededRandom, type PointValue } from '@pulseboard/model';
 import type { SyncService } from '../sync-service.js';
 import { DEMO_STREAMS } from './demo-dashboard.js';
 
@@ -6,18 +6,6 @@ import { DEMO_STREAMS } from './demo-dashboard.js';
 export const DEMO_INTERVAL_MS = 1000;
 
 const PAGES = ['/', '/pricing', '/docs/getting-started', '/blog/realtime-dashboards', '/login', '/docs/api', '/changelog'];
-
-/** A seedable PRNG (mulberry32), so tests can ask for a reproducible feed. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function clamp(value: number, min: number, max: number): number {
   return Math.min(max, Math.max(min, value));
@@ -41,7 +29,7 @@ export class DemoDataGenerator {
   readonly #views = new Map<string, number>(PAGES.map((p, i) => [p, 4000 / (i + 1)]));
 
   constructor(seed = Date.now()) {
-    this.#random = mulberry32(seed);
+    this.#random = seededRandom(seed);
   }
 
   /** One round of values, keyed by stream. */

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createDashboard, isPulseboardError } from '@pulseboard/model';
+import { createDashboard, isPulseboardError, seededRandom } from '@pulseboard/model';
 import { MemoryStorage } from './memory-storage.js';
 import { SqliteStorage } from './sqlite-storage.js';
 import type { Storage } from './storage.js';
@@ -21,22 +21,11 @@ const LIMITS = { maxPoints: 6, maxAgeMs: 40 };
 const root = mkdtempSync(join(tmpdir(), 'pulseboard-diff-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-/** mulberry32: a small seeded PRNG, so a failing seed replays exactly. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 type Op = { name: string; run: (storage: Storage) => Promise<unknown> };
 
 function randomOps(seed: number): Op[] {
-  const random = prng(seed);
+  const random = seededRandom(seed);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
   const int = (n: number) => Math.floor(random() * n);
   const nextId = new Map<string, number>();
