@@ -5,6 +5,7 @@ import type { MutationQueue, QueueEntry } from './mutation-queue.js';
 import type { PerformanceMonitor } from './performance-monitor.js';
 import { RealtimeState, type DashboardEvent } from './realtime-state.js';
 import type { RealtimeConfig } from './realtime-config.js';
+import { StoreLease } from './store-lease.js';
 import { Subscribable } from './subscribable.js';
 import type { DashboardHandle, DashboardSnapshot, EditOptions, PresenceEntry, SyncStatus } from './types.js';
 import type { UpdateProcessor } from './update-processor.js';
@@ -442,25 +443,17 @@ export class DashboardStore extends Subscribable {
 }
 
 /** A holder's handle on a DashboardStore; `release()` gives it back (idempotent). */
-export class DashboardHandleImpl implements DashboardHandle {
+export class DashboardHandleImpl extends StoreLease<DashboardStore, DashboardSnapshot> implements DashboardHandle {
   readonly id: string;
-  readonly #store: DashboardStore;
-  readonly #onRelease: (store: DashboardStore) => void;
-  #released = false;
 
   constructor(store: DashboardStore, onRelease: (store: DashboardStore) => void) {
+    super(store, onRelease);
     this.id = store.id;
-    this.#store = store;
-    this.#onRelease = onRelease;
-    store.retain();
   }
 
-  subscribe = (listener: () => void): (() => void) => this.#store.subscribe(listener);
-  getSnapshot = (): DashboardSnapshot => this.#store.getSnapshot();
-
   mutate<N extends MutatorName>(name: N, args: MutatorArgs<N>, options?: EditOptions): number | null {
-    if (this.#released) return null;
-    return this.#store.mutate(name, args, options);
+    if (this.released) return null;
+    return this.store.mutate(name, args, options);
   }
 
   moveWidget(id: string, x: number, y: number, options?: EditOptions): number | null {
@@ -488,14 +481,14 @@ export class DashboardHandleImpl implements DashboardHandle {
   }
 
   previewLayout(widgetId: string, layout: Layout | null): void {
-    if (!this.#released) this.#store.previewLayout(widgetId, layout);
+    if (!this.released) this.store.previewLayout(widgetId, layout);
   }
 
   commitLayout(widgetId: string, layout: Layout): number | null {
-    if (this.#released) return null;
-    const before = this.#store.state.confirmed?.widgets[widgetId]?.layout ?? this.#store.getSnapshot().view?.widgets[widgetId]?.layout;
-    this.#store.previewLayout(widgetId, null);
-    const current = this.#store.getSnapshot().view?.widgets[widgetId]?.layout ?? before;
+    if (this.released) return null;
+    const before = this.store.state.confirmed?.widgets[widgetId]?.layout ?? this.store.getSnapshot().view?.widgets[widgetId]?.layout;
+    this.store.previewLayout(widgetId, null);
+    const current = this.store.getSnapshot().view?.widgets[widgetId]?.layout ?? before;
     if (!current) return null;
     const sized = current.w !== layout.w || current.h !== layout.h;
     const moved = current.x !== layout.x || current.y !== layout.y;
@@ -508,21 +501,15 @@ export class DashboardHandleImpl implements DashboardHandle {
   }
 
   dismissNotice(id: string): void {
-    this.#store.dismissNotice(id);
+    this.store.dismissNotice(id);
   }
 
   retry(noticeId: string): number | null {
-    const notice = this.#store.getSnapshot().notices.find((n) => n.id === noticeId);
+    const notice = this.store.getSnapshot().notices.find((n) => n.id === noticeId);
     if (!notice?.mutation) return null;
-    this.#store.dismissNotice(noticeId);
+    this.store.dismissNotice(noticeId);
     const args = { ...(notice.mutation.args as Record<string, unknown>) };
     delete args.expect;
     return this.mutate(notice.mutation.name as MutatorName, args as MutatorArgs<MutatorName>);
-  }
-
-  release(): void {
-    if (this.#released) return;
-    this.#released = true;
-    this.#onRelease(this.#store);
   }
 }

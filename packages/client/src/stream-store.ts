@@ -3,6 +3,7 @@ import { streamTopic, type ErrorMessage, type EventMessage, type StreamPointEven
 import type { BackgroundSync, HttpStreamSnapshot, RefreshReason } from './background-sync.js';
 import type { PerformanceMonitor } from './performance-monitor.js';
 import type { RealtimeConfig } from './realtime-config.js';
+import { StoreLease } from './store-lease.js';
 import { SnapshotStore } from './subscribable.js';
 import type { StreamHandle, StreamPoint, StreamSnapshot } from './types.js';
 import type { UpdateProcessor } from './update-processor.js';
@@ -170,25 +171,11 @@ export class StreamStore extends SnapshotStore<StreamSnapshot> {
 }
 
 /** A holder's handle on a StreamStore. */
-export class StreamHandleImpl implements StreamHandle {
+export class StreamHandleImpl extends StoreLease<StreamStore, StreamSnapshot> implements StreamHandle {
   readonly key: string;
-  readonly #store: StreamStore;
-  readonly #onRelease: (store: StreamStore) => void;
-  #released = false;
 
   constructor(store: StreamStore, onRelease: (store: StreamStore) => void) {
+    super(store, onRelease);
     this.key = store.key;
-    this.#store = store;
-    this.#onRelease = onRelease;
-    store.retain();
-  }
-
-  subscribe = (listener: () => void): (() => void) => this.#store.subscribe(listener);
-  getSnapshot = (): StreamSnapshot => this.#store.getSnapshot();
-
-  release(): void {
-    if (this.#released) return;
-    this.#released = true;
-    this.#onRelease(this.#store);
   }
 }
