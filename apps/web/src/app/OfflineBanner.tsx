@@ -19,16 +19,16 @@ export function OfflineBanner() {
   const waiting = sync.queueLength > 0 ? ` ${plural(sync.queueLength, 'edit')} waiting to sync.` : '';
   let tone: 'offline' | 'error' | 'info';
   let message: string;
-  if (state === 'offline' || (state === 'reconnecting' && connection.attempt > 0) || state === 'closed') {
+  // A retry's own `connecting` phase counts as still lost, so the banner does not flicker
+  // between two messages on every attempt.
+  const retrying = (state === 'reconnecting' || state === 'connecting') && connection.attempt > 0;
+  if (state === 'offline' || retrying || state === 'closed') {
     tone = 'offline';
     const retry = connection.nextRetryAt && connection.nextRetryAt > now ? ` Retrying in ${Math.ceil((connection.nextRetryAt - now) / 1000)} s.` : '';
-    message = `${state === 'offline' ? 'You are offline.' : 'Connection to the server lost.'} Edits are saved on this device and sync when the connection returns.${waiting}${sync.httpFallback && online ? ' Sending edits over HTTP meanwhile.' : ''}${retry}`;
+    message = `${state === 'offline' ? 'You are offline.' : connection.connectedAt === null ? 'Cannot reach the server.' : 'Connection to the server lost.'} Edits are saved on this device and sync when the connection returns.${waiting}${sync.httpFallback && online ? ' Sending edits over HTTP meanwhile.' : ''}${retry}`;
   } else if (state === 'fatal') {
     tone = 'error';
     message = `The server refused the connection: ${connection.lastError?.message ?? 'unknown error'}.${waiting}`;
-  } else if (state === 'connecting' && connection.attempt > 0) {
-    tone = 'info';
-    message = `Connecting to the server…${waiting}`;
   } else if ((state === 'connecting' || state === 'idle') && connection.connectedAt === null && performance.now() > CONNECTING_GRACE_MS) {
     tone = 'info';
     message = 'Still connecting to the server…';
