@@ -3,23 +3,9 @@
  * deleting dashboards, the list of known streams). Everything live goes through the
  * client core instead.
  */
+import type { DashboardSummary, StreamSummary } from '@pulseboard/protocol';
 
-/** One row of the dashboard list. */
-export interface DashboardSummary {
-  id: string;
-  title: string;
-  description?: string;
-  version: number;
-  widgetCount: number;
-  updatedAt: string;
-}
-
-/** One known stream. */
-export interface StreamSummary {
-  key: string;
-  latest?: unknown;
-  latestTs?: number | null;
-}
+export type { DashboardSummary, StreamSummary };
 
 /** A failed API call: the HTTP status and the server's error code and message. */
 export class ApiError extends Error {

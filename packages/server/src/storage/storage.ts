@@ -1,5 +1,7 @@
 import type { Dashboard, FieldConflict, MutationStatus, PointValue } from '@pulseboard/model';
-import type { DashboardEventData, StreamPointEvent, StreamSnapshot } from '@pulseboard/protocol';
+import type { DashboardEventData, StreamPointEvent, StreamSnapshot, DashboardSummary, StreamSummary } from '@pulseboard/protocol';
+
+export type { DashboardSummary, StreamSummary };
 
 /**
  * Storage: everything Pulseboard keeps. One interface, several implementations (memory,
@@ -88,22 +90,6 @@ export interface StoredEvent {
   offset: number;
   ts: number;
   data: DashboardEventData | StreamPointEvent;
-}
-
-export interface DashboardSummary {
-  id: string;
-  title: string;
-  description?: string;
-  version: number;
-  widgetCount: number;
-  updatedAt: string;
-}
-
-export interface StreamSummary {
-  key: string;
-  offset: number;
-  latest: PointValue | null;
-  latestTs: number | null;
 }
 
 export interface MutationInput {

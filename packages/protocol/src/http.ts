@@ -1,0 +1,19 @@
+import type { PointValue } from '@pulseboard/model';
+
+/** One entry of `GET /api/dashboards` (`{dashboards: DashboardSummary[]}`). */
+export interface DashboardSummary {
+  id: string;
+  title: string;
+  description?: string;
+  version: number;
+  widgetCount: number;
+  updatedAt: string;
+}
+
+/** One entry of `GET /api/streams` (`{streams: StreamSummary[]}`). */
+export interface StreamSummary {
+  key: string;
+  offset: number;
+  latest: PointValue | null;
+  latestTs: number | null;
+}
