@@ -2,28 +2,22 @@
  * Issue 4, item 5a: two browser contexts on one dashboard. A widget dragged in edit mode in
  * one context moves in the other; data pushed over HTTP shows in both.
  */
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { PulseboardProcess, SKIP_E2E, getDashboard, launchBrowser, newContext, seedDashboard, PageWatch } from './harness';
-import { dragWidgetBy, enterEditMode, gridColumn, openDashboard, statValue, widgetLayout } from './app';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { SKIP_E2E, getDashboard, type PulseboardProcess } from './harness';
+import { startTwoContexts, type TwoContextSession } from './session';
+import { dragWidgetBy, enterEditMode, gridColumn, statValue, widgetLayout } from './app';
 
 const BOARD = 'e2e-live';
 
 describe.skipIf(SKIP_E2E)('two contexts on one dashboard', () => {
+  let session: TwoContextSession;
   let server: PulseboardProcess;
-  let browser: Browser;
-  let ctxA: BrowserContext;
-  let ctxB: BrowserContext;
   let pageA: Page;
   let pageB: Page;
-  const watch = new PageWatch();
 
   beforeAll(async () => {
-    // Conditions are awaited, never slept on: give each poll room on a loaded machine.
-    vi.setConfig({ expect: { poll: { timeout: 10_000, interval: 50 } } });
-    server = new PulseboardProcess();
-    [browser] = await Promise.all([launchBrowser(), server.start()]);
-    await seedDashboard(server, {
+    session = await startTwoContexts({
       id: BOARD,
       title: 'E2E live',
       widgets: [
@@ -31,19 +25,12 @@ describe.skipIf(SKIP_E2E)('two contexts on one dashboard', () => {
         { id: 'mem', type: 'stat', title: 'Memory', stream: 'e2e.mem', layout: { x: 3, y: 0, w: 3, h: 2 } },
       ],
     });
-    ctxA = await newContext(browser);
-    ctxB = await newContext(browser);
-    pageA = await ctxA.newPage();
-    pageB = await ctxB.newPage();
-    watch.add(pageA, 'A');
-    watch.add(pageB, 'B');
-    await Promise.all([openDashboard(pageA, server, BOARD), openDashboard(pageB, server, BOARD)]);
+    server = session.server;
+    [pageA, pageB] = await Promise.all([session.open(session.ctxA, 'A'), session.open(session.ctxB, 'B')]);
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await server?.dispose();
-    expect(watch.finish('live sync'), 'uncaught exceptions in the pages').toEqual([]);
+    await session?.close('live sync');
   });
 
   it('shows data pushed over HTTP in both contexts', async () => {

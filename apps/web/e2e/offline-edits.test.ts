@@ -4,9 +4,10 @@
  * the three edits, restored from IndexedDB, are sent, and B sees all three exactly once —
  * checked in B's UI and through the server's HTTP API.
  */
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { PulseboardProcess, SKIP_E2E, getDashboard, launchBrowser, newContext, seedDashboard, PageWatch } from './harness';
+import { SKIP_E2E, getDashboard, newContext, type PageWatch, type PulseboardProcess } from './harness';
+import { startTwoContexts, type TwoContextSession } from './session';
 import {
   addWidget,
   connectionState,
@@ -23,19 +24,15 @@ import {
 const BOARD = 'e2e-offline';
 
 describe.skipIf(SKIP_E2E)('offline edits survive a closed page and are applied exactly once', () => {
+  let session: TwoContextSession;
   let server: PulseboardProcess;
   let browser: Browser;
   let ctxA: BrowserContext;
-  let ctxB: BrowserContext;
+  let watch: PageWatch;
   let pageB: Page;
-  const watch = new PageWatch();
 
   beforeAll(async () => {
-    // Conditions are awaited, never slept on: give each poll room on a loaded machine.
-    vi.setConfig({ expect: { poll: { timeout: 10_000, interval: 50 } } });
-    server = new PulseboardProcess();
-    [browser] = await Promise.all([launchBrowser(), server.start()]);
-    await seedDashboard(server, {
+    session = await startTwoContexts({
       id: BOARD,
       title: 'E2E offline',
       widgets: [
@@ -44,17 +41,12 @@ describe.skipIf(SKIP_E2E)('offline edits survive a closed page and are applied e
         { id: 'gamma', type: 'stat', title: 'Gamma', stream: 'e2e.gamma', layout: { x: 8, y: 0, w: 4, h: 2 } },
       ],
     });
-    ctxA = await newContext(browser);
-    ctxB = await newContext(browser);
-    pageB = await ctxB.newPage();
-    watch.add(pageB, 'B');
-    await openDashboard(pageB, server, BOARD);
+    ({ server, browser, ctxA, watch } = session);
+    pageB = await session.open(session.ctxB, 'B');
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await server?.dispose();
-    expect(watch.finish('offline edits'), 'uncaught exceptions in the pages').toEqual([]);
+    await session?.close('offline edits');
   });
 
   it('queues three edits offline, keeps them across the closed page, and sends each once', async () => {

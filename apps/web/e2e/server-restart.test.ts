@@ -6,28 +6,24 @@
  * points can only come through recovery by offset), and each page ends with the latest
  * value in its stat and line widgets and a gap-free history in its client.
  */
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { PulseboardProcess, SKIP_E2E, getStream, launchBrowser, newContext, seedDashboard, PageWatch } from './harness';
-import { connectionState, lineLatest, openDashboard, statValue, streamHistory } from './app';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { BrowserContext, Page } from 'playwright-core';
+import { SKIP_E2E, getStream, type PulseboardProcess } from './harness';
+import { startTwoContexts, type TwoContextSession } from './session';
+import { connectionState, lineLatest, statValue, streamHistory } from './app';
 
 const BOARD = 'e2e-restart';
 const STREAM = 'e2e.seq';
 
 describe.skipIf(SKIP_E2E)('server killed and restarted mid-session', () => {
+  let session: TwoContextSession;
   let server: PulseboardProcess;
-  let browser: Browser;
   let ctxA: BrowserContext;
   let ctxB: BrowserContext;
   let pages: Page[] = [];
-  const watch = new PageWatch();
 
   beforeAll(async () => {
-    // Conditions are awaited, never slept on: give each poll room on a loaded machine.
-    vi.setConfig({ expect: { poll: { timeout: 10_000, interval: 50 } } });
-    server = new PulseboardProcess();
-    [browser] = await Promise.all([launchBrowser(), server.start()]);
-    await seedDashboard(server, {
+    session = await startTwoContexts({
       id: BOARD,
       title: 'E2E restart',
       widgets: [
@@ -35,18 +31,12 @@ describe.skipIf(SKIP_E2E)('server killed and restarted mid-session', () => {
         { id: 'seqline', type: 'line', title: 'Sequence (line)', stream: STREAM, layout: { x: 4, y: 0, w: 8, h: 3 } },
       ],
     });
-    ctxA = await newContext(browser);
-    ctxB = await newContext(browser);
-    pages = [await ctxA.newPage(), await ctxB.newPage()];
-    watch.add(pages[0]!, 'A');
-    watch.add(pages[1]!, 'B');
-    await Promise.all(pages.map((page) => openDashboard(page, server, BOARD)));
+    ({ server, ctxA, ctxB } = session);
+    pages = await Promise.all([session.open(ctxA, 'A'), session.open(ctxB, 'B')]);
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await server?.dispose();
-    expect(watch.finish('server restart'), 'uncaught exceptions in the pages').toEqual([]);
+    await session?.close('server restart');
   });
 
   it('recovers both contexts without a reload and misses no point', async () => {
