@@ -12,7 +12,7 @@ const exportFileSchema = z.object({
   format: z.literal(EXPORT_FORMAT),
   formatVersion: z.literal(EXPORT_VERSION),
   exportedAt: z.string(),
-  dashboard: dashboardSchema.omit({ version: true, writers: true, tombstones: true, createdAt: true, updatedAt: true }),
+  dashboard: dashboardSchema.omit({ version: true, writers: true, tombstones: true, columnStash: true, createdAt: true, updatedAt: true }),
 });
 export type ExportFile = z.infer<typeof exportFileSchema>;
 
@@ -28,6 +28,7 @@ export function exportDashboard(doc: Dashboard, now: string): ExportFile {
       ...(doc.description === undefined ? {} : { description: doc.description }),
       columns: doc.columns,
       widgets: doc.widgets,
+      ...(doc.layouts === undefined ? {} : { layouts: doc.layouts }),
     },
   };
 }

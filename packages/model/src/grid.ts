@@ -1,4 +1,10 @@
-import { MAX_ROW, MAX_WIDGET_ROWS, type Layout, type Widget } from './schema.js';
+import { MAX_ROW, MAX_WIDGET_ROWS, type Layout } from './schema.js';
+
+/** Anything placed on the grid: a widget, or a bare `{id, layout}` of a breakpoint layout. */
+export interface Placed {
+  id: string;
+  layout: Layout;
+}
 
 /** True when two grid rectangles share at least one cell. */
 export function overlaps(a: Layout, b: Layout): boolean {
@@ -15,7 +21,7 @@ export function clampLayout(layout: Layout, columns: number): Layout {
 }
 
 interface Slot {
-  widget: Widget;
+  widget: Placed;
   x: number;
   y: number;
   w: number;
@@ -53,7 +59,7 @@ function firstFreeRow(slot: Slot, placed: readonly Slot[], count: number, fromY:
  * This runs for every move on every client (and on every rebase), so it works on flat slots
  * instead of copying widgets.
  */
-export function compact(widgets: Record<string, Widget>, columns: number, priority?: string): Record<string, Widget> {
+export function compact<T extends Placed>(widgets: Record<string, T>, columns: number, priority?: string): Record<string, T> {
   const slots: Slot[] = [];
   let first: Slot | undefined;
   for (const widget of Object.values(widgets)) {
@@ -75,16 +81,16 @@ export function compact(widgets: Record<string, Widget>, columns: number, priori
   }
 
   slots.sort((a, b) => (a.widget.id < b.widget.id ? -1 : a.widget.id > b.widget.id ? 1 : 0));
-  const out: Record<string, Widget> = {};
+  const out: Record<string, T> = {};
   for (const { widget, x, y, w, h } of slots) {
     const l = widget.layout;
-    out[widget.id] = l.x === x && l.y === y && l.w === w && l.h === h ? widget : { ...widget, layout: { x, y, w, h } };
+    out[widget.id] = (l.x === x && l.y === y && l.w === w && l.h === h ? widget : { ...widget, layout: { x, y, w, h } }) as T;
   }
   return out;
 }
 
 /** True when no two widgets overlap and every widget lies inside the grid. */
-export function isValidLayout(widgets: Record<string, Widget>, columns: number): boolean {
+export function isValidLayout(widgets: Record<string, Placed>, columns: number): boolean {
   const list = Object.values(widgets);
   for (const [i, a] of list.entries()) {
     const l = a.layout;
@@ -95,7 +101,7 @@ export function isValidLayout(widgets: Record<string, Widget>, columns: number):
 }
 
 /** Where a new widget of size w×h goes when the caller gives no position: the first free slot, top-left first. */
-export function findFreeSlot(widgets: Record<string, Widget>, columns: number, w: number, h: number): Layout {
+export function findFreeSlot(widgets: Record<string, Placed>, columns: number, w: number, h: number): Layout {
   const size = clampLayout({ x: 0, y: 0, w, h }, columns);
   const placed = Object.values(widgets).map((widget) => widget.layout);
   for (let y = 0; y <= MAX_ROW; y++) {

@@ -4,7 +4,21 @@
  */
 export { PulseboardError, isPulseboardError } from './errors.js';
 export * from './schema.js';
-export { compact, clampLayout, overlaps, isValidLayout, findFreeSlot } from './grid.js';
+export { compact, clampLayout, overlaps, isValidLayout, findFreeSlot, type Placed } from './grid.js';
+export {
+  BREAKPOINT_MIN_WIDTH_PX,
+  breakpointForWidth,
+  breakpointColumns,
+  scaleLayout,
+  compactLayouts,
+  layoutsFor,
+  changeColumns,
+  sameLayout,
+  widgetBreakpointLayouts,
+  type BreakpointItem,
+} from './breakpoints.js';
+export { inverseMutation, type MutationCall } from './inverse-mutation.js';
+export { summarizeMutation } from './mutation-summary.js';
 export {
   applyMutation,
   assertMutationShape,

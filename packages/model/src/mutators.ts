@@ -1,8 +1,10 @@
 import { z } from 'zod';
 import { PulseboardError } from './errors.js';
+import { breakpointColumns, changeColumns, compactLayouts, layoutsFor, sameLayout, withBreakpointLayout, withoutWidgetLayouts } from './breakpoints.js';
 import { compact, findFreeSlot } from './grid.js';
 import { diffDashboards, type DashboardPatch } from './patch.js';
 import {
+  BREAKPOINTS,
   MAX_COLUMNS,
   MAX_WIDGETS,
   MAX_WIDGET_ROWS,
@@ -12,7 +14,10 @@ import {
   optionsSchema,
   streamKeySchema,
   widgetIdSchema,
+  widgetSchema,
+  type Breakpoint,
   type Dashboard,
+  type Layout,
   type Widget,
   type Writer,
 } from './schema.js';
@@ -24,6 +29,13 @@ import {
  * result is marked `conflict`, naming the fields and who wrote them.
  */
 const expectSchema = z.record(z.string().min(1).max(100), z.unknown()).optional();
+/**
+ * `ifUnchanged: true` (undo and redo send it): when an expectation no longer holds, the
+ * mutation is NOT applied; it is rejected with code `stale` and its `conflicts` name who
+ * changed what since.
+ */
+const ifUnchangedSchema = z.boolean().optional();
+const breakpointSchema = z.enum(BREAKPOINTS).optional();
 
 const layoutInput = z.object({
   x: z.number().int().min(0).max(MAX_COLUMNS - 1),
@@ -43,18 +55,40 @@ const argsSchemas = {
       options: optionsSchema.default({}),
     }),
   }),
-  removeWidget: z.object({ id: widgetIdSchema, expect: expectSchema }),
+  removeWidget: z.object({ id: widgetIdSchema, expect: expectSchema, ifUnchanged: ifUnchangedSchema }),
+  /** Puts a removed widget back as it was (undo of a removal, redo of an add). */
+  restoreWidget: z.object({
+    widget: widgetSchema,
+    /** Its stored layouts at the small breakpoints, with the column count each was stored at. */
+    layouts: z.partialRecord(z.enum(['md', 'sm', 'xs']), z.object({ columns: z.number().int().min(1).max(MAX_COLUMNS), layout: layoutInput })).optional(),
+    ripple: z.record(widgetIdSchema, z.object({ from: layoutInput, to: layoutInput })).optional(),
+  }),
   moveWidget: z.object({
     id: widgetIdSchema,
     x: layoutInput.shape.x,
     y: layoutInput.shape.y,
+    breakpoint: breakpointSchema,
     expect: expectSchema,
   }),
   resizeWidget: z.object({
     id: widgetIdSchema,
     w: layoutInput.shape.w,
     h: layoutInput.shape.h,
+    breakpoint: breakpointSchema,
     expect: expectSchema,
+  }),
+  /**
+   * Sets one widget's whole layout (at `breakpoint`, default lg) and puts back other widgets
+   * an earlier edit had pushed (`ripple`: each goes `to` only if it is still at `from`).
+   * What undo of a move or resize sends.
+   */
+  setLayout: z.object({
+    id: widgetIdSchema,
+    layout: layoutInput,
+    breakpoint: breakpointSchema,
+    ripple: z.record(widgetIdSchema, z.object({ from: layoutInput, to: layoutInput })).optional(),
+    expect: expectSchema,
+    ifUnchanged: ifUnchangedSchema,
   }),
   updateWidget: z.object({
     id: widgetIdSchema,
@@ -69,16 +103,19 @@ const argsSchemas = {
       })
       .strict(),
     expect: expectSchema,
+    ifUnchanged: ifUnchangedSchema,
   }),
   setDashboardMeta: z.object({
     set: z
       .object({
         title: z.string().min(1).max(200).optional(),
-        description: z.string().max(2000).optional(),
+        /** `null` removes the description. */
+        description: z.string().max(2000).nullable().optional(),
         columns: z.number().int().min(1).max(MAX_COLUMNS).optional(),
       })
       .strict(),
     expect: expectSchema,
+    ifUnchanged: ifUnchangedSchema,
   }),
 } as const;
 
@@ -119,7 +156,11 @@ export interface MutationOutcome {
   patch?: DashboardPatch;
 }
 
-function readField(widget: Widget, field: string): unknown {
+function readField(widget: Widget, field: string, doc?: Dashboard): unknown {
+  if (field.startsWith('layout@') && doc) {
+    const bp = field.slice('layout@'.length) as Breakpoint;
+    return (BREAKPOINTS as readonly string[]).includes(bp) ? layoutsFor(doc, bp)[widget.id] : undefined;
+  }
   if (field.startsWith('options.')) return widget.options[field.slice('options.'.length)];
   switch (field) {
     case 'title':
@@ -171,7 +212,7 @@ function checkExpect(
     const actual = read(field);
     // JSON has no `undefined`: an expected `null` means "not set".
     if (jsonEqual(actual, expected) || (expected === null && actual === undefined)) continue;
-    const writerKey = fieldKey(widgetId, field.startsWith('layout.') ? 'layout' : field);
+    const writerKey = fieldKey(widgetId, field.startsWith('layout.') || field === 'layout@lg' ? 'layout' : field);
     const by = Object.hasOwn(doc.writers, writerKey) ? doc.writers[writerKey] : undefined;
     // A value this same client wrote (quick successive edits of one field) is no conflict.
     if (by?.clientId === ctx.clientId) continue;
@@ -192,6 +233,44 @@ function withWriters(doc: Dashboard, keys: string[], ctx: MutationContext): Reco
 
 function reject(doc: Dashboard, code: string, message: string): MutationOutcome {
   return { status: 'rejected', doc, touched: [], conflicts: [], error: { code, message } };
+}
+
+/** An `ifUnchanged` mutation whose expectations no longer hold: not applied, conflicts named. */
+function stale(doc: Dashboard, conflicts: FieldConflict[]): MutationOutcome {
+  const names = conflicts.map((c) => c.field).join(', ');
+  return { status: 'rejected', doc, touched: [], conflicts, error: { code: 'stale', message: `changed by someone else since: ${names}` } };
+}
+
+/** The writer key of a layout field at a breakpoint (`layout` for lg). */
+function layoutField(breakpoint: Breakpoint | undefined): string {
+  return breakpoint === undefined || breakpoint === 'lg' ? 'layout' : `layout@${breakpoint}`;
+}
+
+/**
+ * Sets widget `id` to `layout` at `breakpoint`, puts back `ripple` widgets still where the
+ * earlier edit left them, and compacts with `id` first. Returns the changed document parts.
+ */
+function placeLayout(
+  doc: Dashboard,
+  id: string,
+  layout: Layout,
+  breakpoint: Breakpoint | undefined,
+  ripple: Record<string, { from: Layout; to: Layout }> | undefined,
+): Pick<Dashboard, 'widgets' | 'layouts'> {
+  if (breakpoint === undefined || breakpoint === 'lg') {
+    const widgets = { ...doc.widgets, [id]: { ...doc.widgets[id]!, layout } };
+    for (const [other, move] of Object.entries(ripple ?? {})) {
+      const w = Object.hasOwn(widgets, other) && other !== id ? widgets[other]! : undefined;
+      if (w && sameLayout(w.layout, move.from)) widgets[other] = { ...w, layout: move.to };
+    }
+    return { widgets: compact(widgets, doc.columns, id), layouts: doc.layouts };
+  }
+  const items = { ...layoutsFor(doc, breakpoint), [id]: layout };
+  for (const [other, move] of Object.entries(ripple ?? {})) {
+    if (Object.hasOwn(items, other) && other !== id && sameLayout(items[other]!, move.from)) items[other] = move.to;
+  }
+  const columns = breakpointColumns(doc.columns, breakpoint);
+  return { widgets: doc.widgets, layouts: withBreakpointLayout(doc, breakpoint, compactLayouts(items, columns, id)) };
 }
 
 function superseded(doc: Dashboard, id: string): MutationOutcome {
@@ -269,37 +348,71 @@ export function applyMutation(doc: Dashboard, name: string, args: unknown, ctx: 
       return done(doc, doc, { ...doc, widgets }, touched, [], ctx);
     }
     case 'removeWidget': {
-      const { id, expect } = a as z.output<typeof argsSchemas.removeWidget>;
+      const { id, expect, ifUnchanged } = a as z.output<typeof argsSchemas.removeWidget>;
       const found = target(doc, id);
       if (!('layout' in found)) return found;
-      const conflicts = checkExpect(doc, id, expect, (f) => readField(found, f), ctx);
+      const conflicts = checkExpect(doc, id, expect, (f) => readField(found, f, doc), ctx);
+      if (ifUnchanged && conflicts.length > 0) return stale(doc, conflicts);
       const rest = { ...doc.widgets };
       delete rest[id];
       const writers = Object.fromEntries(Object.entries(doc.writers).filter(([k]) => !k.startsWith(`w:${id}:`)));
       const next = { ...doc, widgets: compact(rest, doc.columns), tombstones: { ...doc.tombstones, [id]: doc.version + 1 } };
+      const layouts = withoutWidgetLayouts(doc.layouts, id);
+      if (layouts) next.layouts = layouts;
       return done(doc, { ...doc, writers }, next, [fieldKey(id, 'deleted')], conflicts, ctx);
+    }
+    case 'restoreWidget': {
+      const { widget, layouts, ripple } = a as z.output<typeof argsSchemas.restoreWidget>;
+      if (Object.hasOwn(doc.widgets, widget.id)) return reject(doc, 'widget_exists', `widget "${widget.id}" already exists`);
+      if (Object.keys(doc.widgets).length >= MAX_WIDGETS) {
+        return reject(doc, 'too_many_widgets', `a dashboard holds at most ${MAX_WIDGETS} widgets`);
+      }
+      const tombstones = { ...doc.tombstones };
+      delete tombstones[widget.id];
+      const placed = placeLayout({ ...doc, widgets: { ...doc.widgets, [widget.id]: widget } }, widget.id, widget.layout, 'lg', ripple);
+      let nextLayouts = placed.layouts;
+      for (const [bp, item] of Object.entries(layouts ?? {}) as Array<[keyof NonNullable<Dashboard['layouts']>, { columns: number; layout: Layout }]>) {
+        const stored = nextLayouts?.[bp];
+        // Only where that breakpoint is still stored: otherwise it derives the widget from the wider one.
+        if (stored && stored.columns === item.columns) nextLayouts = { ...nextLayouts, [bp]: { ...stored, items: { ...stored.items, [widget.id]: item.layout } } };
+      }
+      const next: Omit<Dashboard, 'writers'> = { ...doc, widgets: placed.widgets, tombstones };
+      if (nextLayouts) next.layouts = nextLayouts;
+      const touched = ['title', 'type', 'stream', 'layout'].map((f) => fieldKey(widget.id, f));
+      return done(doc, doc, next, touched, [], ctx);
     }
     case 'moveWidget':
     case 'resizeWidget': {
-      const change = a as { id: string; expect?: Record<string, unknown>; x?: number; y?: number; w?: number; h?: number };
-      const { id, expect } = change;
+      const change = a as { id: string; breakpoint?: Breakpoint; expect?: Record<string, unknown>; x?: number; y?: number; w?: number; h?: number };
+      const { id, expect, breakpoint } = change;
       const found = target(doc, id);
       if (!('layout' in found)) return found;
-      const conflicts = checkExpect(doc, id, expect, (f) => readField(found, f), ctx);
+      const conflicts = checkExpect(doc, id, expect, (f) => readField(found, f, doc), ctx);
+      const current = breakpoint === undefined || breakpoint === 'lg' ? found.layout : layoutsFor(doc, breakpoint)[id]!;
       const layout = {
-        x: change.x ?? found.layout.x,
-        y: change.y ?? found.layout.y,
-        w: change.w ?? found.layout.w,
-        h: change.h ?? found.layout.h,
+        x: change.x ?? current.x,
+        y: change.y ?? current.y,
+        w: change.w ?? current.w,
+        h: change.h ?? current.h,
       };
-      const widgets = compact({ ...doc.widgets, [id]: { ...found, layout } }, doc.columns, id);
-      return done(doc, doc, { ...doc, widgets }, [fieldKey(id, 'layout')], conflicts, ctx);
+      const placed = placeLayout(doc, id, layout, breakpoint, undefined);
+      return done(doc, doc, withParts(doc, placed), [fieldKey(id, layoutField(breakpoint))], conflicts, ctx);
+    }
+    case 'setLayout': {
+      const { id, layout, breakpoint, ripple, expect, ifUnchanged } = a as z.output<typeof argsSchemas.setLayout>;
+      const found = target(doc, id);
+      if (!('layout' in found)) return found;
+      const conflicts = checkExpect(doc, id, expect, (f) => readField(found, f, doc), ctx);
+      if (ifUnchanged && conflicts.length > 0) return stale(doc, conflicts);
+      const placed = placeLayout(doc, id, layout, breakpoint, ripple);
+      return done(doc, doc, withParts(doc, placed), [fieldKey(id, layoutField(breakpoint))], conflicts, ctx);
     }
     case 'updateWidget': {
-      const { id, set, expect } = a as z.output<typeof argsSchemas.updateWidget>;
+      const { id, set, expect, ifUnchanged } = a as z.output<typeof argsSchemas.updateWidget>;
       const found = target(doc, id);
       if (!('layout' in found)) return found;
-      const conflicts = checkExpect(doc, id, expect, (f) => readField(found, f), ctx);
+      const conflicts = checkExpect(doc, id, expect, (f) => readField(found, f, doc), ctx);
+      if (ifUnchanged && conflicts.length > 0) return stale(doc, conflicts);
       const next: Widget = { ...found, options: { ...found.options } };
       const touched: string[] = [];
       if (set.title !== undefined) {
@@ -327,8 +440,9 @@ export function applyMutation(doc: Dashboard, name: string, args: unknown, ctx: 
       return done(doc, doc, { ...doc, widgets: { ...doc.widgets, [id]: next } }, touched, conflicts, ctx);
     }
     case 'setDashboardMeta': {
-      const { set, expect } = a as z.output<typeof argsSchemas.setDashboardMeta>;
+      const { set, expect, ifUnchanged } = a as z.output<typeof argsSchemas.setDashboardMeta>;
       const conflicts = checkExpect(doc, null, expect, (f) => readMeta(doc, f), ctx);
+      if (ifUnchanged && conflicts.length > 0) return stale(doc, conflicts);
       const next: Omit<Dashboard, 'writers'> = { ...doc };
       const touched: string[] = [];
       if (set.title !== undefined) {
@@ -336,17 +450,27 @@ export function applyMutation(doc: Dashboard, name: string, args: unknown, ctx: 
         touched.push(fieldKey(null, 'title'));
       }
       if (set.description !== undefined) {
-        next.description = set.description;
+        if (set.description === null) delete next.description;
+        else next.description = set.description;
         touched.push(fieldKey(null, 'description'));
       }
-      if (set.columns !== undefined) {
+      if (set.columns !== undefined && set.columns !== doc.columns) {
+        const changed = changeColumns(doc, set.columns);
         next.columns = set.columns;
-        next.widgets = compact(doc.widgets, set.columns);
-        touched.push(fieldKey(null, 'columns'));
+        next.widgets = changed.widgets;
+        next.columnStash = changed.columnStash;
       }
+      if (set.columns !== undefined) touched.push(fieldKey(null, 'columns'));
       return done(doc, doc, next, touched, conflicts, ctx);
     }
   }
+}
+
+/** The document with the widgets and small-breakpoint layouts of a placement. */
+function withParts(doc: Dashboard, parts: Pick<Dashboard, 'widgets' | 'layouts'>): Omit<Dashboard, 'writers'> {
+  const next: Omit<Dashboard, 'writers'> = { ...doc, widgets: parts.widgets };
+  if (parts.layouts) next.layouts = parts.layouts;
+  return next;
 }
 
 /** Throws a PulseboardError when `name`/`args` would be rejected; handy at API edges. */

@@ -1,4 +1,4 @@
-import type { Dashboard, Layout, Widget, Writer } from './schema.js';
+import type { ColumnStash, Dashboard, Layout, Widget, Writer } from './schema.js';
 
 /**
  * What one mutation changed in a dashboard, in a form a receiver can apply without
@@ -12,7 +12,14 @@ export interface DashboardPatch {
   /** Widgets whose only change is their layout (most of a move's compaction ripple). */
   layouts?: Record<string, Layout>;
   tombstones?: Record<string, number>;
-  meta?: { title?: string; description?: string; columns?: number };
+  /** Changed meta fields; `null` removes an optional one (description, layouts, columnStash). */
+  meta?: {
+    title?: string;
+    description?: string | null;
+    columns?: number;
+    layouts?: Dashboard['layouts'] | null;
+    columnStash?: ColumnStash | null;
+  };
 }
 
 /** Keys whose value differs by identity (mutators share unchanged objects), and removed keys as null. */
@@ -51,8 +58,10 @@ export function diffDashboards(before: Dashboard, after: Dashboard): DashboardPa
   if (tombstones) patch.tombstones = tombstones as Record<string, number>;
   const meta: NonNullable<DashboardPatch['meta']> = {};
   if (before.title !== after.title) meta.title = after.title;
-  if (before.description !== after.description && after.description !== undefined) meta.description = after.description;
+  if (before.description !== after.description) meta.description = after.description ?? null;
   if (before.columns !== after.columns) meta.columns = after.columns;
+  if (before.layouts !== after.layouts) meta.layouts = after.layouts ?? null;
+  if (before.columnStash !== after.columnStash) meta.columnStash = after.columnStash ?? null;
   if (Object.keys(meta).length > 0) patch.meta = meta;
   return patch;
 }
@@ -106,8 +115,14 @@ export function applyPatch(doc: Dashboard, patch: DashboardPatch, source: PatchS
   }
   if (patch.meta) {
     if (patch.meta.title !== undefined) out.title = patch.meta.title;
-    if (patch.meta.description !== undefined) out.description = patch.meta.description;
+    const { description, layouts, columnStash } = patch.meta;
+    if (description === null) delete out.description;
+    else if (description !== undefined) out.description = description;
     if (patch.meta.columns !== undefined) out.columns = patch.meta.columns;
+    if (layouts === null) delete out.layouts;
+    else if (layouts !== undefined) out.layouts = layouts;
+    if (columnStash === null) delete out.columnStash;
+    else if (columnStash !== undefined) out.columnStash = columnStash;
   }
   return out;
 }

@@ -62,6 +62,30 @@ export const widgetSchema = z.object({
 });
 export type Widget = z.infer<typeof widgetSchema>;
 
+/** Screen-width breakpoints, widest first; `lg` is the widget's own `layout` (see breakpoints.ts). */
+export const BREAKPOINTS = ['lg', 'md', 'sm', 'xs'] as const;
+export type Breakpoint = (typeof BREAKPOINTS)[number];
+/** The breakpoints with a layout of their own beside `lg`. */
+export type SmallBreakpoint = Exclude<Breakpoint, 'lg'>;
+
+/** The layout one breakpoint was edited to, at the column count it was edited at. */
+export const breakpointLayoutSchema = z.object({
+  columns: z.number().int().min(1).max(MAX_COLUMNS),
+  items: z.record(widgetIdSchema, layoutSchema),
+});
+export type BreakpointLayout = z.infer<typeof breakpointLayoutSchema>;
+
+/**
+ * The `lg` layouts as they were before the last column-count change, and what that change
+ * turned them into: changing back restores every widget nobody moved since, exactly.
+ */
+export const columnStashSchema = z.object({
+  columns: z.number().int().min(1).max(MAX_COLUMNS),
+  items: z.record(widgetIdSchema, layoutSchema),
+  produced: z.record(widgetIdSchema, layoutSchema),
+});
+export type ColumnStash = z.infer<typeof columnStashSchema>;
+
 /** Who last wrote a field: lets a client say who overwrote an edit. */
 export const writerSchema = z.object({
   clientId: z.string(),
@@ -78,6 +102,9 @@ export const dashboardSchema = z.object({
   version: z.number().int().min(0),
   columns: z.number().int().min(1).max(MAX_COLUMNS),
   widgets: z.record(widgetIdSchema, widgetSchema),
+  /** Edited layouts of the smaller breakpoints; a missing one is derived from the next wider. */
+  layouts: z.object({ md: breakpointLayoutSchema, sm: breakpointLayoutSchema, xs: breakpointLayoutSchema }).partial().optional(),
+  columnStash: columnStashSchema.optional(),
   /** Deleted widget ids (value: the version that deleted them); edits to them are no-ops. */
   tombstones: z.record(z.string(), z.number().int()),
   /** Field key (see `fieldKey`) → the last writer of that field. */
