@@ -22,6 +22,19 @@ export const slugSchema = z
   .max(64)
   .regex(/^[a-z0-9][a-z0-9_-]*$/, 'must be a slug: lowercase letters, digits, "-" and "_"');
 
+/** A slug made from a title (`"Sales – Q4 (EU)"` → `sales-q4-eu`); `dashboard` when nothing is left. */
+export function slugify(title: string): string {
+  const slug = title
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 48)
+    .replace(/-+$/, '');
+  return slug || 'dashboard';
+}
+
 /** Widget ids are chosen by the client that adds the widget (so optimistic ids hold). */
 export const widgetIdSchema = z
   .string()

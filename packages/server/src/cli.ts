@@ -42,6 +42,8 @@ Options (flag, environment variable, default):
                                                           (also power loss; slower writes)
   --stream-max-points <n>  PULSEBOARD_STREAM_MAX_POINTS   1000 points kept per stream
   --stream-max-age <d>     PULSEBOARD_STREAM_MAX_AGE      24h of history kept per stream
+  --history-keep-all <d>   PULSEBOARD_HISTORY_KEEP_ALL    30d of every dashboard version kept
+                                                          (older: the last version of each day)
   --body-limit <size>      PULSEBOARD_BODY_LIMIT          1mb largest request body
   --web-dir <dir>          PULSEBOARD_WEB_DIR             apps/web/dist
   --ws-max-payload <size>  PULSEBOARD_WS_MAX_PAYLOAD      1mb largest WebSocket message (larger: close 1009)
@@ -151,6 +153,7 @@ async function startCommand(args: string[], io: CliIO): Promise<number> {
     'sqlite-sync': { type: 'string' },
     'stream-max-points': { type: 'string' },
     'stream-max-age': { type: 'string' },
+    'history-keep-all': { type: 'string' },
     'body-limit': { type: 'string' },
     'web-dir': { type: 'string' },
     'ws-max-payload': { type: 'string' },

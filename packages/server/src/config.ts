@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { z } from 'zod';
 import { PulseboardError } from '@pulseboard/model';
+import { DEFAULT_HISTORY_KEEP_ALL_MS } from './version-history.js';
 import { DEFAULT_GATEWAY_CONFIG, type GatewayConfig } from './ws/gateway-config.js';
 
 /** Port the server listens on unless told otherwise. */
@@ -44,6 +45,8 @@ export interface ServerConfig {
   sqliteSync: 'NORMAL' | 'FULL';
   streamMaxPoints: number;
   streamMaxAgeMs: number;
+  /** Every version younger than this is kept; older history thins to the last version of each day. */
+  historyKeepAllMs: number;
   bodyLimitBytes: number;
   /** Directory of the built web app. */
   webDir: string;
@@ -88,6 +91,7 @@ const configSchema = z.object({
   sqliteSync: z.enum(['NORMAL', 'FULL']),
   streamMaxPoints: z.number().int().min(1).max(1_000_000),
   streamMaxAgeMs: z.number().int().min(1000),
+  historyKeepAllMs: z.number().int().min(60_000),
   bodyLimitBytes: z.number().int().min(1024).max(1024 ** 3),
   webDir: z.string().min(1),
   gateway: z.object({
@@ -109,6 +113,7 @@ const SETTING_NAMES = {
   sqliteSync: '--sqlite-sync / PULSEBOARD_SQLITE_SYNC',
   streamMaxPoints: '--stream-max-points / PULSEBOARD_STREAM_MAX_POINTS',
   streamMaxAgeMs: '--stream-max-age / PULSEBOARD_STREAM_MAX_AGE',
+  historyKeepAllMs: '--history-keep-all / PULSEBOARD_HISTORY_KEEP_ALL',
   bodyLimitBytes: '--body-limit / PULSEBOARD_BODY_LIMIT',
   webDir: '--web-dir / PULSEBOARD_WEB_DIR',
   gateway: 'gateway',
@@ -130,6 +135,7 @@ export const DEFAULT_CONFIG: ServerConfig = {
   sqliteSync: 'NORMAL',
   streamMaxPoints: DEFAULT_STREAM_MAX_POINTS,
   streamMaxAgeMs: DEFAULT_STREAM_MAX_AGE_MS,
+  historyKeepAllMs: DEFAULT_HISTORY_KEEP_ALL_MS,
   bodyLimitBytes: DEFAULT_BODY_LIMIT_BYTES,
   webDir: DEFAULT_WEB_DIR,
   gateway: {
@@ -199,6 +205,7 @@ export function resolveConfig(flags: ConfigFlags, env: NodeJS.ProcessEnv = proce
     sqliteSync,
     streamMaxPoints: integer('streamMaxPoints', pick('stream-max-points', 'PULSEBOARD_STREAM_MAX_POINTS'), DEFAULT_STREAM_MAX_POINTS),
     streamMaxAgeMs: measured('streamMaxAgeMs', pick('stream-max-age', 'PULSEBOARD_STREAM_MAX_AGE'), DEFAULT_STREAM_MAX_AGE_MS, parseDuration, '24h'),
+    historyKeepAllMs: measured('historyKeepAllMs', pick('history-keep-all', 'PULSEBOARD_HISTORY_KEEP_ALL'), DEFAULT_HISTORY_KEEP_ALL_MS, parseDuration, '30d'),
     bodyLimitBytes: measured('bodyLimitBytes', pick('body-limit', 'PULSEBOARD_BODY_LIMIT'), DEFAULT_BODY_LIMIT_BYTES, parseByteSize, '1mb'),
     webDir: path.resolve(pick('web-dir', 'PULSEBOARD_WEB_DIR') ?? DEFAULT_WEB_DIR),
     gateway: {

@@ -14,6 +14,7 @@ import { LocalPubSub } from './pubsub/local-pubsub.js';
 import type { PubSub } from './pubsub/pubsub.js';
 import { openStorage, type Storage } from './storage/index.js';
 import { SyncService } from './sync-service.js';
+import { HISTORY_THIN_INTERVAL_MS, thinAllHistory } from './version-history.js';
 import { Gateway, type GatewayConfig } from './ws/gateway.js';
 
 /** What `startServer` accepts: any settings (the rest default) and where to write output. */
@@ -164,10 +165,19 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     print('');
   }
   if (demoFeed) await demoFeed.start();
+  const thinHistoryNow = (): void => {
+    thinAllHistory(storage, config.historyKeepAllMs, Date.now(), (error) => logError('history retention failed:', error)).catch((error: unknown) =>
+      logError('history retention failed:', error),
+    );
+  };
+  thinHistoryNow();
+  const historyTimer = setInterval(thinHistoryNow, HISTORY_THIN_INTERVAL_MS);
+  historyTimer.unref();
 
   let closing: Promise<void> | null = null;
   const close = (): Promise<void> => {
     closing ??= (async () => {
+      clearInterval(historyTimer);
       await demoFeed?.stop();
       await gateway.close();
       await new Promise<void>((resolve) => {

@@ -49,8 +49,9 @@ export class SyncService {
     return this.storage.createDashboard(doc);
   }
 
-  async replaceDashboard(doc: Dashboard, ifVersion?: number): Promise<Dashboard> {
-    const { doc: stored, event } = await this.storage.replaceDashboard(doc, { now: Date.now(), ...(ifVersion === undefined ? {} : { ifVersion }) });
+  /** Replaces the whole document; `history` says who did it and what, for the version history. */
+  async replaceDashboard(doc: Dashboard, ifVersion?: number, history: { actor?: string; summary?: string } = {}): Promise<Dashboard> {
+    const { doc: stored, event } = await this.storage.replaceDashboard(doc, { now: Date.now(), ...history, ...(ifVersion === undefined ? {} : { ifVersion }) });
     await this.pubsub.publish(event);
     return stored;
   }

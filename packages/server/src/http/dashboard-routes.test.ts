@@ -216,3 +216,64 @@ describe('parseEtagHeader', () => {
     expect((await t.json('GET', '/api/dashboards/etags')).body.title).toBe('Etags');
   });
 });
+
+describe('creating, duplicating and dashboard history over HTTP', () => {
+  it('derives a unique slug from the title when POST /api/dashboards has no id', async () => {
+    const first = await t.json('POST', '/api/dashboards', { body: { title: 'Sales – Q4 (EU)' } });
+    expect(first.status).toBe(201);
+    expect(first.body.id).toBe('sales-q4-eu');
+    expect(first.headers.get('location')).toBe('/api/dashboards/sales-q4-eu');
+    const second = await t.json('POST', '/api/dashboards', { body: { title: 'Sales – Q4 (EU)' } });
+    expect(second.body.id).toBe('sales-q4-eu-2');
+  });
+
+  it('duplicates a dashboard with its widgets under a new id', async () => {
+    await t.json('POST', '/api/dashboards', { body: { id: 'dup-src', title: 'Source', columns: 6, widgets: { a: widget('a', 0, 0) } } });
+    const copy = await t.json('POST', '/api/dashboards/dup-src/duplicate');
+    expect(copy.status).toBe(201);
+    expect(copy.body).toMatchObject({ id: 'copy-of-source', title: 'Copy of Source', columns: 6, version: 0 });
+    expect(copy.body.widgets).toEqual((await t.json('GET', '/api/dashboards/dup-src')).body.widgets);
+    const named = await t.json('POST', '/api/dashboards/dup-src/duplicate', { body: { id: 'dup-named', title: 'Named' } });
+    expect(named.body).toMatchObject({ id: 'dup-named', title: 'Named' });
+    expect((await t.json('POST', '/api/dashboards/nope/duplicate')).status).toBe(404);
+    const bad = await t.json('POST', '/api/dashboards/dup-src/duplicate', { body: { id: 'Not A Slug' } });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.message).toContain('id');
+  });
+
+  it('imports an export file as a copy under a new id', async () => {
+    await t.json('POST', '/api/dashboards', { body: { id: 'copy-src', title: 'Copied Over', widgets: { a: widget('a', 0, 0) } } });
+    const file = (await t.json('GET', '/api/dashboards/copy-src/export')).body;
+    const copy = await t.json('POST', '/api/dashboards/import?copy=1', { body: file });
+    expect(copy.status).toBe(201);
+    expect(copy.body.id).toBe('copied-over');
+    expect(copy.body.widgets).toEqual(file.dashboard.widgets);
+  });
+
+  it('lists versions with who and what, returns one version and restores it as a new version', async () => {
+    await t.json('POST', '/api/dashboards', { body: { id: 'hist', title: 'History' } });
+    const mutate = (mutationId: number, name: string, args: unknown) =>
+      t.json('POST', '/api/dashboards/hist/mutations', { body: { clientId: 'history-client-1', name: 'Alice', mutations: [{ mutationId, name, args }] } });
+    await mutate(1, 'addWidget', { widget: { id: 'cpu', type: 'stat', title: 'CPU' } });
+    await mutate(2, 'setDashboardMeta', { set: { title: 'Renamed' } });
+    const list = await t.json('GET', '/api/dashboards/hist/versions');
+    expect(list.status).toBe(200);
+    expect(list.body.versions.map((v: { version: number; actor: string | null; summary: string }) => [v.version, v.actor, v.summary])).toEqual([
+      [2, 'Alice', 'renamed the dashboard to “Renamed”'],
+      [1, 'Alice', 'added “CPU”'],
+      [0, null, 'created the dashboard'],
+    ]);
+    expect((await t.json('GET', '/api/dashboards/hist/versions?limit=1&before=2')).body.versions.map((v: { version: number }) => v.version)).toEqual([1]);
+    const v1 = await t.json('GET', '/api/dashboards/hist/versions/1');
+    expect(v1.body).toMatchObject({ version: 1, actor: 'Alice', doc: { title: 'History', version: 1 } });
+    const restored = await t.json('POST', '/api/dashboards/hist/versions/1/restore');
+    expect(restored.status).toBe(200);
+    expect(restored.body).toMatchObject({ title: 'History', version: 3 });
+    expect(restored.headers.get('etag')).toBe('"3"');
+    expect((await t.json('GET', '/api/dashboards/hist/versions?limit=1')).body.versions[0]).toMatchObject({ version: 3, summary: 'restored version 1' });
+    expect((await t.json('GET', '/api/dashboards/hist/versions/99')).body.error.code).toBe('version_not_found');
+    const bad = await t.json('GET', '/api/dashboards/hist/versions/minus-one');
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.message).toContain('version');
+  });
+});

@@ -10,11 +10,14 @@ import {
   overlaps,
   parseExportFile,
   slugSchema,
+  slugify,
   widgetSchema,
   type Dashboard,
 } from '@pulseboard/model';
 import { parseDuration } from '../config.js';
 import type { MutationRecord } from '../storage/storage.js';
+import type { SyncService } from '../sync-service.js';
+import { readVersion, restoreVersion, versionNotFound } from '../version-history.js';
 import type { AppDeps } from './app-deps.js';
 import { parseInput, readJson } from './http-errors.js';
 import { assertDashboardAccess, requirePrincipal } from './request-auth.js';
@@ -28,7 +31,12 @@ const dashboardBodySchema = z.object({
   widgets: z.record(z.string(), widgetSchema).optional(),
 });
 
-const createBodySchema = dashboardBodySchema.extend({ id: slugSchema });
+/** Without `id`, the server derives a free slug from the title. */
+const createBodySchema = dashboardBodySchema.extend({ id: slugSchema.optional() });
+const duplicateBodySchema = z.object({ id: slugSchema.optional(), title: z.string().min(1).max(200).optional() }).strict();
+const versionParamSchema = z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
+/** Most versions one history page lists. */
+const MAX_VERSIONS_PAGE = 200;
 const replaceBodySchema = dashboardBodySchema.extend({ id: slugSchema.optional() });
 
 const mutationsBodySchema = z.object({
@@ -147,15 +155,17 @@ export function dashboardRoutes(deps: AppDeps): Hono {
   app.post('/', async (c) => {
     const principal = await requirePrincipal(c, auth);
     const body = parseInput(createBodySchema, refuseProtoWidgetKey(await readJson(c)));
-    assertDashboardAccess(principal, body.id, 'edit');
+    if (body.id !== undefined) assertDashboardAccess(principal, body.id, 'edit');
+    else assertDashboardAccess(principal, '*', 'edit');
     const now = new Date().toISOString();
     const columns = body.columns ?? DEFAULT_COLUMNS;
-    const doc = createDashboard({ id: body.id, title: body.title, columns, now, ...(body.description === undefined ? {} : { description: body.description }) });
-    if (body.widgets) {
-      checkWidgets(body.widgets, columns);
-      doc.widgets = body.widgets;
-    }
-    const created = await sync.createDashboard(doc);
+    if (body.widgets) checkWidgets(body.widgets, columns);
+    const build = (id: string): Dashboard => {
+      const doc = createDashboard({ id, title: body.title, columns, now, ...(body.description === undefined ? {} : { description: body.description }) });
+      if (body.widgets) doc.widgets = body.widgets;
+      return doc;
+    };
+    const created = body.id !== undefined ? await sync.createDashboard(build(body.id)) : await createWithFreeSlug(sync, body.title, build);
     c.header('Location', `/api/dashboards/${created.id}`);
     return sendDashboard(c, created, 201);
   });
@@ -163,8 +173,14 @@ export function dashboardRoutes(deps: AppDeps): Hono {
   app.post('/import', async (c) => {
     const principal = await requirePrincipal(c, auth);
     const overwrite = ['1', 'true', 'yes'].includes(c.req.query('overwrite') ?? '');
+    const asCopy = ['1', 'true', 'yes'].includes(c.req.query('copy') ?? '');
     const input = await readJson(c);
     const doc = parseExportFile(input, new Date().toISOString());
+    if (asCopy) {
+      // A copy gets a new id derived from the title, never replacing anything.
+      assertDashboardAccess(principal, '*', 'edit');
+      return sendDashboard(c, await createWithFreeSlug(sync, doc.title, (id) => ({ ...doc, id })), 201);
+    }
     assertDashboardAccess(principal, doc.id, 'edit');
     const existing = await sync.storage.getDashboard(doc.id);
     if (existing) {
@@ -280,6 +296,60 @@ export function dashboardRoutes(deps: AppDeps): Hono {
     return c.json({ dashboardId: id, clientId: body.clientId, lastMutationId, results });
   });
 
+  app.post('/:id/duplicate', async (c) => {
+    const id = c.req.param('id');
+    const principal = await requirePrincipal(c, auth);
+    assertDashboardAccess(principal, id, 'view');
+    const raw = (await c.req.text()).trim();
+    const body = parseInput(duplicateBodySchema, raw === '' ? {} : await parseJsonText(raw));
+    const source = await sync.storage.getDashboard(id);
+    if (!source) throw notFound(id);
+    const title = body.title ?? `Copy of ${source.title}`.slice(0, 200);
+    const now = new Date().toISOString();
+    const build = (newId: string): Dashboard => ({
+      ...createDashboard({ id: newId, title, columns: source.columns, now, ...(source.description === undefined ? {} : { description: source.description }) }),
+      widgets: source.widgets,
+      ...(source.layouts ? { layouts: source.layouts } : {}),
+    });
+    if (body.id !== undefined) assertDashboardAccess(principal, body.id, 'edit');
+    else assertDashboardAccess(principal, '*', 'edit');
+    const created = body.id !== undefined ? await sync.createDashboard(build(body.id)) : await createWithFreeSlug(sync, title, build);
+    c.header('Location', `/api/dashboards/${created.id}`);
+    return sendDashboard(c, created, 201);
+  });
+
+  app.get('/:id/versions', async (c) => {
+    const id = c.req.param('id');
+    const principal = await requirePrincipal(c, auth);
+    assertDashboardAccess(principal, id, 'view');
+    if (!(await sync.storage.getDashboard(id))) throw notFound(id);
+    const query = parseInput(
+      z.object({ before: versionParamSchema.optional(), limit: z.coerce.number().int().min(1).max(MAX_VERSIONS_PAGE).optional() }),
+      { before: c.req.query('before'), limit: c.req.query('limit') },
+    );
+    const versions = await sync.storage.listVersions(id, { limit: query.limit ?? 50, ...(query.before === undefined ? {} : { beforeVersion: query.before }) });
+    return c.json({ versions });
+  });
+
+  app.get('/:id/versions/:v', async (c) => {
+    const id = c.req.param('id');
+    const principal = await requirePrincipal(c, auth);
+    assertDashboardAccess(principal, id, 'view');
+    const version = parseInput(z.object({ version: versionParamSchema }), { version: c.req.param('v') }).version;
+    const found = await readVersion(sync.storage, id, version);
+    if (!found) throw versionNotFound(id, version);
+    return c.json(found);
+  });
+
+  app.post('/:id/versions/:v/restore', async (c) => {
+    const id = c.req.param('id');
+    const principal = await requirePrincipal(c, auth);
+    assertDashboardAccess(principal, id, 'edit');
+    const version = parseInput(z.object({ version: versionParamSchema }), { version: c.req.param('v') }).version;
+    if (!(await sync.storage.getDashboard(id))) throw notFound(id);
+    return sendDashboard(c, await restoreVersion(sync, id, version, principal.name));
+  });
+
   app.post('/:id/share', async (c) => {
     const id = c.req.param('id');
     const principal = await requirePrincipal(c, auth);
@@ -301,6 +371,27 @@ export function dashboardRoutes(deps: AppDeps): Hono {
   });
 
   return app;
+}
+
+/** Most suffixes tried for a free slug (`ops`, `ops-2`, … `ops-50`) before a random one. */
+const MAX_SLUG_TRIES = 50;
+
+/**
+ * Creates the dashboard `build(id)` under the first free slug derived from `title`
+ * (`sales`, `sales-2`, …); a concurrent create of the same slug just moves on to the next.
+ */
+async function createWithFreeSlug(sync: SyncService, title: string, build: (id: string) => Dashboard): Promise<Dashboard> {
+  const base = slugify(title);
+  for (let n = 1; n <= MAX_SLUG_TRIES + 1; n++) {
+    const id = n === 1 ? base : n <= MAX_SLUG_TRIES ? `${base}-${n}` : `${base}-${Date.now().toString(36)}`;
+    if (n <= MAX_SLUG_TRIES && (await sync.storage.getDashboard(id))) continue;
+    try {
+      return await sync.createDashboard(build(id));
+    } catch (error) {
+      if (!(error instanceof PulseboardError && error.code === 'already_exists')) throw error;
+    }
+  }
+  throw new PulseboardError('already_exists', `no free id derived from "${title}"; give an id`, { status: 409 });
 }
 
 async function parseJsonText(text: string): Promise<unknown> {

@@ -8,14 +8,17 @@ import {
   assertMutationId,
   assertStreamLimits,
   countBound,
+  createdVersionEntry,
   expiredDuplicate,
   mutationEventData,
+  mutationVersionEntry,
   newestTs,
   newEpoch,
   nextDocument,
   notFound,
   outOfOrder,
   outcomeRecord,
+  replaceVersionEntry,
   requireTopic,
   storedRecord,
   summarize,
@@ -27,6 +30,7 @@ import type {
   DashboardSummary,
   MutationInput,
   MutationRecord,
+  ReplaceOptions,
   Storage,
   StoredEvent,
   StreamLimits,
@@ -34,6 +38,8 @@ import type {
   TokenRecord,
   TopicHead,
   TopicPosition,
+  VersionEntry,
+  VersionSummary,
 } from './storage.js';
 
 interface TopicLog {
@@ -68,6 +74,8 @@ export class MemoryStorage implements Storage {
   readonly #streams = new Map<string, StreamState>();
   readonly #clients = new Map<string, ClientState>();
   readonly #tokens = new Map<string, TokenRecord>();
+  /** Version history per dashboard id, oldest first. */
+  readonly #versions = new Map<string, VersionEntry[]>();
   #closed = false;
 
   async close(): Promise<void> {
@@ -92,10 +100,11 @@ export class MemoryStorage implements Storage {
     this.#dashboards.set(doc.id, stored);
     // A recreated dashboard starts a new log: a new epoch tells old subscribers to resync.
     this.#topics.set(dashboardTopic(doc.id), { epoch: newEpoch(), head: 0, firstOffset: 1, events: [] });
+    this.#versions.set(doc.id, [structuredClone(createdVersionEntry(stored))]);
     return structuredClone(stored);
   }
 
-  async replaceDashboard(doc: Dashboard, options: { ifVersion?: number; now: number }): Promise<{ doc: Dashboard; event: StoredEvent }> {
+  async replaceDashboard(doc: Dashboard, options: ReplaceOptions): Promise<{ doc: Dashboard; event: StoredEvent }> {
     this.#open();
     const current = this.#dashboards.get(doc.id);
     if (!current) throw notFound(doc.id);
@@ -113,6 +122,7 @@ export class MemoryStorage implements Storage {
     const event = this.#append(dashboardTopic(doc.id), log, options.now, { kind: 'replace', doc: structuredClone(next) });
     this.#trimDashboardLog(log);
     this.#dashboards.set(doc.id, next);
+    this.#addVersion(doc.id, replaceVersionEntry(next, options));
     return { doc: structuredClone(next), event: structuredClone(event) };
   }
 
@@ -124,7 +134,37 @@ export class MemoryStorage implements Storage {
     const event = this.#append(dashboardTopic(id), log, now, { kind: 'deleted' });
     this.#trimDashboardLog(log);
     this.#dashboards.delete(id);
+    this.#versions.delete(id);
     return structuredClone(event);
+  }
+
+  async listVersions(dashboardId: string, options: { beforeVersion?: number; limit: number }): Promise<VersionSummary[]> {
+    this.#open();
+    const before = options.beforeVersion ?? Number.MAX_SAFE_INTEGER;
+    return (this.#versions.get(dashboardId) ?? [])
+      .filter((e) => e.version < before)
+      .reverse()
+      .slice(0, Math.max(0, options.limit))
+      .map(({ version, ts, actor, summary }) => ({ version, ts, actor, summary }));
+  }
+
+  async readVersionChain(dashboardId: string, version: number): Promise<VersionEntry[]> {
+    this.#open();
+    const entries = (this.#versions.get(dashboardId) ?? []).filter((e) => e.version <= version);
+    const base = entries.findLastIndex((e) => e.doc !== null);
+    return base < 0 ? [] : structuredClone(entries.slice(base));
+  }
+
+  async thinVersions(dashboardId: string, keep: Array<{ version: number; doc: Dashboard }>, drop: number[]): Promise<void> {
+    this.#open();
+    const entries = this.#versions.get(dashboardId);
+    if (!entries) return;
+    for (const k of keep) {
+      const entry = entries.find((e) => e.version === k.version);
+      if (entry) Object.assign(entry, { doc: structuredClone(k.doc), patch: null });
+    }
+    const dropped = new Set(drop);
+    this.#versions.set(dashboardId, entries.filter((e) => !dropped.has(e.version)));
   }
 
   async applyMutation(input: MutationInput, now: number): Promise<MutationRecord> {
@@ -277,7 +317,14 @@ export class MemoryStorage implements Storage {
     const event = this.#append(dashboardTopic(input.dashboardId), log, now, structuredClone(mutationEventData(input, outcome)));
     this.#trimDashboardLog(log);
     this.#dashboards.set(input.dashboardId, doc);
+    this.#addVersion(input.dashboardId, mutationVersionEntry(input, current, outcome, doc, now));
     return { ...outcomeRecord(input, outcome, offset), event };
+  }
+
+  #addVersion(id: string, entry: VersionEntry): void {
+    const entries = this.#versions.get(id) ?? [];
+    entries.push(structuredClone(entry));
+    this.#versions.set(id, entries);
   }
 
   #append(topic: string, log: TopicLog, ts: number, data: DashboardEventData | StreamPointEvent): StoredEvent {

@@ -53,6 +53,24 @@ export const MIGRATIONS: readonly string[] = [
     revoked_at  INTEGER
   );
   `,
+  // 2: version history (docs/storage.md, "Version history"). Existing dashboards get a
+  // snapshot of their current version, so the history starts from there.
+  `
+  CREATE TABLE versions (
+    dashboard_id  TEXT NOT NULL,
+    version       INTEGER NOT NULL,     -- the dashboard's version (event offset)
+    ts            INTEGER NOT NULL,     -- server time of the change
+    actor         TEXT,                 -- display name of who made it
+    summary       TEXT NOT NULL,        -- one line: what changed
+    patch         TEXT,                 -- DashboardPatch from the previous version, as JSON
+    doc           TEXT,                 -- the whole Dashboard at this version (snapshots), as JSON
+    PRIMARY KEY (dashboard_id, version)
+  ) WITHOUT ROWID;
+  INSERT INTO versions (dashboard_id, version, ts, actor, summary, patch, doc)
+    SELECT id, version, CAST(coalesce(unixepoch(json_extract(doc, '$.updatedAt'), 'subsec'), 0) * 1000 AS INTEGER), NULL,
+           'the dashboard as it was when history began', NULL, doc
+    FROM dashboards;
+  `,
 ];
 
 /** Brings the database up to the newest schema version; rejects a database from a newer release. */

@@ -25,6 +25,15 @@ export interface EventRow {
   ts: number;
   data: string;
 }
+/** A `versions` row. */
+export interface VersionRow {
+  version: number;
+  ts: number;
+  actor: string | null;
+  summary: string;
+  patch: string | null;
+  doc: string | null;
+}
 /** A `streams` row. */
 export interface StreamRow {
   key: string;
@@ -56,6 +65,22 @@ export function prepareStatements(db: Database.Database) {
     insertDashboard: db.prepare<[string, string, number]>('INSERT INTO dashboards (id, doc, version) VALUES (?, ?, ?)'),
     updateDashboard: db.prepare<[string, number, string]>('UPDATE dashboards SET doc = ?, version = ? WHERE id = ?'),
     deleteDashboard: db.prepare<[string]>('DELETE FROM dashboards WHERE id = ?'),
+
+    insertVersion: db.prepare<[string, number, number, string | null, string, string | null, string | null]>(
+      'INSERT OR REPLACE INTO versions (dashboard_id, version, ts, actor, summary, patch, doc) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    ),
+    deleteVersions: db.prepare<[string]>('DELETE FROM versions WHERE dashboard_id = ?'),
+    deleteVersion: db.prepare<[string, number]>('DELETE FROM versions WHERE dashboard_id = ? AND version = ?'),
+    setVersionDoc: db.prepare<[string, string, number]>('UPDATE versions SET doc = ?, patch = NULL WHERE dashboard_id = ? AND version = ?'),
+    listVersions: db.prepare<[string, number, number], Omit<VersionRow, 'patch' | 'doc'>>(
+      'SELECT version, ts, actor, summary FROM versions WHERE dashboard_id = ? AND version < ? ORDER BY version DESC LIMIT ?',
+    ),
+    versionChainBase: db.prepare<[string, number], { version: number | null }>(
+      'SELECT max(version) AS version FROM versions WHERE dashboard_id = ? AND version <= ? AND doc IS NOT NULL',
+    ),
+    versionRange: db.prepare<[string, number, number], VersionRow>(
+      'SELECT version, ts, actor, summary, patch, doc FROM versions WHERE dashboard_id = ? AND version BETWEEN ? AND ? ORDER BY version',
+    ),
 
     getTopic: db.prepare<[string], TopicRow>('SELECT epoch, head, first_offset FROM topics WHERE topic = ?'),
     insertTopic: db.prepare<[string, string]>('INSERT INTO topics (topic, epoch, head, first_offset) VALUES (?, ?, 0, 1)'),

@@ -4,7 +4,7 @@ import Database from 'better-sqlite3';
 import { applyMutation as runMutator, mergePointValue, PulseboardError, type Dashboard, type PointValue } from '@pulseboard/model';
 import { dashboardTopic, streamTopic, type DashboardEventData, type StreamPointEvent, type StreamSnapshot } from '@pulseboard/protocol';
 import { migrate } from './sqlite-schema.js';
-import { prepareStatements, type EventRow, type StreamRow, type TokenRow, type TopicRow } from './sqlite-statements.js';
+import { prepareStatements, type EventRow, type StreamRow, type TokenRow, type TopicRow, type VersionRow } from './sqlite-statements.js';
 import {
   DASHBOARD_LOG_RETAIN,
   MUTATION_RESULTS_RETAIN,
@@ -13,14 +13,17 @@ import {
   assertMutationId,
   assertStreamLimits,
   countBound,
+  createdVersionEntry,
   expiredDuplicate,
   mutationEventData,
+  mutationVersionEntry,
   newestTs,
   newEpoch,
   nextDocument,
   notFound,
   outOfOrder,
   outcomeRecord,
+  replaceVersionEntry,
   requireTopic,
   storedRecord,
   unknownDashboardRecord,
@@ -31,6 +34,7 @@ import type {
   DashboardSummary,
   MutationInput,
   MutationRecord,
+  ReplaceOptions,
   Storage,
   StoredEvent,
   StreamLimits,
@@ -38,6 +42,8 @@ import type {
   TokenRecord,
   TopicHead,
   TopicPosition,
+  VersionEntry,
+  VersionSummary,
 } from './storage.js';
 
 /** How long a write waits for another connection's lock before failing with SQLITE_BUSY. */
@@ -85,7 +91,11 @@ export class SqliteStorage implements Storage {
     // Writes take the lock up front (IMMEDIATE) so a second process cannot deadlock a read-then-write.
     this.#tx = {
       createDashboard: db.transaction((doc: Dashboard) => this.#createDashboard(doc)).immediate,
-      replaceDashboard: db.transaction((doc: Dashboard, ifVersion: number | undefined, now: number) => this.#replaceDashboard(doc, ifVersion, now)).immediate,
+      replaceDashboard: db.transaction((doc: Dashboard, options: ReplaceOptions) => this.#replaceDashboard(doc, options)).immediate,
+      thinVersions: db.transaction((id: string, keep: Array<{ version: number; doc: Dashboard }>, drop: number[]) => {
+        for (const k of keep) this.#sql.setVersionDoc.run(JSON.stringify(k.doc), id, k.version);
+        for (const v of drop) this.#sql.deleteVersion.run(id, v);
+      }).immediate,
       deleteDashboard: db.transaction((id: string, now: number) => this.#deleteDashboard(id, now)).immediate,
       applyMutation: db.transaction((input: MutationInput, now: number) => this.#applyMutation(input, now)).immediate,
       appendPoints: db.transaction((batch: PointBatch, limits: StreamLimits, now: number) => this.#appendPoints(batch, limits, now)).immediate,
@@ -125,14 +135,34 @@ export class SqliteStorage implements Storage {
     return this.#tx.createDashboard(doc);
   }
 
-  async replaceDashboard(doc: Dashboard, options: { ifVersion?: number; now: number }): Promise<{ doc: Dashboard; event: StoredEvent }> {
+  async replaceDashboard(doc: Dashboard, options: ReplaceOptions): Promise<{ doc: Dashboard; event: StoredEvent }> {
     this.#open();
-    return this.#tx.replaceDashboard(doc, options.ifVersion, options.now);
+    return this.#tx.replaceDashboard(doc, options);
   }
 
   async deleteDashboard(id: string, now: number): Promise<StoredEvent | null> {
     this.#open();
     return this.#tx.deleteDashboard(id, now);
+  }
+
+  async listVersions(dashboardId: string, options: { beforeVersion?: number; limit: number }): Promise<VersionSummary[]> {
+    this.#open();
+    if (options.limit <= 0) return [];
+    return this.#sql.listVersions.all(dashboardId, options.beforeVersion ?? Number.MAX_SAFE_INTEGER, options.limit);
+  }
+
+  async readVersionChain(dashboardId: string, version: number): Promise<VersionEntry[]> {
+    this.#open();
+    return this.#read(() => {
+      const base = this.#sql.versionChainBase.get(dashboardId, version)?.version;
+      if (base === null || base === undefined) return [];
+      return this.#sql.versionRange.all(dashboardId, base, version).map(toVersionEntry);
+    });
+  }
+
+  async thinVersions(dashboardId: string, keep: Array<{ version: number; doc: Dashboard }>, drop: number[]): Promise<void> {
+    this.#open();
+    this.#tx.thinVersions(dashboardId, keep, drop);
   }
 
   async applyMutation(input: MutationInput, now: number): Promise<MutationRecord> {
@@ -260,10 +290,13 @@ export class SqliteStorage implements Storage {
     this.#sql.deleteEventsBefore.run(topic, Number.MAX_SAFE_INTEGER);
     this.#sql.upsertTopic.run(topic, newEpoch());
     this.#sql.insertDashboard.run(doc.id, JSON.stringify(doc), 0);
+    this.#sql.deleteVersions.run(doc.id);
+    this.#insertVersion(doc.id, createdVersionEntry(doc));
     return doc;
   }
 
-  #replaceDashboard(input: Dashboard, ifVersion: number | undefined, now: number): { doc: Dashboard; event: StoredEvent } {
+  #replaceDashboard(input: Dashboard, options: ReplaceOptions): { doc: Dashboard; event: StoredEvent } {
+    const { ifVersion, now } = options;
     const row = this.#sql.getDashboard.get(input.id);
     if (!row) throw notFound(input.id);
     const current = JSON.parse(row.doc) as Dashboard;
@@ -273,6 +306,7 @@ export class SqliteStorage implements Storage {
     const doc: Dashboard = { ...input, version: log.head + 1, createdAt: current.createdAt, updatedAt: new Date(now).toISOString() };
     const event = this.#appendDashboardEvent(topic, log, now, { kind: 'replace', doc });
     this.#sql.updateDashboard.run(JSON.stringify(doc), doc.version, doc.id);
+    this.#insertVersion(doc.id, replaceVersionEntry(doc, options));
     return { doc, event };
   }
 
@@ -282,6 +316,7 @@ export class SqliteStorage implements Storage {
     // The log stays (so lagging readers can replay the `deleted` event) until the id is reused.
     const event = this.#appendDashboardEvent(topic, this.#topicRow(topic), now, { kind: 'deleted' });
     this.#sql.deleteDashboard.run(id);
+    this.#sql.deleteVersions.run(id);
     return event;
   }
 
@@ -303,7 +338,8 @@ export class SqliteStorage implements Storage {
   #runMutation(input: MutationInput, now: number): MutationRecord {
     const row = this.#sql.getDashboard.get(input.dashboardId);
     if (!row) return unknownDashboardRecord(input);
-    const outcome = runMutator(JSON.parse(row.doc) as Dashboard, input.name, input.args, {
+    const before = JSON.parse(row.doc) as Dashboard;
+    const outcome = runMutator(before, input.name, input.args, {
       clientId: input.clientId,
       mutationId: input.mutationId,
       ...(input.actor === undefined ? {} : { actor: input.actor }),
@@ -314,6 +350,7 @@ export class SqliteStorage implements Storage {
     const doc = nextDocument(outcome, log.head + 1, now);
     const event = this.#appendDashboardEvent(topic, log, now, mutationEventData(input, outcome));
     this.#sql.updateDashboard.run(JSON.stringify(doc), doc.version, doc.id);
+    this.#insertVersion(doc.id, mutationVersionEntry(input, before, outcome, doc, now));
     return { ...outcomeRecord(input, outcome, event.offset), event };
   }
 
@@ -359,6 +396,18 @@ export class SqliteStorage implements Storage {
     return { topic, epoch: log.epoch, offset, ts: now, data: structuredClone(data) };
   }
 
+  #insertVersion(id: string, entry: VersionEntry): void {
+    this.#sql.insertVersion.run(
+      id,
+      entry.version,
+      entry.ts,
+      entry.actor,
+      entry.summary,
+      entry.patch ? JSON.stringify(entry.patch) : null,
+      entry.doc ? JSON.stringify(entry.doc) : null,
+    );
+  }
+
   #topicRow(topic: string): TopicRow {
     const row = this.#sql.getTopic.get(topic);
     if (!row) throw new Error(`topic "${topic}" has no row`);
@@ -394,6 +443,17 @@ export class SqliteStorage implements Storage {
 
 function toEvent(topic: string, epoch: string, row: EventRow): StoredEvent {
   return { topic, epoch, offset: row.offset, ts: row.ts, data: JSON.parse(row.data) as StoredEvent['data'] };
+}
+
+function toVersionEntry(row: VersionRow): VersionEntry {
+  return {
+    version: row.version,
+    ts: row.ts,
+    actor: row.actor,
+    summary: row.summary,
+    patch: row.patch === null ? null : (JSON.parse(row.patch) as VersionEntry['patch']),
+    doc: row.doc === null ? null : (JSON.parse(row.doc) as Dashboard),
+  };
 }
 
 function toToken(row: TokenRow): TokenRecord {

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createDashboard as newDashboard, type Dashboard } from '@pulseboard/model';
 import type { DashboardEventData, StreamSnapshot } from '@pulseboard/protocol';
-import { DASHBOARD_LOG_RETAIN, MUTATION_RESULTS_RETAIN } from './storage-rules.js';
+import { DASHBOARD_LOG_RETAIN, MUTATION_RESULTS_RETAIN, VERSION_SNAPSHOT_EVERY, rebuildVersion } from './storage-rules.js';
 import type { MutationInput, Storage, StreamLimits, TokenRecord } from './storage.js';
 
 /** Builds a fresh, empty storage for one test; it is closed after the test. */
@@ -419,6 +419,58 @@ export function runStorageContract(name: string, factory: StorageFactory): void 
         expect(results).toHaveLength(50);
         expect(results.every((r) => r.events.length === 20 && r.latest === 19)).toBe(true);
         expect(await storage.getHead('stream:s.49')).toMatchObject({ offset: 20, firstOffset: 11 });
+      });
+    });
+
+    describe('version history', () => {
+      it('records creation, each mutation and each replace with who, when and a summary, newest first', async () => {
+        await storage.createDashboard(dashboard('ops'));
+        await storage.applyMutation({ ...addWidget('alice-client', 1, 'cpu'), actor: 'Alice' }, T0 + 1000);
+        await storage.applyMutation({ ...setTitle('bob-client', 1, 'Ops 2'), actor: 'Bob' }, T0 + 2000);
+        const current = (await storage.getDashboard('ops'))!;
+        await storage.replaceDashboard({ ...current, title: 'Restored' }, { now: T0 + 3000, actor: 'Carol', summary: 'restored version 1' });
+        const versions = await storage.listVersions('ops', { limit: 10 });
+        expect(versions).toEqual([
+          { version: 3, ts: T0 + 3000, actor: 'Carol', summary: 'restored version 1' },
+          { version: 2, ts: T0 + 2000, actor: 'Bob', summary: 'renamed the dashboard to “Ops 2”' },
+          { version: 1, ts: T0 + 1000, actor: 'Alice', summary: 'added “cpu”' },
+          { version: 0, ts: T0, actor: null, summary: 'created the dashboard' },
+        ]);
+        expect(await storage.listVersions('ops', { beforeVersion: 2, limit: 1 })).toEqual([versions[2]]);
+        const v1 = rebuildVersion(await storage.readVersionChain('ops', 1), 1);
+        expect(v1?.widgets.cpu?.title).toBe('cpu');
+        expect(v1?.title).toBe('Dashboard ops');
+        expect(v1?.version).toBe(1);
+      });
+
+      it('rebuilds any version from the nearest snapshot and its patches', async () => {
+        await storage.createDashboard(dashboard('ops'));
+        const total = VERSION_SNAPSHOT_EVERY + 5;
+        for (let i = 1; i <= total; i++) await storage.applyMutation(setTitle('alice-client', i, `T${i}`), T0 + i);
+        const chain = await storage.readVersionChain('ops', total);
+        expect(chain[0]?.version).toBe(VERSION_SNAPSHOT_EVERY);
+        expect(chain).toHaveLength(6);
+        expect(rebuildVersion(chain, total)?.title).toBe(`T${total}`);
+        expect(rebuildVersion(await storage.readVersionChain('ops', 7), 7)?.title).toBe('T7');
+      });
+
+      it('thins history in one step: kept versions become snapshots, dropped ones are gone', async () => {
+        await storage.createDashboard(dashboard('ops'));
+        for (let i = 1; i <= 4; i++) await storage.applyMutation(setTitle('alice-client', i, `T${i}`), T0 + i);
+        const v3 = rebuildVersion(await storage.readVersionChain('ops', 3), 3)!;
+        await storage.thinVersions('ops', [{ version: 3, doc: v3 }], [1, 2]);
+        expect((await storage.listVersions('ops', { limit: 10 })).map((v) => v.version)).toEqual([4, 3, 0]);
+        expect(rebuildVersion(await storage.readVersionChain('ops', 4), 4)?.title).toBe('T4');
+        expect(rebuildVersion(await storage.readVersionChain('ops', 2), 2)).toBeNull();
+      });
+
+      it('forgets the history of a deleted dashboard, and a recreated one starts afresh', async () => {
+        await storage.createDashboard(dashboard('ops'));
+        await storage.applyMutation(setTitle('alice-client', 1, 'Old'), T0 + 1);
+        await storage.deleteDashboard('ops', T0 + 2);
+        expect(await storage.listVersions('ops', { limit: 10 })).toEqual([]);
+        await storage.createDashboard(dashboard('ops'));
+        expect((await storage.listVersions('ops', { limit: 10 })).map((v) => v.version)).toEqual([0]);
       });
     });
 

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { PulseboardError, type Dashboard, type MutationOutcome } from '@pulseboard/model';
+import { PulseboardError, applyPatch, summarizeMutation, type Dashboard, type MutationOutcome } from '@pulseboard/model';
 import { parseTopic, type DashboardEventData, type ParsedTopic } from '@pulseboard/protocol';
-import type { DashboardSummary, MutationInput, MutationRecord, StreamLimits } from './storage.js';
+import type { DashboardSummary, MutationInput, MutationRecord, ReplaceOptions, StreamLimits, VersionEntry } from './storage.js';
 
 /**
  * Rules every Storage implementation shares, so memory, SQLite and PostgreSQL cannot drift:
@@ -12,6 +12,47 @@ import type { DashboardSummary, MutationInput, MutationRecord, StreamLimits } fr
 export const DASHBOARD_LOG_RETAIN = 1_000;
 /** Stored mutation results kept per client (the newest ones), for duplicate answers. */
 export const MUTATION_RESULTS_RETAIN = 1_000;
+
+/** Every this many versions a mutation's history entry holds the whole document, so rebuilding any version applies at most this many patches. */
+export const VERSION_SNAPSHOT_EVERY = 50;
+
+/** The history entry of a new dashboard (version 0, the whole document). */
+export function createdVersionEntry(doc: Dashboard): VersionEntry {
+  const ts = Date.parse(doc.createdAt);
+  return { version: 0, ts: Number.isFinite(ts) ? ts : 0, actor: null, summary: 'created the dashboard', patch: null, doc };
+}
+
+/** The history entry of an applied mutation: its patch, or every VERSION_SNAPSHOT_EVERY versions the whole document. */
+export function mutationVersionEntry(input: MutationInput, before: Dashboard, outcome: MutationOutcome, doc: Dashboard, now: number): VersionEntry {
+  const snapshot = doc.version % VERSION_SNAPSHOT_EVERY === 0 || !outcome.patch;
+  return {
+    version: doc.version,
+    ts: now,
+    actor: input.actor ?? null,
+    summary: summarizeMutation(before, input.name, input.args),
+    patch: snapshot ? null : (outcome.patch ?? null),
+    doc: snapshot ? doc : null,
+  };
+}
+
+/** The history entry of a whole-document replace (PUT, import, restore). */
+export function replaceVersionEntry(doc: Dashboard, options: ReplaceOptions): VersionEntry {
+  return { version: doc.version, ts: options.now, actor: options.actor ?? null, summary: options.summary ?? 'replaced the whole dashboard', patch: null, doc };
+}
+
+/** Rebuilds the document at `version` from `readVersionChain`'s answer; null when that version is not retained. */
+export function rebuildVersion(chain: readonly VersionEntry[], version: number): Dashboard | null {
+  const first = chain[0];
+  const last = chain.at(-1);
+  if (!first?.doc || last?.version !== version) return null;
+  let doc = structuredClone(first.doc);
+  for (const entry of chain.slice(1)) {
+    if (entry.doc) doc = structuredClone(entry.doc);
+    else if (entry.patch) doc = applyPatch(doc, entry.patch, { writer: { clientId: '', mutationId: 0 }, touched: [] });
+    doc = { ...doc, version: entry.version, updatedAt: new Date(entry.ts).toISOString() };
+  }
+  return doc;
+}
 
 /** A fresh random epoch (16 hex chars). */
 export function newEpoch(): string {

@@ -1,7 +1,7 @@
-import type { Dashboard, FieldConflict, MutationStatus, PointValue } from '@pulseboard/model';
-import type { DashboardEventData, StreamPointEvent, StreamSnapshot, DashboardSummary, StreamSummary } from '@pulseboard/protocol';
+import type { Dashboard, DashboardPatch, FieldConflict, MutationStatus, PointValue } from '@pulseboard/model';
+import type { DashboardEventData, StreamPointEvent, StreamSnapshot, DashboardSummary, StreamSummary, VersionSummary } from '@pulseboard/protocol';
 
-export type { DashboardSummary, StreamSummary };
+export type { DashboardSummary, StreamSummary, VersionSummary };
 
 /**
  * Storage: everything Pulseboard keeps. One interface, several implementations (memory,
@@ -32,9 +32,23 @@ export interface Storage {
    * Replaces the whole document (HTTP PUT, import over an existing id). With `ifVersion`,
    * rejects `version_mismatch` unless the stored version equals it. Appends a `replace` event.
    */
-  replaceDashboard(doc: Dashboard, options: { ifVersion?: number; now: number }): Promise<{ doc: Dashboard; event: StoredEvent }>;
+  replaceDashboard(doc: Dashboard, options: ReplaceOptions): Promise<{ doc: Dashboard; event: StoredEvent }>;
   /** Deletes the dashboard and appends a `deleted` event; false when it did not exist. */
   deleteDashboard(id: string, now: number): Promise<StoredEvent | null>;
+
+  /**
+   * Version history (docs/storage.md, "Version history"). Every write that creates a version
+   * also stores its VersionEntry in the same transaction (`versionEntry*` in storage-rules.ts):
+   * creation (version 0, with doc), each mutation event (its patch; a doc every
+   * VERSION_SNAPSHOT_EVERY versions) and each replace (with doc). Creating or deleting a
+   * dashboard drops its old entries.
+   */
+  /** Version summaries, newest first: at most `limit`, only versions below `beforeVersion` when given. */
+  listVersions(dashboardId: string, options: { beforeVersion?: number; limit: number }): Promise<VersionSummary[]>;
+  /** What rebuilds `version`: the newest entry at or below it that has a `doc`, then every entry after it up to `version`, oldest first; [] when not retained. */
+  readVersionChain(dashboardId: string, version: number): Promise<VersionEntry[]>;
+  /** Retention, in one transaction: stores `doc` on each `keep` entry (making it a snapshot) and deletes the `drop` versions. */
+  thinVersions(dashboardId: string, keep: Array<{ version: number; doc: Dashboard }>, drop: number[]): Promise<void>;
 
   /**
    * Applies one client mutation exactly once (DESIGN.md §4), in one transaction:
@@ -71,6 +85,24 @@ export interface Storage {
   listTokens(): Promise<TokenRecord[]>;
   /** Marks the token revoked (at `now`, default the current time); false when unknown or already revoked. */
   revokeToken(id: string, now?: number): Promise<boolean>;
+}
+
+/** How a whole-document write is recorded in the history. */
+export interface ReplaceOptions {
+  ifVersion?: number;
+  now: number;
+  /** Who did it, for the history. */
+  actor?: string;
+  /** The history's one-line summary (default: `replaced the whole dashboard`). */
+  summary?: string;
+}
+
+/** One stored version of a dashboard: a summary plus either its patch or its whole document. */
+export interface VersionEntry extends VersionSummary {
+  /** The change from the previous version; null when `doc` is set. */
+  patch: DashboardPatch | null;
+  /** The whole document at this version (creation, replace, periodic or retention snapshot). */
+  doc: Dashboard | null;
 }
 
 export interface TopicPosition {
