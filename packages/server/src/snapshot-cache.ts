@@ -9,6 +9,8 @@ export interface CachedSnapshot extends TopicPosition {
   topic: string;
   /** The snapshot (Dashboard or StreamSnapshot) as JSON text. */
   json: string;
+  /** A stream nothing was pushed to yet (its snapshot is empty). */
+  empty: boolean;
 }
 
 export interface SnapshotCacheStats {
@@ -288,7 +290,8 @@ export class SnapshotCache {
     const live = this.#entries.get(entry.topic) === entry;
     const before = this.#size(entry);
     entry.docBytes = json.length;
-    entry.view = { topic: entry.topic, epoch: entry.epoch, offset: entry.offset, json };
+    const empty = entry.kind === 'stream' && (entry.doc as StreamSnapshot).latest === null;
+    entry.view = { topic: entry.topic, epoch: entry.epoch, offset: entry.offset, json, empty };
     if (live) {
       this.#bytes += this.#size(entry) - before;
       this.#evict();
