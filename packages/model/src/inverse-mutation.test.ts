@@ -104,7 +104,7 @@ describe('undo properties', () => {
         expect(redone.status).toBe('applied');
         expect(visible(redone.doc)).toEqual(visible(out.doc));
       }),
-      { numRuns: 300 },
+      { numRuns: 500 },
     );
   });
 });

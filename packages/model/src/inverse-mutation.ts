@@ -23,7 +23,7 @@ export function inverseMutation(before: Dashboard, after: Dashboard, name: strin
       const id = (a.widget as { id?: string } | undefined)?.id;
       const widget = id !== undefined && Object.hasOwn(after.widgets, id) ? after.widgets[id]! : undefined;
       if (!widget || (id !== undefined && Object.hasOwn(before.widgets, id))) return null;
-      return { name: 'removeWidget', args: { id: widget.id, expect: identityOf(widget), ifUnchanged: true } };
+      return { name: 'removeWidget', args: { id: widget.id, ...rippleArg(after, before, 'lg', widget.id), expect: identityOf(widget), ifUnchanged: true } };
     }
     case 'removeWidget': {
       const id = a.id as string;

@@ -55,7 +55,13 @@ const argsSchemas = {
       options: optionsSchema.default({}),
     }),
   }),
-  removeWidget: z.object({ id: widgetIdSchema, expect: expectSchema, ifUnchanged: ifUnchangedSchema }),
+  removeWidget: z.object({
+    id: widgetIdSchema,
+    /** Other widgets to put back where they were before this one pushed them (undo of an add). */
+    ripple: z.record(widgetIdSchema, z.object({ from: layoutInput, to: layoutInput })).optional(),
+    expect: expectSchema,
+    ifUnchanged: ifUnchangedSchema,
+  }),
   /** Puts a removed widget back as it was (undo of a removal, redo of an add). */
   restoreWidget: z.object({
     widget: widgetSchema,
@@ -348,13 +354,17 @@ export function applyMutation(doc: Dashboard, name: string, args: unknown, ctx: 
       return done(doc, doc, { ...doc, widgets }, touched, [], ctx);
     }
     case 'removeWidget': {
-      const { id, expect, ifUnchanged } = a as z.output<typeof argsSchemas.removeWidget>;
+      const { id, ripple, expect, ifUnchanged } = a as z.output<typeof argsSchemas.removeWidget>;
       const found = target(doc, id);
       if (!('layout' in found)) return found;
       const conflicts = checkExpect(doc, id, expect, (f) => readField(found, f, doc), ctx);
       if (ifUnchanged && conflicts.length > 0) return stale(doc, conflicts);
       const rest = { ...doc.widgets };
       delete rest[id];
+      for (const [other, move] of Object.entries(ripple ?? {})) {
+        const w = Object.hasOwn(rest, other) ? rest[other]! : undefined;
+        if (w && sameLayout(w.layout, move.from)) rest[other] = { ...w, layout: move.to };
+      }
       const writers = Object.fromEntries(Object.entries(doc.writers).filter(([k]) => !k.startsWith(`w:${id}:`)));
       const next = { ...doc, widgets: compact(rest, doc.columns), tombstones: { ...doc.tombstones, [id]: doc.version + 1 } };
       const layouts = withoutWidgetLayouts(doc.layouts, id);
