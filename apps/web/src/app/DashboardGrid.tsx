@@ -1,9 +1,10 @@
 import { useCallback, useMemo, useRef, type KeyboardEvent } from 'react';
 import { ReactGridLayout, useContainerWidth, type EventCallback, type LayoutItem } from 'react-grid-layout';
-import type { Dashboard, Layout as ModelLayout } from '@pulseboard/model';
+import { breakpointColumns, breakpointForWidth, layoutsFor, type Breakpoint, type Dashboard, type Layout as ModelLayout } from '@pulseboard/model';
 import type { PresenceEntry } from '@pulseboard/client';
 import type { DashboardActions } from '@pulseboard/react';
-import { GRID_MARGIN_PX, ROW_HEIGHT_PX, STACK_BELOW_PX, gridItems, keyEdit, movedFrom, resizedFrom } from './grid-layout';
+import { GRID_MARGIN_PX, ROW_HEIGHT_PX, gridItems, keyEdit, movedFrom, resizedFrom } from './grid-layout';
+import { PhoneLayoutControls } from './PhoneLayoutControls';
 import { WidgetCell } from './WidgetCell';
 
 /** How often a drag in progress is shown to other viewers. */
@@ -17,7 +18,7 @@ export interface DashboardGridProps {
   presence: Readonly<Record<string, PresenceEntry>>;
   selectedId: string | null;
   onSelect: (id: string) => void;
-  actions: Pick<DashboardActions, 'moveWidget' | 'resizeWidget' | 'previewLayout'>;
+  actions: Pick<DashboardActions, 'mutate' | 'previewLayout'>;
 }
 
 function toModel(item: LayoutItem): ModelLayout {
@@ -25,14 +26,18 @@ function toModel(item: LayoutItem): ModelLayout {
 }
 
 /**
- * The dashboard's widgets on a react-grid-layout grid driven by the model's layout. While
+ * The dashboard's widgets on a react-grid-layout grid driven by the model's layout for the
+ * breakpoint the grid's width falls in (lg/md/sm/xs; see the model's breakpoints.ts). While
  * a widget is dragged or resized the grid previews it locally (and tells other viewers);
- * on drop exactly one mutation is committed: moveWidget or resizeWidget.
+ * on drop exactly one mutation is committed: moveWidget or resizeWidget, for that breakpoint.
+ * On a phone (xs) dragging is off; the phone layout bar moves and resizes with buttons.
  */
 export function DashboardGrid({ dashboard, editing, pendingWidgetIds, presence, selectedId, onSelect, actions }: DashboardGridProps) {
   const { width, containerRef, mounted } = useContainerWidth({ measureBeforeMount: true });
-  const stacked = mounted && width < STACK_BELOW_PX;
-  const canEdit = editing && !stacked;
+  const breakpoint: Breakpoint = mounted ? breakpointForWidth(width) : 'lg';
+  const columns = breakpointColumns(dashboard.columns, breakpoint);
+  const phone = breakpoint === 'xs';
+  const canEdit = editing && !phone;
   const lastPreview = useRef(0);
 
   const remoteByWidget = useMemo(() => {
@@ -45,10 +50,15 @@ export function DashboardGrid({ dashboard, editing, pendingWidgetIds, presence, 
     for (const [id, entry] of Object.entries(remoteByWidget)) if (entry.layout && dashboard.widgets[id]) map[id] = entry.layout;
     return map;
   }, [remoteByWidget, dashboard.widgets]);
-  const layout = useMemo(() => gridItems(dashboard.widgets, { stacked, overrides }), [dashboard.widgets, stacked, overrides]);
+  const { widgets, columns: lgColumns, layouts: stored } = dashboard;
+  const layouts = useMemo(() => layoutsFor({ widgets, columns: lgColumns, ...(stored ? { layouts: stored } : {}) }, breakpoint), [widgets, lgColumns, stored, breakpoint]);
+  // Remote drag previews are in lg coordinates.
+  const layout = useMemo(() => gridItems(layouts, breakpoint === 'lg' ? overrides : undefined), [layouts, breakpoint, overrides]);
 
-  const { moveWidget, resizeWidget, previewLayout } = actions;
-  const widgets = dashboard.widgets;
+  const { mutate, previewLayout } = actions;
+  const at = breakpoint === 'lg' ? {} : { breakpoint };
+  const moveWidget = useCallback((id: string, x: number, y: number) => mutate('moveWidget', { id, x, y, ...at }), [mutate, breakpoint]); // eslint-disable-line react-hooks/exhaustive-deps
+  const resizeWidget = useCallback((id: string, w: number, h: number) => mutate('resizeWidget', { id, w, h, ...at }), [mutate, breakpoint]); // eslint-disable-line react-hooks/exhaustive-deps
   const onInteract: EventCallback = useCallback(
     (current, _old, item) => {
       if (!item) return;
@@ -67,27 +77,26 @@ export function DashboardGrid({ dashboard, editing, pendingWidgetIds, presence, 
       if (!item) return;
       previewLayout(item.i, null);
       const placed = current.find((l) => l.i === item.i) ?? item;
-      const before = old ?? widgets[item.i]?.layout;
+      const before = old ?? layouts[item.i];
       if (before && movedFrom(placed, before)) moveWidget(item.i, placed.x, placed.y);
     },
-    [widgets, moveWidget, previewLayout],
+    [layouts, moveWidget, previewLayout],
   );
   const onResizeStop: EventCallback = useCallback(
     (current, old, item) => {
       if (!item) return;
       previewLayout(item.i, null);
       const placed = current.find((l) => l.i === item.i) ?? item;
-      const before = old ?? widgets[item.i]?.layout;
+      const before = old ?? layouts[item.i];
       if (before && resizedFrom(placed, before)) resizeWidget(item.i, placed.w, placed.h);
     },
-    [widgets, resizeWidget, previewLayout],
+    [layouts, resizeWidget, previewLayout],
   );
 
-  const columns = dashboard.columns;
   const onKey = useCallback(
     (event: KeyboardEvent<HTMLDivElement>, id: string) => {
       if (event.target !== event.currentTarget) return;
-      const layout = widgets[id]?.layout;
+      const layout = layouts[id];
       if (!layout) return;
       if (event.key === 'Enter') {
         event.preventDefault();
@@ -100,7 +109,7 @@ export function DashboardGrid({ dashboard, editing, pendingWidgetIds, presence, 
       if (edit.kind === 'move') moveWidget(id, edit.x, edit.y);
       else resizeWidget(id, edit.w, edit.h);
     },
-    [widgets, columns, onSelect, moveWidget, resizeWidget],
+    [layouts, columns, onSelect, moveWidget, resizeWidget],
   );
 
   const children = useMemo(
@@ -130,12 +139,22 @@ export function DashboardGrid({ dashboard, editing, pendingWidgetIds, presence, 
   );
 
   return (
-    <div ref={containerRef} className={`pb-grid ${canEdit ? 'pb-editing' : ''}`} data-testid="dashboard-grid" data-editing={canEdit ? 'true' : 'false'}>
+    <div
+      ref={containerRef}
+      className={`pb-grid ${canEdit ? 'pb-editing' : ''}`}
+      data-testid="dashboard-grid"
+      data-editing={canEdit ? 'true' : 'false'}
+      data-breakpoint={mounted ? breakpoint : ''}
+      data-columns={columns}
+    >
+      {mounted && editing && phone ? (
+        <PhoneLayoutControls layouts={layouts} columns={columns} titles={widgets} selectedId={selectedId} onSelect={onSelect} moveWidget={moveWidget} resizeWidget={resizeWidget} />
+      ) : null}
       {mounted ? (
         <ReactGridLayout
           layout={layout}
           width={width}
-          gridConfig={{ cols: stacked ? 1 : dashboard.columns, rowHeight: ROW_HEIGHT_PX, margin: [GRID_MARGIN_PX, GRID_MARGIN_PX], containerPadding: [0, 0] }}
+          gridConfig={{ cols: columns, rowHeight: ROW_HEIGHT_PX, margin: [GRID_MARGIN_PX, GRID_MARGIN_PX], containerPadding: [0, 0] }}
           dragConfig={{ enabled: canEdit, handle: '.pb-widget__header', cancel: '.pb-no-drag, button, input, a' }}
           resizeConfig={{ enabled: canEdit, handles: ['se'] }}
           onDrag={onInteract}

@@ -1,5 +1,6 @@
 import type { ApiOptions } from './api';
 import { CreateDashboardForm } from './CreateDashboardForm';
+import { ImportDashboard } from './ImportDashboard';
 import { DashboardRow } from './DashboardRow';
 import { navigate } from './routing';
 import { useDashboardList } from './useDashboardList';
@@ -18,6 +19,7 @@ export function DashboardList({ api }: { api: ApiOptions }) {
           <p className="pb-page__subtitle">Live boards, shared by everyone with access. Edits sync in real time.</p>
         </div>
         <CreateDashboardForm api={api} onCreated={(id) => navigate({ name: 'dashboard', id, edit: true })} />
+        <ImportDashboard api={api} onImported={(id) => navigate({ name: 'dashboard', id, edit: false })} />
       </header>
       {error ? (
         <div className="pb-callout pb-callout--error" role="alert" data-testid="list-error">

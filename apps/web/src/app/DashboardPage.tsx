@@ -5,7 +5,9 @@ import { widgetTypeInfo } from '../widgets/widget-types';
 import { AddWidgetPicker } from './AddWidgetPicker';
 import { ColumnsSelect } from './ColumnsSelect';
 import type { ApiOptions } from './api';
+import { DashboardFileActions } from './DashboardFileActions';
 import { DashboardGrid } from './DashboardGrid';
+import { HistoryPanel } from './HistoryPanel';
 import { DashboardTitle } from './DashboardTitle';
 import { restoreEditOf } from './notice-restore';
 import { visibleNotices } from './notice-text';
@@ -15,6 +17,9 @@ import { plural } from './format';
 import { useOnline } from './useOnline';
 import { navigate } from './routing';
 import { TopBar } from './TopBar';
+import { UndoRedoButtons } from './UndoRedoButtons';
+import { UndoRefusedToast } from './UndoRefusedToast';
+import { useUndoRedo } from './useUndoRedo';
 import { WidgetEditor } from './WidgetEditor';
 
 /** A new widget id: short, URL-safe and unique enough to be chosen by the client (optimistic). */
@@ -30,6 +35,7 @@ export function DashboardPage({ id, editing, api }: { id: string; editing: boole
   const { dashboard, snapshot } = rt;
   const [selectedId, setSelectedId] = useState<string | null>(null);
   const [picking, setPicking] = useState(false);
+  const [historyOpen, setHistoryOpen] = useState(false);
   const [deleted, setDeleted] = useState<Widget | null>(null);
   const closeUndo = useCallback(() => setDeleted(null), []);
   const selected = editing && selectedId && dashboard ? dashboard.widgets[selectedId] : undefined;
@@ -47,7 +53,10 @@ export function DashboardPage({ id, editing, api }: { id: string; editing: boole
   };
   const closePanel = useCallback(() => setSelectedId(null), []);
   const closePicker = useCallback(() => setPicking(false), []);
-  const { addWidget, retry, dismissNotice, updateWidget, setMeta } = rt;
+  const clientId = usePulseboardClient().clientId;
+  const history = useUndoRedo(rt, dashboard, clientId, id, editing);
+  const edits = history.actions;
+  const { addWidget, retry, dismissNotice, updateWidget, setMeta } = edits;
   const onPick = (type: WidgetType) => {
     const info = widgetTypeInfo(type);
     const widgetId = newWidgetId();
@@ -55,7 +64,6 @@ export function DashboardPage({ id, editing, api }: { id: string; editing: boole
     setPicking(false);
     setSelectedId(widgetId);
   };
-  const clientId = usePulseboardClient().clientId;
   const errorCode = snapshot.error?.code;
   // The error page already says the dashboard is gone; a toast saying it again is noise.
   const notices = useMemo(
@@ -77,17 +85,19 @@ export function DashboardPage({ id, editing, api }: { id: string; editing: boole
 
   return (
     <>
-      <TopBar title={<DashboardTitle snapshot={snapshot} editing={editing} setMeta={rt.setMeta} />} dashboardId={id}>
+      <TopBar title={<DashboardTitle snapshot={snapshot} editing={editing} setMeta={edits.setMeta} />} dashboardId={id}>
         {dashboard ? (
           <div className="pb-btn-group">
             {editing ? (
               <>
-                <ColumnsSelect columns={dashboard.columns} onChange={(columns) => rt.setMeta({ columns }, snapshot.confirmed ? { expect: { columns: snapshot.confirmed.columns } } : {})} />
+                <UndoRedoButtons history={history} />
+                <ColumnsSelect columns={dashboard.columns} onChange={(columns) => edits.setMeta({ columns }, snapshot.confirmed ? { expect: { columns: snapshot.confirmed.columns } } : {})} />
                 <button className="pb-btn pb-btn--sm" type="button" onClick={() => setPicking(true)} data-testid="add-widget">
                   + Add widget
                 </button>
               </>
             ) : null}
+            <DashboardFileActions api={api} id={id} historyOpen={historyOpen} onToggleHistory={() => setHistoryOpen((open) => !open)} />
             <button
               className={`pb-btn pb-btn--sm ${editing ? 'pb-btn--primary' : ''}`}
               type="button"
@@ -101,7 +111,7 @@ export function DashboardPage({ id, editing, api }: { id: string; editing: boole
         ) : null}
       </TopBar>
       <OfflineBanner />
-      <main className={`pb-page pb-dashboard ${selected ? 'pb-dashboard--with-panel' : ''}`} data-testid="dashboard" data-dashboard-id={id} data-version={dashboard?.version ?? ''}>
+      <main className={`pb-page pb-dashboard ${selected || historyOpen ? 'pb-dashboard--with-panel' : ''}`} data-testid="dashboard" data-dashboard-id={id} data-version={dashboard?.version ?? ''}>
         {snapshot.error ? (
           <DashboardError code={snapshot.error.code} message={snapshot.error.message} />
         ) : !dashboard ? (
@@ -129,11 +139,12 @@ export function DashboardPage({ id, editing, api }: { id: string; editing: boole
             presence={snapshot.presence}
             selectedId={selectedId}
             onSelect={setSelectedId}
-            actions={rt}
+            actions={edits}
           />
         )}
       </main>
-      {selected ? <WidgetEditor key={selected.id} widget={selected} confirmed={snapshot.confirmed} api={api} actions={rt} onClose={closePanel} onDeleted={setDeleted} /> : null}
+      {historyOpen && dashboard && !selected ? <HistoryPanel api={api} dashboard={dashboard} canRestore={editing} onClose={() => setHistoryOpen(false)} /> : null}
+      {selected ? <WidgetEditor key={selected.id} widget={selected} confirmed={snapshot.confirmed} api={api} actions={edits} onClose={closePanel} onDeleted={setDeleted} /> : null}
       {picking ? <AddWidgetPicker onPick={onPick} onClose={closePicker} /> : null}
       <Notices notices={notices} dashboard={dashboard} onDismiss={dismissNotice} onRetry={onRetry}>
         {deleted ? (
@@ -142,13 +153,13 @@ export function DashboardPage({ id, editing, api }: { id: string; editing: boole
             title={deleted.title}
             onClose={closeUndo}
             onUndo={() => {
-              // A deleted id stays a tombstone, so the widget comes back under a new one.
-              const { id: _old, ...rest } = deleted;
-              addWidget({ ...rest, id: newWidgetId() });
+              // The deletion is the newest step on this person's undo stack: the widget comes back with its id.
+              history.undo();
               setDeleted(null);
             }}
           />
         ) : null}
+        {history.refusal ? <UndoRefusedToast message={history.refusal} onClose={history.dismissRefusal} /> : null}
       </Notices>
     </>
   );

@@ -26,7 +26,8 @@ export interface ApiOptions {
   signal?: AbortSignal;
 }
 
-async function request<T>(opts: ApiOptions, method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ data: T; etag: string | null }> {
+/** One API call with the token; throws ApiError with the server's code and message. */
+export async function request<T>(opts: ApiOptions, method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ data: T; etag: string | null }> {
   const init: RequestInit = {
     method,
     headers: {

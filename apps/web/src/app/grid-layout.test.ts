@@ -1,29 +1,21 @@
 import { describe, expect, it } from 'vitest';
-import type { Widget } from '@pulseboard/model';
+import type { Layout } from '@pulseboard/model';
 import { gridItems, keyEdit, movedFrom, resizedFrom } from './grid-layout';
 
-const w = (id: string, x: number, y: number, wd = 3, h = 2): Widget => ({ id, type: 'stat', title: id, layout: { x, y, w: wd, h }, options: {} });
-const widgets = { b: w('b', 3, 0), a: w('a', 0, 0), c: w('c', 0, 2, 6, 3) };
+const w = (x: number, y: number, wd = 3, h = 2): Layout => ({ x, y, w: wd, h });
+const widgets = { b: w(3, 0), a: w(0, 0), c: w(0, 2, 6, 3) };
 
 describe('gridItems', () => {
-  it('uses the model layout on a wide screen, in reading order', () => {
-    expect(gridItems(widgets, { stacked: false })).toEqual([
+  it('uses the breakpoint’s layout, in reading order', () => {
+    expect(gridItems(widgets)).toEqual([
       { i: 'a', x: 0, y: 0, w: 3, h: 2, minW: 1, minH: 1 },
       { i: 'b', x: 3, y: 0, w: 3, h: 2, minW: 1, minH: 1 },
       { i: 'c', x: 0, y: 2, w: 6, h: 3, minW: 1, minH: 1 },
     ]);
   });
 
-  it('stacks widgets in one read-only column on a narrow screen, keeping heights', () => {
-    expect(gridItems(widgets, { stacked: true })).toEqual([
-      { i: 'a', x: 0, y: 0, w: 1, h: 2, static: true },
-      { i: 'b', x: 0, y: 2, w: 1, h: 2, static: true },
-      { i: 'c', x: 0, y: 4, w: 1, h: 3, static: true },
-    ]);
-  });
-
   it('applies another viewer’s drag preview over the model layout', () => {
-    const items = gridItems(widgets, { stacked: false, overrides: { b: { x: 6, y: 0, w: 3, h: 2 } } });
+    const items = gridItems(widgets, { b: { x: 6, y: 0, w: 3, h: 2 } });
     expect(items.find((i) => i.i === 'b')).toMatchObject({ x: 6, y: 0 });
   });
 });
