@@ -56,7 +56,10 @@ export class DashboardStore extends Subscribable {
   /** A newer version seen over HTTP while the socket is open (safety net against lost events). */
   #suspectVersion: number | null = null;
   #presenceTimer: ReturnType<typeof setTimeout> | null = null;
-  #presenceOut: { widgetId: string | null; layout: Layout | null } | null = null;
+  #presenceOut: { widgetId: string | null; layout: Layout | null; join?: boolean } | null = null;
+  /** What this viewer announces (null until the app calls `setPresence`: presence is opt-in). */
+  #presenceState: { editing: boolean; selectedId: string | null } | null = null;
+  #previewing: { widgetId: string | null; layout: Layout | null } = { widgetId: null, layout: null };
   readonly #cleanup: Array<() => void> = [];
   #refCount = 0;
   #closed = false;
@@ -237,6 +240,14 @@ export class DashboardStore extends Subscribable {
     this.#publish();
   }
 
+  /** Announces this viewer to the others (editing or not, the selected widget); see docs/protocol.md "Presence". */
+  setPresence(state: { editing: boolean; selectedId: string | null }): void {
+    if (this.#closed) return;
+    const first = this.#presenceState === null;
+    this.#presenceState = { ...state };
+    this.#sendPresence(this.#previewing.widgetId, this.#previewing.layout, first && this.#loaded);
+  }
+
   dismissNotice(id: string): void {
     if (this.state.dismissNotice(id)) this.#publish();
   }
@@ -309,6 +320,11 @@ export class DashboardStore extends Subscribable {
     this.#error = null;
     this.#loaded = true;
     this.#lastSyncedAt = this.#deps.now();
+    // A (re)subscription: who is here is learnt afresh from the answers to our join.
+    if (this.#presenceState) {
+      this.#presence = {};
+      this.#sendPresence(this.#previewing.widgetId, this.#previewing.layout, true);
+    }
     if (!message.recovered && message.snapshot) {
       const doc = message.snapshot as Dashboard;
       this.state.reset(doc, { epoch: message.epoch, offset: message.offset });
@@ -345,18 +361,26 @@ export class DashboardStore extends Subscribable {
     const now = this.#deps.now();
     const ttl = this.#deps.config.presenceTtlMs;
     const next: Record<string, PresenceEntry> = {};
-    for (const [key, entry] of Object.entries(this.#presence)) if (now - entry.at < ttl) next[key] = entry;
-    if (message.widgetId === null) delete next[message.clientId];
+    // A drag preview nobody refreshed is over; the viewer stays until they leave.
+    for (const [key, entry] of Object.entries(this.#presence)) next[key] = now - entry.at < ttl || entry.widgetId === null ? entry : { ...entry, widgetId: null, layout: null };
+    const known = next[message.clientId];
+    const viewer = message.editing !== undefined || message.selectedId !== undefined || message.join === true;
+    if (message.gone || (message.widgetId === null && !viewer && !known?.viewer)) delete next[message.clientId];
     else {
       next[message.clientId] = {
         clientId: message.clientId,
         ...(message.name === undefined ? {} : { name: message.name }),
         widgetId: message.widgetId,
         layout: message.layout,
+        editing: message.editing ?? known?.editing ?? false,
+        selectedId: message.selectedId !== undefined ? message.selectedId : (known?.selectedId ?? null),
+        viewer: viewer || (known?.viewer ?? false),
         at: now,
       };
     }
     this.#presence = next;
+    // A newcomer learns who is already here from our answer.
+    if (message.join && this.#presenceState) this.#sendPresence(this.#previewing.widgetId, this.#previewing.layout);
   }
 
   #resubscribe(): void {
@@ -382,8 +406,9 @@ export class DashboardStore extends Subscribable {
     });
   }
 
-  #sendPresence(widgetId: string | null, layout: Layout | null): void {
-    this.#presenceOut = { widgetId, layout };
+  #sendPresence(widgetId: string | null, layout: Layout | null, join = false): void {
+    this.#previewing = { widgetId, layout };
+    this.#presenceOut = { widgetId, layout, ...(join || this.#presenceOut?.join ? { join: true } : {}) };
     if (this.#presenceTimer) return;
     const flush = () => {
       const out = this.#presenceOut;
@@ -392,7 +417,15 @@ export class DashboardStore extends Subscribable {
         this.#presenceTimer = null;
         return;
       }
-      this.#deps.connection.send({ type: 'presence', dashboardId: this.id, widgetId: out.widgetId, layout: out.layout });
+      const state = this.#presenceState;
+      this.#deps.connection.send({
+        type: 'presence',
+        dashboardId: this.id,
+        widgetId: out.widgetId,
+        layout: out.layout,
+        ...(state ? { editing: state.editing, selectedId: state.selectedId } : {}),
+        ...(out.join ? { join: true } : {}),
+      });
       this.#presenceTimer = setTimeout(flush, this.#deps.config.frameIntervalMs * 3);
     };
     flush();
@@ -498,6 +531,10 @@ export class DashboardHandleImpl extends StoreLease<DashboardStore, DashboardSna
     if (sized) id = this.resizeWidget(widgetId, layout.w, layout.h);
     if (moved) id = this.moveWidget(widgetId, layout.x, layout.y);
     return id;
+  }
+
+  setPresence(state: { editing: boolean; selectedId: string | null }): void {
+    if (!this.released) this.store.setPresence(state);
   }
 
   dismissNotice(id: string): void {

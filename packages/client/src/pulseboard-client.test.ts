@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { ServerPresenceMessage } from '@pulseboard/protocol';
 import { EnvironmentManager } from './environment-manager.js';
 import { MemoryOfflineStore } from './offline-store.js';
 import { createPulseboardClient } from './pulseboard-client.js';
@@ -264,6 +265,26 @@ describe('PulseboardClient with a scripted server', () => {
     const presence = FakeWebSocket.last.sentOfType('presence');
     expect(presence[0]).toMatchObject({ widgetId: 'a', layout: { x: 1 } });
     expect(presence.at(-1)).toMatchObject({ widgetId: null, layout: null });
+  });
+
+  it('announces this viewer on setPresence, answers a newcomer\'s join, and forgets a viewer who left', async () => {
+    const { client, log } = await setup();
+    const handle = client.dashboard('ops');
+    await open();
+    FakeWebSocket.last.serverSend(log.subscribed());
+    await frame();
+    handle.setPresence({ editing: true, selectedId: 'a' });
+    expect(FakeWebSocket.last.sentOfType('presence')).toEqual([{ type: 'presence', dashboardId: 'ops', widgetId: null, layout: null, editing: true, selectedId: 'a', join: true }]);
+    await vi.advanceTimersByTimeAsync(100);
+    const bob: ServerPresenceMessage = { type: 'presence', topic: 'dashboard:ops', clientId: 'client-bob-0001', name: 'Bob', widgetId: null, layout: null, editing: false, selectedId: null, join: true };
+    FakeWebSocket.last.serverSend(bob);
+    await frame();
+    expect(handle.getSnapshot().presence['client-bob-0001']).toMatchObject({ name: 'Bob', editing: false, viewer: true });
+    // The answer tells Bob about us, without asking him to answer again.
+    expect(FakeWebSocket.last.sentOfType('presence').at(-1)).toEqual({ type: 'presence', dashboardId: 'ops', widgetId: null, layout: null, editing: true, selectedId: 'a' });
+    FakeWebSocket.last.serverSend({ type: 'presence', topic: 'dashboard:ops', clientId: 'client-bob-0001', widgetId: null, layout: null, gone: true });
+    await frame();
+    expect(handle.getSnapshot().presence['client-bob-0001']).toBeUndefined();
   });
 
   it('commits nothing when a drag ends where it started (no no-op move that others would see as a change)', async () => {

@@ -84,11 +84,19 @@ export interface SyncNotice {
 }
 
 /** Another viewer's live drag/resize preview. */
+/** Another viewer of the dashboard, as their presence messages describe them. */
 export interface PresenceEntry {
   clientId: string;
   name?: string;
+  /** The widget they are dragging or resizing right now (with its previewed layout), or null. */
   widgetId: string | null;
   layout: Layout | null;
+  /** In edit mode. */
+  editing: boolean;
+  /** The widget they have selected, or null. */
+  selectedId: string | null;
+  /** They announced themselves (setPresence), so they stay listed until they leave. */
+  viewer: boolean;
   at: number;
 }
 
@@ -143,6 +151,12 @@ export interface DashboardHandle extends ExternalStore<DashboardSnapshot> {
    * a corner drag changed position and size); null when it ended where it started.
    */
   commitLayout(widgetId: string, layout: Layout): number | null;
+  /**
+   * Announces this viewer to the others of the dashboard (and keeps announcing on every
+   * resubscription): whether they are editing and which widget they have selected.
+   * Until called, the client shows others its drag previews only.
+   */
+  setPresence(state: { editing: boolean; selectedId: string | null }): void;
   dismissNotice(id: string): void;
   /** Re-applies the mutation of a rejected/overwritten notice as a new edit. */
   retry(noticeId: string): number | null;

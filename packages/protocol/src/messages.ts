@@ -67,12 +67,19 @@ export const publishSchema = z
 export const pingSchema = z.object({ type: z.literal('ping'), ts: z.number().optional() });
 export const pongSchema = z.object({ type: z.literal('pong'), ts: z.number().optional() });
 
-/** Live drag/resize preview, relayed to the other viewers of the dashboard (not stored). */
+/**
+ * Who is here and what they do, relayed to the other viewers of the dashboard (not stored):
+ * a live drag/resize preview (`widgetId`, `layout`), whether they are editing, which widget
+ * they have selected. `join: true` announces a new viewer; the others answer with theirs.
+ */
 export const presenceSchema = z.object({
   type: z.literal('presence'),
   dashboardId: slugSchema,
   widgetId: z.string().max(64).nullable(),
   layout: z.object({ x: z.number(), y: z.number(), w: z.number(), h: z.number() }).nullable(),
+  editing: z.boolean().optional(),
+  selectedId: z.string().max(64).nullable().optional(),
+  join: z.boolean().optional(),
 });
 
 /** Schemas of every message a client may send, keyed by `type`. */
@@ -219,6 +226,12 @@ export interface ServerPresenceMessage {
   name?: string;
   widgetId: string | null;
   layout: { x: number; y: number; w: number; h: number } | null;
+  editing?: boolean;
+  selectedId?: string | null;
+  /** A new viewer: answer with your own presence. */
+  join?: boolean;
+  /** The viewer left (unsubscribed or disconnected). */
+  gone?: boolean;
 }
 
 export type ServerMessage =

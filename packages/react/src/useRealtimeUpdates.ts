@@ -24,6 +24,8 @@ export interface DashboardActions {
   setMeta(set: DashboardMetaChanges, options?: EditOptions): number | null;
   previewLayout(widgetId: string, layout: Layout | null): void;
   commitLayout(widgetId: string, layout: Layout): number | null;
+  /** Announces this viewer (editing, selected widget) to the others; see DashboardHandle. */
+  setPresence(state: { editing: boolean; selectedId: string | null }): void;
   dismissNotice(noticeId: string): void;
   retry(noticeId: string): number | null;
 }
@@ -60,6 +62,7 @@ function bindActions(lease: HandleLease<DashboardHandle, DashboardSnapshot>): Da
     setMeta: (set, options) => h()?.setMeta(set, options) ?? null,
     previewLayout: (widgetId, layout) => h()?.previewLayout(widgetId, layout),
     commitLayout: (widgetId, layout) => h()?.commitLayout(widgetId, layout) ?? null,
+    setPresence: (state) => h()?.setPresence(state),
     dismissNotice: (noticeId) => h()?.dismissNotice(noticeId),
     retry: (noticeId) => h()?.retry(noticeId) ?? null,
   };

@@ -5,6 +5,7 @@ import type { PresenceEntry } from '@pulseboard/client';
 import type { DashboardActions } from '@pulseboard/react';
 import { GRID_MARGIN_PX, ROW_HEIGHT_PX, gridItems, keyEdit, movedFrom, resizedFrom } from './grid-layout';
 import { PhoneLayoutControls } from './PhoneLayoutControls';
+import { presenceColour } from './presence-colour';
 import { WidgetCell } from './WidgetCell';
 
 /** How often a drag in progress is shown to other viewers. */
@@ -43,6 +44,12 @@ export function DashboardGrid({ dashboard, editing, pendingWidgetIds, presence, 
   const remoteByWidget = useMemo(() => {
     const map: Record<string, PresenceEntry> = {};
     for (const entry of Object.values(presence)) if (entry.widgetId) map[entry.widgetId] = entry;
+    return map;
+  }, [presence]);
+  // The widget each other editor has selected, outlined in their colour.
+  const selectedBy = useMemo(() => {
+    const map: Record<string, PresenceEntry> = {};
+    for (const entry of Object.values(presence)) if (entry.editing && entry.selectedId) map[entry.selectedId] = entry;
     return map;
   }, [presence]);
   const overrides = useMemo(() => {
@@ -117,6 +124,7 @@ export function DashboardGrid({ dashboard, editing, pendingWidgetIds, presence, 
       layout.map(({ i: id, x, y, w, h }) => {
         const widget = widgets[id]!;
         const pending = pendingWidgetIds.has(id);
+        const by = selectedBy[id];
         return (
           <div
             key={id}
@@ -125,6 +133,8 @@ export function DashboardGrid({ dashboard, editing, pendingWidgetIds, presence, 
             data-title={widget.title}
             data-type={widget.type}
             data-layout={`${x},${y},${w},${h}`}
+            data-selected-by={by ? (by.name ?? by.clientId) : undefined}
+            style={by ? { outline: `3px solid ${presenceColour(by.clientId)}`, outlineOffset: 2, borderRadius: 8 } : undefined}
             onDoubleClick={canEdit ? () => onSelect(id) : undefined}
             tabIndex={canEdit ? 0 : undefined}
             aria-keyshortcuts={canEdit ? 'ArrowLeft ArrowRight ArrowUp ArrowDown Shift+ArrowRight Shift+ArrowDown Enter' : undefined}
@@ -135,7 +145,7 @@ export function DashboardGrid({ dashboard, editing, pendingWidgetIds, presence, 
           </div>
         );
       }),
-    [layout, widgets, pendingWidgetIds, canEdit, editing, selectedId, remoteByWidget, onSelect, onKey],
+    [layout, widgets, pendingWidgetIds, canEdit, editing, selectedId, remoteByWidget, selectedBy, onSelect, onKey],
   );
 
   return (

@@ -13,6 +13,7 @@ import { restoreEditOf } from './notice-restore';
 import { visibleNotices } from './notice-text';
 import { Notices, UndoToast } from './Notices';
 import { OfflineBanner } from './OfflineBanner';
+import { PresenceAvatars } from './PresenceAvatars';
 import { plural } from './format';
 import { useOnline } from './useOnline';
 import { navigate } from './routing';
@@ -52,6 +53,9 @@ export function DashboardPage({ id, editing, api }: { id: string; editing: boole
     navigate({ name: 'dashboard', id, edit: on }, { replace: true });
   };
   const closePanel = useCallback(() => setSelectedId(null), []);
+  const { setPresence } = rt;
+  const announcedSelection = editing ? selectedId : null;
+  useEffect(() => setPresence({ editing, selectedId: announcedSelection }), [setPresence, editing, announcedSelection]);
   const closePicker = useCallback(() => setPicking(false), []);
   const clientId = usePulseboardClient().clientId;
   const history = useUndoRedo(rt, dashboard, clientId, id, editing);
@@ -86,6 +90,7 @@ export function DashboardPage({ id, editing, api }: { id: string; editing: boole
   return (
     <>
       <TopBar title={<DashboardTitle snapshot={snapshot} editing={editing} setMeta={edits.setMeta} />} dashboardId={id}>
+        <PresenceAvatars presence={snapshot.presence} selfClientId={clientId} />
         {dashboard ? (
           <div className="pb-btn-group">
             {editing ? (

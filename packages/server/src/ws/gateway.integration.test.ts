@@ -362,6 +362,27 @@ describe('WebSocket gateway', () => {
       expect(a.messages.filter((m) => m.type === 'presence')).toHaveLength(0);
     });
 
+    it('relays who is viewing (join, editing, selected widget) and says when a viewer who never dragged leaves', async () => {
+      const a = await h.client({ name: 'Ada' });
+      const b = await h.client();
+      await subscribe(a, 'dashboard:ops');
+      await subscribe(b, 'dashboard:ops');
+      a.send({ type: 'presence', dashboardId: 'ops', widgetId: null, layout: null, editing: true, selectedId: 'cpu', join: true });
+      expect(await b.waitFor((m) => m.type === 'presence')).toEqual({
+        type: 'presence',
+        topic: 'dashboard:ops',
+        clientId: a.clientId,
+        name: 'Ada',
+        widgetId: null,
+        layout: null,
+        editing: true,
+        selectedId: 'cpu',
+        join: true,
+      });
+      await a.close();
+      expect(await b.waitFor((m) => m.type === 'presence' && m.gone === true)).toMatchObject({ clientId: a.clientId, widgetId: null });
+    });
+
     it('answers not_subscribed to presence for a dashboard the sender does not watch', async () => {
       const a = await h.client();
       a.send({ type: 'presence', dashboardId: 'ops', widgetId: null, layout: null });

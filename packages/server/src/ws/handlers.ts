@@ -13,6 +13,7 @@ import {
   type MutateMessage,
   type Position,
   type PresenceMessage,
+  type ServerPresenceMessage,
   type PublishMessage,
   type ServerMessage,
   type SubscribeMessage,
@@ -134,7 +135,7 @@ export class MessageHandlers {
 
   /** Tells the other viewers of `topic` that this connection's preview is over (it left). */
   relayPresenceEnd(conn: Connection, topic: string): void {
-    this.#relayPresence(conn, topic, null, null);
+    this.#relayPresence(conn, topic, { widgetId: null, layout: null, gone: true });
   }
 
   async #hello(conn: Connection, message: HelloMessage): Promise<void> {
@@ -332,17 +333,17 @@ export class MessageHandlers {
     if (!sub) {
       return this.#error(conn, ErrorCode.NOT_SUBSCRIBED, `presence: subscribe to ${topic} first`, { type: 'presence', topic });
     }
-    sub.presence = message.widgetId !== null;
-    this.#relayPresence(conn, topic, message.widgetId, message.layout);
+    // Once a connection has announced itself, its leaving is announced too (see relayPresenceEnd).
+    sub.presence = true;
+    const { widgetId, layout, editing, selectedId, join } = message;
+    this.#relayPresence(conn, topic, { widgetId, layout, ...(editing === undefined ? {} : { editing }), ...(selectedId === undefined ? {} : { selectedId }), ...(join ? { join } : {}) });
   }
 
-  #relayPresence(conn: Connection, topic: string, widgetId: string | null, layout: PresenceMessage['layout']): void {
+  #relayPresence(conn: Connection, topic: string, state: Omit<ServerPresenceMessage, 'type' | 'topic' | 'clientId' | 'name'>): void {
     let frame: SharedFrame | null = null;
     for (const other of this.#ctx.hub.subscribers(topic)) {
       if (other.conn === conn || !other.ready) continue;
-      frame ??= new SharedFrame(
-        JSON.stringify({ type: 'presence', topic, clientId: conn.clientId, ...(conn.actor === undefined ? {} : { name: conn.actor }), widgetId, layout }),
-      );
+      frame ??= new SharedFrame(JSON.stringify({ type: 'presence', topic, clientId: conn.clientId, ...(conn.actor === undefined ? {} : { name: conn.actor }), ...state }));
       this.#ctx.sendRaw(other.conn, frame);
     }
   }
