@@ -158,7 +158,7 @@ export function DashboardGrid({ dashboard, editing, pendingWidgetIds, presence, 
       data-columns={columns}
     >
       {mounted && editing && phone ? (
-        <PhoneLayoutControls layouts={layouts} columns={columns} titles={widgets} selectedId={selectedId} onSelect={onSelect} moveWidget={moveWidget} resizeWidget={resizeWidget} />
+        <PhoneLayoutControls layouts={layouts} columns={columns} titles={widgets} moveWidget={moveWidget} resizeWidget={resizeWidget} />
       ) : null}
       {mounted ? (
         <ReactGridLayout

@@ -1,3 +1,4 @@
+import { useState } from 'react';
 import type { Layout, Widget } from '@pulseboard/model';
 import { readingOrder } from './grid-layout';
 
@@ -7,8 +8,6 @@ export interface PhoneLayoutControlsProps {
   layouts: Readonly<Record<string, Layout>>;
   columns: number;
   titles: Readonly<Record<string, Pick<Widget, 'title' | 'type'>>>;
-  selectedId: string | null;
-  onSelect: (id: string) => void;
   moveWidget: (id: string, x: number, y: number) => void;
   resizeWidget: (id: string, w: number, h: number) => void;
 }
@@ -17,9 +16,11 @@ export interface PhoneLayoutControlsProps {
  * Edit mode on a phone: dragging would fight scrolling, so a widget is picked from a list and
  * moved earlier/later or resized with buttons. Only the phone layout changes.
  */
-export function PhoneLayoutControls({ layouts, columns, titles, selectedId, onSelect, moveWidget, resizeWidget }: PhoneLayoutControlsProps) {
+export function PhoneLayoutControls({ layouts, columns, titles, moveWidget, resizeWidget }: PhoneLayoutControlsProps) {
+  // Its own pick, not the page's selection: selecting opens the settings panel, which would cover a phone.
+  const [picked, setPicked] = useState<string | null>(null);
   const order = readingOrder(layouts);
-  const id = selectedId && layouts[selectedId] ? selectedId : order[0];
+  const id = picked && layouts[picked] ? picked : order[0];
   const l = id ? layouts[id] : undefined;
   const index = id ? order.indexOf(id) : -1;
   const prev = index > 0 ? layouts[order[index - 1]!] : undefined;
@@ -29,7 +30,7 @@ export function PhoneLayoutControls({ layouts, columns, titles, selectedId, onSe
       <p className="pb-phone-layout__hint">On a phone, widgets move and resize with these buttons (dragging is off). Changes apply to the phone layout only.</p>
       {id && l ? (
         <div className="pb-phone-layout__row">
-          <select aria-label="Widget to arrange" value={id} onChange={(e) => onSelect(e.target.value)} data-testid="phone-layout-widget">
+          <select aria-label="Widget to arrange" value={id} onChange={(e) => setPicked(e.target.value)} data-testid="phone-layout-widget">
             {order.map((wid) => (
               <option key={wid} value={wid}>
                 {titles[wid]?.title || titles[wid]?.type || wid}
