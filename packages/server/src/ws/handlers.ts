@@ -230,7 +230,8 @@ export class MessageHandlers {
    * trimmed): the caller sends a snapshot instead.
    */
   async #replay(conn: Connection, sub: Subscription<Connection>, since: Position): Promise<boolean> {
-    const cached = this.#ctx.cache.replay(sub.topic, since);
+    const cached = await this.#ctx.cache.replay(sub.topic, since);
+    if (sub.removed) return true;
     if (cached) {
       this.#ctx.send(conn, { type: 'subscribed', topic: sub.topic, epoch: since.epoch, offset: since.offset, recovered: true });
       sub.epoch = since.epoch;
