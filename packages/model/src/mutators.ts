@@ -243,8 +243,9 @@ function reject(doc: Dashboard, code: string, message: string): MutationOutcome 
 
 /** An `ifUnchanged` mutation whose expectations no longer hold: not applied, conflicts named. */
 function stale(doc: Dashboard, conflicts: FieldConflict[]): MutationOutcome {
-  const names = conflicts.map((c) => c.field).join(', ');
-  return { status: 'rejected', doc, touched: [], conflicts, error: { code: 'stale', message: `changed by someone else since: ${names}` } };
+  const fields = conflicts.map((c) => c.field).join(', ');
+  const who = [...new Set(conflicts.map((c) => c.by?.name ?? 'someone else'))].join(' and ');
+  return { status: 'rejected', doc, touched: [], conflicts, error: { code: 'stale', message: `${who} changed ${fields} since; nothing was changed` } };
 }
 
 /** The writer key of a layout field at a breakpoint (`layout` for lg). */
