@@ -157,6 +157,27 @@ describe.skipIf(SKIP_E2E)('editing you can trust', () => {
     await expect.poll(() => onPage(pageB)).toEqual(original);
   });
 
+  it('lists versions with who and what, previews one and restores it as a new version both contexts show', async () => {
+    const target = fromServer(await getDashboard(server, BOARD));
+    await renameWidget(pageA, 'mem', 'Memory (to be undone by history)');
+    await closePanel(pageA);
+    await expect.poll(() => widget(pageB, 'mem').getAttribute('data-title')).toBe('Memory (to be undone by history)');
+    const version = (await getDashboard(server, BOARD)).version;
+    await pageA.getByTestId('history-toggle').click();
+    const list = pageA.getByTestId('history-list');
+    await expect.poll(async () => (await list.locator('li').first().textContent()) ?? '').toContain('renamed “Memory” to “Memory (to be undone by history)”');
+    await pageA.getByTestId(`history-version-${version - 1}`).click();
+    const preview = pageA.getByTestId('history-preview');
+    await preview.waitFor();
+    expect(await preview.getAttribute('data-version')).toBe(String(version - 1));
+    await pageA.getByTestId('history-restore').click();
+    await expect.poll(async () => fromServer(await getDashboard(server, BOARD))).toEqual(target);
+    expect((await getDashboard(server, BOARD)).version).toBe(version + 1);
+    await expect.poll(() => onPage(pageB)).toEqual(target);
+    await expect.poll(async () => (await list.locator('li').first().textContent()) ?? '').toContain(`restored version ${version - 1}`);
+    await pageA.getByTestId('history-close').click();
+  });
+
   it('exports a dashboard and imports it as a copy that is identical', async () => {
     const [download] = await Promise.all([pageA.waitForEvent('download'), pageA.getByTestId('export').click()]);
     expect(download.suggestedFilename()).toBe(`${BOARD}.pulseboard.json`);
