@@ -60,6 +60,20 @@ describe('breakpoints', () => {
     expect(isValidLayout(doc.widgets, 12)).toBe(true);
   });
 
+  it('keeps the order of the widgets a resize pushes (the one below a pushed widget goes further down, never above it)', () => {
+    let doc = createDashboard({ id: 'ops', title: 'Ops', now: NOW });
+    const placed: Array<[string, Layout]> = [
+      ['wide', { x: 0, y: 0, w: 3, h: 1 }],
+      ['right', { x: 3, y: 0, w: 2, h: 1 }],
+      ['under', { x: 4, y: 1, w: 1, h: 1 }],
+    ];
+    for (const [id, layout] of placed) doc = applyMutation(doc, 'addWidget', { widget: { id, type: 'stat', layout } }, alice).doc;
+    expect(layoutsFor(doc, 'lg').under).toEqual({ x: 4, y: 1, w: 1, h: 1 });
+    const l = layoutsFor(applyMutation(doc, 'resizeWidget', { id: 'wide', w: 4, h: 1 }, alice).doc, 'lg');
+    expect(l.right).toEqual({ x: 3, y: 1, w: 2, h: 1 });
+    expect(l.under).toEqual({ x: 4, y: 2, w: 1, h: 1 });
+  });
+
   it('gives back the exact layout after 12 → 6 → 12 columns, also for edited breakpoints', () => {
     let doc = applyMutation(board(), 'moveWidget', { id: 'b', x: 0, y: 0, breakpoint: 'md' }, alice).doc;
     const lg = layoutsFor(doc, 'lg');
@@ -132,6 +146,51 @@ describe('breakpoint layout properties', () => {
         for (const b of BREAKPOINTS) expect(layoutsFor(back, b)).toEqual(layoutsFor(doc, b));
       }),
       { numRuns: 150 },
+    );
+  });
+});
+
+describe('resize and move properties', () => {
+  it('never reshuffle: a widget only moves up into space a moved widget left, and moves down only when pushed', () => {
+    const ctx = { clientId: 'c', mutationId: 1 };
+    const layouts = fc.array(fc.record({ x: fc.integer({ min: 0, max: 11 }), y: fc.integer({ min: 0, max: 8 }), w: fc.integer({ min: 1, max: 6 }), h: fc.integer({ min: 1, max: 4 }) }), { minLength: 2, maxLength: 8 });
+    fc.assert(
+      fc.property(layouts, fc.nat(), fc.constantFrom('wider', 'taller'), (ls, pick, grow) => {
+        let doc = createDashboard({ id: 'd', title: 'D', now: NOW });
+        ls.forEach((layout, i) => {
+          doc = applyMutation(doc, 'addWidget', { widget: { id: `w${i}`, type: 'stat', layout } }, ctx).doc;
+        });
+        const ids = Object.keys(doc.widgets);
+        const id = ids[pick % ids.length]!;
+        const l = doc.widgets[id]!.layout;
+        if (grow === 'wider' && l.x + l.w >= 12) return;
+        const out = applyMutation(doc, 'resizeWidget', { id, w: l.w + (grow === 'wider' ? 1 : 0), h: l.h + (grow === 'taller' ? 1 : 0) }, ctx).doc;
+        const before = (w: string) => doc.widgets[w]!.layout;
+        const after = (w: string) => out.widgets[w]!.layout;
+        const moved = ids.filter((w) => w !== id && after(w).y !== before(w).y);
+        for (const w of moved) {
+          const a = before(w);
+          const sharesColumns = (o: Layout) => a.x < o.x + o.w && o.x < a.x + a.w;
+          if (after(w).y < a.y) {
+            // Up only into rows another moved widget left above it in its columns.
+            expect(moved.some((o) => o !== w && sharesColumns(before(o)) && before(o).y < a.y), `${w} moved up`).toBe(true);
+          } else {
+            // Down only when something now above it in its columns pushed it (the resized widget or a pushed one).
+            const pushers = [id, ...moved].filter((o) => o !== w && sharesColumns(after(o)) && after(o).y < after(w).y && after(o).y + after(o).h === after(w).y);
+            expect(pushers.length, `${w} moved down unpushed`).toBeGreaterThan(0);
+          }
+        }
+        // No widget jumps over one that stayed above it in its columns (the order is kept unless pushed).
+        for (const a of ids) {
+          for (const b of ids) {
+            if (a === b || a === id || b === id) continue;
+            const [la, lb] = [before(a), before(b)];
+            const share = la.x < lb.x + lb.w && lb.x < la.x + la.w;
+            if (share && la.y + la.h <= lb.y && after(a).y <= la.y) expect(after(a).y + la.h, `${b} jumped over ${a}`).toBeLessThanOrEqual(after(b).y);
+          }
+        }
+      }),
+      { numRuns: 1000 },
     );
   });
 });

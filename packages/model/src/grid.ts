@@ -48,16 +48,32 @@ function firstFreeRow(slot: Slot, placed: readonly Slot[], count: number, fromY:
   }
 }
 
+/** The row `slot` floats up to: just below the lowest of the first `count` slots above it in its columns (0 if none). */
+function floatUpRow(slot: Slot, placed: readonly Slot[], count: number): number {
+  let y = 0;
+  for (let i = 0; i < count; i++) {
+    const o = placed[i]!;
+    const bottom = o.y + o.h;
+    if (slot.x < o.x + o.w && o.x < slot.x + slot.w && bottom <= slot.y && bottom > y) y = bottom;
+  }
+  return y;
+}
+
 /**
- * Deterministic vertical compaction, the rule every client and the server share.
+ * Deterministic vertical compaction, the rule every client and the server share (as
+ * react-grid-layout's vertical compaction, with the moved widget first).
  *
- * The `priority` widget (the one just moved, resized or added) is placed first where it was
- * asked to go; every other widget, in (y, x, id) order, takes the first free row from the top.
- * A final pass floats every widget up as far as it can go, in (y, x, id) order. The result has
- * no overlaps, lies inside the grid, and depends only on the input, never on call order.
- * Widgets whose layout did not change keep their object identity (cheap for renderers).
- * This runs for every move on every client (and on every rebase), so it works on flat slots
- * instead of copying widgets.
+ * 1. The `priority` widget (the one just moved, resized or added) goes where it was asked to.
+ * 2. Every other widget, in (y, x, id) order, stays where it is or moves DOWN just far enough
+ *    to clear the widgets placed before it: a resize or drop pushes its neighbours down only
+ *    as far as needed, and never reorders widgets it does not touch.
+ * 3. In (y, x, id) order, each widget floats up until the first widget above it in its
+ *    columns (never jumping over one).
+ * The result has no overlaps, lies inside the grid, and depends only on the input. A layout
+ * this produced comes out unchanged when compacted again without a priority (so restoring an
+ * earlier layout, as undo and column changes do, gives it back exactly). Widgets whose layout
+ * did not change keep their object identity (cheap for renderers). This runs for every move on
+ * every client (and on every rebase), so it works on flat slots instead of copying widgets.
  */
 export function compact<T extends Placed>(widgets: Record<string, T>, columns: number, priority?: string): Record<string, T> {
   const slots: Slot[] = [];
@@ -72,12 +88,12 @@ export function compact<T extends Placed>(widgets: Record<string, T>, columns: n
 
   for (let i = first ? 1 : 0; i < slots.length; i++) {
     const slot = slots[i]!;
-    slot.y = firstFreeRow(slot, slots, i, 0);
+    slot.y = firstFreeRow(slot, slots, i, slot.y);
   }
   slots.sort(byPosition);
   for (let i = 0; i < slots.length; i++) {
     const slot = slots[i]!;
-    slot.y = firstFreeRow(slot, slots, i, 0);
+    slot.y = firstFreeRow(slot, slots, i, floatUpRow(slot, slots, i));
   }
 
   slots.sort((a, b) => (a.widget.id < b.widget.id ? -1 : a.widget.id > b.widget.id ? 1 : 0));
