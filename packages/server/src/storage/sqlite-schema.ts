@@ -53,6 +53,15 @@ export const MIGRATIONS: readonly string[] = [
     revoked_at  INTEGER
   );
   `,
+  // 2: pull data sources (docs/sources.md).
+  `
+  CREATE TABLE sources (
+    id          TEXT PRIMARY KEY,
+    definition  TEXT NOT NULL,          -- SourceDefinition as JSON (secret header values included)
+    created_at  INTEGER NOT NULL,
+    updated_at  INTEGER NOT NULL
+  );
+  `,
 ];
 
 /** Brings the database up to the newest schema version; rejects a database from a newer release. */

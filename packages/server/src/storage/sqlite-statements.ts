@@ -43,6 +43,14 @@ export interface TokenRow {
   revoked_at: number | null;
 }
 
+/** A `sources` row. */
+export interface SourceRow {
+  id: string;
+  definition: string;
+  created_at: number;
+  updated_at: number;
+}
+
 /** Every statement the storage runs, prepared once per connection. */
 export function prepareStatements(db: Database.Database) {
   return {
@@ -102,6 +110,12 @@ export function prepareStatements(db: Database.Database) {
     ),
     listTokens: db.prepare<[], TokenRow>('SELECT * FROM tokens ORDER BY created_at, id'),
     revokeToken: db.prepare<[number, string]>('UPDATE tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL'),
+
+    listSources: db.prepare<[], SourceRow>('SELECT * FROM sources ORDER BY id'),
+    getSource: db.prepare<[string], SourceRow>('SELECT * FROM sources WHERE id = ?'),
+    insertSource: db.prepare<[string, string, number, number]>('INSERT INTO sources (id, definition, created_at, updated_at) VALUES (?, ?, ?, ?)'),
+    updateSource: db.prepare<[string, number, string]>('UPDATE sources SET definition = ?, updated_at = ? WHERE id = ?'),
+    deleteSource: db.prepare<[string]>('DELETE FROM sources WHERE id = ?'),
   };
 }
 

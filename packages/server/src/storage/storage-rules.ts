@@ -160,3 +160,13 @@ export function ageCutoff(latestTs: number, limits: StreamLimits): number {
 export function countBound(head: number, limits: StreamLimits): number {
   return head - limits.maxPoints + 1;
 }
+
+/** `not_found` (404) for a source id. */
+export function sourceNotFound(id: string): PulseboardError {
+  return new PulseboardError('not_found', `source "${id}" does not exist`, { status: 404 });
+}
+
+/** `already_exists` (409) for a source id. */
+export function sourceAlreadyExists(id: string): PulseboardError {
+  return new PulseboardError('already_exists', `source "${id}" already exists`, { status: 409 });
+}
