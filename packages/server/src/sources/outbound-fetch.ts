@@ -2,8 +2,6 @@ import { PulseboardError } from '@pulseboard/model';
 import { isHostAllowed } from './host-allow-list.js';
 import type { HostLimiter } from './host-limiter.js';
 
-/** Largest answer a source may read: 1 MiB by default. */
-export const DEFAULT_SOURCE_MAX_RESPONSE_BYTES = 1024 * 1024;
 /** Redirects followed before a run fails with `too_many_redirects`. */
 export const DEFAULT_SOURCE_MAX_REDIRECTS = 3;
 
@@ -118,7 +116,7 @@ async function readCapped(response: Response, maxBytes: number, timeoutMs: numbe
 }
 
 /** Names the cause of a failed fetch: DNS, refused, timeout, or the network error's own code. */
-function classifyFetchError(error: unknown, url: URL, timeoutMs: number, timedOut: boolean): PulseboardError {
+export function classifyFetchError(error: unknown, url: URL, timeoutMs: number, timedOut: boolean): PulseboardError {
   if (timedOut) return sourceError('timeout', `no answer from ${url.host} within ${timeoutMs} ms`, error);
   if ((error as Error).name === 'AbortError') return sourceError('aborted', 'the run was cancelled', error);
   const cause = (error as { cause?: { code?: string; message?: string } }).cause;

@@ -64,6 +64,18 @@ export class SourceScheduler {
     this.#schedule(id, entry, Date.now());
   }
 
+  /** Runs `id` now and resolves when that run is over (when it is running already, when that run is over). */
+  async runNow(id: string): Promise<void> {
+    const entry = this.#entries.get(id);
+    if (!entry) return;
+    if (!entry.running) {
+      if (entry.timer) clearTimeout(entry.timer);
+      entry.dueAt = Date.now();
+      this.#fire(id, entry);
+    }
+    await entry.running;
+  }
+
   /** Stops scheduling `id`; a run in progress finishes (its result is ignored by the caller). */
   remove(id: string): void {
     const entry = this.#entries.get(id);
