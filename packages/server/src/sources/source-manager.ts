@@ -223,7 +223,7 @@ export class SourceManager {
     try {
       const outcome = await this.#runOnce(definition, { policy: this.#policy, memory: {}, now: Date.now });
       const pushes = outcome.pushes.map(({ stream, value, from }) => ({ stream, value, from }));
-      const error = outcome.unmatched.length > 0 ? errorView(this.#unmatchedError(outcome.unmatched), Date.now()) : undefined;
+      const error = outcome.unmatched.length > 0 ? errorView(this.#unmatchedError(definition.kind, outcome.unmatched), Date.now()) : undefined;
       return { ok: !error, durationMs: Math.round(performance.now() - started), pushes, unmatched: outcome.unmatched, ...(error ? { error } : {}) };
     } catch (error) {
       return { ok: false, durationMs: Math.round(performance.now() - started), pushes: [], unmatched: [], error: errorView(error, Date.now()) };
@@ -267,7 +267,8 @@ export class SourceManager {
     return definition.kind === 'http-json' ? runHttpJson(definition, context) : runPrometheus(definition, context);
   }
 
-  #unmatchedError(unmatched: string[]): PulseboardError {
+  #unmatchedError(kind: SourceDefinition['kind'], unmatched: string[]): PulseboardError {
+    if (kind === 'prometheus') return sourceError('selector_empty', `${unmatched.length === 1 ? 'query' : 'queries'} ${unmatched.join(', ')} returned no series`);
     const list = unmatched.map((u) => `"${u}"`).join(', ');
     return sourceError('selector_empty', `${unmatched.length === 1 ? 'selector' : 'selectors'} ${list} matched nothing`);
   }
@@ -290,7 +291,7 @@ export class SourceManager {
       const outcome = await this.#runOnce(definition, context);
       if (state.abort.signal.aborted) return true;
       await this.#push(state, outcome.pushes);
-      if (outcome.unmatched.length > 0) throw this.#unmatchedError(outcome.unmatched);
+      if (outcome.unmatched.length > 0) throw this.#unmatchedError(definition.kind, outcome.unmatched);
       state.memory = outcome.memory;
       state.lastSuccessAt = Date.now();
       state.lastUnchanged = outcome.unchanged;
