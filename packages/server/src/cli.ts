@@ -53,6 +53,13 @@ Options (flag, environment variable, default):
   --ws-heartbeat <d>       PULSEBOARD_WS_HEARTBEAT        15s server ping period (silent 3x that: close 4009)
   --ws-rate-limit <n>      PULSEBOARD_WS_RATE_LIMIT       200 messages/s per connection, sustained
   --ws-burst <n>           PULSEBOARD_WS_BURST            400 messages at once after a quiet spell
+  --source-hosts <list>    PULSEBOARD_SOURCE_HOSTS        hosts pull sources may fetch from
+                                                          (a.com,*.b.com,c.com:8080,*); none
+                                                          but this server by default
+  --source-max-response <size> PULSEBOARD_SOURCE_MAX_RESPONSE  1mb largest answer a source reads
+  --source-host-concurrency <n> PULSEBOARD_SOURCE_HOST_CONCURRENCY  8 requests at once per host
+  --prometheus-url <url>   PULSEBOARD_PROMETHEUS_URL      a Prometheus scraping this server
+                                                          (the demo's self-monitoring reads it)
                            PULSEBOARD_ADMIN_TOKEN         set the admin token (else one is
                                                           generated and printed on first start)`;
 
@@ -187,6 +194,10 @@ async function startCommand(args: string[], io: CliIO): Promise<number> {
     'ws-heartbeat': { type: 'string' },
     'ws-rate-limit': { type: 'string' },
     'ws-burst': { type: 'string' },
+    'source-hosts': { type: 'string' },
+    'source-max-response': { type: 'string' },
+    'source-host-concurrency': { type: 'string' },
+    'prometheus-url': { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   });
   if (values.help) return io.stdout(START_HELP), 0;
