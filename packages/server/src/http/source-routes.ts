@@ -67,7 +67,7 @@ export function sourceRoutes(deps: AppDeps): Hono {
   app.get('/for-stream/:key', async (c) => {
     const principal = await requirePrincipal(c, auth);
     const key = parseInput(streamKeySchema, c.req.param('key'), 'key');
-    assertCanReadStream(principal, key);
+    await assertCanReadStream(sync.streamAccess, principal, key);
     const record = sources.sourceOfStream(key);
     if (!record) throw new PulseboardError('not_found', `no source feeds stream "${key}"`, { status: 404 });
     const view = sourceView(record, sources);
