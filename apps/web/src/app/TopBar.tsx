@@ -29,6 +29,9 @@ export function TopBar({ title, dashboardId, children }: { title?: ReactNode; da
       <nav className="pb-topbar__menu">
         <NameButton />
         <ThemeToggle />
+        <a className="pb-btn pb-btn--ghost pb-btn--sm" href="#/sources" data-testid="sources-link" title="Data the server pulls on a schedule (admin)">
+          Sources
+        </a>
         <a className="pb-btn pb-btn--ghost pb-btn--sm" href="#/gallery" data-testid="gallery-link">
           Gallery
         </a>
