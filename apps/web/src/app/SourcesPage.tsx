@@ -122,7 +122,7 @@ function SourceRow({ source, test, onRun, onTest, onDelete }: { source: SourceVi
       <div className="pb-source__detail pb-muted" data-testid="source-status">
         {status.lastSuccessAt !== null ? `Last success ${formatAgo(now - status.lastSuccessAt)}${status.lastUnchanged ? ' (unchanged)' : ''}` : 'No success yet'}
         {status.nextRunAt !== null ? ` · next run ${formatClock(status.nextRunAt)}` : ''}
-        {status.consecutiveFailures > 0 ? ` · ${status.consecutiveFailures} failures in a row` : ''}
+        {status.consecutiveFailures > 0 ? ` · ${status.consecutiveFailures} ${status.consecutiveFailures === 1 ? 'failure' : 'failures in a row'}` : ''}
       </div>
       {status.lastError ? (
         <div className="pb-source__error" data-testid="source-error" data-code={status.lastError.code}>
