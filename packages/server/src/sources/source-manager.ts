@@ -8,6 +8,7 @@ import { HostLimiter } from './host-limiter.js';
 import { runHttpJson } from './http-json-run.js';
 import { sourceError, type OutboundPolicy } from './outbound-fetch.js';
 import { backfillPrometheus, runPrometheus } from './prometheus-run.js';
+import { PushCoalescer } from './push-coalescer.js';
 import { declaredStreams, type SourceDefinition } from './source-definition.js';
 import type { RunContext, RunMemory, RunOutcome, RunPush } from './source-run.js';
 import { SourceScheduler } from './source-scheduler.js';
@@ -59,7 +60,7 @@ function errorView(error: unknown, at: number): SourceErrorView {
   return { code: 'internal', message: (error as Error)?.message ?? String(error), at };
 }
 
-/** Groups pushes into one batch (one storage transaction) by stream. */
+/** Groups a run's pushes by stream. */
 function batchOf(pushes: Array<{ stream: string; ts: number; value: PointValue }>) {
   const byKey = new Map<string, Array<{ ts: number; value: PointValue }>>();
   for (const push of pushes) {
@@ -78,6 +79,7 @@ function batchOf(pushes: Array<{ stream: string; ts: number; value: PointValue }
  */
 export class SourceManager {
   readonly #sync: SyncService;
+  readonly #pushes: PushCoalescer;
   readonly #policy: OutboundPolicy;
   readonly #singleton: SingletonRunner;
   readonly #log: LogFn;
@@ -91,6 +93,7 @@ export class SourceManager {
 
   constructor(options: SourceManagerOptions) {
     this.#sync = options.sync;
+    this.#pushes = new PushCoalescer((batch) => this.#sync.push(batch));
     const { hostConcurrency, ...policy } = options.limits;
     this.#policy = { ...policy, limiter: new HostLimiter(hostConcurrency) };
     this.#singleton = options.singleton;
@@ -316,6 +319,6 @@ export class SourceManager {
   async #push(state: SourceState, pushes: RunPush[]): Promise<void> {
     if (pushes.length === 0) return;
     for (const push of pushes) state.streams.add(push.stream);
-    await this.#sync.push(batchOf(pushes));
+    await this.#pushes.push(batchOf(pushes));
   }
 }
