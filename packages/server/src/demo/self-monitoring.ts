@@ -39,7 +39,7 @@ export function selfSourceDefinition(options: { selfUrl: string; token: string; 
       url: options.prometheusUrl,
       queries: [
         { stream: SELF_STREAMS.connections, query: 'sum(pulseboard_ws_connections)', backfill: hour },
-        { stream: SELF_STREAMS.pointsRate, query: 'sum(rate(pulseboard_points_pushed_total[1m]))', backfill: hour },
+        { stream: SELF_STREAMS.pointsRate, query: 'sum(rate(pulseboard_points_pushed_total[1m])) or vector(0)', backfill: hour },
         { stream: SELF_STREAMS.memory, query: 'sum(pulseboard_process_resident_memory_bytes) / 1048576', backfill: hour },
         { stream: SELF_STREAMS.health, query: 'min(up{job="pulseboard"})' },
       ],

@@ -1,10 +1,21 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { EventMessage, SourceView, StreamPointEvent } from '@pulseboard/protocol';
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
+import { SELF_SOURCE_ID, SELF_STREAMS } from '../demo/self-monitoring.js';
 import { TEST_ADMIN_TOKEN, startTestServer, type TestServer } from '../http/test-server.js';
 import { TestClient } from '../ws/gateway-test-harness.js';
 import { skipWithoutPrometheus, startPrometheus, type PrometheusProcess } from './prometheus-test-process.js';
 
 let t: TestServer;
+
+async function freePort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const { port } = probe.address() as AddressInfo;
+  await new Promise<void>((resolve) => probe.close(() => resolve()));
+  return port;
+}
 let prometheus: PrometheusProcess;
 let target: string;
 
@@ -103,5 +114,35 @@ describe.skipIf(skipWithoutPrometheus())('prometheus sources against a real Prom
     await createSource('prom-empty', [{ stream: 'prom.empty', query: 'up{job="no-such-job"}' }]);
     const after = await runNow('prom-empty');
     expect(after.status.lastError).toMatchObject({ code: 'selector_empty', message: 'query up{job="no-such-job"} returned no series' });
+  });
+});
+
+describe.skipIf(skipWithoutPrometheus())('self-monitoring demo through a real Prometheus', () => {
+  let server: TestServer | undefined;
+  let selfPrometheus: PrometheusProcess | undefined;
+
+  afterAll(async () => {
+    await server?.stop();
+    await selfPrometheus?.stop();
+  });
+
+  it('feeds the "Pulseboard" dashboard with PromQL over the server\'s own /metrics', async () => {
+    // Prometheus must know the server's address before the server knows Prometheus's: pick the port first.
+    const port = await freePort();
+    selfPrometheus = await startPrometheus(`127.0.0.1:${port}`);
+    server = await startTestServer({ port, demo: true, storageKind: 'memory', prometheusUrl: selfPrometheus.url });
+    await vi.waitFor(
+      async () => {
+        const res = await fetch(`${selfPrometheus!.url}/api/v1/query?query=${encodeURIComponent('up{job="pulseboard"} and on() sum(pulseboard_process_resident_memory_bytes)')}`);
+        expect(((await res.json()) as { data: { result: unknown[] } }).data.result).toHaveLength(1);
+      },
+      { timeout: 20_000, interval: 200 },
+    );
+    const after = (await server.json<SourceView>('POST', `/api/sources/${SELF_SOURCE_ID}/run`)).body;
+    expect(after.kind).toBe('prometheus');
+    expect(after.status).toMatchObject({ state: 'ok', lastError: null });
+    const memory = (await server.json<{ latest: number }>('GET', `/api/streams/${SELF_STREAMS.memory}`)).body.latest;
+    expect(memory).toBeGreaterThan(1);
+    expect((await server.json('GET', `/api/streams/${SELF_STREAMS.health}`)).body.latest).toBe(1);
   });
 });
