@@ -103,6 +103,11 @@ export interface SourceTestResult {
   unmatched: string[];
 }
 
+/** `GET /api/sources/for-stream/:key`: the source feeding the stream, or null when none does. */
+export interface StreamSourceResponse {
+  source: StreamSourceView | null;
+}
+
 /** The source feeding a stream, as `GET /api/sources/for-stream/:key` shows it to anyone who may read the stream. */
 export interface StreamSourceView {
   id: string;

@@ -2,8 +2,8 @@
  * The web app's calls to the pull sources API (docs/api.md, "Pull data sources"), through
  * the one request helper of api.ts.
  */
-import type { SourceTestResult, SourceView, StreamSourceView } from '@pulseboard/protocol';
-import { ApiError, request, type ApiOptions } from './api';
+import type { SourceTestResult, SourceView, StreamSourceResponse, StreamSourceView } from '@pulseboard/protocol';
+import { request, type ApiOptions } from './api';
 
 export type { SourceTestResult, SourceView, StreamSourceView };
 
@@ -38,10 +38,5 @@ export async function testSource(opts: ApiOptions, idOrInput: string | SourceInp
 
 /** The source feeding a stream, or null when none does. */
 export async function sourceForStream(opts: ApiOptions, key: string): Promise<StreamSourceView | null> {
-  try {
-    return (await request<StreamSourceView>(opts, 'GET', `/api/sources/for-stream/${encodeURIComponent(key)}`)).data;
-  } catch (error) {
-    if (error instanceof ApiError && error.status === 404) return null;
-    throw error;
-  }
+  return (await request<StreamSourceResponse>(opts, 'GET', `/api/sources/for-stream/${encodeURIComponent(key)}`)).data.source;
 }

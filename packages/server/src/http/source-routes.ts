@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import { PulseboardError, streamKeySchema } from '@pulseboard/model';
-import type { SourceView, StreamSourceView } from '@pulseboard/protocol';
+import type { SourceView, StreamSourceResponse } from '@pulseboard/protocol';
 import { isHostAllowed } from '../sources/host-allow-list.js';
 import type { SourceManager } from '../sources/source-manager.js';
 import { declaredStreams, definitionFromInput, headerViews, sourceIdFrom, sourceIdSchema, sourceInputSchema, type SourceDefinition, type SourceInput } from '../sources/source-definition.js';
@@ -68,11 +68,11 @@ export function sourceRoutes(deps: AppDeps): Hono {
     const principal = await requirePrincipal(c, auth);
     const key = parseInput(streamKeySchema, c.req.param('key'), 'key');
     await assertCanReadStream(sync.streamAccess, principal, key);
+    // 200 with null, not a 404: widgets ask this routinely, and a browser logs every 404.
     const record = sources.sourceOfStream(key);
-    if (!record) throw new PulseboardError('not_found', `no source feeds stream "${key}"`, { status: 404 });
+    if (!record) return c.json({ source: null } satisfies StreamSourceResponse);
     const view = sourceView(record, sources);
-    const body: StreamSourceView = { id: view.id, name: view.name, kind: view.kind, intervalMs: view.intervalMs, status: view.status };
-    return c.json(body);
+    return c.json({ source: { id: view.id, name: view.name, kind: view.kind, intervalMs: view.intervalMs, status: view.status } } satisfies StreamSourceResponse);
   });
 
   app.post('/test', async (c) => {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { SourceTestResult, SourceView, StreamSourceView } from '@pulseboard/protocol';
+import type { SourceTestResult, SourceView, StreamSourceResponse } from '@pulseboard/protocol';
 import { startTestServer, type TestServer } from '../http/test-server.js';
 import { startUpstream, type UpstreamServer } from './upstream-test-server.js';
 
@@ -173,10 +173,10 @@ describe('http-json sources against a real HTTP server', () => {
   it('tells anyone who may read a stream which source feeds it and how it is doing', async () => {
     const source = await createSource({ url: `${upstream.url}/status/500` });
     await runNow(source.id);
-    const { status, body } = await t.json<StreamSourceView>('GET', `/api/sources/for-stream/${source.selectors![0]!.stream}`);
+    const { status, body } = await t.json<StreamSourceResponse>('GET', `/api/sources/for-stream/${source.selectors![0]!.stream}`);
     expect(status).toBe(200);
-    expect(body).toMatchObject({ id: source.id, kind: 'http-json', status: { state: 'failing', lastError: { code: 'http_status' } } });
-    expect((await t.json('GET', '/api/sources/for-stream/not.fed')).status).toBe(404);
+    expect(body.source).toMatchObject({ id: source.id, kind: 'http-json', status: { state: 'failing', lastError: { code: 'http_status' } } });
+    expect(await t.json('GET', '/api/sources/for-stream/not.fed')).toMatchObject({ status: 200, body: { source: null } });
   });
 
   it('reports runs, failures and last success per source in /metrics', async () => {
