@@ -2,7 +2,7 @@ import { useEffect, useState } from 'react';
 import type { Widget } from '@pulseboard/model';
 import { ApiError, type ApiOptions } from './api';
 import { sourceInputFromFields, type SourceFormFields } from './source-form';
-import { createSource, listSources, testSource, type SourceTestResult, type SourceView } from './sources-api';
+import { canManageSources, createSource, listSources, testSource, type SourceTestResult, type SourceView } from './sources-api';
 import { TestResult } from './SourcesPage';
 
 /** The stream a new source made from the side panel feeds: the widget's own, else one named after it. */
@@ -28,9 +28,12 @@ export function PullFromSource({ widget, api, onUseStream }: { widget: Widget; a
 
   useEffect(() => {
     const controller = new AbortController();
-    listSources({ ...api, signal: controller.signal }).then(setSources, (e: unknown) => {
-      if (e instanceof ApiError && e.status === 403) setForbidden(true);
-    });
+    // Asks who the token is first: a non-admin's 403 on the list would be logged by the browser.
+    canManageSources({ ...api, signal: controller.signal })
+      .then((admin) => (admin ? listSources({ ...api, signal: controller.signal }).then(setSources) : setForbidden(true)))
+      .catch((e: unknown) => {
+        if (e instanceof ApiError && e.status === 403) setForbidden(true);
+      });
     return () => controller.abort();
   }, [api]);
 

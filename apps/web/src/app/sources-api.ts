@@ -2,13 +2,18 @@
  * The web app's calls to the pull sources API (docs/api.md, "Pull data sources"), through
  * the one request helper of api.ts.
  */
-import type { SourceTestResult, SourceView, StreamSourceResponse, StreamSourceView } from '@pulseboard/protocol';
+import type { MeResponse, SourceTestResult, SourceView, StreamSourceResponse, StreamSourceView } from '@pulseboard/protocol';
 import { request, type ApiOptions } from './api';
 
 export type { SourceTestResult, SourceView, StreamSourceView };
 
 /** The body of POST/PUT /api/sources (validated by the server, which names a bad field). */
 export type SourceInput = Record<string, unknown>;
+
+/** True when the token may manage sources (GET /api/me: `can.admin`). */
+export async function canManageSources(opts: ApiOptions): Promise<boolean> {
+  return (await request<MeResponse>(opts, 'GET', '/api/me')).data.can.admin;
+}
 
 /** Every source with its status (admin). */
 export async function listSources(opts: ApiOptions): Promise<SourceView[]> {
