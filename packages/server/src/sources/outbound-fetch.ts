@@ -44,13 +44,15 @@ const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 
 /**
  * Fetches `request.url` under the policy: the host must be allowed (also after each
- * redirect), at most `maxRedirects` redirects, one timeout for the whole exchange, the body
+ * redirect), at most `maxRedirects` redirects, one timeout for the whole exchange (from
+ * the moment the limiter lets it go), the body
  * cut off past `maxResponseBytes`, and at most the limiter's share of requests per host.
  * Failures reject with a PulseboardError whose code names the cause precisely.
  */
 export async function fetchOutbound(request: OutboundRequest, policy: OutboundPolicy): Promise<OutboundResponse> {
-  const timeout = AbortSignal.timeout(request.timeoutMs);
-  const signal = request.signal ? AbortSignal.any([request.signal, timeout]) : timeout;
+  // The timeout starts once the first slot is ours: waiting behind other sources' requests to
+  // the same host is not the upstream's slowness.
+  let timeout: AbortSignal | null = null;
   let url = new URL(request.url);
   let method = request.method;
   let body = request.body;
@@ -59,6 +61,8 @@ export async function fetchOutbound(request: OutboundRequest, policy: OutboundPo
       throw sourceError('host_not_allowed', `host "${url.host}" is not in the outbound allow-list (--source-hosts)`);
     }
     const release = await policy.limiter.acquire(url.host);
+    timeout ??= AbortSignal.timeout(request.timeoutMs);
+    const signal = request.signal ? AbortSignal.any([request.signal, timeout]) : timeout;
     try {
       let response: Response;
       try {
