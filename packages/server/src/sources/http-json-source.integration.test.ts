@@ -126,6 +126,7 @@ describe('http-json sources against a real HTTP server', () => {
     ['garbage', () => `${upstream.url}/garbage`, {}, 'not_json', /not JSON \(text\/html\)/],
     ['a huge body', () => `${upstream.url}/huge`, {}, 'too_large', /limit of 262144 bytes/],
     ['too many redirects', () => `${upstream.url}/redirect/5`, {}, 'too_many_redirects', /more than 3 redirects/],
+    ['a redirect to a host outside the allow-list', () => `${upstream.url}/redirect-away`, {}, 'host_not_allowed', /^host "example\.com" is not in the outbound allow-list/],
     ['a selector that matches nothing', () => `${upstream.url}/value`, { selectors: [{ stream: 'x.nothing', path: 'no.such.field' }] }, 'selector_empty', /"no\.such\.field" matched nothing/],
   ])('names the failure precisely for %s and counts consecutive failures', async (_what, url, extra, code, message) => {
     const source = await createSource({ url: url(), ...extra });

@@ -6,7 +6,7 @@ import type { AddressInfo, Socket } from 'node:net';
  * `/value` answers JSON that the test changes, with an ETag honoured by If-None-Match;
  * `/dated` uses Last-Modified instead; `/slow` never answers; `/status/500` fails;
  * `/garbage` is HTML; `/huge` streams more than a megabyte; `/redirect/<n>` redirects n
- * times before landing on `/value`. Every request is counted by path.
+ * times before landing on `/value`; `/redirect-away` redirects to another host. Every request is counted by path.
  */
 export interface UpstreamServer {
   url: string;
@@ -85,6 +85,11 @@ export async function startUpstream(initial: unknown = { value: 1 }): Promise<Up
       const chunk = Buffer.alloc(64 * 1024, 0x20);
       for (let i = 0; i < 32; i++) res.write(chunk);
       return res.end('{}');
+    }
+    if (path === '/redirect-away') {
+      // A host outside any test allow-list: the redirect must be refused before it is followed.
+      res.writeHead(302, { location: 'http://example.com/stats' });
+      return res.end();
     }
     const redirect = /^\/redirect\/(\d+)$/.exec(path);
     if (redirect) {
