@@ -86,7 +86,7 @@ describe.skipIf(SKIP_E2E || skipWithoutPrometheus())('pull sources in the web ap
   });
 
   it('lists the sources with their status on the Sources page', async () => {
-    await page.goto(`${server.url}/#/sources`);
+    await page.getByTestId('sources-link').click();
     const rows = page.getByTestId('source-row');
     await expect.poll(() => rows.count()).toBe(3);
     const broken = page.locator('[data-source-id="e2e-broken"]');
