@@ -191,6 +191,11 @@ describe('http-json sources against a real HTTP server', () => {
     expect(text).toMatch(new RegExp(`pulseboard_source_up\\{source="${bad.id}",kind="http-json"\\} 0`));
     expect(text).toMatch(new RegExp(`pulseboard_source_consecutive_failures\\{source="${bad.id}",kind="http-json"\\} [1-9]`));
     expect(text).toMatch(/pulseboard_source_schedule_lag_seconds_count [1-9]/);
+
+    await t.api('DELETE', `/api/sources/${bad.id}`);
+    const after = await (await t.api('GET', '/metrics', { token: null })).text();
+    expect(after).not.toContain(`source="${bad.id}"`);
+    expect(after).toContain(`source="${good.id}"`);
   });
 });
 

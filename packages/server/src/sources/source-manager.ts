@@ -27,6 +27,8 @@ export interface SourceLimits extends Omit<OutboundPolicy, 'limiter'> {
 export interface SourceObserver {
   onRun?(id: string, result: string, durationMs: number): void;
   onStart?(lagMs: number): void;
+  /** The source was deleted: its series leave /metrics. */
+  onRemoved?(id: string): void;
 }
 
 /** What a SourceManager needs. */
@@ -261,6 +263,7 @@ export class SourceManager {
   }
 
   #remove(id: string): void {
+    this.#observer.onRemoved?.(id);
     this.#states.get(id)?.abort.abort();
     this.#states.delete(id);
     this.#scheduler?.remove(id);

@@ -9,6 +9,8 @@ import type { SourceManager, SourceObserver } from './source-manager.js';
 export function registerSourceMetrics(registry: Registry): { observer: SourceObserver; bind(manager: SourceManager): void } {
   const registers = [registry];
   let manager: SourceManager | null = null;
+  /** The result labels each source has used, so a deleted source's counters can be removed. */
+  const resultsBySource = new Map<string, Set<string>>();
   const runs = new Counter({ name: 'pulseboard_source_runs_total', help: 'Source runs, by source and result (ok, unchanged, or the error code)', labelNames: ['source', 'result'], registers });
   const duration = new Histogram({
     name: 'pulseboard_source_run_duration_seconds',
@@ -47,9 +49,16 @@ export function registerSourceMetrics(registry: Registry): { observer: SourceObs
     observer: {
       onRun: (id, result, durationMs) => {
         runs.inc({ source: id, result });
+        let results = resultsBySource.get(id);
+        if (!results) resultsBySource.set(id, (results = new Set()));
+        results.add(result);
         duration.observe(durationMs / 1000);
       },
       onStart: (lagMs) => lag.observe(lagMs / 1000),
+      onRemoved: (id) => {
+        for (const result of resultsBySource.get(id) ?? []) runs.remove({ source: id, result });
+        resultsBySource.delete(id);
+      },
     },
     bind(m) {
       manager = m;
