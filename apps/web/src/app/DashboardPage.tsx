@@ -158,8 +158,8 @@ export function DashboardPage({ id, editing, api }: { id: string; editing: boole
             title={deleted.title}
             onClose={closeUndo}
             onUndo={() => {
-              // The deletion is the newest step on this person's undo stack: the widget comes back with its id.
-              history.undo();
+              // The deletion is normally the newest step on this person's undo stack: the widget comes back with its id.
+              if (history.undoLabel?.startsWith('removed ')) history.undo();
               setDeleted(null);
             }}
           />
