@@ -81,6 +81,8 @@ function randomOps(seed: number): Op[] {
           { name: `stream ${key}`, run: (s: Storage) => s.getStream(key, { sinceTs: at - 30 }) },
           { name: 'list', run: async (s: Storage) => [await s.listDashboards(), await s.listStreams()] },
           { name: 'last ids', run: async (s: Storage) => Promise.all(['c1', 'c2', 'c3'].map((c) => s.getLastMutationId(c))) },
+          { name: `versions ${id}`, run: (s: Storage) => s.listVersions(id, { limit: 5 }) },
+          { name: `version chain ${id} @ ${after}`, run: (s: Storage) => s.readVersionChain(id, after) },
         ]),
       );
     }
