@@ -39,13 +39,17 @@ function layerRule(dir, allowed) {
   ];
 }
 
-const layerConfigs = Object.entries(LAYERS).flatMap(([dir, allowed]) => [
-  { files: [`${dir}/**/*.{ts,tsx}`], rules: { 'no-restricted-imports': layerRule(dir, allowed) } },
-  {
-    files: TEST_FILES.map((glob) => `${dir}/${glob}`),
-    rules: { 'no-restricted-imports': layerRule(dir, [...allowed, 'testing']) },
-  },
-]);
+const layerConfigs = [
+  ...Object.entries(LAYERS).flatMap(([dir, allowed]) => [
+    { files: [`${dir}/**/*.{ts,tsx}`], rules: { 'no-restricted-imports': layerRule(dir, allowed) } },
+    {
+      files: TEST_FILES.map((glob) => `${dir}/${glob}`),
+      rules: { 'no-restricted-imports': layerRule(dir, [...allowed, 'testing']) },
+    },
+  ]),
+  // The CLI's client commands are a client of the server: `pulseboard push` uses the Pusher.
+  { files: ['packages/server/src/cli.ts'], rules: { 'no-restricted-imports': layerRule('packages/server', [...LAYERS['packages/server'], 'client']) } },
+];
 
 export default tseslint.config(
   { ignores: ['**/node_modules/**', '**/dist/**', 'apps/web/dist/**', 'coverage/**'] },

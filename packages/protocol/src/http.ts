@@ -17,3 +17,6 @@ export interface StreamSummary {
   latest: PointValue | null;
   latestTs: number | null;
 }
+
+/** Most stream points one push request (`POST /api/streams`, `POST /api/streams/:key`) may carry. */
+export const MAX_POINTS_PER_REQUEST = 10_000;

@@ -7,4 +7,4 @@ export * from './codes.js';
 export * from './topics.js';
 export * from './messages.js';
 export { parseClientMessage, parseServerFrame, encodeServerFrame, type ParseResult } from './parse.js';
-export type { DashboardSummary, StreamSummary } from './http.js';
+export { MAX_POINTS_PER_REQUEST, type DashboardSummary, type StreamSummary } from './http.js';
