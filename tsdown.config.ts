@@ -1,4 +1,12 @@
+import { writeFile } from 'node:fs/promises';
 import { defineConfig } from 'tsdown';
+import type * as Model from '@pulseboard/model';
+
+/** Writes model's export-file JSON Schema beside its build (published as a subpath). */
+async function writeExportSchema(): Promise<void> {
+  const model = (await import(new URL('./packages/model/dist/index.js', import.meta.url).href)) as typeof Model;
+  await writeFile(new URL('./packages/model/dist/export-file.schema.json', import.meta.url), JSON.stringify(model.exportFileJsonSchema(), null, 2) + '\n');
+}
 
 /**
  * Builds the published packages (model, protocol, client, react) to ESM + .d.ts + source
@@ -20,5 +28,6 @@ export default defineConfig(
     sourcemap: true,
     clean: true,
     tsconfig: '../../tsconfig.build.json',
+    ...(name === 'model' ? { onSuccess: writeExportSchema } : {}),
   })),
 );

@@ -24,7 +24,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'e2e',
-          include: ['apps/web/e2e/**/*.test.ts'],
+          include: ['apps/web/e2e/**/*.test.ts', 'e2e-embedding/*.test.ts'],
           environment: 'node',
           testTimeout: 90_000,
           hookTimeout: 60_000,

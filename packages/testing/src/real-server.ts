@@ -26,14 +26,24 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-/** Options of `startTestServer`: `port` to restart a server on the port it had. */
+/** Options of `startTestServer`: `port` to restart a server on the port it had; `webDir` to serve a built app. */
 export interface TestServerOptions {
   port?: number;
+  webDir?: string;
 }
 
 /** A real Pulseboard server on 127.0.0.1 (port 0 unless told; memory storage, no demo). */
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
-  const server = await startServer({ port: options.port ?? 0, host: '127.0.0.1', storageKind: 'memory', adminToken: ADMIN_TOKEN, demo: false, print: () => {}, logError: () => {} });
+  const server = await startServer({
+    port: options.port ?? 0,
+    host: '127.0.0.1',
+    storageKind: 'memory',
+    adminToken: ADMIN_TOKEN,
+    demo: false,
+    print: () => {},
+    logError: () => {},
+    ...(options.webDir === undefined ? {} : { webDir: options.webDir }),
+  });
   const api = async <T,>(method: string, path: string, body?: unknown): Promise<T> => {
     const response = await fetch(`${server.url}${path}`, {
       method,
