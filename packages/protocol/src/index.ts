@@ -8,4 +8,5 @@ export * from './topics.js';
 export * from './messages.js';
 export { applyDashboardEvent, type DashboardEventLike } from './apply-event.js';
 export { parseClientMessage, parseServerFrame, encodeServerFrame, type ParseResult } from './parse.js';
-export { MAX_POINTS_PER_REQUEST, type DashboardSummary, type StreamSummary } from './http.js';
+export { MAX_POINTS_PER_REQUEST } from './http.js';
+export type { AuthErrorCode, CreateShareRequest, CreateShareResponse, DashboardSummary, MeResponse, ShareRole, SharesResponse, ShareSummary, StreamSummary } from './http.js';
