@@ -175,7 +175,7 @@ describe('the published packages, installed from their tarballs into a fresh pro
     expect(lines.filter((l) => 'value' in l).map((l) => l.value)).toEqual([1, { status: 'ok' }, 3]);
   }, 60_000);
 
-  it.skipIf(SKIP_E2E)('(a) a Vite + React app in Chromium shows a pushed value, and a widget it moves reaches the server', async () => {
+  it.skipIf(SKIP_E2E)('(a) a Vite + React app in Chromium shows a pushed value, a widget it moves reaches the server, and its Pusher delivers', async () => {
     await server.createDashboard('embedded', 'Embedded', {
       w1: { id: 'w1', type: 'stat', title: 'Value', layout: { x: 0, y: 0, w: 3, h: 2 }, stream: 'embed.value', options: {} },
     });
@@ -193,6 +193,11 @@ describe('the published packages, installed from their tarballs into a fresh pro
     await page.getByTestId('layout').filter({ hasText: '3,0' }).waitFor();
     await page.getByTestId('pending').filter({ hasText: /^0$/ }).waitFor();
     expect((await server.getDashboard('embedded')).widgets.w1?.layout).toEqual({ x: 3, y: 0, w: 3, h: 2 });
+
+    // The push SDK runs in the browser too: what close() flushed is on the server.
+    await page.getByTestId('push').click();
+    await page.getByTestId('push').filter({ hasText: 'flushed 1' }).waitFor();
+    expect((await server.api<{ latest: unknown }>('GET', '/api/streams/embed.browser')).latest).toEqual({ from: 'browser' });
     expect(errors).toEqual([]);
   }, 60_000);
 
