@@ -32,15 +32,19 @@ const dashboardBodySchema = z.object({
   widgets: z.record(z.string(), widgetSchema).optional(),
 });
 
-/** Without `id`, the server derives a free slug from the title. */
-const createBodySchema = dashboardBodySchema.extend({ id: slugSchema.optional() });
-const duplicateBodySchema = z.object({ id: slugSchema.optional(), title: z.string().min(1).max(200).optional() }).strict();
-const versionParamSchema = z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
+/** Body of `POST /api/dashboards`; without `id`, the server derives a free slug from the title. */
+export const createBodySchema = dashboardBodySchema.extend({ id: slugSchema.optional() });
+/** Body of `PUT /api/dashboards/:id`. */
+export const replaceBodySchema = dashboardBodySchema.extend({ id: slugSchema.optional() });
+/** Body of `POST /api/dashboards/:id/duplicate`. */
+export const duplicateBodySchema = z.object({ id: slugSchema.optional(), title: z.string().min(1).max(200).optional() }).strict();
+/** A dashboard version in a path or query (`/versions/:v`, `?before=`). */
+export const versionParamSchema = z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
 /** Most versions one history page lists. */
-const MAX_VERSIONS_PAGE = 200;
-const replaceBodySchema = dashboardBodySchema.extend({ id: slugSchema.optional() });
+export const MAX_VERSIONS_PAGE = 200;
 
-const mutationsBodySchema = z.object({
+/** Body of `POST /api/dashboards/:id/mutations`. */
+export const mutationsBodySchema = z.object({
   clientId: clientIdSchema,
   name: z.string().max(100).optional(),
   mutations: z
