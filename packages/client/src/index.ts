@@ -34,6 +34,14 @@ export type {
   WidgetChanges,
   WidgetInput,
 } from './types.js';
+export {
+  createPulseboardApi,
+  type DashboardsApi,
+  type PulseboardApi,
+  type PulseboardApiOptions,
+  type SharesApi,
+  type StreamsApi,
+} from './pulseboard-api.js';
 export { MemoryOfflineStore, type OfflineStore, type PersistedClientState, type PersistedMutation } from './offline-store.js';
 export { IndexedDbOfflineStore } from './indexeddb-offline-store.js';
 export { resolveRealtimeConfig, DEFAULT_REALTIME_CONFIG, type RealtimeConfig, type RealtimeConfigOptions } from './realtime-config.js';

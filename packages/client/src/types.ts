@@ -1,4 +1,5 @@
 import type { OfflineStore } from './offline-store.js';
+import type { PulseboardApi } from './pulseboard-api.js';
 import type { RealtimeConfig } from './realtime-config.js';
 import type { Dashboard, FieldConflict, Layout, MutatorArgs, MutatorName, PointValue } from '@pulseboard/model';
 
@@ -251,8 +252,11 @@ export interface WebSocketLike {
 }
 export type WebSocketConstructor = new (url: string) => WebSocketLike;
 
-/** The client: one connection, one mutation queue, ref-counted dashboards and streams. */
-export interface PulseboardClient {
+/**
+ * The client: one connection, one mutation queue, ref-counted dashboards and streams, and
+ * the HTTP calls an app makes itself (`dashboards`, `streams`, `shares`, `me()`).
+ */
+export interface PulseboardClient extends PulseboardApi {
   /** This install's client id (final once `ready` resolved). */
   readonly clientId: string;
   /** Resolves once the persisted state is loaded (edits made before are queued after it). */

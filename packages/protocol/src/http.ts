@@ -1,4 +1,14 @@
-import type { PointValue } from '@pulseboard/model';
+/**
+ * Response (and request) shapes of the HTTP API under /api: the one home for them, used by
+ * the server's routes, the client core's HTTP layer and the web app. docs/api.md describes
+ * every route.
+ */
+import type { FieldConflict, MutationStatus, PointValue } from '@pulseboard/model';
+
+/** Every non-2xx answer: `{error: {code, message, details?}}`. */
+export interface HttpErrorBody {
+  error: { code: string; message: string; details?: Record<string, unknown> };
+}
 
 /** One entry of `GET /api/dashboards` (`{dashboards: DashboardSummary[]}`). */
 export interface DashboardSummary {
@@ -10,10 +20,118 @@ export interface DashboardSummary {
   updatedAt: string;
 }
 
+/** `GET /api/dashboards`. */
+export interface DashboardListResponse {
+  dashboards: DashboardSummary[];
+}
+
+/** Body of `POST /api/dashboards` (widgets are typed by the model; the app sends none). */
+export interface CreateDashboardRequest {
+  id: string;
+  title: string;
+  description?: string;
+  columns?: number;
+}
+
 /** One entry of `GET /api/streams` (`{streams: StreamSummary[]}`). */
 export interface StreamSummary {
   key: string;
   offset: number;
   latest: PointValue | null;
   latestTs: number | null;
+}
+
+/** `GET /api/streams`. */
+export interface StreamListResponse {
+  streams: StreamSummary[];
+}
+
+/** `GET /api/streams/:key`: latest value, retained history and the topic position. */
+export interface HttpStreamSnapshot {
+  key: string;
+  latest: PointValue | null;
+  latestTs: number | null;
+  history: Array<{ ts: number; value: PointValue; offset: number }>;
+  epoch: string;
+  offset: number;
+}
+
+/** One result of `POST /api/dashboards/:id/mutations`. */
+export interface HttpMutationResult {
+  mutationId: number;
+  status: MutationStatus;
+  offset?: number;
+  conflicts?: FieldConflict[];
+  /** `out_of_order` carries `details.expected`: the next mutationId the server takes. */
+  error?: { code: string; message: string; details?: { expected?: number } & Record<string, unknown> };
+  duplicate?: boolean;
+}
+
+/** `POST /api/dashboards/:id/mutations`. */
+export interface HttpMutationsResponse {
+  dashboardId: string;
+  clientId: string;
+  lastMutationId: number;
+  results: HttpMutationResult[];
+}
+
+/** What a token may do with dashboards and streams (`view`/`edit`: ids or `*`; `push`: key prefixes). */
+export interface TokenScopesBody {
+  push?: string[];
+  view?: string[];
+  edit?: string[];
+}
+
+/** `GET /api/me`: who the token is and what it may do (contract C3). */
+export interface MeResponse {
+  tokenId: string;
+  name: string;
+  kind: 'admin' | 'token' | 'share';
+  role: 'admin' | 'scoped';
+  scopes: TokenScopesBody;
+  /** ms since the epoch, or null: never. */
+  expiresAt: number | null;
+  can: { admin: boolean; createDashboards: boolean };
+}
+
+/** What a share link lets its holder do. */
+export type ShareRole = 'view' | 'edit';
+
+/** The lifetimes the share dialog offers; the API also takes any duration string (`12h`). */
+export const SHARE_EXPIRY_CHOICES = ['1h', '1d', '7d', '30d', 'never'] as const;
+export type ShareExpiry = (typeof SHARE_EXPIRY_CHOICES)[number];
+
+/** Body of `POST /api/dashboards/:id/share`. `never` means the server's maximum lifetime. */
+export interface CreateShareRequest {
+  role?: ShareRole;
+  expiresIn?: ShareExpiry | string;
+  label?: string;
+}
+
+/** `POST /api/dashboards/:id/share` (201): the link; its secret is shown this once. */
+export interface CreateShareResponse {
+  url: string;
+  token: string;
+  tokenId: string;
+  dashboardId: string;
+  role: ShareRole;
+  label: string | null;
+  expiresAt: number | null;
+}
+
+/** One active (not revoked, not expired) link of `GET /api/dashboards/:id/shares`. */
+export interface ShareSummary {
+  id: string;
+  label: string | null;
+  role: ShareRole;
+  /** The creator's name. */
+  createdBy: string;
+  createdAt: number;
+  expiresAt: number | null;
+  lastUsedAt: number | null;
+}
+
+/** `GET /api/dashboards/:id/shares`. */
+export interface ShareListResponse {
+  shares: ShareSummary[];
 }

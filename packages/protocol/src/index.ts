@@ -7,4 +7,23 @@ export * from './codes.js';
 export * from './topics.js';
 export * from './messages.js';
 export { parseClientMessage, parseServerFrame, encodeServerFrame, type ParseResult } from './parse.js';
-export type { DashboardSummary, StreamSummary } from './http.js';
+export { SHARE_EXPIRY_CHOICES } from './http.js';
+export type {
+  CreateDashboardRequest,
+  CreateShareRequest,
+  CreateShareResponse,
+  DashboardListResponse,
+  DashboardSummary,
+  HttpErrorBody,
+  HttpMutationResult,
+  HttpMutationsResponse,
+  HttpStreamSnapshot,
+  MeResponse,
+  ShareExpiry,
+  ShareListResponse,
+  ShareRole,
+  ShareSummary,
+  StreamListResponse,
+  StreamSummary,
+  TokenScopesBody,
+} from './http.js';

@@ -1,15 +1,13 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { PulseboardError, pointValueSchema, streamKeySchema, type PointValue } from '@pulseboard/model';
+import { MAX_POINTS_PER_REQUEST } from '@pulseboard/protocol';
 import type { AppendResult } from '../storage/storage.js';
 import { describeJson, POINT_VALUE_EXPECTED } from '../point-values.js';
 import { FUTURE_TS_MESSAGE, isTooFarAhead } from '../stream-timestamps.js';
 import type { AppDeps } from './app-deps.js';
 import { parseInput, readJson } from './http-errors.js';
 import { assertCanPush, assertCanReadStream, requirePrincipal } from './request-auth.js';
-
-/** Most points one HTTP request may carry. */
-export const MAX_POINTS_PER_REQUEST = 10_000;
 
 type PointInput = { ts?: number; value: PointValue };
 type Batch = Array<{ key: string; points: PointInput[] }>;
