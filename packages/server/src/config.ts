@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { z } from 'zod';
-import { PulseboardError } from '@pulseboard/model';
+import { PulseboardError, parseDuration } from '@pulseboard/model';
 import { DEFAULT_GATEWAY_CONFIG, type GatewayConfig } from './ws/gateway-config.js';
 
 /** Port the server listens on unless told otherwise. */
@@ -59,16 +59,10 @@ export class ConfigError extends PulseboardError {
   }
 }
 
-const UNITS_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
 const UNITS_BYTES: Record<string, number> = { b: 1, kb: 1024, k: 1024, mb: 1024 ** 2, m: 1024 ** 2, gb: 1024 ** 3, g: 1024 ** 3 };
 
-/** Parses `90s`, `15m`, `24h`, `7d`, `2w` or a bare number of milliseconds; null when malformed. */
-export function parseDuration(text: string): number | null {
-  const match = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d|w)?\s*$/i.exec(text);
-  if (!match) return null;
-  const value = Number(match[1]) * (UNITS_MS[(match[2] ?? 'ms').toLowerCase()] ?? 1);
-  return Number.isFinite(value) ? Math.round(value) : null;
-}
+/** Durations (`90s`, `7d`) parse the same everywhere: the model's rule. */
+export { parseDuration };
 
 /** Parses `512kb`, `1mb` or a bare number of bytes; null when malformed. */
 export function parseByteSize(text: string): number | null {
