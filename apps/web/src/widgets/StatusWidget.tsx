@@ -93,7 +93,7 @@ export function StatusWidget({ widget, data }: WidgetProps) {
       role="status"
     >
       <StatusIcon level={model.level} />
-      <div className="pb-status__label" style={{ '--pb-chars': Math.max(4, model.label.length) } as CSSProperties} data-testid="status-label">
+      <div className="pb-status__label" style={{ '--pb-chars': Math.max(5, model.label.length) } as CSSProperties} data-testid="status-label">
         {model.label}
       </div>
       {model.detail ? <div className="pb-status__detail">{model.detail}</div> : null}
