@@ -6,6 +6,7 @@
 export * from './codes.js';
 export * from './topics.js';
 export * from './messages.js';
+export { applyDashboardEvent, type DashboardEventLike } from './apply-event.js';
 export { parseClientMessage, parseServerFrame, encodeServerFrame, type ParseResult } from './parse.js';
 export { SHARE_EXPIRY_CHOICES } from './http.js';
 export type {
