@@ -109,6 +109,29 @@ describe.skipIf(SKIP_E2E)('wallboard (kiosk) mode', () => {
     await page.context().close();
   });
 
+  it('saves a playlist on the server, opens it as a wallboard, and follows its deletion live', async () => {
+    const context = await newContext(browser);
+    const editor = watch.add(await context.newPage(), 'playlist editor');
+    await editor.goto(`${server.url}/#/?token=${encodeURIComponent(server.token)}`);
+    await editor.getByTestId('playlist-form').waitFor({ timeout: 20_000 });
+    await editor.getByTestId('playlist-name').fill('Lobby');
+    await editor.getByTestId(`playlist-board-${OTHER}`).check();
+    await editor.getByTestId(`playlist-board-${BOARD}`).check();
+    await editor.getByTestId('playlist-save').click();
+    await editor.locator('[data-testid="playlist"][data-name="Lobby"]').waitFor();
+    const stored = (await server.api<{ latest: Record<string, unknown> }>('GET', '/api/streams/pulseboard.playlists')).latest;
+    expect(stored).toEqual({ Lobby: { ids: [OTHER, BOARD], everyMs: 30_000 } });
+
+    const tv = await openKiosk({ width: 1366, height: 768 }, '#/?kiosk&playlist=Lobby');
+    await expect.poll(() => tv.getByTestId('kiosk').getAttribute('data-kiosk-id')).toBe(OTHER);
+    expect(await tv.getByTestId('kiosk-dot').getAttribute('aria-label')).toContain('dashboard 1 of 2');
+
+    await editor.locator('[data-testid="playlist"][data-name="Lobby"]').getByTestId('playlist-delete').click();
+    await tv.getByTestId('playlist-missing').waitFor();
+    await tv.context().close();
+    await context.close();
+  });
+
   it('keeps showing live data across two server kills, without a reload', async () => {
     const page = await openKiosk({ width: 1920, height: 1080 }, `#/d/${BOARD}?kiosk`);
     await page.evaluate(() => ((window as unknown as { __e2eSession: string }).__e2eSession = 'alive'));

@@ -69,7 +69,7 @@ function Shell({ identity }: { identity: Identity }) {
       case 'dashboard':
         return <DashboardPage key={route.id} id={route.id} editing={route.edit} />;
       case 'kiosk':
-        return <KioskPage ids={route.ids} everyMs={route.everyMs} />;
+        return <KioskPage ids={route.ids} everyMs={route.everyMs} playlist={route.playlist} />;
       case 'list':
         return (
           <>

@@ -5,6 +5,7 @@ import { CreateDashboardForm } from './CreateDashboardForm';
 import { DashboardRow } from './DashboardRow';
 import { accessTo } from './identity-access';
 import { useAccess, useIdentity } from './identity-context';
+import { PlaylistsPanel } from './PlaylistsPanel';
 import { navigate } from './routing';
 import { useDashboardList } from './useDashboardList';
 import { useFirstConnectSettled } from './useFirstConnectSettled';
@@ -85,6 +86,7 @@ export function DashboardList() {
           ))}
         </ul>
       )}
+      {dashboards && dashboards.length > 0 ? <PlaylistsPanel dashboards={dashboards} /> : null}
     </main>
   );
 }

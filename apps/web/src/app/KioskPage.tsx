@@ -6,6 +6,7 @@ import { fitToScreen } from './fit-to-screen';
 import { GRID_MARGIN_PX, gridItems } from './grid-layout';
 import { KioskStatusDot } from './KioskStatusDot';
 import { useIdleCursor } from './useIdleCursor';
+import { usePlaylists } from './usePlaylists';
 import { useWakeLock } from './useWakeLock';
 import { WidgetCell } from './WidgetCell';
 
@@ -48,7 +49,26 @@ function useHeldDashboards(ids: readonly string[]): void {
  * idle and the screen is kept awake. It needs no reload: the client reconnects through
  * server restarts and network loss by itself, and each dashboard catches up by offset.
  */
-export function KioskPage({ ids, everyMs }: { ids: string[]; everyMs: number }) {
+export function KioskPage({ ids, everyMs, playlist }: { ids: string[]; everyMs: number; playlist?: string | undefined }) {
+  return playlist === undefined ? <KioskCycle ids={ids} everyMs={everyMs} /> : <SavedPlaylist name={playlist} />;
+}
+
+/** A saved playlist: follows its edits live (another dashboard added, a new interval). */
+function SavedPlaylist({ name }: { name: string }) {
+  const playlists = usePlaylists();
+  const found = playlists?.find((p) => p.name === name);
+  useIdleCursor(KIOSK_CURSOR_IDLE_MS);
+  if (found) return <KioskCycle key={found.ids.join(',')} ids={found.ids} everyMs={found.everyMs} />;
+  return (
+    <main className="pb-kiosk" data-testid="kiosk" data-kiosk-id="">
+      <div className="pb-state" data-testid={playlists ? 'playlist-missing' : 'dashboard-loading'}>
+        <h1 className="pb-state__title">{playlists ? `No playlist named “${name}”` : 'Loading playlist…'}</h1>
+      </div>
+    </main>
+  );
+}
+
+function KioskCycle({ ids, everyMs }: { ids: string[]; everyMs: number }) {
   const [index, setIndex] = useState(0);
   useHeldDashboards(ids);
   useIdleCursor(KIOSK_CURSOR_IDLE_MS);

@@ -31,3 +31,8 @@ export function dashboardsOf(me: MeResponse): string[] | 'all' {
   const ids = [...(me.scopes.edit ?? []), ...(me.scopes.view ?? [])];
   return ids.includes('*') ? 'all' : [...new Set(ids)];
 }
+
+/** Whether `me` may push to a stream (admin, or a push scope that is a prefix of the key). */
+export function canPushTo(me: MeResponse, streamKey: string): boolean {
+  return me.role === 'admin' || (me.scopes.push?.some((prefix) => streamKey.startsWith(prefix)) ?? false);
+}

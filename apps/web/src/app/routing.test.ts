@@ -18,6 +18,7 @@ describe('parseHash', () => {
     expect(parseHash('#/?kiosk&cycle=a&every=1ms')).toEqual({ name: 'kiosk', ids: ['a'], everyMs: 2_000 });
     expect(parseHash('#/?kiosk&cycle=a&every=soon')).toEqual({ name: 'kiosk', ids: ['a'], everyMs: 30_000 });
     expect(parseHash('#/?kiosk')).toEqual({ name: 'list' });
+    expect(parseHash('#/?kiosk&playlist=Lobby%20TV')).toEqual({ name: 'kiosk', ids: [], everyMs: 30_000, playlist: 'Lobby TV' });
   });
 
   it('names anything else not found', () => {
@@ -29,6 +30,7 @@ describe('parseHash', () => {
       { name: 'kiosk', ids: ['ops'], everyMs: 30_000 },
       { name: 'kiosk', ids: ['ops', 'sales'], everyMs: 30_000 },
       { name: 'kiosk', ids: ['a', 'b'], everyMs: 12_000 },
+      { name: 'kiosk', ids: [], everyMs: 30_000, playlist: 'Lobby & hall' },
     ];
     for (const route of routes) expect(parseHash(hrefFor(route))).toEqual(route);
   });

@@ -1,7 +1,7 @@
 /**
  * Hash routing: `#/` the dashboard list, `#/d/<id>` one dashboard (`?edit` opens edit
  * mode, `?kiosk` the wallboard view; `?kiosk&cycle=a,b&every=30s` a playlist, also from
- * `#/?kiosk&cycle=…`), `#/gallery` the widget gallery. The hash is the only router state, read through
+ * `#/?kiosk&cycle=…`; a saved playlist `#/?kiosk&playlist=<name>`), `#/gallery` the widget gallery. The hash is the only router state, read through
  * `useSyncExternalStore`, so back/forward and links need no extra wiring.
  */
 import { useMemo, useSyncExternalStore } from 'react';
@@ -16,7 +16,7 @@ export const MIN_CYCLE_MS = 2_000;
 export type Route =
   | { name: 'list' }
   | { name: 'dashboard'; id: string; edit: boolean }
-  | { name: 'kiosk'; ids: string[]; everyMs: number }
+  | { name: 'kiosk'; ids: string[]; everyMs: number; playlist?: string }
   | { name: 'gallery' }
   | { name: 'not-found'; path: string };
 
@@ -29,6 +29,8 @@ export function parseCycleEvery(text: string | null): number {
 
 function kioskRoute(params: URLSearchParams, id: string | null): Route | null {
   if (!params.has('kiosk')) return null;
+  const playlist = params.get('playlist');
+  if (playlist) return { name: 'kiosk', ids: [], everyMs: DEFAULT_CYCLE_MS, playlist };
   const cycle = (params.get('cycle') ?? '').split(',').map((s) => s.trim()).filter(Boolean);
   const ids = cycle.length > 0 ? cycle : id ? [id] : [];
   return ids.length > 0 ? { name: 'kiosk', ids, everyMs: parseCycleEvery(params.get('every')) } : null;
@@ -60,6 +62,7 @@ export function hrefFor(route: Route): string {
     case 'dashboard':
       return `#/d/${encodeURIComponent(route.id)}${route.edit ? '?edit' : ''}`;
     case 'kiosk': {
+      if (route.playlist) return `#/?kiosk&playlist=${encodeURIComponent(route.playlist)}`;
       const every = route.everyMs === DEFAULT_CYCLE_MS ? '' : `&every=${Math.round(route.everyMs / 1000)}s`;
       return route.ids.length === 1 ? `#/d/${encodeURIComponent(route.ids[0]!)}?kiosk` : `#/?kiosk&cycle=${route.ids.map(encodeURIComponent).join(',')}${every}`;
     }
