@@ -6,7 +6,7 @@ import type {
   DashboardListResponse,
   DashboardSummary,
   MeResponse,
-  ShareListResponse,
+  SharesResponse,
   ShareSummary,
   StreamListResponse,
   StreamSummary,
@@ -95,7 +95,7 @@ export function pulseboardApi(http: HttpClient): PulseboardApi {
       list: async () => (await get<StreamListResponse>('/api/streams')).streams,
     },
     shares: {
-      list: async (dashboardId) => (await get<ShareListResponse>(`${dashboardPath(dashboardId)}/shares`)).shares,
+      list: async (dashboardId) => (await get<SharesResponse>(`${dashboardPath(dashboardId)}/shares`)).shares,
       async create(dashboardId, input = {}) {
         const { body } = await http.request<CreateShareResponse>('POST', `${dashboardPath(dashboardId)}/share`, { body: input });
         return body!;

@@ -21,4 +21,4 @@ export { exportDashboard, parseExportFile, EXPORT_FORMAT, EXPORT_VERSION, type E
 export { mergePointValue } from './stream-value.js';
 export { diffDashboards, applyPatch, draftOf, type DashboardPatch, type PatchSource } from './patch.js';
 export { seededRandom } from './seeded-random.js';
-export { parseDuration } from './duration.js';
+export { parseDuration, DURATION_UNITS_MS } from './duration.js';

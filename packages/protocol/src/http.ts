@@ -75,40 +75,43 @@ export interface HttpMutationsResponse {
   results: HttpMutationResult[];
 }
 
-/** What a token may do with dashboards and streams (`view`/`edit`: ids or `*`; `push`: key prefixes). */
-export interface TokenScopesBody {
-  push?: string[];
-  view?: string[];
-  edit?: string[];
-}
+/** Why a request or connection was refused for its token: HTTP 401 `error.code`, WebSocket 4001 close reason. */
+export type AuthErrorCode = 'unauthorized' | 'token_revoked' | 'token_expired';
 
-/** `GET /api/me`: who the token is and what it may do (contract C3). */
+/** `GET /api/me`: who the token is and what it may do (docs/api.md). */
 export interface MeResponse {
+  /** The token identity (`admin` for the configured admin token); clientIds are bound to it. */
   tokenId: string;
   name: string;
+  /** `admin`: the configured admin token; `share`: a share link; `token`: another stored token. */
   kind: 'admin' | 'token' | 'share';
   role: 'admin' | 'scoped';
-  scopes: TokenScopesBody;
-  /** ms since the epoch, or null: never. */
+  scopes: { push?: string[]; view?: string[]; edit?: string[]; read?: string[] };
+  /** ms since the epoch; null: never. */
   expiresAt: number | null;
-  can: { admin: boolean; createDashboards: boolean };
+  can: {
+    admin: boolean;
+    /** Admin, or an edit scope containing `*`. */
+    createDashboards: boolean;
+  };
 }
 
-/** What a share link lets its holder do. */
+/** A share link's role: `view` (read only) or `edit`. */
 export type ShareRole = 'view' | 'edit';
 
 /** The lifetimes the share dialog offers; the API also takes any duration string (`12h`). */
 export const SHARE_EXPIRY_CHOICES = ['1h', '1d', '7d', '30d', 'never'] as const;
 export type ShareExpiry = (typeof SHARE_EXPIRY_CHOICES)[number];
 
-/** Body of `POST /api/dashboards/:id/share`. `never` means the server's maximum lifetime. */
+/** The body of `POST /api/dashboards/:id/share`. */
 export interface CreateShareRequest {
   role?: ShareRole;
-  expiresIn?: ShareExpiry | string;
+  /** `1h`, `1d`, `7d`, `30d`, another duration, or `never` (the server's maximum link lifetime). Default 7d. */
+  expiresIn?: string | number;
   label?: string;
 }
 
-/** `POST /api/dashboards/:id/share` (201): the link; its secret is shown this once. */
+/** The answer (201) of `POST /api/dashboards/:id/share`; `token` is shown only here. */
 export interface CreateShareResponse {
   url: string;
   token: string;
@@ -131,7 +134,7 @@ export interface ShareSummary {
   lastUsedAt: number | null;
 }
 
-/** `GET /api/dashboards/:id/shares`. */
-export interface ShareListResponse {
+/** `GET /api/dashboards/:id/shares`: the dashboard's active links (not revoked, not expired). */
+export interface SharesResponse {
   shares: ShareSummary[];
 }

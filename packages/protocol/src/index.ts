@@ -10,6 +10,7 @@ export { applyDashboardEvent, type DashboardEventLike } from './apply-event.js';
 export { parseClientMessage, parseServerFrame, encodeServerFrame, type ParseResult } from './parse.js';
 export { SHARE_EXPIRY_CHOICES } from './http.js';
 export type {
+  AuthErrorCode,
   CreateDashboardRequest,
   CreateShareRequest,
   CreateShareResponse,
@@ -21,10 +22,9 @@ export type {
   HttpStreamSnapshot,
   MeResponse,
   ShareExpiry,
-  ShareListResponse,
   ShareRole,
+  SharesResponse,
   ShareSummary,
   StreamListResponse,
   StreamSummary,
-  TokenScopesBody,
 } from './http.js';
