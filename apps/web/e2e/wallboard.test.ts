@@ -43,6 +43,8 @@ describe.skipIf(SKIP_E2E)('wallboard (kiosk) mode', () => {
 
   async function openKiosk(viewport: { width: number; height: number }, hash: string): Promise<Page> {
     const context = await newContext(browser, viewport);
+    // Wallboards live on dark screens (and the dark theme is the one the screenshots show).
+    await context.addInitScript("localStorage.setItem('pulseboard.theme', 'dark')");
     const page = watch.add(await context.newPage(), `kiosk ${viewport.width}x${viewport.height}`);
     await page.goto(`${server.url}/${hash}${hash.includes('?') ? '&' : '?'}token=${encodeURIComponent(server.token)}`);
     await page.getByTestId('kiosk-canvas').waitFor({ timeout: 20_000 });
