@@ -1,7 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import type { DashboardSummary } from '@pulseboard/protocol';
 import { usePulseboardClient } from '@pulseboard/react';
-import { canPushTo } from './identity-access';
+import { canPushTo, canReadByScope } from './identity-access';
 import { useIdentity } from './identity-context';
 import { MAX_PLAYLIST_NAME_CHARS, PLAYLISTS_STREAM, playlistPush, type Playlist } from './playlists';
 import { hrefFor } from './routing';
@@ -16,8 +16,9 @@ const everyLabel = (ms: number) => (ms < 60_000 ? `${ms / 1000} s` : `${ms / 60_
  * order of choice, interval) and Delete. Stored on the server (see playlists.ts).
  */
 export function PlaylistsPanel({ dashboards }: { dashboards: readonly DashboardSummary[] }) {
-  const playlists = usePlaylists();
   const identity = useIdentity();
+  const me = identity?.me ?? null;
+  const playlists = usePlaylists(me ? canReadByScope(me, PLAYLISTS_STREAM) : identity?.meMissing === true);
   const client = usePulseboardClient();
   const canSave = identity?.me ? canPushTo(identity.me, PLAYLISTS_STREAM) : identity?.meMissing === true;
   const [name, setName] = useState('');

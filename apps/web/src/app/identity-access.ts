@@ -36,3 +36,8 @@ export function dashboardsOf(me: MeResponse): string[] | 'all' {
 export function canPushTo(me: MeResponse, streamKey: string): boolean {
   return me.role === 'admin' || (me.scopes.push?.some((prefix) => streamKey.startsWith(prefix)) ?? false);
 }
+
+/** Whether `me` may read a stream by its scopes alone (push or `read` prefixes), not through a viewed dashboard. */
+export function canReadByScope(me: MeResponse, streamKey: string): boolean {
+  return canPushTo(me, streamKey) || (me.scopes.read?.some((prefix) => streamKey.startsWith(prefix)) ?? false);
+}
