@@ -111,7 +111,7 @@ describe.skipIf(SKIP_E2E)('wallboard (kiosk) mode', () => {
     await page.context().close();
   });
 
-  it('saves a playlist on the server, opens it as a wallboard, and follows its deletion live', async () => {
+  it('saves a playlist on the server, opens it on a TV through its own link, and follows its deletion live', async () => {
     const context = await newContext(browser);
     const editor = watch.add(await context.newPage(), 'playlist editor');
     await editor.goto(`${server.url}/#/?token=${encodeURIComponent(server.token)}`);
@@ -124,8 +124,20 @@ describe.skipIf(SKIP_E2E)('wallboard (kiosk) mode', () => {
     const stored = (await server.api<{ latest: Record<string, unknown> }>('GET', '/api/streams/pulseboard.playlists')).latest;
     expect(stored).toEqual({ Lobby: { ids: [OTHER, BOARD], everyMs: 30_000 } });
 
-    const tv = await openKiosk({ width: 1366, height: 768 }, '#/?kiosk&playlist=Lobby');
+    // The TV gets a link with a token of its own: view on the playlist's dashboards, read on the playlists.
+    await editor.locator('[data-testid="playlist"][data-name="Lobby"]').getByTestId('playlist-link').click();
+    const tvUrl = await editor.getByTestId('playlist-link-url').inputValue();
+    expect(tvUrl).toContain('#/?kiosk&playlist=Lobby&token=pb_');
+    const tvContext = await newContext(browser, { width: 1366, height: 768 });
+    const tv = watch.add(await tvContext.newPage(), 'tv');
+    const refused: string[] = [];
+    tv.on('response', (r) => {
+      if (r.status() >= 400) refused.push(`${r.status()} ${r.url()}`);
+    });
+    await tv.goto(tvUrl);
     await expect.poll(() => tv.getByTestId('kiosk').getAttribute('data-kiosk-id')).toBe(OTHER);
+    await expect.poll(() => statValue(tv, 'sales')).toMatch(/^1,?234$/);
+    expect(refused).toEqual([]);
     expect(await tv.getByTestId('kiosk-dot').getAttribute('aria-label')).toContain('dashboard 1 of 2');
 
     await editor.locator('[data-testid="playlist"][data-name="Lobby"]').getByTestId('playlist-delete').click();

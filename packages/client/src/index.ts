@@ -41,6 +41,7 @@ export {
   type PulseboardApiOptions,
   type SharesApi,
   type StreamsApi,
+  type TokensApi,
 } from './pulseboard-api.js';
 export { MemoryOfflineStore, type OfflineStore, type PersistedClientState, type PersistedMutation } from './offline-store.js';
 export { IndexedDbOfflineStore } from './indexeddb-offline-store.js';

@@ -50,6 +50,13 @@ describe('the HTTP API of the client', () => {
     expect(http.calls[0]?.body).toEqual({ role: 'view', expiresIn: '1d', label: 'TV' });
   });
 
+  it('makes a token on the tokens route', async () => {
+    const http = fakeFetch(() => ({ status: 201, body: { token: 'pb_t', id: 't1', name: 'wall', role: 'scoped', scopes: { view: ['a'] }, createdAt: 1, expiresAt: null } }));
+    const made = await createPulseboardApi({ url: URL_BASE, fetch: http.fetch }).tokens.create({ name: 'wall', scopes: { view: ['a'] } });
+    expect(made.token).toBe('pb_t');
+    expect(http.calls.map((c) => [c.method, c.path, c.body])).toEqual([['POST', '/api/tokens', { name: 'wall', scopes: { view: ['a'] } }]]);
+  });
+
   it('fails with the server error code and status', async () => {
     const http = fakeFetch(() => ({ status: 401, body: { error: { code: 'token_revoked', message: 'revoked' } } }));
     const error = await createPulseboardApi({ url: URL_BASE, fetch: http.fetch }).me().catch((e: unknown) => e);

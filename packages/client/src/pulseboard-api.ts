@@ -3,6 +3,8 @@ import type {
   CreateDashboardRequest,
   CreateShareRequest,
   CreateShareResponse,
+  CreateTokenRequest,
+  CreateTokenResponse,
   DashboardListResponse,
   DashboardSummary,
   MeResponse,
@@ -42,11 +44,18 @@ export interface SharesApi {
   revoke(dashboardId: string, shareId: string): Promise<void>;
 }
 
+/** Access tokens (admin only). */
+export interface TokensApi {
+  /** Makes a token (e.g. for a wallboard that shows several dashboards); its secret is shown this once. */
+  create(input: CreateTokenRequest): Promise<CreateTokenResponse>;
+}
+
 /** The HTTP API calls an app makes itself, typed by `@pulseboard/protocol`'s shapes. */
 export interface PulseboardApi {
   readonly dashboards: DashboardsApi;
   readonly streams: StreamsApi;
   readonly shares: SharesApi;
+  readonly tokens: TokensApi;
   /** Who the token is and what it may do (`GET /api/me`). */
   me(): Promise<MeResponse>;
 }
@@ -102,6 +111,12 @@ export function pulseboardApi(http: HttpClient): PulseboardApi {
       },
       async revoke(dashboardId, shareId) {
         await http.request('DELETE', `${dashboardPath(dashboardId)}/shares/${encodeURIComponent(shareId)}`);
+      },
+    },
+    tokens: {
+      async create(input) {
+        const { body } = await http.request<CreateTokenResponse>('POST', '/api/tokens', { body: input });
+        return body!;
       },
     },
     me: () => get<MeResponse>('/api/me'),

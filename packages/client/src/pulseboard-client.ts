@@ -7,7 +7,7 @@ import { HttpClient } from './http-client.js';
 import { MutationQueue, type QueueEntry } from './mutation-queue.js';
 import { MemoryOfflineStore } from './offline-store.js';
 import { PerformanceMonitor } from './performance-monitor.js';
-import { pulseboardApi, type DashboardsApi, type SharesApi, type StreamsApi } from './pulseboard-api.js';
+import { pulseboardApi, type DashboardsApi, type SharesApi, type StreamsApi, type TokensApi } from './pulseboard-api.js';
 import { resolveRealtimeConfig, type RealtimeConfig } from './realtime-config.js';
 import { StreamHandleImpl, StreamStore } from './stream-store.js';
 import type { DashboardHandle, PulseboardClient, PulseboardClientOptions, StreamHandle, WebSocketConstructor } from './types.js';
@@ -56,6 +56,7 @@ class PulseboardClientImpl implements PulseboardClient {
   readonly dashboards: DashboardsApi;
   readonly streams: StreamsApi;
   readonly shares: SharesApi;
+  readonly tokens: TokensApi;
   readonly me: PulseboardClient['me'];
   readonly #environment: EnvironmentManager;
   readonly #ownsEnvironment: boolean;
@@ -114,7 +115,7 @@ class PulseboardClientImpl implements PulseboardClient {
       onMutationResults: (dashboardId, results, last) => this.#onHttpResults(dashboardId, results, last),
       now: this.#now,
     });
-    ({ dashboards: this.dashboards, streams: this.streams, shares: this.shares, me: this.me } = pulseboardApi(http));
+    ({ dashboards: this.dashboards, streams: this.streams, shares: this.shares, tokens: this.tokens, me: this.me } = pulseboardApi(http));
     this.#queue.onError = (error) => this.sync.reportError(error);
     this.#route();
     this.#cleanup.push(this.#queue.subscribe(() => this.monitor.setPending(this.#queue.length)));

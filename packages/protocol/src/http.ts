@@ -138,3 +138,24 @@ export interface ShareSummary {
 export interface SharesResponse {
   shares: ShareSummary[];
 }
+
+/** Body of `POST /api/tokens` (admin only). */
+export interface CreateTokenRequest {
+  name: string;
+  role?: 'admin' | 'scoped';
+  scopes?: MeResponse['scopes'];
+  /** `7d`, `24h` or milliseconds; omitted with no `expiresAt`: never expires. */
+  expiresIn?: string | number;
+  expiresAt?: number | null;
+}
+
+/** `POST /api/tokens` (201): the stored token and its secret, shown this once. */
+export interface CreateTokenResponse {
+  token: string;
+  id: string;
+  name: string;
+  role: 'admin' | 'scoped';
+  scopes: MeResponse['scopes'];
+  createdAt: number;
+  expiresAt: number | null;
+}

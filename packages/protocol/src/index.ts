@@ -14,6 +14,8 @@ export type {
   CreateDashboardRequest,
   CreateShareRequest,
   CreateShareResponse,
+  CreateTokenRequest,
+  CreateTokenResponse,
   DashboardListResponse,
   DashboardSummary,
   HttpErrorBody,

@@ -26,6 +26,8 @@ export function PlaylistsPanel({ dashboards }: { dashboards: readonly DashboardS
   const [everyMs, setEveryMs] = useState(30_000);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const [tvLink, setTvLink] = useState<{ name: string; url: string } | null>(null);
+  const canMakeLinks = me ? me.can.admin : identity?.meMissing === true;
   if (!playlists || (playlists.length === 0 && !canSave)) return null;
 
   const titleOf = (id: string) => dashboards.find((d) => d.id === id)?.title ?? id;
@@ -56,6 +58,20 @@ export function PlaylistsPanel({ dashboards }: { dashboards: readonly DashboardS
     setIds(p.ids);
     setEveryMs(p.everyMs);
   };
+  /** A token that may view the playlist's dashboards and read the playlists: what a TV needs. */
+  const makeTvLink = async (p: Playlist) => {
+    setBusy(true);
+    setError(null);
+    try {
+      const { token } = await client.tokens.create({ name: `wallboard: ${p.name}`, scopes: { view: p.ids, read: [PLAYLISTS_STREAM] } });
+      const route = hrefFor({ name: 'kiosk', ids: [], everyMs: p.everyMs, playlist: p.name });
+      setTvLink({ name: p.name, url: `${location.origin}/${route}&token=${encodeURIComponent(token)}` });
+    } catch (err) {
+      setError(err instanceof Error ? err.message : String(err));
+    } finally {
+      setBusy(false);
+    }
+  };
   const toggle = (id: string) => setIds((current) => (current.includes(id) ? current.filter((x) => x !== id) : [...current, id]));
 
   return (
@@ -73,19 +89,34 @@ export function PlaylistsPanel({ dashboards }: { dashboards: readonly DashboardS
               <span className="pb-muted">
                 {p.ids.map(titleOf).join(' → ')} · every {everyLabel(p.everyMs)}
               </span>
-              {canSave ? (
+              {canSave || canMakeLinks ? (
                 <span className="pb-btn-group">
-                  <button className="pb-btn pb-btn--ghost pb-btn--sm" type="button" onClick={() => edit(p)} aria-label={`Change playlist ${p.name}`}>
-                    Change
-                  </button>
-                  <button className="pb-btn pb-btn--ghost pb-btn--sm" type="button" disabled={busy} onClick={() => void save(playlistPush(p.name, null))} aria-label={`Delete playlist ${p.name}`} data-testid="playlist-delete">
-                    Delete
-                  </button>
+                  {canMakeLinks ? (
+                    <button className="pb-btn pb-btn--ghost pb-btn--sm" type="button" disabled={busy} onClick={() => void makeTvLink(p)} aria-label={`Make a TV link for playlist ${p.name}`} data-testid="playlist-link">
+                      TV link
+                    </button>
+                  ) : null}
+                  {canSave ? (
+                    <>
+                      <button className="pb-btn pb-btn--ghost pb-btn--sm" type="button" onClick={() => edit(p)} aria-label={`Change playlist ${p.name}`}>
+                        Change
+                      </button>
+                      <button className="pb-btn pb-btn--ghost pb-btn--sm" type="button" disabled={busy} onClick={() => void save(playlistPush(p.name, null))} aria-label={`Delete playlist ${p.name}`} data-testid="playlist-delete">
+                        Delete
+                      </button>
+                    </>
+                  ) : null}
                 </span>
               ) : null}
             </li>
           ))}
         </ul>
+      ) : null}
+      {tvLink ? (
+        <label className="pb-field pb-playlists__link">
+          <span className="pb-field__label">TV link for “{tvLink.name}” (shown once; revoke it with DELETE /api/tokens/:id)</span>
+          <input className="pb-input" readOnly value={tvLink.url} onFocus={(e) => e.currentTarget.select()} data-testid="playlist-link-url" />
+        </label>
       ) : null}
       {canSave ? (
         <form className="pb-playlists__form" onSubmit={(e) => void onSubmit(e)} data-testid="playlist-form">
