@@ -21,7 +21,6 @@ describe.skipIf(SKIP_E2E)('accessibility (axe-core)', () => {
     server = new PulseboardProcess();
     [browser] = await Promise.all([launchBrowser(), server.start()]);
     await seedDashboard(server, { id: BOARD, title: 'Accessibility', widgets: WALL_WIDGETS });
-    await feedWallWidgets(server);
   });
 
   afterAll(async () => {
@@ -51,6 +50,8 @@ describe.skipIf(SKIP_E2E)('accessibility (axe-core)', () => {
   for (const theme of ['dark', 'light'] as const) {
     it(`finds nothing on the list, view, edit, share dialog and wallboard pages (${theme})`, async () => {
       found = [];
+      // Fresh points: a stream pushed every few seconds goes stale after a few of its intervals.
+      await feedWallWidgets(server);
       const page = await themedPage(theme);
       await openDashboard(page, server, BOARD);
       await widgetsLive(page);
@@ -70,6 +71,7 @@ describe.skipIf(SKIP_E2E)('accessibility (axe-core)', () => {
       await page.getByTestId('dashboard-row-e2e-a11y').waitFor();
       await expectNoViolations(page, `${theme} list`);
 
+      await feedWallWidgets(server);
       await page.goto(`${server.url}/#/d/${BOARD}?kiosk`);
       await page.getByTestId('kiosk-canvas').waitFor();
       await widgetsLive(page);

@@ -17,9 +17,19 @@ export const WALL_WIDGETS: SeedWidget[] = [
   { id: 'notes', type: 'text', title: 'Notes', layout: { x: 10, y: 2, w: 2, h: 2 }, options: { text: '## On call\nAda, **ext. 42**' } },
 ];
 
-/** Pushes one value (or an old point, for the stale widget) to every stream. */
+/** The newest load point pushed so far (each feed continues the series, in time order). */
+let lastLoadTs = 0;
+
+/**
+ * Pushes a value to every stream (an old point for the stale widget; for the line chart, points
+ * every 5 s up to now): call it again before a check that needs the widgets live.
+ */
 export async function feedWallWidgets(server: PulseboardProcess, step = 0): Promise<void> {
   const now = Date.now();
+  const loadTs: number[] = [];
+  for (let ts = Math.max(now - 55_000, lastLoadTs + 5_000); ts <= now; ts += 5_000) loadTs.push(ts);
+  if (loadTs.length === 0) loadTs.push(now);
+  lastLoadTs = loadTs[loadTs.length - 1]!;
   await server.api('POST', '/api/streams', {
     streams: {
       'wall.cpu': 40 + step,
@@ -27,7 +37,7 @@ export async function feedWallWidgets(server: PulseboardProcess, step = 0): Prom
       'wall.api': { status: 'ok', message: 'all green' },
       'wall.db': { status: 'degraded', message: 'replica lag' },
       'wall.queue': { status: 'down' },
-      'wall.load': { points: Array.from({ length: 12 }, (_, i) => ({ ts: now - (12 - i) * 5_000, value: 1 + ((i * 7 + step) % 5) / 2 })) },
+      'wall.load': { points: loadTs.map((ts, i) => ({ ts, value: 1 + ((i * 7 + step) % 5) / 2 })) },
       'wall.mem': 63 + step,
       'wall.regions': { eu: 12, us: 30, ap: 7 },
     },

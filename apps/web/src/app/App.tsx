@@ -17,7 +17,7 @@ import { useResolveIdentities } from './useResolveIdentities';
 import { useTokenEndWatch } from './useTokenEndWatch';
 
 /** Options of an identity's client: its own clientId, its offline queue in IndexedDB (edits survive a closed tab). */
-function clientOptions(identity: Identity): Omit<PulseboardClientOptions, 'url' | 'token'> {
+function clientOptions(identity: Pick<Identity, 'storeKey' | 'clientId'>): Omit<PulseboardClientOptions, 'url' | 'token'> {
   const store = typeof indexedDB === 'undefined' ? undefined : new IndexedDbOfflineStore();
   return { name: loadDisplayName(), storeKey: identity.storeKey, ...(identity.clientId ? { clientId: identity.clientId } : {}), ...(store ? { store } : {}) };
 }
@@ -35,12 +35,15 @@ export function App() {
   const route = useRoute();
   useResolveIdentities(keyring);
   const identity = identityFor(keyring, routeDashboard(route));
+  const { id, storeKey, clientId } = identity ?? {};
+  // Read once per client (the provider is keyed by identity): one offline store per identity.
+  const options = useMemo(() => (id && storeKey ? clientOptions({ storeKey, ...(clientId ? { clientId } : {}) }) : undefined), [id, storeKey, clientId]);
   if (route.name === 'gallery') return <GalleryPage />;
   if (!identity) return <LoginForm />;
   if (identity.ended) return <RevokedScreen identity={identity} others={keyring.identities.filter((i) => i.id !== identity.id && !i.ended)} />;
   return (
     // One client per identity: switching identities closes one socket and opens another.
-    <PulseboardProvider key={identity.id} token={identity.token} url={location.origin} options={clientOptions(identity)}>
+    <PulseboardProvider key={identity.id} token={identity.token} url={location.origin} options={options}>
       <IdentityContext.Provider value={identity}>
         <Shell identity={identity} />
       </IdentityContext.Provider>
