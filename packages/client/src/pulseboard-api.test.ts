@@ -57,6 +57,14 @@ describe('the HTTP API of the client', () => {
     expect(http.calls.map((c) => [c.method, c.path, c.body])).toEqual([['POST', '/api/tokens', { name: 'wall', scopes: { view: ['a'] } }]]);
   });
 
+  it('makes any other call with the token and unwraps its body', async () => {
+    const http = fakeFetch((method, path) => (method === 'POST' && path === '/api/dashboards/ops/duplicate' ? { status: 201, body: { id: 'ops-copy' } } : { status: 204 }));
+    const api = createPulseboardApi({ url: URL_BASE, token: 'pb_t', fetch: http.fetch });
+    expect(await api.request<{ id: string }>('POST', '/api/dashboards/ops/duplicate', { body: {} })).toEqual({ id: 'ops-copy' });
+    expect(await api.request('DELETE', '/api/x')).toBeNull();
+    expect(http.calls[0]?.headers.authorization).toBe('Bearer pb_t');
+  });
+
   it('fails with the server error code and status', async () => {
     const http = fakeFetch(() => ({ status: 401, body: { error: { code: 'token_revoked', message: 'revoked' } } }));
     const error = await createPulseboardApi({ url: URL_BASE, fetch: http.fetch }).me().catch((e: unknown) => e);

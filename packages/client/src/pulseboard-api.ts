@@ -58,6 +58,11 @@ export interface PulseboardApi {
   readonly tokens: TokensApi;
   /** Who the token is and what it may do (`GET /api/me`). */
   me(): Promise<MeResponse>;
+  /**
+   * Any other `/api` call (JSON in and out, the bearer token, failures as `PulseboardError`
+   * with the server's code and status); resolves with the body (null for 204).
+   */
+  request<T>(method: string, path: string, options?: { body?: unknown; headers?: Record<string, string> }): Promise<T>;
 }
 
 /** What `createPulseboardApi` takes. */
@@ -120,6 +125,7 @@ export function pulseboardApi(http: HttpClient): PulseboardApi {
       },
     },
     me: () => get<MeResponse>('/api/me'),
+    request: async <T>(method: string, path: string, options: { body?: unknown; headers?: Record<string, string> } = {}) => (await http.request<T>(method, path, options)).body as T,
   };
 }
 

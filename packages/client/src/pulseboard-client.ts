@@ -58,6 +58,7 @@ class PulseboardClientImpl implements PulseboardClient {
   readonly shares: SharesApi;
   readonly tokens: TokensApi;
   readonly me: PulseboardClient['me'];
+  readonly request: PulseboardClient['request'];
   readonly #environment: EnvironmentManager;
   readonly #ownsEnvironment: boolean;
   readonly #queue: MutationQueue;
@@ -115,7 +116,7 @@ class PulseboardClientImpl implements PulseboardClient {
       onMutationResults: (dashboardId, results, last) => this.#onHttpResults(dashboardId, results, last),
       now: this.#now,
     });
-    ({ dashboards: this.dashboards, streams: this.streams, shares: this.shares, tokens: this.tokens, me: this.me } = pulseboardApi(http));
+    ({ dashboards: this.dashboards, streams: this.streams, shares: this.shares, tokens: this.tokens, me: this.me, request: this.request } = pulseboardApi(http));
     this.#queue.onError = (error) => this.sync.reportError(error);
     this.#route();
     this.#cleanup.push(this.#queue.subscribe(() => this.monitor.setPending(this.#queue.length)));
