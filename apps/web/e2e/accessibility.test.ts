@@ -12,6 +12,23 @@ import { WALL_WIDGETS, feedWallWidgets } from './readability-widgets';
 
 const BOARD = 'e2e-a11y';
 
+/** WCAG contrast ratio of a CSS rgb()/rgba() colour drawn over an opaque rgb() background (alpha blended). */
+function contrastRatio(color: string, background: string): number {
+  const channels = (css: string) => (css.match(/[\d.]+/g) ?? []).map(Number);
+  const [br = 0, bg = 0, bb = 0] = channels(background);
+  const [r = 0, g = 0, b = 0, alpha = 1] = channels(color);
+  const over = [r * alpha + br * (1 - alpha), g * alpha + bg * (1 - alpha), b * alpha + bb * (1 - alpha)];
+  const luminance = (rgb: number[]) => {
+    const [lr, lg, lb] = rgb.map((v) => {
+      const c = v / 255;
+      return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+    });
+    return 0.2126 * lr! + 0.7152 * lg! + 0.0722 * lb!;
+  };
+  const [hi, lo] = [luminance(over), luminance([br, bg, bb])].sort((x, y) => y - x);
+  return (hi! + 0.05) / (lo! + 0.05);
+}
+
 describe.skipIf(SKIP_E2E)('accessibility (axe-core)', () => {
   let server: PulseboardProcess;
   let browser: Browser;
@@ -43,6 +60,22 @@ describe.skipIf(SKIP_E2E)('accessibility (axe-core)', () => {
     if (violations.length > 0) found.push(`${what}:\n${describeViolations(violations)}`);
   }
 
+  /** Focuses a widget from the keyboard's point of view and measures its ring (box-shadow colour) against the page background. */
+  async function focusRingContrast(page: Page): Promise<number> {
+    // A key press first: the browser shows the ring for focus that follows keyboard use.
+    await page.keyboard.press('Shift');
+    await page.locator('.react-grid-item[tabindex="0"]').first().focus();
+    await page.waitForFunction(() => document.activeElement?.matches('.react-grid-item:focus-visible') ?? false, undefined, { timeout: 5_000 });
+    // The ring fades in (a box-shadow transition): measure it once it is there.
+    await page.waitForFunction(() => document.activeElement!.querySelector('.pb-widget')!.getAnimations().length === 0);
+    const [ring, background] = await page.evaluate(() => {
+      const frame = document.activeElement!.querySelector('.pb-widget')!;
+      const shadow = getComputedStyle(frame).boxShadow;
+      return [/rgba?\([^)]*\)/.exec(shadow)?.[0] ?? '', getComputedStyle(document.body).backgroundColor];
+    });
+    return contrastRatio(ring, background);
+  }
+
   async function widgetsLive(page: Page): Promise<void> {
     await page.waitForFunction(() => document.querySelectorAll('.pb-widget--live').length >= 7 && document.querySelectorAll('.pb-widget--stale').length >= 1, undefined, { timeout: 15_000 });
   }
@@ -59,6 +92,7 @@ describe.skipIf(SKIP_E2E)('accessibility (axe-core)', () => {
 
       await enterEditMode(page);
       await expectNoViolations(page, `${theme} edit`);
+      expect(await focusRingContrast(page), `${theme}: focus ring against the page`).toBeGreaterThanOrEqual(3);
 
       await page.getByTestId('share-open').click();
       await page.getByTestId('share-dialog').waitFor();
