@@ -9,24 +9,4 @@ export * from './messages.js';
 export { applyDashboardEvent, type DashboardEventLike } from './apply-event.js';
 export { parseClientMessage, parseServerFrame, encodeServerFrame, type ParseResult } from './parse.js';
 export { SHARE_EXPIRY_CHOICES } from './http.js';
-export type {
-  AuthErrorCode,
-  CreateDashboardRequest,
-  CreateShareRequest,
-  CreateShareResponse,
-  CreateTokenRequest,
-  CreateTokenResponse,
-  DashboardListResponse,
-  DashboardSummary,
-  HttpErrorBody,
-  HttpMutationResult,
-  HttpMutationsResponse,
-  HttpStreamSnapshot,
-  MeResponse,
-  ShareExpiry,
-  ShareRole,
-  SharesResponse,
-  ShareSummary,
-  StreamListResponse,
-  StreamSummary,
-} from './http.js';
+export type * from './http.js';

@@ -12,6 +12,7 @@ import { LoginForm } from './LoginForm';
 import { OfflineBanner } from './OfflineBanner';
 import { RevokedScreen } from './RevokedScreen';
 import { useRoute, type Route } from './routing';
+import { SourcesPage } from './SourcesPage';
 import { TopBar } from './TopBar';
 import { useResolveIdentities } from './useResolveIdentities';
 import { useTokenEndWatch } from './useTokenEndWatch';
@@ -73,6 +74,8 @@ function Shell({ identity }: { identity: Identity }) {
         return <DashboardPage key={route.id} id={route.id} editing={route.edit} />;
       case 'kiosk':
         return <KioskPage ids={route.ids} everyMs={route.everyMs} playlist={route.playlist} />;
+      case 'sources':
+        return <SourcesPage />;
       case 'list':
         return (
           <>

@@ -5,6 +5,7 @@ import { WidgetIcon } from '../widgets/WidgetIcon';
 import { widgetTypeInfo } from '../widgets/widget-types';
 import { DraftInput, parseText, type ParseResult } from './DraftInput';
 import { OptionFieldInput } from './OptionFieldInput';
+import { PullFromSource } from './PullFromSource';
 import { useFocusReturn } from './useFocusReturn';
 import { useStreamList } from './useStreamList';
 import { expectField } from './widget-expect';
@@ -95,6 +96,7 @@ export function WidgetEditor({ widget, confirmed, actions, onClose, onDeleted }:
             <span className="pb-field__help">{streams.length ? `${streams.length} known streams; any new key works too.` : 'Any key; push data to it with POST /api/streams/<key>.'}</span>
           </label>
         </section>
+        <PullFromSource widget={widget} onUseStream={(stream) => setStream(stream)} />
         {info?.optionFields.length ? (
           <section className="pb-panel__section">
             <h3 className="pb-panel__section-title">Options</h3>

@@ -1,7 +1,8 @@
 /**
  * Hash routing: `#/` the dashboard list, `#/d/<id>` one dashboard (`?edit` opens edit
  * mode, `?kiosk` the wallboard view; `?kiosk&cycle=a,b&every=30s` a playlist, also from
- * `#/?kiosk&cycle=…`; a saved playlist `#/?kiosk&playlist=<name>`), `#/gallery` the widget gallery. The hash is the only router state, read through
+ * `#/?kiosk&cycle=…`; a saved playlist `#/?kiosk&playlist=<name>`), `#/gallery` the widget
+ * gallery, `#/sources` the pull sources (admin). The hash is the only router state, read through
  * `useSyncExternalStore`, so back/forward and links need no extra wiring.
  */
 import { useMemo, useSyncExternalStore } from 'react';
@@ -18,6 +19,7 @@ export type Route =
   | { name: 'dashboard'; id: string; edit: boolean }
   | { name: 'kiosk'; ids: string[]; everyMs: number; playlist?: string }
   | { name: 'gallery' }
+  | { name: 'sources' }
   | { name: 'not-found'; path: string };
 
 /** A playlist's `every` (`30s`, `2m`, a bare number of seconds), at least MIN_CYCLE_MS. */
@@ -44,6 +46,7 @@ export function parseHash(hash: string): Route {
   const params = new URLSearchParams(query);
   if (path === '/' || path === '') return kioskRoute(params, null) ?? { name: 'list' };
   if (path === '/gallery') return { name: 'gallery' };
+  if (path === '/sources') return { name: 'sources' };
   const match = /^\/d\/([^/]+)$/.exec(path);
   if (match?.[1]) {
     const id = decodeURIComponent(match[1]);
@@ -59,6 +62,8 @@ export function hrefFor(route: Route): string {
       return '#/';
     case 'gallery':
       return '#/gallery';
+    case 'sources':
+      return '#/sources';
     case 'dashboard':
       return `#/d/${encodeURIComponent(route.id)}${route.edit ? '?edit' : ''}`;
     case 'kiosk': {
