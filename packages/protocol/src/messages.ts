@@ -9,6 +9,7 @@ import {
   type MutationStatus,
   type PointValue,
 } from '@pulseboard/model';
+import { MAX_POINTS_PER_REQUEST } from './http.js';
 
 /** A position in a topic's log. `epoch` changes only when the log is reset. */
 export const positionSchema = z.object({
@@ -28,9 +29,6 @@ const pointInput = z.object({ ts: z.number().int().min(0).optional(), value: poi
 
 /** A client install's id: 8–64 of `A-Za-z0-9_-` (WebSocket `hello`, HTTP mutation batches). */
 export const clientIdSchema = z.string().min(8).max(64).regex(/^[A-Za-z0-9_-]+$/, 'must contain only letters, digits, "-" and "_"');
-
-/** Most points one push may carry (a WebSocket `publish`, an HTTP request). */
-export const MAX_POINTS_PER_REQUEST = 10_000;
 
 // ---- client → server ------------------------------------------------------------------
 

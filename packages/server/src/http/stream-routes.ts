@@ -9,6 +9,8 @@ import { readSnapshot, type AppDeps } from './app-deps.js';
 import { parseInput, readJson } from './http-errors.js';
 import { assertCanPush, assertCanReadStream, requirePrincipal } from './request-auth.js';
 
+export { MAX_POINTS_PER_REQUEST };
+
 type PointInput = { ts?: number; value: PointValue };
 type Batch = Array<{ key: string; points: PointInput[] }>;
 
@@ -20,12 +22,15 @@ const tsSchema = z
   .min(0)
   .refine((ts) => !isTooFarAhead(ts), { message: FUTURE_TS_MESSAGE });
 const pointSchema = z.object({ ts: tsSchema.optional(), value: pointValueSchema });
-const pointsBodySchema = z.object({ points: z.array(pointSchema).min(1).max(MAX_POINTS_PER_REQUEST) });
+/** One stream's `{points}` body. */
+export const pointsBodySchema = z.object({ points: z.array(pointSchema).min(1).max(MAX_POINTS_PER_REQUEST) });
 
-const keyedPointsSchema = z.object({
+/** The many-streams `{points: [{key, ts?, value}]}` body. */
+export const keyedPointsSchema = z.object({
   points: z.array(pointSchema.extend({ key: streamKeySchema })).min(1).max(MAX_POINTS_PER_REQUEST),
 });
-const streamsMapSchema = z.object({ streams: z.record(z.string(), z.unknown()) });
+/** The many-streams `{streams: {key: body}}` body. */
+export const streamsMapSchema = z.object({ streams: z.record(z.string(), z.unknown()) });
 
 /**
  * parseInput for stream bodies: a point value that is neither a number nor an object gets a
