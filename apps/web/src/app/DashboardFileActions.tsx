@@ -1,6 +1,5 @@
 import { useState } from 'react';
-import type { ApiOptions } from './api';
-import { duplicateDashboard, exportDashboardFile } from './editing-api';
+import { duplicateDashboard, exportDashboardFile, type ApiOptions } from './editing-api';
 import { navigate } from './routing';
 
 /** Saves `data` as a file download named `name`. */

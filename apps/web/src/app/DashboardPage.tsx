@@ -4,11 +4,13 @@ import { usePulseboardClient, useRealtimeUpdates } from '@pulseboard/react';
 import { widgetTypeInfo } from '../widgets/widget-types';
 import { AddWidgetPicker } from './AddWidgetPicker';
 import { ColumnsSelect } from './ColumnsSelect';
-import type { ApiOptions } from './api';
 import { DashboardFileActions } from './DashboardFileActions';
 import { DashboardGrid } from './DashboardGrid';
 import { HistoryPanel } from './HistoryPanel';
 import { DashboardTitle } from './DashboardTitle';
+import { useAccess } from './identity-context';
+import { AccessBadge } from './IdentityMenu';
+import { KioskButton } from './KioskButton';
 import { restoreEditOf } from './notice-restore';
 import { visibleNotices } from './notice-text';
 import { Notices, UndoToast } from './Notices';
@@ -17,6 +19,7 @@ import { PresenceAvatars } from './PresenceAvatars';
 import { plural } from './format';
 import { useOnline } from './useOnline';
 import { navigate } from './routing';
+import { ShareButton } from './ShareDialog';
 import { TopBar } from './TopBar';
 import { UndoRedoButtons } from './UndoRedoButtons';
 import { UndoRefusedToast } from './UndoRefusedToast';
@@ -30,8 +33,12 @@ export function newWidgetId(): string {
 }
 
 /** One dashboard, live: the grid, the sync status, notices, and edit mode with its panel. */
-export function DashboardPage({ id, editing, api }: { id: string; editing: boolean; api: ApiOptions }) {
+export function DashboardPage({ id, editing: editRequested }: { id: string; editing: boolean }) {
   const rt = useRealtimeUpdates(id);
+  const access = useAccess(id);
+  // Edit mode only for an identity that may edit: a viewer never sees a control it cannot use.
+  const canEdit = access.level === 'edit';
+  const editing = editRequested && canEdit;
   const online = useOnline();
   const { dashboard, snapshot } = rt;
   const [selectedId, setSelectedId] = useState<string | null>(null);
@@ -57,7 +64,8 @@ export function DashboardPage({ id, editing, api }: { id: string; editing: boole
   const announcedSelection = editing ? selectedId : null;
   useEffect(() => setPresence({ editing, selectedId: announcedSelection }), [setPresence, editing, announcedSelection]);
   const closePicker = useCallback(() => setPicking(false), []);
-  const clientId = usePulseboardClient().clientId;
+  const client = usePulseboardClient();
+  const clientId = client.clientId;
   const history = useUndoRedo(rt, dashboard, clientId, id, editing);
   const edits = history.actions;
   const { addWidget, retry, dismissNotice, updateWidget, setMeta } = edits;
@@ -90,9 +98,12 @@ export function DashboardPage({ id, editing, api }: { id: string; editing: boole
   return (
     <>
       <TopBar title={<DashboardTitle snapshot={snapshot} editing={editing} setMeta={edits.setMeta} />} dashboardId={id}>
+        <AccessBadge level={access.level} />
         <PresenceAvatars presence={snapshot.presence} selfClientId={clientId} />
         {dashboard ? (
           <div className="pb-btn-group">
+            <KioskButton id={id} />
+            {canEdit ? <ShareButton dashboardId={id} title={dashboard.title} /> : null}
             {editing ? (
               <>
                 <UndoRedoButtons history={history} />
@@ -102,16 +113,18 @@ export function DashboardPage({ id, editing, api }: { id: string; editing: boole
                 </button>
               </>
             ) : null}
-            <DashboardFileActions api={api} id={id} historyOpen={historyOpen} onToggleHistory={() => setHistoryOpen((open) => !open)} />
-            <button
-              className={`pb-btn pb-btn--sm ${editing ? 'pb-btn--primary' : ''}`}
-              type="button"
-              aria-pressed={editing}
-              onClick={() => setEditing(!editing)}
-              data-testid="edit-toggle"
-            >
-              {editing ? 'Done editing' : 'Edit'}
-            </button>
+            <DashboardFileActions api={client} id={id} historyOpen={historyOpen} onToggleHistory={() => setHistoryOpen((open) => !open)} />
+            {canEdit ? (
+              <button
+                className={`pb-btn pb-btn--sm ${editing ? 'pb-btn--primary' : ''}`}
+                type="button"
+                aria-pressed={editing}
+                onClick={() => setEditing(!editing)}
+                data-testid="edit-toggle"
+              >
+                {editing ? 'Done editing' : 'Edit'}
+              </button>
+            ) : null}
           </div>
         ) : null}
       </TopBar>
@@ -135,7 +148,7 @@ export function DashboardPage({ id, editing, api }: { id: string; editing: boole
             )}
           </div>
         ) : Object.keys(dashboard.widgets).length === 0 ? (
-          <EmptyDashboard editing={editing} onAdd={() => (editing ? setPicking(true) : setEditing(true))} />
+          <EmptyDashboard editing={editing} canEdit={canEdit} onAdd={() => (editing ? setPicking(true) : setEditing(true))} />
         ) : (
           <DashboardGrid
             dashboard={dashboard}
@@ -148,8 +161,8 @@ export function DashboardPage({ id, editing, api }: { id: string; editing: boole
           />
         )}
       </main>
-      {historyOpen && dashboard && !selected ? <HistoryPanel api={api} dashboard={dashboard} canRestore={editing} onClose={() => setHistoryOpen(false)} /> : null}
-      {selected ? <WidgetEditor key={selected.id} widget={selected} confirmed={snapshot.confirmed} api={api} actions={edits} onClose={closePanel} onDeleted={setDeleted} /> : null}
+      {historyOpen && dashboard && !selected ? <HistoryPanel api={client} dashboard={dashboard} canRestore={editing} onClose={() => setHistoryOpen(false)} /> : null}
+      {selected ? <WidgetEditor key={selected.id} widget={selected} confirmed={snapshot.confirmed} actions={edits} onClose={closePanel} onDeleted={setDeleted} /> : null}
       {picking ? <AddWidgetPicker onPick={onPick} onClose={closePicker} /> : null}
       <Notices notices={notices} dashboard={dashboard} onDismiss={dismissNotice} onRetry={onRetry}>
         {deleted ? (
@@ -170,14 +183,20 @@ export function DashboardPage({ id, editing, api }: { id: string; editing: boole
   );
 }
 
-function EmptyDashboard({ editing, onAdd }: { editing: boolean; onAdd: () => void }) {
+function EmptyDashboard({ editing, canEdit, onAdd }: { editing: boolean; canEdit: boolean; onAdd: () => void }) {
   return (
     <div className="pb-state" data-testid="dashboard-empty">
-      <span className="pb-state__title">This dashboard has no widgets yet</span>
-      <span>Add a stat, chart, gauge, table, text or status widget and point it at a stream.</span>
-      <button className="pb-btn pb-btn--primary" type="button" onClick={onAdd} data-testid="empty-add-widget">
-        {editing ? '+ Add widget' : 'Start editing'}
-      </button>
+      <h2 className="pb-state__title">This dashboard has no widgets yet</h2>
+      {canEdit ? (
+        <>
+          <span>Add a stat, chart, gauge, table, text or status widget and point it at a stream.</span>
+          <button className="pb-btn pb-btn--primary" type="button" onClick={onAdd} data-testid="empty-add-widget">
+            {editing ? '+ Add widget' : 'Start editing'}
+          </button>
+        </>
+      ) : (
+        <span>Widgets appear here as soon as an editor adds them.</span>
+      )}
     </div>
   );
 }
@@ -186,7 +205,7 @@ function DashboardError({ code, message }: { code: string; message: string }) {
   const title = code === 'not_found' ? 'Dashboard not found' : code === 'deleted' ? 'This dashboard was deleted' : code === 'forbidden' ? 'No access to this dashboard' : 'Cannot open this dashboard';
   return (
     <div className="pb-state" role="alert" data-testid="dashboard-error" data-code={code}>
-      <span className="pb-state__title">{title}</span>
+      <h2 className="pb-state__title">{title}</h2>
       <span>{message}</span>
       <a className="pb-btn" href="#/">
         All dashboards

@@ -1,8 +1,7 @@
 import { useEffect, useState } from 'react';
 import type { Dashboard } from '@pulseboard/model';
 import type { VersionResponse, VersionSummary } from '@pulseboard/protocol';
-import type { ApiOptions } from './api';
-import { getVersion, listVersions, restoreVersion } from './editing-api';
+import { getVersion, listVersions, restoreVersion, type ApiOptions } from './editing-api';
 import { formatSince } from './format';
 
 /**

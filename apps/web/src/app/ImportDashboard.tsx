@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { ApiError, type ApiOptions } from './api';
-import { importDashboardFile, type ImportMode } from './editing-api';
+import { isPulseboardError } from '@pulseboard/model';
+import { importDashboardFile, type ApiOptions, type ImportMode } from './editing-api';
 
 type State = { kind: 'idle' } | { kind: 'busy' } | { kind: 'error'; message: string } | { kind: 'exists'; id: string; file: unknown };
 
@@ -23,7 +23,7 @@ export function ImportDashboard({ api, onImported }: { api: ApiOptions; onImport
         onImported(doc.id);
       } catch (error) {
         const id = (file as { dashboard?: { id?: unknown } } | null)?.dashboard?.id;
-        if (error instanceof ApiError && error.code === 'already_exists' && typeof id === 'string') setState({ kind: 'exists', id, file });
+        if (isPulseboardError(error) && error.code === 'already_exists' && typeof id === 'string') setState({ kind: 'exists', id, file });
         else setState({ kind: 'error', message: error instanceof Error ? error.message : String(error) });
       }
     },
