@@ -1,5 +1,6 @@
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
+import { MAX_EXPORT_FILE_BYTES } from '@pulseboard/model';
 import type { AppDeps } from './app-deps.js';
 import { dashboardRoutes } from './dashboard-routes.js';
 import { createErrorHandler, errorResponse } from './http-errors.js';
@@ -8,6 +9,8 @@ import { createStaticHandler } from './static-files.js';
 import { statusRoutes } from './status-routes.js';
 import { streamRoutes } from './stream-routes.js';
 import { tokenRoutes } from './token-routes.js';
+
+const IMPORT_PATH = '/api/dashboards/import';
 
 /**
  * The whole HTTP surface: /api (JSON), /metrics, the Smashing-compatible /widgets/:id and
@@ -22,13 +25,12 @@ export function createApp(deps: AppDeps): Hono {
     deps.metrics.observeHttp(c.req.method, c.req.routePath || 'unmatched', c.res.status, performance.now() - started);
   });
 
-  app.use(
-    '*',
-    bodyLimit({
-      maxSize: deps.config.bodyLimitBytes,
-      onError: (c) => errorResponse(c, 413, 'payload_too_large', `request body is larger than the limit of ${deps.config.bodyLimitBytes} bytes`),
-    }),
-  );
+  const limitTo = (maxSize: number) =>
+    bodyLimit({ maxSize, onError: (c) => errorResponse(c, 413, 'payload_too_large', `request body is larger than the limit of ${maxSize} bytes`) });
+  const bodyLimitAll = limitTo(deps.config.bodyLimitBytes);
+  // Every export must import again, whatever the body limit: the import takes at least a maximal export file.
+  const bodyLimitImport = limitTo(Math.max(deps.config.bodyLimitBytes, MAX_EXPORT_FILE_BYTES));
+  app.use('*', (c, next) => (c.req.method === 'POST' && c.req.path === IMPORT_PATH ? bodyLimitImport : bodyLimitAll)(c, next));
 
   app.route('/', statusRoutes(deps));
   app.route('/api/dashboards', dashboardRoutes(deps));

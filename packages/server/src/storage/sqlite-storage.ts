@@ -23,6 +23,7 @@ import {
   outcomeRecord,
   requireTopic,
   storedRecord,
+  summarize,
   unknownDashboardRecord,
   versionMismatch,
 } from './storage-rules.js';
@@ -104,14 +105,18 @@ export class SqliteStorage implements Storage {
 
   async listDashboards(): Promise<DashboardSummary[]> {
     this.#open();
-    return this.#sql.listDashboards.all().map((row) => ({
-      id: row.id,
-      title: row.title,
-      ...(row.description === null ? {} : { description: row.description }),
-      version: row.version,
-      widgetCount: row.widget_count,
-      updatedAt: row.updated_at,
-    }));
+    return this.#sql.listDashboards.all().map((row) =>
+      row.doc === null
+        ? {
+            id: row.id,
+            title: row.title ?? row.id,
+            ...(row.description === null ? {} : { description: row.description }),
+            version: row.version,
+            widgetCount: row.widget_count,
+            updatedAt: row.updated_at ?? '',
+          }
+        : summarize(JSON.parse(row.doc) as Dashboard),
+    );
   }
 
   async getDashboard(id: string): Promise<Dashboard | null> {

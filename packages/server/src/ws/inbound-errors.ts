@@ -23,7 +23,8 @@ export function refineInboundError(json: unknown, error: string, ref: ErrorRef |
   const id = message.id;
   const withId: ErrorRef = { ...ref, ...((typeof id === 'string' && id.length <= 64) || Number.isSafeInteger(id) ? { id: id as string | number } : {}) };
   const match = PUBLISH_VALUE_ERROR.exec(error);
-  if (!match) return { message: error, ref: withId };
+  // Only the "not a number or an object" error is reworded; a too deep or too large value keeps its own sentence.
+  if (!match || !error.endsWith(POINT_VALUE_EXPECTED)) return { message: error, ref: withId };
   const index = match[2];
   const got = index === undefined ? message.value : (message.points as Array<{ value?: unknown }> | undefined)?.[Number(index)]?.value;
   return { message: `publish: ${match[1]}: ${POINT_VALUE_EXPECTED}, not ${describeJson(got)}`, ref: withId };
