@@ -8,6 +8,10 @@ export const PROTOCOL_VERSION = 1;
 export const CloseCode = {
   /** Server shutting down; reconnect elsewhere or later. */
   GOING_AWAY: 1001,
+  /** A frame the WebSocket layer could not read (bad framing, reserved bits; set by `ws` itself). */
+  FRAMING_ERROR: 1002,
+  /** A text frame that is not valid UTF-8 (set by `ws` itself). */
+  INVALID_UTF8: 1007,
   /** A frame larger than the cap (set by `ws` itself). */
   MESSAGE_TOO_BIG: 1009,
   /** Missing, unknown, expired or revoked token. Fatal. */
@@ -43,6 +47,7 @@ export const ErrorCode = {
   NOT_SUBSCRIBED: 'not_subscribed',
   OUT_OF_ORDER: 'out_of_order',
   RATE_LIMITED: 'rate_limited',
+  LAGGING: 'lagging',
   PAYLOAD_TOO_LARGE: 'payload_too_large',
   VERSION_MISMATCH: 'version_mismatch',
   ALREADY_EXISTS: 'already_exists',

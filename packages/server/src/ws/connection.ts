@@ -1,5 +1,6 @@
 import type { WebSocket } from 'ws';
 import type { Principal } from '../auth.js';
+import type { DroppedMessages } from './dropped-messages.js';
 import type { Subscription } from './hub.js';
 import type { OutboxTarget, OutItem } from './outbox.js';
 
@@ -42,6 +43,7 @@ export class Connection implements OutboxTarget {
   queue: OutItem[] | null = null;
   queuedBytes = 0;
   lagging = false;
+  laggingNoticeAt = 0;
 
   lastInboundAt: number;
   lastPingAt: number;
@@ -50,8 +52,8 @@ export class Connection implements OutboxTarget {
   tokens: number;
   refilledAt: number;
   limitedSince = 0;
-  /** Messages dropped since the last `rate_limited` error, and when that error was sent (0: never). */
-  droppedSinceNotice = 0;
+  /** Messages dropped since the last `rate_limited` report (null: none), and when that report was sent (0: never). */
+  dropped: DroppedMessages | null = null;
   rateNoticeAt = 0;
 
   /** Raw messages that arrived while `hello` was being checked. */
@@ -85,6 +87,11 @@ export class Connection implements OutboxTarget {
     }
     if (this.limitedSince === 0) this.limitedSince = now;
     return false;
+  }
+
+  /** Tokens in the bucket at `now`, without taking one. */
+  tokensAt(now: number, perSecond: number, burst: number): number {
+    return Math.min(burst, this.tokens + ((now - this.refilledAt) * perSecond) / 1000);
   }
 
   /** Runs `task` (which must not reject) after every earlier write task of this connection. */
