@@ -7,4 +7,4 @@ export * from './codes.js';
 export * from './topics.js';
 export * from './messages.js';
 export { parseClientMessage, parseServerFrame, encodeServerFrame, type ParseResult } from './parse.js';
-export type { DashboardSummary, StreamSummary } from './http.js';
+export type { DashboardSummary, StreamSummary, StreamListResponse } from './http.js';

@@ -1,7 +1,8 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
+import net from 'node:net';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startTestServer, type TestServer } from './test-server.js';
 
 describe('bad input never crashes the server', () => {
@@ -97,6 +98,30 @@ describe('the web app', () => {
       expect(await res.text()).toContain('npm run build:web');
     } finally {
       await bare.stop();
+    }
+  });
+});
+
+describe('a client that hangs up mid-request', () => {
+  it('is answered request_aborted and not logged as an unhandled error', async () => {
+    const logged: string[] = [];
+    const t = await startTestServer({ logError: (message) => logged.push(message) });
+    try {
+      const socket = net.connect(t.server.port, '127.0.0.1');
+      await new Promise<void>((resolve) => socket.once('connect', resolve));
+      // Expect: 100-continue — the "100 Continue" shows the server is handling the request; then the client leaves mid-body.
+      socket.write(
+        'POST /api/streams/abort.me HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer test-admin-token-0123456789\r\n' +
+          'Content-Type: application/json\r\nContent-Length: 1000\r\nExpect: 100-continue\r\n\r\n',
+      );
+      await new Promise<void>((resolve) => socket.once('data', () => resolve()));
+      socket.write('{"a":');
+      socket.destroy();
+      await vi.waitFor(async () => expect(await t.server.metrics.text()).toMatch(/route="\/api\/streams\/:key",status="400"/), { timeout: 5_000 });
+      expect(logged).toEqual([]);
+      expect(await t.server.sync.storage.getStream('abort.me')).toBeNull();
+    } finally {
+      await t.stop();
     }
   });
 });

@@ -89,8 +89,10 @@ export function prepareStatements(db: Database.Database) {
     upsertStream: db.prepare<[string, string, number]>(
       'INSERT INTO streams (key, latest, latest_ts) VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE SET latest = excluded.latest, latest_ts = excluded.latest_ts',
     ),
-    listStreams: db.prepare<[], StreamRow & { head: number | null }>(
-      "SELECT s.key, s.latest, s.latest_ts, t.head FROM streams s LEFT JOIN topics t ON t.topic = 'stream:' || s.key ORDER BY s.key",
+    // Stream keys are ASCII below char(127), so [prefix, prefix || char(127)) is every key with that prefix (an index range).
+    listStreams: db.prepare<[{ after: string; prefix: string; limit: number }], StreamRow & { head: number | null }>(
+      `SELECT s.key, s.latest, s.latest_ts, t.head FROM streams s LEFT JOIN topics t ON t.topic = 'stream:' || s.key
+       WHERE s.key > @after AND s.key >= @prefix AND s.key < @prefix || char(127) ORDER BY s.key LIMIT @limit`,
     ),
 
     getClient: db.prepare<[string], { last_mutation_id: number }>('SELECT last_mutation_id FROM clients WHERE client_id = ?'),

@@ -35,6 +35,7 @@ import type {
   Storage,
   StoredEvent,
   StreamLimits,
+  StreamListOptions,
   StreamSummary,
   TokenRecord,
   TopicHead,
@@ -167,9 +168,10 @@ export class SqliteStorage implements Storage {
     });
   }
 
-  async listStreams(): Promise<StreamSummary[]> {
+  async listStreams(options: StreamListOptions = {}): Promise<StreamSummary[]> {
     this.#open();
-    return this.#sql.listStreams.all().map((row) => ({
+    const query = { after: options.after ?? '', prefix: options.prefix ?? '', limit: options.limit ?? -1 };
+    return this.#sql.listStreams.all(query).map((row) => ({
       key: row.key,
       offset: row.head ?? 0,
       latest: JSON.parse(row.latest) as PointValue,
