@@ -1,4 +1,6 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { SnapshotCacheStats } from './snapshot-cache.js';
+import type { StorageReadMethod } from './storage/counted-storage.js';
 import type { MutationRecord } from './storage/storage.js';
 import type { SyncServiceObserver } from './sync-service.js';
 
@@ -27,6 +29,7 @@ export class Metrics {
   readonly #fanoutLatency: Histogram;
   readonly #pointsPushed: Counter;
   readonly #httpDuration: Histogram;
+  readonly #storageReads: Counter;
 
   constructor(options: { defaultMetrics?: boolean } = {}) {
     const registers = [this.registry];
@@ -50,6 +53,7 @@ export class Metrics {
       registers,
     });
     this.#pointsPushed = new Counter({ name: 'pulseboard_points_pushed_total', help: 'Stream points committed', registers });
+    this.#storageReads = new Counter({ name: 'pulseboard_storage_reads_total', help: 'Storage read calls, by method (what the caches did not answer)', labelNames: ['method'], registers });
     this.#httpDuration = new Histogram({
       name: 'pulseboard_http_request_duration_seconds',
       help: 'HTTP request duration, by method, route and status',
@@ -58,6 +62,11 @@ export class Metrics {
       registers,
     });
   }
+
+  /** Counts one storage read call (see countStorageReads). */
+  readonly onStorageRead = (method: StorageReadMethod): void => {
+    this.#storageReads.inc({ method });
+  };
 
   /** Observer for SyncService: mutation latency/status and points pushed. */
   readonly syncObserver: SyncServiceObserver = {
@@ -82,6 +91,53 @@ export class Metrics {
     },
     onFanout: (latencyMs: number) => this.#fanoutLatency.observe(latencyMs / 1000),
   };
+
+  /**
+   * Exposes the snapshot cache's counters (read when /metrics is scraped): lookups by result
+   * (`hit`, `miss`, `replay_hit`, `replay_miss`), refreshes, entries and bytes.
+   */
+  observeSnapshotCache(stats: () => SnapshotCacheStats): void {
+    const registers = [this.registry];
+    new Counter({
+      name: 'pulseboard_snapshot_cache_lookups_total',
+      help: 'Snapshot and catch-up lookups, by result (hit/replay_hit: answered from memory)',
+      labelNames: ['result'],
+      registers,
+      collect() {
+        const s = stats();
+        this.reset();
+        this.inc({ result: 'hit' }, s.hits);
+        this.inc({ result: 'miss' }, s.misses);
+        this.inc({ result: 'replay_hit' }, s.replayHits);
+        this.inc({ result: 'replay_miss' }, s.replayMisses);
+      },
+    });
+    new Counter({
+      name: 'pulseboard_snapshot_cache_refreshes_total',
+      help: 'Cached snapshots refreshed from storage because an event did not follow them',
+      registers,
+      collect() {
+        this.reset();
+        this.inc(stats().refreshes);
+      },
+    });
+    new Gauge({
+      name: 'pulseboard_snapshot_cache_hit_ratio',
+      help: 'Lookups answered from memory over all lookups since start',
+      registers,
+      collect() {
+        this.set(stats().hitRate);
+      },
+    });
+    new Gauge({
+      name: 'pulseboard_snapshot_cache_bytes',
+      help: 'Estimated bytes held by the snapshot cache',
+      registers,
+      collect() {
+        this.set(stats().bytes);
+      },
+    });
+  }
 
   /** Records one HTTP request (route is the matched pattern, not the raw path). */
   observeHttp(method: string, route: string, status: number, durationMs: number): void {
