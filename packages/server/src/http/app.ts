@@ -11,6 +11,8 @@ import { streamRoutes } from './stream-routes.js';
 import { tokenRoutes } from './token-routes.js';
 
 const IMPORT_PATH = '/api/dashboards/import';
+/** A body up to this size is read whole with its headers; leaving it unread costs nothing. */
+const SMALL_UNREAD_BODY_BYTES = 16 * 1024;
 
 /**
  * The whole HTTP surface: /api (JSON), /metrics, the Smashing-compatible /widgets/:id and
@@ -25,8 +27,20 @@ export function createApp(deps: AppDeps): Hono {
     deps.metrics.observeHttp(c.req.method, c.req.routePath || 'unmatched', c.res.status, performance.now() - started);
   });
 
+  // An answer given before a large body was read (401, 404, 413, …): the server drains the rest
+  // only briefly, then cuts the socket, so tell the client not to send its next request on it.
+  app.use('*', async (c, next) => {
+    await next();
+    if (c.req.method === 'GET' || c.req.method === 'HEAD' || c.req.raw.bodyUsed) return;
+    const length = Number(c.req.header('content-length') ?? Number.NaN);
+    if (!(length <= SMALL_UNREAD_BODY_BYTES)) c.res.headers.set('Connection', 'close');
+  });
+
   const limitTo = (maxSize: number) =>
-    bodyLimit({ maxSize, onError: (c) => errorResponse(c, 413, 'payload_too_large', `request body is larger than the limit of ${maxSize} bytes`) });
+    bodyLimit({
+      maxSize,
+      onError: (c) => errorResponse(c, 413, 'payload_too_large', `request body is larger than the limit of ${maxSize} bytes`),
+    });
   const bodyLimitAll = limitTo(deps.config.bodyLimitBytes);
   // Every export must import again, whatever the body limit: the import takes at least a maximal export file.
   const bodyLimitImport = limitTo(Math.max(deps.config.bodyLimitBytes, MAX_EXPORT_FILE_BYTES));
