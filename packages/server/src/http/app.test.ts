@@ -1,5 +1,6 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
+import { Agent, request } from 'node:http';
 import net from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -121,6 +122,34 @@ describe('a client that hangs up mid-request', () => {
       expect(logged).toEqual([]);
       expect(await t.server.sync.storage.getStream('abort.me')).toBeNull();
     } finally {
+      await t.stop();
+    }
+  });
+});
+
+describe('an answer given before a large body was read', () => {
+  it('says Connection: close, so a keep-alive client does not reuse a socket the server is about to cut', async () => {
+    const t = await startTestServer();
+    const agent = new Agent({ keepAlive: true });
+    try {
+      const answer = (headers: Record<string, string>, body: string) =>
+        new Promise<{ status: number; connection: string | undefined }>((resolve, reject) => {
+          const req = request(`${t.server.url}/api/streams/big`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, agent }, (res) => {
+            res.resume();
+            resolve({ status: res.statusCode ?? 0, connection: res.headers.connection });
+          });
+          req.on('error', reject);
+          req.end(body);
+        });
+      const big = JSON.stringify({ blob: 'x'.repeat(200_000) });
+      expect(await answer({}, big)).toEqual({ status: 401, connection: 'close' });
+      const tooBig = JSON.stringify({ blob: 'x'.repeat(1_100_000) });
+      expect(await answer({ authorization: 'Bearer test-admin-token-0123456789' }, tooBig)).toEqual({ status: 413, connection: 'close' });
+      // A body that was read, or a small one, keeps the connection.
+      expect((await answer({ authorization: 'Bearer test-admin-token-0123456789' }, '42')).connection).not.toBe('close');
+      expect((await answer({}, '42')).connection).not.toBe('close');
+    } finally {
+      agent.destroy();
       await t.stop();
     }
   });
