@@ -8,7 +8,8 @@ import { smashingRoutes } from './smashing-routes.js';
 import { createStaticHandler } from './static-files.js';
 import { statusRoutes } from './status-routes.js';
 import { streamRoutes } from './stream-routes.js';
-import { tokenRoutes } from './token-routes.js';
+import { shareRoutes } from './share-routes.js';
+import { meRoutes, tokenRoutes } from './token-routes.js';
 
 const IMPORT_PATH = '/api/dashboards/import';
 /** A body up to this size is read whole with its headers; leaving it unread costs nothing. */
@@ -47,9 +48,11 @@ export function createApp(deps: AppDeps): Hono {
   app.use('*', (c, next) => (c.req.method === 'POST' && c.req.path === IMPORT_PATH ? bodyLimitImport : bodyLimitAll)(c, next));
 
   app.route('/', statusRoutes(deps));
+  app.route('/api/dashboards', shareRoutes(deps));
   app.route('/api/dashboards', dashboardRoutes(deps));
   app.route('/api/streams', streamRoutes(deps));
   app.route('/api/tokens', tokenRoutes(deps));
+  app.route('/api/me', meRoutes(deps));
   app.route('/widgets', smashingRoutes(deps));
 
   app.all('/api/*', (c) => errorResponse(c, 404, 'not_found', `no route ${c.req.method} ${c.req.path}`));

@@ -136,18 +136,13 @@ export function streamRoutes(deps: AppDeps): Hono {
     const query = parseInput(listQuerySchema, c.req.query());
     const after = query.cursor === undefined ? '' : decodeCursor(query.cursor);
     // One more than the page, to know whether another page follows.
-    const list = await sync.storage.listStreams({ prefix: query.prefix ?? '', after, limit: query.limit + 1 });
+    const [list, canRead] = await Promise.all([
+      sync.storage.listStreams({ prefix: query.prefix ?? '', after, limit: query.limit + 1 }),
+      sync.streamAccess.readable(principal),
+    ]);
     const page = list.slice(0, query.limit);
     const nextCursor = list.length > query.limit ? encodeCursor(page.at(-1)!.key) : null;
-    const visible = page.filter((s) => {
-      try {
-        assertCanReadStream(principal, s.key);
-        return true;
-      } catch {
-        return false;
-      }
-    });
-    const body: StreamListResponse = { streams: visible, nextCursor };
+    const body: StreamListResponse = { streams: page.filter((s) => canRead(s.key)), nextCursor };
     return c.json(body);
   });
 
@@ -164,7 +159,7 @@ export function streamRoutes(deps: AppDeps): Hono {
   app.get('/:key', async (c) => {
     const key = checkKey(c.req.param('key'), 'key');
     const principal = await requirePrincipal(c, auth);
-    assertCanReadStream(principal, key);
+    await assertCanReadStream(sync.streamAccess, principal, key);
     const sinceText = c.req.query('since');
     let sinceTs: number | undefined;
     if (sinceText !== undefined) {
