@@ -1,5 +1,6 @@
 import type { WebSocket } from 'ws';
 import type { Principal } from '../auth.js';
+import type { AckWaiter, AckWaiterHost } from './ack-waiter.js';
 import type { DroppedMessages } from './dropped-messages.js';
 import type { Subscription } from './hub.js';
 import type { OutboxTarget, OutItem } from './outbox.js';
@@ -13,19 +14,11 @@ import type { OutboxTarget, OutItem } from './outbox.js';
  */
 export type ConnectionPhase = 'awaiting-hello' | 'authenticating' | 'open' | 'closed';
 
-/** An `ack` held back until the sender has been sent its own event (event before ack). */
-export interface AckWaiter {
-  topic: string;
-  epoch: string;
-  offset: number;
-  resolve(): void;
-}
-
 /**
  * The state of one WebSocket connection, kept small on purpose (thousands are open at
  * once): no timers of its own (one shared sweep serves all), queues and maps made lazily.
  */
-export class Connection implements OutboxTarget {
+export class Connection implements OutboxTarget, AckWaiterHost {
   readonly ws: WebSocket;
   readonly id: string;
   readonly openedAt: number;

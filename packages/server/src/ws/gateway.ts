@@ -9,12 +9,14 @@ import type { SyncService } from '../sync-service.js';
 import { Connection } from './connection.js';
 import { DeadlineTimer, DroppedMessages } from './dropped-messages.js';
 import { resolveGatewayConfig, sweepIntervalMs, type GatewayConfig } from './gateway-config.js';
-import { MessageHandlers } from './handlers.js';
+import type { GatewayObserver } from './gateway-observer.js';
+import { MessageHandlers } from './message-handlers.js';
 import { refineInboundError } from './inbound-errors.js';
 import { Hub, type Subscription, type TopicStats } from './hub.js';
 import { Outbox, type OutItem } from './outbox.js';
 
 export { DEFAULT_GATEWAY_CONFIG, resolveGatewayConfig, type GatewayConfig } from './gateway-config.js';
+export type { GatewayObserver } from './gateway-observer.js';
 
 export interface GatewayOptions {
   sync: SyncService;
@@ -23,15 +25,6 @@ export interface GatewayOptions {
   observer?: GatewayObserver;
   /** Where unexpected errors go (defaults to console.error). */
   log?: (message: string, error?: unknown) => void;
-}
-
-/** Callbacks for metrics. Each is isolated: one that throws is logged and ignored. */
-export interface GatewayObserver {
-  onConnectionOpened?(): void;
-  onConnectionClosed?(code: number): void;
-  onMessageIn?(type: string): void;
-  onFramesOut?(messages: number, bytes: number): void;
-  onFanout?(latencyMs: number, recipients: number): void;
 }
 
 export interface GatewayStats {
@@ -110,6 +103,7 @@ export class Gateway {
       storage: options.sync.storage,
       replayBatchSize: this.config.replayBatchSize,
       deliver: (sub, item) => this.#deliver(sub, item),
+      onCommitted: (event) => this.snapshotCache.apply(event),
       onFanout: (latencyMs, recipients) => this.#notify('onFanout', () => this.#observer.onFanout?.(latencyMs, recipients)),
       onError: (error, context) => this.#log(`hub: ${context}`, error),
     });
@@ -119,17 +113,11 @@ export class Gateway {
       hub: this.#hub,
       cache: this.snapshotCache,
       config: this.config,
-      send: (conn, message) => this.send(conn, message),
-      sendRaw: (conn, item) => this.#outbox.enqueue(conn, item),
+      outbox: this.#outbox,
       close: (conn, code, reason) => this.closeConnection(conn, code, reason),
-      removeSubscription: (sub) => this.#removeSubscription(sub),
-      onOpen: (conn) => this.#onHelloDone(conn),
       log: this.#log,
     });
-    this.#unsubscribePubSub = options.sync.pubsub.subscribe((event) => {
-      this.snapshotCache.apply(event);
-      this.#hub.ingest(event);
-    });
+    this.#unsubscribePubSub = options.sync.pubsub.subscribe((event) => this.#hub.ingestCommitted(event));
     this.#sweepTimer = setInterval(() => this.#sweep(), sweepIntervalMs(this.config));
     this.#sweepTimer.unref();
   }
@@ -233,8 +221,8 @@ export class Gateway {
     conn.closed = true;
     conn.phase = 'closed';
     this.#connections.delete(conn);
-    if (conn.subs) for (const sub of [...conn.subs.values()]) this.#removeSubscription(sub);
-    conn.ackWaiter?.resolve();
+    if (conn.subs) for (const sub of [...conn.subs.values()]) this.#handlers.removeSubscription(sub);
+    conn.ackWaiter?.settle();
     conn.early = null;
     conn.dropped = null;
     this.#dropReports.cancel(conn);
@@ -264,8 +252,10 @@ export class Gateway {
         early.push(rawText(data));
       } else if (conn.phase === 'awaiting-hello') {
         if (isBinary) return this.closeConnection(conn, CloseCode.PROTOCOL_ERROR, 'the first message must be a JSON "hello"');
-        const type = this.#handlers.handleFirst(conn, rawText(data));
-        this.#notify('onMessageIn', () => this.#observer.onMessageIn?.(type));
+        const first = this.#handlers.handleFirst(conn, rawText(data));
+        this.#notify('onMessageIn', () => this.#observer.onMessageIn?.(first.type));
+        // Once `welcome` is queued, the messages that came in meanwhile run, in order.
+        if (first.type === 'hello') void first.opened.then((opened) => opened && this.#onHelloDone(conn));
       }
     } catch (error) {
       this.#internalError(conn, error, 'message');
@@ -351,19 +341,8 @@ export class Gateway {
   }
 
   #deliver(sub: Subscription<Connection>, item: OutItem): void {
-    const conn = sub.conn;
-    this.#outbox.enqueue(conn, item);
-    const waiter = conn.ackWaiter;
-    if (waiter && waiter.topic === sub.topic && (sub.epoch !== waiter.epoch || sub.offset >= waiter.offset)) waiter.resolve();
-  }
-
-  #removeSubscription(sub: Subscription<Connection>): void {
-    if (sub.removed) return;
-    const conn = sub.conn;
-    if (conn.subs?.get(sub.topic) === sub) conn.subs.delete(sub.topic);
-    this.#hub.remove(sub);
-    if (conn.ackWaiter?.topic === sub.topic) conn.ackWaiter.resolve();
-    if (sub.presence) this.#handlers.relayPresenceEnd(conn, sub.topic);
+    this.#outbox.enqueue(sub.conn, item);
+    sub.conn.ackWaiter?.settleIfSent(sub);
   }
 
   /** error `code` then close 4001 with the code as its reason (docs/protocol.md, close codes). */
