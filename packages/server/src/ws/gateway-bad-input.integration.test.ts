@@ -77,6 +77,22 @@ describe('WebSocket gateway: bad input never crashes and never corrupts', () => 
     expect(await client.waitFor<AckMessage>(isAck(2))).toMatchObject({ status: 'applied' });
   });
 
+  it('answers a mutate with a malformed envelope with bad_message naming its mutationId, not recorded, so the client can renumber', async () => {
+    h = await startHarness();
+    await h.createDashboard('ops');
+    const client = await h.client();
+    client.send({ type: 'mutate', dashboardId: 'Not A Slug', mutationId: 1, name: 'addWidget', args: {} });
+    client.send({ type: 'mutate', dashboardId: 'ops', mutationId: 2, name: 42, args: {} });
+    const [badId, badName] = await client.waitForCount<ErrorMessage>(isError('bad_message'), 2);
+    expect(badId).toMatchObject({ ref: { type: 'mutate', mutationId: 1 } });
+    expect(badId?.message).toContain('dashboardId');
+    expect(badName).toMatchObject({ ref: { type: 'mutate', mutationId: 2 } });
+    expect(badName?.message).toContain('name');
+    expect(await h.storage.getLastMutationId(client.clientId)).toBe(0);
+    client.send({ type: 'mutate', dashboardId: 'ops', mutationId: 1, name: 'addWidget', args: { widget: { id: 'w', type: 'stat' } } });
+    expect(await client.waitFor<AckMessage>(isAck(1))).toMatchObject({ status: 'applied' });
+  });
+
   it('records inherited mutator names as rejected unknown_mutator, so the queue moves on', async () => {
     h = await startHarness();
     await h.createDashboard('ops');

@@ -14,10 +14,15 @@ const PUBLISH_VALUE_ERROR = /^publish: (value|points\.(\d+)\.value): /;
 
 /**
  * Makes a validation error of a client message more useful than the schema's wording alone:
- * a bad publish value says what is accepted and what came (as over HTTP), and the `ref` of a
- * publish carries its `id` so the client can tell which one failed.
+ * a bad publish value says what is accepted and what came (as over HTTP), the `ref` of a
+ * publish carries its `id` and that of a mutate its `mutationId` (when they are valid), so
+ * the client can tell which one failed and move its queue on.
  */
 export function refineInboundError(json: unknown, error: string, ref: ErrorRef | undefined): InboundError {
+  if (ref?.type === 'mutate' && typeof json === 'object' && json !== null) {
+    const mutationId = (json as { mutationId?: unknown }).mutationId;
+    return { message: error, ref: Number.isSafeInteger(mutationId) && (mutationId as number) >= 1 ? { ...ref, mutationId: mutationId as number } : ref };
+  }
   if (ref?.type !== 'publish' || typeof json !== 'object' || json === null) return { message: error, ...(ref ? { ref } : {}) };
   const message = json as { id?: unknown; value?: unknown; points?: unknown };
   const id = message.id;
