@@ -17,16 +17,16 @@ afterAll(async () => {
 
 describe(`fuzz (seed ${SEED})`, () => {
   it('answers every fuzzed frame and request with a documented code: no 5xx, no internal, no stuck connection', async () => {
-    const report = await runFuzz(target, { seed: SEED, frames: 1_500, requests: 400, connections: 4, concurrency: 4 });
+    const report = await runFuzz(target, { seed: SEED, frames: 1_200, requests: 300, connections: 4, concurrency: 4 });
     expect(report.answers.violations).toEqual([]);
     expect(server.logged).toEqual([]);
-    expect(report.frames).toBe(1_500);
-    expect(report.requests).toBe(400);
+    expect(report.frames).toBe(1_200);
+    expect(report.requests).toBe(300);
     // The run reached the interesting answers, not only the front door.
     expect(report.answers.total('ack:applied')).toBeGreaterThan(0);
     expect(report.answers.total('ack:rejected')).toBeGreaterThan(0);
     expect(report.answers.total('error:bad_message')).toBeGreaterThan(0);
     expect(report.answers.total('400:')).toBeGreaterThan(0);
     expect(report.answers.total('200')).toBeGreaterThan(0);
-  });
+  }, 90_000);
 });
