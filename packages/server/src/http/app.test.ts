@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { Agent, request } from 'node:http';
 import net from 'node:net';
 import path from 'node:path';
+import { brotliCompressSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startTestServer, type TestServer } from './test-server.js';
 
@@ -77,10 +78,24 @@ describe('the web app', () => {
     expect(js.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
     expect(js.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
     const svg = await t.api('GET', '/favicon.svg', { token: null });
-    expect(svg.headers.get('content-type')).toBe('image/svg+xml');
+    expect(svg.headers.get('content-type')).toBe('image/svg+xml; charset=utf-8');
     const index = await t.api('GET', '/', { token: null });
     expect(index.headers.get('content-type')).toBe('text/html; charset=utf-8');
     expect(index.headers.get('cache-control')).toBe('no-cache');
+  });
+
+  it('serves the precompressed twin of a file to a client that accepts it, and the plain file to one that does not', async () => {
+    await writeFile(path.join(webDir, 'assets', 'app-abc123.js'), 'console.log("plain")');
+    await writeFile(path.join(webDir, 'assets', 'app-abc123.js.br'), brotliCompressSync('console.log("brotli")'));
+    const br = await t.api('GET', '/assets/app-abc123.js', { token: null, headers: { 'accept-encoding': 'br, gzip' } });
+    expect(br.headers.get('content-encoding')).toBe('br');
+    expect(br.headers.get('vary')).toContain('Accept-Encoding');
+    expect(br.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
+    expect(br.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+    expect(await br.text()).toBe('console.log("brotli")');
+    const plain = await t.api('GET', '/assets/app-abc123.js', { token: null, headers: { 'accept-encoding': 'identity' } });
+    expect(plain.headers.get('content-encoding')).toBeNull();
+    expect(await plain.text()).toBe('console.log("plain")');
   });
 
   it('falls back to index.html for client routes and 404s missing files', async () => {
