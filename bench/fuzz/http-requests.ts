@@ -23,6 +23,24 @@ export interface FuzzRequest {
 const widget = fc.record({ id: widgetIds, type: widgetTypes, title: usually(fc.string({ maxLength: 10 })), layout: usually(fc.record({ x: fc.nat(20), y: fc.nat(20), w: fc.nat(6), h: fc.nat(6) })), stream: streamKeys, options });
 const widgets = usually(fc.array(widget, { maxLength: 3 }).map((list) => Object.fromEntries(list.map((w) => [String(w.id), w]))));
 const dashboardBody = fc.record({ id: usually(dashboardIds), title: usually(fc.string({ maxLength: 20 })), description: usually(fc.string({ maxLength: 20 })), columns: usually(fc.integer({ min: 0, max: 60 })), widgets }, { requiredKeys: ['title'] });
+// Outbound hosts are not allowed (the fuzz server allows none but itself): a run fails fast with host_not_allowed.
+const sourceIds = fc.constantFrom('fuzz-src', 'nope', 'UPPER', '__proto__', 'constructor').map(encodeURIComponent);
+const sourceBody = fc.record(
+  {
+    kind: usually(fc.constantFrom('http-json', 'prometheus')),
+    id: usually(sourceIds),
+    name: usually(fc.string({ maxLength: 10 })),
+    enabled: usually(fc.boolean()),
+    url: usually(fc.constantFrom('http://example.invalid/data', 'https://example.invalid', 'ftp://example.invalid', 'not a url', 'http://')),
+    method: usually(fc.constantFrom('GET', 'POST')),
+    headers: usually(fc.array(fc.record({ name: usually(fc.constantFrom('Authorization', 'X-Team', 'bad header', '')), value: usually(fc.string({ maxLength: 10 })), secret: usually(fc.boolean()) }), { maxLength: 2 })),
+    intervalMs: usually(fc.integer({ min: -1, max: 100_000_000 })),
+    timeoutMs: usually(fc.integer({ min: 0, max: 100_000 })),
+    selectors: usually(fc.array(fc.record({ stream: streamKeys, path: usually(fc.constantFrom('cpu.load', 'items[0]', '[[[', 'a.b.c', '')) }), { maxLength: 3 })),
+    queries: usually(fc.array(fc.record({ stream: streamKeys, query: usually(fc.constantFrom('up', 'rate(x[5m])', '{{')) }), { maxLength: 2 })),
+  },
+  { requiredKeys: [] },
+);
 const clientId = usually(fc.constantFrom('fuzz-http-client-1', 'fuzz-http-client-2', 'short', 'bad id!'));
 
 function json(kind: string, method: string, path: fc.Arbitrary<string>, body: fc.Arbitrary<unknown>): fc.Arbitrary<Omit<FuzzRequest, 'token'>> {
@@ -42,6 +60,13 @@ const routes = fc.oneof(
   json('POST /api/dashboards/:id/mutations', 'POST', id.map((d) => `/api/dashboards/${d}/mutations`), fc.record({ clientId, name: usually(fc.string({ maxLength: 10 })), mutations: usually(fc.array(fc.tuple(usually(fc.integer({ min: 0, max: 50 })), namedMutation).map(([mutationId, m]) => ({ mutationId, ...m })), { minLength: 1, maxLength: 4 })) }, { requiredKeys: ['clientId', 'mutations'] })),
   json('POST /api/dashboards/:id/share', 'POST', id.map((d) => `/api/dashboards/${d}/share`), fc.record({ role: usually(fc.constantFrom('view', 'edit')), expiresIn: usually(fc.constantFrom('1h', '7d', 'never', '99999999999999d', 9007199254740991, 8640000000000001, -5)), label: usually(fc.string({ maxLength: 10 })), name: weird }, { requiredKeys: [] })),
   json('POST /api/tokens', 'POST', fc.constant('/api/tokens'), fc.record({ name: usually(fc.string({ minLength: 1, maxLength: 10 })), role: usually(fc.constantFrom('scoped', 'admin')), scopes: usually(fc.record({ push: usually(fc.array(fc.string({ maxLength: 6 }), { maxLength: 2 })), view: usually(fc.array(dashboardIds, { maxLength: 2 })) }, { requiredKeys: [] })), expiresIn: usually(fc.constantFrom('1h', '99999999999999d', 9007199254740991)), expiresAt: usually(fc.integer()) }, { requiredKeys: [] })),
+  json('POST /api/sources', 'POST', fc.constantFrom('/api/sources', '/api/sources/test'), sourceBody),
+  json('PUT /api/sources/:id', 'PUT', sourceIds.map((d) => `/api/sources/${d}`), sourceBody),
+  fc.tuple(fc.constantFrom('GET', 'DELETE', 'POST run', 'POST test'), sourceIds).map(([verb, d]) => {
+    const [method, action] = verb.split(' ') as [string, string | undefined];
+    return { kind: `${verb} /api/sources/:id`, method, path: `/api/sources/${d}${action ? `/${action}` : ''}` };
+  }),
+  key.map((k) => ({ kind: 'GET /api/sources/for-stream/:key', method: 'GET', path: `/api/sources/for-stream/${k}` })),
   fc.tuple(fc.constantFrom('GET', 'DELETE'), id).map(([method, d]) => ({ kind: `${method} /api/dashboards/:id`, method, path: `/api/dashboards/${d === FUZZ_DASHBOARD ? 'fuzz-deletable' : d}` })),
   id.map((d) => ({ kind: 'GET /api/dashboards/:id/export', method: 'GET', path: `/api/dashboards/${d}/export` })),
   id.map((d) => ({ kind: 'GET /api/dashboards/:id/shares', method: 'GET', path: `/api/dashboards/${d}/shares` })),
