@@ -38,6 +38,8 @@ export default defineConfig({
   root,
   base: './',
   plugins: [react(), precompress()],
+  // @pulseboard/* from their sources (the repository tsconfig's `paths`), not their dist/.
+  resolve: { tsconfigPaths: true },
   build: {
     outDir: 'dist',
     emptyOutDir: true,

@@ -10,7 +10,7 @@ export { dashboardContentBytes, dashboardTooLarge, type DashboardContent } from 
 export { compact, clampLayout, overlaps, isValidLayout, findFreeSlot } from './grid.js';
 export { applyMutation, assertMutationShape, isMutatorName, MUTATOR_NAMES, type Mutator, type MutatorName, type MutatorArgs } from './mutators.js';
 export { jsonEqual, type MutationStatus, type MutationContext, type MutationOutcome, type FieldConflict } from './mutation-outcome.js';
-export { exportDashboard, parseExportFile, EXPORT_FORMAT, EXPORT_VERSION, type ExportFile } from './export-format.js';
+export { exportDashboard, parseExportFile, exportFileSchema, exportFileJsonSchema, EXPORT_FORMAT, EXPORT_VERSION, type ExportFile } from './export-format.js';
 export { mergePointValue } from './stream-value.js';
 export { diffDashboards, applyPatch, draftOf, type DashboardPatch, type PatchSource } from './patch.js';
 export { seededRandom } from './seeded-random.js';

@@ -4,6 +4,7 @@ import { MAX_EXPORT_FILE_BYTES } from '@pulseboard/model';
 import type { AppDeps } from './app-deps.js';
 import { dashboardRoutes } from './dashboard-routes.js';
 import { createErrorHandler, errorResponse } from './http-errors.js';
+import { openApiRoutes } from './openapi.js';
 import { smashingRoutes } from './smashing-routes.js';
 import { sourceRoutes } from './source-routes.js';
 import { createStaticHandler } from './static-files.js';
@@ -49,6 +50,7 @@ export function createApp(deps: AppDeps): Hono {
   app.use('*', (c, next) => (c.req.method === 'POST' && c.req.path === IMPORT_PATH ? bodyLimitImport : bodyLimitAll)(c, next));
 
   app.route('/', statusRoutes(deps));
+  app.route('/', openApiRoutes());
   app.route('/api/dashboards', shareRoutes(deps));
   app.route('/api/dashboards', dashboardRoutes(deps));
   app.route('/api/streams', streamRoutes(deps));
