@@ -37,7 +37,9 @@ Options (flag, environment variable, default):
   --host <host>            HOST                           127.0.0.1
   --data <dir>             PULSEBOARD_DATA_DIR            ./data
   --no-demo                PULSEBOARD_DEMO=0              demo dashboard and feed on
-  --storage <kind>         PULSEBOARD_STORAGE             sqlite (or memory)
+  --storage <kind>         PULSEBOARD_STORAGE             sqlite (or memory, postgres)
+  --database <url>         PULSEBOARD_DATABASE_URL        postgres://… : PostgreSQL storage (N nodes)
+  --redis <url>            PULSEBOARD_REDIS_URL           redis://… : fan-out between nodes
   --sqlite-sync <mode>     PULSEBOARD_SQLITE_SYNC         NORMAL (survives kill -9) or FULL
                                                           (also power loss; slower writes)
   --stream-max-points <n>  PULSEBOARD_STREAM_MAX_POINTS   1000 points kept per stream
@@ -148,6 +150,8 @@ async function startCommand(args: string[], io: CliIO): Promise<number> {
     data: { type: 'string' },
     'no-demo': { type: 'boolean' },
     storage: { type: 'string' },
+    database: { type: 'string' },
+    redis: { type: 'string' },
     'sqlite-sync': { type: 'string' },
     'stream-max-points': { type: 'string' },
     'stream-max-age': { type: 'string' },

@@ -89,7 +89,12 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   const startedAt = Date.now();
 
   if (config.storageKind === 'sqlite') await mkdir(config.dataDir, { recursive: true });
-  const storage = await openStorage({ kind: config.storageKind, dataDir: config.dataDir, synchronous: config.sqliteSync });
+  const storage = await openStorage({
+    kind: config.storageKind,
+    dataDir: config.dataDir,
+    synchronous: config.sqliteSync,
+    ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : {}),
+  });
   const pubsub: PubSub = new LocalPubSub();
   const metrics = new Metrics();
   const sync = new SyncService({
