@@ -48,5 +48,7 @@ export const ErrorCode = {
   ALREADY_EXISTS: 'already_exists',
   INVALID_IMPORT: 'invalid_import',
   INTERNAL: 'internal',
+  /** The database is out of reach; nothing was written (HTTP 503). Resend later: exactly-once covers a repeat. */
+  STORAGE_UNAVAILABLE: 'storage_unavailable',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

@@ -40,6 +40,7 @@ Options (flag, environment variable, default):
   --storage <kind>         PULSEBOARD_STORAGE             sqlite (or memory, postgres)
   --database <url>         PULSEBOARD_DATABASE_URL        postgres://… : PostgreSQL storage (N nodes)
   --redis <url>            PULSEBOARD_REDIS_URL           redis://… : fan-out between nodes
+  --redis-prefix <p>       PULSEBOARD_REDIS_PREFIX        pulseboard: channel prefix (one per deployment)
   --sqlite-sync <mode>     PULSEBOARD_SQLITE_SYNC         NORMAL (survives kill -9) or FULL
                                                           (also power loss; slower writes)
   --stream-max-points <n>  PULSEBOARD_STREAM_MAX_POINTS   1000 points kept per stream
@@ -152,6 +153,7 @@ async function startCommand(args: string[], io: CliIO): Promise<number> {
     storage: { type: 'string' },
     database: { type: 'string' },
     redis: { type: 'string' },
+    'redis-prefix': { type: 'string' },
     'sqlite-sync': { type: 'string' },
     'stream-max-points': { type: 'string' },
     'stream-max-age': { type: 'string' },

@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { z } from 'zod';
 import { PulseboardError } from '@pulseboard/model';
+import { DEFAULT_REDIS_PREFIX } from './pubsub/redis-pubsub.js';
 import { DEFAULT_GATEWAY_CONFIG, type GatewayConfig } from './ws/gateway-config.js';
 
 /** Port the server listens on unless told otherwise. */
@@ -44,6 +45,8 @@ export interface ServerConfig {
   databaseUrl: string | undefined;
   /** Redis URL (`redis://…`); set, events and presence cross nodes through Redis pub/sub. */
   redisUrl: string | undefined;
+  /** Prefix of the Redis channel names: one per deployment sharing a Redis. */
+  redisPrefix: string;
   /** SQLite durability: NORMAL survives kill -9 (WAL); FULL also survives power loss. */
   sqliteSync: 'NORMAL' | 'FULL';
   streamMaxPoints: number;
@@ -91,6 +94,7 @@ const configSchema = z.object({
   storageKind: z.enum(['sqlite', 'memory', 'postgres']),
   databaseUrl: z.string().regex(/^postgres(ql)?:\/\//, 'must start with postgres:// or postgresql://').optional(),
   redisUrl: z.string().regex(/^rediss?:\/\//, 'must start with redis:// or rediss://').optional(),
+  redisPrefix: z.string().min(1).max(200),
   sqliteSync: z.enum(['NORMAL', 'FULL']),
   streamMaxPoints: z.number().int().min(1).max(1_000_000),
   streamMaxAgeMs: z.number().int().min(1000),
@@ -114,6 +118,7 @@ const SETTING_NAMES = {
   storageKind: '--storage / PULSEBOARD_STORAGE',
   databaseUrl: '--database / PULSEBOARD_DATABASE_URL',
   redisUrl: '--redis / PULSEBOARD_REDIS_URL',
+  redisPrefix: '--redis-prefix / PULSEBOARD_REDIS_PREFIX',
   sqliteSync: '--sqlite-sync / PULSEBOARD_SQLITE_SYNC',
   streamMaxPoints: '--stream-max-points / PULSEBOARD_STREAM_MAX_POINTS',
   streamMaxAgeMs: '--stream-max-age / PULSEBOARD_STREAM_MAX_AGE',
@@ -137,6 +142,7 @@ export const DEFAULT_CONFIG: ServerConfig = {
   storageKind: 'sqlite',
   databaseUrl: undefined,
   redisUrl: undefined,
+  redisPrefix: DEFAULT_REDIS_PREFIX,
   sqliteSync: 'NORMAL',
   streamMaxPoints: DEFAULT_STREAM_MAX_POINTS,
   streamMaxAgeMs: DEFAULT_STREAM_MAX_AGE_MS,
@@ -215,6 +221,7 @@ export function resolveConfig(flags: ConfigFlags, env: NodeJS.ProcessEnv = proce
     storageKind,
     databaseUrl,
     redisUrl: pick('redis', 'PULSEBOARD_REDIS_URL'),
+    redisPrefix: pick('redis-prefix', 'PULSEBOARD_REDIS_PREFIX') ?? DEFAULT_REDIS_PREFIX,
     sqliteSync,
     streamMaxPoints: integer('streamMaxPoints', pick('stream-max-points', 'PULSEBOARD_STREAM_MAX_POINTS'), DEFAULT_STREAM_MAX_POINTS),
     streamMaxAgeMs: measured('streamMaxAgeMs', pick('stream-max-age', 'PULSEBOARD_STREAM_MAX_AGE'), DEFAULT_STREAM_MAX_AGE_MS, parseDuration, '24h'),

@@ -12,6 +12,7 @@ import type { LogFn } from './http/http-errors.js';
 import { Metrics } from './metrics.js';
 import { LocalPubSub } from './pubsub/local-pubsub.js';
 import type { PubSub } from './pubsub/pubsub.js';
+import { RedisPubSub } from './pubsub/redis-pubsub.js';
 import { openStorage, type Storage } from './storage/index.js';
 import { SyncService } from './sync-service.js';
 import { Gateway, type GatewayConfig } from './ws/gateway.js';
@@ -95,7 +96,13 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     synchronous: config.sqliteSync,
     ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : {}),
   });
-  const pubsub: PubSub = new LocalPubSub();
+  let pubsub: PubSub;
+  try {
+    pubsub = config.redisUrl ? await RedisPubSub.open({ url: config.redisUrl, prefix: config.redisPrefix, onError: (error, context) => logError(`redis: ${context}`, error) }) : new LocalPubSub();
+  } catch (error) {
+    await storage.close();
+    throw error;
+  }
   const metrics = new Metrics();
   const sync = new SyncService({
     storage,

@@ -1,4 +1,5 @@
 import { PulseboardError, isPulseboardError } from '@pulseboard/model';
+import { ErrorCode } from '@pulseboard/protocol';
 
 /** SQLSTATEs after which the whole transaction may simply run again (deadlock, serialization). */
 const RETRYABLE_SQLSTATES = new Set(['40001', '40P01']);
@@ -21,7 +22,7 @@ export function isRetryablePgError(error: unknown): boolean {
  * down, too many connections) rather than that the request was wrong.
  */
 export function isPgUnavailable(error: unknown): boolean {
-  if (isPulseboardError(error)) return error.code === 'storage_unavailable';
+  if (isPulseboardError(error)) return error.code === ErrorCode.STORAGE_UNAVAILABLE;
   const code = codeOf(error);
   if (code !== undefined) {
     // Class 08: connection exception; 57P01-03: shutdown / cannot connect now; 53300: too many connections.
@@ -34,19 +35,9 @@ export function isPgUnavailable(error: unknown): boolean {
 /** `storage_unavailable` (503): PostgreSQL cannot be reached; the write was not acknowledged. */
 export function storageUnavailable(cause: unknown): PulseboardError {
   const reason = cause instanceof Error ? cause.message : String(cause);
-  return new PulseboardError('storage_unavailable', `the database is unavailable (${reason}); nothing was written, try again`, {
+  return new PulseboardError(ErrorCode.STORAGE_UNAVAILABLE, `the database is unavailable (${reason}); nothing was written, try again`, {
     status: 503,
     cause,
   });
 }
 
-/** The connection string without its password, for messages. */
-export function describeDatabaseUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password) parsed.password = '***';
-    return parsed.toString();
-  } catch {
-    return '(unparseable database URL)';
-  }
-}

@@ -2,7 +2,8 @@ import pg from 'pg';
 import { mergePointValue, PulseboardError, type Dashboard, type PointValue } from '@pulseboard/model';
 import { dashboardTopic, streamTopic, type DashboardEventData, type StreamPointEvent, type StreamSnapshot } from '@pulseboard/protocol';
 import { applyExactlyOnce, type MutationTransaction, type StoredMutationResult } from './exactly-once.js';
-import { describeDatabaseUrl, isPgUnavailable, isRetryablePgError, storageUnavailable } from './postgres-errors.js';
+import { redactUrl } from '../redact-url.js';
+import { isPgUnavailable, isRetryablePgError, storageUnavailable } from './postgres-errors.js';
 import { migratePostgres } from './postgres-schema.js';
 import {
   DASHBOARD_LOG_RETAIN,
@@ -108,7 +109,7 @@ export class PostgresStorage implements Storage {
     } catch (error) {
       await pool.end().catch(() => {});
       if (error instanceof PulseboardError) throw error;
-      const where = describeDatabaseUrl(options.connectionString);
+      const where = redactUrl(options.connectionString);
       const reason = error instanceof Error ? error.message : String(error);
       throw new PulseboardError('storage_unavailable', `cannot open PostgreSQL at ${where}: ${reason}`, { status: 503, cause: error });
     }

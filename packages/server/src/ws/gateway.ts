@@ -5,13 +5,15 @@ import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { CloseCode, ErrorCode, parseClientMessage, type ServerMessage } from '@pulseboard/protocol';
 import type { Auth } from '../auth.js';
 import { SnapshotCache } from '../snapshot-cache.js';
+import type { StoredEvent } from '../storage/storage.js';
 import type { SyncService } from '../sync-service.js';
 import { Connection } from './connection.js';
 import { resolveGatewayConfig, sweepIntervalMs, type GatewayConfig } from './gateway-config.js';
 import { MessageHandlers } from './handlers.js';
 import { refineInboundError } from './inbound-errors.js';
 import { Hub, type Subscription, type TopicStats } from './hub.js';
-import { Outbox, type OutItem } from './outbox.js';
+import { Outbox, SharedFrame, type OutItem } from './outbox.js';
+import { StoragePoller } from './storage-poller.js';
 
 export { DEFAULT_GATEWAY_CONFIG, resolveGatewayConfig, type GatewayConfig } from './gateway-config.js';
 
@@ -68,6 +70,9 @@ export class Gateway {
   readonly #connections = new Set<Connection>();
   readonly #sweepTimer: NodeJS.Timeout;
   readonly #unsubscribePubSub: () => void;
+  readonly #unsubscribeTransient: () => void;
+  /** Only with a multi-node pubsub: events of other nodes while the bus is down or lost a message. */
+  readonly #poller: StoragePoller | null;
   readonly #idPrefix = randomBytes(4).toString('hex');
   #nextId = 1;
   /** Socket listeners shared by every connection (no closures per socket): `this` is the socket. */
@@ -115,10 +120,35 @@ export class Gateway {
       onOpen: (conn) => this.#onHelloDone(conn),
       log: this.#log,
     });
-    this.#unsubscribePubSub = options.sync.pubsub.subscribe((event) => {
+    const { pubsub, storage } = options.sync;
+    const ingest = (event: StoredEvent) => {
       this.snapshotCache.invalidate(event.topic, event);
       this.#hub.ingest(event);
+    };
+    this.#unsubscribePubSub = pubsub.subscribe(ingest);
+    // Presence of every node reaches this node's subscribers of the topic (except the sender).
+    this.#unsubscribeTransient = pubsub.subscribeTransient((message) => {
+      let frame: SharedFrame | null = null;
+      for (const sub of this.#hub.subscribers(message.topic)) {
+        if (!sub.ready || sub.conn.id === message.origin) continue;
+        frame ??= new SharedFrame(message.payload);
+        this.#outbox.enqueue(sub.conn, frame);
+      }
     });
+    this.#poller =
+      pubsub.kind === 'local'
+        ? null
+        : new StoragePoller({
+            storage,
+            positions: () => this.#hub.stats(),
+            ingest,
+            connected: () => pubsub.connected,
+            degradedIntervalMs: this.config.storagePollDegradedMs,
+            healthyIntervalMs: this.config.storagePollHealthyMs,
+            batchSize: this.config.replayBatchSize,
+            onError: (error, context) => this.#log(`storage poller: ${context}`, error),
+          });
+    this.#poller?.start();
     this.#sweepTimer = setInterval(() => this.#sweep(), sweepIntervalMs(this.config));
     this.#sweepTimer.unref();
   }
@@ -189,6 +219,8 @@ export class Gateway {
   async #close(): Promise<void> {
     clearInterval(this.#sweepTimer);
     this.#unsubscribePubSub();
+    this.#unsubscribeTransient();
+    await this.#poller?.stop();
     const gone = new Promise<void>((resolve) => {
       if (this.#connections.size === 0) resolve();
       else this.#onEmpty = resolve;
