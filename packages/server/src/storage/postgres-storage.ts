@@ -242,14 +242,15 @@ export class PostgresStorage implements Storage {
           'INSERT INTO streams (key, latest, latest_ts) VALUES ($1, $2, $3) ON CONFLICT (key) DO UPDATE SET latest = excluded.latest, latest_ts = excluded.latest_ts',
           [key, JSON.stringify(latest), latestTs],
         );
-        // One DELETE per stream: the prefix past the count limit and before the first fresh point.
+        // One DELETE per stream: the prefix past the count limit, then up to the first fresh point left.
+        const inCount = Math.max(log.first_offset, countBound(log.head, limits));
         const [fresh] = (
           await db.query<{ offset: number }>(
             'SELECT "offset" FROM events WHERE topic = $1 AND "offset" >= $2 AND point_ts >= $3 ORDER BY "offset" LIMIT 1',
-            [topic, log.first_offset, ageCutoff(latestTs, limits)],
+            [topic, inCount, ageCutoff(latestTs, limits)],
           )
         ).rows;
-        const firstOffset = Math.max(log.first_offset, countBound(log.head, limits), fresh?.offset ?? log.head + 1);
+        const firstOffset = fresh?.offset ?? log.head + 1;
         await moveTopic(db, log, log.head, firstOffset);
         results.push({ key, latest: latest as PointValue, events });
       }

@@ -88,6 +88,7 @@ export class Gateway {
     this.#observer = options.observer ?? {};
     this.#log = options.log ?? ((message, error) => console.error(`[pulseboard ws] ${message}`, error ?? ''));
     this.snapshotCache = new SnapshotCache(options.sync.storage, {
+      streamLimits: options.sync.streamLimits,
       maxEntries: this.config.snapshotCacheMaxEntries,
       maxBytes: this.config.snapshotCacheMaxBytes,
     });
@@ -122,7 +123,7 @@ export class Gateway {
     });
     const { pubsub, storage } = options.sync;
     const ingest = (event: StoredEvent) => {
-      this.snapshotCache.invalidate(event.topic, event);
+      this.snapshotCache.apply(event);
       this.#hub.ingest(event);
     };
     this.#unsubscribePubSub = pubsub.subscribe(ingest);
