@@ -375,6 +375,11 @@ export class PostgresStorage implements Storage {
         throw isPgUnavailable(error) ? storageUnavailable(error) : error;
       }
       let broken: Error | undefined;
+      // A connection cut between two statements reports here (not to a query): keep it from crashing the process.
+      const onError = (error: Error) => {
+        broken = error;
+      };
+      client.on('error', onError);
       try {
         await client.query(begin);
         const result = await body(client);
@@ -388,6 +393,7 @@ export class PostgresStorage implements Storage {
         // A connection lost mid-transaction (also during COMMIT) answers 503: the caller retries; exactly-once absorbs a repeat.
         throw isPgUnavailable(error) ? storageUnavailable(error) : error;
       } finally {
+        client.off('error', onError);
         client.release(broken);
       }
     }
