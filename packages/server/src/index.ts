@@ -12,3 +12,14 @@ export { openStorage, MemoryStorage, type StorageOptions } from './storage/index
 export type { Storage, StoredEvent, TokenRecord, TokenScopes, StreamLimits } from './storage/storage.js';
 export type { PubSub } from './pubsub/pubsub.js';
 export type { GatewayConfig } from './ws/gateway.js';
+export { PostgresStorage, type PostgresStorageOptions } from './storage/index.js';
+export { RedisPubSub, type RedisPubSubOptions } from './pubsub/redis-pubsub.js';
+export {
+  SingletonRunner,
+  PostgresLeaseStore,
+  LocalLeaseStore,
+  LEASE_TTL_MS,
+  LEASE_RENEW_INTERVAL_MS,
+  type LeaseStore,
+  type SingletonRunnerOptions,
+} from './singleton-runner.js';

@@ -1,8 +1,11 @@
+import { randomBytes } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import type { IncomingMessage, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { createAdaptorServer } from '@hono/node-server';
+import { isPulseboardError } from '@pulseboard/model';
 import { Auth } from './auth.js';
 import { DEFAULT_CONFIG, pickGatewaySettings, validateConfig, type ServerConfig } from './config.js';
 import { DEMO_DASHBOARD_ID, demoDashboard } from './demo/demo-dashboard.js';
@@ -13,7 +16,8 @@ import { Metrics } from './metrics.js';
 import { LocalPubSub } from './pubsub/local-pubsub.js';
 import type { PubSub } from './pubsub/pubsub.js';
 import { RedisPubSub } from './pubsub/redis-pubsub.js';
-import { openStorage, type Storage } from './storage/index.js';
+import { SingletonRunner, LocalLeaseStore, PostgresLeaseStore, type LeaseStore } from './singleton-runner.js';
+import { openStorage, PostgresStorage, type Storage } from './storage/index.js';
 import { SyncService } from './sync-service.js';
 import { Gateway, type GatewayConfig } from './ws/gateway.js';
 
@@ -42,6 +46,10 @@ export interface RunningServer {
   config: ServerConfig;
   sync: SyncService;
   metrics: Metrics;
+  /** This process's id among the nodes (`host:pid:random`): the holder name of its leases. */
+  nodeId: string;
+  /** Leases for singleton work (PostgreSQL with N nodes, in-process otherwise): see SingletonRunner. */
+  leases: LeaseStore;
   /** Stops the demo feed, the gateway and the HTTP server, then closes storage. Idempotent. */
   close(): Promise<void>;
 }
@@ -71,7 +79,12 @@ async function ensureDemo(sync: SyncService): Promise<boolean> {
   if (await sync.storage.getDashboard(DEMO_DASHBOARD_ID)) return true;
   const existing = await sync.storage.listDashboards();
   if (existing.length > 0) return false;
-  await sync.createDashboard(demoDashboard(new Date().toISOString()));
+  try {
+    await sync.createDashboard(demoDashboard(new Date().toISOString()));
+  } catch (error) {
+    // Another node starting at the same moment created it first.
+    if (!isPulseboardError(error) || error.code !== 'already_exists') throw error;
+  }
   return true;
 }
 
@@ -113,9 +126,20 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   const auth = new Auth(storage, config.adminToken ? { adminToken: config.adminToken } : {});
   const generatedAdminToken = await ensureAdminToken(storage, auth, config);
 
-  let demoFeed: DemoFeed | null = null;
+  const nodeId = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
+  const leases: LeaseStore = storage instanceof PostgresStorage ? new PostgresLeaseStore(storage.pool) : new LocalLeaseStore();
+  let demoRunner: SingletonRunner | null = null;
   if (config.demo && (await ensureDemo(sync))) {
-    demoFeed = new DemoFeed({ sync, onError: (error) => logError('demo feed push failed:', error) });
+    // With N nodes, one of them feeds the demo (the lease moves if that node dies).
+    const demoFeed = new DemoFeed({ sync, onError: (error) => logError('demo feed push failed:', error) });
+    demoRunner = new SingletonRunner({
+      store: leases,
+      name: 'demo-feed',
+      holder: nodeId,
+      start: () => demoFeed.start(),
+      stop: () => demoFeed.stop(),
+      onError: (error) => logError('demo feed lease:', error),
+    });
   }
 
   const gateway = new Gateway({
@@ -177,12 +201,12 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     print(`  Open: ${url}/#token=${generatedAdminToken}`);
     print('');
   }
-  if (demoFeed) await demoFeed.start();
+  await demoRunner?.begin();
 
   let closing: Promise<void> | null = null;
   const close = (): Promise<void> => {
     closing ??= (async () => {
-      await demoFeed?.stop();
+      await demoRunner?.close();
       await gateway.close();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
@@ -210,5 +234,5 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   }
 
   const adminToken = config.adminToken ?? generatedAdminToken ?? undefined;
-  return { url, port, ...(adminToken ? { adminToken } : {}), config, sync, metrics, close };
+  return { url, port, ...(adminToken ? { adminToken } : {}), config, sync, metrics, nodeId, leases, close };
 }
