@@ -1,9 +1,13 @@
 import { readFile, writeFile } from 'node:fs/promises';
-import { realpathSync } from 'node:fs';
+import { existsSync, realpathSync, statSync } from 'node:fs';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { ConfigError, resolveConfig } from './config.js';
+import { redactUrl } from './redact-url.js';
 import { startServer } from './server.js';
+import { SQLITE_FILE_NAME } from './storage/index.js';
+import { copySqliteToPostgres } from './storage/sqlite-to-postgres.js';
 
 /** Where push/export/import/token talk to when neither --url nor PULSEBOARD_URL is set. */
 export const DEFAULT_URL = 'http://127.0.0.1:3000';
@@ -25,6 +29,8 @@ Commands:
   token create <name>       Create an API token (admin)
   token list                List API tokens (admin)
   token revoke <id>         Revoke an API token (admin)
+  migrate --from sqlite:<file|dir> --to postgres://…
+                            Copy a SQLite database into an empty PostgreSQL one
 
 Run "pulseboard <command> --help" for the options of a command.
 push, export, import and token talk to a running server: --url (or PULSEBOARD_URL,
@@ -76,6 +82,13 @@ const TOKEN_HELP = `Usage:
 
 All take --url <url> and --token <admin token>. "create" prints the new secret once.
 --push takes a stream key prefix ("" = every stream); --view/--edit take dashboard ids ("*" = all).`;
+
+const MIGRATE_HELP = `Usage: pulseboard migrate --from sqlite:<file|data dir> --to postgres://user@host/db
+
+Copies everything a SQLite deployment keeps (dashboards and their logs, streams, tokens,
+client positions) into an EMPTY PostgreSQL database, in one transaction; offsets and epochs
+are kept, so clients resume where they were. Stop the server first; then start the nodes
+with --database postgres://… (docs/deploy.md).`;
 
 const CLIENT_OPTIONS = {
   url: { type: 'string' },
@@ -281,7 +294,25 @@ const COMMANDS: Record<string, (args: string[], io: CliIO) => Promise<number>> =
   export: exportCommand,
   import: importCommand,
   token: tokenCommand,
+  migrate: migrateCommand,
 };
+
+async function migrateCommand(args: string[], io: CliIO): Promise<number> {
+  const { values } = parse(args, { from: { type: 'string' }, to: { type: 'string' }, help: { type: 'boolean', short: 'h' } });
+  if (values.help) {
+    io.stdout(MIGRATE_HELP);
+    return 0;
+  }
+  if (!values.from?.startsWith('sqlite:')) throw usage('--from must be sqlite:<file or data directory>');
+  if (!values.to || !/^postgres(ql)?:\/\//.test(values.to)) throw usage('--to must be a postgres:// URL');
+  let file = path.resolve(values.from.slice('sqlite:'.length));
+  if (existsSync(file) && statSync(file).isDirectory()) file = path.join(file, SQLITE_FILE_NAME);
+  if (!existsSync(file)) throw new CliError(`no SQLite database at ${file}`);
+  const report = await copySqliteToPostgres(file, values.to);
+  for (const { table, rows } of report) io.stdout(`${table}: ${rows} rows`);
+  io.stdout(`Copied ${file} into ${redactUrl(values.to)}. Start the nodes with --database.`);
+  return 0;
+}
 
 /** Runs the CLI; resolves to the exit code (`start` resolves once the server listens). */
 export async function main(argv: string[], io: CliIO): Promise<number> {
