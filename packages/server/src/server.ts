@@ -18,6 +18,7 @@ import type { PubSub } from './pubsub/pubsub.js';
 import { RedisPubSub } from './pubsub/redis-pubsub.js';
 import { SingletonRunner, LocalLeaseStore, PostgresLeaseStore, type LeaseStore } from './singleton-runner.js';
 import { openStorage, PostgresStorage, type Storage } from './storage/index.js';
+import { countStorageReads } from './storage/counted-storage.js';
 import { SyncService } from './sync-service.js';
 import { Gateway, type GatewayConfig } from './ws/gateway.js';
 
@@ -103,12 +104,16 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   const startedAt = Date.now();
 
   if (config.storageKind === 'sqlite') await mkdir(config.dataDir, { recursive: true });
-  const storage = await openStorage({
+  const metrics = new Metrics();
+  const rawStorage = await openStorage({
     kind: config.storageKind,
     dataDir: config.dataDir,
     synchronous: config.sqliteSync,
     ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : {}),
   });
+  // Leases use PostgreSQL's pool directly (the counting proxy below cannot reach private fields).
+  const leases: LeaseStore = rawStorage instanceof PostgresStorage ? new PostgresLeaseStore(rawStorage.pool) : new LocalLeaseStore();
+  const storage = countStorageReads(rawStorage, metrics.onStorageRead);
   let pubsub: PubSub;
   try {
     pubsub = config.redisUrl ? await RedisPubSub.open({ url: config.redisUrl, prefix: config.redisPrefix, onError: (error, context) => logError(`redis: ${context}`, error) }) : new LocalPubSub();
@@ -116,7 +121,6 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     await storage.close();
     throw error;
   }
-  const metrics = new Metrics();
   const sync = new SyncService({
     storage,
     pubsub,
@@ -127,7 +131,6 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   const generatedAdminToken = await ensureAdminToken(storage, auth, config);
 
   const nodeId = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
-  const leases: LeaseStore = storage instanceof PostgresStorage ? new PostgresLeaseStore(storage.pool) : new LocalLeaseStore();
   let demoRunner: SingletonRunner | null = null;
   if (config.demo && (await ensureDemo(sync))) {
     // With N nodes, one of them feeds the demo (the lease moves if that node dies).

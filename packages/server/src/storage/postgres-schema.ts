@@ -44,15 +44,30 @@ export const PG_MIGRATIONS: readonly string[] = [
     latest_ts  BIGINT NOT NULL
   );
   CREATE TABLE tokens (
-    id          TEXT PRIMARY KEY,
-    name        TEXT NOT NULL,
-    hash        TEXT NOT NULL UNIQUE,
-    role        TEXT NOT NULL,
-    scopes      JSON NOT NULL,
-    created_at  BIGINT NOT NULL,
-    expires_at  BIGINT,
-    revoked_at  BIGINT
+    id            TEXT PRIMARY KEY,
+    name          TEXT NOT NULL,
+    hash          TEXT NOT NULL UNIQUE,
+    role          TEXT NOT NULL,
+    scopes        JSON NOT NULL,
+    created_at    BIGINT NOT NULL,
+    expires_at    BIGINT,
+    revoked_at    BIGINT,
+    kind          TEXT NOT NULL DEFAULT 'token',   -- token | share
+    label         TEXT,
+    created_by    TEXT,                            -- creator's tokenId
+    last_used_at  BIGINT
   );
+  CREATE INDEX tokens_created_by ON tokens (created_by);
+  CREATE TABLE client_owners (
+    client_id   TEXT PRIMARY KEY,
+    token_id    TEXT NOT NULL,                     -- Principal.tokenId ('admin' for the configured admin token)
+    claimed_at  BIGINT NOT NULL
+  );
+  CREATE TABLE meta (
+    key    TEXT PRIMARY KEY,
+    value  TEXT NOT NULL
+  );
+  INSERT INTO meta (key, value) VALUES ('instance_id', replace(gen_random_uuid()::text, '-', ''));
   CREATE TABLE leases (
     name        TEXT PRIMARY KEY,       -- singleton job name (demo feed, retention, a poller)
     holder      TEXT NOT NULL,          -- node id of the current holder

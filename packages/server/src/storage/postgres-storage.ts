@@ -15,7 +15,9 @@ import {
   newestTs,
   newEpoch,
   notFound,
+  pendingStreamEpoch,
   requireTopic,
+  creatorRevoked,
   versionMismatch,
 } from './storage-rules.js';
 import type {
@@ -64,6 +66,10 @@ interface TokenRow {
   created_at: number;
   expires_at: number | null;
   revoked_at: number | null;
+  kind: TokenRecord['kind'];
+  label: string | null;
+  created_by: string | null;
+  last_used_at: number | null;
 }
 
 const INT8_OID = 20;
@@ -83,10 +89,13 @@ const types: pg.CustomTypesConfig = {
 export class PostgresStorage implements Storage {
   readonly kind = 'postgres' as const;
   readonly #pool: pg.Pool;
+  /** The database's own random id (`meta`), from which the epochs of never-pushed streams are derived. */
+  readonly #instanceId: string;
   #closed = false;
 
-  private constructor(pool: pg.Pool) {
+  private constructor(pool: pg.Pool, instanceId: string) {
     this.#pool = pool;
+    this.#instanceId = instanceId;
   }
 
   /**
@@ -104,8 +113,11 @@ export class PostgresStorage implements Storage {
     });
     // An idle connection cut by the network reports here; the pool drops it and the next query reconnects.
     pool.on('error', () => {});
+    let instanceId: string;
     try {
       await migratePostgres(pool);
+      const { rows } = await pool.query<{ value: string }>("SELECT value FROM meta WHERE key = 'instance_id'");
+      instanceId = rows[0]?.value ?? '';
     } catch (error) {
       await pool.end().catch(() => {});
       if (error instanceof PulseboardError) throw error;
@@ -113,7 +125,7 @@ export class PostgresStorage implements Storage {
       const reason = error instanceof Error ? error.message : String(error);
       throw new PulseboardError('storage_unavailable', `cannot open PostgreSQL at ${where}: ${reason}`, { status: 503, cause: error });
     }
-    return new PostgresStorage(pool);
+    return new PostgresStorage(pool, instanceId);
   }
 
   async close(): Promise<void> {
@@ -207,7 +219,7 @@ export class PostgresStorage implements Storage {
       const topics = [...new Set(entries.map((entry) => streamTopic(entry.key)))].sort();
       await db.query(
         'INSERT INTO topics (topic, epoch, head, first_offset) SELECT t, e, 0, 1 FROM unnest($1::text[], $2::text[]) AS x(t, e) ON CONFLICT (topic) DO NOTHING',
-        [topics, topics.map(() => newEpoch())],
+        [topics, topics.map((topic) => pendingStreamEpoch(this.#instanceId, topic))],
       );
       const locked = await db.query<TopicRow>('SELECT topic, epoch, head, first_offset FROM topics WHERE topic = ANY($1) ORDER BY topic FOR UPDATE', [topics]);
       const logs = new Map(locked.rows.map((row) => [row.topic, row]));
@@ -277,6 +289,7 @@ export class PostgresStorage implements Storage {
   async getHead(topic: string): Promise<TopicHead | null> {
     const parsed = requireTopic(topic);
     const row = parsed.kind === 'stream' ? await this.#streamTopic(topic) : await this.#dashboardTopic(topic, parsed.id);
+    // A stream never pushed reads as an empty log in the epoch its first push will use; nothing is written.
     return row ? { epoch: row.epoch, offset: row.head, firstOffset: row.first_offset } : null;
   }
 
@@ -301,10 +314,9 @@ export class PostgresStorage implements Storage {
       );
       return row ? { position: { epoch: row.epoch, offset: row.head }, snapshot: row.doc } : null;
     }
-    await this.#streamTopic(topic);
     return this.#readTransaction(async (db) => {
-      const [row] = (await db.query<TopicRow>('SELECT topic, epoch, head, first_offset FROM topics WHERE topic = $1', [topic])).rows;
-      if (!row) return null;
+      const [found] = (await db.query<TopicRow>('SELECT topic, epoch, head, first_offset FROM topics WHERE topic = $1', [topic])).rows;
+      const row = found ?? this.#emptyStreamTopic(topic);
       const [stream] = (await db.query<{ latest: PointValue; latest_ts: number }>('SELECT latest, latest_ts FROM streams WHERE key = $1', [parsed.key])).rows;
       return { position: { epoch: row.epoch, offset: row.head }, snapshot: await streamSnapshot(db, parsed.key, stream) };
     });
@@ -312,16 +324,46 @@ export class PostgresStorage implements Storage {
 
   async createToken(token: TokenRecord): Promise<void> {
     try {
-      await this.#query(
-        'INSERT INTO tokens (id, name, hash, role, scopes, created_at, expires_at, revoked_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)',
-        [token.id, token.name, token.hash, token.role, JSON.stringify(token.scopes), token.createdAt, token.expiresAt, token.revokedAt],
-      );
+      await this.#transaction(async (db) => {
+        if (token.createdBy !== null) {
+          // FOR SHARE: a revocation of the creator running now waits for this, or this sees it.
+          const { rows } = await db.query<{ revoked_at: number | null }>('SELECT revoked_at FROM tokens WHERE id = $1 FOR SHARE', [token.createdBy]);
+          if (rows[0] && rows[0].revoked_at !== null) throw creatorRevoked(token.createdBy);
+        }
+        const t = token;
+        await db.query(
+          `INSERT INTO tokens (id, name, hash, role, scopes, created_at, expires_at, revoked_at, kind, label, created_by, last_used_at)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+          [t.id, t.name, t.hash, t.role, JSON.stringify(t.scopes), t.createdAt, t.expiresAt, t.revokedAt, t.kind, t.label, t.createdBy, t.lastUsedAt],
+        );
+      });
     } catch (error) {
       if ((error as { code?: string }).code === '23505') {
         throw new PulseboardError('already_exists', `token "${token.id}" already exists`, { status: 409, cause: error });
       }
       throw error;
     }
+  }
+
+  async findTokenByHash(hash: string): Promise<TokenRecord | null> {
+    const [row] = await this.#query<TokenRow>('SELECT * FROM tokens WHERE hash = $1', [hash]);
+    return row ? toToken(row) : null;
+  }
+
+  async touchToken(id: string, at: number): Promise<void> {
+    await this.#query('UPDATE tokens SET last_used_at = $2 WHERE id = $1', [id, at]);
+  }
+
+  async claimClientId(clientId: string, tokenId: string, now: number): Promise<string> {
+    // INSERT … DO NOTHING, then read: of two racing claims (on any nodes) exactly one wins, and both see it.
+    await this.#query('INSERT INTO client_owners (client_id, token_id, claimed_at) VALUES ($1, $2, $3) ON CONFLICT (client_id) DO NOTHING', [clientId, tokenId, now]);
+    const [row] = await this.#query<{ token_id: string }>('SELECT token_id FROM client_owners WHERE client_id = $1', [clientId]);
+    return (row as { token_id: string }).token_id;
+  }
+
+  async getClientOwner(clientId: string): Promise<string | null> {
+    const [row] = await this.#query<{ token_id: string }>('SELECT token_id FROM client_owners WHERE client_id = $1', [clientId]);
+    return row?.token_id ?? null;
   }
 
   async findToken(hash: string, now: number): Promise<TokenRecord | null> {
@@ -336,9 +378,22 @@ export class PostgresStorage implements Storage {
     return (await this.#query<TokenRow>('SELECT * FROM tokens ORDER BY created_at, id COLLATE "C"')).map(toToken);
   }
 
-  async revokeToken(id: string, now: number = Date.now()): Promise<boolean> {
-    const result = await this.#run((db) => db.query('UPDATE tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL', [now, id]));
-    return (result.rowCount ?? 0) > 0;
+  async revokeToken(id: string, now: number = Date.now()): Promise<string[]> {
+    return this.#transaction(async (db) => {
+      const { rows } = await db.query<{ revoked_at: number | null }>('SELECT revoked_at FROM tokens WHERE id = $1 FOR UPDATE', [id]);
+      if (!rows[0] || rows[0].revoked_at !== null) return [];
+      // The token and, transitively, the live tokens it created (share links of share links…).
+      const tree = await db.query<{ id: string }>(
+        `WITH RECURSIVE tree(id, depth) AS (
+           SELECT $1::text, 0
+           UNION SELECT t.id, tree.depth + 1 FROM tokens t JOIN tree ON t.created_by = tree.id WHERE t.revoked_at IS NULL
+         ) SELECT id FROM tree GROUP BY id ORDER BY min(depth), id`,
+        [id],
+      );
+      const ids = tree.rows.map((row) => row.id);
+      await db.query('UPDATE tokens SET revoked_at = $2 WHERE id = ANY($1)', [ids, now]);
+      return ids;
+    });
   }
 
   /** The pool, for the singleton-runner lease (runner-lease.ts) on the same database. */
@@ -404,14 +459,14 @@ export class PostgresStorage implements Storage {
     return this.#transaction(body, 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
   }
 
-  /** The topic row of a stream, created empty when missing. */
+  /** The topic row of a stream, or the empty one its first push will create. */
   async #streamTopic(topic: string): Promise<TopicRow> {
-    const select = 'SELECT topic, epoch, head, first_offset FROM topics WHERE topic = $1';
-    const [existing] = await this.#query<TopicRow>(select, [topic]);
-    if (existing) return existing;
-    await this.#query('INSERT INTO topics (topic, epoch, head, first_offset) VALUES ($1, $2, 0, 1) ON CONFLICT (topic) DO NOTHING', [topic, newEpoch()]);
-    const [created] = await this.#query<TopicRow>(select, [topic]);
-    return created as TopicRow;
+    const [row] = await this.#query<TopicRow>('SELECT topic, epoch, head, first_offset FROM topics WHERE topic = $1', [topic]);
+    return row ?? this.#emptyStreamTopic(topic);
+  }
+
+  #emptyStreamTopic(topic: string): TopicRow {
+    return { topic, epoch: pendingStreamEpoch(this.#instanceId, topic), head: 0, first_offset: 1 };
   }
 
   async #dashboardTopic(topic: string, id: string): Promise<TopicRow | null> {
@@ -534,5 +589,9 @@ function toToken(row: TokenRow): TokenRecord {
     createdAt: row.created_at,
     expiresAt: row.expires_at,
     revokedAt: row.revoked_at,
+    kind: row.kind,
+    label: row.label,
+    createdBy: row.created_by,
+    lastUsedAt: row.last_used_at,
   };
 }

@@ -32,6 +32,8 @@ async function everything(storage: Storage) {
     streams: await storage.listStreams(),
     tokens: await storage.listTokens(),
     last: await storage.getLastMutationId('c1'),
+    owner: await storage.getClientOwner('c1'),
+    quietStream: await storage.getHead('stream:never.pushed'),
     duplicate: await storage.applyMutation({ clientId: 'c1', mutationId: 2, dashboardId: 'ops', name: 'x', args: {} }, T0),
   };
 }
@@ -48,7 +50,8 @@ describe.skipIf(!HAVE_POSTGRES)('pulseboard migrate --from sqlite: --to postgres
       await sqlite.applyMutation({ clientId: 'c1', mutationId: i, dashboardId: 'ops', name: 'addWidget', args: { widget: { id: `w${i}`, type: 'stat' } } }, T0 + i);
     }
     await sqlite.appendPoints([{ key: 'cpu', points: [1, 2, 3].map((v) => ({ ts: T0 + v, value: { v, nested: { text: `it's "${v}"` } } })) }], { maxPoints: 2, maxAgeMs: 60_000 }, T0 + 5);
-    await sqlite.createToken({ id: 't1', name: 'ci', hash: 'h1', role: 'scoped', scopes: { push: ['cpu'] }, createdAt: T0, expiresAt: T0 + 10_000, revokedAt: null });
+    await sqlite.createToken({ id: 't1', name: 'ci', hash: 'h1', role: 'scoped', scopes: { push: ['cpu'] }, createdAt: T0, expiresAt: T0 + 10_000, revokedAt: null, kind: 'share', label: 'CI link', createdBy: 'admin', lastUsedAt: T0 + 1 });
+    await sqlite.claimClientId('c1', 't1', T0);
     await sqlite.close();
   });
   afterAll(async () => {

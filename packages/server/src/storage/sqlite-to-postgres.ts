@@ -5,6 +5,8 @@ import { PostgresStorage } from './postgres-storage.js';
 
 /** Rows per INSERT statement while copying. */
 const COPY_BATCH_ROWS = 500;
+/** Tables a fresh PostgreSQL schema already fills (the database's own id): replaced by the source's rows. */
+const REPLACED_TABLES = new Set(['meta']);
 
 /** Rows copied per table. */
 export type CopyReport = Array<{ table: string; rows: number }>;
@@ -34,7 +36,7 @@ export async function copySqliteToPostgres(sqliteFile: string, databaseUrl: stri
       .map((row) => row.name);
     const targetColumns = await columnsOf(client);
     for (const table of tables) {
-      if (!targetColumns.has(table)) continue;
+      if (!targetColumns.has(table) || REPLACED_TABLES.has(table)) continue;
       const { rows } = await client.query(`SELECT 1 FROM ${quote(table)} LIMIT 1`);
       if (rows.length > 0) throw new PulseboardError('target_not_empty', `the PostgreSQL table "${table}" already holds data; migrate into an empty database`, { status: 409 });
     }
@@ -48,6 +50,8 @@ export async function copySqliteToPostgres(sqliteFile: string, databaseUrl: stri
         .all(table)
         .map((c) => c.name)
         .filter((name) => wanted.has(name));
+      // The source's instance id too: streams never pushed keep the epoch clients were told.
+      if (REPLACED_TABLES.has(table)) await client.query(`DELETE FROM ${quote(table)}`);
       let batch: unknown[][] = [];
       let copied = 0;
       const flush = async () => {
