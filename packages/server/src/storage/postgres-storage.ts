@@ -223,49 +223,66 @@ export class PostgresStorage implements Storage {
       );
       const locked = await db.query<TopicRow>('SELECT topic, epoch, head, first_offset FROM topics WHERE topic = ANY($1) ORDER BY topic FOR UPDATE', [topics]);
       const logs = new Map(locked.rows.map((row) => [row.topic, row]));
+      const keys = [...new Set(entries.map((entry) => entry.key))];
+      const previous = await db.query<{ key: string; latest: PointValue; latest_ts: number }>('SELECT key, latest, latest_ts FROM streams WHERE key = ANY($1)', [keys]);
+      const state = new Map<string, { latest: PointValue | undefined; latestTs: number }>(keys.map((key) => [key, { latest: undefined, latestTs: 0 }]));
+      for (const row of previous.rows) state.set(row.key, { latest: row.latest, latestTs: row.latest_ts });
+      // Offsets and latest values in JS, entry after entry (a key may repeat); then a few statements for the whole batch.
+      const rows = { topic: [] as string[], offset: [] as number[], pointTs: [] as number[], data: [] as string[] };
+      const firstOffsets = new Map(locked.rows.map((row) => [row.topic, row.first_offset]));
       const results: AppendResult[] = [];
       for (const { key, points } of entries) {
         const topic = streamTopic(key);
         const log = logs.get(topic) as TopicRow;
-        const [previous] = (await db.query<{ latest: PointValue; latest_ts: number }>('SELECT latest, latest_ts FROM streams WHERE key = $1', [key])).rows;
-        let latest = previous?.latest;
-        let latestTs = previous?.latest_ts ?? 0;
+        const stream = state.get(key) as { latest: PointValue | undefined; latestTs: number };
         const events: StoredEvent[] = [];
-        const offsets: number[] = [];
-        const pointTs: number[] = [];
-        const data: string[] = [];
         for (const point of points) {
           const ts = point.ts ?? now;
           const event: StreamPointEvent = { ts, value: point.value };
           log.head += 1;
-          offsets.push(log.head);
-          pointTs.push(ts);
-          data.push(JSON.stringify(event));
+          rows.topic.push(topic);
+          rows.offset.push(log.head);
+          rows.pointTs.push(ts);
+          rows.data.push(JSON.stringify(event));
           events.push({ topic, epoch: log.epoch, offset: log.head, ts: now, data: event });
-          latest = mergePointValue(latest, point.value);
-          latestTs = newestTs(latestTs, ts);
+          stream.latest = mergePointValue(stream.latest, point.value);
+          stream.latestTs = newestTs(stream.latestTs, ts);
         }
-        await db.query(
-          `INSERT INTO events (topic, "offset", ts, point_ts, data)
-           SELECT $1, o, $2, p, d::json FROM unnest($3::bigint[], $4::bigint[], $5::text[]) AS x(o, p, d)`,
-          [topic, now, offsets, pointTs, data],
-        );
-        await db.query(
-          'INSERT INTO streams (key, latest, latest_ts) VALUES ($1, $2, $3) ON CONFLICT (key) DO UPDATE SET latest = excluded.latest, latest_ts = excluded.latest_ts',
-          [key, JSON.stringify(latest), latestTs],
-        );
-        // One DELETE per stream: the prefix past the count limit, then up to the first fresh point left.
-        const inCount = Math.max(log.first_offset, countBound(log.head, limits));
-        const [fresh] = (
-          await db.query<{ offset: number }>(
-            'SELECT "offset" FROM events WHERE topic = $1 AND "offset" >= $2 AND point_ts >= $3 ORDER BY "offset" LIMIT 1',
-            [topic, inCount, ageCutoff(latestTs, limits)],
-          )
-        ).rows;
-        const firstOffset = fresh?.offset ?? log.head + 1;
-        await moveTopic(db, log, log.head, firstOffset);
-        results.push({ key, latest: latest as PointValue, events });
+        results.push({ key, latest: stream.latest as PointValue, events });
       }
+      await db.query(
+        `INSERT INTO events (topic, "offset", ts, point_ts, data)
+         SELECT t, o, $1, p, d::json FROM unnest($2::text[], $3::bigint[], $4::bigint[], $5::text[]) AS x(t, o, p, d)`,
+        [now, rows.topic, rows.offset, rows.pointTs, rows.data],
+      );
+      await db.query(
+        `INSERT INTO streams (key, latest, latest_ts) SELECT k, l::json, ts FROM unnest($1::text[], $2::text[], $3::bigint[]) AS x(k, l, ts)
+         ON CONFLICT (key) DO UPDATE SET latest = excluded.latest, latest_ts = excluded.latest_ts`,
+        [keys, keys.map((key) => JSON.stringify(state.get(key)?.latest)), keys.map((key) => state.get(key)?.latestTs ?? 0)],
+      );
+      // Trimming once per stream at the end keeps what trimming after each entry keeps (the count
+      // window first, then the age limit from the newest ts: both only grow). One query finds each
+      // stream's first fresh offset, one statement deletes the prefixes and moves the heads.
+      const bounds = topics.map((topic) => {
+        const log = logs.get(topic) as TopicRow;
+        const stream = state.get(topic.slice('stream:'.length)) as { latestTs: number };
+        return { topic, from: Math.max(log.first_offset, countBound(log.head, limits)), cutoff: ageCutoff(stream.latestTs, limits) };
+      });
+      const fresh = await db.query<{ topic: string; offset: number | null }>(
+        `SELECT x.t AS topic, (SELECT e."offset" FROM events e WHERE e.topic = x.t AND e."offset" >= x.f AND e.point_ts >= x.c ORDER BY e."offset" LIMIT 1) AS "offset"
+         FROM unnest($1::text[], $2::bigint[], $3::bigint[]) AS x(t, f, c)`,
+        [bounds.map((b) => b.topic), bounds.map((b) => b.from), bounds.map((b) => b.cutoff)],
+      );
+      for (const row of fresh.rows) {
+        const log = logs.get(row.topic) as TopicRow;
+        log.first_offset = row.offset ?? log.head + 1;
+      }
+      await db.query(
+        `WITH moved AS (SELECT * FROM unnest($1::text[], $2::bigint[], $3::bigint[], $4::bigint[]) AS x(t, h, f, old)),
+              trimmed AS (DELETE FROM events e USING moved WHERE e.topic = moved.t AND moved.f > moved.old AND e."offset" < moved.f)
+         UPDATE topics SET head = moved.h, first_offset = moved.f FROM moved WHERE topics.topic = moved.t`,
+        [topics, topics.map((t) => logs.get(t)?.head ?? 0), topics.map((t) => logs.get(t)?.first_offset ?? 1), topics.map((t) => firstOffsets.get(t) ?? 1)],
+      );
       return results;
     });
   }
@@ -548,17 +565,6 @@ async function appendDashboardEvent(db: pg.PoolClient, log: TopicRow, now: numbe
   log.head = offset;
   log.first_offset = firstOffset;
   return { topic: log.topic, epoch: log.epoch, offset, ts: now, data: structuredClone(data) };
-}
-
-/** Sets a locked topic's head and first offset, deleting the events before it. */
-async function moveTopic(db: pg.PoolClient, log: TopicRow, head: number, firstOffset: number): Promise<void> {
-  await db.query(
-    `WITH trimmed AS (DELETE FROM events WHERE topic = $1 AND "offset" < $3 AND $3 > $4)
-     UPDATE topics SET head = $2, first_offset = $3 WHERE topic = $1`,
-    [log.topic, head, firstOffset, log.first_offset],
-  );
-  log.head = head;
-  log.first_offset = firstOffset;
 }
 
 async function streamSnapshot(
