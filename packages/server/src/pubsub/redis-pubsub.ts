@@ -58,7 +58,8 @@ export class RedisPubSub implements PubSub {
       connectTimeout: REDIS_CONNECT_TIMEOUT_MS,
       retryStrategy: (attempt: number) => Math.min(attempt * 100, REDIS_MAX_RETRY_DELAY_MS),
     };
-    this.#publisher = new Redis(options.url, connection);
+    // Auto-pipelining: the publishes of one batch push go out in one write.
+    this.#publisher = new Redis(options.url, { ...connection, enableAutoPipelining: true });
     // The subscriber queues its SUBSCRIBE until connected and resubscribes after each reconnect.
     this.#subscriber = new Redis(options.url, { ...connection, enableOfflineQueue: true, maxRetriesPerRequest: null });
     for (const client of [this.#publisher, this.#subscriber]) {
