@@ -21,7 +21,7 @@ export interface StoragePollerOptions {
 /**
  * Reads each subscribed topic's new events straight from storage, so a node keeps serving
  * when the pubsub bus (Redis) is down or lost a message: every `degradedIntervalMs` while it
- * is down, every `healthyIntervalMs` otherwise. One bounded query per topic per poll; the
+ * is down (and once just after it is back), every `healthyIntervalMs` otherwise. One bounded query per topic per poll; the
  * Hub orders and de-duplicates what arrives from both paths.
  */
 export class StoragePoller {
@@ -29,6 +29,8 @@ export class StoragePoller {
   #timer: NodeJS.Timeout | null = null;
   #stopped = false;
   #running: Promise<void> | null = null;
+  #wasConnected = true;
+  #lastPollAt = Date.now();
 
   constructor(options: StoragePollerOptions) {
     this.#options = options;
@@ -59,15 +61,26 @@ export class StoragePoller {
     }
   }
 
+  /**
+   * Ticks every `degradedIntervalMs` (a cheap check), so an outage is noticed within one tick
+   * however long the healthy period is: polls while the bus is down, once more on the first
+   * tick after it is back (messages published while it was reconnecting), and otherwise every
+   * `healthyIntervalMs`.
+   */
   #schedule(): void {
     if (this.#stopped) return;
-    const interval = this.#options.connected() ? this.#options.healthyIntervalMs : this.#options.degradedIntervalMs;
     this.#timer = setTimeout(() => {
+      const connected = this.#options.connected();
+      const now = Date.now();
+      const due = !connected || !this.#wasConnected || now - this.#lastPollAt >= this.#options.healthyIntervalMs;
+      this.#wasConnected = connected;
+      if (!due) return this.#schedule();
+      this.#lastPollAt = now;
       this.#running = this.poll().finally(() => {
         this.#running = null;
         this.#schedule();
       });
-    }, interval);
+    }, this.#options.degradedIntervalMs);
     this.#timer.unref();
   }
 }
