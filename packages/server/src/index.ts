@@ -15,11 +15,14 @@ export type { GatewayConfig } from './ws/gateway.js';
 export { PostgresStorage, type PostgresStorageOptions } from './storage/index.js';
 export { RedisPubSub, type RedisPubSubOptions } from './pubsub/redis-pubsub.js';
 export {
-  SingletonRunner,
+  LeasedSingletonRunner,
+  LocalSingletonRunner,
   PostgresLeaseStore,
   LocalLeaseStore,
   LEASE_TTL_MS,
   LEASE_RENEW_INTERVAL_MS,
+  type SingletonRunner,
+  type SingletonStop,
   type LeaseStore,
-  type SingletonRunnerOptions,
+  type LeasedSingletonRunnerOptions,
 } from './singleton-runner.js';

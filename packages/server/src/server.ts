@@ -10,13 +10,17 @@ import { Auth } from './auth.js';
 import { DEFAULT_CONFIG, pickGatewaySettings, validateConfig, type ServerConfig } from './config.js';
 import { DEMO_DASHBOARD_ID, demoDashboard } from './demo/demo-dashboard.js';
 import { DemoFeed } from './demo/demo-feed.js';
+import { ensureSelfMonitoring } from './demo/self-monitoring.js';
 import { createApp } from './http/app.js';
 import type { LogFn } from './http/http-errors.js';
 import { Metrics } from './metrics.js';
 import { LocalPubSub } from './pubsub/local-pubsub.js';
 import type { PubSub } from './pubsub/pubsub.js';
 import { RedisPubSub } from './pubsub/redis-pubsub.js';
-import { SingletonRunner, LocalLeaseStore, PostgresLeaseStore, type LeaseStore } from './singleton-runner.js';
+import { LeasedSingletonRunner, LocalSingletonRunner, PostgresLeaseStore, type SingletonRunner } from './singleton-runner.js';
+import { DEFAULT_SOURCE_MAX_REDIRECTS } from './sources/outbound-fetch.js';
+import { SourceManager } from './sources/source-manager.js';
+import { registerSourceMetrics } from './sources/source-metrics.js';
 import { openStorage, PostgresStorage, type Storage } from './storage/index.js';
 import { countStorageReads } from './storage/counted-storage.js';
 import { SyncService } from './sync-service.js';
@@ -35,6 +39,8 @@ export interface StartServerOptions extends Partial<Omit<ServerConfig, 'gateway'
    * rest) and any other GatewayConfig key as an override, e.g. short timeouts in tests.
    */
   gateway?: Partial<GatewayConfig>;
+  /** Runs the sources on one node of several (a lease); default: this node runs them. */
+  singleton?: SingletonRunner;
 }
 
 /** A started server. */
@@ -47,11 +53,13 @@ export interface RunningServer {
   config: ServerConfig;
   sync: SyncService;
   metrics: Metrics;
+  /** The pull data sources' runner. */
+  sources: SourceManager;
   /** This process's id among the nodes (`host:pid:random`): the holder name of its leases. */
   nodeId: string;
-  /** Leases for singleton work (PostgreSQL with N nodes, in-process otherwise): see SingletonRunner. */
-  leases: LeaseStore;
-  /** Stops the demo feed, the gateway and the HTTP server, then closes storage. Idempotent. */
+  /** Runs singleton work (demo feed, sources) on one node: leases in PostgreSQL with N nodes, in-process otherwise. */
+  singleton: SingletonRunner;
+  /** Stops the demo feed, the sources, the gateway and the HTTP server, then closes storage. Idempotent. */
   close(): Promise<void>;
 }
 
@@ -99,7 +107,7 @@ function rejectUpgrade(socket: Duplex, status: string): void {
  * WebSocket gateway on one port. `port: 0` picks a free port (tests).
  */
 export async function startServer(options: StartServerOptions = {}): Promise<RunningServer> {
-  const { print = (line: string) => console.log(line), logError = (m: string, e?: unknown) => console.error(m, e ?? ''), handleSignals = false, gateway: gatewayConfig, ...settings } = options;
+  const { print = (line: string) => console.log(line), logError = (m: string, e?: unknown) => console.error(m, e ?? ''), handleSignals = false, gateway: gatewayConfig, singleton: givenSingleton, ...settings } = options;
   const config = validateConfig({ ...DEFAULT_CONFIG, ...settings, gateway: { ...DEFAULT_CONFIG.gateway, ...pickGatewaySettings(gatewayConfig) } });
   const startedAt = Date.now();
 
@@ -111,8 +119,13 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     synchronous: config.sqliteSync,
     ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : {}),
   });
-  // Leases use PostgreSQL's pool directly (the counting proxy below cannot reach private fields).
-  const leases: LeaseStore = rawStorage instanceof PostgresStorage ? new PostgresLeaseStore(rawStorage.pool) : new LocalLeaseStore();
+  const nodeId = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
+  // With N nodes, singleton work takes a lease in PostgreSQL (through its pool: the counting proxy below cannot reach private fields).
+  const singleton: SingletonRunner =
+    givenSingleton ??
+    (rawStorage instanceof PostgresStorage
+      ? new LeasedSingletonRunner({ store: new PostgresLeaseStore(rawStorage.pool), holder: nodeId, onError: (error, task) => logError(`lease of ${task}:`, error) })
+      : new LocalSingletonRunner());
   const storage = countStorageReads(rawStorage, metrics.onStorageRead);
   let pubsub: PubSub;
   try {
@@ -128,21 +141,22 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     observer: metrics.syncObserver,
   });
   const auth = new Auth(storage, config.adminToken ? { adminToken: config.adminToken } : {});
+  // The server's own address joins the allow-list once it listens (the self-monitoring source).
+  const allowHosts = [...config.sourceHosts, ...(config.prometheusUrl ? [new URL(config.prometheusUrl).host] : [])];
+  const sourceMetrics = registerSourceMetrics(metrics.registry);
+  const sources = new SourceManager({
+    sync,
+    singleton,
+    log: logError,
+    observer: sourceMetrics.observer,
+    limits: { allowHosts, maxResponseBytes: config.sourceMaxResponseBytes, maxRedirects: DEFAULT_SOURCE_MAX_REDIRECTS, hostConcurrency: config.sourceHostConcurrency },
+  });
+  sourceMetrics.bind(sources);
   const generatedAdminToken = await ensureAdminToken(storage, auth, config);
 
-  const nodeId = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
-  let demoRunner: SingletonRunner | null = null;
+  let demoFeed: DemoFeed | null = null;
   if (config.demo && (await ensureDemo(sync))) {
-    // With N nodes, one of them feeds the demo (the lease moves if that node dies).
-    const demoFeed = new DemoFeed({ sync, onError: (error) => logError('demo feed push failed:', error) });
-    demoRunner = new SingletonRunner({
-      store: leases,
-      name: 'demo-feed',
-      holder: nodeId,
-      start: () => demoFeed.start(),
-      stop: () => demoFeed.stop(),
-      onError: (error) => logError('demo feed lease:', error),
-    });
+    demoFeed = new DemoFeed({ sync, onError: (error) => logError('demo feed push failed:', error) });
   }
 
   const gateway = new Gateway({
@@ -161,6 +175,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     sync,
     auth,
     metrics,
+    sources,
     config,
     gateway: () => gateway,
     publicUrl: () => url,
@@ -195,6 +210,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   server.on('error', (error) => logError('HTTP server error:', error));
   const port = (server.address() as AddressInfo).port;
   url = `http://${displayHost(config.host)}:${port}`;
+  allowHosts.push(new URL(url).host);
 
   print(`Pulseboard listening on ${url}`);
   if (generatedAdminToken) {
@@ -204,12 +220,30 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     print(`  Open: ${url}/#token=${generatedAdminToken}`);
     print('');
   }
-  await demoRunner?.begin();
+  // With N nodes, one of them feeds the demo (the lease moves if that node dies).
+  if (demoFeed) {
+    const feed = demoFeed;
+    await singleton.run('demo-feed', () => {
+      void feed.start();
+      return () => feed.stop();
+    });
+  }
+  const selfSource = demoFeed
+    ? await ensureSelfMonitoring(sync, auth, { selfUrl: url, ...(config.prometheusUrl ? { prometheusUrl: config.prometheusUrl } : {}) }).catch((error: unknown) => {
+        logError('self-monitoring demo could not be set up:', error);
+        return null;
+      })
+    : null;
+  await sources.start();
+  // Written before the runner started: hand it over so a new prometheus source backfills.
+  if (selfSource) sources.sourceWritten(selfSource.record, selfSource.created);
 
   let closing: Promise<void> | null = null;
   const close = (): Promise<void> => {
     closing ??= (async () => {
-      await demoRunner?.close();
+      sources.close();
+      // Stops the demo feed too, and gives up this node's leases.
+      await singleton.close();
       await gateway.close();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
@@ -237,5 +271,5 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   }
 
   const adminToken = config.adminToken ?? generatedAdminToken ?? undefined;
-  return { url, port, ...(adminToken ? { adminToken } : {}), config, sync, metrics, nodeId, leases, close };
+  return { url, port, ...(adminToken ? { adminToken } : {}), config, sync, metrics, sources, nodeId, singleton, close };
 }

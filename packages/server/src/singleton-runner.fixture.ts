@@ -3,19 +3,14 @@
  * job under a PostgreSQL lease and prints `started` when it takes it. Usage:
  * `singleton-runner.fixture.ts <databaseUrl> <holder> <ttlMs> <renewMs>`. It runs until killed.
  */
-import { SingletonRunner, PostgresLeaseStore } from './singleton-runner.js';
+import { LeasedSingletonRunner, PostgresLeaseStore } from './singleton-runner.js';
 import { PostgresStorage } from './storage/postgres-storage.js';
 
 const [url, holder, ttl, renew] = process.argv.slice(2) as [string, string, string, string];
 const storage = await PostgresStorage.open({ connectionString: url, poolSize: 1 });
-const runner = new SingletonRunner({
-  store: new PostgresLeaseStore(storage.pool),
-  name: 'job',
-  holder,
-  ttlMs: Number(ttl),
-  renewIntervalMs: Number(renew),
-  start: () => void process.stdout.write('started\n'),
-  stop: () => void process.stdout.write('stopped\n'),
+const runner = new LeasedSingletonRunner({ store: new PostgresLeaseStore(storage.pool), holder, ttlMs: Number(ttl), renewIntervalMs: Number(renew) });
+await runner.run('job', () => {
+  process.stdout.write('started\n');
+  return () => void process.stdout.write('stopped\n');
 });
-await runner.begin();
 setInterval(() => {}, 60_000);

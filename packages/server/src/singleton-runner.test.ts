@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { LocalLeaseStore, SingletonRunner, type LeaseStore } from './singleton-runner.js';
+import { LeasedSingletonRunner, LocalLeaseStore, type LeaseStore } from './singleton-runner.js';
 
 describe('SingletonRunner', () => {
   beforeEach(() => {
@@ -9,27 +9,23 @@ describe('SingletonRunner', () => {
     vi.useRealTimers();
   });
 
-  function node(store: LeaseStore, holder: string, log: string[]) {
-    return new SingletonRunner({
-      store,
-      name: 'job',
-      holder,
-      ttlMs: 1_000,
-      renewIntervalMs: 200,
-      start: () => void log.push(`${holder} start`),
-      stop: () => void log.push(`${holder} stop`),
+  async function node(store: LeaseStore, holder: string, log: string[], onError?: (error: unknown) => void) {
+    const runner = new LeasedSingletonRunner({ store, holder, ttlMs: 1_000, renewIntervalMs: 200, ...(onError ? { onError } : {}) });
+    await runner.run('job', () => {
+      log.push(`${holder} start`);
+      return () => void log.push(`${holder} stop`);
     });
+    return runner;
   }
 
   it('starts the job on the first node to take the lease only', async () => {
     const store = new LocalLeaseStore();
     const log: string[] = [];
-    const a = node(store, 'a', log);
-    const b = node(store, 'b', log);
-    await a.begin();
-    await b.begin();
+    const a = await node(store, 'a', log);
+    const b = await node(store, 'b', log);
     await vi.advanceTimersByTimeAsync(2_000);
     expect(log).toEqual(['a start']);
+    expect([a.holds('job'), b.holds('job')]).toEqual([true, false]);
     await a.close();
     await b.close();
   });
@@ -43,18 +39,17 @@ describe('SingletonRunner', () => {
     };
     const log: string[] = [];
     const errors: unknown[] = [];
-    const a = new SingletonRunner({ store, name: 'job', holder: 'a', ttlMs: 1_000, renewIntervalMs: 200, start: () => void log.push('start'), stop: () => void log.push('stop'), onError: (e) => errors.push(e) });
-    await a.begin();
+    const a = await node(store, 'a', log, (e) => errors.push(e));
     failing = true;
     // Still covered by the last renewal for a while, then it must assume another node may take over.
     await vi.advanceTimersByTimeAsync(400);
-    expect(log).toEqual(['start']);
+    expect(log).toEqual(['a start']);
     await vi.advanceTimersByTimeAsync(1_000);
-    expect(log).toEqual(['start', 'stop']);
+    expect(log).toEqual(['a start', 'a stop']);
     expect(errors.length).toBeGreaterThan(0);
     failing = false;
     await vi.advanceTimersByTimeAsync(400);
-    expect(log).toEqual(['start', 'stop', 'start']);
+    expect(log).toEqual(['a start', 'a stop', 'a start']);
     await a.close();
   });
 });

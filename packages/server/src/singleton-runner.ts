@@ -1,6 +1,47 @@
 import type pg from 'pg';
 
 /**
+ * The seam for work that must run on exactly one node (DESIGN.md §7–8): the pull sources'
+ * runner and the demo feed. `LeasedSingletonRunner` (below, leases in PostgreSQL) calls
+ * `start` when this node wins the lease and the stop it returned when the lease is lost or
+ * the server closes; on one node, `LocalSingletonRunner` simply starts at once.
+ */
+export interface SingletonRunner {
+  /**
+   * Runs the task named `name` while this node holds it: `start` begins the work and returns
+   * how to stop it. Resolves once the task is registered (not when it first starts).
+   */
+  run(name: string, start: () => SingletonStop): Promise<void>;
+  /** True while this node runs `name`. */
+  holds(name: string): boolean;
+  /** Stops every task this node runs and gives up its leases. */
+  close(): Promise<void>;
+}
+
+/** Stops a singleton task; may be async (waits for work in progress). */
+export type SingletonStop = () => void | Promise<void>;
+
+/** The single-node SingletonRunner: every task starts at once and runs until close. */
+export class LocalSingletonRunner implements SingletonRunner {
+  readonly #stops = new Map<string, SingletonStop>();
+
+  async run(name: string, start: () => SingletonStop): Promise<void> {
+    if (this.#stops.has(name)) throw new Error(`singleton task "${name}" is already registered`);
+    this.#stops.set(name, start());
+  }
+
+  holds(name: string): boolean {
+    return this.#stops.has(name);
+  }
+
+  async close(): Promise<void> {
+    const stops = [...this.#stops.values()];
+    this.#stops.clear();
+    for (const stop of stops) await stop();
+  }
+}
+
+/**
  * Leases for singleton work (the demo feed, retention jobs, scheduled data-source pollers):
  * with N nodes exactly one runs each job. A lease is a row `(name, holder, expires_at)`;
  * its holder renews it well before it expires, and when the holder dies anyone may take it
@@ -59,95 +100,130 @@ export const LEASE_TTL_MS = 5_000;
 /** How often a runner renews its lease (or, without it, tries to take it). */
 export const LEASE_RENEW_INTERVAL_MS = 1_000;
 
-/** What a caller passes to a SingletonRunner. */
-export interface SingletonRunnerOptions {
+/** What a caller passes to a LeasedSingletonRunner. */
+export interface LeasedSingletonRunnerOptions {
   store: LeaseStore;
-  /** The job's name, the same on every node (e.g. `demo-feed`, `poller:<id>`). */
-  name: string;
-  /** This node's id (unique per process). */
+  /** This node's id (unique per process): the holder name of its leases. */
   holder: string;
-  /** Starts the job (called when this node takes the lease). */
-  start(): Promise<void> | void;
-  /** Stops the job (called when the lease is lost or the runner closes). */
-  stop(): Promise<void> | void;
   ttlMs?: number;
   renewIntervalMs?: number;
-  onError?(error: unknown): void;
+  onError?(error: unknown, task: string): void;
 }
 
 /**
- * Runs `start` on exactly one node of the deployment at a time: every node's runner tries to
- * take the lease each renewal period; the holder renews it. A holder that cannot renew (lost
- * to another node, or the database is away past the lease's expiry) stops its job first.
+ * The SingletonRunner for N nodes: each task runs on the one node holding its lease (a row
+ * in PostgreSQL). Every node's runner tries to take each task's lease every renewal period;
+ * the holder renews it. A holder that cannot renew (lost to another node, or the database
+ * away past the lease's expiry) stops the task first; when a holder dies, another node takes
+ * over once the lease expires (`ttlMs`, 5 s by default).
  */
-export class SingletonRunner {
-  readonly #options: Required<Omit<SingletonRunnerOptions, 'onError'>> & Pick<SingletonRunnerOptions, 'onError'>;
+export class LeasedSingletonRunner implements SingletonRunner {
+  readonly #options: LeasedSingletonRunnerOptions;
+  readonly #tasks = new Map<string, LeaseTask>();
+
+  constructor(options: LeasedSingletonRunnerOptions) {
+    this.#options = options;
+  }
+
+  async run(name: string, start: () => SingletonStop): Promise<void> {
+    if (this.#tasks.has(name)) throw new Error(`singleton task "${name}" is already registered`);
+    const task = new LeaseTask(name, start, this.#options);
+    this.#tasks.set(name, task);
+    await task.begin();
+  }
+
+  holds(name: string): boolean {
+    return this.#tasks.get(name)?.running ?? false;
+  }
+
+  async close(): Promise<void> {
+    const tasks = [...this.#tasks.values()];
+    this.#tasks.clear();
+    for (const task of tasks) await task.close();
+  }
+}
+
+/** One task's lease loop: take or renew every period; start on gaining it, stop on losing it. */
+class LeaseTask {
+  readonly #name: string;
+  readonly #start: () => SingletonStop;
+  readonly #store: LeaseStore;
+  readonly #holder: string;
+  readonly #ttlMs: number;
+  readonly #renewIntervalMs: number;
+  readonly #onError: (error: unknown) => void;
+  #stop: SingletonStop | null = null;
   #timer: NodeJS.Timeout | null = null;
-  #holding = false;
   /** Until when our lease is certainly ours (last successful renewal + ttl). */
   #heldUntil = 0;
   #closed = false;
   #step: Promise<void> = Promise.resolve();
 
-  constructor(options: SingletonRunnerOptions) {
-    this.#options = { ttlMs: LEASE_TTL_MS, renewIntervalMs: LEASE_RENEW_INTERVAL_MS, ...options };
+  constructor(name: string, start: () => SingletonStop, options: LeasedSingletonRunnerOptions) {
+    this.#name = name;
+    this.#start = start;
+    this.#store = options.store;
+    this.#holder = options.holder;
+    this.#ttlMs = options.ttlMs ?? LEASE_TTL_MS;
+    this.#renewIntervalMs = options.renewIntervalMs ?? LEASE_RENEW_INTERVAL_MS;
+    this.#onError = (error) => options.onError?.(error, name);
   }
 
-  /** True while this node holds the lease and runs the job. */
   get running(): boolean {
-    return this.#holding;
+    return this.#stop !== null;
   }
 
-  /** Tries to take the lease now, then keeps trying/renewing every renewal period. */
-  async begin(): Promise<void> {
-    await this.#tick();
+  begin(): Promise<void> {
+    return this.#tick();
   }
 
-  /** Stops the job and releases the lease, so another node takes it at once. */
+  /** Stops the task and releases the lease, so another node takes it on its next try. */
   async close(): Promise<void> {
     this.#closed = true;
     if (this.#timer) clearTimeout(this.#timer);
     await this.#step;
-    if (this.#holding) {
-      this.#holding = false;
-      await this.#run(() => this.#options.stop());
-      await this.#options.store.release(this.#options.name, this.#options.holder).catch((error: unknown) => this.#options.onError?.(error));
+    if (this.#stop) {
+      await this.#halt();
+      await this.#store.release(this.#name, this.#holder).catch(this.#onError);
     }
   }
 
   #tick(): Promise<void> {
     this.#step = this.#step.then(async () => {
       if (this.#closed) return;
-      const { store, name, holder, ttlMs, renewIntervalMs } = this.#options;
       const now = Date.now();
       let ours: boolean;
       try {
-        ours = await store.tryAcquire(name, holder, ttlMs, now);
-        if (ours) this.#heldUntil = now + ttlMs;
+        ours = await this.#store.tryAcquire(this.#name, this.#holder, this.#ttlMs, now);
+        if (ours) this.#heldUntil = now + this.#ttlMs;
       } catch (error) {
-        this.#options.onError?.(error);
+        this.#onError(error);
         // Unknown: keep running only while the last renewal still covers us.
-        ours = this.#holding && Date.now() < this.#heldUntil - renewIntervalMs;
+        ours = this.running && Date.now() < this.#heldUntil - this.#renewIntervalMs;
       }
       if (this.#closed) return;
-      if (ours && !this.#holding) {
-        this.#holding = true;
-        await this.#run(() => this.#options.start());
-      } else if (!ours && this.#holding) {
-        this.#holding = false;
-        await this.#run(() => this.#options.stop());
+      if (ours && !this.running) {
+        try {
+          this.#stop = this.#start();
+        } catch (error) {
+          this.#onError(error);
+        }
+      } else if (!ours && this.running) {
+        await this.#halt();
       }
-      this.#timer = setTimeout(() => void this.#tick(), renewIntervalMs);
+      this.#timer = setTimeout(() => void this.#tick(), this.#renewIntervalMs);
       this.#timer.unref();
     });
     return this.#step;
   }
 
-  async #run(job: () => Promise<void> | void): Promise<void> {
+  async #halt(): Promise<void> {
+    const stop = this.#stop;
+    this.#stop = null;
     try {
-      await job();
+      await stop?.();
     } catch (error) {
-      this.#options.onError?.(error);
+      this.#onError(error);
     }
   }
 }

@@ -68,6 +68,12 @@ export const PG_MIGRATIONS: readonly string[] = [
     value  TEXT NOT NULL
   );
   INSERT INTO meta (key, value) VALUES ('instance_id', replace(gen_random_uuid()::text, '-', ''));
+  CREATE TABLE sources (
+    id          TEXT PRIMARY KEY,
+    definition  JSON NOT NULL,                     -- SourceDefinition (secret header values included)
+    created_at  BIGINT NOT NULL,
+    updated_at  BIGINT NOT NULL
+  );
   CREATE TABLE leases (
     name        TEXT PRIMARY KEY,       -- singleton job name (demo feed, retention, a poller)
     holder      TEXT NOT NULL,          -- node id of the current holder

@@ -18,6 +18,8 @@ import {
   pendingStreamEpoch,
   requireTopic,
   creatorRevoked,
+  sourceAlreadyExists,
+  sourceNotFound,
   versionMismatch,
 } from './storage-rules.js';
 import type {
@@ -25,6 +27,7 @@ import type {
   DashboardSummary,
   MutationInput,
   MutationRecord,
+  SourceRecord,
   Storage,
   StoredEvent,
   StreamLimits,
@@ -413,6 +416,42 @@ export class PostgresStorage implements Storage {
     });
   }
 
+  async listSources(): Promise<SourceRecord[]> {
+    return (await this.#query<SourceRow>('SELECT * FROM sources ORDER BY id COLLATE "C"')).map(toSource);
+  }
+
+  async getSource(id: string): Promise<SourceRecord | null> {
+    const [row] = await this.#query<SourceRow>('SELECT * FROM sources WHERE id = $1', [id]);
+    return row ? toSource(row) : null;
+  }
+
+  async createSource(record: SourceRecord): Promise<void> {
+    try {
+      await this.#query('INSERT INTO sources (id, definition, created_at, updated_at) VALUES ($1, $2, $3, $4)', [
+        record.id,
+        JSON.stringify(record.definition),
+        record.createdAt,
+        record.updatedAt,
+      ]);
+    } catch (error) {
+      if ((error as { code?: string }).code === '23505') throw sourceAlreadyExists(record.id);
+      throw error;
+    }
+  }
+
+  async replaceSource(record: SourceRecord): Promise<void> {
+    const [updated] = await this.#query('UPDATE sources SET definition = $2, updated_at = $3 WHERE id = $1 RETURNING id', [
+      record.id,
+      JSON.stringify(record.definition),
+      record.updatedAt,
+    ]);
+    if (!updated) throw sourceNotFound(record.id);
+  }
+
+  async deleteSource(id: string): Promise<boolean> {
+    return (await this.#query('DELETE FROM sources WHERE id = $1 RETURNING id', [id])).length > 0;
+  }
+
   /** The pool, for the singleton-runner lease (runner-lease.ts) on the same database. */
   get pool(): pg.Pool {
     return this.#pool;
@@ -583,6 +622,17 @@ async function streamSnapshot(
     latestTs: stream ? stream.latest_ts : null,
     history: rows.map((row) => ({ ...row.data, offset: row.offset })),
   };
+}
+
+interface SourceRow {
+  id: string;
+  definition: SourceRecord['definition'];
+  created_at: number;
+  updated_at: number;
+}
+
+function toSource(row: SourceRow): SourceRecord {
+  return { id: row.id, definition: row.definition, createdAt: row.created_at, updatedAt: row.updated_at };
 }
 
 function toToken(row: TokenRow): TokenRecord {

@@ -64,7 +64,7 @@ export async function truncateAll(url: string): Promise<void> {
   await client.connect();
   try {
     // DELETE beats TRUNCATE on a handful of rows (TRUNCATE rewrites every table file).
-    for (const table of ['dashboards', 'topics', 'events', 'clients', 'mutation_results', 'streams', 'tokens', 'leases', 'client_owners']) await client.query(`DELETE FROM ${table}`);
+    for (const table of ['dashboards', 'topics', 'events', 'clients', 'mutation_results', 'streams', 'tokens', 'leases', 'client_owners', 'sources']) await client.query(`DELETE FROM ${table}`);
   } finally {
     await client.end();
   }
