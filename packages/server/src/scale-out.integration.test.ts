@@ -91,6 +91,26 @@ describe.skipIf(!HAVE_SERVICES)('several nodes over PostgreSQL and Redis', () =>
     expect(onA.messages.some((m) => m.type === 'presence')).toBe(false);
   });
 
+  it('runs the demo feed on one node only, and on the other once the first one leaves', async () => {
+    // An empty database: the demo is seeded on a first start only.
+    const empty = await createTestDatabase();
+    running.push({ stop: () => empty.drop() });
+    const options = { storageKind: 'postgres' as const, databaseUrl: empty.url, redisUrl: TEST_REDIS_URL, redisPrefix: uniqueRedisPrefix(), demo: true };
+    const a = await startTestServer(options);
+    const b = await startTestServer(options);
+    running.push(b);
+    const holders = () => [a, b].filter((node) => node.server.singleton.holds('demo-feed')).length;
+    expect(holders()).toBe(1);
+    const [holder, other] = a.server.singleton.holds('demo-feed') ? [a, b] : [b, a];
+    if (holder === b) running.splice(running.indexOf(b), 1, a);
+    await holder.stop();
+    // The leaving node released its lease: the other takes it on its next renewal (about a second).
+    const watcher = await client(other, ['stream:demo.cpu.load']);
+    sockets.push(watcher);
+    await watcher.waitFor(isEvent('stream:demo.cpu.load'), 10_000);
+    expect(other.server.singleton.holds('demo-feed')).toBe(true);
+  });
+
   describe('when Redis goes away mid-load', () => {
     let redis: OwnRedis;
     beforeAll(async () => {
