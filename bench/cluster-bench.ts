@@ -24,7 +24,8 @@ import { openStorage, type Storage } from '@pulseboard/server';
 import { formatNumber, summarise } from './lib/stats.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const CLI = path.join(ROOT, 'packages/server/src/cli.ts');
+/** The `pulseboard` command (its bin, as an operator runs it). */
+const CLI = path.join(ROOT, 'packages/server/bin/pulseboard.js');
 const ADMIN = `bench-admin-${randomBytes(8).toString('hex')}`;
 const PG_ADMIN_URL = process.env.PULSEBOARD_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const REDIS_URL = process.env.PULSEBOARD_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -63,7 +64,7 @@ async function admin<T>(body: (client: pg.Client) => Promise<T>): Promise<T> {
 }
 
 function startNode(args: string[]): Promise<NodeProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', CLI, 'start', '--port', '0', '--no-demo', ...args], {
+  const child = spawn(process.execPath, [CLI, 'start', '--port', '0', '--no-demo', ...args], {
     cwd: ROOT,
     env: { ...process.env, PULSEBOARD_ADMIN_TOKEN: ADMIN },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -4,13 +4,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import WebSocket from 'ws';
+import { REPO_ROOT, startChildServer, type ChildCli } from '@pulseboard/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Dashboard } from '@pulseboard/model';
 import { applyDashboardEvent, parseServerFrame, PROTOCOL_VERSION, type ServerMessage, type StreamSnapshot } from '@pulseboard/protocol';
 import { freePort, redisAvailable, TEST_REDIS_URL, uniqueRedisPrefix } from './pubsub/redis-test-server.js';
 import { PostgresStorage } from './storage/postgres-storage.js';
 import { createTestDatabase, postgresAvailable, type TestDatabase } from './storage/postgres-test-database.js';
-import { REPO_ROOT, startChildServer, type ChildCli } from './test-child-server.js';
 
 /**
  * Three `pulseboard start` processes over one PostgreSQL and Redis, behind HAProxy running
