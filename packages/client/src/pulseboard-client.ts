@@ -1,12 +1,13 @@
 import { PulseboardError, type PointValue } from '@pulseboard/model';
-import { parseTopic, type AckMessage, type ErrorMessage, type PublishedMessage } from '@pulseboard/protocol';
-import { BackgroundSync, type HttpMutationResult } from './background-sync.js';
+import { parseTopic, type AckMessage, type ErrorMessage, type HttpMutationResult, type PublishedMessage } from '@pulseboard/protocol';
+import { BackgroundSync } from './background-sync.js';
 import { DashboardHandleImpl, DashboardStore } from './dashboard-store.js';
 import { EnvironmentManager } from './environment-manager.js';
 import { HttpClient } from './http-client.js';
 import { MutationQueue, type QueueEntry } from './mutation-queue.js';
 import { MemoryOfflineStore } from './offline-store.js';
 import { PerformanceMonitor } from './performance-monitor.js';
+import { pulseboardApi, type DashboardsApi, type SharesApi, type StreamsApi, type TokensApi } from './pulseboard-api.js';
 import { resolveRealtimeConfig, type RealtimeConfig } from './realtime-config.js';
 import { StreamHandleImpl, StreamStore } from './stream-store.js';
 import type { DashboardHandle, PulseboardClient, PulseboardClientOptions, StreamHandle, WebSocketConstructor } from './types.js';
@@ -52,6 +53,12 @@ class PulseboardClientImpl implements PulseboardClient {
   readonly connection: WebSocketManager;
   readonly sync: BackgroundSync;
   readonly monitor: PerformanceMonitor;
+  readonly dashboards: DashboardsApi;
+  readonly streams: StreamsApi;
+  readonly shares: SharesApi;
+  readonly tokens: TokensApi;
+  readonly me: PulseboardClient['me'];
+  readonly request: PulseboardClient['request'];
   readonly #environment: EnvironmentManager;
   readonly #ownsEnvironment: boolean;
   readonly #queue: MutationQueue;
@@ -109,6 +116,7 @@ class PulseboardClientImpl implements PulseboardClient {
       onMutationResults: (dashboardId, results, last) => this.#onHttpResults(dashboardId, results, last),
       now: this.#now,
     });
+    ({ dashboards: this.dashboards, streams: this.streams, shares: this.shares, tokens: this.tokens, me: this.me, request: this.request } = pulseboardApi(http));
     this.#queue.onError = (error) => this.sync.reportError(error);
     this.#route();
     this.#cleanup.push(this.#queue.subscribe(() => this.monitor.setPending(this.#queue.length)));

@@ -21,3 +21,4 @@ export { exportDashboard, parseExportFile, exportFileSchema, exportFileJsonSchem
 export { mergePointValue } from './stream-value.js';
 export { diffDashboards, applyPatch, draftOf, type DashboardPatch, type PatchSource } from './patch.js';
 export { seededRandom } from './seeded-random.js';
+export { parseDuration, DURATION_UNITS_MS } from './duration.js';

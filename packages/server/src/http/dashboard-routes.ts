@@ -14,13 +14,12 @@ import {
   widgetSchema,
   type Dashboard,
 } from '@pulseboard/model';
+import { clientIdSchema } from '@pulseboard/protocol';
 import { bindClientId } from '../client-binding.js';
 import type { MutationRecord } from '../storage/storage.js';
 import { readSnapshot, type AppDeps } from './app-deps.js';
 import { parseInput, readJson } from './http-errors.js';
 import { assertDashboardAccess, requirePrincipal } from './request-auth.js';
-
-const clientIdSchema = z.string().min(8).max(64).regex(/^[A-Za-z0-9_-]+$/, 'must contain only letters, digits, "-" and "_"');
 
 const dashboardBodySchema = z.object({
   title: z.string().min(1).max(200),
