@@ -30,8 +30,8 @@ export interface DashboardsApi {
 
 /** The stream list. */
 export interface StreamsApi {
-  /** Every stream the token may read. */
-  list(): Promise<StreamSummary[]>;
+  /** Every stream the token may read (with `prefix`, those whose key starts with it), all pages. */
+  list(options?: { prefix?: string }): Promise<StreamSummary[]>;
 }
 
 /** A dashboard's share links (needs edit access to it). */
@@ -106,7 +106,17 @@ export function pulseboardApi(http: HttpClient): PulseboardApi {
       },
     },
     streams: {
-      list: async () => (await get<StreamListResponse>('/api/streams')).streams,
+      list: async (options = {}) => {
+        const streams: StreamSummary[] = [];
+        let cursor: string | null = null;
+        do {
+          const query = new URLSearchParams({ ...(options.prefix ? { prefix: options.prefix } : {}), ...(cursor ? { cursor } : {}) });
+          const page: StreamListResponse = await get<StreamListResponse>(`/api/streams${query.size > 0 ? `?${query}` : ''}`);
+          streams.push(...page.streams);
+          cursor = page.nextCursor;
+        } while (cursor);
+        return streams;
+      },
     },
     shares: {
       list: async (dashboardId) => (await get<SharesResponse>(`${dashboardPath(dashboardId)}/shares`)).shares,

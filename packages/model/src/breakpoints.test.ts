@@ -2,7 +2,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { breakpointColumns, breakpointForWidth, layoutsFor, scaleLayout } from './breakpoints.js';
 import { isValidLayout } from './grid.js';
-import { applyMutation, type MutationContext } from './mutators.js';
+import { applyMutation } from './mutators.js';
+import type { MutationContext } from './mutation-outcome.js';
 import { BREAKPOINTS, createDashboard, type Dashboard, type Layout } from './schema.js';
 
 const NOW = '2026-01-01T00:00:00.000Z';

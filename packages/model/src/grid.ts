@@ -1,4 +1,5 @@
-import { MAX_ROW, MAX_WIDGET_ROWS, type Layout } from './schema.js';
+import { MAX_ROW, MAX_WIDGET_ROWS } from './limits.js';
+import type { Layout } from './schema.js';
 
 /** Anything placed on the grid: a widget, or a bare `{id, layout}` of a breakpoint layout. */
 export interface Placed {

@@ -2,7 +2,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { layoutsFor } from './breakpoints.js';
 import { inverseMutation } from './inverse-mutation.js';
-import { applyMutation, type MutationContext } from './mutators.js';
+import { applyMutation } from './mutators.js';
+import type { MutationContext } from './mutation-outcome.js';
 import { summarizeMutation } from './mutation-summary.js';
 import { BREAKPOINTS, createDashboard, type Dashboard } from './schema.js';
 

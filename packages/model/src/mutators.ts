@@ -2,24 +2,22 @@ import { z } from 'zod';
 import { PulseboardError } from './errors.js';
 import { breakpointColumns, changeColumns, compactLayouts, layoutsFor, sameLayout, withBreakpointLayout, withoutWidgetLayouts } from './breakpoints.js';
 import { compact, findFreeSlot } from './grid.js';
-import { diffDashboards, type DashboardPatch } from './patch.js';
+import { checkJsonBounds } from './json-bounds.js';
+import { MAX_COLUMNS, MAX_MUTATION_ARGS_BYTES, MAX_MUTATION_ARGS_DEPTH, MAX_ROW, MAX_WIDGET_OPTIONS_BYTES, MAX_WIDGET_ROWS, MAX_WIDGETS } from './limits.js';
+import { checkExpect, done, readField, readMeta, reject, target, type FieldConflict, type MutationContext, type MutationOutcome } from './mutation-outcome.js';
 import {
   BREAKPOINTS,
-  MAX_COLUMNS,
-  MAX_WIDGETS,
-  MAX_WIDGET_ROWS,
-  WIDGET_TYPES,
   describeZodError,
   fieldKey,
   optionsSchema,
   streamKeySchema,
   widgetIdSchema,
   widgetSchema,
+  WIDGET_TYPES,
   type Breakpoint,
   type Dashboard,
   type Layout,
   type Widget,
-  type Writer,
 } from './schema.js';
 
 /**
@@ -39,207 +37,13 @@ const breakpointSchema = z.enum(BREAKPOINTS).optional();
 
 const layoutInput = z.object({
   x: z.number().int().min(0).max(MAX_COLUMNS - 1),
-  y: z.number().int().min(0).max(100_000),
+  y: z.number().int().min(0).max(MAX_ROW),
   w: z.number().int().min(1).max(MAX_COLUMNS),
   h: z.number().int().min(1).max(MAX_WIDGET_ROWS),
 });
 
-const argsSchemas = {
-  addWidget: z.object({
-    widget: z.object({
-      id: widgetIdSchema,
-      type: z.enum(WIDGET_TYPES),
-      title: z.string().max(200).default(''),
-      layout: layoutInput.partial({ x: true, y: true }).optional(),
-      stream: streamKeySchema.optional(),
-      options: optionsSchema.default({}),
-    }),
-  }),
-  removeWidget: z.object({
-    id: widgetIdSchema,
-    /** Other widgets to put back where they were before this one pushed them (undo of an add). */
-    ripple: z.record(widgetIdSchema, z.object({ from: layoutInput, to: layoutInput })).optional(),
-    expect: expectSchema,
-    ifUnchanged: ifUnchangedSchema,
-  }),
-  /** Puts a removed widget back as it was (undo of a removal, redo of an add). */
-  restoreWidget: z.object({
-    widget: widgetSchema,
-    /** Its stored layouts at the small breakpoints, with the column count each was stored at. */
-    layouts: z.partialRecord(z.enum(['md', 'sm', 'xs']), z.object({ columns: z.number().int().min(1).max(MAX_COLUMNS), layout: layoutInput })).optional(),
-    ripple: z.record(widgetIdSchema, z.object({ from: layoutInput, to: layoutInput })).optional(),
-  }),
-  moveWidget: z.object({
-    id: widgetIdSchema,
-    x: layoutInput.shape.x,
-    y: layoutInput.shape.y,
-    breakpoint: breakpointSchema,
-    expect: expectSchema,
-  }),
-  resizeWidget: z.object({
-    id: widgetIdSchema,
-    w: layoutInput.shape.w,
-    h: layoutInput.shape.h,
-    breakpoint: breakpointSchema,
-    expect: expectSchema,
-  }),
-  /**
-   * Sets one widget's whole layout (at `breakpoint`, default lg) and puts back other widgets
-   * an earlier edit had pushed (`ripple`: each goes `to` only if it is still at `from`).
-   * What undo of a move or resize sends.
-   */
-  setLayout: z.object({
-    id: widgetIdSchema,
-    layout: layoutInput,
-    breakpoint: breakpointSchema,
-    ripple: z.record(widgetIdSchema, z.object({ from: layoutInput, to: layoutInput })).optional(),
-    expect: expectSchema,
-    ifUnchanged: ifUnchangedSchema,
-  }),
-  updateWidget: z.object({
-    id: widgetIdSchema,
-    set: z
-      .object({
-        title: z.string().max(200).optional(),
-        type: z.enum(WIDGET_TYPES).optional(),
-        /** `null` detaches the widget from its stream. */
-        stream: streamKeySchema.nullable().optional(),
-        /** Merged per key; a `null` value removes that option. */
-        options: optionsSchema.optional(),
-      })
-      .strict(),
-    expect: expectSchema,
-    ifUnchanged: ifUnchangedSchema,
-  }),
-  setDashboardMeta: z.object({
-    set: z
-      .object({
-        title: z.string().min(1).max(200).optional(),
-        /** `null` removes the description. */
-        description: z.string().max(2000).nullable().optional(),
-        columns: z.number().int().min(1).max(MAX_COLUMNS).optional(),
-      })
-      .strict(),
-    expect: expectSchema,
-    ifUnchanged: ifUnchangedSchema,
-  }),
-} as const;
-
-/** The named mutators; server and client run the same code. */
-export type MutatorName = keyof typeof argsSchemas;
-export const MUTATOR_NAMES = Object.keys(argsSchemas) as MutatorName[];
-export type MutatorArgs<N extends MutatorName> = z.input<(typeof argsSchemas)[N]>;
-
-/** How a mutation ended. `rejected` results never change the document. */
-export type MutationStatus = 'applied' | 'conflict' | 'superseded' | 'rejected';
-
-/** One expectation that no longer held when the mutation ran. */
-export interface FieldConflict {
-  field: string;
-  expected: unknown;
-  actual: unknown;
-  /** Who wrote the value that was overwritten, when known. */
-  by?: Writer;
-}
-
-export interface MutationContext {
-  clientId: string;
-  mutationId: number;
-  /** Display name of the author (token name), recorded as the field's writer. */
-  actor?: string;
-}
-
-export interface MutationOutcome {
-  status: MutationStatus;
-  /** The document after the mutation (the input, unchanged, unless applied or conflict). */
-  doc: Dashboard;
-  /** Field keys (see `fieldKey`) whose value the author set on purpose. */
-  touched: string[];
-  conflicts: FieldConflict[];
-  /** Set when status is `rejected` or `superseded`. */
-  error?: { code: string; message: string };
-  /** What changed (applied and conflict only): receivers apply it instead of re-running the mutator. */
-  patch?: DashboardPatch;
-}
-
-function readField(widget: Widget, field: string, doc?: Dashboard): unknown {
-  if (field.startsWith('layout@') && doc) {
-    const bp = field.slice('layout@'.length) as Breakpoint;
-    return (BREAKPOINTS as readonly string[]).includes(bp) ? layoutsFor(doc, bp)[widget.id] : undefined;
-  }
-  if (field.startsWith('options.')) return widget.options[field.slice('options.'.length)];
-  switch (field) {
-    case 'title':
-      return widget.title;
-    case 'type':
-      return widget.type;
-    case 'stream':
-      return widget.stream;
-    case 'layout':
-      return widget.layout;
-    case 'layout.x':
-    case 'layout.y':
-    case 'layout.w':
-    case 'layout.h':
-      return widget.layout[field.slice(7) as 'x' | 'y' | 'w' | 'h'];
-    default:
-      return undefined;
-  }
-}
-
-function readMeta(doc: Dashboard, field: string): unknown {
-  if (field === 'title') return doc.title;
-  if (field === 'description') return doc.description;
-  if (field === 'columns') return doc.columns;
-  return undefined;
-}
-
-/** Structural equality for JSON values (expect checks). */
-export function jsonEqual(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
-  if (Array.isArray(a) !== Array.isArray(b)) return false;
-  const ka = Object.keys(a);
-  const kb = Object.keys(b);
-  if (ka.length !== kb.length) return false;
-  return ka.every((k) => jsonEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
-}
-
-function checkExpect(
-  doc: Dashboard,
-  widgetId: string | null,
-  expect: Record<string, unknown> | undefined,
-  read: (field: string) => unknown,
-  ctx: MutationContext,
-): FieldConflict[] {
-  if (!expect) return [];
-  const conflicts: FieldConflict[] = [];
-  for (const [field, expected] of Object.entries(expect)) {
-    const actual = read(field);
-    // JSON has no `undefined`: an expected `null` means "not set".
-    if (jsonEqual(actual, expected) || (expected === null && actual === undefined)) continue;
-    const writerKey = fieldKey(widgetId, field.startsWith('layout.') || field === 'layout@lg' ? 'layout' : field);
-    const by = Object.hasOwn(doc.writers, writerKey) ? doc.writers[writerKey] : undefined;
-    // A value this same client wrote (quick successive edits of one field) is no conflict.
-    if (by?.clientId === ctx.clientId) continue;
-    conflicts.push({ field, expected, actual, ...(by ? { by } : {}) });
-  }
-  return conflicts;
-}
-
-function writer(ctx: MutationContext): Writer {
-  return { clientId: ctx.clientId, mutationId: ctx.mutationId, ...(ctx.actor ? { name: ctx.actor } : {}) };
-}
-
-function withWriters(doc: Dashboard, keys: string[], ctx: MutationContext): Record<string, Writer> {
-  const writers = { ...doc.writers };
-  for (const key of keys) writers[key] = writer(ctx);
-  return writers;
-}
-
-function reject(doc: Dashboard, code: string, message: string): MutationOutcome {
-  return { status: 'rejected', doc, touched: [], conflicts: [], error: { code, message } };
-}
+/** Other widgets to put back where they were (`to`) if they are still where an edit left them (`from`). */
+const rippleSchema = z.record(widgetIdSchema, z.object({ from: layoutInput, to: layoutInput })).optional();
 
 /** An `ifUnchanged` mutation whose expectations no longer hold: not applied, conflicts named. */
 function stale(doc: Dashboard, conflicts: FieldConflict[]): MutationOutcome {
@@ -251,6 +55,13 @@ function stale(doc: Dashboard, conflicts: FieldConflict[]): MutationOutcome {
 /** The writer key of a layout field at a breakpoint (`layout` for lg). */
 function layoutField(breakpoint: Breakpoint | undefined): string {
   return breakpoint === undefined || breakpoint === 'lg' ? 'layout' : `layout@${breakpoint}`;
+}
+
+/** Reads a widget field for `expect`, including `layout@<bp>` (its layout at a breakpoint). */
+function readWidgetField(doc: Dashboard, widget: Widget, field: string): unknown {
+  if (!field.startsWith('layout@')) return readField(widget, field);
+  const bp = field.slice('layout@'.length);
+  return (BREAKPOINTS as readonly string[]).includes(bp) ? layoutsFor(doc, bp as Breakpoint)[widget.id] : undefined;
 }
 
 /**
@@ -280,203 +91,6 @@ function placeLayout(
   return { widgets: doc.widgets, layouts: withBreakpointLayout(doc, breakpoint, compactLayouts(items, columns, id)) };
 }
 
-function superseded(doc: Dashboard, id: string): MutationOutcome {
-  return {
-    status: 'superseded',
-    doc,
-    touched: [],
-    conflicts: [],
-    error: { code: 'widget_deleted', message: `widget "${id}" was deleted` },
-  };
-}
-
-/** Looks up the target widget, or says why the mutation cannot apply to it. */
-function target(doc: Dashboard, id: string): Widget | MutationOutcome {
-  if (Object.hasOwn(doc.widgets, id)) return doc.widgets[id]!;
-  if (Object.hasOwn(doc.tombstones, id)) return superseded(doc, id);
-  return reject(doc, 'widget_not_found', `widget "${id}" does not exist on dashboard "${doc.id}"`);
-}
-
-function done(
-  original: Dashboard,
-  doc: Dashboard,
-  next: Omit<Dashboard, 'writers'>,
-  touched: string[],
-  conflicts: FieldConflict[],
-  ctx: MutationContext,
-): MutationOutcome {
-  const after = { ...next, writers: withWriters(doc, touched, ctx) };
-  return {
-    status: conflicts.length > 0 ? 'conflict' : 'applied',
-    doc: after,
-    touched,
-    conflicts,
-    patch: diffDashboards(original, after),
-  };
-}
-
-/**
- * Runs the named mutator on `doc`. Pure and deterministic: the same document, name, args
- * and context always give the same outcome. Invalid input is never thrown: it comes back
- * as a `rejected` outcome with an error naming the problem, and the document is unchanged.
- * The caller sets `version` and `updatedAt`.
- */
-export function applyMutation(doc: Dashboard, name: string, args: unknown, ctx: MutationContext): MutationOutcome {
-  if (!(name in argsSchemas)) {
-    return reject(doc, 'unknown_mutator', `unknown mutator "${name}"; expected one of ${MUTATOR_NAMES.join(', ')}`);
-  }
-  const parsed = argsSchemas[name as MutatorName].safeParse(args);
-  if (!parsed.success) return reject(doc, 'invalid_args', `${name}: ${describeZodError(parsed.error, 'args')}`);
-  const a = parsed.data;
-
-  switch (name as MutatorName) {
-    case 'addWidget': {
-      const { widget: input } = a as z.output<typeof argsSchemas.addWidget>;
-      if (Object.hasOwn(doc.widgets, input.id)) return reject(doc, 'widget_exists', `widget "${input.id}" already exists`);
-      if (Object.hasOwn(doc.tombstones, input.id)) return reject(doc, 'widget_exists', `widget id "${input.id}" was used by a deleted widget`);
-      if (Object.keys(doc.widgets).length >= MAX_WIDGETS) {
-        return reject(doc, 'too_many_widgets', `a dashboard holds at most ${MAX_WIDGETS} widgets`);
-      }
-      const size = { w: input.layout?.w ?? 3, h: input.layout?.h ?? 2 };
-      const layout =
-        input.layout?.x !== undefined && input.layout.y !== undefined
-          ? { x: input.layout.x, y: input.layout.y, ...size }
-          : findFreeSlot(doc.widgets, doc.columns, size.w, size.h);
-      const widget: Widget = {
-        id: input.id,
-        type: input.type,
-        title: input.title,
-        layout,
-        ...(input.stream === undefined ? {} : { stream: input.stream }),
-        options: input.options,
-      };
-      const widgets = compact({ ...doc.widgets, [widget.id]: widget }, doc.columns, widget.id);
-      const touched = ['title', 'type', 'stream', 'layout'].map((f) => fieldKey(widget.id, f));
-      return done(doc, doc, { ...doc, widgets }, touched, [], ctx);
-    }
-    case 'removeWidget': {
-      const { id, ripple, expect, ifUnchanged } = a as z.output<typeof argsSchemas.removeWidget>;
-      const found = target(doc, id);
-      if (!('layout' in found)) return found;
-      const conflicts = checkExpect(doc, id, expect, (f) => readField(found, f, doc), ctx);
-      if (ifUnchanged && conflicts.length > 0) return stale(doc, conflicts);
-      const rest = { ...doc.widgets };
-      delete rest[id];
-      for (const [other, move] of Object.entries(ripple ?? {})) {
-        const w = Object.hasOwn(rest, other) ? rest[other]! : undefined;
-        if (w && sameLayout(w.layout, move.from)) rest[other] = { ...w, layout: move.to };
-      }
-      const writers = Object.fromEntries(Object.entries(doc.writers).filter(([k]) => !k.startsWith(`w:${id}:`)));
-      const next = { ...doc, widgets: compact(rest, doc.columns), tombstones: { ...doc.tombstones, [id]: doc.version + 1 } };
-      const layouts = withoutWidgetLayouts(doc.layouts, id);
-      if (layouts) next.layouts = layouts;
-      return done(doc, { ...doc, writers }, next, [fieldKey(id, 'deleted')], conflicts, ctx);
-    }
-    case 'restoreWidget': {
-      const { widget, layouts, ripple } = a as z.output<typeof argsSchemas.restoreWidget>;
-      if (Object.hasOwn(doc.widgets, widget.id)) return reject(doc, 'widget_exists', `widget "${widget.id}" already exists`);
-      if (Object.keys(doc.widgets).length >= MAX_WIDGETS) {
-        return reject(doc, 'too_many_widgets', `a dashboard holds at most ${MAX_WIDGETS} widgets`);
-      }
-      const tombstones = { ...doc.tombstones };
-      delete tombstones[widget.id];
-      const placed = placeLayout({ ...doc, widgets: { ...doc.widgets, [widget.id]: widget } }, widget.id, widget.layout, 'lg', ripple);
-      let nextLayouts = placed.layouts;
-      for (const [bp, item] of Object.entries(layouts ?? {}) as Array<[keyof NonNullable<Dashboard['layouts']>, { columns: number; layout: Layout }]>) {
-        const stored = nextLayouts?.[bp];
-        // Only where that breakpoint is still stored: otherwise it derives the widget from the wider one.
-        if (stored && stored.columns === item.columns) nextLayouts = { ...nextLayouts, [bp]: { ...stored, items: { ...stored.items, [widget.id]: item.layout } } };
-      }
-      const next: Omit<Dashboard, 'writers'> = { ...doc, widgets: placed.widgets, tombstones };
-      if (nextLayouts) next.layouts = nextLayouts;
-      const touched = ['title', 'type', 'stream', 'layout'].map((f) => fieldKey(widget.id, f));
-      return done(doc, doc, next, touched, [], ctx);
-    }
-    case 'moveWidget':
-    case 'resizeWidget': {
-      const change = a as { id: string; breakpoint?: Breakpoint; expect?: Record<string, unknown>; x?: number; y?: number; w?: number; h?: number };
-      const { id, expect, breakpoint } = change;
-      const found = target(doc, id);
-      if (!('layout' in found)) return found;
-      const conflicts = checkExpect(doc, id, expect, (f) => readField(found, f, doc), ctx);
-      const current = breakpoint === undefined || breakpoint === 'lg' ? found.layout : layoutsFor(doc, breakpoint)[id]!;
-      const layout = {
-        x: change.x ?? current.x,
-        y: change.y ?? current.y,
-        w: change.w ?? current.w,
-        h: change.h ?? current.h,
-      };
-      const placed = placeLayout(doc, id, layout, breakpoint, undefined);
-      return done(doc, doc, withParts(doc, placed), [fieldKey(id, layoutField(breakpoint))], conflicts, ctx);
-    }
-    case 'setLayout': {
-      const { id, layout, breakpoint, ripple, expect, ifUnchanged } = a as z.output<typeof argsSchemas.setLayout>;
-      const found = target(doc, id);
-      if (!('layout' in found)) return found;
-      const conflicts = checkExpect(doc, id, expect, (f) => readField(found, f, doc), ctx);
-      if (ifUnchanged && conflicts.length > 0) return stale(doc, conflicts);
-      const placed = placeLayout(doc, id, layout, breakpoint, ripple);
-      return done(doc, doc, withParts(doc, placed), [fieldKey(id, layoutField(breakpoint))], conflicts, ctx);
-    }
-    case 'updateWidget': {
-      const { id, set, expect, ifUnchanged } = a as z.output<typeof argsSchemas.updateWidget>;
-      const found = target(doc, id);
-      if (!('layout' in found)) return found;
-      const conflicts = checkExpect(doc, id, expect, (f) => readField(found, f, doc), ctx);
-      if (ifUnchanged && conflicts.length > 0) return stale(doc, conflicts);
-      const next: Widget = { ...found, options: { ...found.options } };
-      const touched: string[] = [];
-      if (set.title !== undefined) {
-        next.title = set.title;
-        touched.push(fieldKey(id, 'title'));
-      }
-      if (set.type !== undefined) {
-        next.type = set.type;
-        touched.push(fieldKey(id, 'type'));
-      }
-      if (set.stream !== undefined) {
-        if (set.stream === null) delete next.stream;
-        else next.stream = set.stream;
-        touched.push(fieldKey(id, 'stream'));
-      }
-      const optionChanges = Object.entries(set.options ?? {});
-      if (optionChanges.some(([key]) => key === '__proto__')) {
-        return reject(doc, 'invalid_args', `${name}: args.set.options: the key "__proto__" is not allowed`);
-      }
-      for (const [key, value] of optionChanges) {
-        if (value === null) delete next.options[key];
-        else next.options[key] = value;
-        touched.push(fieldKey(id, `options.${key}`));
-      }
-      return done(doc, doc, { ...doc, widgets: { ...doc.widgets, [id]: next } }, touched, conflicts, ctx);
-    }
-    case 'setDashboardMeta': {
-      const { set, expect, ifUnchanged } = a as z.output<typeof argsSchemas.setDashboardMeta>;
-      const conflicts = checkExpect(doc, null, expect, (f) => readMeta(doc, f), ctx);
-      if (ifUnchanged && conflicts.length > 0) return stale(doc, conflicts);
-      const next: Omit<Dashboard, 'writers'> = { ...doc };
-      const touched: string[] = [];
-      if (set.title !== undefined) {
-        next.title = set.title;
-        touched.push(fieldKey(null, 'title'));
-      }
-      if (set.description !== undefined) {
-        if (set.description === null) delete next.description;
-        else next.description = set.description;
-        touched.push(fieldKey(null, 'description'));
-      }
-      if (set.columns !== undefined && set.columns !== doc.columns) {
-        const changed = changeColumns(doc, set.columns);
-        next.columns = set.columns;
-        next.widgets = changed.widgets;
-        next.columnStash = changed.columnStash;
-      }
-      if (set.columns !== undefined) touched.push(fieldKey(null, 'columns'));
-      return done(doc, doc, next, touched, conflicts, ctx);
-    }
-  }
-}
-
 /** The document with the widgets and small-breakpoint layouts of a placement. */
 function withParts(doc: Dashboard, parts: Pick<Dashboard, 'widgets' | 'layouts'>): Omit<Dashboard, 'writers'> {
   const next: Omit<Dashboard, 'writers'> = { ...doc, widgets: parts.widgets };
@@ -484,9 +98,305 @@ function withParts(doc: Dashboard, parts: Pick<Dashboard, 'widgets' | 'layouts'>
   return next;
 }
 
+/** One named mutator: its args schema and the pure function it runs on valid args. */
+export interface Mutator<S extends z.ZodType = z.ZodType> {
+  readonly args: S;
+  run(doc: Dashboard, args: z.output<S>, ctx: MutationContext): MutationOutcome;
+}
+
+/** Runs a mutator on unchecked args: rejected `invalid_args` naming the field, or its outcome. */
+interface RegisteredMutator {
+  check(name: string, args: unknown): string | null;
+  apply(doc: Dashboard, name: string, args: unknown, ctx: MutationContext): MutationOutcome;
+}
+
+/** The sentence saying why `args` are out of bounds (too deep, too large), or null. */
+function argsOutOfBounds(name: string, args: unknown): string | null {
+  const violation = checkJsonBounds(args, { maxDepth: MAX_MUTATION_ARGS_DEPTH, maxBytes: MAX_MUTATION_ARGS_BYTES });
+  if (!violation) return null;
+  return `${name}: ${['args', ...violation.path.map(String)].join('.')}: ${violation.message}`;
+}
+
+function register<S extends z.ZodType>(mutator: Mutator<S>): Mutator<S> & RegisteredMutator {
+  return {
+    ...mutator,
+    check(name, args) {
+      const parsed = mutator.args.safeParse(args);
+      return parsed.success ? argsOutOfBounds(name, args) : `${name}: ${describeZodError(parsed.error, 'args')}`;
+    },
+    apply(doc, name, args, ctx) {
+      const parsed = mutator.args.safeParse(args);
+      if (!parsed.success) return reject(doc, 'invalid_args', `${name}: ${describeZodError(parsed.error, 'args')}`);
+      // The schema bounds options; this bounds the rest (`expect` values) and the whole.
+      const outOfBounds = argsOutOfBounds(name, args);
+      if (outOfBounds) return reject(doc, 'invalid_args', outOfBounds);
+      return mutator.run(doc, parsed.data, ctx);
+    },
+  };
+}
+
+const addWidget = register({
+  args: z.object({
+    widget: z.object({
+      id: widgetIdSchema,
+      type: z.enum(WIDGET_TYPES),
+      title: z.string().max(200).default(''),
+      layout: layoutInput.partial({ x: true, y: true }).optional(),
+      stream: streamKeySchema.optional(),
+      options: optionsSchema.default({}),
+    }),
+  }),
+  run(doc, { widget: input }, ctx) {
+    if (Object.hasOwn(doc.widgets, input.id)) return reject(doc, 'widget_exists', `widget "${input.id}" already exists`);
+    if (Object.hasOwn(doc.tombstones, input.id)) return reject(doc, 'widget_exists', `widget id "${input.id}" was used by a deleted widget`);
+    if (Object.keys(doc.widgets).length >= MAX_WIDGETS) {
+      return reject(doc, 'too_many_widgets', `a dashboard holds at most ${MAX_WIDGETS} widgets`);
+    }
+    const size = { w: input.layout?.w ?? 3, h: input.layout?.h ?? 2 };
+    const layout =
+      input.layout?.x !== undefined && input.layout.y !== undefined
+        ? { x: input.layout.x, y: input.layout.y, ...size }
+        : findFreeSlot(doc.widgets, doc.columns, size.w, size.h);
+    const widget: Widget = {
+      id: input.id,
+      type: input.type,
+      title: input.title,
+      layout,
+      ...(input.stream === undefined ? {} : { stream: input.stream }),
+      options: input.options,
+    };
+    const widgets = compact({ ...doc.widgets, [widget.id]: widget }, doc.columns, widget.id);
+    const touched = ['title', 'type', 'stream', 'layout'].map((f) => fieldKey(widget.id, f));
+    return done(doc, doc, { ...doc, widgets }, touched, [], ctx);
+  },
+});
+
+const removeWidget = register({
+  args: z.object({
+    id: widgetIdSchema,
+    /** Other widgets to put back where they were before this one pushed them (undo of an add). */
+    ripple: rippleSchema,
+    expect: expectSchema,
+    ifUnchanged: ifUnchangedSchema,
+  }),
+  run(doc, { id, ripple, expect, ifUnchanged }, ctx) {
+    const found = target(doc, id);
+    if (!('layout' in found)) return found;
+    const conflicts = checkExpect(doc, id, expect, (f) => readWidgetField(doc, found, f), ctx);
+    if (ifUnchanged && conflicts.length > 0) return stale(doc, conflicts);
+    const rest = { ...doc.widgets };
+    delete rest[id];
+    for (const [other, move] of Object.entries(ripple ?? {})) {
+      const w = Object.hasOwn(rest, other) ? rest[other]! : undefined;
+      if (w && sameLayout(w.layout, move.from)) rest[other] = { ...w, layout: move.to };
+    }
+    const writers = Object.fromEntries(Object.entries(doc.writers).filter(([k]) => !k.startsWith(`w:${id}:`)));
+    const next = { ...doc, widgets: compact(rest, doc.columns), tombstones: { ...doc.tombstones, [id]: doc.version + 1 } };
+    const layouts = withoutWidgetLayouts(doc.layouts, id);
+    if (layouts) next.layouts = layouts;
+    return done(doc, { ...doc, writers }, next, [fieldKey(id, 'deleted')], conflicts, ctx);
+  },
+});
+
+/** Puts a removed widget back as it was, with its id (undo of a removal, redo of an add). */
+const restoreWidget = register({
+  args: z.object({
+    widget: widgetSchema,
+    /** Its stored layouts at the small breakpoints, with the column count each was stored at. */
+    layouts: z.partialRecord(z.enum(['md', 'sm', 'xs']), z.object({ columns: z.number().int().min(1).max(MAX_COLUMNS), layout: layoutInput })).optional(),
+    ripple: rippleSchema,
+  }),
+  run(doc, { widget, layouts, ripple }, ctx) {
+    if (Object.hasOwn(doc.widgets, widget.id)) return reject(doc, 'widget_exists', `widget "${widget.id}" already exists`);
+    if (Object.keys(doc.widgets).length >= MAX_WIDGETS) {
+      return reject(doc, 'too_many_widgets', `a dashboard holds at most ${MAX_WIDGETS} widgets`);
+    }
+    const tombstones = { ...doc.tombstones };
+    delete tombstones[widget.id];
+    const placed = placeLayout({ ...doc, widgets: { ...doc.widgets, [widget.id]: widget } }, widget.id, widget.layout, 'lg', ripple);
+    let nextLayouts = placed.layouts;
+    for (const [bp, item] of Object.entries(layouts ?? {}) as Array<[keyof NonNullable<Dashboard['layouts']>, { columns: number; layout: Layout }]>) {
+      const stored = nextLayouts?.[bp];
+      // Only where that breakpoint is still stored: otherwise it derives the widget from the wider one.
+      if (stored && stored.columns === item.columns) nextLayouts = { ...nextLayouts, [bp]: { ...stored, items: { ...stored.items, [widget.id]: item.layout } } };
+    }
+    const next: Omit<Dashboard, 'writers'> = { ...doc, widgets: placed.widgets, tombstones };
+    if (nextLayouts) next.layouts = nextLayouts;
+    const touched = ['title', 'type', 'stream', 'layout'].map((f) => fieldKey(widget.id, f));
+    return done(doc, doc, next, touched, [], ctx);
+  },
+});
+
+/** Moves or resizes a widget at a breakpoint (default lg): the layout fields given replace the current ones, then that grid compacts. */
+function relayout(
+  doc: Dashboard,
+  id: string,
+  change: Partial<Widget['layout']>,
+  breakpoint: Breakpoint | undefined,
+  expect: Record<string, unknown> | undefined,
+  ctx: MutationContext,
+): MutationOutcome {
+  const found = target(doc, id);
+  if (!('layout' in found)) return found;
+  const conflicts = checkExpect(doc, id, expect, (f) => readWidgetField(doc, found, f), ctx);
+  const current = breakpoint === undefined || breakpoint === 'lg' ? found.layout : layoutsFor(doc, breakpoint)[id]!;
+  const placed = placeLayout(doc, id, { ...current, ...change }, breakpoint, undefined);
+  return done(doc, doc, withParts(doc, placed), [fieldKey(id, layoutField(breakpoint))], conflicts, ctx);
+}
+
+const moveWidget = register({
+  args: z.object({ id: widgetIdSchema, x: layoutInput.shape.x, y: layoutInput.shape.y, breakpoint: breakpointSchema, expect: expectSchema }),
+  run: (doc, { id, x, y, breakpoint, expect }, ctx) => relayout(doc, id, { x, y }, breakpoint, expect, ctx),
+});
+
+const resizeWidget = register({
+  args: z.object({ id: widgetIdSchema, w: layoutInput.shape.w, h: layoutInput.shape.h, breakpoint: breakpointSchema, expect: expectSchema }),
+  run: (doc, { id, w, h, breakpoint, expect }, ctx) => relayout(doc, id, { w, h }, breakpoint, expect, ctx),
+});
+
+/**
+ * Sets one widget's whole layout (at `breakpoint`, default lg) and puts back other widgets
+ * an earlier edit had pushed (`ripple`). What undo of a move or resize sends.
+ */
+const setLayout = register({
+  args: z.object({ id: widgetIdSchema, layout: layoutInput, breakpoint: breakpointSchema, ripple: rippleSchema, expect: expectSchema, ifUnchanged: ifUnchangedSchema }),
+  run(doc, { id, layout, breakpoint, ripple, expect, ifUnchanged }, ctx) {
+    const found = target(doc, id);
+    if (!('layout' in found)) return found;
+    const conflicts = checkExpect(doc, id, expect, (f) => readWidgetField(doc, found, f), ctx);
+    if (ifUnchanged && conflicts.length > 0) return stale(doc, conflicts);
+    const placed = placeLayout(doc, id, layout, breakpoint, ripple);
+    return done(doc, doc, withParts(doc, placed), [fieldKey(id, layoutField(breakpoint))], conflicts, ctx);
+  },
+});
+
+const updateWidget = register({
+  args: z.object({
+    id: widgetIdSchema,
+    set: z
+      .object({
+        title: z.string().max(200).optional(),
+        type: z.enum(WIDGET_TYPES).optional(),
+        /** `null` detaches the widget from its stream. */
+        stream: streamKeySchema.nullable().optional(),
+        /** Merged per key; a `null` value removes that option. */
+        options: optionsSchema.optional(),
+      })
+      .strict(),
+    expect: expectSchema,
+    ifUnchanged: ifUnchangedSchema,
+  }),
+  run(doc, { id, set, expect, ifUnchanged }, ctx) {
+    const found = target(doc, id);
+    if (!('layout' in found)) return found;
+    const conflicts = checkExpect(doc, id, expect, (f) => readWidgetField(doc, found, f), ctx);
+    if (ifUnchanged && conflicts.length > 0) return stale(doc, conflicts);
+    const next: Widget = { ...found, options: { ...found.options } };
+    const touched: string[] = [];
+    if (set.title !== undefined) {
+      next.title = set.title;
+      touched.push(fieldKey(id, 'title'));
+    }
+    if (set.type !== undefined) {
+      next.type = set.type;
+      touched.push(fieldKey(id, 'type'));
+    }
+    if (set.stream !== undefined) {
+      if (set.stream === null) delete next.stream;
+      else next.stream = set.stream;
+      touched.push(fieldKey(id, 'stream'));
+    }
+    for (const [key, value] of Object.entries(set.options ?? {})) {
+      if (value === null) delete next.options[key];
+      else next.options[key] = value;
+      touched.push(fieldKey(id, `options.${key}`));
+    }
+    // Each update is within bounds; merged into the current options it may not be.
+    const merged = checkJsonBounds(next.options, { maxDepth: Number.POSITIVE_INFINITY, maxBytes: MAX_WIDGET_OPTIONS_BYTES });
+    if (merged) return reject(doc, 'options_too_large', `widget "${id}": options would be ${merged.message}`);
+    return done(doc, doc, { ...doc, widgets: { ...doc.widgets, [id]: next } }, touched, conflicts, ctx);
+  },
+});
+
+const setDashboardMeta = register({
+  args: z.object({
+    set: z
+      .object({
+        title: z.string().min(1).max(200).optional(),
+        /** `null` removes the description. */
+        description: z.string().max(2000).nullable().optional(),
+        columns: z.number().int().min(1).max(MAX_COLUMNS).optional(),
+      })
+      .strict(),
+    expect: expectSchema,
+    ifUnchanged: ifUnchangedSchema,
+  }),
+  run(doc, { set, expect, ifUnchanged }, ctx) {
+    const conflicts = checkExpect(doc, null, expect, (f) => readMeta(doc, f), ctx);
+    if (ifUnchanged && conflicts.length > 0) return stale(doc, conflicts);
+    const next: Omit<Dashboard, 'writers'> = { ...doc };
+    const touched: string[] = [];
+    if (set.title !== undefined) {
+      next.title = set.title;
+      touched.push(fieldKey(null, 'title'));
+    }
+    if (set.description !== undefined) {
+      if (set.description === null) delete next.description;
+      else next.description = set.description;
+      touched.push(fieldKey(null, 'description'));
+    }
+    if (set.columns !== undefined && set.columns !== doc.columns) {
+      const changed = changeColumns(doc, set.columns);
+      next.columns = set.columns;
+      next.widgets = changed.widgets;
+      next.columnStash = changed.columnStash;
+    }
+    if (set.columns !== undefined) touched.push(fieldKey(null, 'columns'));
+    return done(doc, doc, next, touched, conflicts, ctx);
+  },
+});
+
+/**
+ * The named mutators; server and client run the same code. Adding a mutator is one entry
+ * here (its args schema and its pure `run`), plus a line in docs/protocol.md.
+ */
+const MUTATORS = { addWidget, removeWidget, restoreWidget, moveWidget, resizeWidget, setLayout, updateWidget, setDashboardMeta };
+
+export type MutatorName = keyof typeof MUTATORS;
+/** Every mutator name, in the order of the registry. */
+export const MUTATOR_NAMES = Object.keys(MUTATORS) as MutatorName[];
+/** What a caller passes as `args` to the named mutator. */
+export type MutatorArgs<N extends MutatorName> = z.input<(typeof MUTATORS)[N]['args']>;
+
+/** True when `name` is a registered mutator; only own entries count, so `constructor` or `__proto__` is none. */
+export function isMutatorName(name: string): name is MutatorName {
+  return Object.hasOwn(MUTATORS, name);
+}
+
+function lookup(name: string): RegisteredMutator | undefined {
+  return isMutatorName(name) ? MUTATORS[name] : undefined;
+}
+
+function unknownMutator(name: string): string {
+  return `unknown mutator "${name.slice(0, 64)}"; expected one of ${MUTATOR_NAMES.join(', ')}`;
+}
+
+/**
+ * Runs the named mutator on `doc`. Pure and deterministic: the same document, name, args
+ * and context always give the same outcome. Invalid input is never thrown: it comes back
+ * as a `rejected` outcome with an error naming the problem (`unknown_mutator`,
+ * `invalid_args`, …), and the document is unchanged. The caller sets `version` and `updatedAt`.
+ */
+export function applyMutation(doc: Dashboard, name: string, args: unknown, ctx: MutationContext): MutationOutcome {
+  const mutator = lookup(name);
+  if (!mutator) return reject(doc, 'unknown_mutator', unknownMutator(name));
+  return mutator.apply(doc, name, args, ctx);
+}
+
 /** Throws a PulseboardError when `name`/`args` would be rejected; handy at API edges. */
 export function assertMutationShape(name: string, args: unknown): void {
-  if (!(name in argsSchemas)) throw new PulseboardError('unknown_mutator', `unknown mutator "${name}"`);
-  const parsed = argsSchemas[name as MutatorName].safeParse(args);
-  if (!parsed.success) throw new PulseboardError('invalid_args', `${name}: ${describeZodError(parsed.error, 'args')}`);
+  const mutator = lookup(name);
+  if (!mutator) throw new PulseboardError('unknown_mutator', unknownMutator(name));
+  const problem = mutator.check(name, args);
+  if (problem) throw new PulseboardError('invalid_args', problem);
 }

@@ -33,17 +33,12 @@ export interface CreateDashboardRequest {
   columns?: number;
 }
 
-/** One entry of `GET /api/streams` (`{streams: StreamSummary[]}`). */
+/** One entry of `GET /api/streams` (see StreamListResponse). */
 export interface StreamSummary {
   key: string;
   offset: number;
   latest: PointValue | null;
   latestTs: number | null;
-}
-
-/** `GET /api/streams`. */
-export interface StreamListResponse {
-  streams: StreamSummary[];
 }
 
 /** `GET /api/streams/:key`: latest value, retained history and the topic position. */
@@ -73,6 +68,16 @@ export interface HttpMutationsResponse {
   clientId: string;
   lastMutationId: number;
   results: HttpMutationResult[];
+}
+
+/**
+ * `GET /api/streams?limit=&cursor=&prefix=`: one page of streams by key. `nextCursor` is
+ * null on the last page; otherwise pass it as `cursor` for the next one. A page may hold
+ * fewer than `limit` entries (streams the token may not read are left out).
+ */
+export interface StreamListResponse {
+  streams: StreamSummary[];
+  nextCursor: string | null;
 }
 
 /** The kinds of pull data source (docs/sources.md). */

@@ -6,6 +6,7 @@ import {
   MAX_COLUMNS,
   PulseboardError,
   createDashboard,
+  dashboardTooLarge,
   exportDashboard,
   isValidLayout,
   overlaps,
@@ -101,6 +102,12 @@ function checkWidgets(widgets: Dashboard['widgets'], columns: number): void {
   throw new PulseboardError('bad_request', 'widgets: widgets overlap or lie outside the grid', { status: 400 });
 }
 
+/** Refuses a dashboard over MAX_DASHBOARD_BYTES (what is stored must also export and import). */
+function checkSize(doc: Dashboard): void {
+  const tooLarge = dashboardTooLarge(doc);
+  if (tooLarge) throw new PulseboardError('bad_request', `dashboard: ${tooLarge}`, { status: 400 });
+}
+
 function slugOrWidgetKey(key: string): void {
   if (!/^[A-Za-z0-9_-]{1,64}$/.test(key)) throw new PulseboardError('bad_request', `widgets.${key}: key must contain only letters, digits, "-" and "_"`, { status: 400 });
 }
@@ -157,6 +164,7 @@ export function dashboardRoutes(deps: AppDeps): Hono {
     const build = (id: string): Dashboard => {
       const doc = createDashboard({ id, title: body.title, columns, now, ...(body.description === undefined ? {} : { description: body.description }) });
       if (body.widgets) doc.widgets = body.widgets;
+      checkSize(doc);
       return doc;
     };
     const created = body.id !== undefined ? await sync.createDashboard(build(body.id)) : await createWithFreeSlug(sync, body.title, build);
@@ -235,6 +243,7 @@ export function dashboardRoutes(deps: AppDeps): Hono {
     };
     if (body.description === undefined) delete next.description;
     else next.description = body.description;
+    checkSize(next);
     return sendDashboard(c, await sync.replaceDashboard(next, ifVersion));
   });
 
