@@ -37,6 +37,17 @@ function onPage(page: Page): Promise<Visible> {
   });
 }
 
+/**
+ * Clicks Undo. The top bar's buttons shift whenever the sync status beside them changes width
+ * (pending count, latency), which on a loaded machine can keep Playwright's "stable" check
+ * from ever passing; the click event itself is what matters here.
+ */
+async function clickUndo(page: Page): Promise<void> {
+  const undo = page.getByTestId('undo');
+  await undo.waitFor({ state: 'visible' });
+  await undo.dispatchEvent('click');
+}
+
 /** Top-bar buttons that stick out of the viewport (clipped), by their text. */
 function offscreenControls(page: Page): Promise<string[]> {
   return page.evaluate(() =>
@@ -109,7 +120,7 @@ describe.skipIf(SKIP_E2E)('editing you can trust', () => {
 
     expect(await pageA.getByTestId('undo').getAttribute('title')).toMatch(/^Undo added “.+”/);
     for (let i = states.length - 2; i >= 0; i--) {
-      await pageA.getByTestId('undo').click();
+      await clickUndo(pageA);
       await expect.poll(async () => fromServer(await getDashboard(server, BOARD))).toEqual(states[i]);
       await expect.poll(() => onPage(pageB)).toEqual(states[i]);
     }
@@ -137,7 +148,7 @@ describe.skipIf(SKIP_E2E)('editing you can trust', () => {
     await expect.poll(() => widget(pageA, 'cpu').getAttribute('data-title')).toBe('CPU from B');
     const before = await getDashboard(server, BOARD);
     const nameB = await pageB.evaluate(() => localStorage.getItem('pulseboard.name'));
-    await pageA.getByTestId('undo').click();
+    await clickUndo(pageA);
     const refused = pageA.getByTestId('undo-refused-message');
     await refused.waitFor();
     expect(await refused.textContent()).toContain(`${nameB} changed the title since`);
