@@ -7,12 +7,13 @@
  * waitFor, disconnect.
  */
 import { performance } from 'node:perf_hooks';
+import { Feature, parseServerFrame } from '@pulseboard/protocol';
 import { io, type Socket } from 'socket.io-client';
 import { WebSocket } from 'ws';
 import { sentAtOf } from './lib/payload.js';
 import { emitEvent, nowMs, serveRequests, type ChildRequest } from './lib/rpc.js';
 import { summarise } from './lib/stats.js';
-import type { FleetReport, ServerKind } from './lib/types.js';
+import { isPulseboard, type FleetReport, type ServerKind } from './lib/types.js';
 
 interface Client {
   index: number;
@@ -145,13 +146,21 @@ function connectWs(index: number, options: ConnectOptions): Promise<Client> {
           break;
       }
     };
+    // Pulseboard's clients decode frames as @pulseboard/client does (parseServerFrame, which
+    // expands event-rows); the bare ws clients JSON.parse them.
+    const pulseboard = isPulseboard(options.kind);
+    const features = options.kind === 'pulseboard' ? { features: [Feature.EVENT_ROWS] } : {};
     ws.on('open', () => {
-      ws.send(JSON.stringify({ type: 'hello', protocol: 1, token: options.token, clientId: `bench-${process.pid}-${index}` }));
+      ws.send(JSON.stringify({ type: 'hello', protocol: 1, token: options.token, clientId: `bench-${process.pid}-${index}`, ...features }));
     });
     ws.on('message', (data: Buffer) => {
       const receivedAt = nowMs();
       counters.frames += 1;
       counters.bytes += data.length;
+      if (pulseboard) {
+        for (const message of parseServerFrame(data.toString()) as IncomingMessage[]) handle(message, receivedAt);
+        return;
+      }
       const parsed = JSON.parse(data.toString()) as IncomingMessage | IncomingMessage[];
       if (Array.isArray(parsed)) for (const message of parsed) handle(message, receivedAt);
       else handle(parsed, receivedAt);

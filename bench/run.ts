@@ -26,7 +26,7 @@ import { Fleet } from './lib/harness.js';
 import { acquireRunLock } from './lib/run-lock.js';
 import { formatStorm, runReconnectStorm, type StormPhase } from './reconnect-storm.js';
 import { formatNumber, formatRatio, median, renderTable } from './lib/stats.js';
-import { HEADLINE_BASELINE, SERVER_KINDS, SERVER_LABELS, type ServerKind } from './lib/types.js';
+import { DEFAULT_SERVER_KINDS, HEADLINE_BASELINE, SERVER_KINDS, SERVER_LABELS, type ServerKind } from './lib/types.js';
 import {
   pinServerHosts,
   runBatch,
@@ -49,7 +49,7 @@ import {
 const DEFAULT_FLEETS = 2;
 
 /** Memory is measured on these only: the batched ws baselines hold the same idle state as `ws`. */
-const MEMORY_KINDS: ServerKind[] = ['ws', 'socketio', 'pulseboard'];
+const MEMORY_KINDS: ServerKind[] = ['ws', 'socketio', 'pulseboard', 'pulseboard-events'];
 
 /** How long a run waits for another bench run on the machine to finish. */
 const LOCK_WAIT_MS = 15 * 60_000;
@@ -126,7 +126,7 @@ function parseConfig(): BenchConfig {
     reps,
     pin: !values['no-pin'],
     out: values.out,
-    servers: list(values.servers, SERVER_KINDS, 'server'),
+    servers: list(values.servers, SERVER_KINDS, 'server', DEFAULT_SERVER_KINDS),
     scenarios: list(values.only, SCENARIOS, 'scenario', DEFAULT_SCENARIOS),
     stormClients: values.clients ? clients : quick ? 500 : 5_000,
     saturation: [{ clients, durationMs: quick ? 2_500 : 5_000, warmupMs: quick ? 700 : 1_000 }],
@@ -219,6 +219,7 @@ const ratioText = (v: number): string => formatRatio(v).replace('×', '');
  * against batched ws, computed per rep (same-run ratios), median and range.
  */
 function figureRow<T>(
+  columns: ServerKind[],
   kinds: ServerKind[],
   name: string,
   reps: Array<Rep<T>>,
@@ -241,7 +242,7 @@ function figureRow<T>(
     const ratios = pb.flatMap((v, i) => (v !== null && b[i] !== null && b[i] !== 0 ? [v / (b[i] as number)] : []));
     return ratios.length ? `${spread(ratios, 2, ratioText)}×` : 'n/a';
   };
-  return [`${name}${options.unit ? ` (${options.unit})` : ''}`, ...SERVER_KINDS.map(cell), ratio(HEADLINE_BASELINE), ratio('ws-tick'), options.target ?? ''];
+  return [`${name}${options.unit ? ` (${options.unit})` : ''}`, ...columns.map(cell), ratio(HEADLINE_BASELINE), ratio('ws-tick'), options.target ?? ''];
 }
 
 function renderResults(config: BenchConfig, results: Results): string {
@@ -249,47 +250,47 @@ function renderResults(config: BenchConfig, results: Results): string {
   const kinds = config.servers;
   for (const group of results.saturation) {
     const perDelivery = (ms: number, r: SaturationResult): number => (ms * 1_000) / Math.max(1, r.published * r.clients);
-    rows.push(figureRow(kinds, `saturation, ${group.clients} clients: delivered`, group.reps, (r) => r.deliveredPerSec, { unit: 'msg/s', target: '≥ 1.0× batched ws' }));
-    rows.push(figureRow(kinds, `  updates published`, group.reps, (r) => r.publishedPerSec, { unit: '/s' }));
-    rows.push(figureRow(kinds, `  events per frame`, group.reps, (r) => r.eventsPerFrame, { decimals: 1 }));
-    rows.push(figureRow(kinds, `  bytes on the wire per event`, group.reps, (r) => r.bytesPerEvent, { decimals: 0, target: '≤ 1.15× payload JSON' }));
-    rows.push(figureRow(kinds, `  server CPU per delivery`, group.reps, (r) => perDelivery(r.server.cpuMs, r), { unit: 'µs', decimals: 2 }));
-    rows.push(figureRow(kinds, `  client CPU per delivery`, group.reps, (r) => perDelivery(r.fleetCpuMs, r), { unit: 'µs', decimals: 2, target: '≤ 1.1× batched ws' }));
-    rows.push(figureRow(kinds, `  p99 latency under saturation`, group.reps, (r) => r.latency?.p99, { unit: 'ms' }));
-    rows.push(figureRow(kinds, `  foreign CPU (other processes)`, group.reps, (r) => r.foreign?.foreignCores, { unit: 'cores', decimals: 2 }));
+    rows.push(figureRow(config.servers, kinds, `saturation, ${group.clients} clients: delivered`, group.reps, (r) => r.deliveredPerSec, { unit: 'msg/s', target: '≥ 1.0× batched ws' }));
+    rows.push(figureRow(config.servers, kinds, `  updates published`, group.reps, (r) => r.publishedPerSec, { unit: '/s' }));
+    rows.push(figureRow(config.servers, kinds, `  events per frame`, group.reps, (r) => r.eventsPerFrame, { decimals: 1 }));
+    rows.push(figureRow(config.servers, kinds, `  bytes on the wire per event`, group.reps, (r) => r.bytesPerEvent, { decimals: 0, target: '≤ 1.15× payload JSON' }));
+    rows.push(figureRow(config.servers, kinds, `  server CPU per delivery`, group.reps, (r) => perDelivery(r.server.cpuMs, r), { unit: 'µs', decimals: 2 }));
+    rows.push(figureRow(config.servers, kinds, `  client CPU per delivery`, group.reps, (r) => perDelivery(r.fleetCpuMs, r), { unit: 'µs', decimals: 2, target: '≤ 1.1× batched ws' }));
+    rows.push(figureRow(config.servers, kinds, `  p99 latency under saturation`, group.reps, (r) => r.latency?.p99, { unit: 'ms' }));
+    rows.push(figureRow(config.servers, kinds, `  foreign CPU (other processes)`, group.reps, (r) => r.foreign?.foreignCores, { unit: 'cores', decimals: 2 }));
   }
   for (const group of results.steady) {
     const label = `steady ${group.rate}/s → ${group.clients} clients`;
     const perDelivery = (ms: number, r: SteadyResult): number => (ms * 1_000) / Math.max(1, r.received);
-    rows.push(figureRow(kinds, `${label}: p50`, group.reps, (r) => r.latency?.p50, { unit: 'ms', decimals: 1 }));
-    rows.push(figureRow(kinds, `  p99`, group.reps, (r) => r.latency?.p99, { unit: 'ms', decimals: 1, target: group.rate <= 50 ? '≤ 1.0× batched ws' : '< 250 ms' }));
-    rows.push(figureRow(kinds, `  not delivered 10 s after the end`, group.reps, (r) => r.undelivered, { decimals: 0, target: '0' }));
-    rows.push(figureRow(kinds, `  offsets skipped or duplicated`, group.reps, (r) => r.missing + r.duplicates, { decimals: 0, target: '0' }));
-    rows.push(figureRow(kinds, `  events per frame`, group.reps, (r) => r.eventsPerFrame, { decimals: 2 }));
-    rows.push(figureRow(kinds, `  bytes on the wire per event`, group.reps, (r) => r.bytesPerEvent, { decimals: 0 }));
-    rows.push(figureRow(kinds, `  server CPU (% of a core)`, group.reps, (r) => r.server.cpuShare * 100, { decimals: 1 }));
-    rows.push(figureRow(kinds, `  server CPU per delivery`, group.reps, (r) => perDelivery(r.server.cpuMs, r), { unit: 'µs', decimals: 2 }));
-    rows.push(figureRow(kinds, `  client CPU per delivery`, group.reps, (r) => perDelivery(r.fleetCpuMs, r), { unit: 'µs', decimals: 2 }));
-    rows.push(figureRow(kinds, `  client fleet busy (%)`, group.reps, (r) => r.fleetBusy * 100, { decimals: 0, target: '< 70 %' }));
-    rows.push(figureRow(kinds, `  foreign CPU (other processes)`, group.reps, (r) => r.foreign?.foreignCores, { unit: 'cores', decimals: 2 }));
+    rows.push(figureRow(config.servers, kinds, `${label}: p50`, group.reps, (r) => r.latency?.p50, { unit: 'ms', decimals: 1 }));
+    rows.push(figureRow(config.servers, kinds, `  p99`, group.reps, (r) => r.latency?.p99, { unit: 'ms', decimals: 1, target: group.rate <= 50 ? '≤ 1.0× batched ws' : '< 250 ms' }));
+    rows.push(figureRow(config.servers, kinds, `  not delivered 10 s after the end`, group.reps, (r) => r.undelivered, { decimals: 0, target: '0' }));
+    rows.push(figureRow(config.servers, kinds, `  offsets skipped or duplicated`, group.reps, (r) => r.missing + r.duplicates, { decimals: 0, target: '0' }));
+    rows.push(figureRow(config.servers, kinds, `  events per frame`, group.reps, (r) => r.eventsPerFrame, { decimals: 2 }));
+    rows.push(figureRow(config.servers, kinds, `  bytes on the wire per event`, group.reps, (r) => r.bytesPerEvent, { decimals: 0 }));
+    rows.push(figureRow(config.servers, kinds, `  server CPU (% of a core)`, group.reps, (r) => r.server.cpuShare * 100, { decimals: 1 }));
+    rows.push(figureRow(config.servers, kinds, `  server CPU per delivery`, group.reps, (r) => perDelivery(r.server.cpuMs, r), { unit: 'µs', decimals: 2 }));
+    rows.push(figureRow(config.servers, kinds, `  client CPU per delivery`, group.reps, (r) => perDelivery(r.fleetCpuMs, r), { unit: 'µs', decimals: 2 }));
+    rows.push(figureRow(config.servers, kinds, `  client fleet busy (%)`, group.reps, (r) => r.fleetBusy * 100, { decimals: 0, target: '< 70 %' }));
+    rows.push(figureRow(config.servers, kinds, `  foreign CPU (other processes)`, group.reps, (r) => r.foreign?.foreignCores, { unit: 'cores', decimals: 2 }));
   }
   for (const group of results.memory) {
     const memKinds = kinds.filter((k) => MEMORY_KINDS.includes(k));
-    rows.push(figureRow(memKinds, `idle memory, ${group.clients} clients: heap + external`, group.reps, (r) => r.heapKbPerConnection, { unit: 'KB/conn', decimals: 2, target: '≤ 1.2× ws' }));
-    rows.push(figureRow(memKinds, `  RSS`, group.reps, (r) => r.rssKbPerConnection, { unit: 'KB/conn', decimals: 1 }));
-    rows.push(figureRow(memKinds, `  V8 heap reserved (heapTotal)`, group.reps, (r) => r.heapTotalKbPerConnection, { unit: 'KB/conn', decimals: 1 }));
-    rows.push(figureRow(memKinds, `  RSS with no connections`, group.reps, (r) => r.idleRssMb, { unit: 'MB', decimals: 1 }));
-    rows.push(figureRow(memKinds, `  connects`, group.reps, (r) => r.connectPerSec, { unit: '/s', decimals: 0 }));
+    rows.push(figureRow(config.servers, memKinds, `idle memory, ${group.clients} clients: heap + external`, group.reps, (r) => r.heapKbPerConnection, { unit: 'KB/conn', decimals: 2, target: '≤ 1.2× ws' }));
+    rows.push(figureRow(config.servers, memKinds, `  RSS`, group.reps, (r) => r.rssKbPerConnection, { unit: 'KB/conn', decimals: 1 }));
+    rows.push(figureRow(config.servers, memKinds, `  V8 heap reserved (heapTotal)`, group.reps, (r) => r.heapTotalKbPerConnection, { unit: 'KB/conn', decimals: 1 }));
+    rows.push(figureRow(config.servers, memKinds, `  RSS with no connections`, group.reps, (r) => r.idleRssMb, { unit: 'MB', decimals: 1 }));
+    rows.push(figureRow(config.servers, memKinds, `  connects`, group.reps, (r) => r.connectPerSec, { unit: '/s', decimals: 0 }));
   }
   if (results.batch) {
     const b = config.batch;
     const reps = [results.batch];
-    rows.push(figureRow(kinds, `batch push ${b.keys * b.pointsPerKey} points: broadcast p50`, reps, (r) => r.broadcast.p50, { unit: 'ms', decimals: 1, target: '< 50 ms' }));
-    rows.push(figureRow(kinds, `  broadcast p95`, reps, (r) => r.broadcast.p95, { unit: 'ms', decimals: 1 }));
-    rows.push(figureRow(kinds, `  HTTP answer p50`, reps, (r) => r.response.p50, { unit: 'ms', decimals: 1 }));
-    rows.push(figureRow(kinds, `  server CPU per batch`, reps, (r) => r.serverCpuMs, { unit: 'ms', decimals: 1 }));
+    rows.push(figureRow(config.servers, kinds, `batch push ${b.keys * b.pointsPerKey} points: broadcast p50`, reps, (r) => r.broadcast.p50, { unit: 'ms', decimals: 1, target: '< 50 ms' }));
+    rows.push(figureRow(config.servers, kinds, `  broadcast p95`, reps, (r) => r.broadcast.p95, { unit: 'ms', decimals: 1 }));
+    rows.push(figureRow(config.servers, kinds, `  HTTP answer p50`, reps, (r) => r.response.p50, { unit: 'ms', decimals: 1 }));
+    rows.push(figureRow(config.servers, kinds, `  server CPU per batch`, reps, (r) => r.serverCpuMs, { unit: 'ms', decimals: 1 }));
   }
-  return renderTable(['figure', ...SERVER_KINDS.map((k) => SERVER_LABELS[k]), `PB ÷ ${SERVER_LABELS[HEADLINE_BASELINE]}`, 'PB ÷ ws batched/tick', 'target'], rows);
+  return renderTable(['figure', ...config.servers.map((k) => SERVER_LABELS[k]), `PB ÷ ${SERVER_LABELS[HEADLINE_BASELINE]}`, 'PB ÷ ws batched/tick', 'target'], rows);
 }
 
 /** Every check that is about correctness, not speed: drops, duplicates, unexpected closes. */

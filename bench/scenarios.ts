@@ -19,7 +19,7 @@ import { ProbeClient } from './lib/probe-client.js';
 import { PublisherPool } from './lib/publisher-pool.js';
 import { nowMs } from './lib/rpc.js';
 import { median, percentile, summarise } from './lib/stats.js';
-import type { FleetReport, LatencySummary, ServerInfo, ServerKind } from './lib/types.js';
+import { isPulseboard, type FleetReport, type LatencySummary, type ServerInfo, type ServerKind } from './lib/types.js';
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -335,7 +335,7 @@ export interface BatchResult {
 
 /** The body of POST /api/streams for `batch`, in each server's format. */
 function batchBody(kind: ServerKind, batch: Array<{ key: string; points: Array<{ ts: number; value: number }> }>): unknown {
-  return kind === 'pulseboard' ? pulseboardBatchBody(batch) : { streams: batch };
+  return isPulseboard(kind) ? pulseboardBatchBody(batch) : { streams: batch };
 }
 
 /** One server's side of the batch scenario: its host and a client subscribed to every key. */

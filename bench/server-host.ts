@@ -44,7 +44,7 @@ const started =
         ? await startBaselineWs({ batch: 16 })
         : kind === 'socketio'
           ? await startBaselineSocketIo()
-          : await startPulseboard();
+          : await startPulseboard(); // pulseboard and pulseboard-events (the clients pick the encoding)
 
 serveRequests(
   async (request) => {

@@ -2,10 +2,20 @@
 
 /**
  * The servers under test: bare `ws` unbatched (one frame per update per client), bare `ws`
- * batched per event-loop tick and every 16 ms, Socket.IO batched every 16 ms, Pulseboard.
+ * batched per event-loop tick and every 16 ms, Socket.IO batched every 16 ms, Pulseboard
+ * (clients asking for the `event-rows` encoding, as @pulseboard/client does) and, on
+ * request, Pulseboard with clients that do not (`pulseboard-events`: the `event` form).
  */
-export const SERVER_KINDS = ['ws', 'ws-tick', 'ws-16ms', 'socketio', 'pulseboard'] as const;
+export const SERVER_KINDS = ['ws', 'ws-tick', 'ws-16ms', 'socketio', 'pulseboard-events', 'pulseboard'] as const;
 export type ServerKind = (typeof SERVER_KINDS)[number];
+
+/** What runs unless --servers says otherwise. */
+export const DEFAULT_SERVER_KINDS: ServerKind[] = ['ws', 'ws-tick', 'ws-16ms', 'socketio', 'pulseboard'];
+
+/** A Pulseboard server (whatever encoding its clients ask for). */
+export function isPulseboard(kind: ServerKind): boolean {
+  return kind === 'pulseboard' || kind === 'pulseboard-events';
+}
 
 /** The baseline of the headline ratio (Pulseboard ÷ this): bare ws batching every 16 ms. */
 export const HEADLINE_BASELINE: ServerKind = 'ws-16ms';
@@ -16,6 +26,7 @@ export const SERVER_LABELS: Record<ServerKind, string> = {
   'ws-tick': 'ws batched/tick',
   'ws-16ms': 'ws batched/16ms',
   socketio: 'Socket.IO batched/16ms',
+  'pulseboard-events': 'Pulseboard (event form)',
   pulseboard: 'Pulseboard',
 };
 

@@ -6,6 +6,8 @@ import {
   parseClientMessage,
   parseTopic,
   PROTOCOL_VERSION,
+  Feature,
+  KNOWN_FEATURES,
   type AckMessage,
   type ClientMessage,
   type ErrorMessage,
@@ -164,6 +166,8 @@ export class MessageHandlers {
       conn.clientId = message.clientId;
       conn.actor = message.name ?? principal.name;
       conn.phase = 'open';
+      const features = message.features?.filter((feature) => KNOWN_FEATURES.includes(feature));
+      conn.eventRows = features?.includes(Feature.EVENT_ROWS) === true;
       this.#ctx.send(conn, {
         type: 'welcome',
         protocol: PROTOCOL_VERSION,
@@ -172,6 +176,7 @@ export class MessageHandlers {
         lastMutationId,
         heartbeatIntervalMs: this.#ctx.config.heartbeatIntervalMs,
         serverTime: Date.now(),
+        ...(features ? { features } : {}),
       });
       this.#ctx.onOpen(conn);
     } catch (error) {

@@ -1,16 +1,32 @@
 import type { WebSocket } from 'ws';
+import type { StoredEvent } from '../storage/storage.js';
+import { eventRowsHeader, serializeEvent, serializeEventRow } from './event-frame.js';
 
 /**
- * A message serialised once and shared by every recipient (a fan-out event). Its UTF-8
- * bytes are made on first use and reused, so sending one event to a thousand sockets
- * encodes it once.
+ * A message serialised once and shared by every recipient (a fan-out event). Made from a
+ * stored event, it has two wire forms, each serialised on first use: the `event` message
+ * (`text`) and the `event-rows` row (`row`). Its UTF-8 bytes are made on first use and
+ * reused, so sending one event to a thousand sockets encodes it once.
  */
 export class SharedFrame {
-  readonly text: string;
+  /** The event this frame carries, when it is one (rows are grouped per topic). */
+  readonly event: StoredEvent | null;
+  #text: string | null;
   #buffer: Buffer | null = null;
 
-  constructor(text: string) {
-    this.text = text;
+  constructor(content: string | StoredEvent) {
+    if (typeof content === 'string') {
+      this.#text = content;
+      this.event = null;
+    } else {
+      this.#text = null;
+      this.event = content;
+    }
+  }
+
+  get text(): string {
+    this.#text ??= serializeEvent(this.event as StoredEvent);
+    return this.#text;
   }
 
   get buffer(): Buffer {
@@ -25,6 +41,8 @@ export type OutItem = SharedFrame | string;
 /** What the outbox needs of a connection. `queue` is null while nothing is waiting. */
 export interface OutboxTarget {
   readonly ws: WebSocket;
+  /** The client asked for the `event-rows` encoding: events of a topic go out as rows. */
+  readonly eventRows?: boolean;
   queue: OutItem[] | null;
   queuedBytes: number;
   lagging: boolean;
@@ -49,8 +67,34 @@ function sameItems(a: OutItem[], b: OutItem[] | null): boolean {
   return true;
 }
 
-function itemLength(item: OutItem): number {
-  return typeof item === 'string' ? item.length : item.text.length;
+function itemLength(item: OutItem, rows: boolean): number {
+  if (typeof item === 'string') return item.length;
+  return rows && item.event !== null ? serializeEventRow(item.event).length : item.text.length;
+}
+
+/**
+ * The `event-rows` frame of a queue: consecutive events of one topic and epoch with
+ * consecutive offsets become one `events` message; everything else goes as it is. One
+ * message alone is not wrapped.
+ */
+function encodeRows(queue: OutItem[]): string {
+  const parts: string[] = [];
+  let open: StoredEvent | null = null;
+  let current = '';
+  for (const item of queue) {
+    const event = typeof item === 'string' ? null : item.event;
+    if (event !== null && open !== null && event.topic === open.topic && event.epoch === open.epoch && event.offset === open.offset + 1) {
+      current += `,${serializeEventRow(event)}`;
+      open = event;
+      continue;
+    }
+    if (open !== null) parts.push(`${current}]}`);
+    open = event;
+    if (event !== null) current = eventRowsHeader(event) + serializeEventRow(event);
+    else parts.push(typeof item === 'string' ? item : item.text);
+  }
+  if (open !== null) parts.push(`${current}]}`);
+  return parts.length === 1 ? (parts[0] as string) : `[${parts.join(',')}]`;
 }
 
 /**
@@ -75,6 +119,9 @@ export class Outbox {
    */
   #lastBatch: OutItem[] | null = null;
   #lastBatchData: Buffer | null = null;
+  /** The same, for connections that get the `event-rows` encoding. */
+  #lastRows: OutItem[] | null = null;
+  #lastRowsData: Buffer | null = null;
 
   constructor(options: OutboxOptions) {
     this.#options = options;
@@ -86,13 +133,14 @@ export class Outbox {
 
   enqueue(target: OutboxTarget, item: OutItem): void {
     if (target.closed) return;
+    const bytes = itemLength(item, target.eventRows === true);
     if (target.queue === null) {
       target.queue = [item];
-      target.queuedBytes = itemLength(item);
+      target.queuedBytes = bytes;
       if (!target.lagging) this.#markDirty(target);
     } else {
       target.queue.push(item);
-      target.queuedBytes += itemLength(item);
+      target.queuedBytes += bytes;
     }
     // A queue that goes out this tick may be large (a big event); only a lagging one is a backlog.
     if (target.lagging && target.ws.bufferedAmount + target.queuedBytes > this.#options.hardLimitBytes) this.#slow(target);
@@ -136,6 +184,8 @@ export class Outbox {
     for (const target of dirty) this.#flushSafely(target);
     this.#lastBatch = null;
     this.#lastBatchData = null;
+    this.#lastRows = null;
+    this.#lastRowsData = null;
   };
 
   /** One socket failing to send must not cost the others their frames. */
@@ -173,7 +223,15 @@ export class Outbox {
 
   #send(target: OutboxTarget, queue: OutItem[]): void {
     let data: Buffer;
-    if (queue.length === 1) {
+    if (target.eventRows === true) {
+      if (this.#lastRowsData !== null && sameItems(queue, this.#lastRows)) {
+        data = this.#lastRowsData;
+      } else {
+        data = Buffer.from(encodeRows(queue));
+        this.#lastRows = queue;
+        this.#lastRowsData = data;
+      }
+    } else if (queue.length === 1) {
       const item = queue[0] as OutItem;
       data = typeof item === 'string' ? Buffer.from(item) : item.buffer;
     } else if (this.#lastBatchData !== null && sameItems(queue, this.#lastBatch)) {
