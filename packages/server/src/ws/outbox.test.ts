@@ -78,6 +78,27 @@ describe('Outbox', () => {
     ]);
   });
 
+  it('after a flush to many connections, batches what comes within the window; after a small one, flushes the next tick', async () => {
+    const outbox = new Outbox({ softLimitBytes: 1_000, hardLimitBytes: 10_000, laggingRetryMs: 5, onSlowConsumer: () => {}, flushWindowMs: 40, flushWindowMinTargets: 3 });
+    const few = [target(), target()];
+    for (const t of few) outbox.enqueue(t, '{"n":1}');
+    await nextTick();
+    for (const t of few) outbox.enqueue(t, '{"n":2}');
+    await nextTick();
+    expect(few[0]?.sent.map(String)).toEqual(['{"n":1}', '{"n":2}']);
+
+    const many = [target(), target(), target()];
+    for (const t of many) outbox.enqueue(t, '{"n":1}');
+    await nextTick();
+    for (const t of many) outbox.enqueue(t, '{"n":2}');
+    await nextTick();
+    for (const t of many) outbox.enqueue(t, '{"n":3}');
+    await nextTick();
+    expect(many[0]?.sent.map(String)).toEqual(['{"n":1}']);
+    await vi.waitFor(() => expect(many[0]?.sent.map(String)).toEqual(['{"n":1}', '[{"n":2},{"n":3}]']));
+    outbox.close();
+  });
+
   it('holds the queue of a lagging connection, keeps its order, and sends it once the socket drains', async () => {
     const outbox = new Outbox({ softLimitBytes: 100, hardLimitBytes: 10_000, laggingRetryMs: 5, onSlowConsumer: () => {} });
     const a = target();

@@ -49,10 +49,24 @@ export interface OutboxTarget {
   closed: boolean;
 }
 
+/**
+ * Adaptive flush window: after a flush that wrote to at least FLUSH_WINDOW_MIN_TARGETS
+ * connections, the next flush waits until FLUSH_WINDOW_MS after it instead of the next
+ * tick. Updates further apart than that (50/s is one per 20 ms) still go out the same tick;
+ * closer ones (a busy topic with many subscribers) share a frame, which costs each
+ * connection one write instead of several.
+ */
+export const FLUSH_WINDOW_MS = 4;
+export const FLUSH_WINDOW_MIN_TARGETS = 64;
+
 export interface OutboxOptions {
   softLimitBytes: number;
   hardLimitBytes: number;
   laggingRetryMs: number;
+  /** Adaptive flush window (ms); 0 flushes every tick. Default FLUSH_WINDOW_MS. */
+  flushWindowMs?: number;
+  /** Connections a flush must write to before the window applies. Default FLUSH_WINDOW_MIN_TARGETS. */
+  flushWindowMinTargets?: number;
   /** Called once a connection is past the hard limit; the caller closes it (4010). */
   onSlowConsumer(target: OutboxTarget): void;
   onFrame?(messages: number, bytes: number): void;
@@ -100,7 +114,9 @@ function encodeRows(queue: OutItem[]): string {
 /**
  * Per-connection outgoing queues, flushed once per tick for all connections together
  * (one setImmediate, not one per socket): whatever became ready for a connection during
- * the tick goes out as ONE frame, a JSON array when there are several messages.
+ * the tick goes out as ONE frame, a JSON array when there are several messages. After a
+ * large flush the next one waits for the rest of a short window (FLUSH_WINDOW_MS), so a
+ * busy topic with many subscribers batches without delaying updates that come less often.
  *
  * Backpressure: a connection whose socket holds more than `softLimitBytes` unsent is
  * lagging — its queue is kept and retried every `laggingRetryMs` (offsets stay dense:
@@ -111,6 +127,11 @@ export class Outbox {
   readonly #options: OutboxOptions;
   #dirty: OutboxTarget[] = [];
   #scheduled = false;
+  #timer: NodeJS.Timeout | null = null;
+  /** When the last flush that reached the window's threshold ran (performance.now()). */
+  #lastLargeFlushAt = -Infinity;
+  readonly #windowMs: number;
+  readonly #windowMinTargets: number;
   readonly #lagging = new Set<OutboxTarget>();
   #laggingTimer: NodeJS.Timeout | null = null;
   /**
@@ -125,6 +146,8 @@ export class Outbox {
 
   constructor(options: OutboxOptions) {
     this.#options = options;
+    this.#windowMs = options.flushWindowMs ?? FLUSH_WINDOW_MS;
+    this.#windowMinTargets = options.flushWindowMinTargets ?? FLUSH_WINDOW_MIN_TARGETS;
   }
 
   get laggingCount(): number {
@@ -163,6 +186,8 @@ export class Outbox {
   }
 
   close(): void {
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timer = null;
     if (this.#laggingTimer) clearInterval(this.#laggingTimer);
     this.#laggingTimer = null;
     this.#lagging.clear();
@@ -171,16 +196,19 @@ export class Outbox {
 
   #markDirty(target: OutboxTarget): void {
     this.#dirty.push(target);
-    if (!this.#scheduled) {
-      this.#scheduled = true;
-      setImmediate(this.#flush);
-    }
+    if (this.#scheduled) return;
+    this.#scheduled = true;
+    const waitMs = this.#lastLargeFlushAt + this.#windowMs - performance.now();
+    if (waitMs >= 1) this.#timer = setTimeout(this.#flush, waitMs);
+    else setImmediate(this.#flush);
   }
 
   readonly #flush = (): void => {
     this.#scheduled = false;
+    this.#timer = null;
     const dirty = this.#dirty;
     this.#dirty = [];
+    if (dirty.length >= this.#windowMinTargets) this.#lastLargeFlushAt = performance.now();
     for (const target of dirty) this.#flushSafely(target);
     this.#lastBatch = null;
     this.#lastBatchData = null;
