@@ -49,32 +49,37 @@ describe('Outbox', () => {
     expect(targets[0]?.sent[1]?.toString()).toBe('[{"e":2},{"e":3}]');
   });
 
-  it('groups consecutive events of a topic (consecutive offsets) into one events message for an event-rows connection, once for every such connection', async () => {
+  it('groups the events of each topic (runs of consecutive offsets) into one events message for an event-rows connection, once for every such connection', async () => {
     const outbox = new Outbox({ softLimitBytes: 1_000, hardLimitBytes: 10_000, laggingRetryMs: 5, onSlowConsumer: () => {} });
     const rows = [target(true), target(true)];
     const plain = target();
-    const events = [point('stream:a', 1, { v: 1 }), point('stream:a', 2, 2, 5), point('stream:a', 4, 4), point('stream:b', 7, 'x')];
-    const frames = events.map((event) => new SharedFrame(event));
+    const a1 = new SharedFrame(point('stream:a', 1, { v: 1 }));
+    const b7 = new SharedFrame(point('stream:b', 7, 'x'));
+    const a2 = new SharedFrame(point('stream:a', 2, 2, 5));
+    const a4 = new SharedFrame(point('stream:a', 4, 4));
+    const b8 = new SharedFrame(point('stream:b', 8, 'y'));
     for (const t of [...rows, plain]) {
-      for (const frame of frames.slice(0, 3)) outbox.enqueue(t, frame);
+      for (const frame of [a1, b7, a2, a4]) outbox.enqueue(t, frame);
       outbox.enqueue(t, '{"type":"ack"}');
-      outbox.enqueue(t, frames[3] as SharedFrame);
+      outbox.enqueue(t, b8);
     }
     await nextTick();
 
     expect(rows[0]?.sent[0]).toBe(rows[1]?.sent[0]);
     expect(JSON.parse(String(rows[0]?.sent[0]))).toEqual([
       { type: 'events', topic: 'stream:a', epoch: 'e1', offset: 1, rows: [[1001, { v: 1 }], [1002, 2, 5]] },
+      { type: 'events', topic: 'stream:b', epoch: 'e1', offset: 7, rows: [[1007, 'x']] },
       { type: 'events', topic: 'stream:a', epoch: 'e1', offset: 4, rows: [[1004, 4]] },
       { type: 'ack' },
-      { type: 'events', topic: 'stream:b', epoch: 'e1', offset: 7, rows: [[1007, 'x']] },
+      { type: 'events', topic: 'stream:b', epoch: 'e1', offset: 8, rows: [[1008, 'y']] },
     ]);
     expect(JSON.parse(String(plain.sent[0]))).toEqual([
       { type: 'event', topic: 'stream:a', epoch: 'e1', offset: 1, ts: 1001, data: { ts: 1001, value: { v: 1 } } },
+      { type: 'event', topic: 'stream:b', epoch: 'e1', offset: 7, ts: 1007, data: { ts: 1007, value: 'x' } },
       { type: 'event', topic: 'stream:a', epoch: 'e1', offset: 2, ts: 1002, data: { ts: 5, value: 2 } },
       { type: 'event', topic: 'stream:a', epoch: 'e1', offset: 4, ts: 1004, data: { ts: 1004, value: 4 } },
       { type: 'ack' },
-      { type: 'event', topic: 'stream:b', epoch: 'e1', offset: 7, ts: 1007, data: { ts: 1007, value: 'x' } },
+      { type: 'event', topic: 'stream:b', epoch: 'e1', offset: 8, ts: 1008, data: { ts: 1008, value: 'y' } },
     ]);
   });
 

@@ -86,28 +86,47 @@ function itemLength(item: OutItem, rows: boolean): number {
   return rows && item.event !== null ? serializeEventRow(item.event).length : item.text.length;
 }
 
+/** An `events` message being built: its text so far and the offset of its last row. */
+interface RowGroup {
+  text: string;
+  lastOffset: number;
+}
+
 /**
- * The `event-rows` frame of a queue: consecutive events of one topic and epoch with
- * consecutive offsets become one `events` message; everything else goes as it is. One
- * message alone is not wrapped.
+ * The `event-rows` frame of a queue. Between two non-event messages (which keep their
+ * place), events are grouped per topic: each run of consecutive offsets of one topic and
+ * epoch becomes one `events` message, in the order the topics first appear; a topic's
+ * events keep their order. One message alone is not wrapped.
  */
 function encodeRows(queue: OutItem[]): string {
   const parts: string[] = [];
-  let open: StoredEvent | null = null;
-  let current = '';
+  const groups = new Map<string, RowGroup>();
+  const closeGroups = (): void => {
+    for (const group of groups.values()) parts.push(`${group.text}]}`);
+    groups.clear();
+  };
   for (const item of queue) {
     const event = typeof item === 'string' ? null : item.event;
-    if (event !== null && open !== null && event.topic === open.topic && event.epoch === open.epoch && event.offset === open.offset + 1) {
-      current += `,${serializeEventRow(event)}`;
-      open = event;
+    if (event === null) {
+      closeGroups();
+      parts.push(typeof item === 'string' ? item : item.text);
       continue;
     }
-    if (open !== null) parts.push(`${current}]}`);
-    open = event;
-    if (event !== null) current = eventRowsHeader(event) + serializeEventRow(event);
-    else parts.push(typeof item === 'string' ? item : item.text);
+    const key = `${event.epoch}\u0000${event.topic}`;
+    const group = groups.get(key);
+    if (group !== undefined && event.offset === group.lastOffset + 1) {
+      group.text += `,${serializeEventRow(event)}`;
+      group.lastOffset = event.offset;
+      continue;
+    }
+    if (group !== undefined) {
+      // Not the next offset (a gap the client must see): the run ends here.
+      parts.push(`${group.text}]}`);
+      groups.delete(key);
+    }
+    groups.set(key, { text: eventRowsHeader(event) + serializeEventRow(event), lastOffset: event.offset });
   }
-  if (open !== null) parts.push(`${current}]}`);
+  closeGroups();
   return parts.length === 1 ? (parts[0] as string) : `[${parts.join(',')}]`;
 }
 
