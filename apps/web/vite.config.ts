@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
+import { precompress } from './vite-precompress';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
 /** Where `npm run dev` (the server) listens; the dev server proxies the API there. */
@@ -10,11 +11,12 @@ const API_TARGET = process.env.PULSEBOARD_API ?? 'http://127.0.0.1:3000';
 export default defineConfig({
   root,
   base: './',
-  plugins: [react()],
+  plugins: [react(), precompress()],
   build: {
     outDir: 'dist',
     emptyOutDir: true,
-    sourcemap: true,
+    // Maps are written for debugging but not referenced from the bundles; the server does not serve them.
+    sourcemap: 'hidden',
     chunkSizeWarningLimit: 1500,
   },
   server: {

@@ -1,3 +1,4 @@
+import { get as httpGet, type IncomingHttpHeaders } from 'node:http';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -63,6 +64,10 @@ describe('the web app', () => {
     await writeFile(path.join(webDir, 'index.html'), '<!doctype html><title>app</title>');
     await writeFile(path.join(webDir, 'assets', 'index-abc123.js'), 'console.log(1)');
     await writeFile(path.join(webDir, 'favicon.svg'), '<svg/>');
+    await writeFile(path.join(webDir, 'assets', 'big-1a2b.js'), 'plain');
+    await writeFile(path.join(webDir, 'assets', 'big-1a2b.js.br'), 'brotli');
+    await writeFile(path.join(webDir, 'assets', 'big-1a2b.js.gz'), 'gzip');
+    await writeFile(path.join(webDir, 'assets', 'big-1a2b.js.map'), '{"version":3}');
     t = await startTestServer({ webDir });
   });
   afterAll(async () => {
@@ -75,10 +80,39 @@ describe('the web app', () => {
     expect(js.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
     expect(js.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
     const svg = await t.api('GET', '/favicon.svg', { token: null });
-    expect(svg.headers.get('content-type')).toBe('image/svg+xml');
+    expect(svg.headers.get('content-type')).toMatch(/^image\/svg\+xml(; charset=utf-8)?$/);
     const index = await t.api('GET', '/', { token: null });
     expect(index.headers.get('content-type')).toBe('text/html; charset=utf-8');
     expect(index.headers.get('cache-control')).toBe('no-cache');
+  });
+
+  it('sends the precompressed copy the client accepts (brotli before gzip), the plain file otherwise', async () => {
+    // node:http, not fetch: fetch would decode the body itself.
+    const get = (encoding: string) =>
+      new Promise<{ headers: IncomingHttpHeaders; body: string }>((resolve, reject) => {
+        httpGet(`${t.server.url}/assets/big-1a2b.js`, { headers: { 'accept-encoding': encoding } }, (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (chunk: Buffer) => chunks.push(chunk));
+          res.on('end', () => resolve({ headers: res.headers, body: Buffer.concat(chunks).toString() }));
+        }).on('error', reject);
+      });
+    const br = await get('gzip, deflate, br');
+    expect(br.headers['content-encoding']).toBe('br');
+    expect(br.headers.vary).toContain('Accept-Encoding');
+    expect(br.headers['content-type']).toBe('text/javascript; charset=utf-8');
+    expect(br.body).toBe('brotli');
+    const gz = await get('gzip');
+    expect(gz.headers['content-encoding']).toBe('gzip');
+    expect(gz.body).toBe('gzip');
+    const plain = await get('identity');
+    expect(plain.headers['content-encoding']).toBeUndefined();
+    expect(plain.headers.vary).toContain('Accept-Encoding');
+    expect(plain.body).toBe('plain');
+  });
+
+  it('does not serve source maps or the compressed copies by name', async () => {
+    expect((await t.api('GET', '/assets/big-1a2b.js.map', { token: null })).status).toBe(404);
+    expect((await t.api('GET', '/assets/big-1a2b.js.br', { token: null })).status).toBe(404);
   });
 
   it('falls back to index.html for client routes and 404s missing files', async () => {

@@ -1,27 +1,6 @@
-import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { serveStatic } from '@hono/node-server/serve-static';
 import type { Context } from 'hono';
-
-const CONTENT_TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json; charset=utf-8',
-  '.map': 'application/json; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.jpg': 'image/jpeg',
-  '.jpeg': 'image/jpeg',
-  '.gif': 'image/gif',
-  '.webp': 'image/webp',
-  '.ico': 'image/x-icon',
-  '.woff': 'font/woff',
-  '.woff2': 'font/woff2',
-  '.txt': 'text/plain; charset=utf-8',
-  '.webmanifest': 'application/manifest+json',
-  '.wasm': 'application/wasm',
-};
 
 /** Shown when apps/web/dist is missing, so `pulseboard start` without a build still explains itself. */
 export const MISSING_BUILD_HTML = `<!doctype html>
@@ -33,46 +12,47 @@ export const MISSING_BUILD_HTML = `<!doctype html>
 </body></html>
 `;
 
+/** Requests the web app never answers with a file: source maps and the precompressed copies themselves. */
+const NOT_SERVED = /\.(?:map|br|gz|zst)$/i;
+
+/** Types `serveStatic` may not know or types without a charset. */
+const CHARSET_TYPES = /^(?:text\/|application\/(?:javascript|json|manifest\+json))/;
+
+/** Cache and safety headers of every file served. */
+function withHeaders(res: Response, pathname: string): Response {
+  const headers = res.headers;
+  headers.set('Cache-Control', pathname.startsWith('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache');
+  headers.set('X-Content-Type-Options', 'nosniff');
+  const type = headers.get('Content-Type') ?? '';
+  if (CHARSET_TYPES.test(type) && !type.includes('charset')) headers.set('Content-Type', `${type}; charset=utf-8`);
+  // Caches must keep the encodings apart, also for a response that went out uncompressed.
+  if (!headers.has('Vary')) headers.set('Vary', 'Accept-Encoding');
+  return res;
+}
+
 /**
- * Serves the web app's build: files with their content type; Vite's hashed files under
- * /assets cached for a year (immutable), everything else revalidated; unknown paths without
- * an extension fall back to index.html (client-side routes).
+ * Serves the web app's build with `@hono/node-server`'s serveStatic: the brotli or gzip copy
+ * written at build time when the client accepts it (`precompressed`), Vite's hashed files
+ * under /assets cached for a year (immutable), everything else revalidated; unknown paths
+ * without an extension fall back to index.html (client-side routes). Source maps are not
+ * served.
  */
 export function createStaticHandler(webDir: string) {
   const root = path.resolve(webDir);
-
-  async function fileAt(relative: string): Promise<string | null> {
-    const full = path.resolve(root, '.' + path.sep + relative);
-    if (full !== root && !full.startsWith(root + path.sep)) return null;
-    try {
-      const info = await stat(full);
-      return info.isFile() ? full : null;
-    } catch {
-      return null;
-    }
-  }
+  const options = { root, precompressed: true } as const;
+  const files = serveStatic(options);
+  const index = serveStatic({ ...options, path: 'index.html' });
+  const noFile = async (): Promise<void> => {};
 
   return async (c: Context): Promise<Response> => {
-    let pathname: string;
-    try {
-      pathname = decodeURIComponent(new URL(c.req.url).pathname);
-    } catch {
-      return c.text('Bad Request', 400);
+    const pathname = c.req.path;
+    if (!NOT_SERVED.test(pathname)) {
+      const found = await files(c, noFile);
+      if (found) return withHeaders(found, pathname);
     }
-    if (pathname.includes('\0')) return c.text('Bad Request', 400);
-    const isAsset = pathname.startsWith('/assets/');
-    let file = pathname.endsWith('/') ? null : await fileAt(pathname);
-    if (!file && !path.extname(pathname)) file = await fileAt('index.html');
-    if (!file) {
-      if (!(await fileAt('index.html'))) return c.html(MISSING_BUILD_HTML, pathname === '/' || !path.extname(pathname) ? 200 : 404);
-      return c.text('Not Found', 404);
-    }
-    const body = await readFile(file);
-    const type = CONTENT_TYPES[path.extname(file).toLowerCase()] ?? 'application/octet-stream';
-    c.header('Content-Type', type);
-    c.header('X-Content-Type-Options', 'nosniff');
-    c.header('Cache-Control', isAsset ? 'public, max-age=31536000, immutable' : 'no-cache');
-    if (c.req.method === 'HEAD') return c.body(null, 200);
-    return c.body(body, 200);
+    if (path.extname(pathname) !== '') return c.text('Not Found', 404);
+    const page = await index(c, noFile);
+    if (page) return withHeaders(page, pathname);
+    return c.html(MISSING_BUILD_HTML, 200);
   };
 }
