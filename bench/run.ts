@@ -345,6 +345,7 @@ async function main(): Promise<number> {
   if (pinned) pinToCpu(process.pid, SERVER_CPU);
   pinServerHosts(pinned);
 
+  mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
   const fleet = await Fleet.start(config.fleets, { pin: pinned });
   try {
     const saturation = config.scenarios.includes('saturation') ? config.saturation : [];
@@ -371,6 +372,8 @@ async function main(): Promise<number> {
         const kinds = config.servers.filter((k) => MEMORY_KINDS.includes(k));
         results.memory[i]?.reps.push(await eachServer(kinds, `memory ${options.clients}${tag}`, (kind) => runMemory(kind, fleet, options)));
       }
+      // Each finished rep is kept, so a run that dies later still leaves its figures.
+      writeFileSync(new URL('./results/partial.json', import.meta.url), `${JSON.stringify(results, null, 2)}\n`);
     }
     if (config.scenarios.includes('batch')) {
       const startedAt = Date.now();
