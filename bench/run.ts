@@ -396,7 +396,8 @@ async function main(): Promise<number> {
   results.durationMs = Date.now() - startedAt;
   results.loadAtEnd = loadavg().map((l) => Math.round(l * 100) / 100);
 
-  console.log(`\n${renderResults(config, results)}\n`);
+  const hasTable = results.saturation.length + results.steady.length + results.memory.length > 0 || results.batch !== undefined;
+  if (hasTable) console.log(`\n${renderResults(config, results)}\n`);
   if (results.client) console.log(`${renderClientCore(results.client)}\n`);
   if (results.reconnectStorm) {
     console.log(results.reconnectStorm.ok ? `${formatStorm(results.reconnectStorm.value)}\n` : `reconnect storm failed: ${results.reconnectStorm.error}\n`);
