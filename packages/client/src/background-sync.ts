@@ -25,7 +25,8 @@ export interface HttpMutationResult {
   status: MutationStatus;
   offset?: number;
   conflicts?: FieldConflict[];
-  error?: { code: string; message: string };
+  /** `details.expected` names the next mutationId the server wants (out_of_order). */
+  error?: { code: string; message: string; details?: Record<string, unknown> };
   duplicate?: boolean;
 }
 

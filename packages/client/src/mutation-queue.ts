@@ -1,21 +1,24 @@
-import { mergeUnsentEdit } from './update-processor.js';
+import { mergeUnsentEdit } from './merge-unsent-edit.js';
 import type { OfflineStore, PersistedClientState } from './offline-store.js';
 import { Subscribable } from './subscribable.js';
 import type { PendingMutation } from './types.js';
 
-/** A queued mutation with the queue's bookkeeping. */
-export interface QueueEntry extends PendingMutation {
+/** A queued mutation with the queue's bookkeeping (written only by the queue's own operations). */
+interface QueueRecord extends PendingMutation {
   /** Not sent before this time (a debounced edit still merging), ms since epoch. */
   holdUntil: number;
   /** Sent at least once (over any transport): never merged into again. */
   transmitted: boolean;
   /** The connection generation it was last sent on (resent on every new one). */
   sentGeneration: number;
-  /** welcome/HTTP said the server has processed it; it is dropped once its result is known. */
-  serverApplied: boolean;
+  /** welcome/ack/HTTP said the server has processed it; it is dropped once its result is settled. */
+  processed: boolean;
   /** The offset of its event, from an `ack` that came before the event. */
   ackOffset: number | null;
 }
+
+/** A queued mutation as the rest of the client reads it (the queue's operations change it). */
+export type QueueEntry = Readonly<QueueRecord>;
 
 /** Sends one entry; false when the transport cannot take it now. */
 export type QueueSender = (entry: QueueEntry) => boolean;
@@ -32,7 +35,7 @@ export class MutationQueue extends Subscribable {
   readonly #now: () => number;
   #clientId: string;
   #lastAssigned = 0;
-  #entries: QueueEntry[] = [];
+  #entries: QueueRecord[] = [];
   #byDashboard = new Map<string, readonly PendingMutation[]>();
   #generation = 0;
   #sender: QueueSender | null = null;
@@ -85,7 +88,7 @@ export class MutationQueue extends Subscribable {
       this.#clientId = state.clientId;
       const early = this.#entries;
       this.#lastAssigned = state.lastMutationId;
-      this.#entries = state.queue.map((m) => ({ ...m, state: 'queued', holdUntil: 0, transmitted: true, sentGeneration: -1, serverApplied: false, ackOffset: null }));
+      this.#entries = state.queue.map((m) => ({ ...m, state: 'queued', holdUntil: 0, transmitted: true, sentGeneration: -1, processed: false, ackOffset: null }));
       this.#persistedUpTo = state.lastMutationId;
       for (const entry of early) this.#entries.push({ ...entry, mutationId: ++this.#lastAssigned });
     }
@@ -103,7 +106,7 @@ export class MutationQueue extends Subscribable {
   /** A new connection: every entry not known processed is sent again, in order. */
   newGeneration(): void {
     this.#generation++;
-    for (const entry of this.#entries) if (!entry.serverApplied && entry.state === 'sent') entry.state = 'queued';
+    for (const entry of this.#entries) if (!entry.processed && entry.state === 'sent') entry.state = 'queued';
     this.#changed(null);
   }
 
@@ -118,14 +121,14 @@ export class MutationQueue extends Subscribable {
       { dashboardId, name, args },
     );
     if (merged) {
-      const entry = this.#entries.find((e) => e.mutationId === merged.mutationId)!;
+      const entry = this.#find(merged.mutationId)!;
       entry.args = merged.args;
       entry.holdUntil = Math.max(entry.holdUntil, now + holdMs);
       this.#changed(dashboardId);
       void this.persist();
       return entry.mutationId;
     }
-    const entry: QueueEntry = {
+    const entry: QueueRecord = {
       mutationId: ++this.#lastAssigned,
       dashboardId,
       name,
@@ -135,7 +138,7 @@ export class MutationQueue extends Subscribable {
       holdUntil: now + holdMs,
       transmitted: false,
       sentGeneration: -1,
-      serverApplied: false,
+      processed: false,
       ackOffset: null,
     };
     this.#entries.push(entry);
@@ -145,7 +148,7 @@ export class MutationQueue extends Subscribable {
   }
 
   get(mutationId: number): QueueEntry | undefined {
-    return this.#entries.find((e) => e.mutationId === mutationId);
+    return this.#find(mutationId);
   }
 
   /** Drops a confirmed (or rolled back) entry. */
@@ -181,8 +184,8 @@ export class MutationQueue extends Subscribable {
       return;
     }
     for (const entry of this.#entries) {
-      if (entry.mutationId <= lastMutationId && !entry.serverApplied) {
-        entry.serverApplied = true;
+      if (entry.mutationId <= lastMutationId && !entry.processed) {
+        entry.processed = true;
         entry.transmitted = true;
       }
     }
@@ -194,7 +197,7 @@ export class MutationQueue extends Subscribable {
    * move down to start at `expected`, in order.
    */
   renumberFrom(expected: number): void {
-    const movable = this.#entries.filter((e) => e.mutationId >= expected && !e.serverApplied);
+    const movable = this.#entries.filter((e) => e.mutationId >= expected && !e.processed);
     if (movable.length === 0 || movable[0]!.mutationId === expected) return;
     let next = expected;
     for (const entry of movable) entry.mutationId = next++;
@@ -223,7 +226,7 @@ export class MutationQueue extends Subscribable {
     const now = this.#now();
     const out: QueueEntry[] = [];
     for (const entry of this.#entries) {
-      if (entry.serverApplied) continue;
+      if (entry.processed) continue;
       if (entry.mutationId > this.#persistedUpTo || entry.holdUntil > now) break;
       out.push(entry);
     }
@@ -232,11 +235,25 @@ export class MutationQueue extends Subscribable {
 
   /** Marks entries as sent outside the socket (HTTP fallback). */
   markSent(entries: readonly QueueEntry[]): void {
-    for (const entry of entries) {
+    for (const { mutationId } of entries) {
+      const entry = this.#find(mutationId);
+      if (!entry) continue;
       entry.transmitted = true;
       entry.state = 'sent';
     }
     if (entries.length > 0) this.#changed(null);
+  }
+
+  /**
+   * An ack said the server applied it (its event at `ackOffset`, when the ack named one): it
+   * is never sent again, and stays until its event is part of the confirmed state.
+   */
+  markProcessed(mutationId: number, ackOffset: number | null): void {
+    const entry = this.#find(mutationId);
+    if (!entry) return;
+    entry.processed = true;
+    entry.transmitted = true;
+    entry.ackOffset = ackOffset;
   }
 
   /** Sends every due entry not yet sent on this connection, stopping at the first held one. */
@@ -245,7 +262,7 @@ export class MutationQueue extends Subscribable {
     const now = this.#now();
     let changed = false;
     for (const entry of this.#entries) {
-      if (entry.serverApplied) continue;
+      if (entry.processed) continue;
       if (entry.sentGeneration === this.#generation) continue;
       if (entry.mutationId > this.#persistedUpTo) break;
       if (entry.holdUntil > now) {
@@ -305,6 +322,10 @@ export class MutationQueue extends Subscribable {
       this.flush();
       this.notify();
     }, delayMs);
+  }
+
+  #find(mutationId: number): QueueRecord | undefined {
+    return this.#entries.find((e) => e.mutationId === mutationId);
   }
 
   #changed(dashboardId: string | null): void {

@@ -5,10 +5,12 @@ import { DashboardHandleImpl, DashboardStore } from './dashboard-store.js';
 import { EnvironmentManager } from './environment-manager.js';
 import { HttpClient } from './http-client.js';
 import { MutationQueue, type QueueEntry } from './mutation-queue.js';
+import { MutationSettlement } from './mutation-settlement.js';
 import { MemoryOfflineStore } from './offline-store.js';
 import { PerformanceMonitor } from './performance-monitor.js';
 import { resolveRealtimeConfig, type RealtimeConfig } from './realtime-config.js';
 import { StreamHandleImpl, StreamStore } from './stream-store.js';
+import type { TopicStore } from './topic-store.js';
 import type { DashboardHandle, PulseboardClient, PulseboardClientOptions, StreamHandle, WebSocketConstructor } from './types.js';
 import { UpdateProcessor } from './update-processor.js';
 import { WebSocketManager } from './websocket-manager.js';
@@ -55,6 +57,7 @@ class PulseboardClientImpl implements PulseboardClient {
   readonly #environment: EnvironmentManager;
   readonly #ownsEnvironment: boolean;
   readonly #queue: MutationQueue;
+  readonly #settlement: MutationSettlement;
   readonly #processor: UpdateProcessor;
   readonly #dashboards = new Map<string, DashboardStore>();
   readonly #streams = new Map<string, StreamStore>();
@@ -62,7 +65,6 @@ class PulseboardClientImpl implements PulseboardClient {
   readonly #now: () => number;
   readonly #cleanup: Array<() => void> = [];
   #publishId = 0;
-  #resyncExpected: number | null = null;
   #closed = false;
 
   constructor(options: PulseboardClientOptions, internals: PulseboardClientInternals) {
@@ -90,6 +92,7 @@ class PulseboardClientImpl implements PulseboardClient {
       now: this.#now,
       ...(internals.random ? { random: internals.random } : {}),
     });
+    this.#settlement = new MutationSettlement({ queue: this.#queue, connection: this.connection });
     this.#processor = new UpdateProcessor({
       frameIntervalMs: this.config.frameIntervalMs,
       environment: this.#environment,
@@ -129,36 +132,16 @@ class PulseboardClientImpl implements PulseboardClient {
 
   dashboard(id: string): DashboardHandle {
     this.#assertOpen();
-    let store = this.#dashboards.get(id);
-    if (!store) {
-      store = new DashboardStore(
-        id,
-        { config: this.config, connection: this.connection, queue: this.#queue, processor: this.#processor, sync: this.sync, monitor: this.monitor, now: this.#now },
-        () => this.#queue.clientId,
-      );
-      this.#dashboards.set(id, store);
-    }
-    return new DashboardHandleImpl(store, (s) => {
-      if (s.releaseOne() && this.#dashboards.get(id) === s) {
-        this.#dashboards.delete(id);
-        s.close();
-      }
-    });
+    const deps = { config: this.config, connection: this.connection, queue: this.#queue, settlement: this.#settlement, processor: this.#processor, sync: this.sync, monitor: this.monitor, now: this.#now };
+    const store = hold(this.#dashboards, id, () => new DashboardStore(id, deps, () => this.#queue.clientId));
+    return new DashboardHandleImpl(store, (s) => release(this.#dashboards, id, s));
   }
 
   stream(key: string): StreamHandle {
     this.#assertOpen();
-    let store = this.#streams.get(key);
-    if (!store) {
-      store = new StreamStore(key, { config: this.config, connection: this.connection, processor: this.#processor, sync: this.sync, monitor: this.monitor, now: this.#now });
-      this.#streams.set(key, store);
-    }
-    return new StreamHandleImpl(store, (s) => {
-      if (s.releaseOne() && this.#streams.get(key) === s) {
-        this.#streams.delete(key);
-        s.close();
-      }
-    });
+    const deps = { config: this.config, connection: this.connection, processor: this.#processor, sync: this.sync, monitor: this.monitor, now: this.#now };
+    const store = hold(this.#streams, key, () => new StreamStore(key, deps));
+    return new StreamHandleImpl(store, (s) => release(this.#streams, key, s));
   }
 
   publish(key: string, value: PointValue): Promise<number> {
@@ -228,36 +211,26 @@ class PulseboardClientImpl implements PulseboardClient {
   }
 
   #onWelcome(lastMutationId: number): void {
-    this.#resyncExpected = null;
-    this.#queue.serverProcessedUpTo(lastMutationId);
-    // Processed entries of dashboards nobody holds have nothing left to wait for.
-    this.#queue.removeWhere((e) => e.serverApplied && !this.#dashboards.has(e.dashboardId));
-    this.#queue.newGeneration();
+    this.#settlement.welcome(lastMutationId);
     this.#queue.setSender((entry: QueueEntry) =>
       this.connection.send({ type: 'mutate', dashboardId: entry.dashboardId, mutationId: entry.mutationId, name: entry.name, args: entry.args }),
     );
   }
 
   #onAck(ack: AckMessage): void {
-    this.#resyncExpected = null;
-    const store = this.#dashboards.get(ack.dashboardId);
-    if (store) {
-      store.enqueue(ack);
-      return;
-    }
-    // Nobody holds that dashboard: the result only settles the queue.
-    if (ack.error?.code === 'out_of_order') return;
-    this.#queue.remove(ack.mutationId);
+    // A held dashboard settles it in its frame, in order with the events around it.
+    this.#settlement.received(ack, (m) => this.#dashboards.get(m.dashboardId)?.enqueue(ack));
   }
 
-  #onError(error: ErrorMessage & { details?: { expected?: unknown } }): void {
+  #onError(error: ErrorMessage): void {
     if (error.ref?.topic) {
       const parsed = parseTopic(error.ref.topic);
       if (parsed?.kind === 'dashboard') this.#dashboards.get(parsed.id)?.enqueue(error);
       else if (parsed?.kind === 'stream') this.#streams.get(parsed.key)?.enqueue(error);
       return;
     }
-    if (error.code === 'out_of_order' && typeof error.details?.expected === 'number') this.#resyncMutations(error.details.expected);
+    const expected = error.details?.expected;
+    if (error.code === 'out_of_order' && typeof expected === 'number') this.#settlement.outOfOrder(expected);
     if (error.ref?.type === 'publish' && typeof error.ref.id === 'number') {
       const pending = this.#publishes.get(error.ref.id);
       if (pending) {
@@ -266,18 +239,6 @@ class PulseboardClientImpl implements PulseboardClient {
         pending.reject(new PulseboardError(error.code, error.message));
       }
     }
-  }
-
-  /**
-   * The server expects mutation `expected` next but got a later one: an id was refused
-   * without being recorded (e.g. forbidden). Renumber what it has not accepted and resend.
-   */
-  #resyncMutations(expected: number): void {
-    if (this.#resyncExpected === expected) return;
-    this.#resyncExpected = expected;
-    this.#queue.renumberFrom(expected);
-    this.#queue.newGeneration();
-    this.#queue.flush();
   }
 
   #onPublished(message: PublishedMessage): void {
@@ -290,19 +251,27 @@ class PulseboardClientImpl implements PulseboardClient {
   }
 
   #onHttpResults(dashboardId: string, results: HttpMutationResult[], lastMutationId: number): void {
+    this.#settlement.httpResults(dashboardId, results, lastMutationId);
     const store = this.#dashboards.get(dashboardId);
-    for (const result of results) {
-      if (result.error?.code === 'out_of_order') {
-        const expected = Number(/expected (\d+)/.exec(result.error.message)?.[1] ?? NaN);
-        if (Number.isInteger(expected)) this.#resyncMutations(expected);
-        continue;
-      }
-      const ack = { ...result, conflicts: result.conflicts ?? [] };
-      if (store) store.onAck(ack);
-      else this.#queue.remove(result.mutationId);
-    }
-    this.#queue.serverProcessedUpTo(lastMutationId);
     if (store) void store.refresh('fallback').catch(() => {});
+  }
+}
+
+/** The store held under `key`, created on first use (each handle retains it). */
+function hold<S extends TopicStore<unknown, unknown>>(stores: Map<string, S>, key: string, create: () => S): S {
+  let store = stores.get(key);
+  if (!store) {
+    store = create();
+    stores.set(key, store);
+  }
+  return store;
+}
+
+/** A handle gave `store` back: the last one closes it (unsubscribing its topic). */
+function release<S extends TopicStore<unknown, unknown>>(stores: Map<string, S>, key: string, store: S): void {
+  if (store.releaseOne() && stores.get(key) === store) {
+    stores.delete(key);
+    store.close();
   }
 }
 
