@@ -1,11 +1,11 @@
 import { dashboardTopic, type AckMessage, type ErrorMessage, type EventMessage, type ServerPresenceMessage, type SubscribedMessage } from '@pulseboard/protocol';
 import { isPulseboardError, type Dashboard, type Layout, type MutatorArgs, type MutatorName } from '@pulseboard/model';
 import type { BackgroundSync, RefreshReason } from './background-sync.js';
-import type { MutationQueue, QueueEntry } from './mutation-queue.js';
+import type { MutationQueue } from './mutation-queue.js';
 import type { PerformanceMonitor } from './performance-monitor.js';
 import { RealtimeState, type DashboardEvent } from './realtime-state.js';
 import type { RealtimeConfig } from './realtime-config.js';
-import type { DashboardSettlement, MutationSettlement } from './mutation-settlement.js';
+import { refusalNotice, type DashboardSettlement, type MutationSettlement } from './mutation-settlement.js';
 import { StoreLease } from './store-lease.js';
 import { TopicStore } from './topic-store.js';
 import type { DashboardHandle, DashboardSnapshot, EditOptions, PresenceEntry, SyncStatus } from './types.js';
@@ -65,7 +65,7 @@ export class DashboardStore extends TopicStore<Inbound, DashboardSnapshot> {
       get position() {
         return state.position;
       },
-      refused: (entry, status, error) => this.#rollbackNotice(entry, status, error),
+      refused: (entry, status, error) => state.addNotice(refusalNotice(entry, status, error, state.confirmed)),
       conflicted: (entry, conflicts) => {
         if (!state.hasNotice(entry.mutationId, 'conflict')) state.conflictNotice(entry, conflicts);
       },
@@ -133,8 +133,8 @@ export class DashboardStore extends TopicStore<Inbound, DashboardSnapshot> {
   async refresh(reason: RefreshReason): Promise<void> {
     let doc: Dashboard;
     try {
-      // After a reconnect the version read must postdate the welcome (it is the catch-up target):
-      // an older request still in flight may not include this client's own processed edits.
+      // After a reconnect the version read must postdate the welcome: an older request still in
+      // flight may not include this client's own processed edits (and would look like loss).
       ({ doc } = await this.#deps.sync.fetchDashboard(this.id, { fresh: reason === 'reconnect' }));
     } catch (error) {
       if (isPulseboardError(error) && (error.status === 404 || error.status === 403)) {
@@ -149,21 +149,18 @@ export class DashboardStore extends TopicStore<Inbound, DashboardSnapshot> {
     const confirmed = this.state.confirmed;
     const socketLive = this.#deps.connection.state === 'open' && this.state.position !== null && !this.#resyncing;
     if (socketLive && confirmed) {
-      if (reason === 'reconnect') this.#settlement.catchUpTo(doc.version);
       if (doc.version > confirmed.version) {
         // Events may still be on their way; only a version that stays ahead means loss.
         if (this.#suspectVersion !== null && confirmed.version < this.#suspectVersion) this.#resubscribe();
         else this.#suspectVersion = doc.version;
       } else this.#suspectVersion = null;
-      this.#settlement.settleCatchUp();
       this.#publish();
       return;
     }
     if (!confirmed || doc.version > confirmed.version || !this.#loaded) {
       const position = this.state.position;
-      this.#settlement.httpDocument();
       this.state.reset(doc, position ? { epoch: position.epoch, offset: doc.version } : null);
-      this.#afterReset(doc.version, false);
+      this.#afterReset(doc.version);
     }
     this.#loaded = true;
     this.#error = null;
@@ -204,7 +201,6 @@ export class DashboardStore extends TopicStore<Inbound, DashboardSnapshot> {
     switch (result.kind) {
       case 'applied':
         if (result.mine !== null) this.#settlement.ownEvent(result.mine);
-        this.#settlement.settleCatchUp();
         if (!this.state.hasConfirmed) this.#error = { code: 'deleted', message: `dashboard "${this.id}" was deleted` };
         this.#lastSyncedAt = this.#deps.now();
         return true;
@@ -230,13 +226,13 @@ export class DashboardStore extends TopicStore<Inbound, DashboardSnapshot> {
       const doc = message.snapshot as Dashboard;
       this.state.reset(doc, { epoch: message.epoch, offset: message.offset });
       this.#deps.sync.prime(this.topic, doc, `"${doc.version}"`);
-      this.#afterReset(message.offset, true);
+      this.#afterReset(message.offset);
     }
   }
 
   /** A snapshot at `version` replaced the confirmed state: settle what it already contains. */
-  #afterReset(version: number, complete: boolean): void {
-    this.#settlement.replaced(version, complete);
+  #afterReset(version: number): void {
+    this.#settlement.replaced(version);
     this.#suspectVersion = null;
   }
 
@@ -269,23 +265,6 @@ export class DashboardStore extends TopicStore<Inbound, DashboardSnapshot> {
     if (this.#resyncing) return;
     this.#resyncing = true;
     this.#deps.connection.resubscribe(this.topic);
-  }
-
-  #rollbackNotice(entry: QueueEntry, status: 'rejected' | 'superseded', error?: { code: string; message: string }): void {
-    const target = (entry.args as { id?: unknown } | null)?.id;
-    const deleter = typeof target === 'string' ? this.state.confirmed?.writers[`w:${target}:deleted`] : undefined;
-    const who = deleter ? (deleter.name ?? deleter.clientId) : null;
-    this.state.addNotice({
-      kind: status,
-      message:
-        status === 'superseded'
-          ? `your ${entry.name} no longer applies${who ? `: ${who} deleted the widget` : ''}`
-          : `your ${entry.name} was refused: ${error?.message ?? 'rejected by the server'}`,
-      mutation: { mutationId: entry.mutationId, name: entry.name, args: entry.args },
-      ...(deleter ? { by: { clientId: deleter.clientId, ...(deleter.name ? { name: deleter.name } : {}) } } : {}),
-      fields: typeof target === 'string' ? [`w:${target}:*`] : [],
-      ...(error ? { error } : {}),
-    });
   }
 
   #sendPresence(widgetId: string | null, layout: Layout | null): void {

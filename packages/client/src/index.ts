@@ -18,6 +18,7 @@ export type {
   DashboardSnapshot,
   EditOptions,
   ExternalStore,
+  NoticesHandle,
   PendingMutation,
   PerformanceMonitorHandle,
   PerformanceSnapshot,

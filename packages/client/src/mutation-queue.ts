@@ -13,6 +13,11 @@ interface QueueRecord extends PendingMutation {
   sentGeneration: number;
   /** welcome/ack/HTTP said the server has processed it; it is dropped once its result is settled. */
   processed: boolean;
+  /**
+   * Its result (an ack) arrived. A processed entry without one is sent again on every new
+   * connection: the server answers the duplicate with the result it stored.
+   */
+  resultKnown: boolean;
   /** The offset of its event, from an `ack` that came before the event. */
   ackOffset: number | null;
 }
@@ -88,7 +93,7 @@ export class MutationQueue extends Subscribable {
       this.#clientId = state.clientId;
       const early = this.#entries;
       this.#lastAssigned = state.lastMutationId;
-      this.#entries = state.queue.map((m) => ({ ...m, state: 'queued', holdUntil: 0, transmitted: true, sentGeneration: -1, processed: false, ackOffset: null }));
+      this.#entries = state.queue.map((m) => ({ ...m, state: 'queued', holdUntil: 0, transmitted: true, sentGeneration: -1, processed: false, resultKnown: false, ackOffset: null }));
       this.#persistedUpTo = state.lastMutationId;
       for (const entry of early) this.#entries.push({ ...entry, mutationId: ++this.#lastAssigned });
     }
@@ -139,6 +144,7 @@ export class MutationQueue extends Subscribable {
       transmitted: false,
       sentGeneration: -1,
       processed: false,
+      resultKnown: false,
       ackOffset: null,
     };
     this.#entries.push(entry);
@@ -252,13 +258,23 @@ export class MutationQueue extends Subscribable {
     const entry = this.#find(mutationId);
     if (!entry) return;
     entry.processed = true;
+    entry.resultKnown = true;
     entry.transmitted = true;
     entry.ackOffset = ackOffset;
   }
 
-  /** Sends every due entry not yet sent on this connection, stopping at the first held one. */
+  /**
+   * Sends every due entry not yet sent on this connection, stopping at the first held one;
+   * before them, once per connection, every processed entry whose result is unknown (the
+   * server answers a duplicate with its stored result, in any order).
+   */
   flush(): void {
     if (!this.#sender || this.#closed || !this.#loaded) return;
+    for (const entry of this.#entries) {
+      if (!entry.processed || entry.resultKnown || entry.sentGeneration === this.#generation) continue;
+      if (!this.#sender(entry)) return;
+      entry.sentGeneration = this.#generation;
+    }
     const now = this.#now();
     let changed = false;
     for (const entry of this.#entries) {

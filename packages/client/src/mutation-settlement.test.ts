@@ -1,26 +1,27 @@
 import { describe, expect, it } from 'vitest';
-import type { ClientMessage, Position } from '@pulseboard/protocol';
+import type { Position } from '@pulseboard/protocol';
 import { MutationQueue } from './mutation-queue.js';
 import { MutationSettlement, type SettlementTarget } from './mutation-settlement.js';
+import { ClientNotices } from './notice-log.js';
 import { MemoryOfflineStore } from './offline-store.js';
 
 /** A queue with `n` sent edits of dashboard `ops`, a settlement over it, and one held dashboard's target. */
 async function setup(n = 2) {
   const queue = new MutationQueue({ store: new MemoryOfflineStore(), storeKey: 'k', clientId: 'client-0001' });
   await queue.load(true);
-  const sent: ClientMessage[] = [];
-  const connection = { send: (m: ClientMessage) => (sent.push(m), true), getSnapshot: () => ({ connectionId: 'conn-1' }) };
+  const sent: number[] = [];
   for (let i = 0; i < n; i++) queue.enqueue('ops', 'updateWidget', { id: `w${i}`, set: { title: 'T' } });
   await queue.persist();
-  queue.setSender(() => true);
-  const settlement = new MutationSettlement({ queue, connection });
+  queue.setSender((entry) => (sent.push(entry.mutationId), true));
+  const notices = new ClientNotices({ max: 50, now: () => 0 });
+  const settlement = new MutationSettlement({ queue, notices });
   const told: Array<{ kind: string; mutationId: number; code?: string }> = [];
   const target: SettlementTarget & { position: Position | null } = {
     position: { epoch: 'e1', offset: 10 },
     refused: (entry, status, error) => told.push({ kind: status, mutationId: entry.mutationId, ...(error ? { code: error.code } : {}) }),
     conflicted: (entry) => told.push({ kind: 'conflict', mutationId: entry.mutationId }),
   };
-  return { queue, settlement, target, told, sent };
+  return { queue, settlement, target, told, sent, notices };
 }
 
 const ids = (queue: MutationQueue) => queue.entries.map((e) => e.mutationId);
@@ -56,15 +57,43 @@ describe('MutationSettlement', () => {
     expect(ids(queue)).toEqual([1, 2]);
   });
 
-  it('settles a snapshot\'s processed edits and the ones whose event offset it passed', async () => {
-    const { queue, settlement, target } = await setup(3);
+  it('confirms an applied edit once a snapshot holds its event, but keeps one whose result is unknown until the server says', async () => {
+    const { queue, settlement, target, told } = await setup(3);
     const held = settlement.attach('ops', target);
     settlement.welcome(2);
     held.settle({ dashboardId: 'ops', mutationId: 2, status: 'applied', offset: 12 });
-    held.replaced(11, false);
+    held.replaced(11);
     expect(ids(queue)).toEqual([1, 2, 3]);
-    held.replaced(12, false);
+    held.replaced(12);
+    // A snapshot cannot tell whether mutation 1 was applied or refused: it waits for the stored result.
     expect(ids(queue)).toEqual([1, 3]);
+    held.settle({ dashboardId: 'ops', mutationId: 1, status: 'rejected', error: { code: 'widget_not_found', message: 'no widget "w0"' } });
+    expect(told).toEqual([{ kind: 'rejected', mutationId: 1, code: 'widget_not_found' }]);
+  });
+
+  it('asks on each new connection for the stored result of every processed edit whose result is unknown, before sending the rest', async () => {
+    const { queue, settlement, sent } = await setup(3);
+    sent.length = 0;
+    settlement.welcome(2);
+    queue.flush();
+    expect(sent).toEqual([1, 2, 3]);
+    settlement.received({ dashboardId: 'ops', mutationId: 2, status: 'applied', offset: 5 }, null);
+    // The next connection asks only for the one still unknown, and sends the one not processed.
+    sent.length = 0;
+    settlement.welcome(2);
+    queue.flush();
+    expect(sent).toEqual([1, 3]);
+  });
+
+  it('tells the app through the client when an edit of a dashboard nobody holds was refused', async () => {
+    const { queue, settlement, notices } = await setup(2);
+    settlement.welcome(2);
+    settlement.received({ dashboardId: 'ops', mutationId: 1, status: 'rejected', error: { code: 'widget_not_found', message: 'no widget "w0"' } }, null);
+    settlement.received({ dashboardId: 'ops', mutationId: 2, status: 'applied', offset: 4 }, null);
+    expect(ids(queue)).toEqual([]);
+    expect(notices.getSnapshot()).toMatchObject([{ kind: 'rejected', dashboardId: 'ops', error: { code: 'widget_not_found' }, mutation: { mutationId: 1, name: 'updateWidget' } }]);
+    notices.dismiss(notices.getSnapshot()[0]!.id);
+    expect(notices.getSnapshot()).toEqual([]);
   });
 
   it('renumbers from the `details.expected` of an HTTP out_of_order result, once per burst', async () => {

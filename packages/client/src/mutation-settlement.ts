@@ -1,6 +1,7 @@
-import type { FieldConflict, MutationStatus } from '@pulseboard/model';
-import type { ClientMessage, Position } from '@pulseboard/protocol';
+import type { Dashboard, FieldConflict, MutationStatus } from '@pulseboard/model';
+import type { Position } from '@pulseboard/protocol';
 import type { MutationQueue, QueueEntry } from './mutation-queue.js';
+import type { ClientNotices, NoticeInput } from './notice-log.js';
 
 /** A mutation's result as the server reports it: a socket `ack`, or one HTTP mutation result. */
 export interface MutationResult {
@@ -22,51 +23,51 @@ export interface SettlementTarget {
   conflicted(entry: QueueEntry, conflicts: FieldConflict[]): void;
 }
 
-/** What settlement needs of the connection: sending (to ask for a stored result) and its id. */
-export interface SettlementConnection {
-  send(message: ClientMessage): boolean;
-  getSnapshot(): { connectionId: string | null };
-}
-
-const NOT_APPLIED = { code: 'not_applied', message: 'the server did not apply this edit' };
-
 /**
  * The one home of mutation settlement: when a queued mutation is done with (confirmed,
  * rolled back, or renumbered), whatever told us — a socket `ack`, an HTTP result, the
  * `welcome`'s `lastMutationId`, my own event, or a snapshot that replaced the confirmed
  * state. The queue owns its entries; this module only calls its operations.
  *
+ * The rule for results: a mutation the server processed is only dropped once its result
+ * is known. When the ack was lost (a cut connection, a reload, a first subscribe that
+ * never completed), the queue sends it again on the next connection and the server answers
+ * the duplicate with its stored result, so a refusal is reported with the server's own
+ * reason (`widget_not_found`) and an applied edit waits until its event is confirmed.
+ *
  * Client-wide rules live here (welcome, out-of-order renumbering, results for dashboards
- * nobody holds); each held dashboard gets a `DashboardSettlement` (from `attach`) for the
- * rules that depend on its confirmed state.
+ * nobody holds: refusals become client notices); each held dashboard gets a
+ * `DashboardSettlement` (from `attach`) for the rules that depend on its confirmed state.
  */
 export class MutationSettlement {
   readonly #queue: MutationQueue;
-  readonly #connection: SettlementConnection;
+  readonly #notices: ClientNotices;
   readonly #held = new Map<string, DashboardSettlement>();
   /** The `expected` of the last renumbering, so one burst of out_of_order answers renumbers once. */
   #resyncExpected: number | null = null;
 
-  constructor(options: { queue: MutationQueue; connection: SettlementConnection }) {
+  constructor(options: { queue: MutationQueue; notices: ClientNotices }) {
     this.#queue = options.queue;
-    this.#connection = options.connection;
+    this.#notices = options.notices;
   }
 
   /** A dashboard is held: its results are settled against `target` until `detach()`. */
   attach(dashboardId: string, target: SettlementTarget): DashboardSettlement {
-    const settlement = new DashboardSettlement(dashboardId, target, this.#queue, this.#connection, () => {
+    const settlement = new DashboardSettlement(dashboardId, target, this.#queue, () => {
       if (this.#held.get(dashboardId) === settlement) this.#held.delete(dashboardId);
     });
     this.#held.set(dashboardId, settlement);
     return settlement;
   }
 
-  /** A new connection's `welcome`: everything up to `lastMutationId` is processed; the rest is sent again. */
+  /**
+   * A new connection's `welcome`: everything up to `lastMutationId` is processed. On this
+   * connection the queue sends again what the server has not processed, and asks for the
+   * stored result of what it processed without our knowing the result.
+   */
   welcome(lastMutationId: number): void {
     this.#resyncExpected = null;
     this.#queue.serverProcessedUpTo(lastMutationId);
-    // Processed entries of dashboards nobody holds have nothing left to wait for.
-    this.#queue.removeWhere((e) => e.processed && !this.#held.has(e.dashboardId));
     this.#queue.newGeneration();
   }
 
@@ -88,9 +89,11 @@ export class MutationSettlement {
       held.settle(result);
       return;
     }
-    // Nobody holds that dashboard: the result only settles the queue.
+    // Nobody holds that dashboard: the queue is settled, and a refusal is told through the client.
     if (result.error?.code === 'out_of_order') return;
-    this.#queue.remove(result.mutationId);
+    const entry = this.#queue.remove(result.mutationId);
+    const refusal = entry && refusalOf(result);
+    if (refusal) this.#notices.add(entry.dashboardId, refusalNotice(entry, refusal.status, refusal.error, null));
   }
 
   /** The results of one HTTP mutations request, and the client's `lastMutationId` it reported. */
@@ -121,32 +124,19 @@ export class MutationSettlement {
 
 /**
  * Settlement of one held dashboard: results are checked against its confirmed position,
- * refusals and conflicts become its notices, and a snapshot or catch-up that passes a
- * processed mutation settles it.
+ * refusals and conflicts become its notices, and a snapshot that passes the event of an
+ * applied mutation settles it.
  */
 export class DashboardSettlement {
   readonly dashboardId: string;
   readonly #target: SettlementTarget;
   readonly #queue: MutationQueue;
-  readonly #connection: SettlementConnection;
   readonly #detach: () => void;
-  /**
-   * Mutations of mine that were sent but had no known result when an HTTP document replaced
-   * the confirmed state: their event may be inside it (so it will not be replayed), and
-   * not seeing it proves nothing. Before one is rolled back as not applied, the server is
-   * asked for its stored result (resent: a duplicate is answered with its original ack).
-   */
-  readonly #maybeCovered = new Set<number>();
-  /** mutationId → the connection its result was asked for on (asked once per connection). */
-  readonly #asked = new Map<number, string>();
-  /** After a reconnect: the server's version, so leftovers of the welcome can be settled. */
-  #catchUpTo: number | null = null;
 
-  constructor(dashboardId: string, target: SettlementTarget, queue: MutationQueue, connection: SettlementConnection, detach: () => void) {
+  constructor(dashboardId: string, target: SettlementTarget, queue: MutationQueue, detach: () => void) {
     this.dashboardId = dashboardId;
     this.#target = target;
     this.#queue = queue;
-    this.#connection = connection;
     this.#detach = detach;
   }
 
@@ -155,17 +145,15 @@ export class DashboardSettlement {
     this.#detach();
   }
 
-  /** Applies one result (socket ack or HTTP result). */
+  /** Applies one result (socket ack, stored result asked for, or HTTP result). */
   settle(result: MutationResult): void {
     const queue = this.#queue;
     const entry = queue.get(result.mutationId);
-    if (!entry) return;
-    this.#forget(result.mutationId);
-    if (result.status === 'rejected' || result.status === 'superseded') {
-      if (result.error?.code === 'out_of_order') return;
+    if (!entry || result.error?.code === 'out_of_order') return;
+    const refusal = refusalOf(result);
+    if (refusal || result.status === 'rejected' || result.status === 'superseded') {
       queue.remove(result.mutationId);
-      // Processed, but its result is no longer kept: the document shows what happened; claim nothing.
-      if (result.error?.code !== 'result_expired') this.#target.refused(entry, result.status, result.error && { code: result.error.code, message: result.error.message });
+      if (refusal) this.#target.refused(entry, refusal.status, refusal.error);
       return;
     }
     if (result.status === 'conflict' && result.conflicts?.length) this.#target.conflicted(entry, result.conflicts);
@@ -174,71 +162,46 @@ export class DashboardSettlement {
     else queue.markProcessed(result.mutationId, result.offset ?? null);
   }
 
-  /**
-   * My event arrived: drop that mutation, and settle any earlier entry of mine on this
-   * dashboard that the server processed but that produced no event (my events come in
-   * mutationId order).
-   */
+  /** My event arrived: that mutation is confirmed. */
   ownEvent(mutationId: number): void {
     this.#queue.remove(mutationId);
-    this.#forget(mutationId);
-    this.#settleUnseen((e) => e.mutationId < mutationId);
   }
 
   /**
-   * An HTTP document is about to replace the confirmed state: mutations sent without a
-   * known result may be inside it, so they are not judged by the replay that follows.
+   * A document at `version` (socket snapshot or HTTP) replaced the confirmed state: the
+   * applied mutations whose event it holds are confirmed. One whose result is unknown stays
+   * until the server's stored result says what happened to it (it may have been refused).
    */
-  httpDocument(): void {
-    for (const e of this.#queue.entries) {
-      if (e.dashboardId === this.dashboardId && e.transmitted && e.ackOffset === null) this.#maybeCovered.add(e.mutationId);
-    }
+  replaced(version: number): void {
+    this.#queue.removeWhere((e) => e.dashboardId === this.dashboardId && e.processed && e.ackOffset !== null && e.ackOffset <= version);
   }
+}
 
-  /**
-   * A document at `version` replaced the confirmed state: settle what it contains. A
-   * socket snapshot (`complete`) contains every processed mutation; an HTTP one only those
-   * whose event offset is known to be in it.
-   */
-  replaced(version: number, complete: boolean): void {
-    this.#queue.removeWhere((e) => e.dashboardId === this.dashboardId && e.processed && (e.ackOffset === null ? complete : e.ackOffset <= version));
-    this.#catchUpTo = null;
-  }
+/**
+ * The refusal a result reports (rolled back, and the author told why), or null. A result
+ * the server no longer keeps (`result_expired`) is no refusal: the document shows what
+ * happened, so nothing is claimed.
+ */
+function refusalOf(result: MutationResult): { status: 'rejected' | 'superseded'; error?: { code: string; message: string } } | null {
+  if (result.status !== 'rejected' && result.status !== 'superseded') return null;
+  if (result.error?.code === 'result_expired') return null;
+  return { status: result.status, ...(result.error ? { error: { code: result.error.code, message: result.error.message } } : {}) };
+}
 
-  /** After a reconnect the server is at `version`: once the confirmed state reaches it, the welcome's leftovers are settled. */
-  catchUpTo(version: number): void {
-    this.#catchUpTo = version;
-  }
-
-  /** The confirmed state moved on (an event applied, a refresh seen): settle a finished catch-up. */
-  settleCatchUp(): void {
-    const position = this.#target.position;
-    if (this.#catchUpTo === null || !position || position.offset < this.#catchUpTo) return;
-    this.#catchUpTo = null;
-    this.#queue.removeWhere((e) => e.dashboardId === this.dashboardId && e.processed && e.ackOffset !== null && e.ackOffset <= position.offset);
-    this.#settleUnseen(() => true);
-  }
-
-  #forget(mutationId: number): void {
-    this.#maybeCovered.delete(mutationId);
-    this.#asked.delete(mutationId);
-  }
-
-  /**
-   * Processed entries (welcome) matching `which` whose event the replay has passed without
-   * showing them: rolled back as not applied, unless an HTTP document may hold their event
-   * (then the server is asked for their result first).
-   */
-  #settleUnseen(which: (entry: QueueEntry) => boolean): void {
-    const queue = this.#queue;
-    const unseen = (e: QueueEntry) => e.dashboardId === this.dashboardId && e.processed && e.ackOffset === null && which(e);
-    const connectionId = this.#connection.getSnapshot().connectionId;
-    for (const entry of queue.entries.filter((e) => unseen(e) && this.#maybeCovered.has(e.mutationId))) {
-      if (connectionId === null || this.#asked.get(entry.mutationId) === connectionId) continue;
-      this.#asked.set(entry.mutationId, connectionId);
-      this.#connection.send({ type: 'mutate', dashboardId: entry.dashboardId, mutationId: entry.mutationId, name: entry.name, args: entry.args });
-    }
-    const lost = queue.removeWhere((e) => unseen(e) && !this.#maybeCovered.has(e.mutationId));
-    for (const entry of lost) this.#target.refused(entry, 'rejected', NOT_APPLIED);
-  }
+/** The notice telling the author that an edit was refused or no longer applies (naming who deleted its widget, when `doc` says). */
+export function refusalNotice(entry: QueueEntry, status: 'rejected' | 'superseded', error: { code: string; message: string } | undefined, doc: Dashboard | null): NoticeInput {
+  const target = (entry.args as { id?: unknown } | null)?.id;
+  const deleter = typeof target === 'string' ? doc?.writers[`w:${target}:deleted`] : undefined;
+  const who = deleter ? (deleter.name ?? deleter.clientId) : null;
+  return {
+    kind: status,
+    message:
+      status === 'superseded'
+        ? `your ${entry.name} no longer applies${who ? `: ${who} deleted the widget` : ''}`
+        : `your ${entry.name} was refused: ${error?.message ?? 'rejected by the server'}`,
+    mutation: { mutationId: entry.mutationId, name: entry.name, args: entry.args },
+    ...(deleter ? { by: { clientId: deleter.clientId, ...(deleter.name ? { name: deleter.name } : {}) } } : {}),
+    fields: typeof target === 'string' ? [`w:${target}:*`] : [],
+    ...(error ? { error } : {}),
+  };
 }

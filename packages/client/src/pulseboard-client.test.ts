@@ -192,7 +192,7 @@ describe('PulseboardClient with a scripted server', () => {
     expect(handle.getSnapshot().view).toEqual(log.doc);
   });
 
-  it('after a reconnect resends only the mutations the welcome says the server has not applied', async () => {
+  it('after a reconnect resends the mutations the server has not processed, and asks only once for the result of one it processed', async () => {
     const { client, log } = await setup();
     const handle = client.dashboard('ops');
     await open();
@@ -206,8 +206,15 @@ describe('PulseboardClient with a scripted server', () => {
     FakeWebSocket.last.serverClose(1006);
     await vi.advanceTimersByTimeAsync(1_000);
     await open(1);
-    expect(FakeWebSocket.last.sentOfType('mutate').map((m) => m.mutationId)).toEqual([2, 3]);
+    // 1 was processed but its result was lost: resent, the server answers with its stored result.
+    expect(FakeWebSocket.last.sentOfType('mutate').map((m) => m.mutationId)).toEqual([1, 2, 3]);
     expect(FakeWebSocket.last.sentOfType('subscribe')).toEqual([{ type: 'subscribe', topic: 'dashboard:ops', since: { epoch: 'e1', offset: 2 } }]);
+    FakeWebSocket.last.serverSend({ type: 'ack', dashboardId: 'ops', mutationId: 1, status: 'applied', offset: 3 });
+    await frame();
+    FakeWebSocket.last.serverClose(1006);
+    await vi.advanceTimersByTimeAsync(1_000);
+    await open(1);
+    expect(FakeWebSocket.last.sentOfType('mutate').map((m) => m.mutationId)).toEqual([2, 3]);
   });
 
   it('restores a persisted queue after a restart and replays it with the same ids', async () => {

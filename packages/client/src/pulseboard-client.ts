@@ -6,6 +6,7 @@ import { EnvironmentManager } from './environment-manager.js';
 import { HttpClient } from './http-client.js';
 import { MutationQueue, type QueueEntry } from './mutation-queue.js';
 import { MutationSettlement } from './mutation-settlement.js';
+import { ClientNotices } from './notice-log.js';
 import { MemoryOfflineStore } from './offline-store.js';
 import { PerformanceMonitor } from './performance-monitor.js';
 import { resolveRealtimeConfig, type RealtimeConfig } from './realtime-config.js';
@@ -54,6 +55,7 @@ class PulseboardClientImpl implements PulseboardClient {
   readonly connection: WebSocketManager;
   readonly sync: BackgroundSync;
   readonly monitor: PerformanceMonitor;
+  readonly notices: ClientNotices;
   readonly #environment: EnvironmentManager;
   readonly #ownsEnvironment: boolean;
   readonly #queue: MutationQueue;
@@ -92,7 +94,8 @@ class PulseboardClientImpl implements PulseboardClient {
       now: this.#now,
       ...(internals.random ? { random: internals.random } : {}),
     });
-    this.#settlement = new MutationSettlement({ queue: this.#queue, connection: this.connection });
+    this.notices = new ClientNotices({ max: this.config.maxNotices, now: this.#now });
+    this.#settlement = new MutationSettlement({ queue: this.#queue, notices: this.notices });
     this.#processor = new UpdateProcessor({
       frameIntervalMs: this.config.frameIntervalMs,
       environment: this.#environment,

@@ -213,6 +213,15 @@ export interface ConnectionHandle extends ExternalStore<ConnectionSnapshot> {
   reconnectNow(): void;
 }
 
+/**
+ * Notices the client keeps itself: about edits whose dashboard nobody held when their
+ * result arrived (e.g. an edit refused while the page was being reloaded, or whose
+ * dashboard was closed before the server answered).
+ */
+export interface NoticesHandle extends ExternalStore<readonly SyncNotice[]> {
+  dismiss(id: string): void;
+}
+
 export interface PerformanceMonitorHandle extends ExternalStore<PerformanceSnapshot> {
   reset(): void;
 }
@@ -260,6 +269,8 @@ export interface PulseboardClient {
   readonly connection: ConnectionHandle;
   readonly sync: BackgroundSyncHandle;
   readonly monitor: PerformanceMonitorHandle;
+  /** Notices about edits of dashboards no handle holds (a held dashboard's are in its snapshot). */
+  readonly notices: NoticesHandle;
   readonly config: RealtimeConfig;
   dashboard(id: string): DashboardHandle;
   stream(key: string): StreamHandle;
