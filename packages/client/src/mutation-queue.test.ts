@@ -66,7 +66,9 @@ describe('MutationQueue', () => {
     queue.setSender((e) => (sent.push(e.mutationId), true));
     // 1 was processed but its result is unknown: sent once per connection for the stored result.
     expect(sent).toEqual([1, 2]);
+    expect(queue.due().map((e) => e.mutationId)).toEqual([1, 2]);
     queue.markProcessed(1, 5);
+    expect(queue.due().map((e) => e.mutationId)).toEqual([2]);
     queue.newGeneration();
     sent.length = 0;
     queue.flush();

@@ -227,12 +227,18 @@ export class MutationQueue extends Subscribable {
     return list;
   }
 
-  /** Entries due to go out now, in order: persisted, not held, not processed yet. */
+  /**
+   * Entries due to go out over HTTP now, in order: persisted, not held, and either not
+   * processed yet or processed with an unknown result (the answer is its stored result).
+   */
   due(): QueueEntry[] {
     const now = this.#now();
     const out: QueueEntry[] = [];
     for (const entry of this.#entries) {
-      if (entry.processed) continue;
+      if (entry.processed) {
+        if (!entry.resultKnown) out.push(entry);
+        continue;
+      }
       if (entry.mutationId > this.#persistedUpTo || entry.holdUntil > now) break;
       out.push(entry);
     }
