@@ -1,5 +1,5 @@
-import { applyMutation, applyPatch, draftOf, type Dashboard, type FieldConflict, type Layout } from '@pulseboard/model';
-import type { DashboardEventData, Position } from '@pulseboard/protocol';
+import { applyMutation, draftOf, type Dashboard, type FieldConflict, type Layout } from '@pulseboard/model';
+import { applyDashboardEvent, type DashboardEventData, type Position } from '@pulseboard/protocol';
 import { NoticeLog, type NoticeInput } from './notice-log.js';
 import type { PendingMutation, SyncNotice } from './types.js';
 
@@ -122,7 +122,7 @@ export class RealtimeState {
     this.#position = { epoch: event.epoch, offset: event.offset };
     this.#viewValid = false;
     if (data.kind === 'replace') {
-      this.#confirmed = { ...data.doc, version: event.offset };
+      this.#confirmed = applyDashboardEvent(this.#confirmed, { offset: event.offset, ts: event.ts, data });
       if (this.#pending.length > 0) {
         this.addNotice({ kind: 'reset', message: 'the dashboard was replaced as a whole; your pending edits were re-applied on top', fields: [] });
       }
@@ -138,17 +138,9 @@ export class RealtimeState {
       // frame of 1,000 events costs one copy of the document, not 1,000.
       let draft = this.#draft;
       if (!draft || draft !== this.#confirmed) draft = this.#confirmed = this.#draft = draftOf(this.#confirmed);
-      const writer = { clientId: data.clientId, mutationId: data.mutationId, ...(data.actor ? { name: data.actor } : {}) };
-      applyPatch(draft, data.patch, { writer, touched: data.touched }, { inPlace: true });
-      draft.version = event.offset;
-      draft.updatedAt = new Date(event.ts).toISOString();
+      applyDashboardEvent(draft, { offset: event.offset, ts: event.ts, data }, { inPlace: true });
     } else {
-      const outcome = applyMutation(this.#confirmed, data.name, data.args, {
-        clientId: data.clientId,
-        mutationId: data.mutationId,
-        ...(data.actor === undefined ? {} : { actor: data.actor }),
-      });
-      this.#confirmed = { ...outcome.doc, version: event.offset, updatedAt: new Date(event.ts).toISOString() };
+      this.#confirmed = applyDashboardEvent(this.#confirmed, { offset: event.offset, ts: event.ts, data });
     }
     const mine = data.clientId === this.#clientId();
     if (mine) {

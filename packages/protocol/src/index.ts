@@ -6,5 +6,6 @@
 export * from './codes.js';
 export * from './topics.js';
 export * from './messages.js';
+export { applyDashboardEvent, type DashboardEventLike } from './apply-event.js';
 export { parseClientMessage, parseServerFrame, encodeServerFrame, type ParseResult } from './parse.js';
 export type { DashboardSummary, StreamSummary } from './http.js';

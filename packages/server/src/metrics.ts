@@ -1,4 +1,5 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { SnapshotCacheStats } from './snapshot-cache.js';
 import type { MutationRecord } from './storage/storage.js';
 import type { SyncServiceObserver } from './sync-service.js';
 
@@ -82,6 +83,53 @@ export class Metrics {
     },
     onFanout: (latencyMs: number) => this.#fanoutLatency.observe(latencyMs / 1000),
   };
+
+  /**
+   * Exposes the snapshot cache's counters (read when /metrics is scraped): lookups by result
+   * (`hit`, `miss`, `replay_hit`, `replay_miss`), refreshes, entries and bytes.
+   */
+  observeSnapshotCache(stats: () => SnapshotCacheStats): void {
+    const registers = [this.registry];
+    new Counter({
+      name: 'pulseboard_snapshot_cache_lookups_total',
+      help: 'Snapshot and catch-up lookups, by result (hit/replay_hit: answered from memory)',
+      labelNames: ['result'],
+      registers,
+      collect() {
+        const s = stats();
+        this.reset();
+        this.inc({ result: 'hit' }, s.hits);
+        this.inc({ result: 'miss' }, s.misses);
+        this.inc({ result: 'replay_hit' }, s.replayHits);
+        this.inc({ result: 'replay_miss' }, s.replayMisses);
+      },
+    });
+    new Counter({
+      name: 'pulseboard_snapshot_cache_refreshes_total',
+      help: 'Cached snapshots refreshed from storage because an event did not follow them',
+      registers,
+      collect() {
+        this.reset();
+        this.inc(stats().refreshes);
+      },
+    });
+    new Gauge({
+      name: 'pulseboard_snapshot_cache_hit_ratio',
+      help: 'Lookups answered from memory over all lookups since start',
+      registers,
+      collect() {
+        this.set(stats().hitRate);
+      },
+    });
+    new Gauge({
+      name: 'pulseboard_snapshot_cache_bytes',
+      help: 'Estimated bytes held by the snapshot cache',
+      registers,
+      collect() {
+        this.set(stats().bytes);
+      },
+    });
+  }
 
   /** Records one HTTP request (route is the matched pattern, not the raw path). */
   observeHttp(method: string, route: string, status: number, durationMs: number): void {

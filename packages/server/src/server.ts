@@ -115,6 +115,8 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     config: { deadConnectionTimeoutMs: 3 * config.gateway.heartbeatIntervalMs, ...gatewayConfig, ...config.gateway },
   });
 
+  metrics.observeSnapshotCache(() => gateway.snapshotCache.stats());
+
   let url = '';
   const app = createApp({
     sync,

@@ -14,7 +14,7 @@ describe('SnapshotCache', () => {
   });
 
   it('reads storage once, then serves the serialised snapshot from memory and counts hits and misses', async () => {
-    const cache = new SnapshotCache(storage);
+    const cache = new SnapshotCache(storage, { streamLimits: LIMITS });
     const read = vi.spyOn(storage, 'getSnapshot');
     const first = await cache.get('dashboard:ops');
     const second = await cache.get('dashboard:ops');
@@ -25,21 +25,53 @@ describe('SnapshotCache', () => {
     expect(cache.stats()).toMatchObject({ hits: 1, misses: 1, hitRate: 0.5, entries: 1 });
   });
 
-  it('drops an entry when a newer event for its topic arrives', async () => {
-    const cache = new SnapshotCache(storage);
-    const [result] = await storage.appendPoints([{ key: 'k', points: [{ value: 1 }] }], LIMITS, Date.now());
-    const before = await cache.get('stream:k');
-    cache.invalidate('stream:k', result?.events[0]);
-    expect(cache.stats().entries).toBe(1);
-    const [next] = await storage.appendPoints([{ key: 'k', points: [{ value: 2 }] }], LIMITS, Date.now());
-    cache.invalidate('stream:k', next?.events[0]);
-    expect(cache.stats().entries).toBe(0);
+  it('keeps a live stream current by applying its events instead of reading storage again', async () => {
+    const cache = new SnapshotCache(storage, { streamLimits: LIMITS });
+    await storage.appendPoints([{ key: 'k', points: [{ value: 1 }] }], LIMITS, Date.now());
+    await cache.get('stream:k');
+    const read = vi.spyOn(storage, 'getSnapshot');
+    const [next] = await storage.appendPoints([{ key: 'k', points: [{ value: 2 }, { value: 3 }] }], LIMITS, Date.now());
+    for (const event of next?.events ?? []) cache.apply(event);
     const after = await cache.get('stream:k');
-    expect(after?.offset).toBe((before?.offset ?? 0) + 1);
+    expect(read).not.toHaveBeenCalled();
+    expect(after?.offset).toBe(3);
+    expect(JSON.parse(after?.json ?? '')).toEqual((await storage.getSnapshot('stream:k'))?.snapshot);
+  });
+
+  it('never patches across a gap: an early event makes the next lookup read storage', async () => {
+    const cache = new SnapshotCache(storage, { streamLimits: LIMITS });
+    await storage.appendPoints([{ key: 'k', points: [{ value: 1 }] }], LIMITS, Date.now());
+    await cache.get('stream:k');
+    const [lost] = await storage.appendPoints([{ key: 'k', points: [{ value: 2 }] }], LIMITS, Date.now());
+    const [late] = await storage.appendPoints([{ key: 'k', points: [{ value: 3 }] }], LIMITS, Date.now());
+    cache.apply(late!.events[0]!);
+    const read = vi.spyOn(storage, 'getSnapshot');
+    const answer = await cache.get('stream:k');
+    expect(read).toHaveBeenCalledTimes(1);
+    expect(answer?.offset).toBe(3);
+    cache.apply(lost!.events[0]!);
+    expect((await cache.get('stream:k'))?.offset).toBe(3);
+    expect(cache.stats().refreshes).toBe(1);
+  });
+
+  it('answers a catch-up from the cached tail of the log, and says null when the tail does not reach back', async () => {
+    const cache = new SnapshotCache(storage, { streamLimits: LIMITS, maxTailEvents: 3 });
+    const first = await cache.get('dashboard:ops');
+    for (let i = 1; i <= 5; i++) {
+      const record = await storage.applyMutation({ clientId: 'c1', mutationId: i, dashboardId: 'ops', name: 'setDashboardMeta', args: { set: { title: `T${i}` } } }, Date.now());
+      cache.apply(record.event!);
+    }
+    const since = { epoch: first!.epoch, offset: 2 };
+    expect(cache.replay('dashboard:ops', since)?.map((e) => e.offset)).toEqual([3, 4, 5]);
+    expect(cache.replay('dashboard:ops', { ...since, offset: 5 })).toEqual([]);
+    expect(cache.replay('dashboard:ops', { ...since, offset: 1 })).toBeNull();
+    expect(cache.replay('dashboard:ops', { epoch: 'other', offset: 4 })).toBeNull();
+    expect(cache.stats()).toMatchObject({ replayHits: 2, replayMisses: 2 });
+    expect(JSON.parse((await cache.get('dashboard:ops'))!.json)).toEqual(await storage.getDashboard('ops'));
   });
 
   it('shares one storage read between concurrent misses, and does not keep a read an event overtook', async () => {
-    const cache = new SnapshotCache(storage);
+    const cache = new SnapshotCache(storage, { streamLimits: LIMITS });
     const read = vi.spyOn(storage, 'getSnapshot');
     const results = await Promise.all([cache.get('dashboard:ops'), cache.get('dashboard:ops'), cache.get('dashboard:ops')]);
     expect(read).toHaveBeenCalledTimes(1);
@@ -50,16 +82,22 @@ describe('SnapshotCache', () => {
     cache.invalidate('dashboard:ops');
     expect(await pending).not.toBeNull();
     expect(cache.stats().entries).toBe(0);
+
+    const during = cache.get('dashboard:ops');
+    const record = await storage.applyMutation({ clientId: 'c1', mutationId: 1, dashboardId: 'ops', name: 'setDashboardMeta', args: { set: { title: 'New' } } }, Date.now());
+    cache.apply(record.event!);
+    await during;
+    expect(JSON.parse((await cache.get('dashboard:ops'))!.json)).toMatchObject({ title: 'New', version: 1 });
   });
 
   it('answers null for an unknown dashboard and does not cache it', async () => {
-    const cache = new SnapshotCache(storage);
+    const cache = new SnapshotCache(storage, { streamLimits: LIMITS });
     expect(await cache.get('dashboard:missing')).toBeNull();
     expect(cache.stats().entries).toBe(0);
   });
 
   it('evicts the least recently used entries past maxEntries or maxBytes', async () => {
-    const cache = new SnapshotCache(storage, { maxEntries: 2 });
+    const cache = new SnapshotCache(storage, { streamLimits: LIMITS, maxEntries: 2 });
     await cache.get('stream:a');
     await cache.get('stream:b');
     await cache.get('stream:a');
@@ -71,8 +109,9 @@ describe('SnapshotCache', () => {
     await cache.get('stream:b');
     expect(read).toHaveBeenCalledTimes(1);
 
-    const tiny = new SnapshotCache(storage, { maxBytes: 10 });
+    const tiny = new SnapshotCache(storage, { streamLimits: LIMITS, maxBytes: 10 });
     await tiny.get('dashboard:ops');
     expect(tiny.stats()).toMatchObject({ entries: 0, bytes: 0 });
+    expect((await tiny.get('dashboard:ops'))?.offset).toBe(0);
   });
 });

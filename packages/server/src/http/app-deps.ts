@@ -4,6 +4,7 @@ import type { Auth } from '../auth.js';
 import type { ServerConfig } from '../config.js';
 import type { Metrics } from '../metrics.js';
 import type { SyncService } from '../sync-service.js';
+import type { CachedSnapshot, SnapshotCache } from '../snapshot-cache.js';
 import type { LogFn } from './http-errors.js';
 
 /** What the server needs of the WebSocket gateway (packages/server/src/ws/gateway.ts). */
@@ -12,7 +13,8 @@ export interface GatewayHandle {
   stats(): object;
   /** Closes (4001) the open connections that authenticated with this token; returns how many. */
   closeConnectionsOfToken(tokenId: string, reason: string): number;
-  readonly snapshotCache?: { stats(): object };
+  /** Current snapshots of hot topics (HTTP GETs read through it, as subscribes do). */
+  readonly snapshotCache?: Pick<SnapshotCache, 'get' | 'stats'>;
   close(): Promise<void> | void;
 }
 
@@ -28,4 +30,18 @@ export interface AppDeps {
   publicUrl: () => string;
   log: LogFn;
   startedAt: number;
+}
+
+/**
+ * A topic's current snapshot as JSON with its position: from the gateway's snapshot cache
+ * when it runs (counted there as a hit or miss), else read from storage. Null when storage
+ * has no such dashboard.
+ */
+export async function readSnapshot(deps: AppDeps, topic: string): Promise<CachedSnapshot | null> {
+  const cache = deps.gateway()?.snapshotCache;
+  if (cache) return cache.get(topic);
+  const read = await deps.sync.storage.getSnapshot(topic);
+  if (!read) return null;
+  const empty = topic.startsWith('stream:') && (read.snapshot as { latest?: unknown }).latest === null;
+  return { topic, ...read.position, json: JSON.stringify(read.snapshot), empty };
 }

@@ -1,5 +1,6 @@
 import { Hono, type Context } from 'hono';
 import { z } from 'zod';
+import { dashboardTopic } from '@pulseboard/protocol';
 import {
   DEFAULT_COLUMNS,
   MAX_COLUMNS,
@@ -15,7 +16,7 @@ import {
 } from '@pulseboard/model';
 import { parseDuration } from '../config.js';
 import type { MutationRecord } from '../storage/storage.js';
-import type { AppDeps } from './app-deps.js';
+import { readSnapshot, type AppDeps } from './app-deps.js';
 import { parseInput, readJson } from './http-errors.js';
 import { assertDashboardAccess, requirePrincipal } from './request-auth.js';
 
@@ -51,7 +52,12 @@ export const DEFAULT_SHARE_LIFETIME_MS = 7 * 24 * 60 * 60 * 1000;
 
 /** The ETag of a dashboard: its version, quoted. */
 export function dashboardEtag(doc: Dashboard): string {
-  return `"${doc.version}"`;
+  return versionEtag(doc.version);
+}
+
+/** The ETag of a dashboard version. */
+function versionEtag(version: number): string {
+  return `"${version}"`;
 }
 
 /**
@@ -180,18 +186,18 @@ export function dashboardRoutes(deps: AppDeps): Hono {
     const id = c.req.param('id');
     const principal = await requirePrincipal(c, auth);
     assertDashboardAccess(principal, id, 'view');
-    const doc = await sync.storage.getDashboard(id);
-    if (!doc) throw notFound(id);
+    // Through the snapshot cache: a hot dashboard is serialised once per version, not per GET.
+    const snapshot = await readSnapshot(deps, dashboardTopic(id));
+    if (!snapshot) throw notFound(id);
+    c.header('ETag', versionEtag(snapshot.offset));
+    c.header('Cache-Control', 'no-cache');
     const ifNoneMatch = c.req.header('if-none-match');
     if (ifNoneMatch) {
       const versions = parseEtagHeader(ifNoneMatch, 'If-None-Match', true);
-      if (versions === 'any' || versions.includes(doc.version)) {
-        c.header('ETag', dashboardEtag(doc));
-        c.header('Cache-Control', 'no-cache');
-        return c.body(null, 304);
-      }
+      if (versions === 'any' || versions.includes(snapshot.offset)) return c.body(null, 304);
     }
-    return sendDashboard(c, doc);
+    c.header('Content-Type', 'application/json');
+    return c.body(snapshot.json);
   });
 
   app.put('/:id', async (c) => {

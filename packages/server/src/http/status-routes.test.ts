@@ -85,6 +85,29 @@ describe('status routes', () => {
     expect((await t.json('GET', '/api/cache/status', { token: null })).status).toBe(401);
   });
 
+  it('keeps a live stream and dashboard warm: pushes and edits between reads are applied, not read again', async () => {
+    await t.json('POST', '/api/streams/live.metric', { body: 0 });
+    await t.json('POST', '/api/dashboards', { body: { id: 'warm', title: 'Warm' } });
+    expect((await t.json('GET', '/api/streams/live.metric')).body).toMatchObject({ latest: 0 });
+    expect((await t.json('GET', '/api/dashboards/warm')).body).toMatchObject({ version: 0 });
+    const before = (await t.json('GET', '/api/cache/status')).body as { hits: number; misses: number };
+    for (let i = 1; i <= 10; i++) {
+      await t.json('POST', '/api/streams/live.metric', { body: i });
+      const edit = { clientId: 'cache-status-client', mutations: [{ mutationId: i, name: 'setDashboardMeta', args: { set: { title: `Warm ${i}` } } }] };
+      expect((await t.json('POST', '/api/dashboards/warm/mutations', { body: edit })).status).toBe(200);
+      const stream = await t.json('GET', '/api/streams/live.metric');
+      expect(stream.body).toMatchObject({ latest: i, offset: i + 1 });
+      expect(stream.body.history).toHaveLength(i + 1);
+      const doc = await t.json('GET', '/api/dashboards/warm');
+      expect(doc.body).toMatchObject({ title: `Warm ${i}`, version: i });
+      expect(doc.headers.get('etag')).toBe(`"${i}"`);
+      expect(await subscribeOnce(t.server.url, 'stream:live.metric')).toMatchObject({ snapshot: expect.objectContaining({ latest: i }) });
+    }
+    const after = (await t.json('GET', '/api/cache/status')).body as { hits: number; misses: number };
+    expect(after.misses).toBe(before.misses);
+    expect(after.hits).toBe(before.hits + 30);
+  });
+
   it('serves Prometheus metrics with every Pulseboard series', async () => {
     await t.json('POST', '/api/streams/metrics.test', { body: 1 });
     const res = await t.api('GET', '/metrics', { token: null });
@@ -98,6 +121,8 @@ describe('status routes', () => {
       'pulseboard_mutation_duration_seconds',
       'pulseboard_fanout_duration_seconds',
       'pulseboard_points_pushed_total',
+      'pulseboard_snapshot_cache_lookups_total',
+      'pulseboard_snapshot_cache_hit_ratio',
       'pulseboard_http_request_duration_seconds',
     ]) {
       expect(text).toContain(`# TYPE ${series}`);

@@ -66,7 +66,7 @@ export function statusRoutes(deps: AppDeps): Hono {
 
   app.get('/api/cache/status', async (c) => {
     await requirePrincipal(c, auth);
-    const stats = deps.gateway()?.snapshotCache?.stats() ?? { hits: 0, misses: 0, hitRate: 0, entries: 0, bytes: 0 };
+    const stats = deps.gateway()?.snapshotCache?.stats() ?? { hits: 0, misses: 0, replayHits: 0, replayMisses: 0, hitRate: 0, entries: 0, bytes: 0, refreshes: 0 };
     return c.json(stats);
   });
 

@@ -1,10 +1,11 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { PulseboardError, pointValueSchema, streamKeySchema, type PointValue } from '@pulseboard/model';
+import { streamTopic } from '@pulseboard/protocol';
 import type { AppendResult } from '../storage/storage.js';
 import { describeJson, POINT_VALUE_EXPECTED } from '../point-values.js';
 import { FUTURE_TS_MESSAGE, isTooFarAhead } from '../stream-timestamps.js';
-import type { AppDeps } from './app-deps.js';
+import { readSnapshot, type AppDeps } from './app-deps.js';
 import { parseInput, readJson } from './http-errors.js';
 import { assertCanPush, assertCanReadStream, requirePrincipal } from './request-auth.js';
 
@@ -142,11 +143,22 @@ export function streamRoutes(deps: AppDeps): Hono {
         throw new PulseboardError('bad_request', `since: "${sinceText}" is not a timestamp (ms since epoch or ISO date)`, { status: 400 });
       }
     }
-    const stream = await sync.storage.getStream(key, sinceTs === undefined ? {} : { sinceTs });
-    if (!stream) throw new PulseboardError('not_found', `stream "${key}" does not exist (nothing was pushed to it yet)`, { status: 404 });
     c.header('Cache-Control', 'no-cache');
-    return c.json(stream);
+    if (sinceTs !== undefined) {
+      const stream = await sync.storage.getStream(key, { sinceTs });
+      if (!stream) throw streamNotFound(key);
+      return c.json(stream);
+    }
+    // The whole snapshot: through the snapshot cache, as a subscribe reads it.
+    const snapshot = await readSnapshot(deps, streamTopic(key));
+    if (!snapshot || snapshot.empty) throw streamNotFound(key);
+    c.header('Content-Type', 'application/json');
+    return c.body(`${snapshot.json.slice(0, -1)},"epoch":${JSON.stringify(snapshot.epoch)},"offset":${snapshot.offset}}`);
   });
 
   return app;
+}
+
+function streamNotFound(key: string): PulseboardError {
+  return new PulseboardError('not_found', `stream "${key}" does not exist (nothing was pushed to it yet)`, { status: 404 });
 }

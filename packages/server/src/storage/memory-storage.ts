@@ -313,14 +313,14 @@ export class MemoryStorage implements Storage {
     this.#dropBefore(log, log.head - DASHBOARD_LOG_RETAIN + 1);
   }
 
-  /** Drops a prefix of the stream log: past the count limit, and up to the first point inside the age limit. */
+  /** Drops a prefix of the stream log: past the count limit, then up to the first point left inside the age limit. */
   #trimStream(key: string, limits: StreamLimits): void {
     const state = this.#streams.get(key);
     const log = this.#topics.get(streamTopic(key));
     if (!state || !log) return;
     const cutoff = ageCutoff(state.latestTs, limits);
-    const firstFresh = log.events.find((e) => (e.data as StreamPointEvent).ts >= cutoff)?.offset ?? log.head + 1;
-    this.#dropBefore(log, Math.max(countBound(log.head, limits), firstFresh));
+    const inCount = countBound(log.head, limits);
+    this.#dropBefore(log, log.events.find((e) => e.offset >= inCount && (e.data as StreamPointEvent).ts >= cutoff)?.offset ?? log.head + 1);
   }
 
   #dropBefore(log: TopicLog, offset: number): void {

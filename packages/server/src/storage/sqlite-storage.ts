@@ -339,9 +339,9 @@ export class SqliteStorage implements Storage {
         latestTs = newestTs(latestTs, ts);
       }
       this.#sql.upsertStream.run(key, JSON.stringify(latest), latestTs);
-      // One DELETE per stream: the prefix past the count limit and before the first fresh point.
-      const firstFresh = this.#sql.firstFreshOffset.get(topic, log.first_offset, ageCutoff(latestTs, limits))?.offset ?? head + 1;
-      const firstOffset = Math.max(log.first_offset, countBound(head, limits), firstFresh);
+      // One DELETE per stream: the prefix past the count limit, then up to the first fresh point left.
+      const inCount = Math.max(log.first_offset, countBound(head, limits));
+      const firstOffset = this.#sql.firstFreshOffset.get(topic, inCount, ageCutoff(latestTs, limits))?.offset ?? head + 1;
       if (firstOffset > log.first_offset) this.#sql.deleteEventsBefore.run(topic, firstOffset);
       this.#sql.setTopicHead.run(head, firstOffset, topic);
       results.push({ key, latest: latest as PointValue, events });

@@ -376,6 +376,18 @@ export function runStorageContract(name: string, factory: StorageFactory): void 
         expect(await storage.getStream('k')).toMatchObject({ latestTs: T0 + 3_600 });
       });
 
+      it('applies the age limit inside the count window, so trimming per point or per batch keeps the same points', async () => {
+        const limits = { maxPoints: 3, maxAgeMs: 10 };
+        const points = [100, 50, 50, 100].map((d, i) => ({ ts: T0 + d, value: i + 1 }));
+        await storage.appendPoints([{ key: 'one-by-one', points: points.slice(0, 1) }], limits, T0);
+        for (const point of points.slice(1)) await storage.appendPoints([{ key: 'one-by-one', points: [point] }], limits, T0);
+        await storage.appendPoints([{ key: 'batch', points }], limits, T0);
+        // Offset 1 is fresh but outside the newest three; of those, 2 and 3 are stale before 4.
+        for (const key of ['one-by-one', 'batch']) {
+          expect((await storage.getStream(key))?.history.map((p) => p.offset), key).toEqual([4]);
+        }
+      });
+
       it('filters history by sinceTs and gives null for a stream never pushed', async () => {
         await storage.appendPoints([{ key: 'k', points: [1, 2, 3].map((v) => ({ ts: T0 + v, value: v })) }], WIDE, T0);
         const stream = await storage.getStream('k', { sinceTs: T0 + 2 });

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { PulseboardError, type Dashboard, type MutationOutcome } from '@pulseboard/model';
-import { parseTopic, type DashboardEventData, type ParsedTopic } from '@pulseboard/protocol';
+import { mergePointValue, PulseboardError, type Dashboard, type MutationOutcome } from '@pulseboard/model';
+import { parseTopic, type DashboardEventData, type ParsedTopic, type StreamPointEvent, type StreamSnapshot } from '@pulseboard/protocol';
 import type { DashboardSummary, MutationInput, MutationRecord, StreamLimits } from './storage.js';
 
 /**
@@ -142,7 +142,6 @@ export function summarize(doc: Dashboard): DashboardSummary {
   };
 }
 
-/** Points older than this are dropped: the age limit counts back from the newest point. */
 /**
  * A stream's `latestTs` after a point stamped `ts`: the newest timestamp seen, so a
  * backfilled old point never moves it backwards (the age limit counts back from it).
@@ -152,6 +151,7 @@ export function newestTs(latestTs: number, ts: number): number {
   return Math.max(latestTs, ts);
 }
 
+/** Points older than this are dropped: the age limit counts back from the newest point. */
 export function ageCutoff(latestTs: number, limits: StreamLimits): number {
   return latestTs - limits.maxAgeMs;
 }
@@ -159,4 +159,22 @@ export function ageCutoff(latestTs: number, limits: StreamLimits): number {
 /** Lowest offset the count limit keeps. */
 export function countBound(head: number, limits: StreamLimits): number {
   return head - limits.maxPoints + 1;
+}
+
+/**
+ * Appends the point of the stream event at `offset` to a snapshot, in place, and trims its
+ * history as storage trims the log: what a snapshot read after that push would return. The
+ * caller checks `offset` follows the snapshot's. The trim rule (keep the newest `maxPoints`,
+ * then drop the ones before the first point within `maxAgeMs` of the newest) gives the same
+ * result whether points are trimmed one by one or per batch, which lets a cache follow it.
+ */
+export function appendToStreamSnapshot(snapshot: StreamSnapshot, point: StreamPointEvent, offset: number, limits: StreamLimits): void {
+  snapshot.latest = mergePointValue(snapshot.latest ?? undefined, point.value);
+  snapshot.latestTs = newestTs(snapshot.latestTs ?? 0, point.ts);
+  snapshot.history.push({ ts: point.ts, value: point.value, offset });
+  const cutoff = ageCutoff(snapshot.latestTs, limits);
+  const inCount = countBound(offset, limits);
+  const drop = snapshot.history.findIndex((p) => p.offset >= inCount && p.ts >= cutoff);
+  if (drop === -1) snapshot.history.length = 0;
+  else if (drop > 0) snapshot.history.splice(0, drop);
 }

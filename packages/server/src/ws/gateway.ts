@@ -83,6 +83,7 @@ export class Gateway {
     this.#observer = options.observer ?? {};
     this.#log = options.log ?? ((message, error) => console.error(`[pulseboard ws] ${message}`, error ?? ''));
     this.snapshotCache = new SnapshotCache(options.sync.storage, {
+      streamLimits: options.sync.streamLimits,
       maxEntries: this.config.snapshotCacheMaxEntries,
       maxBytes: this.config.snapshotCacheMaxBytes,
     });
@@ -116,7 +117,7 @@ export class Gateway {
       log: this.#log,
     });
     this.#unsubscribePubSub = options.sync.pubsub.subscribe((event) => {
-      this.snapshotCache.invalidate(event.topic, event);
+      this.snapshotCache.apply(event);
       this.#hub.ingest(event);
     });
     this.#sweepTimer = setInterval(() => this.#sweep(), sweepIntervalMs(this.config));

@@ -216,6 +216,15 @@ export class MessageHandlers {
    * trimmed): the caller sends a snapshot instead.
    */
   async #replay(conn: Connection, sub: Subscription<Connection>, since: Position): Promise<boolean> {
+    const cached = this.#ctx.cache.replay(sub.topic, since);
+    if (cached) {
+      this.#ctx.send(conn, { type: 'subscribed', topic: sub.topic, epoch: since.epoch, offset: since.offset, recovered: true });
+      sub.epoch = since.epoch;
+      sub.offset = since.offset;
+      for (const event of cached) this.#ctx.hub.sendStored(sub, event);
+      await this.#ctx.hub.activate(sub);
+      return true;
+    }
     const { storage } = this.#ctx.sync;
     const batchSize = this.#ctx.config.replayBatchSize;
     const head = await storage.getHead(sub.topic);
@@ -340,7 +349,7 @@ export class MessageHandlers {
 
   /** The writer's own fast path: the hub drops it if PubSub already delivered it. */
   #ingest(event: StoredEvent): void {
-    this.#ctx.cache.invalidate(event.topic, event);
+    this.#ctx.cache.apply(event);
     this.#ctx.hub.ingest(event);
   }
 

@@ -1,4 +1,5 @@
 import type { Storage, StoredEvent } from '../storage/storage.js';
+import { serializeEvent } from './event-frame.js';
 import { SharedFrame, type OutItem } from './outbox.js';
 
 /**
@@ -52,10 +53,6 @@ export interface HubOptions<C> {
   onError?(error: unknown, context: string): void;
 }
 
-/** The wire form of a stored event. */
-export function serializeEvent(event: StoredEvent): string {
-  return JSON.stringify({ type: 'event', topic: event.topic, epoch: event.epoch, offset: event.offset, ts: event.ts, data: event.data });
-}
 
 /**
  * Topic → subscribers, and per topic an ordering layer: events reach subscribers strictly
