@@ -48,6 +48,9 @@ export class MutationQueue extends Subscribable {
   #saving: Promise<void> = Promise.resolve();
   #saveQueued = false;
   #holdTimer: ReturnType<typeof setTimeout> | null = null;
+  /** Nothing is sent before this (ms since epoch): the server asked us to slow down. */
+  #pausedUntil = 0;
+  #pauseTimer: ReturnType<typeof setTimeout> | null = null;
   #loaded = false;
   #closed = false;
   /** Set by the owner to learn about persistence failures. */
@@ -213,6 +216,26 @@ export class MutationQueue extends Subscribable {
     void this.persist();
   }
 
+  /**
+   * The server dropped mutation `mutationId` (rate limited): after `delayMs`, it and every
+   * later entry it has not accepted are sent again on this connection (with any ask for a
+   * stored result among them). Nothing is sent during the pause.
+   */
+  resendFrom(mutationId: number, delayMs: number): void {
+    for (const entry of this.#entries) {
+      if (entry.mutationId < mutationId || entry.resultKnown) continue;
+      entry.sentGeneration = -1;
+      if (!entry.processed) entry.state = 'queued';
+    }
+    this.#pausedUntil = Math.max(this.#pausedUntil, this.#now() + delayMs);
+    if (this.#pauseTimer) clearTimeout(this.#pauseTimer);
+    this.#pauseTimer = setTimeout(() => {
+      this.#pauseTimer = null;
+      this.flush();
+    }, Math.max(0, this.#pausedUntil - this.#now()));
+    this.#changed(null);
+  }
+
   /** The pending entries of one dashboard, in order (identity stable until they change). */
   pendingFor(dashboardId: string): readonly PendingMutation[] {
     let list = this.#byDashboard.get(dashboardId);
@@ -275,7 +298,7 @@ export class MutationQueue extends Subscribable {
    * server answers a duplicate with its stored result, in any order).
    */
   flush(): void {
-    if (!this.#sender || this.#closed || !this.#loaded) return;
+    if (!this.#sender || this.#closed || !this.#loaded || this.#now() < this.#pausedUntil) return;
     for (const entry of this.#entries) {
       if (!entry.processed || entry.resultKnown || entry.sentGeneration === this.#generation) continue;
       if (!this.#sender(entry)) return;
@@ -330,7 +353,8 @@ export class MutationQueue extends Subscribable {
   /** Stops timers and waits for the last save. */
   async close(): Promise<void> {
     if (this.#holdTimer) clearTimeout(this.#holdTimer);
-    this.#holdTimer = null;
+    if (this.#pauseTimer) clearTimeout(this.#pauseTimer);
+    this.#holdTimer = this.#pauseTimer = null;
     this.#sender = null;
     await this.persist();
     this.#closed = true;

@@ -110,6 +110,15 @@ export class MutationSettlement {
   }
 
   /**
+   * The server dropped mutations (rate limited; `ranges` of ids, inclusive): from the lowest
+   * one on, everything it has not accepted is sent again after `retryAfterMs`.
+   */
+  dropped(ranges: ReadonlyArray<readonly [number, number]>, retryAfterMs: number): void {
+    const lowest = Math.min(...ranges.map(([from]) => from));
+    if (Number.isFinite(lowest)) this.#queue.resendFrom(lowest, Math.max(0, retryAfterMs));
+  }
+
+  /**
    * The server expects mutation `expected` next but got a later one: an id was refused
    * without being recorded (e.g. forbidden). Renumber what it has not accepted and resend.
    */
@@ -117,8 +126,8 @@ export class MutationSettlement {
     if (this.#resyncExpected === expected) return;
     this.#resyncExpected = expected;
     this.#queue.renumberFrom(expected);
-    this.#queue.newGeneration();
-    this.#queue.flush();
+    // Everything before `expected` reached the server; the rest goes again (after any pause it asked for).
+    this.#queue.resendFrom(expected, 0);
   }
 }
 

@@ -306,6 +306,59 @@ describe('PulseboardClient with a scripted server', () => {
     expect(handle.getSnapshot().confirmed).toEqual(log.doc);
   });
 
+  it('resends mutations the server dropped (rate limited) after retryAfterMs, from the lowest dropped id on', async () => {
+    const { client, log } = await setup();
+    const handle = client.dashboard('ops');
+    await open();
+    FakeWebSocket.last.serverSend(log.subscribed());
+    await frame();
+    handle.updateWidget('a', { title: '1' });
+    handle.moveWidget('b', 6, 0);
+    handle.updateWidget('b', { title: '3' });
+    await settle();
+    const mutateIds = () => FakeWebSocket.last.sentOfType('mutate').map((m) => m.mutationId);
+    expect(mutateIds()).toEqual([1, 2, 3]);
+    FakeWebSocket.last.serverSend({ type: 'error', code: 'rate_limited', message: 'slow down', details: { dropped: 2, retryAfterMs: 500, mutationIds: [[2, 3]], publishIds: [] } });
+    // 3 was not dropped, but after a dropped 2 the server refused it as out of order: it waits too.
+    FakeWebSocket.last.serverSend({ type: 'error', code: 'out_of_order', message: 'expected 2', ref: { type: 'mutate', mutationId: 3 }, details: { expected: 2 } });
+    await vi.advanceTimersByTimeAsync(499);
+    expect(mutateIds()).toEqual([1, 2, 3]);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(mutateIds()).toEqual([1, 2, 3, 2, 3]);
+    expect(handle.getSnapshot().pending.map((m) => m.mutationId)).toEqual([1, 2, 3]);
+  });
+
+  it('fails a publish the server dropped (rate limited), saying when to retry', async () => {
+    const { client } = await setup();
+    await open();
+    const kept = client.publish('cpu', 1);
+    const dropped = client.publish('cpu', 2);
+    expect(FakeWebSocket.last.sentOfType('publish').map((m) => m.id)).toEqual([1, 2]);
+    FakeWebSocket.last.serverSend(
+      { type: 'published', id: 1, stream: 'cpu', offset: 7 },
+      { type: 'error', code: 'rate_limited', message: 'too many messages', details: { dropped: 1, retryAfterMs: 800, mutationIds: [], publishIds: [2] } },
+    );
+    await expect(kept).resolves.toBe(7);
+    await expect(dropped).rejects.toMatchObject({ code: 'rate_limited', details: { retryAfterMs: 800 } });
+  });
+
+  it('records a lagging warning and, after the cut that follows, reconnects at once and resumes by offset', async () => {
+    const { client, log } = await setup();
+    const handle = client.dashboard('ops');
+    await open();
+    FakeWebSocket.last.serverSend(log.subscribed());
+    await frame();
+    FakeWebSocket.last.serverSend({ type: 'error', code: 'lagging', message: 'this connection is 8 MiB behind', details: { bufferedBytes: 8_388_608 } });
+    expect(client.sync.getSnapshot().lastError).toMatchObject({ code: 'lagging' });
+    FakeWebSocket.last.serverClose(1006);
+    expect(client.connection.getSnapshot()).toMatchObject({ state: 'reconnecting', lastError: { code: 'lagging' } });
+    await settle();
+    expect(client.connection.state).toBe('connecting');
+    await open();
+    expect(FakeWebSocket.last.sentOfType('subscribe')).toEqual([{ type: 'subscribe', topic: 'dashboard:ops', since: { epoch: 'e1', offset: 2 } }]);
+    expect(handle.getSnapshot().view).toEqual(log.doc);
+  });
+
   it('is offline while disconnected and surfaces the sync status', async () => {
     const { client, log } = await setup();
     const handle = client.dashboard('ops');

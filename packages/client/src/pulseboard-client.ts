@@ -234,14 +234,28 @@ class PulseboardClientImpl implements PulseboardClient {
     }
     const expected = error.details?.expected;
     if (error.code === 'out_of_order' && typeof expected === 'number') this.#settlement.outOfOrder(expected);
-    if (error.ref?.type === 'publish' && typeof error.ref.id === 'number') {
-      const pending = this.#publishes.get(error.ref.id);
-      if (pending) {
-        clearTimeout(pending.timer);
-        this.#publishes.delete(error.ref.id);
-        pending.reject(new PulseboardError(error.code, error.message));
-      }
+    else if (error.code === 'rate_limited' && error.details) this.#onDropped(error.message, error.details);
+    // The server warns before cutting a connection that cannot keep up (the manager reconnects at once after the cut).
+    else if (error.code === 'lagging') this.sync.reportError(new PulseboardError('lagging', error.message, { details: error.details ?? {} }));
+    if (error.ref?.type === 'publish' && typeof error.ref.id === 'number') this.#settlePublish(error.ref.id, new PulseboardError(error.code, error.message));
+  }
+
+  /** A `rate_limited` report (contract C4): dropped mutations are resent after the pause, dropped publishes fail. */
+  #onDropped(message: string, details: Record<string, unknown>): void {
+    const retryAfterMs = typeof details.retryAfterMs === 'number' ? details.retryAfterMs : this.config.reconnectMinDelayMs;
+    const ranges = Array.isArray(details.mutationIds) ? details.mutationIds.filter(isIdRange) : [];
+    if (ranges.length > 0) this.#settlement.dropped(ranges, retryAfterMs);
+    for (const id of Array.isArray(details.publishIds) ? details.publishIds : []) {
+      if (typeof id === 'number') this.#settlePublish(id, new PulseboardError('rate_limited', `${message}: this publish was dropped; retry after ${retryAfterMs} ms`, { details: { retryAfterMs } }));
     }
+  }
+
+  #settlePublish(id: number, error: PulseboardError): void {
+    const pending = this.#publishes.get(id);
+    if (!pending) return;
+    clearTimeout(pending.timer);
+    this.#publishes.delete(id);
+    pending.reject(error);
   }
 
   #onPublished(message: PublishedMessage): void {
@@ -258,6 +272,10 @@ class PulseboardClientImpl implements PulseboardClient {
     const store = this.#dashboards.get(dashboardId);
     if (store) void store.refresh('fallback').catch(() => {});
   }
+}
+
+function isIdRange(value: unknown): value is [number, number] {
+  return Array.isArray(value) && value.length === 2 && Number.isInteger(value[0]) && Number.isInteger(value[1]) && value[0] <= value[1];
 }
 
 /** The store held under `key`, created on first use (each handle retains it). */
