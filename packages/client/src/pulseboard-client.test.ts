@@ -353,7 +353,7 @@ describe('PulseboardClient with a scripted server', () => {
     FakeWebSocket.last.serverClose(1006);
     expect(client.connection.getSnapshot()).toMatchObject({ state: 'reconnecting', lastError: { code: 'lagging' } });
     await settle();
-    expect(client.connection.state).toBe('connecting');
+    expect(client.connection.getSnapshot().state).toBe('connecting');
     await open();
     expect(FakeWebSocket.last.sentOfType('subscribe')).toEqual([{ type: 'subscribe', topic: 'dashboard:ops', since: { epoch: 'e1', offset: 2 } }]);
     expect(handle.getSnapshot().view).toEqual(log.doc);
