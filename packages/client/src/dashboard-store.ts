@@ -190,9 +190,11 @@ export class DashboardStore extends TopicStore<Inbound, DashboardSnapshot> {
     if (this.state.dismissNotice(id)) this.#publish();
   }
 
-  protected override onClose(): void {
+  protected override onClose(unapplied: Inbound[]): void {
     if (this.#presenceTimer) clearTimeout(this.#presenceTimer);
     this.#presenceTimer = null;
+    // Released with results still buffered: they settle as results of a dashboard nobody holds.
+    for (const message of unapplied) if (message.type === 'ack') this.#deps.settlement.settle(message);
   }
 
   #onEvent(message: EventMessage): boolean {

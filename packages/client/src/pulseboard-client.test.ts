@@ -176,6 +176,21 @@ describe('PulseboardClient with a scripted server', () => {
     expect(handle.getSnapshot().notices).toEqual([]);
   });
 
+  it('reports through client.notices a refusal that arrives as the last handle of its dashboard is released', async () => {
+    const { client, log } = await setup();
+    const handle = client.dashboard('ops');
+    await open();
+    FakeWebSocket.last.serverSend(log.subscribed());
+    await frame();
+    handle.updateWidget('ghost', { title: 'Mine' });
+    await settle();
+    FakeWebSocket.last.serverSend({ type: 'ack', dashboardId: 'ops', mutationId: 1, status: 'rejected', error: { code: 'widget_not_found', message: 'widget "ghost" does not exist' } });
+    handle.release();
+    await frame();
+    expect(client.notices.getSnapshot()).toMatchObject([{ kind: 'rejected', dashboardId: 'ops', error: { code: 'widget_not_found' }, mutation: { mutationId: 1 } }]);
+    expect(client.sync.getSnapshot().queueLength).toBe(0);
+  });
+
   it('reports a superseded edit (widget deleted by someone) naming who deleted it', async () => {
     const { client, log } = await setup();
     const handle = client.dashboard('ops');

@@ -55,16 +55,18 @@ export abstract class TopicStore<M, S> extends SnapshotStore<S> implements Frame
     this.applyFrame(inbox);
   }
 
-  /** Stops for good: runs the clean-ups and drops what is buffered. */
+  /** Stops for good: runs the clean-ups, then hands what was still buffered to `onClose`. */
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
-    this.onClose();
-    for (const fn of this.cleanup.splice(0)) fn();
+    const unapplied = this.#inbox;
     this.#inbox = [];
+    for (const fn of this.cleanup.splice(0)) fn();
+    this.onClose(unapplied);
   }
 
   protected abstract applyFrame(inbox: M[]): void;
 
-  protected onClose(): void {}
+  /** Called once the store is closed, with the messages it never applied. */
+  protected onClose(_unapplied: M[]): void {}
 }
