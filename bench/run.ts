@@ -19,6 +19,7 @@ import type { ClientCoreResult } from './client-core.js';
 import { BenchChild } from './lib/child.js';
 import { Fleet } from './lib/harness.js';
 import { acquireRunLock } from './lib/run-lock.js';
+import { formatStorm, runReconnectStorm, type StormPhase } from './reconnect-storm.js';
 import { formatNumber, formatRatio, median, renderTable } from './lib/stats.js';
 import { SERVER_KINDS, SERVER_LABELS, type ServerKind } from './lib/types.js';
 import {
@@ -45,8 +46,10 @@ const DEFAULT_FLEETS = 2;
 /** How long a run waits for another bench run on the machine to finish. */
 const LOCK_WAIT_MS = 15 * 60_000;
 
-const SCENARIOS = ['saturation', 'steady', 'memory', 'batch', 'client'] as const;
+const SCENARIOS = ['saturation', 'steady', 'memory', 'batch', 'client', 'reconnect-storm'] as const;
 type Scenario = (typeof SCENARIOS)[number];
+/** What runs without --only (the reconnect storm takes minutes of its own: asked for by name). */
+const DEFAULT_SCENARIOS: Scenario[] = ['saturation', 'steady', 'memory', 'batch', 'client'];
 
 interface BenchConfig {
   quick: boolean;
@@ -65,6 +68,8 @@ interface BenchConfig {
   /** `rounds`: each server measured this many times, interleaved; the median is reported. */
   memory: { clients: number; settleMs: number; rounds: number };
   batch: BatchOptions;
+  /** Connections in the reconnect storm. */
+  stormClients: number;
 }
 
 function parseConfig(): BenchConfig {
@@ -83,8 +88,8 @@ function parseConfig(): BenchConfig {
     console.log(`usage: npm run bench -- [--quick] [--only=${SCENARIOS.join(',')}] [--servers=${SERVER_KINDS.join(',')}] [--clients=N] [--fleets=N] [--out=file.json]`);
     process.exit(0);
   }
-  const list = <T extends string>(raw: string | undefined, all: readonly T[], what: string): T[] => {
-    if (!raw) return [...all];
+  const list = <T extends string>(raw: string | undefined, all: readonly T[], what: string, defaults: readonly T[] = all): T[] => {
+    if (!raw) return [...defaults];
     const items = raw.split(',').map((s) => s.trim()) as T[];
     const unknown = items.filter((item) => !all.includes(item));
     if (unknown.length) throw new Error(`unknown ${what}: ${unknown.join(', ')} (known: ${all.join(', ')})`);
@@ -100,7 +105,8 @@ function parseConfig(): BenchConfig {
     fleets,
     out: values.out,
     servers: list(values.servers, SERVER_KINDS, 'server'),
-    scenarios: list(values.only, SCENARIOS, 'scenario'),
+    scenarios: list(values.only, SCENARIOS, 'scenario', DEFAULT_SCENARIOS),
+    stormClients: values.clients ? clients : quick ? 500 : 5_000,
     saturation: quick
       ? [{ clients, durationMs: 2_500, warmupMs: 700 }]
       : [
@@ -127,6 +133,7 @@ interface Results {
   memory?: Partial<Record<ServerKind, Outcome<MemoryResult>>>;
   batch?: Partial<Record<ServerKind, Outcome<BatchResult>>>;
   client?: Outcome<ClientCoreResult>;
+  reconnectStorm?: Outcome<StormPhase[]>;
   durationMs: number;
   /** 1-minute load average when the run ended: above the core count, other work competed for the CPU. */
   loadAtEnd: number[];
@@ -313,11 +320,22 @@ async function main(): Promise<number> {
     await fleet.stop();
   }
   if (config.scenarios.includes('client')) results.client = await runClientCoreChild(config.quick);
+  if (config.scenarios.includes('reconnect-storm')) {
+    process.stdout.write(`  reconnect storm · ${config.stormClients} clients … `);
+    results.reconnectStorm = await runReconnectStorm({ clients: config.stormClients }).then(
+      (value) => ({ ok: true as const, value }),
+      (error: unknown) => ({ ok: false as const, error: (error as Error).message }),
+    );
+    process.stdout.write('done\n');
+  }
   results.durationMs = Date.now() - startedAt;
   results.loadAtEnd = loadavg().map((l) => Math.round(l * 100) / 100);
 
   console.log(`\n${renderResults(config, results)}\n`);
   if (results.client) console.log(`${renderClientCore(results.client)}\n`);
+  if (results.reconnectStorm) {
+    console.log(results.reconnectStorm.ok ? `${formatStorm(results.reconnectStorm.value)}\n` : `reconnect storm failed: ${results.reconnectStorm.error}\n`);
+  }
   const busiest = Math.max(m.loadAtStart[0] ?? 0, results.loadAtEnd[0] ?? 0);
   if (busiest > m.nproc) {
     console.log(`! load average reached ${busiest} on ${m.nproc} cores: other work competed for the CPU; trust the ratios more than the absolute figures`);
@@ -412,6 +430,13 @@ function collectFailures(results: Results): string[] {
   add('memory', results.memory);
   add('batch', results.batch);
   if (results.client && !results.client.ok) failures.push(`client core: ${results.client.error.split('\n')[0]}`);
+  const storm = results.reconnectStorm;
+  if (storm && !storm.ok) failures.push(`reconnect storm: ${storm.error.split('\n')[0]}`);
+  for (const phase of storm?.ok ? storm.value : []) {
+    if (phase.duplicates + phase.gaps + phase.mismatched > 0) {
+      failures.push(`reconnect storm (${phase.cut}): ${phase.duplicates} duplicates, ${phase.gaps} gaps, ${phase.mismatched} clients off the server's state`);
+    }
+  }
   return failures;
 }
 

@@ -10,11 +10,11 @@ export const CloseCode = {
   GOING_AWAY: 1001,
   /** A frame larger than the cap (set by `ws` itself). */
   MESSAGE_TOO_BIG: 1009,
-  /** Missing, unknown, expired or revoked token. Fatal. */
+  /** Missing, unknown, expired or revoked token; the reason is `unauthorized`, `token_expired` or `token_revoked`. Fatal. */
   UNAUTHORIZED: 4001,
   /** The client speaks a protocol version this server does not. Fatal. */
   UNSUPPORTED_PROTOCOL: 4002,
-  /** The token is valid but may not connect at all. Fatal. */
+  /** The token is valid but may not connect so: reason `client_id_in_use` (the clientId belongs to another token). Fatal. */
   FORBIDDEN: 4003,
   /** No `hello` within the handshake timeout. */
   HELLO_TIMEOUT: 4008,
@@ -38,7 +38,10 @@ export const ErrorCode = {
   BAD_MESSAGE: 'bad_message',
   UNKNOWN_TYPE: 'unknown_type',
   UNAUTHORIZED: 'unauthorized',
+  TOKEN_REVOKED: 'token_revoked',
+  TOKEN_EXPIRED: 'token_expired',
   FORBIDDEN: 'forbidden',
+  CLIENT_ID_IN_USE: 'client_id_in_use',
   NOT_FOUND: 'not_found',
   NOT_SUBSCRIBED: 'not_subscribed',
   OUT_OF_ORDER: 'out_of_order',

@@ -101,4 +101,32 @@ describe('pulseboard CLI', () => {
     expect(res.code).toBe(1);
     expect(res.err).toContain('cannot reach Pulseboard at http://127.0.0.1:9');
   });
+
+  it('lists tokens even when one stored expiry is outside the range of a date (written by an older server)', async () => {
+    const bad = 99_999_999_999_999 * 86_400_000;
+    await t.server.sync.storage.createToken({
+      id: 'bad-date-token',
+      name: 'from an old server',
+      hash: 'bad-date-hash',
+      role: 'scoped',
+      scopes: { view: ['*'] },
+      createdAt: Date.now(),
+      expiresAt: bad,
+      revokedAt: null,
+      kind: 'share',
+      label: null,
+      createdBy: null,
+      lastUsedAt: null,
+    });
+    const res = await run(['token', 'list']);
+    expect(res.code).toBe(0);
+    expect(res.out).toContain(`bad-date-token  from an old server  scoped  live  expires ${bad} (not a valid time)`);
+  });
+
+  it('creates a token with --read prefixes', async () => {
+    const res = await run(['token', 'create', 'reader', '--view', 'ops', '--read', 'ops.', '--expires', '1d']);
+    expect(res.code).toBe(0);
+    const listed = await t.json('GET', '/api/tokens');
+    expect(listed.body.tokens).toContainEqual(expect.objectContaining({ name: 'reader', scopes: { view: ['ops'], read: ['ops.'] } }));
+  });
 });

@@ -44,6 +44,7 @@ Options (flag, environment variable, default):
   --stream-max-age <d>     PULSEBOARD_STREAM_MAX_AGE      24h of history kept per stream
   --body-limit <size>      PULSEBOARD_BODY_LIMIT          1mb largest request body
   --web-dir <dir>          PULSEBOARD_WEB_DIR             apps/web/dist
+  --max-share-lifetime <d> PULSEBOARD_MAX_SHARE_LIFETIME  90d longest life of a share link
   --ws-max-payload <size>  PULSEBOARD_WS_MAX_PAYLOAD      1mb largest WebSocket message (larger: close 1009)
   --ws-heartbeat <d>       PULSEBOARD_WS_HEARTBEAT        15s server ping period (silent 3x that: close 4009)
   --ws-rate-limit <n>      PULSEBOARD_WS_RATE_LIMIT       200 messages/s per connection, sustained
@@ -67,12 +68,13 @@ with --overwrite.`;
 
 const TOKEN_HELP = `Usage:
   pulseboard token create <name> [--role admin|scoped] [--push <prefix>]... [--view <id>]...
-                                 [--edit <id>]... [--expires <7d|24h|...>]
+                                 [--edit <id>]... [--read <prefix>]... [--expires <7d|24h|...>]
   pulseboard token list
   pulseboard token revoke <id>
 
 All take --url <url> and --token <admin token>. "create" prints the new secret once.
---push takes a stream key prefix ("" = every stream); --view/--edit take dashboard ids ("*" = all).`;
+--push takes a stream key prefix ("" = every stream); --view/--edit take dashboard ids ("*" = all);
+--read takes a stream key prefix the token may read beyond its dashboards' streams.`;
 
 const CLIENT_OPTIONS = {
   url: { type: 'string' },
@@ -153,6 +155,7 @@ async function startCommand(args: string[], io: CliIO): Promise<number> {
     'stream-max-age': { type: 'string' },
     'body-limit': { type: 'string' },
     'web-dir': { type: 'string' },
+    'max-share-lifetime': { type: 'string' },
     'ws-max-payload': { type: 'string' },
     'ws-heartbeat': { type: 'string' },
     'ws-rate-limit': { type: 'string' },
@@ -216,6 +219,12 @@ async function importCommand(args: string[], io: CliIO): Promise<number> {
   return 0;
 }
 
+/** An ISO time; a stored value outside Date's range (written by an older server) prints as is rather than failing the listing. */
+function formatTime(ms: number): string {
+  const date = new Date(ms);
+  return Number.isNaN(date.getTime()) ? `${ms} (not a valid time)` : date.toISOString();
+}
+
 async function tokenCommand(args: string[], io: CliIO): Promise<number> {
   const [sub, ...rest] = args;
   if (sub === undefined || sub === '--help' || sub === '-h') return io.stdout(TOKEN_HELP), sub === undefined ? 2 : 0;
@@ -226,6 +235,7 @@ async function tokenCommand(args: string[], io: CliIO): Promise<number> {
       push: { type: 'string', multiple: true },
       view: { type: 'string', multiple: true },
       edit: { type: 'string', multiple: true },
+      read: { type: 'string', multiple: true },
       expires: { type: 'string' },
     });
     if (values.help) return io.stdout(TOKEN_HELP), 0;
@@ -237,11 +247,12 @@ async function tokenCommand(args: string[], io: CliIO): Promise<number> {
       ...(values.push ? { push: values.push } : {}),
       ...(values.view ? { view: values.view } : {}),
       ...(values.edit ? { edit: values.edit } : {}),
+      ...(values.read ? { read: values.read } : {}),
     };
     const response = await request(io, values, 'POST', '/api/tokens', { name, role, scopes, ...(values.expires ? { expiresIn: values.expires } : {}) });
     const created = (await response.json()) as { token: string; id: string; expiresAt: number | null };
     io.stdout(created.token);
-    io.stderr(`created token "${name}" (id ${created.id}${created.expiresAt ? `, expires ${new Date(created.expiresAt).toISOString()}` : ''}); the secret above is shown only once`);
+    io.stderr(`created token "${name}" (id ${created.id}${created.expiresAt ? `, expires ${formatTime(created.expiresAt)}` : ''}); the secret above is shown only once`);
     return 0;
   }
   if (sub === 'list') {
@@ -251,7 +262,7 @@ async function tokenCommand(args: string[], io: CliIO): Promise<number> {
     const { tokens } = (await response.json()) as { tokens: Array<{ id: string; name: string; role: string; scopes: object; expiresAt: number | null; revokedAt: number | null }> };
     for (const t of tokens) {
       const state = t.revokedAt ? 'revoked' : t.expiresAt && t.expiresAt < Date.now() ? 'expired' : 'live';
-      const expires = t.expiresAt ? new Date(t.expiresAt).toISOString() : 'never';
+      const expires = t.expiresAt ? formatTime(t.expiresAt) : 'never';
       io.stdout(`${t.id}  ${t.name}  ${t.role}  ${state}  expires ${expires}  scopes ${JSON.stringify(t.scopes)}`);
     }
     if (tokens.length === 0) io.stdout('(no stored tokens)');

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, DEFAULT_CONFIG, parseByteSize, parseDuration, resolveConfig } from './config.js';
+import { ConfigError, DEFAULT_CONFIG, parseByteSize, resolveConfig } from './config.js';
+import { parseDuration } from './durations.js';
 
 describe('resolveConfig', () => {
   it('uses the defaults when nothing is set', () => {

@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { z } from 'zod';
 import { PulseboardError } from '@pulseboard/model';
+import { DAY_MS, MAX_TOKEN_LIFETIME_MS, parseDuration } from './durations.js';
 import { DEFAULT_GATEWAY_CONFIG, type GatewayConfig } from './ws/gateway-config.js';
 
 /** Port the server listens on unless told otherwise. */
@@ -15,6 +16,8 @@ export const DEFAULT_STREAM_MAX_POINTS = 1_000;
 export const DEFAULT_STREAM_MAX_AGE_MS = 24 * 60 * 60 * 1000;
 /** Largest HTTP request body accepted: 1 MiB (a 1,000-point batch is ~50 KB). */
 export const DEFAULT_BODY_LIMIT_BYTES = 1024 * 1024;
+/** Longest life of a share link ('never' means this): 90 days. */
+export const DEFAULT_MAX_SHARE_LIFETIME_MS = 90 * DAY_MS;
 /** Where the web app's build lives (apps/web/dist in this repository). */
 export const DEFAULT_WEB_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../apps/web/dist');
 
@@ -45,6 +48,8 @@ export interface ServerConfig {
   streamMaxPoints: number;
   streamMaxAgeMs: number;
   bodyLimitBytes: number;
+  /** Longest life of a share link; `expiresIn: 'never'` means this. */
+  maxShareLifetimeMs: number;
   /** Directory of the built web app. */
   webDir: string;
   /** WebSocket limits and heartbeat (the dead-connection timeout follows as 3 heartbeats). */
@@ -59,16 +64,7 @@ export class ConfigError extends PulseboardError {
   }
 }
 
-const UNITS_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
 const UNITS_BYTES: Record<string, number> = { b: 1, kb: 1024, k: 1024, mb: 1024 ** 2, m: 1024 ** 2, gb: 1024 ** 3, g: 1024 ** 3 };
-
-/** Parses `90s`, `15m`, `24h`, `7d`, `2w` or a bare number of milliseconds; null when malformed. */
-export function parseDuration(text: string): number | null {
-  const match = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d|w)?\s*$/i.exec(text);
-  if (!match) return null;
-  const value = Number(match[1]) * (UNITS_MS[(match[2] ?? 'ms').toLowerCase()] ?? 1);
-  return Number.isFinite(value) ? Math.round(value) : null;
-}
 
 /** Parses `512kb`, `1mb` or a bare number of bytes; null when malformed. */
 export function parseByteSize(text: string): number | null {
@@ -89,6 +85,7 @@ const configSchema = z.object({
   streamMaxPoints: z.number().int().min(1).max(1_000_000),
   streamMaxAgeMs: z.number().int().min(1000),
   bodyLimitBytes: z.number().int().min(1024).max(1024 ** 3),
+  maxShareLifetimeMs: z.number().int().min(60_000, 'must be at least 1m').max(MAX_TOKEN_LIFETIME_MS, 'must be at most 36500d'),
   webDir: z.string().min(1),
   gateway: z.object({
     maxPayloadBytes: z.number().int().min(1024).max(1024 ** 3),
@@ -110,6 +107,7 @@ const SETTING_NAMES = {
   streamMaxPoints: '--stream-max-points / PULSEBOARD_STREAM_MAX_POINTS',
   streamMaxAgeMs: '--stream-max-age / PULSEBOARD_STREAM_MAX_AGE',
   bodyLimitBytes: '--body-limit / PULSEBOARD_BODY_LIMIT',
+  maxShareLifetimeMs: '--max-share-lifetime / PULSEBOARD_MAX_SHARE_LIFETIME',
   webDir: '--web-dir / PULSEBOARD_WEB_DIR',
   gateway: 'gateway',
   'gateway.maxPayloadBytes': '--ws-max-payload / PULSEBOARD_WS_MAX_PAYLOAD',
@@ -131,6 +129,7 @@ export const DEFAULT_CONFIG: ServerConfig = {
   streamMaxPoints: DEFAULT_STREAM_MAX_POINTS,
   streamMaxAgeMs: DEFAULT_STREAM_MAX_AGE_MS,
   bodyLimitBytes: DEFAULT_BODY_LIMIT_BYTES,
+  maxShareLifetimeMs: DEFAULT_MAX_SHARE_LIFETIME_MS,
   webDir: DEFAULT_WEB_DIR,
   gateway: {
     maxPayloadBytes: DEFAULT_GATEWAY_CONFIG.maxPayloadBytes,
@@ -200,6 +199,7 @@ export function resolveConfig(flags: ConfigFlags, env: NodeJS.ProcessEnv = proce
     streamMaxPoints: integer('streamMaxPoints', pick('stream-max-points', 'PULSEBOARD_STREAM_MAX_POINTS'), DEFAULT_STREAM_MAX_POINTS),
     streamMaxAgeMs: measured('streamMaxAgeMs', pick('stream-max-age', 'PULSEBOARD_STREAM_MAX_AGE'), DEFAULT_STREAM_MAX_AGE_MS, parseDuration, '24h'),
     bodyLimitBytes: measured('bodyLimitBytes', pick('body-limit', 'PULSEBOARD_BODY_LIMIT'), DEFAULT_BODY_LIMIT_BYTES, parseByteSize, '1mb'),
+    maxShareLifetimeMs: measured('maxShareLifetimeMs', pick('max-share-lifetime', 'PULSEBOARD_MAX_SHARE_LIFETIME'), DEFAULT_MAX_SHARE_LIFETIME_MS, parseDuration, '90d'),
     webDir: path.resolve(pick('web-dir', 'PULSEBOARD_WEB_DIR') ?? DEFAULT_WEB_DIR),
     gateway: {
       maxPayloadBytes: measured('gateway.maxPayloadBytes', pick('ws-max-payload', 'PULSEBOARD_WS_MAX_PAYLOAD'), DEFAULT_CONFIG.gateway.maxPayloadBytes, parseByteSize, '1mb'),

@@ -1,5 +1,6 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { SnapshotCacheStats } from './snapshot-cache.js';
+import type { StorageReadMethod } from './storage/counted-storage.js';
 import type { MutationRecord } from './storage/storage.js';
 import type { SyncServiceObserver } from './sync-service.js';
 
@@ -28,6 +29,7 @@ export class Metrics {
   readonly #fanoutLatency: Histogram;
   readonly #pointsPushed: Counter;
   readonly #httpDuration: Histogram;
+  readonly #storageReads: Counter;
 
   constructor(options: { defaultMetrics?: boolean } = {}) {
     const registers = [this.registry];
@@ -51,6 +53,7 @@ export class Metrics {
       registers,
     });
     this.#pointsPushed = new Counter({ name: 'pulseboard_points_pushed_total', help: 'Stream points committed', registers });
+    this.#storageReads = new Counter({ name: 'pulseboard_storage_reads_total', help: 'Storage read calls, by method (what the caches did not answer)', labelNames: ['method'], registers });
     this.#httpDuration = new Histogram({
       name: 'pulseboard_http_request_duration_seconds',
       help: 'HTTP request duration, by method, route and status',
@@ -59,6 +62,11 @@ export class Metrics {
       registers,
     });
   }
+
+  /** Counts one storage read call (see countStorageReads). */
+  readonly onStorageRead = (method: StorageReadMethod): void => {
+    this.#storageReads.inc({ method });
+  };
 
   /** Observer for SyncService: mutation latency/status and points pushed. */
   readonly syncObserver: SyncServiceObserver = {

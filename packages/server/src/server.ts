@@ -13,6 +13,7 @@ import { Metrics } from './metrics.js';
 import { LocalPubSub } from './pubsub/local-pubsub.js';
 import type { PubSub } from './pubsub/pubsub.js';
 import { openStorage, type Storage } from './storage/index.js';
+import { countStorageReads } from './storage/counted-storage.js';
 import { SyncService } from './sync-service.js';
 import { Gateway, type GatewayConfig } from './ws/gateway.js';
 
@@ -89,9 +90,9 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   const startedAt = Date.now();
 
   if (config.storageKind === 'sqlite') await mkdir(config.dataDir, { recursive: true });
-  const storage = await openStorage({ kind: config.storageKind, dataDir: config.dataDir, synchronous: config.sqliteSync });
-  const pubsub: PubSub = new LocalPubSub();
   const metrics = new Metrics();
+  const storage = countStorageReads(await openStorage({ kind: config.storageKind, dataDir: config.dataDir, synchronous: config.sqliteSync }), metrics.onStorageRead);
+  const pubsub: PubSub = new LocalPubSub();
   const sync = new SyncService({
     storage,
     pubsub,

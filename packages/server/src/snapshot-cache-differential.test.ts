@@ -146,7 +146,7 @@ async function runSeed(seed: number, storage: Storage, delivery: Delivery): Prom
       }
       if (answer) {
         const since = { epoch: answer.epoch, offset: Math.max(0, answer.offset - int(10)) };
-        const replay = cache.replay(topic, since);
+        const replay = await cache.replay(topic, since);
         if (replay) {
           expect(replay.map((e) => e.offset), `seed ${seed} step ${step}: catch-up of ${topic} is gapless`).toEqual(
             Array.from({ length: answer.offset - since.offset }, (_, i) => since.offset + 1 + i),

@@ -62,12 +62,27 @@ describe('SnapshotCache', () => {
       cache.apply(record.event!);
     }
     const since = { epoch: first!.epoch, offset: 2 };
-    expect(cache.replay('dashboard:ops', since)?.map((e) => e.offset)).toEqual([3, 4, 5]);
-    expect(cache.replay('dashboard:ops', { ...since, offset: 5 })).toEqual([]);
-    expect(cache.replay('dashboard:ops', { ...since, offset: 1 })).toBeNull();
-    expect(cache.replay('dashboard:ops', { epoch: 'other', offset: 4 })).toBeNull();
+    expect((await cache.replay('dashboard:ops', since))?.map((e) => e.offset)).toEqual([3, 4, 5]);
+    expect(await cache.replay('dashboard:ops', { ...since, offset: 5 })).toEqual([]);
+    expect(await cache.replay('dashboard:ops', { ...since, offset: 1 })).toBeNull();
+    expect(await cache.replay('dashboard:ops', { epoch: 'other', offset: 4 })).toBeNull();
     expect(cache.stats()).toMatchObject({ replayHits: 2, replayMisses: 2 });
     expect(JSON.parse((await cache.get('dashboard:ops'))!.json)).toEqual(await storage.getDashboard('ops'));
+  });
+
+  it('loads a cold topic once for a crowd catching up on it, then answers them from its tail', async () => {
+    const cache = new SnapshotCache(storage, { streamLimits: LIMITS });
+    const since = (await storage.getHead('dashboard:ops'))!;
+    for (let i = 1; i <= 4; i++) {
+      await storage.applyMutation({ clientId: 'c1', mutationId: i, dashboardId: 'ops', name: 'setDashboardMeta', args: { set: { title: `T${i}` } } }, Date.now());
+    }
+    const snapshots = vi.spyOn(storage, 'getSnapshot');
+    const reads = vi.spyOn(storage, 'readEvents');
+    const answers = await Promise.all(Array.from({ length: 20 }, () => cache.replay('dashboard:ops', { epoch: since.epoch, offset: 1 })));
+    expect(answers.every((events) => events?.map((e) => e.offset).join() === '2,3,4')).toBe(true);
+    expect(snapshots).toHaveBeenCalledTimes(1);
+    expect(reads).toHaveBeenCalledTimes(1);
+    expect(cache.stats()).toMatchObject({ replayHits: 19, replayMisses: 1 });
   });
 
   it('shares one storage read between concurrent misses, and does not keep a read an event overtook', async () => {

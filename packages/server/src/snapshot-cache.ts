@@ -120,16 +120,28 @@ export class SnapshotCache {
 
   /**
    * The events after `since` when the cached tail of the topic's log holds all of them (an
-   * empty list when `since` is the current position); null when storage must answer.
+   * empty list when `since` is the current position); null when storage must answer. A topic
+   * not in the cache is loaded first (one shared read of its snapshot and newest events), so
+   * a crowd catching up on a cold topic — after a restart — costs one read, not one each.
    */
-  replay(topic: string, since: Position): StoredEvent[] | null {
-    const entry = this.#fresh(topic);
-    const first = entry?.tail[0]?.offset ?? (entry ? entry.offset + 1 : 0);
-    if (!entry || entry.epoch !== since.epoch || since.offset > entry.offset || since.offset < first - 1) {
-      this.#replayMisses += 1;
-      return null;
+  async replay(topic: string, since: Position): Promise<StoredEvent[] | null> {
+    let entry = this.#fresh(topic);
+    let readHere = false;
+    if (!entry) {
+      const inflight = this.#inflight.get(topic);
+      readHere = inflight === undefined;
+      entry = await (inflight ?? this.#startRead(topic)).promise;
     }
-    this.#replayHits += 1;
+    const events = entry ? this.#covered(entry, since) : null;
+    if (events && !readHere) this.#replayHits += 1;
+    else this.#replayMisses += 1;
+    return events;
+  }
+
+  /** The tail events after `since` when the entry's tail reaches back to it, else null. */
+  #covered(entry: Entry, since: Position): StoredEvent[] | null {
+    const first = entry.tail[0]?.offset ?? entry.offset + 1;
+    if (entry.epoch !== since.epoch || since.offset > entry.offset || since.offset < first - 1) return null;
     return entry.tail.slice(since.offset - first + 1);
   }
 

@@ -1,5 +1,6 @@
 import type { Dashboard, PointValue } from '@pulseboard/model';
 import type { PubSub } from './pubsub/pubsub.js';
+import { StreamAccess } from './stream-access.js';
 import type { AppendResult, MutationInput, MutationRecord, StoredEvent, Storage, StreamLimits } from './storage/storage.js';
 
 /** Hooks the sync service calls after each committed write (metrics). */
@@ -17,12 +18,15 @@ export class SyncService {
   readonly storage: Storage;
   readonly pubsub: PubSub;
   readonly streamLimits: StreamLimits;
+  /** Who may read which stream (HTTP reads and WebSocket subscribes ask it). */
+  readonly streamAccess: StreamAccess;
   readonly #observer: SyncServiceObserver;
 
   constructor(options: { storage: Storage; pubsub: PubSub; streamLimits: StreamLimits; observer?: SyncServiceObserver }) {
     this.storage = options.storage;
     this.pubsub = options.pubsub;
     this.streamLimits = options.streamLimits;
+    this.streamAccess = new StreamAccess(options.storage);
     this.#observer = options.observer ?? {};
   }
 

@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import type { Auth } from '../auth.js';
+import type { Auth, AuthFailure } from '../auth.js';
 import type { ServerConfig } from '../config.js';
 import type { Metrics } from '../metrics.js';
 import type { SyncService } from '../sync-service.js';
@@ -11,8 +11,8 @@ import type { LogFn } from './http-errors.js';
 export interface GatewayHandle {
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void;
   stats(): object;
-  /** Closes (4001) the open connections that authenticated with this token; returns how many. */
-  closeConnectionsOfToken(tokenId: string, reason: string): number;
+  /** Closes (4001, reason `code`) the open connections that authenticated with this token; returns how many. */
+  closeConnectionsOfToken(tokenId: string, code?: AuthFailure): number;
   /** Current snapshots of hot topics (HTTP GETs read through it, as subscribes do). */
   readonly snapshotCache?: Pick<SnapshotCache, 'get' | 'stats'>;
   close(): Promise<void> | void;

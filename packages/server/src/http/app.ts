@@ -7,7 +7,8 @@ import { smashingRoutes } from './smashing-routes.js';
 import { createStaticHandler } from './static-files.js';
 import { statusRoutes } from './status-routes.js';
 import { streamRoutes } from './stream-routes.js';
-import { tokenRoutes } from './token-routes.js';
+import { shareRoutes } from './share-routes.js';
+import { meRoutes, tokenRoutes } from './token-routes.js';
 
 /**
  * The whole HTTP surface: /api (JSON), /metrics, the Smashing-compatible /widgets/:id and
@@ -31,9 +32,11 @@ export function createApp(deps: AppDeps): Hono {
   );
 
   app.route('/', statusRoutes(deps));
+  app.route('/api/dashboards', shareRoutes(deps));
   app.route('/api/dashboards', dashboardRoutes(deps));
   app.route('/api/streams', streamRoutes(deps));
   app.route('/api/tokens', tokenRoutes(deps));
+  app.route('/api/me', meRoutes(deps));
   app.route('/widgets', smashingRoutes(deps));
 
   app.all('/api/*', (c) => errorResponse(c, 404, 'not_found', `no route ${c.req.method} ${c.req.path}`));

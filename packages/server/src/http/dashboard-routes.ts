@@ -14,7 +14,7 @@ import {
   widgetSchema,
   type Dashboard,
 } from '@pulseboard/model';
-import { parseDuration } from '../config.js';
+import { bindClientId } from '../client-binding.js';
 import type { MutationRecord } from '../storage/storage.js';
 import { readSnapshot, type AppDeps } from './app-deps.js';
 import { parseInput, readJson } from './http-errors.js';
@@ -40,15 +40,6 @@ const mutationsBodySchema = z.object({
     .min(1)
     .max(1000),
 });
-
-const shareBodySchema = z.object({
-  name: z.string().min(1).max(100).optional(),
-  /** Lifetime of the link: `7d`, `24h` or milliseconds. */
-  expiresIn: z.union([z.string(), z.number().int().positive()]).optional(),
-});
-
-/** Share links live a week unless told otherwise. */
-export const DEFAULT_SHARE_LIFETIME_MS = 7 * 24 * 60 * 60 * 1000;
 
 /** The ETag of a dashboard: its version, quoted. */
 export function dashboardEtag(doc: Dashboard): string {
@@ -119,19 +110,13 @@ function notFound(id: string): PulseboardError {
   return new PulseboardError('not_found', `dashboard "${id}" does not exist`, { status: 404 });
 }
 
-function durationToMs(value: string | number): number {
-  const ms = typeof value === 'number' ? value : parseDuration(value);
-  if (ms === null || ms <= 0) throw new PulseboardError('bad_request', `expiresIn: "${value}" is not a duration such as "7d" or "24h"`, { status: 400 });
-  return ms;
-}
-
 function sendDashboard(c: Context, doc: Dashboard, status: 200 | 201 = 200): Response {
   c.header('ETag', dashboardEtag(doc));
   c.header('Cache-Control', 'no-cache');
   return c.json(doc, status);
 }
 
-/** Dashboards: list, create, get (ETag/304), replace (If-Match/412), delete, export/import, mutations, share. */
+/** Dashboards: list, create, get (ETag/304), replace (If-Match/412), delete, export/import, mutations (share links: share-routes.ts). */
 export function dashboardRoutes(deps: AppDeps): Hono {
   const app = new Hono();
   const { sync, auth } = deps;
@@ -257,6 +242,7 @@ export function dashboardRoutes(deps: AppDeps): Hono {
     const principal = await requirePrincipal(c, auth);
     assertDashboardAccess(principal, id, 'edit');
     const body = parseInput(mutationsBodySchema, await readJson(c));
+    await bindClientId(sync.storage, body.clientId, principal);
     type OutOfOrder = { mutationId: number; status: 'rejected'; error: { code: string; message: string; details?: Record<string, unknown> }; conflicts: []; duplicate: false };
     const results: Array<Omit<MutationRecord, 'event' | 'dashboardId'> | OutOfOrder> = [];
     for (const m of body.mutations) {
@@ -286,33 +272,5 @@ export function dashboardRoutes(deps: AppDeps): Hono {
     return c.json({ dashboardId: id, clientId: body.clientId, lastMutationId, results });
   });
 
-  app.post('/:id/share', async (c) => {
-    const id = c.req.param('id');
-    const principal = await requirePrincipal(c, auth);
-    assertDashboardAccess(principal, id, 'edit');
-    const raw = (await c.req.text()).trim();
-    const body = parseInput(shareBodySchema, raw === '' ? {} : await parseJsonText(raw));
-    const doc = await sync.storage.getDashboard(id);
-    if (!doc) throw notFound(id);
-    const lifetimeMs = body.expiresIn === undefined ? DEFAULT_SHARE_LIFETIME_MS : durationToMs(body.expiresIn);
-    const expiresAt = Date.now() + lifetimeMs;
-    const { secret, record } = await auth.createToken({
-      name: body.name ?? `share link: ${doc.title}`,
-      role: 'scoped',
-      scopes: { view: [id] },
-      expiresAt,
-    });
-    const url = `${deps.publicUrl()}/#/d/${encodeURIComponent(id)}?token=${secret}`;
-    return c.json({ url, token: secret, tokenId: record.id, dashboardId: id, expiresAt }, 201);
-  });
-
   return app;
-}
-
-async function parseJsonText(text: string): Promise<unknown> {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch (error) {
-    throw new PulseboardError('bad_json', `request body is not valid JSON: ${(error as Error).message}`, { status: 400 });
-  }
 }

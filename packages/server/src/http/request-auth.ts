@@ -1,6 +1,7 @@
 import type { Context } from 'hono';
 import { PulseboardError } from '@pulseboard/model';
-import { canAccessDashboard, canPush, canReadStream, type Auth, type DashboardAccess, type Principal } from '../auth.js';
+import { AUTH_FAILURE_MESSAGES, canAccessDashboard, canPush, type Auth, type DashboardAccess, type Principal } from '../auth.js';
+import type { StreamAccess } from '../stream-access.js';
 
 /** The bearer secret of a request (`Authorization: Bearer <token>`), if any. */
 export function bearerToken(c: Context): string | undefined {
@@ -10,13 +11,16 @@ export function bearerToken(c: Context): string | undefined {
   return match?.[1];
 }
 
-/** The caller, or a 401 `unauthorized` when the token is missing, unknown, revoked or expired. */
+/**
+ * The caller, or a 401 saying why: `token_revoked`, `token_expired`, or `unauthorized` for a
+ * missing or unknown token.
+ */
 export async function requirePrincipal(c: Context, auth: Auth): Promise<Principal> {
   const secret = bearerToken(c);
   if (!secret) throw new PulseboardError('unauthorized', 'missing token: send "Authorization: Bearer <token>"', { status: 401 });
-  const principal = await auth.authenticate(secret);
-  if (!principal) throw new PulseboardError('unauthorized', 'invalid, revoked or expired token', { status: 401 });
-  return principal;
+  const result = await auth.check(secret);
+  if (!result.ok) throw new PulseboardError(result.code, AUTH_FAILURE_MESSAGES[result.code], { status: 401 });
+  return result.principal;
 }
 
 function forbidden(message: string): PulseboardError {
@@ -35,6 +39,6 @@ export function assertCanPush(principal: Principal, key: string): void {
   if (!canPush(principal, key)) throw forbidden(`token may not push to stream "${key}"`);
 }
 
-export function assertCanReadStream(principal: Principal, key: string): void {
-  if (!canReadStream(principal, key)) throw forbidden(`token may not read stream "${key}"`);
+export async function assertCanReadStream(access: StreamAccess, principal: Principal, key: string): Promise<void> {
+  if (!(await access.canRead(principal, key))) throw forbidden(`token may not read stream "${key}"`);
 }

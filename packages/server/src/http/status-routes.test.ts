@@ -122,6 +122,7 @@ describe('status routes', () => {
       'pulseboard_fanout_duration_seconds',
       'pulseboard_points_pushed_total',
       'pulseboard_snapshot_cache_lookups_total',
+      'pulseboard_storage_reads_total',
       'pulseboard_snapshot_cache_hit_ratio',
       'pulseboard_http_request_duration_seconds',
     ]) {

@@ -1,7 +1,8 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { dashboardTopic, streamTopic } from '@pulseboard/protocol';
-import { canAccessDashboard, canReadStream, type Principal } from '../auth.js';
+import { canAccessDashboard, type Principal } from '../auth.js';
+import { clientIdInUse } from '../client-binding.js';
 import type { AppDeps } from './app-deps.js';
 import { parseInput } from './http-errors.js';
 import { requirePrincipal } from './request-auth.js';
@@ -11,10 +12,10 @@ export const SERVER_VERSION = '0.1.0';
 
 const clientIdQuery = z.string().min(1).max(64).optional();
 
-/** True when the principal may read `dashboard:<id>` or `stream:<key>`. */
-function canReadTopic(principal: Principal, topic: string): boolean {
+/** True when the principal may read `dashboard:<id>` or `stream:<key>` (`canReadStream` answers for streams). */
+function canReadTopic(principal: Principal, topic: string, canReadStream: (key: string) => boolean): boolean {
   if (topic.startsWith('dashboard:')) return canAccessDashboard(principal, topic.slice('dashboard:'.length), 'view');
-  if (topic.startsWith('stream:')) return canReadStream(principal, topic.slice('stream:'.length));
+  if (topic.startsWith('stream:')) return canReadStream(topic.slice('stream:'.length));
   return principal.role === 'admin';
 }
 
@@ -37,10 +38,17 @@ export function statusRoutes(deps: AppDeps): Hono {
   app.get('/api/sync/status', async (c) => {
     const principal = await requirePrincipal(c, auth);
     const clientId = parseInput(clientIdQuery, c.req.query('clientId'), 'clientId');
-    const [allDashboards, allStreams] = await Promise.all([sync.storage.listDashboards(), sync.storage.listStreams()]);
-    // Only the topics this token may read: a share link must not list every dashboard id.
+    // Another token's clientId is refused; one nobody has used yet has applied nothing.
+    const owner = clientId === undefined ? null : await sync.storage.getClientOwner(clientId);
+    if (clientId !== undefined && owner !== null && owner !== principal.tokenId) throw clientIdInUse(clientId);
+    const [allDashboards, allStreams, canReadStream] = await Promise.all([
+      sync.storage.listDashboards(),
+      sync.storage.listStreams(),
+      sync.streamAccess.readable(principal),
+    ]);
+    // Only the topics this token may read: a share link must not list every dashboard id or stream.
     const dashboards = allDashboards.filter((d) => canAccessDashboard(principal, d.id, 'view'));
-    const streams = allStreams.filter((s) => canReadStream(principal, s.key));
+    const streams = allStreams.filter((s) => canReadStream(s.key));
     const topics: Array<{ topic: string; epoch: string | null; offset: number }> = [];
     for (const d of dashboards) {
       const head = await sync.storage.getHead(dashboardTopic(d.id));
@@ -53,14 +61,14 @@ export function statusRoutes(deps: AppDeps): Hono {
     const gatewayStats = { ...(deps.gateway()?.stats() ?? {}) } as Record<string, unknown>;
     const connections = typeof gatewayStats.connections === 'number' ? gatewayStats.connections : 0;
     if (Array.isArray(gatewayStats.topics)) {
-      gatewayStats.topics = (gatewayStats.topics as Array<{ topic: string }>).filter((t) => canReadTopic(principal, t.topic));
+      gatewayStats.topics = (gatewayStats.topics as Array<{ topic: string }>).filter((t) => canReadTopic(principal, t.topic, canReadStream));
     }
     return c.json({
       serverTime: Date.now(),
       connections,
       gateway: gatewayStats,
       topics,
-      ...(clientId === undefined ? {} : { clientId, lastMutationId: await sync.storage.getLastMutationId(clientId) }),
+      ...(clientId === undefined ? {} : { clientId, lastMutationId: owner === null ? 0 : await sync.storage.getLastMutationId(clientId) }),
     });
   });
 

@@ -109,16 +109,8 @@ export function streamRoutes(deps: AppDeps): Hono {
 
   app.get('/', async (c) => {
     const principal = await requirePrincipal(c, auth);
-    const list = await sync.storage.listStreams();
-    const visible = list.filter((s) => {
-      try {
-        assertCanReadStream(principal, s.key);
-        return true;
-      } catch {
-        return false;
-      }
-    });
-    return c.json({ streams: visible });
+    const [list, canRead] = await Promise.all([sync.storage.listStreams(), sync.streamAccess.readable(principal)]);
+    return c.json({ streams: list.filter((s) => canRead(s.key)) });
   });
 
   app.post('/:key', async (c) => {
@@ -134,7 +126,7 @@ export function streamRoutes(deps: AppDeps): Hono {
   app.get('/:key', async (c) => {
     const key = checkKey(c.req.param('key'), 'key');
     const principal = await requirePrincipal(c, auth);
-    assertCanReadStream(principal, key);
+    await assertCanReadStream(sync.streamAccess, principal, key);
     const sinceText = c.req.query('since');
     let sinceTs: number | undefined;
     if (sinceText !== undefined) {

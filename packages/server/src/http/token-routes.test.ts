@@ -122,7 +122,7 @@ describe('revoking a token with open WebSocket connections', () => {
       client.closed,
       new Promise<never>((_resolve, reject) => (timer = setTimeout(() => reject(new Error('still open 5 s after the revocation')), 5_000))),
     ]).finally(() => clearTimeout(timer));
-    expect(closed.code).toBe(CloseCode.UNAUTHORIZED);
-    expect(client.messages).toContainEqual(expect.objectContaining({ type: 'error', code: 'unauthorized' }));
+    expect(closed).toEqual({ code: CloseCode.UNAUTHORIZED, reason: 'token_revoked' });
+    expect(client.messages).toContainEqual(expect.objectContaining({ type: 'error', code: 'token_revoked' }));
   });
 });

@@ -16,7 +16,10 @@ import {
   notFound,
   outOfOrder,
   outcomeRecord,
+  pendingStreamEpoch,
   requireTopic,
+  tokensToRevoke,
+  creatorRevoked,
   storedRecord,
   summarize,
   unknownDashboardRecord,
@@ -68,6 +71,8 @@ export class MemoryStorage implements Storage {
   readonly #streams = new Map<string, StreamState>();
   readonly #clients = new Map<string, ClientState>();
   readonly #tokens = new Map<string, TokenRecord>();
+  readonly #clientOwners = new Map<string, string>();
+  readonly #instanceId = newEpoch();
   #closed = false;
 
   async close(): Promise<void> {
@@ -231,7 +236,34 @@ export class MemoryStorage implements Storage {
     if (this.#tokens.has(token.id) || [...this.#tokens.values()].some((t) => t.hash === token.hash)) {
       throw new PulseboardError('already_exists', `token "${token.id}" already exists`, { status: 409 });
     }
+    const creator = token.createdBy === null ? undefined : this.#tokens.get(token.createdBy);
+    if (creator && creator.revokedAt !== null) throw creatorRevoked(creator.id);
     this.#tokens.set(token.id, structuredClone(token));
+  }
+
+  async findTokenByHash(hash: string): Promise<TokenRecord | null> {
+    this.#open();
+    for (const token of this.#tokens.values()) if (token.hash === hash) return structuredClone(token);
+    return null;
+  }
+
+  async touchToken(id: string, at: number): Promise<void> {
+    this.#open();
+    const token = this.#tokens.get(id);
+    if (token) token.lastUsedAt = at;
+  }
+
+  async claimClientId(clientId: string, tokenId: string, _now: number): Promise<string> {
+    this.#open();
+    const owner = this.#clientOwners.get(clientId);
+    if (owner !== undefined) return owner;
+    this.#clientOwners.set(clientId, tokenId);
+    return tokenId;
+  }
+
+  async getClientOwner(clientId: string): Promise<string | null> {
+    this.#open();
+    return this.#clientOwners.get(clientId) ?? null;
   }
 
   async findToken(hash: string, now: number): Promise<TokenRecord | null> {
@@ -249,12 +281,13 @@ export class MemoryStorage implements Storage {
     return [...this.#tokens.values()].sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : 1)).map((t) => structuredClone(t));
   }
 
-  async revokeToken(id: string, now: number = Date.now()): Promise<boolean> {
+  async revokeToken(id: string, now: number = Date.now()): Promise<string[]> {
     this.#open();
     const token = this.#tokens.get(id);
-    if (!token || token.revokedAt !== null) return false;
-    token.revokedAt = now;
-    return true;
+    if (!token || token.revokedAt !== null) return [];
+    const ids = tokensToRevoke([...this.#tokens.values()], id);
+    for (const revoked of ids) (this.#tokens.get(revoked) as TokenRecord).revokedAt = now;
+    return ids;
   }
 
   #open(): void {
@@ -293,19 +326,24 @@ export class MemoryStorage implements Storage {
     return log;
   }
 
+  /** The log a push appends to, created (in its pending epoch) by the first push. */
   #streamLog(topic: string): TopicLog {
     let log = this.#topics.get(topic);
     if (!log) {
-      log = { epoch: newEpoch(), head: 0, firstOffset: 1, events: [] };
+      log = this.#emptyStreamLog(topic);
       this.#topics.set(topic, log);
     }
     return log;
   }
 
-  /** The log of a topic clients may read: streams are created on demand, dashboards must exist. */
+  #emptyStreamLog(topic: string): TopicLog {
+    return { epoch: pendingStreamEpoch(this.#instanceId, topic), head: 0, firstOffset: 1, events: [] };
+  }
+
+  /** The log of a topic clients may read: a stream never pushed reads as empty (and is not stored), dashboards must exist. */
   #knownLog(topic: string): TopicLog | null {
     const parsed = requireTopic(topic);
-    if (parsed.kind === 'stream') return this.#streamLog(topic);
+    if (parsed.kind === 'stream') return this.#topics.get(topic) ?? this.#emptyStreamLog(topic);
     return this.#dashboards.has(parsed.id) ? this.#dashboardLog(parsed.id) : null;
   }
 

@@ -53,6 +53,26 @@ export const MIGRATIONS: readonly string[] = [
     revoked_at  INTEGER
   );
   `,
+  // 2: clientIds bound to tokens, share-link fields, the database's own id (stream epochs),
+  // and no more empty stream topics (subscribing used to create them; only pushes do now).
+  `
+  CREATE TABLE client_owners (
+    client_id   TEXT PRIMARY KEY,
+    token_id    TEXT NOT NULL,          -- Principal.tokenId ('admin' for the configured admin token)
+    claimed_at  INTEGER NOT NULL
+  ) WITHOUT ROWID;
+  ALTER TABLE tokens ADD COLUMN kind TEXT NOT NULL DEFAULT 'token';   -- token | share
+  ALTER TABLE tokens ADD COLUMN label TEXT;
+  ALTER TABLE tokens ADD COLUMN created_by TEXT;                      -- creator's tokenId
+  ALTER TABLE tokens ADD COLUMN last_used_at INTEGER;
+  CREATE INDEX tokens_created_by ON tokens (created_by);
+  CREATE TABLE meta (
+    key    TEXT PRIMARY KEY,
+    value  TEXT NOT NULL
+  );
+  INSERT INTO meta (key, value) VALUES ('instance_id', lower(hex(randomblob(16))));
+  DELETE FROM topics WHERE topic LIKE 'stream:%' AND head = 0 AND substr(topic, 8) NOT IN (SELECT key FROM streams);
+  `,
 ];
 
 /** Brings the database up to the newest schema version; rejects a database from a newer release. */

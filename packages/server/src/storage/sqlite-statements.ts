@@ -41,6 +41,10 @@ export interface TokenRow {
   created_at: number;
   expires_at: number | null;
   revoked_at: number | null;
+  kind: TokenRecord['kind'];
+  label: string | null;
+  created_by: string | null;
+  last_used_at: number | null;
 }
 
 /** Every statement the storage runs, prepared once per connection. */
@@ -94,14 +98,25 @@ export function prepareStatements(db: Database.Database) {
     insertResult: db.prepare<[string, number, string]>('INSERT OR REPLACE INTO mutation_results (client_id, mutation_id, result) VALUES (?, ?, ?)'),
     trimResults: db.prepare<[string, number]>('DELETE FROM mutation_results WHERE client_id = ? AND mutation_id <= ?'),
 
-    insertToken: db.prepare<[string, string, string, string, string, number, number | null, number | null]>(
-      'INSERT INTO tokens (id, name, hash, role, scopes, created_at, expires_at, revoked_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+    insertToken: db.prepare<[string, string, string, string, string, number, number | null, number | null, string, string | null, string | null, number | null]>(
+      `INSERT INTO tokens (id, name, hash, role, scopes, created_at, expires_at, revoked_at, kind, label, created_by, last_used_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
+    getToken: db.prepare<[string], TokenRow>('SELECT * FROM tokens WHERE id = ?'),
+    findTokenByHash: db.prepare<[string], TokenRow>('SELECT * FROM tokens WHERE hash = ?'),
+    touchToken: db.prepare<[number, string]>('UPDATE tokens SET last_used_at = ? WHERE id = ?'),
+    // The token and, transitively, the live tokens it created (share links of share links…).
+    tokenTree: db.prepare<[string], { id: string }>(
+      'WITH RECURSIVE tree(id) AS (SELECT ? UNION SELECT t.id FROM tokens t JOIN tree ON t.created_by = tree.id WHERE t.revoked_at IS NULL) SELECT id FROM tree',
+    ),
+    revokeToken: db.prepare<[number, string]>('UPDATE tokens SET revoked_at = ? WHERE id = ?'),
+    getMeta: db.prepare<[string], { value: string }>('SELECT value FROM meta WHERE key = ?'),
+    getClientOwner: db.prepare<[string], { token_id: string }>('SELECT token_id FROM client_owners WHERE client_id = ?'),
+    claimClient: db.prepare<[string, string, number]>('INSERT INTO client_owners (client_id, token_id, claimed_at) VALUES (?, ?, ?) ON CONFLICT (client_id) DO NOTHING'),
     findToken: db.prepare<[string, number], TokenRow>(
       'SELECT * FROM tokens WHERE hash = ? AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > ?)',
     ),
     listTokens: db.prepare<[], TokenRow>('SELECT * FROM tokens ORDER BY created_at, id'),
-    revokeToken: db.prepare<[number, string]>('UPDATE tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL'),
   };
 }
 

@@ -1,6 +1,6 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createDashboard } from '@pulseboard/model';
@@ -28,7 +28,7 @@ describe('SqliteStorage (file specifics)', () => {
       T0,
     );
     await first.appendPoints([{ key: 'cpu', points: [{ value: 1 }, { value: 2 }] }], { maxPoints: 10, maxAgeMs: 60_000 }, T0);
-    await first.createToken({ id: 't1', name: 'n', hash: 'h', role: 'admin', scopes: {}, createdAt: T0, expiresAt: null, revokedAt: null });
+    await first.createToken({ id: 't1', name: 'n', hash: 'h', role: 'admin', scopes: {}, createdAt: T0, expiresAt: null, revokedAt: null, kind: 'token', label: null, createdBy: null, lastUsedAt: null });
     const head = await first.getHead('dashboard:ops');
     await first.close();
 
@@ -64,6 +64,47 @@ describe('SqliteStorage (file specifics)', () => {
     db.pragma(`user_version = ${MIGRATIONS.length + 1}`);
     db.close();
     expect(() => new SqliteStorage({ file })).toThrow(/newer/);
+  });
+
+  it('writes no row when a stream that was never pushed is read: only a push creates its topic', async () => {
+    const file = freshFile();
+    const storage = new SqliteStorage({ file });
+    const rows = (): number => {
+      const db = new Database(file, { readonly: true });
+      const count = (db.prepare('SELECT count(*) AS n FROM topics').get() as { n: number }).n;
+      db.close();
+      return count;
+    };
+    for (let i = 0; i < 50; i++) {
+      await storage.getHead(`stream:random.${i}`);
+      await storage.getSnapshot(`stream:random.${i}`);
+      await storage.readEvents(`stream:random.${i}`, 0, 10);
+    }
+    expect(rows()).toBe(0);
+    await storage.appendPoints([{ key: 'random.1', points: [{ value: 1 }] }], { maxPoints: 10, maxAgeMs: 60_000 }, T0);
+    expect(rows()).toBe(1);
+    await storage.close();
+  });
+
+  it('upgrades a schema-1 database: drops the empty stream topics subscribers created, keeps tokens with the new fields empty', async () => {
+    const file = freshFile();
+    mkdirSync(dirname(file), { recursive: true });
+    const db = new Database(file);
+    db.exec(MIGRATIONS[0] as string);
+    db.pragma('user_version = 1');
+    db.prepare("INSERT INTO topics VALUES ('stream:junk', 'e1', 0, 1), ('stream:cpu', 'e2', 3, 1), ('dashboard:ops', 'e3', 0, 1)").run();
+    db.prepare("INSERT INTO streams VALUES ('cpu', '3', 1)").run();
+    db.prepare("INSERT INTO tokens VALUES ('t1', 'old', 'h1', 'scoped', '{}', 1, 99999999999999999, NULL)").run();
+    db.close();
+    const storage = new SqliteStorage({ file });
+    const check = new Database(file, { readonly: true });
+    expect(check.prepare('SELECT topic FROM topics ORDER BY topic').all()).toEqual([{ topic: 'dashboard:ops' }, { topic: 'stream:cpu' }]);
+    check.close();
+    expect(await storage.listTokens()).toEqual([
+      expect.objectContaining({ id: 't1', kind: 'token', label: null, createdBy: null, lastUsedAt: null }),
+    ]);
+    expect(await storage.claimClientId('c1', 't1', T0)).toBe('t1');
+    await storage.close();
   });
 
   it('rejects calls after close with storage_closed', async () => {

@@ -21,7 +21,9 @@ import {
   notFound,
   outOfOrder,
   outcomeRecord,
+  pendingStreamEpoch,
   requireTopic,
+  creatorRevoked,
   storedRecord,
   unknownDashboardRecord,
   versionMismatch,
@@ -67,6 +69,8 @@ export class SqliteStorage implements Storage {
   readonly #db: Database.Database;
   readonly #sql;
   readonly #tx;
+  /** The database's own random id (schema 2), from which stream epochs are derived. */
+  readonly #instanceId: string;
 
   constructor(options: SqliteStorageOptions) {
     mkdirSync(dirname(options.file), { recursive: true });
@@ -82,6 +86,7 @@ export class SqliteStorage implements Storage {
     }
     this.#db = db;
     this.#sql = prepareStatements(db);
+    this.#instanceId = this.#sql.getMeta.get('instance_id')?.value ?? '';
     // Writes take the lock up front (IMMEDIATE) so a second process cannot deadlock a read-then-write.
     this.#tx = {
       createDashboard: db.transaction((doc: Dashboard) => this.#createDashboard(doc)).immediate,
@@ -89,9 +94,9 @@ export class SqliteStorage implements Storage {
       deleteDashboard: db.transaction((id: string, now: number) => this.#deleteDashboard(id, now)).immediate,
       applyMutation: db.transaction((input: MutationInput, now: number) => this.#applyMutation(input, now)).immediate,
       appendPoints: db.transaction((batch: PointBatch, limits: StreamLimits, now: number) => this.#appendPoints(batch, limits, now)).immediate,
-      streamTopic: db.transaction((topic: string) => this.#streamTopic(topic)).immediate,
       read: db.transaction((read: () => unknown) => read()).deferred,
-      revokeToken: db.transaction((id: string, now: number) => this.#sql.revokeToken.run(now, id).changes > 0).immediate,
+      createToken: db.transaction((token: TokenRecord) => this.#createToken(token)).immediate,
+      revokeToken: db.transaction((id: string, now: number) => this.#revokeToken(id, now)).immediate,
     };
   }
 
@@ -191,9 +196,8 @@ export class SqliteStorage implements Storage {
   async getSnapshot(topic: string): Promise<{ position: TopicPosition; snapshot: Dashboard | StreamSnapshot } | null> {
     this.#open();
     const parsed = requireTopic(topic);
-    if (parsed.kind === 'stream' && !this.#sql.getTopic.get(topic)) this.#tx.streamTopic(topic);
     return this.#read(() => {
-      const row = this.#sql.getTopic.get(topic);
+      const row = this.#sql.getTopic.get(topic) ?? (parsed.kind === 'stream' ? this.#emptyStreamTopic(topic) : undefined);
       if (!row) return null;
       const position = { epoch: row.epoch, offset: row.head };
       if (parsed.kind === 'stream') {
@@ -207,22 +211,38 @@ export class SqliteStorage implements Storage {
   async createToken(token: TokenRecord): Promise<void> {
     this.#open();
     try {
-      this.#sql.insertToken.run(
-        token.id,
-        token.name,
-        token.hash,
-        token.role,
-        JSON.stringify(token.scopes),
-        token.createdAt,
-        token.expiresAt,
-        token.revokedAt,
-      );
+      this.#tx.createToken(token);
     } catch (error) {
       if (error instanceof Database.SqliteError && error.code.startsWith('SQLITE_CONSTRAINT')) {
         throw new PulseboardError('already_exists', `token "${token.id}" already exists`, { status: 409, cause: error });
       }
       throw error;
     }
+  }
+
+  async findTokenByHash(hash: string): Promise<TokenRecord | null> {
+    this.#open();
+    const row = this.#sql.findTokenByHash.get(hash);
+    return row ? toToken(row) : null;
+  }
+
+  async touchToken(id: string, at: number): Promise<void> {
+    this.#open();
+    this.#sql.touchToken.run(at, id);
+  }
+
+  async claimClientId(clientId: string, tokenId: string, now: number): Promise<string> {
+    this.#open();
+    const owner = this.#sql.getClientOwner.get(clientId);
+    if (owner) return owner.token_id;
+    // INSERT … DO NOTHING, then read: of two racing claims exactly one wins, and both see it.
+    this.#sql.claimClient.run(clientId, tokenId, now);
+    return (this.#sql.getClientOwner.get(clientId) as { token_id: string }).token_id;
+  }
+
+  async getClientOwner(clientId: string): Promise<string | null> {
+    this.#open();
+    return this.#sql.getClientOwner.get(clientId)?.token_id ?? null;
   }
 
   async findToken(hash: string, now: number): Promise<TokenRecord | null> {
@@ -236,7 +256,7 @@ export class SqliteStorage implements Storage {
     return this.#sql.listTokens.all().map(toToken);
   }
 
-  async revokeToken(id: string, now: number = Date.now()): Promise<boolean> {
+  async revokeToken(id: string, now: number = Date.now()): Promise<string[]> {
     this.#open();
     return this.#tx.revokeToken(id, now);
   }
@@ -251,6 +271,21 @@ export class SqliteStorage implements Storage {
   }
 
   // ---- transaction bodies (run inside #tx.*) -----------------------------------------------
+
+  #createToken(token: TokenRecord): void {
+    const creator = token.createdBy === null ? undefined : this.#sql.getToken.get(token.createdBy);
+    if (creator && creator.revoked_at !== null) throw creatorRevoked(creator.id);
+    const t = token;
+    this.#sql.insertToken.run(t.id, t.name, t.hash, t.role, JSON.stringify(t.scopes), t.createdAt, t.expiresAt, t.revokedAt, t.kind, t.label, t.createdBy, t.lastUsedAt);
+  }
+
+  #revokeToken(id: string, now: number): string[] {
+    const token = this.#sql.getToken.get(id);
+    if (!token || token.revoked_at !== null) return [];
+    const ids = this.#sql.tokenTree.all(id).map((row) => row.id);
+    for (const revoked of ids) this.#sql.revokeToken.run(now, revoked);
+    return ids;
+  }
 
   #createDashboard(input: Dashboard): Dashboard {
     if (this.#sql.getDashboard.get(input.id)) throw alreadyExists(input.id);
@@ -365,19 +400,23 @@ export class SqliteStorage implements Storage {
     return row;
   }
 
+  /** The topic row a push appends to, created (in its pending epoch) by the first push. */
   #streamTopic(topic: string): TopicRow {
     const existing = this.#sql.getTopic.get(topic);
     if (existing) return existing;
-    const created = { epoch: newEpoch(), head: 0, first_offset: 1 };
+    const created = this.#emptyStreamTopic(topic);
     this.#sql.insertTopic.run(topic, created.epoch);
     return created;
   }
 
-  /** A topic clients may read: streams are created on demand, dashboards must exist. */
+  #emptyStreamTopic(topic: string): TopicRow {
+    return { epoch: pendingStreamEpoch(this.#instanceId, topic), head: 0, first_offset: 1 };
+  }
+
+  /** A topic clients may read: a stream never pushed reads as empty (nothing is written), dashboards must exist. */
   #knownTopic(topic: string): TopicRow | null {
     const parsed = requireTopic(topic);
-    // Existing stream topics are a plain read; only a missing one takes the write lock.
-    if (parsed.kind === 'stream') return this.#sql.getTopic.get(topic) ?? this.#tx.streamTopic(topic);
+    if (parsed.kind === 'stream') return this.#sql.getTopic.get(topic) ?? this.#emptyStreamTopic(topic);
     return this.#read(() => (this.#sql.getDashboard.get(parsed.id) ? (this.#sql.getTopic.get(topic) ?? null) : null));
   }
 
@@ -406,5 +445,9 @@ function toToken(row: TokenRow): TokenRecord {
     createdAt: row.created_at,
     expiresAt: row.expires_at,
     revokedAt: row.revoked_at,
+    kind: row.kind,
+    label: row.label,
+    createdBy: row.created_by,
+    lastUsedAt: row.last_used_at,
   };
 }

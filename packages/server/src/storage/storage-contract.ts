@@ -32,6 +32,10 @@ function token(id: string, overrides: Partial<TokenRecord> = {}): TokenRecord {
     createdAt: T0,
     expiresAt: null,
     revokedAt: null,
+    kind: 'token',
+    label: null,
+    createdBy: null,
+    lastUsedAt: null,
     ...overrides,
   };
 }
@@ -167,8 +171,14 @@ export function runStorageContract(name: string, factory: StorageFactory): void 
         const head = await storage.getHead('stream:never.pushed');
         expect(head).toEqual({ epoch: expect.any(String), offset: 0, firstOffset: 1 });
         expect(await storage.getHead('stream:never.pushed')).toEqual(head);
+        const snapshot = await storage.getSnapshot('stream:never.pushed');
+        expect(snapshot?.position).toEqual({ epoch: head?.epoch, offset: 0 });
+        expect(await storage.readEvents('stream:never.pushed', 0, 10)).toEqual([]);
+        // Reading wrote nothing, yet the first push continues the epoch subscribers were given.
+        expect(await storage.listStreams()).toEqual([]);
         const [result] = await storage.appendPoints([{ key: 'never.pushed', points: [{ value: 1 }] }], WIDE, T0);
         expect(result?.events[0]).toMatchObject({ epoch: head?.epoch, offset: 1 });
+        expect(await storage.getHead('stream:other.never')).not.toEqual(expect.objectContaining({ epoch: head?.epoch }));
       });
 
       it('rejects a topic that is neither a dashboard nor a stream', async () => {
@@ -460,6 +470,26 @@ export function runStorageContract(name: string, factory: StorageFactory): void 
       });
     });
 
+    describe('client ids bound to tokens', () => {
+      it('lets the first token to use a clientId claim it, and tells later ones who owns it', async () => {
+        expect(await storage.getClientOwner('c1')).toBeNull();
+        expect(await storage.claimClientId('c1', 'token-a', T0)).toBe('token-a');
+        expect(await storage.claimClientId('c1', 'token-b', T0 + 1)).toBe('token-a');
+        expect(await storage.claimClientId('c1', 'token-a', T0 + 2)).toBe('token-a');
+        expect(await storage.getClientOwner('c1')).toBe('token-a');
+        expect(await storage.claimClientId('c2', 'token-b', T0)).toBe('token-b');
+        expect(await storage.getClientOwner('c2')).toBe('token-b');
+      });
+
+      it('leaves the exactly-once state keyed by clientId alone', async () => {
+        await storage.createDashboard(dashboard('ops'));
+        await storage.claimClientId('c1', 'token-a', T0);
+        await storage.applyMutation(addWidget('c1', 1, 'w1'), T0);
+        expect(await storage.getLastMutationId('c1')).toBe(1);
+        expect(await storage.getClientOwner('c1')).toBe('token-a');
+      });
+    });
+
     describe('tokens', () => {
       it('finds a live token by its hash', async () => {
         await storage.createToken(token('t1'));
@@ -475,10 +505,10 @@ export function runStorageContract(name: string, factory: StorageFactory): void 
 
       it('does not find a revoked token, and revokes only once', async () => {
         await storage.createToken(token('t1'));
-        expect(await storage.revokeToken('t1')).toBe(true);
+        expect(await storage.revokeToken('t1')).toEqual(['t1']);
         expect(await storage.findToken('hash-t1', T0)).toBeNull();
-        expect(await storage.revokeToken('t1')).toBe(false);
-        expect(await storage.revokeToken('missing')).toBe(false);
+        expect(await storage.revokeToken('t1')).toEqual([]);
+        expect(await storage.revokeToken('missing')).toEqual([]);
       });
 
       it('lists every token, revoked ones included, oldest first', async () => {
@@ -486,6 +516,47 @@ export function runStorageContract(name: string, factory: StorageFactory): void 
         await storage.createToken(token('t1'));
         await storage.revokeToken('t2', T0 + 5);
         expect(await storage.listTokens()).toEqual([token('t1'), token('t2', { createdAt: T0 + 1, role: 'admin', scopes: {}, revokedAt: T0 + 5 })]);
+      });
+
+      it('keeps the share-link fields: kind, label, creator and last use', async () => {
+        const share = token('s1', { kind: 'share', label: 'TV in the hall', createdBy: 'admin', scopes: { view: ['ops'] }, expiresAt: T0 + 5 });
+        await storage.createToken(share);
+        expect(await storage.listTokens()).toEqual([share]);
+        await storage.touchToken('s1', T0 + 3);
+        expect(await storage.findToken('hash-s1', T0)).toEqual({ ...share, lastUsedAt: T0 + 3 });
+        await storage.touchToken('missing', T0);
+      });
+
+      it('finds a token by hash whatever its state, to say why it is refused', async () => {
+        await storage.createToken(token('t1', { expiresAt: T0 + 1 }));
+        await storage.createToken(token('t2'));
+        await storage.revokeToken('t2', T0 + 2);
+        expect(await storage.findTokenByHash('hash-t1')).toMatchObject({ id: 't1', expiresAt: T0 + 1, revokedAt: null });
+        expect(await storage.findTokenByHash('hash-t2')).toMatchObject({ id: 't2', revokedAt: T0 + 2 });
+        expect(await storage.findTokenByHash('hash-none')).toBeNull();
+      });
+
+      it('revokes the tokens a token created, transitively, with it and returns their ids', async () => {
+        await storage.createToken(token('editor'));
+        await storage.createToken(token('link', { kind: 'share', createdBy: 'editor' }));
+        await storage.createToken(token('link-of-link', { kind: 'share', createdBy: 'link' }));
+        await storage.createToken(token('gone', { createdBy: 'editor' }));
+        await storage.revokeToken('gone', T0 + 1);
+        await storage.createToken(token('other', { createdBy: 'admin' }));
+        const revoked = await storage.revokeToken('editor', T0 + 9);
+        expect(revoked[0]).toBe('editor');
+        expect([...revoked].sort()).toEqual(['editor', 'link', 'link-of-link']);
+        const byId = new Map((await storage.listTokens()).map((t) => [t.id, t.revokedAt]));
+        expect(Object.fromEntries(byId)).toEqual({ editor: T0 + 9, link: T0 + 9, 'link-of-link': T0 + 9, gone: T0 + 1, other: null });
+        expect(await storage.revokeToken('editor', T0 + 10)).toEqual([]);
+        expect(await storage.revokeToken('missing')).toEqual([]);
+      });
+
+      it('refuses to store a token created by a revoked token', async () => {
+        await storage.createToken(token('editor'));
+        await storage.revokeToken('editor', T0);
+        await expect(storage.createToken(token('late-link', { createdBy: 'editor' }))).rejects.toMatchObject({ code: 'token_revoked', status: 401 });
+        expect((await storage.listTokens()).map((t) => t.id)).toEqual(['editor']);
       });
 
       it('refuses a second token with the same id or hash', async () => {

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { mergePointValue, PulseboardError, type Dashboard, type MutationOutcome } from '@pulseboard/model';
 import { parseTopic, type DashboardEventData, type ParsedTopic, type StreamPointEvent, type StreamSnapshot } from '@pulseboard/protocol';
 import type { DashboardSummary, MutationInput, MutationRecord, StreamLimits } from './storage.js';
@@ -16,6 +16,32 @@ export const MUTATION_RESULTS_RETAIN = 1_000;
 /** A fresh random epoch (16 hex chars). */
 export function newEpoch(): string {
   return randomBytes(8).toString('hex');
+}
+
+/**
+ * The epoch of a stream topic that has no log yet: what subscribers are told before the first
+ * push, and what that push creates the log with, so reading a stream never has to write it.
+ * Derived from the database's own random id, so a new database gives new epochs.
+ */
+export function pendingStreamEpoch(instanceId: string, topic: string): string {
+  return createHash('sha256').update(`${instanceId}\0${topic}`).digest('hex').slice(0, 16);
+}
+
+/** `token_revoked` (401): a token may not be created on behalf of a revoked one. */
+export function creatorRevoked(createdBy: string): PulseboardError {
+  return new PulseboardError('token_revoked', `token "${createdBy}" is revoked; it cannot create tokens`, { status: 401 });
+}
+
+/**
+ * The tokens revoked with `id`: itself and, transitively, every live token it created
+ * (`createdBy`), given every stored token. The given id comes first.
+ */
+export function tokensToRevoke(tokens: ReadonlyArray<{ id: string; createdBy: string | null; revokedAt: number | null }>, id: string): string[] {
+  const revoked = [id];
+  for (let i = 0; i < revoked.length; i++) {
+    for (const t of tokens) if (t.createdBy === revoked[i] && t.revokedAt === null && !revoked.includes(t.id)) revoked.push(t.id);
+  }
+  return revoked;
 }
 
 /** Parses a topic or rejects it as `invalid_topic` (400). */

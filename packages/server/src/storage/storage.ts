@@ -58,19 +58,44 @@ export interface Storage {
   getStream(key: string, options?: { sinceTs?: number }): Promise<(StreamSnapshot & TopicPosition) | null>;
   listStreams(): Promise<StreamSummary[]>;
 
-  /** Position of a topic. Unknown stream topics are created empty (offset 0); unknown dashboards give null. */
+  /**
+   * Position of a topic. An unknown stream reads as an empty log (offset 0) in the epoch its
+   * first push will use, and nothing is written (topics are created by pushes only); unknown
+   * dashboards give null.
+   */
   getHead(topic: string): Promise<TopicHead | null>;
   /** Events with offset > afterOffset, oldest first, at most `limit`. */
   readEvents(topic: string, afterOffset: number, limit: number): Promise<StoredEvent[]>;
   /** Snapshot and the position it reflects, read atomically; null for an unknown dashboard. */
   getSnapshot(topic: string): Promise<{ position: TopicPosition; snapshot: Dashboard | StreamSnapshot } | null>;
 
+  /**
+   * Stores a token. Rejects `already_exists` (409) for a taken id or hash, and `token_revoked`
+   * (401) when `createdBy` names a stored token that is revoked (a link made by a token being
+   * revoked at the same moment must not outlive it).
+   */
   createToken(token: TokenRecord): Promise<void>;
   /** The live (not revoked, not expired at `now`) token with this hash. */
   findToken(hash: string, now: number): Promise<TokenRecord | null>;
+  /** The token with this hash whatever its state (revoked, expired): to say why it was refused. */
+  findTokenByHash(hash: string): Promise<TokenRecord | null>;
   listTokens(): Promise<TokenRecord[]>;
-  /** Marks the token revoked (at `now`, default the current time); false when unknown or already revoked. */
-  revokeToken(id: string, now?: number): Promise<boolean>;
+  /**
+   * Revokes the token (at `now`, default the current time) and, in the same transaction, every
+   * live token it created, transitively (the share links it made). Returns the ids revoked, the
+   * given one first; empty when it is unknown or already revoked.
+   */
+  revokeToken(id: string, now?: number): Promise<string[]>;
+  /** Records when a token was last used (callers write it at most once a minute per token). */
+  touchToken(id: string, at: number): Promise<void>;
+
+  /**
+   * Binds a clientId to a token identity (`Principal.tokenId`): the first call for a clientId
+   * claims it. Returns the tokenId that owns it, the caller's own when it just claimed it.
+   */
+  claimClientId(clientId: string, tokenId: string, now: number): Promise<string>;
+  /** The tokenId owning the clientId, or null when no token has used it yet. */
+  getClientOwner(clientId: string): Promise<string | null>;
 }
 
 export interface TopicPosition {
@@ -142,7 +167,17 @@ export interface TokenRecord {
   createdAt: number;
   expiresAt: number | null;
   revokedAt: number | null;
+  /** `share`: a share link made with POST /api/dashboards/:id/share; `token`: any other. */
+  kind: TokenKind;
+  /** A share link's label (shown in the dashboard's list of links); null: none. */
+  label: string | null;
+  /** tokenId of the creator (`admin` for the configured admin token); null: not recorded. */
+  createdBy: string | null;
+  /** When it last authenticated a request (recorded at most once a minute); null: never. */
+  lastUsedAt: number | null;
 }
+
+export type TokenKind = 'token' | 'share';
 
 export interface TokenScopes {
   /** Stream key prefixes this token may push to ("" = any). */
@@ -151,4 +186,6 @@ export interface TokenScopes {
   view?: string[];
   /** Dashboard ids this token may edit ("*" = any); edit implies view. */
   edit?: string[];
+  /** Stream key prefixes this token may read beyond its dashboards' streams ("" = any). */
+  read?: string[];
 }

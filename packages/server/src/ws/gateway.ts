@@ -3,7 +3,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { CloseCode, ErrorCode, parseClientMessage, type ServerMessage } from '@pulseboard/protocol';
-import type { Auth } from '../auth.js';
+import { AUTH_FAILURE_MESSAGES, type Auth, type AuthFailure } from '../auth.js';
 import { SnapshotCache } from '../snapshot-cache.js';
 import type { SyncService } from '../sync-service.js';
 import { Connection } from './connection.js';
@@ -144,14 +144,14 @@ export class Gateway {
   }
 
   /**
-   * Closes with 4001 (after an `unauthorized` error saying `reason`) every connection that
-   * authenticated with this token, e.g. right after it is revoked. Returns how many.
+   * Closes with 4001 and reason `code` (after an `error` with that code) every connection
+   * that authenticated with this token, e.g. right after it is revoked. Returns how many.
    */
-  closeConnectionsOfToken(tokenId: string, reason: string): number {
+  closeConnectionsOfToken(tokenId: string, code: AuthFailure = 'token_revoked'): number {
     let closed = 0;
     for (const conn of this.#connections) {
       if (conn.closed || conn.principal?.tokenId !== tokenId) continue;
-      this.#closeUnauthorized(conn, reason);
+      this.#closeUnauthorized(conn, code);
       closed += 1;
     }
     return closed;
@@ -329,9 +329,10 @@ export class Gateway {
     if (sub.presence) this.#handlers.relayPresenceEnd(conn, sub.topic);
   }
 
-  #closeUnauthorized(conn: Connection, reason: string): void {
-    this.send(conn, { type: 'error', code: ErrorCode.UNAUTHORIZED, message: reason });
-    this.closeConnection(conn, CloseCode.UNAUTHORIZED, reason);
+  /** error `code` then close 4001 with the code as its reason (docs/protocol.md, close codes). */
+  #closeUnauthorized(conn: Connection, code: AuthFailure): void {
+    this.send(conn, { type: 'error', code, message: AUTH_FAILURE_MESSAGES[code] });
+    this.closeConnection(conn, CloseCode.UNAUTHORIZED, code);
   }
 
   /** One pass over every connection: hello timeouts, expired tokens, dead connections, heartbeat pings. */
@@ -346,7 +347,7 @@ export class Gateway {
       }
       const expiresAt = conn.principal?.expiresAt;
       if (expiresAt != null && now >= expiresAt) {
-        this.#closeUnauthorized(conn, 'the token expired');
+        this.#closeUnauthorized(conn, 'token_expired');
         continue;
       }
       if (now - conn.lastInboundAt > this.config.deadConnectionTimeoutMs) {

@@ -17,7 +17,8 @@ import {
   type ServerMessage,
   type SubscribeMessage,
 } from '@pulseboard/protocol';
-import { canAccessDashboard, canPush, canReadStream, type Auth } from '../auth.js';
+import { AUTH_FAILURE_MESSAGES, canAccessDashboard, canPush, type Auth } from '../auth.js';
+import { bindClientId, CLIENT_ID_IN_USE } from '../client-binding.js';
 import type { CachedSnapshot, SnapshotCache } from '../snapshot-cache.js';
 import type { MutationRecord, StoredEvent } from '../storage/storage.js';
 import { FUTURE_TS_MESSAGE, isTooFarAhead } from '../stream-timestamps.js';
@@ -139,14 +140,25 @@ export class MessageHandlers {
 
   async #hello(conn: Connection, message: HelloMessage): Promise<void> {
     try {
-      const principal = await this.#ctx.auth.authenticate(message.token);
+      const checked = await this.#ctx.auth.check(message.token);
       if (conn.closed) return;
-      if (!principal) {
-        this.#error(conn, ErrorCode.UNAUTHORIZED, 'missing, unknown, expired or revoked token', { type: 'hello' });
-        return this.#ctx.close(conn, CloseCode.UNAUTHORIZED, 'missing or invalid token');
+      if (!checked.ok) {
+        // The close reason is the code (unauthorized, token_revoked, token_expired), so a client can say which.
+        this.#error(conn, checked.code, AUTH_FAILURE_MESSAGES[checked.code], { type: 'hello' });
+        return this.#ctx.close(conn, CloseCode.UNAUTHORIZED, checked.code);
       }
+      const principal = checked.principal;
       // Set before the next await, so a revocation meanwhile (closeConnectionsOfToken) finds this connection.
       conn.principal = principal;
+      try {
+        await bindClientId(this.#ctx.sync.storage, message.clientId, principal);
+      } catch (error) {
+        if (!isPulseboardError(error) || error.code !== CLIENT_ID_IN_USE) throw error;
+        if (conn.closed) return;
+        this.#error(conn, ErrorCode.CLIENT_ID_IN_USE, error.message, { type: 'hello' });
+        return this.#ctx.close(conn, CloseCode.FORBIDDEN, CLIENT_ID_IN_USE);
+      }
+      if (conn.closed) return;
       const lastMutationId = await this.#ctx.sync.storage.getLastMutationId(message.clientId);
       if (conn.closed) return;
       conn.clientId = message.clientId;
@@ -179,7 +191,9 @@ export class MessageHandlers {
     }
     const principal = conn.principal;
     const allowed =
-      principal !== null && (parsed.kind === 'dashboard' ? canAccessDashboard(principal, parsed.id, 'view') : canReadStream(principal, parsed.key));
+      principal !== null &&
+      (parsed.kind === 'dashboard' ? canAccessDashboard(principal, parsed.id, 'view') : await this.#ctx.sync.streamAccess.canRead(principal, parsed.key));
+    if (conn.closed) return;
     if (!allowed) return this.#error(conn, ErrorCode.FORBIDDEN, `this token may not read ${topic}`, ref);
 
     const subs = (conn.subs ??= new Map());
@@ -216,7 +230,8 @@ export class MessageHandlers {
    * trimmed): the caller sends a snapshot instead.
    */
   async #replay(conn: Connection, sub: Subscription<Connection>, since: Position): Promise<boolean> {
-    const cached = this.#ctx.cache.replay(sub.topic, since);
+    const cached = await this.#ctx.cache.replay(sub.topic, since);
+    if (sub.removed) return true;
     if (cached) {
       this.#ctx.send(conn, { type: 'subscribed', topic: sub.topic, epoch: since.epoch, offset: since.offset, recovered: true });
       sub.epoch = since.epoch;
@@ -328,6 +343,10 @@ export class MessageHandlers {
 
   #presence(conn: Connection, message: PresenceMessage): void {
     const topic = dashboardTopic(message.dashboardId);
+    // A preview is an edit in progress: a token that may only view has none to show.
+    if (!conn.principal || !canAccessDashboard(conn.principal, message.dashboardId, 'edit')) {
+      return this.#error(conn, ErrorCode.FORBIDDEN, `presence: this token may not edit dashboard "${message.dashboardId}"`, { type: 'presence', topic });
+    }
     const sub = conn.subs?.get(topic);
     if (!sub) {
       return this.#error(conn, ErrorCode.NOT_SUBSCRIBED, `presence: subscribe to ${topic} first`, { type: 'presence', topic });
