@@ -234,11 +234,11 @@ describe('after a reconnect, an edit whose ack was lost', () => {
 
 describe('after a reload, an edit the persisted queue still held', () => {
   /** A client restarted over a store that still holds edit 1 (refused by the server while the page reloaded). */
-  async function reload() {
+  async function reload(http = fakeFetch(() => ({ status: 503, body: {} })), config: Record<string, number> = {}) {
     const store = new MemoryOfflineStore();
     await store.save(ME, { clientId: ME, lastMutationId: 1, queue: [{ mutationId: 1, dashboardId: 'ops', name: 'updateWidget', args: { id: 'ghost', set: { title: 'x' } }, createdAt: 0 }] });
     const client = createPulseboardClient(
-      { url: 'http://server.test', clientId: ME, store, WebSocket: FakeWebSocket, fetch: fakeFetch(() => ({ status: 503, body: {} })).fetch, config: { refreshIntervalMs: 0, httpFallbackAfterMs: 60_000 } },
+      { url: 'http://server.test', clientId: ME, store, WebSocket: FakeWebSocket, fetch: http.fetch, config: { refreshIntervalMs: 0, httpFallbackAfterMs: 60_000, ...config } },
       { environment: new EnvironmentManager({ attach: false }), random: () => 0.5 },
     );
     clients.push(client);
@@ -275,6 +275,25 @@ describe('after a reload, an edit the persisted queue still held', () => {
     expect(notified).toBe(1);
     expect(client.notices.getSnapshot()).toMatchObject([{ kind: 'rejected', dashboardId: 'ops', error: { code: 'widget_not_found' }, mutation: { mutationId: 1, name: 'updateWidget' } }]);
     await settle();
+    expect(client.sync.getSnapshot().queueLength).toBe(0);
+  });
+
+  it('is settled from its stored result over HTTP when the socket dies before the answer (the fallback asks too)', async () => {
+    const http = fakeFetch((method, path) => {
+      if (method === 'POST' && path === '/api/dashboards/ops/mutations') {
+        return { status: 200, body: { dashboardId: 'ops', clientId: ME, lastMutationId: 1, results: [{ ...refused, duplicate: true }] } };
+      }
+      return { status: 503, body: { error: { code: 'unavailable', message: 'down' } } };
+    });
+    const client = await reload(http, { httpFallbackAfterMs: 1_000 });
+    // The welcome says 1 was processed; its result is asked for, but the socket dies before the answer.
+    FakeWebSocket.last.handshake({ lastMutationId: 1 });
+    await settle();
+    expect(FakeWebSocket.last.sentOfType('mutate').map((m) => m.mutationId)).toEqual([1]);
+    FakeWebSocket.last.serverClose(1006);
+    await vi.advanceTimersByTimeAsync(1_500);
+    expect(http.calls.filter((c) => c.method === 'POST').map((c) => (c.body as { mutations: Array<{ mutationId: number }> }).mutations.map((m) => m.mutationId))).toEqual([[1]]);
+    expect(client.notices.getSnapshot()).toMatchObject([{ kind: 'rejected', error: { code: 'widget_not_found' } }]);
     expect(client.sync.getSnapshot().queueLength).toBe(0);
   });
 });
