@@ -222,7 +222,7 @@ class PulseboardClientImpl implements PulseboardClient {
 
   #onAck(ack: AckMessage): void {
     // A held dashboard settles it in its frame, in order with the events around it.
-    this.#settlement.received(ack, (m) => this.#dashboards.get(m.dashboardId)?.enqueue(ack));
+    this.#settlement.received(ack, () => this.#dashboards.get(ack.dashboardId)?.enqueue(ack));
   }
 
   #onError(error: ErrorMessage): void {
