@@ -28,6 +28,10 @@ export class StreamAccess {
   /** True when the principal may read `stream:<key>`. */
   async canRead(principal: Principal, key: string): Promise<boolean> {
     if (canReadStreamByScope(principal, key)) return true;
+    // Fast path: a dashboard already known to show the key, checked to be still current.
+    for (const [id, cached] of this.#cache) {
+      if (cached.streams.has(key) && canAccessDashboard(principal, id, 'view') && (await this.#streamsOf(id)).has(key)) return true;
+    }
     for (const id of await this.#viewableDashboards(principal)) {
       if ((await this.#streamsOf(id)).has(key)) return true;
     }
@@ -53,7 +57,10 @@ export class StreamAccess {
   /** The stream keys the widgets of a dashboard reference (empty for an unknown one). */
   async #streamsOf(dashboardId: string): Promise<ReadonlySet<string>> {
     const head = await this.#storage.getHead(dashboardTopic(dashboardId)).catch(() => null);
-    if (!head) return new Set();
+    if (!head) {
+      this.#cache.delete(dashboardId);
+      return new Set();
+    }
     const position = `${head.epoch}:${head.offset}`;
     const cached = this.#cache.get(dashboardId);
     if (cached?.position === position) return cached.streams;
