@@ -18,6 +18,105 @@ export interface StreamSummary {
   latestTs: number | null;
 }
 
+/** The kinds of pull data source (docs/sources.md). */
+export type SourceKind = 'http-json' | 'prometheus';
+
+/** A request header of a source as the API shows it: a secret's value is never returned, only that it is set. */
+export type SourceHeaderView = { name: string; secret: false; value: string } | { name: string; secret: true; set: boolean };
+
+/** One http-json selector: a JMESPath expression over the answer and the stream its result feeds. */
+export interface HttpJsonSelector {
+  stream: string;
+  path: string;
+}
+
+/** One prometheus query: a PromQL instant query feeding `stream` (one stream per series when it returns several). */
+export interface PrometheusQuery {
+  stream: string;
+  query: string;
+  /** Backfill the stream's history with a range query when the source is created. */
+  backfill?: { rangeMs: number; stepMs: number };
+}
+
+/** Why a source's last run failed: a stable code and a sentence naming the cause. */
+export interface SourceErrorView {
+  /** dns | refused | timeout | http_status | not_json | too_large | too_many_redirects | selector_empty | bad_value | prometheus_error | host_not_allowed | network */
+  code: string;
+  message: string;
+  at: number;
+}
+
+/** The runtime status of one source. */
+export interface SourceStatusView {
+  /** `ok` after a success, `failing` after a failure, `pending` before the first run, `disabled`, or `elsewhere` when another node runs it. */
+  state: 'pending' | 'ok' | 'failing' | 'disabled' | 'elsewhere';
+  running: boolean;
+  lastRunAt: number | null;
+  lastSuccessAt: number | null;
+  /** The last run's answer was unchanged (304 or the same body): nothing was written. */
+  lastUnchanged: boolean;
+  lastError: SourceErrorView | null;
+  consecutiveFailures: number;
+  nextRunAt: number | null;
+}
+
+/** A source as `GET /api/sources` shows it (secret header values left out). */
+export interface SourceView {
+  id: string;
+  name: string;
+  kind: SourceKind;
+  enabled: boolean;
+  /** http-json: the URL fetched; prometheus: the server's base URL. */
+  url: string;
+  /** http-json only. */
+  method?: 'GET' | 'POST';
+  /** http-json POST only. */
+  body?: string;
+  headers: SourceHeaderView[];
+  intervalMs: number;
+  timeoutMs: number;
+  selectors?: HttpJsonSelector[];
+  queries?: PrometheusQuery[];
+  /** Every stream key this source writes (series streams appear once seen). */
+  streams: string[];
+  createdAt: number;
+  updatedAt: number;
+  status: SourceStatusView;
+}
+
+/** One value a source pushes (or, in a test run, would push). */
+export interface SourcePush {
+  stream: string;
+  value: PointValue;
+  /** Which selector or query produced it. */
+  from: string;
+}
+
+/** The answer of `POST /api/sources/test` and `POST /api/sources/:id/test`: one run, nothing pushed. */
+export interface SourceTestResult {
+  ok: boolean;
+  durationMs: number;
+  pushes: SourcePush[];
+  /** The first failure (the run stops there), when not ok. */
+  error?: SourceErrorView;
+  /** Selectors or queries that matched nothing (the run is a failure when all do). */
+  unmatched: string[];
+}
+
+/** `GET /api/sources/for-stream/:key`: the source feeding the stream, or null when none does. */
+export interface StreamSourceResponse {
+  source: StreamSourceView | null;
+}
+
+/** The source feeding a stream, as `GET /api/sources/for-stream/:key` shows it to anyone who may read the stream. */
+export interface StreamSourceView {
+  id: string;
+  name: string;
+  kind: SourceKind;
+  intervalMs: number;
+  status: SourceStatusView;
+}
+
 /** Why a request or connection was refused for its token: HTTP 401 `error.code`, WebSocket 4001 close reason. */
 export type AuthErrorCode = 'unauthorized' | 'token_revoked' | 'token_expired';
 

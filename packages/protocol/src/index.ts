@@ -8,4 +8,4 @@ export * from './topics.js';
 export * from './messages.js';
 export { applyDashboardEvent, type DashboardEventLike } from './apply-event.js';
 export { parseClientMessage, parseServerFrame, encodeServerFrame, type ParseResult } from './parse.js';
-export type { AuthErrorCode, CreateShareRequest, CreateShareResponse, DashboardSummary, MeResponse, ShareRole, SharesResponse, ShareSummary, StreamSummary } from './http.js';
+export type * from './http.js';

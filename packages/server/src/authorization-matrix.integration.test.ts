@@ -30,6 +30,11 @@ async function ensureX(): Promise<void> {
   if (res.status === 404) await t.json('POST', '/api/dashboards', { body: { id: 'x', title: 'X', widgets: { shown: widget('shown', 'x.shown') } } });
 }
 
+/** A disabled source on the server's own health route (its address is always allowed). */
+function sourceBody(id: string, stream: string) {
+  return { kind: 'http-json', id, enabled: false, url: `${t.server.url}/api/health`, selectors: [{ stream, path: 'uptimeMs' }] };
+}
+
 async function adminCreated(route: string, body: object): Promise<string> {
   const res = await t.json('POST', route, { body });
   if (res.status !== 201) throw new Error(`setup ${route} answered ${res.status}`);
@@ -104,6 +109,11 @@ const EXECUTORS: Record<string, Executor> = {
   'POST /api/tokens': (s) => httpAnswer('POST', '/api/tokens', s, { name: 'made in the matrix' }),
   'GET /api/tokens': (s) => httpAnswer('GET', '/api/tokens', s),
   'DELETE /api/tokens/:id': async (s) => httpAnswer('DELETE', `/api/tokens/${await adminCreated('/api/tokens', { name: 'victim' })}`, s),
+  'POST /api/sources': (s, kind) => httpAnswer('POST', '/api/sources', s, sourceBody(`matrix-${kind.toLowerCase()}`, 'matrix.source')),
+  'GET /api/sources': (s) => httpAnswer('GET', '/api/sources', s),
+  'POST /api/sources/:id/test': (s) => httpAnswer('POST', '/api/sources/feeds-x/test', s),
+  'DELETE /api/sources/:id': async (s, kind) => httpAnswer('DELETE', `/api/sources/${await adminCreated('/api/sources', sourceBody(`victim-${kind.toLowerCase()}`, 'matrix.victim'))}`, s),
+  'GET /api/sources/for-stream/x.shown': (s) => httpAnswer('GET', '/api/sources/for-stream/x.shown', s),
   'POST /widgets/push.w (Smashing, token in the body)': (s) => httpAnswer('POST', '/widgets/push.w', null, { ...(s === null ? {} : { auth_token: s }), current: 1 }),
   'WS hello': (s) => wsDo(s, async () => 'welcome'),
   'WS subscribe dashboard:x': (s) => wsDo(s, (c) => subscribe(c, 'dashboard:x')),
@@ -150,6 +160,7 @@ beforeAll(async () => {
   await t.json('POST', '/api/dashboards', { body: { id: 'y', title: 'Y', widgets: { shown: widget('shown', 'y.shown') } } });
   await t.json('POST', '/api/streams', { body: { streams: { 'x.shown': 1, 'y.shown': 2, 'push.a': 3 } } });
   exportFile = (await t.json('GET', '/api/dashboards/x/export')).body;
+  await adminCreated('/api/sources', sourceBody('feeds-x', 'x.shown'));
   const token = async (body: object) => (await t.json('POST', '/api/tokens', { body: { name: 'matrix', ...body } })).body as { token: string; id: string };
   const shareOf = async (role: string) => (await t.json('POST', '/api/dashboards/x/share', { body: { role } })).body.token as string;
   const revoked = await token({ scopes: { view: ['x'] } });

@@ -2,7 +2,9 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import type { SourceTestResult, SourceView } from '@pulseboard/protocol';
 import { ConfigError, resolveConfig } from './config.js';
+import { parseDuration } from './durations.js';
 import { startServer } from './server.js';
 
 /** Where push/export/import/token talk to when neither --url nor PULSEBOARD_URL is set. */
@@ -25,9 +27,13 @@ Commands:
   token create <name>       Create an API token (admin)
   token list                List API tokens (admin)
   token revoke <id>         Revoke an API token (admin)
+  source add <kind> <url>   Add a pull data source: http-json or prometheus (admin)
+  source list               List sources and their status (admin)
+  source rm <id>            Delete a source (admin)
+  source test <id>          Run a source once and show what it would push (admin)
 
 Run "pulseboard <command> --help" for the options of a command.
-push, export, import and token talk to a running server: --url (or PULSEBOARD_URL,
+push, export, import, token and source talk to a running server: --url (or PULSEBOARD_URL,
 default ${DEFAULT_URL}) and --token (or PULSEBOARD_TOKEN).`;
 
 const START_HELP = `Usage: pulseboard start [options]
@@ -49,6 +55,13 @@ Options (flag, environment variable, default):
   --ws-heartbeat <d>       PULSEBOARD_WS_HEARTBEAT        15s server ping period (silent 3x that: close 4009)
   --ws-rate-limit <n>      PULSEBOARD_WS_RATE_LIMIT       200 messages/s per connection, sustained
   --ws-burst <n>           PULSEBOARD_WS_BURST            400 messages at once after a quiet spell
+  --source-hosts <list>    PULSEBOARD_SOURCE_HOSTS        hosts pull sources may fetch from
+                                                          (a.com,*.b.com,c.com:8080,*); none
+                                                          but this server by default
+  --source-max-response <size> PULSEBOARD_SOURCE_MAX_RESPONSE  1mb largest answer a source reads
+  --source-host-concurrency <n> PULSEBOARD_SOURCE_HOST_CONCURRENCY  8 requests at once per host
+  --prometheus-url <url>   PULSEBOARD_PROMETHEUS_URL      a Prometheus scraping this server
+                                                          (the demo's self-monitoring reads it)
                            PULSEBOARD_ADMIN_TOKEN         set the admin token (else one is
                                                           generated and printed on first start)`;
 
@@ -75,6 +88,31 @@ const TOKEN_HELP = `Usage:
 All take --url <url> and --token <admin token>. "create" prints the new secret once.
 --push takes a stream key prefix ("" = every stream); --view/--edit take dashboard ids ("*" = all);
 --read takes a stream key prefix the token may read beyond its dashboards' streams.`;
+
+const SOURCE_HELP = `Usage:
+  pulseboard source add http-json <url> --select <stream>=<jmespath>... [options]
+  pulseboard source add prometheus <base-url> --query <stream>=<promql>... [options]
+  pulseboard source list
+  pulseboard source rm <id>
+  pulseboard source test <id>
+  pulseboard source test <kind> <url> --select|--query ...   (an unsaved definition)
+
+Options of add (and of test with a definition):
+  --id <id>                 id (default: a slug of --name or of the URL's host)
+  --name <name>             display name
+  --interval <d>            time between runs, at least 1s (default 60s)
+  --timeout <d>             request timeout (default 10s)
+  --select <stream>=<path>  http-json: a JMESPath expression feeding <stream> (repeatable)
+  --query <stream>=<promql> prometheus: an instant query feeding <stream> (repeatable;
+                            several series become <stream>.<label values>)
+  --backfill <range>/<step> prometheus: fill each query's history on creation, e.g. 1h/30s
+  --header 'Name: value'    request header (repeatable)
+  --secret-header 'Name: value'  header whose value is stored but never shown again
+  --method GET|POST, --body <text>  http-json request method and body
+  --disabled                store it without running it
+
+"test" runs once and prints what each selector or query would push, pushing nothing; it
+exits 1 when the run fails. All take --url <url> and --token <admin token>.`;
 
 const CLIENT_OPTIONS = {
   url: { type: 'string' },
@@ -160,6 +198,10 @@ async function startCommand(args: string[], io: CliIO): Promise<number> {
     'ws-heartbeat': { type: 'string' },
     'ws-rate-limit': { type: 'string' },
     'ws-burst': { type: 'string' },
+    'source-hosts': { type: 'string' },
+    'source-max-response': { type: 'string' },
+    'source-host-concurrency': { type: 'string' },
+    'prometheus-url': { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   });
   if (values.help) return io.stdout(START_HELP), 0;
@@ -280,12 +322,152 @@ async function tokenCommand(args: string[], io: CliIO): Promise<number> {
   throw usage(`unknown token command "${sub}"\n\n${TOKEN_HELP}`);
 }
 
+const SOURCE_DEFINITION_OPTIONS = {
+  ...CLIENT_OPTIONS,
+  id: { type: 'string' },
+  name: { type: 'string' },
+  interval: { type: 'string' },
+  timeout: { type: 'string' },
+  select: { type: 'string', multiple: true },
+  query: { type: 'string', multiple: true },
+  backfill: { type: 'string' },
+  header: { type: 'string', multiple: true },
+  'secret-header': { type: 'string', multiple: true },
+  method: { type: 'string' },
+  body: { type: 'string' },
+  disabled: { type: 'boolean' },
+} satisfies ParseArgsConfig['options'];
+
+type SourceFlags = ReturnType<typeof parse<typeof SOURCE_DEFINITION_OPTIONS>>['values'];
+
+/** Splits `stream=expression` at the first "=". */
+function streamPair(flag: string, text: string): { stream: string; expression: string } {
+  const at = text.indexOf('=');
+  if (at <= 0 || at === text.length - 1) throw usage(`${flag} "${text}" must be <stream>=<expression>`);
+  return { stream: text.slice(0, at), expression: text.slice(at + 1) };
+}
+
+function durationFlag(flag: string, text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const ms = parseDuration(text);
+  if (ms === null) throw usage(`${flag} "${text}" is not a duration such as 30s or 5m`);
+  return ms;
+}
+
+/** The API body of a source from the command line (the server validates it and names bad fields). */
+function sourceBody(kind: string, url: string, values: SourceFlags): Record<string, unknown> {
+  if (kind !== 'http-json' && kind !== 'prometheus') throw usage(`<kind> must be "http-json" or "prometheus", not "${kind}"`);
+  const header = (text: string, secret: boolean) => {
+    const at = text.indexOf(':');
+    if (at <= 0) throw usage(`header "${text}" must be "Name: value"`);
+    return { name: text.slice(0, at).trim(), value: text.slice(at + 1).trim(), secret };
+  };
+  const headers = [...(values.header ?? []).map((h) => header(h, false)), ...(values['secret-header'] ?? []).map((h) => header(h, true))];
+  const intervalMs = durationFlag('--interval', values.interval);
+  const timeoutMs = durationFlag('--timeout', values.timeout);
+  const body: Record<string, unknown> = {
+    kind,
+    url,
+    ...(values.id ? { id: values.id } : {}),
+    ...(values.name ? { name: values.name } : {}),
+    ...(intervalMs === undefined ? {} : { intervalMs }),
+    ...(timeoutMs === undefined ? {} : { timeoutMs }),
+    ...(headers.length > 0 ? { headers } : {}),
+    ...(values.disabled ? { enabled: false } : {}),
+  };
+  if (kind === 'http-json') {
+    if (!values.select?.length) throw usage('http-json needs at least one --select <stream>=<jmespath>');
+    body.selectors = values.select.map((text) => {
+      const { stream, expression } = streamPair('--select', text);
+      return { stream, path: expression };
+    });
+    if (values.method) body.method = values.method.toUpperCase();
+    if (values.body !== undefined) body.body = values.body;
+    return body;
+  }
+  if (!values.query?.length) throw usage('prometheus needs at least one --query <stream>=<promql>');
+  let backfill: { rangeMs: number; stepMs: number } | undefined;
+  if (values.backfill !== undefined) {
+    const [range, step] = values.backfill.split('/');
+    const rangeMs = durationFlag('--backfill range', range);
+    const stepMs = durationFlag('--backfill step', step ?? '');
+    if (rangeMs === undefined || stepMs === undefined) throw usage('--backfill must be <range>/<step>, e.g. 1h/30s');
+    backfill = { rangeMs, stepMs };
+  }
+  body.queries = values.query.map((text) => {
+    const { stream, expression } = streamPair('--query', text);
+    return { stream, query: expression, ...(backfill ? { backfill } : {}) };
+  });
+  return body;
+}
+
+function describeStatus(source: SourceView): string {
+  const s = source.status;
+  if (s.state === 'failing' && s.lastError) return `failing x${s.consecutiveFailures}: ${s.lastError.message} (${s.lastError.code}); last success ${s.lastSuccessAt === null ? '-' : formatTime(s.lastSuccessAt)}`;
+  if (s.state === 'ok') return `ok${s.lastUnchanged ? ' (unchanged)' : ''} at ${s.lastSuccessAt === null ? '-' : formatTime(s.lastSuccessAt)}; next ${s.nextRunAt === null ? '-' : formatTime(s.nextRunAt)}`;
+  return s.state;
+}
+
+function printTestResult(io: CliIO, result: SourceTestResult): number {
+  for (const push of result.pushes) io.stdout(`${push.stream} <- ${JSON.stringify(push.value)}   (${push.from})`);
+  for (const selector of result.unmatched) io.stdout(`(nothing) <- ${selector}`);
+  if (result.error) io.stderr(`run failed: ${result.error.message} (${result.error.code})`);
+  io.stderr(`${result.ok ? 'ok' : 'failed'} in ${result.durationMs} ms; nothing was pushed`);
+  return result.ok ? 0 : 1;
+}
+
+async function sourceCommand(args: string[], io: CliIO): Promise<number> {
+  const [sub, ...rest] = args;
+  if (sub === undefined || sub === '--help' || sub === '-h') return io.stdout(SOURCE_HELP), sub === undefined ? 2 : 0;
+  if (sub === 'add') {
+    const { values, positionals } = parse(rest, SOURCE_DEFINITION_OPTIONS);
+    if (values.help) return io.stdout(SOURCE_HELP), 0;
+    const [kind, url, ...extra] = positionals;
+    if (kind === undefined || url === undefined || extra.length > 0) throw usage(`expected <kind> <url>\n\n${SOURCE_HELP}`);
+    const response = await request(io, values, 'POST', '/api/sources', sourceBody(kind, url, values));
+    const created = (await response.json()) as SourceView;
+    io.stdout(`added source ${created.id} (${created.kind}, every ${created.intervalMs / 1000} s) feeding ${created.streams.join(', ')}`);
+    return 0;
+  }
+  if (sub === 'list') {
+    const { values } = parse(rest, CLIENT_OPTIONS);
+    if (values.help) return io.stdout(SOURCE_HELP), 0;
+    const { sources } = (await (await request(io, values, 'GET', '/api/sources')).json()) as { sources: SourceView[] };
+    for (const s of sources) io.stdout(`${s.id}  ${s.kind}  every ${s.intervalMs / 1000}s  ${s.url}  -> ${s.streams.join(', ')}  [${describeStatus(s)}]`);
+    if (sources.length === 0) io.stdout('(no sources)');
+    return 0;
+  }
+  if (sub === 'rm') {
+    const { values, positionals } = parse(rest, CLIENT_OPTIONS);
+    if (values.help) return io.stdout(SOURCE_HELP), 0;
+    const [id, ...extra] = positionals;
+    if (id === undefined || extra.length > 0) throw usage(`expected <id>\n\n${SOURCE_HELP}`);
+    await request(io, values, 'DELETE', `/api/sources/${encodeURIComponent(id)}`);
+    io.stdout(`removed source ${id}`);
+    return 0;
+  }
+  if (sub === 'test') {
+    const { values, positionals } = parse(rest, SOURCE_DEFINITION_OPTIONS);
+    if (values.help) return io.stdout(SOURCE_HELP), 0;
+    if (positionals.length === 1) {
+      const response = await request(io, values, 'POST', `/api/sources/${encodeURIComponent(positionals[0]!)}/test`);
+      return printTestResult(io, (await response.json()) as SourceTestResult);
+    }
+    const [kind, url, ...extra] = positionals;
+    if (kind === undefined || url === undefined || extra.length > 0) throw usage(`expected <id>, or <kind> <url> with --select/--query\n\n${SOURCE_HELP}`);
+    const response = await request(io, values, 'POST', '/api/sources/test', sourceBody(kind, url, values));
+    return printTestResult(io, (await response.json()) as SourceTestResult);
+  }
+  throw usage(`unknown source command "${sub}"\n\n${SOURCE_HELP}`);
+}
+
 const COMMANDS: Record<string, (args: string[], io: CliIO) => Promise<number>> = {
   start: startCommand,
   push: pushCommand,
   export: exportCommand,
   import: importCommand,
   token: tokenCommand,
+  source: sourceCommand,
 };
 
 /** Runs the CLI; resolves to the exit code (`start` resolves once the server listens). */

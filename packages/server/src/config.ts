@@ -3,6 +3,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { PulseboardError } from '@pulseboard/model';
 import { DAY_MS, MAX_TOKEN_LIFETIME_MS, parseDuration } from './durations.js';
+import { parseHostList } from './sources/host-allow-list.js';
 import { DEFAULT_GATEWAY_CONFIG, type GatewayConfig } from './ws/gateway-config.js';
 
 /** Port the server listens on unless told otherwise. */
@@ -20,6 +21,11 @@ export const DEFAULT_BODY_LIMIT_BYTES = 1024 * 1024;
 export const DEFAULT_MAX_SHARE_LIFETIME_MS = 90 * DAY_MS;
 /** Where the web app's build lives (apps/web/dist in this repository). */
 export const DEFAULT_WEB_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../apps/web/dist');
+
+/** Largest answer a pull source may read: 1 MiB. */
+export const DEFAULT_SOURCE_MAX_RESPONSE_BYTES = 1024 * 1024;
+/** Requests the pull sources make to one host at the same time. */
+export const DEFAULT_SOURCE_HOST_CONCURRENCY = 8;
 
 /** The WebSocket gateway settings a deployment may tune; the rest of GatewayConfig keeps its defaults. */
 export const GATEWAY_SETTING_KEYS = ['maxPayloadBytes', 'heartbeatIntervalMs', 'messagesPerSecond', 'burstMessages'] as const;
@@ -54,6 +60,12 @@ export interface ServerConfig {
   webDir: string;
   /** WebSocket limits and heartbeat (the dead-connection timeout follows as 3 heartbeats). */
   gateway: GatewaySettings;
+  /** Hosts pull sources may fetch from (host-allow-list.ts); the server's own address is always allowed. */
+  sourceHosts: string[];
+  sourceMaxResponseBytes: number;
+  sourceHostConcurrency: number;
+  /** A Prometheus that scrapes this server: the demo's self-monitoring reads it (its host is allowed). */
+  prometheusUrl: string | undefined;
 }
 
 /** Raised for a bad setting; `message` names the flag or variable and what is wrong. */
@@ -93,6 +105,10 @@ const configSchema = z.object({
     messagesPerSecond: z.number().int().positive(),
     burstMessages: z.number().int().positive(),
   }),
+  sourceHosts: z.array(z.string().min(1).max(256)).max(1000),
+  sourceMaxResponseBytes: z.number().int().min(1024).max(1024 ** 3),
+  sourceHostConcurrency: z.number().int().min(1).max(1000),
+  prometheusUrl: z.url({ protocol: /^https?$/ }).optional(),
 });
 
 /** Names each setting (a path into ServerConfig) has on the command line and in the environment, for error messages. */
@@ -114,6 +130,10 @@ const SETTING_NAMES = {
   'gateway.heartbeatIntervalMs': '--ws-heartbeat / PULSEBOARD_WS_HEARTBEAT',
   'gateway.messagesPerSecond': '--ws-rate-limit / PULSEBOARD_WS_RATE_LIMIT',
   'gateway.burstMessages': '--ws-burst / PULSEBOARD_WS_BURST',
+  sourceHosts: '--source-hosts / PULSEBOARD_SOURCE_HOSTS',
+  sourceMaxResponseBytes: '--source-max-response / PULSEBOARD_SOURCE_MAX_RESPONSE',
+  sourceHostConcurrency: '--source-host-concurrency / PULSEBOARD_SOURCE_HOST_CONCURRENCY',
+  prometheusUrl: '--prometheus-url / PULSEBOARD_PROMETHEUS_URL',
 } satisfies Record<keyof ServerConfig, string> & Record<`gateway.${keyof GatewaySettings}`, string>;
 type SettingKey = keyof typeof SETTING_NAMES;
 
@@ -137,12 +157,16 @@ export const DEFAULT_CONFIG: ServerConfig = {
     messagesPerSecond: DEFAULT_GATEWAY_CONFIG.messagesPerSecond,
     burstMessages: DEFAULT_GATEWAY_CONFIG.burstMessages,
   },
+  sourceHosts: [],
+  sourceMaxResponseBytes: DEFAULT_SOURCE_MAX_RESPONSE_BYTES,
+  sourceHostConcurrency: DEFAULT_SOURCE_HOST_CONCURRENCY,
+  prometheusUrl: undefined,
 };
 
 /** Validates a complete config; throws a ConfigError naming the first bad setting. */
 export function validateConfig(config: ServerConfig): ServerConfig {
   const parsed = configSchema.safeParse(config);
-  if (parsed.success) return { ...parsed.data, adminToken: parsed.data.adminToken };
+  if (parsed.success) return { ...parsed.data, adminToken: parsed.data.adminToken, prometheusUrl: parsed.data.prometheusUrl };
   const issue = parsed.error.issues[0];
   const key = issue?.path.map(String).join('.');
   const name = key ? ((SETTING_NAMES as Record<string, string>)[key] ?? key) : 'config';
@@ -207,5 +231,9 @@ export function resolveConfig(flags: ConfigFlags, env: NodeJS.ProcessEnv = proce
       messagesPerSecond: integer('gateway.messagesPerSecond', pick('ws-rate-limit', 'PULSEBOARD_WS_RATE_LIMIT'), DEFAULT_CONFIG.gateway.messagesPerSecond),
       burstMessages: integer('gateway.burstMessages', pick('ws-burst', 'PULSEBOARD_WS_BURST'), DEFAULT_CONFIG.gateway.burstMessages),
     },
+    sourceHosts: parseHostList(pick('source-hosts', 'PULSEBOARD_SOURCE_HOSTS') ?? ''),
+    sourceMaxResponseBytes: measured('sourceMaxResponseBytes', pick('source-max-response', 'PULSEBOARD_SOURCE_MAX_RESPONSE'), DEFAULT_SOURCE_MAX_RESPONSE_BYTES, parseByteSize, '1mb'),
+    sourceHostConcurrency: integer('sourceHostConcurrency', pick('source-host-concurrency', 'PULSEBOARD_SOURCE_HOST_CONCURRENCY'), DEFAULT_SOURCE_HOST_CONCURRENCY),
+    prometheusUrl: pick('prometheus-url', 'PULSEBOARD_PROMETHEUS_URL'),
   });
 }

@@ -7,11 +7,16 @@ import { Auth } from './auth.js';
 import { DEFAULT_CONFIG, pickGatewaySettings, validateConfig, type ServerConfig } from './config.js';
 import { DEMO_DASHBOARD_ID, demoDashboard } from './demo/demo-dashboard.js';
 import { DemoFeed } from './demo/demo-feed.js';
+import { ensureSelfMonitoring } from './demo/self-monitoring.js';
 import { createApp } from './http/app.js';
 import type { LogFn } from './http/http-errors.js';
 import { Metrics } from './metrics.js';
 import { LocalPubSub } from './pubsub/local-pubsub.js';
 import type { PubSub } from './pubsub/pubsub.js';
+import { LocalSingletonRunner, type SingletonRunner } from './singleton-runner.js';
+import { DEFAULT_SOURCE_MAX_REDIRECTS } from './sources/outbound-fetch.js';
+import { SourceManager } from './sources/source-manager.js';
+import { registerSourceMetrics } from './sources/source-metrics.js';
 import { openStorage, type Storage } from './storage/index.js';
 import { countStorageReads } from './storage/counted-storage.js';
 import { SyncService } from './sync-service.js';
@@ -30,6 +35,8 @@ export interface StartServerOptions extends Partial<Omit<ServerConfig, 'gateway'
    * rest) and any other GatewayConfig key as an override, e.g. short timeouts in tests.
    */
   gateway?: Partial<GatewayConfig>;
+  /** Runs the sources on one node of several (a lease); default: this node runs them. */
+  singleton?: SingletonRunner;
 }
 
 /** A started server. */
@@ -42,7 +49,9 @@ export interface RunningServer {
   config: ServerConfig;
   sync: SyncService;
   metrics: Metrics;
-  /** Stops the demo feed, the gateway and the HTTP server, then closes storage. Idempotent. */
+  /** The pull data sources' runner. */
+  sources: SourceManager;
+  /** Stops the demo feed, the sources, the gateway and the HTTP server, then closes storage. Idempotent. */
   close(): Promise<void>;
 }
 
@@ -85,7 +94,7 @@ function rejectUpgrade(socket: Duplex, status: string): void {
  * WebSocket gateway on one port. `port: 0` picks a free port (tests).
  */
 export async function startServer(options: StartServerOptions = {}): Promise<RunningServer> {
-  const { print = (line: string) => console.log(line), logError = (m: string, e?: unknown) => console.error(m, e ?? ''), handleSignals = false, gateway: gatewayConfig, ...settings } = options;
+  const { print = (line: string) => console.log(line), logError = (m: string, e?: unknown) => console.error(m, e ?? ''), handleSignals = false, gateway: gatewayConfig, singleton = new LocalSingletonRunner(), ...settings } = options;
   const config = validateConfig({ ...DEFAULT_CONFIG, ...settings, gateway: { ...DEFAULT_CONFIG.gateway, ...pickGatewaySettings(gatewayConfig) } });
   const startedAt = Date.now();
 
@@ -100,6 +109,17 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     observer: metrics.syncObserver,
   });
   const auth = new Auth(storage, config.adminToken ? { adminToken: config.adminToken } : {});
+  // The server's own address joins the allow-list once it listens (the self-monitoring source).
+  const allowHosts = [...config.sourceHosts, ...(config.prometheusUrl ? [new URL(config.prometheusUrl).host] : [])];
+  const sourceMetrics = registerSourceMetrics(metrics.registry);
+  const sources = new SourceManager({
+    sync,
+    singleton,
+    log: logError,
+    observer: sourceMetrics.observer,
+    limits: { allowHosts, maxResponseBytes: config.sourceMaxResponseBytes, maxRedirects: DEFAULT_SOURCE_MAX_REDIRECTS, hostConcurrency: config.sourceHostConcurrency },
+  });
+  sourceMetrics.bind(sources);
   const generatedAdminToken = await ensureAdminToken(storage, auth, config);
 
   let demoFeed: DemoFeed | null = null;
@@ -123,6 +143,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     sync,
     auth,
     metrics,
+    sources,
     config,
     gateway: () => gateway,
     publicUrl: () => url,
@@ -157,6 +178,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   server.on('error', (error) => logError('HTTP server error:', error));
   const port = (server.address() as AddressInfo).port;
   url = `http://${displayHost(config.host)}:${port}`;
+  allowHosts.push(new URL(url).host);
 
   print(`Pulseboard listening on ${url}`);
   if (generatedAdminToken) {
@@ -167,11 +189,22 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     print('');
   }
   if (demoFeed) await demoFeed.start();
+  const selfSource = demoFeed
+    ? await ensureSelfMonitoring(sync, auth, { selfUrl: url, ...(config.prometheusUrl ? { prometheusUrl: config.prometheusUrl } : {}) }).catch((error: unknown) => {
+        logError('self-monitoring demo could not be set up:', error);
+        return null;
+      })
+    : null;
+  await sources.start();
+  // Written before the runner started: hand it over so a new prometheus source backfills.
+  if (selfSource) sources.sourceWritten(selfSource.record, selfSource.created);
 
   let closing: Promise<void> | null = null;
   const close = (): Promise<void> => {
     closing ??= (async () => {
       await demoFeed?.stop();
+      sources.close();
+      await singleton.close();
       await gateway.close();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
@@ -199,5 +232,5 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   }
 
   const adminToken = config.adminToken ?? generatedAdminToken ?? undefined;
-  return { url, port, ...(adminToken ? { adminToken } : {}), config, sync, metrics, close };
+  return { url, port, ...(adminToken ? { adminToken } : {}), config, sync, metrics, sources, close };
 }

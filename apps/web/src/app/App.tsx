@@ -10,6 +10,7 @@ import { loadDisplayName } from './display-name';
 import { GalleryPage } from './GalleryPage';
 import { LoginForm } from './LoginForm';
 import { OfflineBanner } from './OfflineBanner';
+import { SourcesPage } from './SourcesPage';
 import { useRoute } from './routing';
 import { TopBar } from './TopBar';
 
@@ -58,6 +59,8 @@ function Shell({ token }: { token: string }) {
     <div className="pb-app">
       {route.name === 'dashboard' ? (
         <DashboardPage key={route.id} id={route.id} editing={route.edit} api={api} />
+      ) : route.name === 'sources' ? (
+        <SourcesPage api={api} />
       ) : (
         <>
           <TopBar />

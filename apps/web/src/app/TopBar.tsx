@@ -2,6 +2,7 @@ import { useEffect, useRef, type ReactNode, type RefObject } from 'react';
 import { setToken } from './auth';
 import { BrandMark } from './LoginForm';
 import { NameButton } from './NameButton';
+import { SourcesLink } from './SourcesLink';
 import { SyncIndicator } from './SyncIndicator';
 import { ThemeToggle } from './ThemeToggle';
 
@@ -29,6 +30,7 @@ export function TopBar({ title, dashboardId, children }: { title?: ReactNode; da
       <nav className="pb-topbar__menu">
         <NameButton />
         <ThemeToggle />
+        <SourcesLink />
         <a className="pb-btn pb-btn--ghost pb-btn--sm" href="#/gallery" data-testid="gallery-link">
           Gallery
         </a>

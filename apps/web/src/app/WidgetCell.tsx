@@ -1,9 +1,12 @@
-import { memo } from 'react';
+import { memo, useMemo } from 'react';
 import type { Widget } from '@pulseboard/model';
 import type { PresenceEntry } from '@pulseboard/client';
 import { useWidgetData } from '@pulseboard/react';
+import { sourceStaleReason } from '../widgets/source-freshness';
+import { useFreshnessKind } from '../widgets/useNow';
 import { WidgetView } from '../widgets/WidgetView';
 import { useFirstConnectSettled, useUpdatesPaused } from './useFirstConnectSettled';
+import { useStreamSource } from './useStreamSource';
 import { toWidgetData, valueText } from './widget-data-adapter';
 
 /** Props of one widget on the grid. */
@@ -25,6 +28,9 @@ export interface WidgetCellProps {
 export const WidgetCell = memo(function WidgetCell({ widget, pending, editing, selected, remote, onSelect }: WidgetCellProps) {
   const data = toWidgetData(useWidgetData(useFirstConnectSettled() ? widget.stream : null));
   const paused = useUpdatesPaused();
+  // A widget fed by a pull source that is not live says why, from the source's status.
+  const source = useStreamSource(widget.stream, useFreshnessKind(data, widget.options) !== 'live');
+  const staleReason = useMemo(() => (source ? sourceStaleReason(source) : null), [source]);
   const classes = [selected ? 'pb-widget--selected' : '', remote ? 'pb-widget--remote-preview' : ''].filter(Boolean).join(' ');
   const headerExtra = (
     <>
@@ -54,7 +60,7 @@ export const WidgetCell = memo(function WidgetCell({ widget, pending, editing, s
   // A fragment: the grid item div (made by DashboardGrid) must be the frame's direct parent.
   return (
     <>
-      <WidgetView widget={widget} data={data} paused={paused} headerExtra={headerExtra} className={classes} />
+      <WidgetView widget={widget} data={data} paused={paused} headerExtra={headerExtra} className={classes} staleReason={staleReason} />
       <output className="pb-visually-hidden" data-testid="widget-value" data-ts={data.latestTs ?? ''}>
         {valueText(widget, data)}
       </output>

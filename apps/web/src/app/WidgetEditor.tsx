@@ -6,6 +6,7 @@ import { widgetTypeInfo } from '../widgets/widget-types';
 import type { ApiOptions } from './api';
 import { DraftInput, parseText, type ParseResult } from './DraftInput';
 import { OptionFieldInput } from './OptionFieldInput';
+import { PullFromSource } from './PullFromSource';
 import { useFocusReturn } from './useFocusReturn';
 import { useStreamList } from './useStreamList';
 import { expectField } from './widget-expect';
@@ -97,6 +98,7 @@ export function WidgetEditor({ widget, confirmed, api, actions, onClose, onDelet
             <span className="pb-field__help">{streams.length ? `${streams.length} known streams; any new key works too.` : 'Any key; push data to it with POST /api/streams/<key>.'}</span>
           </label>
         </section>
+        <PullFromSource widget={widget} api={api} onUseStream={(stream) => setStream(stream)} />
         {info?.optionFields.length ? (
           <section className="pb-panel__section">
             <h3 className="pb-panel__section-title">Options</h3>

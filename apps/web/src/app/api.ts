@@ -26,7 +26,7 @@ export interface ApiOptions {
   signal?: AbortSignal;
 }
 
-async function request<T>(opts: ApiOptions, method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ data: T; etag: string | null }> {
+export async function request<T>(opts: ApiOptions, method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ data: T; etag: string | null }> {
   const init: RequestInit = {
     method,
     headers: {

@@ -1,6 +1,6 @@
 /**
  * Hash routing: `#/` the dashboard list, `#/d/<id>` one dashboard (`?edit` opens edit
- * mode), `#/gallery` the widget gallery. The hash is the only router state, read through
+ * mode), `#/gallery` the widget gallery, `#/sources` the pull sources (admin). The hash is the only router state, read through
  * `useSyncExternalStore`, so back/forward and links need no extra wiring.
  */
 import { useMemo, useSyncExternalStore } from 'react';
@@ -10,6 +10,7 @@ export type Route =
   | { name: 'list' }
   | { name: 'dashboard'; id: string; edit: boolean }
   | { name: 'gallery' }
+  | { name: 'sources' }
   | { name: 'not-found'; path: string };
 
 /** Parses a location hash (`#/d/ops?edit`) into a route. */
@@ -19,6 +20,7 @@ export function parseHash(hash: string): Route {
   const path = pathPart.replace(/\/+$/, '') || '/';
   if (path === '/' || path === '') return { name: 'list' };
   if (path === '/gallery') return { name: 'gallery' };
+  if (path === '/sources') return { name: 'sources' };
   const match = /^\/d\/([^/]+)$/.exec(path);
   if (match?.[1]) {
     const params = new URLSearchParams(query);
@@ -34,6 +36,8 @@ export function hrefFor(route: Route): string {
       return '#/';
     case 'gallery':
       return '#/gallery';
+    case 'sources':
+      return '#/sources';
     case 'dashboard':
       return `#/d/${encodeURIComponent(route.id)}${route.edit ? '?edit' : ''}`;
     case 'not-found':

@@ -1,5 +1,6 @@
 import type { WidgetOptions } from '@pulseboard/model';
 import { computeFreshness, type FreshnessState } from './freshness';
+import type { StaleReason } from './source-freshness';
 import { useNow } from './useNow';
 import { formatAgo, formatClock, formatDuration, type WidgetData } from './widget-data';
 
@@ -11,6 +12,8 @@ export interface FreshnessBadgeProps {
   now?: number;
   /** No updates can arrive (offline): a "live" widget shows "Paused" rather than claim it is live. */
   paused?: boolean;
+  /** Why the data is not updating, from the pull source feeding it (shown when stale or empty). */
+  reason?: StaleReason | null;
 }
 
 /** Words and tooltip of a freshness state, for the badge and screen readers. */
@@ -34,14 +37,22 @@ export function describePaused(updatedAt: number): { label: string; title: strin
 }
 
 /** The small dot + words in every widget header: live, paused, stale (with age) or no data. */
-export function FreshnessBadge({ data, options, now, paused = false }: FreshnessBadgeProps) {
+export function FreshnessBadge({ data, options, now, paused = false, reason = null }: FreshnessBadgeProps) {
   const clockNow = useNow();
   const at = now ?? clockNow;
   const state = computeFreshness(data, options, at);
   const kind = paused && state.kind === 'live' ? 'paused' : state.kind;
-  const { label, title } = state.kind === 'live' && paused ? describePaused(state.updatedAt) : describeFreshness(state, at);
+  const described = state.kind === 'live' && paused ? describePaused(state.updatedAt) : describeFreshness(state, at);
+  const why = state.kind !== 'live' ? reason : null;
+  const label = why ? why.label : described.label;
+  const title = why ? `${why.title}. ${described.title}` : described.title;
   return (
-    <span className={`pb-freshness pb-freshness--${kind}`} title={title} data-freshness={kind}>
+    <span
+      className={`pb-freshness pb-freshness--${kind}${why ? ` pb-freshness--source-${why.kind}` : ''}`}
+      title={title}
+      data-freshness={kind}
+      {...(why ? { 'data-source-state': why.kind } : {})}
+    >
       <span className="pb-freshness__dot" aria-hidden="true" />
       <span className="pb-freshness__label">{label}</span>
     </span>

@@ -1,6 +1,7 @@
 import { memo, type ComponentType, type ErrorInfo, type ReactNode } from 'react';
 import type { Widget } from '@pulseboard/model';
 import { FreshnessBadge } from './Freshness';
+import type { StaleReason } from './source-freshness';
 import { GaugeWidget } from './GaugeWidget';
 import { LineWidget } from './LineWidget';
 import { StatusWidget } from './StatusWidget';
@@ -35,6 +36,8 @@ export interface WidgetViewProps {
   className?: string;
   /** Called when the widget's body throws while rendering. */
   onError?: (error: Error, info: ErrorInfo) => void;
+  /** Why the data is not updating (the pull source feeding it), for the freshness badge. */
+  staleReason?: StaleReason | null;
   /** Replaces or adds the component of some types (embedding apps, the gallery). */
   renderers?: Partial<Record<string, ComponentType<WidgetProps>>>;
 }
@@ -44,7 +47,7 @@ export interface WidgetViewProps {
  * for its type inside an error boundary. Text widgets without a stream show no badge.
  * The header (`.pb-widget__header`) is the natural drag handle for react-grid-layout.
  */
-export function WidgetView({ widget, data, now, paused, headerExtra, className, onError, renderers }: WidgetViewProps) {
+export function WidgetView({ widget, data, now, paused, headerExtra, className, onError, renderers, staleReason = null }: WidgetViewProps) {
   const Body: ComponentType<WidgetProps> | undefined =
     renderers?.[widget.type] ?? (WIDGET_COMPONENTS as Partial<Record<string, ComponentType<WidgetProps>>>)[widget.type];
   const freshness = useFreshnessKind(data, widget.options, now);
@@ -60,7 +63,7 @@ export function WidgetView({ widget, data, now, paused, headerExtra, className, 
         </h3>
         <div className="pb-widget__header-extra">
           {headerExtra}
-          {showBadge ? <FreshnessBadge data={data} options={widget.options} now={now} paused={paused ?? false} /> : null}
+          {showBadge ? <FreshnessBadge data={data} options={widget.options} now={now} paused={paused ?? false} reason={staleReason} /> : null}
         </div>
       </header>
       <div className="pb-widget__body">

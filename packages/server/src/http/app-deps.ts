@@ -3,6 +3,7 @@ import type { Duplex } from 'node:stream';
 import type { Auth, AuthFailure } from '../auth.js';
 import type { ServerConfig } from '../config.js';
 import type { Metrics } from '../metrics.js';
+import type { SourceManager } from '../sources/source-manager.js';
 import type { SyncService } from '../sync-service.js';
 import type { CachedSnapshot, SnapshotCache } from '../snapshot-cache.js';
 import type { LogFn } from './http-errors.js';
@@ -23,6 +24,8 @@ export interface AppDeps {
   sync: SyncService;
   auth: Auth;
   metrics: Metrics;
+  /** The pull data sources' runner (their status, test runs, the outbound policy). */
+  sources: SourceManager;
   config: ServerConfig;
   /** The gateway, once it is running (null while it is not available). */
   gateway: () => GatewayHandle | null;

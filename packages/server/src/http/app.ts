@@ -4,6 +4,7 @@ import type { AppDeps } from './app-deps.js';
 import { dashboardRoutes } from './dashboard-routes.js';
 import { createErrorHandler, errorResponse } from './http-errors.js';
 import { smashingRoutes } from './smashing-routes.js';
+import { sourceRoutes } from './source-routes.js';
 import { createStaticHandler } from './static-files.js';
 import { statusRoutes } from './status-routes.js';
 import { streamRoutes } from './stream-routes.js';
@@ -37,6 +38,7 @@ export function createApp(deps: AppDeps): Hono {
   app.route('/api/streams', streamRoutes(deps));
   app.route('/api/tokens', tokenRoutes(deps));
   app.route('/api/me', meRoutes(deps));
+  app.route('/api/sources', sourceRoutes(deps));
   app.route('/widgets', smashingRoutes(deps));
 
   app.all('/api/*', (c) => errorResponse(c, 404, 'not_found', `no route ${c.req.method} ${c.req.path}`));

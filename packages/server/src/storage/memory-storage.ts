@@ -23,6 +23,8 @@ import {
   storedRecord,
   summarize,
   unknownDashboardRecord,
+  sourceAlreadyExists,
+  sourceNotFound,
   versionMismatch,
 } from './storage-rules.js';
 import type {
@@ -30,6 +32,7 @@ import type {
   DashboardSummary,
   MutationInput,
   MutationRecord,
+  SourceRecord,
   Storage,
   StoredEvent,
   StreamLimits,
@@ -73,6 +76,7 @@ export class MemoryStorage implements Storage {
   readonly #tokens = new Map<string, TokenRecord>();
   readonly #clientOwners = new Map<string, string>();
   readonly #instanceId = newEpoch();
+  readonly #sources = new Map<string, SourceRecord>();
   #closed = false;
 
   async close(): Promise<void> {
@@ -288,6 +292,35 @@ export class MemoryStorage implements Storage {
     const ids = tokensToRevoke([...this.#tokens.values()], id);
     for (const revoked of ids) (this.#tokens.get(revoked) as TokenRecord).revokedAt = now;
     return ids;
+  }
+
+  async listSources(): Promise<SourceRecord[]> {
+    this.#open();
+    return [...this.#sources.values()].sort((a, b) => (a.id < b.id ? -1 : 1)).map((r) => structuredClone(r));
+  }
+
+  async getSource(id: string): Promise<SourceRecord | null> {
+    this.#open();
+    const record = this.#sources.get(id);
+    return record ? structuredClone(record) : null;
+  }
+
+  async createSource(record: SourceRecord): Promise<void> {
+    this.#open();
+    if (this.#sources.has(record.id)) throw sourceAlreadyExists(record.id);
+    this.#sources.set(record.id, structuredClone(record));
+  }
+
+  async replaceSource(record: SourceRecord): Promise<void> {
+    this.#open();
+    const existing = this.#sources.get(record.id);
+    if (!existing) throw sourceNotFound(record.id);
+    this.#sources.set(record.id, { ...structuredClone(record), createdAt: existing.createdAt });
+  }
+
+  async deleteSource(id: string): Promise<boolean> {
+    this.#open();
+    return this.#sources.delete(id);
   }
 
   #open(): void {

@@ -73,6 +73,15 @@ export const MIGRATIONS: readonly string[] = [
   INSERT INTO meta (key, value) VALUES ('instance_id', lower(hex(randomblob(16))));
   DELETE FROM topics WHERE topic LIKE 'stream:%' AND head = 0 AND substr(topic, 8) NOT IN (SELECT key FROM streams);
   `,
+  // 3: pull data sources (docs/sources.md).
+  `
+  CREATE TABLE sources (
+    id          TEXT PRIMARY KEY,
+    definition  TEXT NOT NULL,          -- SourceDefinition as JSON (secret header values included)
+    created_at  INTEGER NOT NULL,
+    updated_at  INTEGER NOT NULL
+  );
+  `,
 ];
 
 /** Brings the database up to the newest schema version; rejects a database from a newer release. */

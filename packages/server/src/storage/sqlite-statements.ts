@@ -47,6 +47,14 @@ export interface TokenRow {
   last_used_at: number | null;
 }
 
+/** A `sources` row. */
+export interface SourceRow {
+  id: string;
+  definition: string;
+  created_at: number;
+  updated_at: number;
+}
+
 /** Every statement the storage runs, prepared once per connection. */
 export function prepareStatements(db: Database.Database) {
   return {
@@ -117,6 +125,11 @@ export function prepareStatements(db: Database.Database) {
       'SELECT * FROM tokens WHERE hash = ? AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > ?)',
     ),
     listTokens: db.prepare<[], TokenRow>('SELECT * FROM tokens ORDER BY created_at, id'),
+    listSources: db.prepare<[], SourceRow>('SELECT * FROM sources ORDER BY id'),
+    getSource: db.prepare<[string], SourceRow>('SELECT * FROM sources WHERE id = ?'),
+    insertSource: db.prepare<[string, string, number, number]>('INSERT INTO sources (id, definition, created_at, updated_at) VALUES (?, ?, ?, ?)'),
+    updateSource: db.prepare<[string, number, string]>('UPDATE sources SET definition = ?, updated_at = ? WHERE id = ?'),
+    deleteSource: db.prepare<[string]>('DELETE FROM sources WHERE id = ?'),
   };
 }
 

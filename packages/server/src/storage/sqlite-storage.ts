@@ -4,7 +4,7 @@ import Database from 'better-sqlite3';
 import { applyMutation as runMutator, mergePointValue, PulseboardError, type Dashboard, type PointValue } from '@pulseboard/model';
 import { dashboardTopic, streamTopic, type DashboardEventData, type StreamPointEvent, type StreamSnapshot } from '@pulseboard/protocol';
 import { migrate } from './sqlite-schema.js';
-import { prepareStatements, type EventRow, type StreamRow, type TokenRow, type TopicRow } from './sqlite-statements.js';
+import { prepareStatements, type EventRow, type SourceRow, type StreamRow, type TokenRow, type TopicRow } from './sqlite-statements.js';
 import {
   DASHBOARD_LOG_RETAIN,
   MUTATION_RESULTS_RETAIN,
@@ -26,6 +26,8 @@ import {
   creatorRevoked,
   storedRecord,
   unknownDashboardRecord,
+  sourceAlreadyExists,
+  sourceNotFound,
   versionMismatch,
 } from './storage-rules.js';
 import type {
@@ -33,6 +35,7 @@ import type {
   DashboardSummary,
   MutationInput,
   MutationRecord,
+  SourceRecord,
   Storage,
   StoredEvent,
   StreamLimits,
@@ -261,6 +264,37 @@ export class SqliteStorage implements Storage {
     return this.#tx.revokeToken(id, now);
   }
 
+  async listSources(): Promise<SourceRecord[]> {
+    this.#open();
+    return this.#sql.listSources.all().map(toSource);
+  }
+
+  async getSource(id: string): Promise<SourceRecord | null> {
+    this.#open();
+    const row = this.#sql.getSource.get(id);
+    return row ? toSource(row) : null;
+  }
+
+  async createSource(record: SourceRecord): Promise<void> {
+    this.#open();
+    try {
+      this.#sql.insertSource.run(record.id, JSON.stringify(record.definition), record.createdAt, record.updatedAt);
+    } catch (error) {
+      if ((error as { code?: string }).code === 'SQLITE_CONSTRAINT_PRIMARYKEY') throw sourceAlreadyExists(record.id);
+      throw error;
+    }
+  }
+
+  async replaceSource(record: SourceRecord): Promise<void> {
+    this.#open();
+    if (this.#sql.updateSource.run(JSON.stringify(record.definition), record.updatedAt, record.id).changes === 0) throw sourceNotFound(record.id);
+  }
+
+  async deleteSource(id: string): Promise<boolean> {
+    this.#open();
+    return this.#sql.deleteSource.run(id).changes > 0;
+  }
+
   /** Runs several reads as one consistent snapshot (a deferred read transaction). */
   #read<T>(read: () => T): T {
     return this.#tx.read(read) as T;
@@ -433,6 +467,10 @@ export class SqliteStorage implements Storage {
 
 function toEvent(topic: string, epoch: string, row: EventRow): StoredEvent {
   return { topic, epoch, offset: row.offset, ts: row.ts, data: JSON.parse(row.data) as StoredEvent['data'] };
+}
+
+function toSource(row: SourceRow): SourceRecord {
+  return { id: row.id, definition: JSON.parse(row.definition) as SourceRecord['definition'], createdAt: row.created_at, updatedAt: row.updated_at };
 }
 
 function toToken(row: TokenRow): TokenRecord {

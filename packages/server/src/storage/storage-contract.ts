@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createDashboard as newDashboard, type Dashboard } from '@pulseboard/model';
 import type { DashboardEventData, StreamSnapshot } from '@pulseboard/protocol';
 import { DASHBOARD_LOG_RETAIN, MUTATION_RESULTS_RETAIN } from './storage-rules.js';
-import type { MutationInput, Storage, StreamLimits, TokenRecord } from './storage.js';
+import type { MutationInput, SourceRecord, Storage, StreamLimits, TokenRecord } from './storage.js';
 
 /** Builds a fresh, empty storage for one test; it is closed after the test. */
 export type StorageFactory = () => Promise<Storage>;
@@ -36,6 +36,27 @@ function token(id: string, overrides: Partial<TokenRecord> = {}): TokenRecord {
     label: null,
     createdBy: null,
     lastUsedAt: null,
+    ...overrides,
+  };
+}
+
+function source(id: string, overrides: Partial<SourceRecord> = {}): SourceRecord {
+  return {
+    id,
+    definition: {
+      id,
+      name: `source ${id}`,
+      kind: 'http-json',
+      enabled: true,
+      url: 'http://127.0.0.1:9/status',
+      method: 'GET',
+      headers: [{ name: 'Authorization', value: 'Bearer s3cret', secret: true }],
+      intervalMs: 5_000,
+      timeoutMs: 1_000,
+      selectors: [{ stream: `src.${id}`, path: 'a.b' }],
+    },
+    createdAt: T0,
+    updatedAt: T0,
     ...overrides,
   };
 }
@@ -563,6 +584,41 @@ export function runStorageContract(name: string, factory: StorageFactory): void 
         await storage.createToken(token('t1'));
         await expect(storage.createToken(token('t1', { hash: 'other' }))).rejects.toMatchObject({ code: 'already_exists' });
         await expect(storage.createToken(token('t9', { hash: 'hash-t1' }))).rejects.toMatchObject({ code: 'already_exists' });
+      });
+    });
+
+    describe('sources', () => {
+      it('stores a source with its secret header values and returns it by id', async () => {
+        await storage.createSource(source('s1'));
+        expect(await storage.getSource('s1')).toEqual(source('s1'));
+        expect(await storage.getSource('missing')).toBeNull();
+      });
+
+      it('lists sources by id', async () => {
+        await storage.createSource(source('b'));
+        await storage.createSource(source('a'));
+        expect((await storage.listSources()).map((s) => s.id)).toEqual(['a', 'b']);
+      });
+
+      it('refuses a second source with the same id', async () => {
+        await storage.createSource(source('s1'));
+        await expect(storage.createSource(source('s1'))).rejects.toMatchObject({ code: 'already_exists', status: 409 });
+      });
+
+      it('replaces the definition and updatedAt but keeps createdAt', async () => {
+        await storage.createSource(source('s1'));
+        const changed = source('s1', { createdAt: T0 + 99, updatedAt: T0 + 100 });
+        changed.definition.intervalMs = 60_000;
+        await storage.replaceSource(changed);
+        expect(await storage.getSource('s1')).toEqual({ ...changed, createdAt: T0 });
+        await expect(storage.replaceSource(source('missing'))).rejects.toMatchObject({ code: 'not_found', status: 404 });
+      });
+
+      it('deletes a source once', async () => {
+        await storage.createSource(source('s1'));
+        expect(await storage.deleteSource('s1')).toBe(true);
+        expect(await storage.getSource('s1')).toBeNull();
+        expect(await storage.deleteSource('s1')).toBe(false);
       });
     });
   });

@@ -204,3 +204,13 @@ export function appendToStreamSnapshot(snapshot: StreamSnapshot, point: StreamPo
   if (drop === -1) snapshot.history.length = 0;
   else if (drop > 0) snapshot.history.splice(0, drop);
 }
+
+/** `not_found` (404) for a source id. */
+export function sourceNotFound(id: string): PulseboardError {
+  return new PulseboardError('not_found', `source "${id}" does not exist`, { status: 404 });
+}
+
+/** `already_exists` (409) for a source id. */
+export function sourceAlreadyExists(id: string): PulseboardError {
+  return new PulseboardError('already_exists', `source "${id}" already exists`, { status: 409 });
+}

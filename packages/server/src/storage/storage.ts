@@ -1,5 +1,6 @@
 import type { Dashboard, FieldConflict, MutationStatus, PointValue } from '@pulseboard/model';
 import type { DashboardEventData, StreamPointEvent, StreamSnapshot, DashboardSummary, StreamSummary } from '@pulseboard/protocol';
+import type { SourceDefinition } from '../sources/source-definition.js';
 
 export type { DashboardSummary, StreamSummary };
 
@@ -96,6 +97,24 @@ export interface Storage {
   claimClientId(clientId: string, tokenId: string, now: number): Promise<string>;
   /** The tokenId owning the clientId, or null when no token has used it yet. */
   getClientOwner(clientId: string): Promise<string | null>;
+
+  /** Pull data sources (docs/sources.md), ordered by id. The definition is stored as opaque JSON. */
+  listSources(): Promise<SourceRecord[]>;
+  getSource(id: string): Promise<SourceRecord | null>;
+  /** Stores a new source. Rejects `already_exists`. */
+  createSource(record: SourceRecord): Promise<void>;
+  /** Replaces a source's definition and updatedAt (createdAt is kept). Rejects `not_found`. */
+  replaceSource(record: SourceRecord): Promise<void>;
+  /** False when it did not exist. */
+  deleteSource(id: string): Promise<boolean>;
+}
+
+/** A stored pull data source: its definition (secrets included) and when it was created/changed. */
+export interface SourceRecord {
+  id: string;
+  definition: SourceDefinition;
+  createdAt: number;
+  updatedAt: number;
 }
 
 export interface TopicPosition {

@@ -1,0 +1,33 @@
+import { useEffect, useState } from 'react';
+import { useToken } from './auth';
+import { sourceForStream, type StreamSourceView } from './sources-api';
+import { useOnline } from './useOnline';
+
+/** How often a widget that is not live asks which source feeds it and how that source is doing. */
+export const STREAM_SOURCE_REFRESH_MS = 15_000;
+
+/**
+ * The pull source feeding `stream` (GET /api/sources/for-stream/:key), asked only while
+ * `active` (the widget is stale or empty: a live widget needs no excuse) and online, then
+ * every STREAM_SOURCE_REFRESH_MS; null when no source feeds it or before the answer.
+ */
+export function useStreamSource(stream: string | undefined, active: boolean): StreamSourceView | null {
+  const token = useToken();
+  const online = useOnline();
+  const [source, setSource] = useState<StreamSourceView | null>(null);
+  useEffect(() => {
+    if (!stream || !active || !online) return;
+    const controller = new AbortController();
+    const load = () =>
+      sourceForStream({ token, signal: controller.signal }, stream).then(setSource, () => {
+        // The badge still shows the age without a reason.
+      });
+    void load();
+    const timer = setInterval(load, STREAM_SOURCE_REFRESH_MS);
+    return () => {
+      controller.abort();
+      clearInterval(timer);
+    };
+  }, [stream, active, online, token]);
+  return stream && active ? source : null;
+}
