@@ -11,6 +11,8 @@ export default defineConfig({
   root,
   base: './',
   plugins: [react()],
+  // @pulseboard/* from their sources (the repository tsconfig's `paths`), not their dist/.
+  resolve: { tsconfigPaths: true },
   build: {
     outDir: 'dist',
     emptyOutDir: true,

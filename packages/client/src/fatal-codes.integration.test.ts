@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { ADMIN_TOKEN, startTestServer, testClient, waitFor } from './testing/real-server.js';
+import { ADMIN_TOKEN, startTestServer, testClient, waitFor } from '@pulseboard/testing';
 import type { PulseboardClient } from './types.js';
 
 const cleanups: Array<() => Promise<void>> = [];

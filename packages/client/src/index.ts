@@ -35,6 +35,7 @@ export type {
   WidgetChanges,
   WidgetInput,
 } from './types.js';
+export { Pusher, type PusherOptions, type PusherPoint, type PusherStats, type PusherDropPolicy } from './pusher.js';
 export { MemoryOfflineStore, type OfflineStore, type PersistedClientState, type PersistedMutation } from './offline-store.js';
 export { IndexedDbOfflineStore } from './indexeddb-offline-store.js';
 export { resolveRealtimeConfig, DEFAULT_REALTIME_CONFIG, type RealtimeConfig, type RealtimeConfigOptions } from './realtime-config.js';

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { MemoryOfflineStore } from './offline-store.js';
-import { ADMIN_TOKEN, startTestServer, testClient, waitFor } from './testing/real-server.js';
+import { ADMIN_TOKEN, startTestServer, testClient, waitFor } from '@pulseboard/testing';
 
 const cleanups: Array<() => Promise<void>> = [];
 afterEach(async () => {

@@ -8,13 +8,26 @@ export const EXPORT_FORMAT = 'pulseboard-dashboard';
 /** The export format version this build writes; it reads this version only. */
 export const EXPORT_VERSION = 1;
 
-const exportFileSchema = z.object({
+/** The export file, as `parseExportFile` validates it (before its cross-field checks). */
+export const exportFileSchema = z.object({
   format: z.literal(EXPORT_FORMAT),
   formatVersion: z.literal(EXPORT_VERSION),
   exportedAt: z.string(),
   dashboard: dashboardSchema.omit({ version: true, writers: true, tombstones: true, createdAt: true, updatedAt: true }),
 });
 export type ExportFile = z.infer<typeof exportFileSchema>;
+
+/**
+ * The export file format as a JSON Schema (draft 2020-12), generated from `exportFileSchema`;
+ * published as `@pulseboard/model/export-file.schema.json`. Widget ids equal to their keys
+ * and a non-overlapping layout are checked by `parseExportFile` only.
+ */
+export function exportFileJsonSchema(): Record<string, unknown> {
+  return {
+    ...z.toJSONSchema(exportFileSchema, { target: 'draft-2020-12', io: 'input' }),
+    title: 'Pulseboard dashboard export',
+  };
+}
 
 /** The portable form of a dashboard (no version, no sync bookkeeping). */
 export function exportDashboard(doc: Dashboard, now: string): ExportFile {

@@ -17,7 +17,7 @@ export {
   type MutationOutcome,
   type FieldConflict,
 } from './mutators.js';
-export { exportDashboard, parseExportFile, EXPORT_FORMAT, EXPORT_VERSION, type ExportFile } from './export-format.js';
+export { exportDashboard, parseExportFile, exportFileSchema, exportFileJsonSchema, EXPORT_FORMAT, EXPORT_VERSION, type ExportFile } from './export-format.js';
 export { mergePointValue } from './stream-value.js';
 export { diffDashboards, applyPatch, draftOf, type DashboardPatch, type PatchSource } from './patch.js';
 export { seededRandom } from './seeded-random.js';

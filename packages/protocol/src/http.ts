@@ -117,6 +117,9 @@ export interface StreamSourceView {
   status: SourceStatusView;
 }
 
+/** Most stream points one push request (`POST /api/streams`, `POST /api/streams/:key`) may carry. */
+export const MAX_POINTS_PER_REQUEST = 10_000;
+
 /** Why a request or connection was refused for its token: HTTP 401 `error.code`, WebSocket 4001 close reason. */
 export type AuthErrorCode = 'unauthorized' | 'token_revoked' | 'token_expired';
 

@@ -2,6 +2,8 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { Pusher, type PusherPoint } from '@pulseboard/client';
+import { isPulseboardError, type PointValue, type PulseboardError } from '@pulseboard/model';
 import type { SourceTestResult, SourceView } from '@pulseboard/protocol';
 import { ConfigError, resolveConfig } from './config.js';
 import { parseDuration } from './durations.js';
@@ -142,10 +144,14 @@ function parse<O extends NonNullable<ParseArgsConfig['options']>>(args: string[]
   }
 }
 
+/** The server and token a client command talks to: flags, then environment, then defaults. */
+function target(io: CliIO, flags: { url?: string; token?: string }): { base: string; token: string | undefined } {
+  return { base: (flags.url ?? io.env.PULSEBOARD_URL ?? DEFAULT_URL).replace(/\/+$/, ''), token: flags.token ?? io.env.PULSEBOARD_TOKEN };
+}
+
 /** A tiny HTTP client for the CLI commands that talk to a running server. */
 async function request(io: CliIO, flags: { url?: string; token?: string }, method: string, path: string, body?: unknown): Promise<Response> {
-  const base = (flags.url ?? io.env.PULSEBOARD_URL ?? DEFAULT_URL).replace(/\/+$/, '');
-  const token = flags.token ?? io.env.PULSEBOARD_TOKEN;
+  const { base, token } = target(io, flags);
   const headers: Record<string, string> = {};
   if (token) headers.authorization = `Bearer ${token}`;
   if (body !== undefined) headers['content-type'] = 'application/json';
@@ -210,14 +216,45 @@ async function startCommand(args: string[], io: CliIO): Promise<number> {
   return 0;
 }
 
+/** Pushes through the client's Pusher (a few quick retries, then a clear failure). */
 async function pushCommand(args: string[], io: CliIO): Promise<number> {
   const { values, positionals } = parse(args, CLIENT_OPTIONS);
   if (values.help) return io.stdout(PUSH_HELP), 0;
   const [key, valueText, ...extra] = positionals;
   if (key === undefined || valueText === undefined || extra.length > 0) throw usage(`expected <key> <value|json>\n\n${PUSH_HELP}`);
-  const response = await request(io, values, 'POST', `/api/streams/${encodeURIComponent(key)}`, parseValue(valueText));
-  const result = (await response.json()) as { key: string; offset: number | null };
-  io.stdout(`pushed to ${result.key} (offset ${result.offset ?? '-'})`);
+  const value = parseValue(valueText);
+  const { base, token } = target(io, values);
+  let failure: PulseboardError | undefined;
+  const pusher = new Pusher({
+    url: base,
+    ...(token ? { token } : {}),
+    flushIntervalMs: 1,
+    maxRetries: 2,
+    retryMinDelayMs: 200,
+    onError: (error, info) => {
+      if (!info.willRetry) failure ??= error;
+    },
+  });
+  let count: number;
+  try {
+    if (typeof value === 'object' && value !== null && Array.isArray((value as { points?: unknown }).points)) {
+      const points = (value as { points: Array<Omit<PusherPoint, 'key'>> }).points;
+      count = pusher.pushMany(points.map((point) => ({ ...point, key })));
+    } else {
+      pusher.push(key, value as PointValue);
+      count = 1;
+    }
+  } catch (error) {
+    if (isPulseboardError(error)) throw new CliError(error.message);
+    throw error;
+  }
+  await pusher.close();
+  if (failure) {
+    if (failure.status === 0) throw new CliError(`cannot reach Pulseboard at ${base}: is it running? (set --url or PULSEBOARD_URL)`);
+    const hint = failure.status === 401 && !token ? ' — pass --token or set PULSEBOARD_TOKEN' : '';
+    throw new CliError(`HTTP ${failure.status}: ${failure.message} (${failure.code})${hint}`);
+  }
+  io.stdout(`pushed ${count} point${count === 1 ? '' : 's'} to ${key}`);
   return 0;
 }
 

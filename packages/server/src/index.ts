@@ -8,7 +8,10 @@ export { resolveConfig, validateConfig, ConfigError, DEFAULT_CONFIG, type Server
 export { SyncService, type SyncServiceObserver } from './sync-service.js';
 export { Auth, hashToken, generateTokenSecret, type Principal } from './auth.js';
 export { Metrics, type GatewayObserver } from './metrics.js';
-export { openStorage, MemoryStorage, type StorageOptions } from './storage/index.js';
+export { openStorage, MemoryStorage, SqliteStorage, type StorageOptions, type SqliteStorageOptions } from './storage/index.js';
 export type { Storage, StoredEvent, TokenRecord, TokenScopes, StreamLimits } from './storage/storage.js';
 export type { PubSub } from './pubsub/pubsub.js';
+export { LocalPubSub } from './pubsub/local-pubsub.js';
+export { LocalSingletonRunner, type SingletonRunner } from './singleton-runner.js';
+export { SourceManager } from './sources/source-manager.js';
 export type { GatewayConfig } from './ws/gateway.js';

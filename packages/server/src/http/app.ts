@@ -3,6 +3,7 @@ import { bodyLimit } from 'hono/body-limit';
 import type { AppDeps } from './app-deps.js';
 import { dashboardRoutes } from './dashboard-routes.js';
 import { createErrorHandler, errorResponse } from './http-errors.js';
+import { openApiRoutes } from './openapi.js';
 import { smashingRoutes } from './smashing-routes.js';
 import { sourceRoutes } from './source-routes.js';
 import { createStaticHandler } from './static-files.js';
@@ -33,6 +34,7 @@ export function createApp(deps: AppDeps): Hono {
   );
 
   app.route('/', statusRoutes(deps));
+  app.route('/', openApiRoutes());
   app.route('/api/dashboards', shareRoutes(deps));
   app.route('/api/dashboards', dashboardRoutes(deps));
   app.route('/api/streams', streamRoutes(deps));

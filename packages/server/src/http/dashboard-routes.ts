@@ -29,10 +29,13 @@ const dashboardBodySchema = z.object({
   widgets: z.record(z.string(), widgetSchema).optional(),
 });
 
-const createBodySchema = dashboardBodySchema.extend({ id: slugSchema });
-const replaceBodySchema = dashboardBodySchema.extend({ id: slugSchema.optional() });
+/** Body of `POST /api/dashboards`. */
+export const createBodySchema = dashboardBodySchema.extend({ id: slugSchema });
+/** Body of `PUT /api/dashboards/:id`. */
+export const replaceBodySchema = dashboardBodySchema.extend({ id: slugSchema.optional() });
 
-const mutationsBodySchema = z.object({
+/** Body of `POST /api/dashboards/:id/mutations`. */
+export const mutationsBodySchema = z.object({
   clientId: clientIdSchema,
   name: z.string().max(100).optional(),
   mutations: z

@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { PulseboardError, pointValueSchema, streamKeySchema, type PointValue } from '@pulseboard/model';
-import { streamTopic } from '@pulseboard/protocol';
+import { MAX_POINTS_PER_REQUEST, streamTopic } from '@pulseboard/protocol';
 import type { AppendResult } from '../storage/storage.js';
 import { describeJson, POINT_VALUE_EXPECTED } from '../point-values.js';
 import { FUTURE_TS_MESSAGE, isTooFarAhead } from '../stream-timestamps.js';
@@ -9,8 +9,7 @@ import { readSnapshot, type AppDeps } from './app-deps.js';
 import { parseInput, readJson } from './http-errors.js';
 import { assertCanPush, assertCanReadStream, requirePrincipal } from './request-auth.js';
 
-/** Most points one HTTP request may carry. */
-export const MAX_POINTS_PER_REQUEST = 10_000;
+export { MAX_POINTS_PER_REQUEST };
 
 type PointInput = { ts?: number; value: PointValue };
 type Batch = Array<{ key: string; points: PointInput[] }>;
@@ -23,12 +22,15 @@ const tsSchema = z
   .min(0)
   .refine((ts) => !isTooFarAhead(ts), { message: FUTURE_TS_MESSAGE });
 const pointSchema = z.object({ ts: tsSchema.optional(), value: pointValueSchema });
-const pointsBodySchema = z.object({ points: z.array(pointSchema).min(1).max(MAX_POINTS_PER_REQUEST) });
+/** One stream's `{points}` body. */
+export const pointsBodySchema = z.object({ points: z.array(pointSchema).min(1).max(MAX_POINTS_PER_REQUEST) });
 
-const keyedPointsSchema = z.object({
+/** The many-streams `{points: [{key, ts?, value}]}` body. */
+export const keyedPointsSchema = z.object({
   points: z.array(pointSchema.extend({ key: streamKeySchema })).min(1).max(MAX_POINTS_PER_REQUEST),
 });
-const streamsMapSchema = z.object({ streams: z.record(z.string(), z.unknown()) });
+/** The many-streams `{streams: {key: body}}` body. */
+export const streamsMapSchema = z.object({ streams: z.record(z.string(), z.unknown()) });
 
 /**
  * parseInput for stream bodies: a point value that is neither a number nor an object gets a

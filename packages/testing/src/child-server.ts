@@ -15,7 +15,7 @@ export interface ChildCli {
   exited: Promise<number | string>;
 }
 
-/** Runs `tsx packages/server/src/cli.ts <args>` as a child process. */
+/** Runs `tsx packages/server/src/cli.ts <args>` as a child process (its own admin token, port and data dir unset). */
 export function spawnCli(args: string[], env: NodeJS.ProcessEnv = {}): ChildCli {
   const child = spawn(process.execPath, ['--import', 'tsx', CLI, ...args], {
     cwd: REPO_ROOT,

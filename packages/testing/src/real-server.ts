@@ -2,29 +2,64 @@ import { createServer, connect, type Server, type Socket } from 'node:net';
 import { WebSocket } from 'ws';
 import { startServer, type RunningServer } from '@pulseboard/server';
 import type { Dashboard } from '@pulseboard/model';
-import { createPulseboardClient } from '../pulseboard-client.js';
-import type { ExternalStore, PulseboardClient, PulseboardClientOptions, WebSocketConstructor } from '../types.js';
+import {
+  createPulseboardClient,
+  MemoryOfflineStore,
+  type ExternalStore,
+  type PulseboardClient,
+  type PulseboardClientOptions,
+  type WebSocketConstructor,
+} from '@pulseboard/client';
 
+/** The admin token of every server `startTestServer` starts. */
 export const ADMIN_TOKEN = 'test-admin-token-0123456789';
 
-/** A real Pulseboard server on port 0 (memory storage) with a few HTTP helpers. */
-export async function startTestServer(): Promise<{
+/** A running test server and a few HTTP helpers that call it as admin. */
+export interface TestServer {
   server: RunningServer;
   url: string;
-  createDashboard(id: string, title?: string): Promise<Dashboard>;
+  port: number;
+  createDashboard(id: string, title?: string, widgets?: Record<string, unknown>): Promise<Dashboard>;
   getDashboard(id: string): Promise<Dashboard>;
+  /** Calls the HTTP API as admin; throws on an error status; returns the parsed body. */
+  api<T = unknown>(method: string, path: string, body?: unknown): Promise<T>;
   close(): Promise<void>;
-}> {
-  const server = await startServer({ port: 0, storageKind: 'memory', adminToken: ADMIN_TOKEN, demo: false, print: () => {}, logError: () => {} });
-  const headers = { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' };
+}
+
+/** Options of `startTestServer`: `port` to restart a server on the port it had; `webDir` to serve a built app. */
+export interface TestServerOptions {
+  port?: number;
+  webDir?: string;
+}
+
+/** A real Pulseboard server on 127.0.0.1 (port 0 unless told; memory storage, no demo). */
+export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
+  const server = await startServer({
+    port: options.port ?? 0,
+    host: '127.0.0.1',
+    storageKind: 'memory',
+    adminToken: ADMIN_TOKEN,
+    demo: false,
+    print: () => {},
+    logError: () => {},
+    ...(options.webDir === undefined ? {} : { webDir: options.webDir }),
+  });
+  const api = async <T,>(method: string, path: string, body?: unknown): Promise<T> => {
+    const response = await fetch(`${server.url}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${ADMIN_TOKEN}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    const text = await response.text();
+    if (!response.ok) throw new Error(`${method} ${path}: HTTP ${response.status} ${text}`);
+    return (text ? JSON.parse(text) : null) as T;
+  };
   return {
     server,
     url: server.url,
-    async createDashboard(id, title = id) {
-      const response = await fetch(`${server.url}/api/dashboards`, { method: 'POST', headers, body: JSON.stringify({ id, title }) });
-      if (response.status !== 201) throw new Error(`create dashboard: HTTP ${response.status} ${await response.text()}`);
-      return (await response.json()) as Dashboard;
-    },
+    port: server.port,
+    api,
+    createDashboard: (id, title = id, widgets = {}) => api<Dashboard>('POST', '/api/dashboards', { id, title, widgets }),
     async getDashboard(id) {
       const doc = await server.sync.storage.getDashboard(id);
       if (!doc) throw new Error(`no dashboard ${id}`);
@@ -34,12 +69,17 @@ export async function startTestServer(): Promise<{
   };
 }
 
-/** A client against `url` with `ws` as its WebSocket and the admin token. */
+/**
+ * A client against `url` with the admin token, `ws` as its WebSocket, the global fetch, a
+ * memory offline store and short reconnect delays (each overridable through `options`).
+ */
 export function testClient(url: string, options: Partial<PulseboardClientOptions> = {}): PulseboardClient {
   return createPulseboardClient({
     url,
     token: ADMIN_TOKEN,
     WebSocket: WebSocket as unknown as WebSocketConstructor,
+    fetch: globalThis.fetch.bind(globalThis),
+    store: new MemoryOfflineStore(),
     ...options,
     config: { reconnectMinDelayMs: 20, reconnectMaxDelayMs: 400, ...options.config },
   });
