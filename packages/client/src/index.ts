@@ -35,6 +35,15 @@ export type {
   WidgetChanges,
   WidgetInput,
 } from './types.js';
+export {
+  createPulseboardApi,
+  type DashboardsApi,
+  type PulseboardApi,
+  type PulseboardApiOptions,
+  type SharesApi,
+  type StreamsApi,
+  type TokensApi,
+} from './pulseboard-api.js';
 export { Pusher, type PusherOptions, type PusherPoint, type PusherStats, type PusherDropPolicy } from './pusher.js';
 export { MemoryOfflineStore, type OfflineStore, type PersistedClientState, type PersistedMutation } from './offline-store.js';
 export { IndexedDbOfflineStore } from './indexeddb-offline-store.js';

@@ -1,6 +1,6 @@
 import { PulseboardError, type PointValue } from '@pulseboard/model';
-import { parseTopic, type AckMessage, type ErrorMessage, type PublishedMessage } from '@pulseboard/protocol';
-import { BackgroundSync, type HttpMutationResult } from './background-sync.js';
+import { parseTopic, type AckMessage, type ErrorMessage, type HttpMutationResult, type PublishedMessage } from '@pulseboard/protocol';
+import { BackgroundSync } from './background-sync.js';
 import { DashboardHandleImpl, DashboardStore } from './dashboard-store.js';
 import { EnvironmentManager } from './environment-manager.js';
 import { HttpClient } from './http-client.js';
@@ -9,6 +9,7 @@ import { MutationSettlement } from './mutation-settlement.js';
 import { ClientNotices } from './notice-log.js';
 import { MemoryOfflineStore } from './offline-store.js';
 import { PerformanceMonitor } from './performance-monitor.js';
+import { pulseboardApi, type DashboardsApi, type SharesApi, type StreamsApi, type TokensApi } from './pulseboard-api.js';
 import { resolveRealtimeConfig, type RealtimeConfig } from './realtime-config.js';
 import { StreamHandleImpl, StreamStore } from './stream-store.js';
 import type { TopicStore } from './topic-store.js';
@@ -56,6 +57,12 @@ class PulseboardClientImpl implements PulseboardClient {
   readonly sync: BackgroundSync;
   readonly monitor: PerformanceMonitor;
   readonly notices: ClientNotices;
+  readonly dashboards: DashboardsApi;
+  readonly streams: StreamsApi;
+  readonly shares: SharesApi;
+  readonly tokens: TokensApi;
+  readonly me: PulseboardClient['me'];
+  readonly request: PulseboardClient['request'];
   readonly #environment: EnvironmentManager;
   readonly #ownsEnvironment: boolean;
   readonly #queue: MutationQueue;
@@ -115,6 +122,7 @@ class PulseboardClientImpl implements PulseboardClient {
       onMutationResults: (dashboardId, results, last) => this.#onHttpResults(dashboardId, results, last),
       now: this.#now,
     });
+    ({ dashboards: this.dashboards, streams: this.streams, shares: this.shares, tokens: this.tokens, me: this.me, request: this.request } = pulseboardApi(http));
     this.#queue.onError = (error) => this.sync.reportError(error);
     this.#route();
     this.#cleanup.push(this.#queue.subscribe(() => this.monitor.setPending(this.#queue.length)));

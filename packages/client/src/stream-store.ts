@@ -1,6 +1,6 @@
 import { mergePointValue, type PointValue } from '@pulseboard/model';
-import { streamTopic, type ErrorMessage, type EventMessage, type StreamPointEvent, type StreamSnapshot as WireStreamSnapshot, type SubscribedMessage } from '@pulseboard/protocol';
-import type { BackgroundSync, HttpStreamSnapshot, RefreshReason } from './background-sync.js';
+import { streamTopic, type ErrorMessage, type EventMessage, type HttpStreamSnapshot, type StreamPointEvent, type StreamSnapshot as WireStreamSnapshot, type SubscribedMessage } from '@pulseboard/protocol';
+import type { BackgroundSync, RefreshReason } from './background-sync.js';
 import type { PerformanceMonitor } from './performance-monitor.js';
 import type { RealtimeConfig } from './realtime-config.js';
 import { StoreLease } from './store-lease.js';

@@ -1,4 +1,5 @@
 import type { OfflineStore } from './offline-store.js';
+import type { PulseboardApi } from './pulseboard-api.js';
 import type { RealtimeConfig } from './realtime-config.js';
 import type { ConnectionHandle, WebSocketConstructor } from './connection-types.js';
 import type { DashboardHandle, NoticesHandle } from './dashboard-types.js';
@@ -45,8 +46,11 @@ export interface PulseboardClientOptions {
   autoConnect?: boolean;
 }
 
-/** The client: one connection, one mutation queue, ref-counted dashboards and streams. */
-export interface PulseboardClient {
+/**
+ * The client: one connection, one mutation queue, ref-counted dashboards and streams, and
+ * the HTTP calls an app makes itself (`dashboards`, `streams`, `shares`, `tokens`, `me()`, `request()`).
+ */
+export interface PulseboardClient extends PulseboardApi {
   /** This install's client id (final once `ready` resolved). */
   readonly clientId: string;
   /** Resolves once the persisted state is loaded (edits made before are queued after it). */

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { PulseboardError } from './errors.js';
+import { dashboardTooLarge } from './dashboard-size.js';
 import { isValidLayout } from './grid.js';
 import { dashboardSchema, describeZodError, type Dashboard } from './schema.js';
 
@@ -58,6 +59,8 @@ export function parseExportFile(input: unknown, now: string): Dashboard {
       throw new PulseboardError('invalid_import', `invalid export file: dashboard.widgets.${key}.id: must equal its key "${key}"`);
     }
   }
+  const tooLarge = dashboardTooLarge(d);
+  if (tooLarge) throw new PulseboardError('invalid_import', `invalid export file: dashboard: ${tooLarge}`);
   if (!isValidLayout(d.widgets, d.columns)) {
     throw new PulseboardError('invalid_import', 'invalid export file: dashboard.widgets: widgets overlap or lie outside the grid');
   }

@@ -7,7 +7,8 @@ export { startServer, type RunningServer, type StartServerOptions } from './serv
 export { resolveConfig, validateConfig, ConfigError, DEFAULT_CONFIG, type ServerConfig, type ConfigFlags } from './config.js';
 export { SyncService, type SyncServiceObserver } from './sync-service.js';
 export { Auth, hashToken, generateTokenSecret, type Principal } from './auth.js';
-export { Metrics, type GatewayObserver } from './metrics.js';
+export { Metrics } from './metrics.js';
+export type { GatewayObserver } from './ws/gateway-observer.js';
 export { openStorage, MemoryStorage, SqliteStorage, type StorageOptions, type SqliteStorageOptions } from './storage/index.js';
 export type { Storage, StoredEvent, TokenRecord, TokenScopes, StreamLimits } from './storage/storage.js';
 export type { PubSub } from './pubsub/pubsub.js';

@@ -42,6 +42,11 @@ describe('sync indicator and offline banner', () => {
     expect(screen.getByTestId('sync-state-label').textContent).toBe('Live');
     expect(screen.getByTestId('sync-pending').dataset.count).toBe('0');
     expect(screen.queryByTestId('offline-banner')).toBeNull();
+    // The live region says the state only: latency and "synced … ago" change every few seconds.
+    const live = screen.getAllByRole('status');
+    expect(live.map((el) => el.dataset.testid)).toEqual(['sync-indicator']);
+    expect(live[0]!.contains(screen.getByTestId('sync-latency'))).toBe(false);
+    expect(live[0]!.contains(screen.getByTestId('sync-last-synced'))).toBe(false);
 
     const port = server.port;
     await server.close();

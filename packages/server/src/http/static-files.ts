@@ -1,27 +1,7 @@
-import { readFile, stat } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
-import type { Context } from 'hono';
-
-const CONTENT_TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json; charset=utf-8',
-  '.map': 'application/json; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.jpg': 'image/jpeg',
-  '.jpeg': 'image/jpeg',
-  '.gif': 'image/gif',
-  '.webp': 'image/webp',
-  '.ico': 'image/x-icon',
-  '.woff': 'font/woff',
-  '.woff2': 'font/woff2',
-  '.txt': 'text/plain; charset=utf-8',
-  '.webmanifest': 'application/manifest+json',
-  '.wasm': 'application/wasm',
-};
+import { serveStatic } from '@hono/node-server/serve-static';
+import type { Context, MiddlewareHandler } from 'hono';
 
 /** Shown when apps/web/dist is missing, so `pulseboard start` without a build still explains itself. */
 export const MISSING_BUILD_HTML = `<!doctype html>
@@ -33,46 +13,47 @@ export const MISSING_BUILD_HTML = `<!doctype html>
 </body></html>
 `;
 
+/** Vite's content-hashed files never change under their name. */
+const IMMUTABLE = 'public, max-age=31536000, immutable';
+
+/** serveStatic's `next` when it finds no file: the handler below decides what comes instead. */
+const NOTHING_FOUND = async (): Promise<void> => undefined;
+
+function setCacheHeaders(c: Context): void {
+  c.header('X-Content-Type-Options', 'nosniff');
+  c.header('Cache-Control', c.req.path.startsWith('/assets/') ? IMMUTABLE : 'no-cache');
+}
+
 /**
- * Serves the web app's build: files with their content type; Vite's hashed files under
- * /assets cached for a year (immutable), everything else revalidated; unknown paths without
- * an extension fall back to index.html (client-side routes).
+ * Serves the web app's build with `@hono/node-server`'s serveStatic: files with their
+ * content type, a precompressed `.br`/`.gz` twin when the client accepts it (the build writes
+ * them); Vite's hashed files under /assets cached for a year (immutable), everything else
+ * revalidated; unknown paths without an extension fall back to index.html (client-side
+ * routes); without a build, a page saying how to make one.
  */
-export function createStaticHandler(webDir: string) {
+export function createStaticHandler(webDir: string): MiddlewareHandler {
   const root = path.resolve(webDir);
+  let serve: { files: MiddlewareHandler; shell: MiddlewareHandler } | null = null;
+  // Made once the build exists (it may be built while the server runs).
+  const handlers = () =>
+    (serve ??= existsSync(root)
+      ? {
+          files: serveStatic({ root, precompressed: true, onFound: (_file, c) => setCacheHeaders(c) }),
+          shell: serveStatic({ root, path: 'index.html', precompressed: true, onFound: (_file, c) => setCacheHeaders(c) }),
+        }
+      : null);
 
-  async function fileAt(relative: string): Promise<string | null> {
-    const full = path.resolve(root, '.' + path.sep + relative);
-    if (full !== root && !full.startsWith(root + path.sep)) return null;
-    try {
-      const info = await stat(full);
-      return info.isFile() ? full : null;
-    } catch {
-      return null;
+  return async (c: Context) => {
+    const served = handlers();
+    if (served) {
+      const file = await served.files(c, NOTHING_FOUND);
+      if (file) return file;
+      if (!path.extname(c.req.path)) {
+        const shell = await served.shell(c, NOTHING_FOUND);
+        if (shell) return shell;
+      }
     }
-  }
-
-  return async (c: Context): Promise<Response> => {
-    let pathname: string;
-    try {
-      pathname = decodeURIComponent(new URL(c.req.url).pathname);
-    } catch {
-      return c.text('Bad Request', 400);
-    }
-    if (pathname.includes('\0')) return c.text('Bad Request', 400);
-    const isAsset = pathname.startsWith('/assets/');
-    let file = pathname.endsWith('/') ? null : await fileAt(pathname);
-    if (!file && !path.extname(pathname)) file = await fileAt('index.html');
-    if (!file) {
-      if (!(await fileAt('index.html'))) return c.html(MISSING_BUILD_HTML, pathname === '/' || !path.extname(pathname) ? 200 : 404);
-      return c.text('Not Found', 404);
-    }
-    const body = await readFile(file);
-    const type = CONTENT_TYPES[path.extname(file).toLowerCase()] ?? 'application/octet-stream';
-    c.header('Content-Type', type);
-    c.header('X-Content-Type-Options', 'nosniff');
-    c.header('Cache-Control', isAsset ? 'public, max-age=31536000, immutable' : 'no-cache');
-    if (c.req.method === 'HEAD') return c.body(null, 200);
-    return c.body(body, 200);
+    if (!existsSync(path.join(root, 'index.html'))) return c.html(MISSING_BUILD_HTML, c.req.path === '/' || !path.extname(c.req.path) ? 200 : 404);
+    return c.text('Not Found', 404);
   };
 }

@@ -36,6 +36,7 @@ import type {
   Storage,
   StoredEvent,
   StreamLimits,
+  StreamListOptions,
   StreamSummary,
   TokenRecord,
   TopicHead,
@@ -197,10 +198,13 @@ export class MemoryStorage implements Storage {
     return { ...this.#streamSnapshot(key, log, options.sinceTs), epoch: log.epoch, offset: log.head };
   }
 
-  async listStreams(): Promise<StreamSummary[]> {
+  async listStreams(options: StreamListOptions = {}): Promise<StreamSummary[]> {
     this.#open();
+    const { after = '', prefix = '', limit = Number.POSITIVE_INFINITY } = options;
     return [...this.#streams.entries()]
+      .filter(([key]) => key > after && key.startsWith(prefix))
       .sort(([a], [b]) => (a < b ? -1 : 1))
+      .slice(0, limit)
       .map(([key, state]) => ({
         key,
         offset: this.#topics.get(streamTopic(key))?.head ?? 0,

@@ -25,6 +25,7 @@ import {
   requireTopic,
   creatorRevoked,
   storedRecord,
+  summarize,
   unknownDashboardRecord,
   sourceAlreadyExists,
   sourceNotFound,
@@ -39,6 +40,7 @@ import type {
   Storage,
   StoredEvent,
   StreamLimits,
+  StreamListOptions,
   StreamSummary,
   TokenRecord,
   TopicHead,
@@ -112,14 +114,18 @@ export class SqliteStorage implements Storage {
 
   async listDashboards(): Promise<DashboardSummary[]> {
     this.#open();
-    return this.#sql.listDashboards.all().map((row) => ({
-      id: row.id,
-      title: row.title,
-      ...(row.description === null ? {} : { description: row.description }),
-      version: row.version,
-      widgetCount: row.widget_count,
-      updatedAt: row.updated_at,
-    }));
+    return this.#sql.listDashboards.all().map((row) =>
+      row.doc === null
+        ? {
+            id: row.id,
+            title: row.title ?? row.id,
+            ...(row.description === null ? {} : { description: row.description }),
+            version: row.version,
+            widgetCount: row.widget_count,
+            updatedAt: row.updated_at ?? '',
+          }
+        : summarize(JSON.parse(row.doc) as Dashboard),
+    );
   }
 
   async getDashboard(id: string): Promise<Dashboard | null> {
@@ -170,9 +176,10 @@ export class SqliteStorage implements Storage {
     });
   }
 
-  async listStreams(): Promise<StreamSummary[]> {
+  async listStreams(options: StreamListOptions = {}): Promise<StreamSummary[]> {
     this.#open();
-    return this.#sql.listStreams.all().map((row) => ({
+    const query = { after: options.after ?? '', prefix: options.prefix ?? '', limit: options.limit ?? -1 };
+    return this.#sql.listStreams.all(query).map((row) => ({
       key: row.key,
       offset: row.head ?? 0,
       latest: JSON.parse(row.latest) as PointValue,

@@ -26,28 +26,31 @@ import type { SyncService } from '../sync-service.js';
 import type { Connection } from './connection.js';
 import type { GatewayConfig } from './gateway-config.js';
 import { ReplayGapError, type Hub, type Subscription } from './hub.js';
-import { SharedFrame, type OutItem } from './outbox.js';
+import { AckWaiter } from './ack-waiter.js';
+import { SharedFrame, type Outbox } from './outbox.js';
 
-/** What the handlers need from the gateway. */
+/** What the handlers work with, passed down by the gateway that owns them. */
 export interface HandlerContext {
   sync: SyncService;
   auth: Auth;
   hub: Hub<Connection>;
   cache: SnapshotCache;
   config: GatewayConfig;
-  send(conn: Connection, message: ServerMessage): void;
-  sendRaw(conn: Connection, item: OutItem): void;
+  outbox: Outbox;
+  /** Closes a connection the gateway's way (queue flushed, a peer that never answers cut). */
   close(conn: Connection, code: number, reason: string): void;
-  removeSubscription(sub: Subscription<Connection>): void;
-  /** Called right after `welcome` is queued: runs the messages that came in meanwhile. */
-  onOpen(conn: Connection): void;
   log(message: string, error?: unknown): void;
 }
+
+/** How a connection's first message went: `hello` (with whether the connection opened) or `invalid`. */
+export type FirstMessage = { type: 'hello'; opened: Promise<boolean> } | { type: 'invalid' };
 
 type ErrorRef = NonNullable<ErrorMessage['ref']>;
 
 /** Times a subscribe starts over from a fresh snapshot when the log was trimmed under it. */
 const MAX_SNAPSHOT_RETRIES = 3;
+
+const INVALID: FirstMessage = { type: 'invalid' };
 
 function yieldToEventLoop(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
@@ -73,15 +76,18 @@ export class MessageHandlers {
     this.#ctx = context;
   }
 
-  /** The first message of a connection: it must be a valid `hello`. Returns its type for metrics (`hello` or `invalid`). */
-  handleFirst(conn: Connection, text: string): 'hello' | 'invalid' {
+  /**
+   * The first message of a connection: it must be a valid `hello`. For a `hello`, `opened`
+   * resolves true once `welcome` is queued (then the caller runs what came in meanwhile).
+   */
+  handleFirst(conn: Connection, text: string): FirstMessage {
     let json: unknown;
     try {
       json = JSON.parse(text);
     } catch {
       this.#error(conn, ErrorCode.BAD_JSON, 'the message is not valid JSON');
       this.#ctx.close(conn, CloseCode.PROTOCOL_ERROR, 'the first message must be a JSON "hello"');
-      return 'invalid';
+      return INVALID;
     }
     // A client of another version may shape its hello differently: answer 4002, not 4400.
     const protocol = (json as { type?: unknown; protocol?: unknown } | null)?.protocol;
@@ -89,22 +95,21 @@ export class MessageHandlers {
       const reason = `protocol ${protocol} is not supported; this server speaks ${PROTOCOL_VERSION}`;
       this.#error(conn, ErrorCode.BAD_MESSAGE, reason, { type: 'hello' });
       this.#ctx.close(conn, CloseCode.UNSUPPORTED_PROTOCOL, reason);
-      return 'invalid';
+      return INVALID;
     }
     const parsed = parseClientMessage(json);
     if (parsed.ok && parsed.message.type === 'hello') {
       conn.phase = 'authenticating';
-      void this.#hello(conn, parsed.message);
-      return 'hello';
+      return { type: 'hello', opened: this.#hello(conn, parsed.message) };
     }
     if (!parsed.ok && parsed.ref?.type === 'hello') {
       this.#error(conn, parsed.code, parsed.error, { type: 'hello' });
       this.#ctx.close(conn, CloseCode.PROTOCOL_ERROR, parsed.error);
-      return 'invalid';
+      return INVALID;
     }
     this.#error(conn, ErrorCode.BAD_MESSAGE, 'the first message must be "hello"');
     this.#ctx.close(conn, CloseCode.PROTOCOL_ERROR, 'the first message must be "hello"');
-    return 'invalid';
+    return INVALID;
   }
 
   /** A validated message of an open connection. */
@@ -117,15 +122,15 @@ export class MessageHandlers {
         return;
       case 'unsubscribe': {
         const sub = conn.subs?.get(message.topic);
-        if (sub) this.#ctx.removeSubscription(sub);
-        return this.#ctx.send(conn, { type: 'unsubscribed', topic: message.topic });
+        if (sub) this.removeSubscription(sub);
+        return this.#send(conn, { type: 'unsubscribed', topic: message.topic });
       }
       case 'mutate':
         return conn.chain(() => this.#guard(conn, { type: 'mutate', mutationId: message.mutationId }, () => this.#mutate(conn, message)));
       case 'publish':
         return conn.chain(() => this.#guard(conn, { type: 'publish', ...(message.id === undefined ? {} : { id: message.id }) }, () => this.#publish(conn, message)));
       case 'ping':
-        return this.#ctx.send(conn, { type: 'pong', ts: message.ts ?? Date.now() });
+        return this.#send(conn, { type: 'pong', ts: message.ts ?? Date.now() });
       case 'pong':
         return;
       case 'presence':
@@ -133,19 +138,26 @@ export class MessageHandlers {
     }
   }
 
-  /** Tells the other viewers of `topic` that this connection's preview is over (it left). */
-  relayPresenceEnd(conn: Connection, topic: string): void {
-    this.#relayPresence(conn, topic, null, null);
+  /** Ends a subscription (unsubscribe, resubscribe, close): its ack waiter lets go, its presence preview ends for the others. */
+  removeSubscription(sub: Subscription<Connection>): void {
+    if (sub.removed) return;
+    const conn = sub.conn;
+    if (conn.subs?.get(sub.topic) === sub) conn.subs.delete(sub.topic);
+    this.#ctx.hub.remove(sub);
+    conn.ackWaiter?.settleIfTopic(sub.topic);
+    if (sub.presence) this.#relayPresence(conn, sub.topic, null, null);
   }
 
-  async #hello(conn: Connection, message: HelloMessage): Promise<void> {
+  /** Checks the token and answers `welcome`; true when the connection is open. */
+  async #hello(conn: Connection, message: HelloMessage): Promise<boolean> {
     try {
       const checked = await this.#ctx.auth.check(message.token);
-      if (conn.closed) return;
+      if (conn.closed) return false;
       if (!checked.ok) {
         // The close reason is the code (unauthorized, token_revoked, token_expired), so a client can say which.
         this.#error(conn, checked.code, AUTH_FAILURE_MESSAGES[checked.code], { type: 'hello' });
-        return this.#ctx.close(conn, CloseCode.UNAUTHORIZED, checked.code);
+        this.#ctx.close(conn, CloseCode.UNAUTHORIZED, checked.code);
+        return false;
       }
       const principal = checked.principal;
       // Set before the next await, so a revocation meanwhile (closeConnectionsOfToken) finds this connection.
@@ -154,17 +166,18 @@ export class MessageHandlers {
         await bindClientId(this.#ctx.sync.storage, message.clientId, principal);
       } catch (error) {
         if (!isPulseboardError(error) || error.code !== CLIENT_ID_IN_USE) throw error;
-        if (conn.closed) return;
+        if (conn.closed) return false;
         this.#error(conn, ErrorCode.CLIENT_ID_IN_USE, error.message, { type: 'hello' });
-        return this.#ctx.close(conn, CloseCode.FORBIDDEN, CLIENT_ID_IN_USE);
+        this.#ctx.close(conn, CloseCode.FORBIDDEN, CLIENT_ID_IN_USE);
+        return false;
       }
-      if (conn.closed) return;
+      if (conn.closed) return false;
       const lastMutationId = await this.#ctx.sync.storage.getLastMutationId(message.clientId);
-      if (conn.closed) return;
+      if (conn.closed) return false;
       conn.clientId = message.clientId;
       conn.actor = message.name ?? principal.name;
       conn.phase = 'open';
-      this.#ctx.send(conn, {
+      this.#send(conn, {
         type: 'welcome',
         protocol: PROTOCOL_VERSION,
         connectionId: conn.id,
@@ -173,11 +186,12 @@ export class MessageHandlers {
         heartbeatIntervalMs: this.#ctx.config.heartbeatIntervalMs,
         serverTime: Date.now(),
       });
-      this.#ctx.onOpen(conn);
+      return true;
     } catch (error) {
       this.#ctx.log(`connection ${conn.id}: hello failed`, error);
       this.#error(conn, ErrorCode.INTERNAL, 'internal error; the server logged it', { type: 'hello' });
       this.#ctx.close(conn, 1011, 'internal error');
+      return false;
     }
   }
 
@@ -198,7 +212,7 @@ export class MessageHandlers {
 
     const subs = (conn.subs ??= new Map());
     const existing = subs.get(topic);
-    if (existing) this.#ctx.removeSubscription(existing);
+    if (existing) this.removeSubscription(existing);
     else if (subs.size >= this.#ctx.config.maxSubscriptionsPerConnection) {
       return this.#error(conn, ErrorCode.BAD_MESSAGE, `subscribe: at most ${this.#ctx.config.maxSubscriptionsPerConnection} topics per connection`, ref);
     }
@@ -217,9 +231,9 @@ export class MessageHandlers {
           sub.ready = false;
         }
       }
-      if (!sub.removed) this.#checkAckWaiter(sub);
+      if (!sub.removed) conn.ackWaiter?.settleIfSent(sub);
     } catch (error) {
-      if (!sub.removed) this.#ctx.removeSubscription(sub);
+      if (!sub.removed) this.removeSubscription(sub);
       throw error;
     }
   }
@@ -233,7 +247,7 @@ export class MessageHandlers {
     const cached = await this.#ctx.cache.replay(sub.topic, since);
     if (sub.removed) return true;
     if (cached) {
-      this.#ctx.send(conn, { type: 'subscribed', topic: sub.topic, epoch: since.epoch, offset: since.offset, recovered: true });
+      this.#send(conn, { type: 'subscribed', topic: sub.topic, epoch: since.epoch, offset: since.offset, recovered: true });
       sub.epoch = since.epoch;
       sub.offset = since.offset;
       for (const event of cached) this.#ctx.hub.sendStored(sub, event);
@@ -249,7 +263,7 @@ export class MessageHandlers {
     let batch = await storage.readEvents(sub.topic, since.offset, batchSize);
     if (sub.removed) return true;
     if (!continues(batch, since)) return false;
-    this.#ctx.send(conn, { type: 'subscribed', topic: sub.topic, epoch: since.epoch, offset: since.offset, recovered: true });
+    this.#send(conn, { type: 'subscribed', topic: sub.topic, epoch: since.epoch, offset: since.offset, recovered: true });
     sub.epoch = since.epoch;
     sub.offset = since.offset;
     for (;;) {
@@ -279,7 +293,7 @@ export class MessageHandlers {
       );
       this.#subscribedFrames.set(snapshot, frame);
     }
-    this.#ctx.sendRaw(conn, frame);
+    this.#ctx.outbox.enqueue(conn, frame);
     sub.epoch = snapshot.epoch;
     sub.offset = snapshot.offset;
     await this.#ctx.hub.activate(sub);
@@ -289,7 +303,7 @@ export class MessageHandlers {
     const principal = conn.principal;
     if (!principal || !canAccessDashboard(principal, message.dashboardId, 'edit')) {
       // Not recorded: lastMutationId does not move (docs/protocol.md, "Mutations").
-      return this.#ctx.send(conn, {
+      return this.#send(conn, {
         type: 'ack',
         dashboardId: message.dashboardId,
         mutationId: message.mutationId,
@@ -312,10 +326,11 @@ export class MessageHandlers {
       return this.#error(conn, error.code, error.message, { type: 'mutate', mutationId: message.mutationId }, error.details);
     }
     if (record.event) {
-      this.#ingest(record.event);
-      await this.#waitForOwnEvent(conn, record.event);
+      // The writer's own fast path: the hub drops the event if PubSub already delivered it.
+      this.#ctx.hub.ingestCommitted(record.event);
+      await AckWaiter.wait(conn, record.event, this.#ctx.config.ackWaitTimeoutMs);
     }
-    this.#ctx.send(conn, ackOf(record));
+    this.#send(conn, ackOf(record));
   }
 
   async #publish(conn: Connection, message: PublishMessage): Promise<void> {
@@ -336,9 +351,9 @@ export class MessageHandlers {
       if (!isPulseboardError(error)) throw error;
       return this.#error(conn, error.code, error.message, ref, error.details);
     }
-    for (const event of events) this.#ingest(event);
+    for (const event of events) this.#ctx.hub.ingestCommitted(event);
     const last = events[events.length - 1];
-    this.#ctx.send(conn, { type: 'published', ...(message.id === undefined ? {} : { id: message.id }), stream: message.stream, offset: last?.offset ?? 0 });
+    this.#send(conn, { type: 'published', ...(message.id === undefined ? {} : { id: message.id }), stream: message.stream, offset: last?.offset ?? 0 });
   }
 
   #presence(conn: Connection, message: PresenceMessage): void {
@@ -362,36 +377,12 @@ export class MessageHandlers {
       frame ??= new SharedFrame(
         JSON.stringify({ type: 'presence', topic, clientId: conn.clientId, ...(conn.actor === undefined ? {} : { name: conn.actor }), widgetId, layout }),
       );
-      this.#ctx.sendRaw(other.conn, frame);
+      this.#ctx.outbox.enqueue(other.conn, frame);
     }
   }
 
-  /** The writer's own fast path: the hub drops it if PubSub already delivered it. */
-  #ingest(event: StoredEvent): void {
-    this.#ctx.cache.apply(event);
-    this.#ctx.hub.ingest(event);
-  }
-
-  /** Holds the ack until the sender, if subscribed to the topic, has been sent the event. */
-  #waitForOwnEvent(conn: Connection, event: StoredEvent): Promise<void> {
-    const sub = conn.subs?.get(event.topic);
-    if (!sub || sub.removed || conn.closed) return Promise.resolve();
-    if (sub.ready && (sub.epoch !== event.epoch || sub.offset >= event.offset)) return Promise.resolve();
-    return new Promise<void>((resolve) => {
-      const done = (): void => {
-        clearTimeout(timer);
-        if (conn.ackWaiter === waiter) conn.ackWaiter = null;
-        resolve();
-      };
-      const timer = setTimeout(done, this.#ctx.config.ackWaitTimeoutMs);
-      const waiter = { topic: event.topic, epoch: event.epoch, offset: event.offset, resolve: done };
-      conn.ackWaiter = waiter;
-    });
-  }
-
-  #checkAckWaiter(sub: Subscription<Connection>): void {
-    const waiter = sub.conn.ackWaiter;
-    if (waiter && waiter.topic === sub.topic && sub.epoch !== '' && (sub.epoch !== waiter.epoch || sub.offset >= waiter.offset)) waiter.resolve();
+  #send(conn: Connection, message: ServerMessage): void {
+    this.#ctx.outbox.enqueue(conn, JSON.stringify(message));
   }
 
   async #guard(conn: Connection, ref: ErrorRef, run: () => Promise<void>): Promise<void> {
@@ -406,7 +397,7 @@ export class MessageHandlers {
   }
 
   #error(conn: Connection, code: string, message: string, ref?: ErrorRef, details?: Record<string, unknown>): void {
-    this.#ctx.send(conn, { type: 'error', code, message, ...(ref ? { ref } : {}), ...(details ? { details } : {}) });
+    this.#send(conn, { type: 'error', code, message, ...(ref ? { ref } : {}), ...(details ? { details } : {}) });
   }
 }
 
