@@ -16,6 +16,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
 import type { ClientCoreResult } from './client-core.js';
+import { runClusterBench } from './cluster-bench.js';
 import { BenchChild } from './lib/child.js';
 import { Fleet } from './lib/harness.js';
 import { acquireRunLock } from './lib/run-lock.js';
@@ -81,10 +82,14 @@ function parseConfig(): BenchConfig {
       clients: { type: 'string' },
       out: { type: 'string' },
       fleets: { type: 'string', default: process.env.BENCH_FLEETS },
+      // Handled in main() before this: the cluster benchmark (bench/cluster-bench.ts).
+      nodes: { type: 'string' },
+      seconds: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
   if (values.help) {
+    console.log(`usage: npm run bench -- --nodes=3 [--clients=150] [--seconds=5]   (cluster benchmark, bench/cluster-bench.ts)`);
     console.log(`usage: npm run bench -- [--quick] [--only=${SCENARIOS.join(',')}] [--servers=${SERVER_KINDS.join(',')}] [--clients=N] [--fleets=N] [--out=file.json]`);
     process.exit(0);
   }
@@ -279,6 +284,22 @@ function correctnessNotes(results: Results): string[] {
 // ---- main ----------------------------------------------------------------------------------
 
 async function main(): Promise<number> {
+  // `--nodes=N`: the cluster benchmark (N nodes over PostgreSQL + Redis) instead of the baselines.
+  const { values: cluster } = parseArgs({ options: { nodes: { type: 'string' }, clients: { type: 'string' }, seconds: { type: 'string' }, out: { type: 'string' } }, strict: false });
+  if (typeof cluster.nodes === 'string') {
+    const release = await acquireRunLock(LOCK_WAIT_MS);
+    try {
+      await runClusterBench({
+        nodes: Number(cluster.nodes),
+        clients: typeof cluster.clients === 'string' ? Number(cluster.clients) : 150,
+        seconds: typeof cluster.seconds === 'string' ? Number(cluster.seconds) : 5,
+        ...(typeof cluster.out === 'string' ? { out: cluster.out } : {}),
+      });
+    } finally {
+      release();
+    }
+    return 0;
+  }
   const config = parseConfig();
   const releaseLock = await acquireRunLock(LOCK_WAIT_MS);
   const startedAt = Date.now();

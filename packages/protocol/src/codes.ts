@@ -60,6 +60,8 @@ export const ErrorCode = {
   /** HTTP: the client closed the request before its body arrived. */
   REQUEST_ABORTED: 'request_aborted',
   INTERNAL: 'internal',
+  /** The database is out of reach; nothing was written (HTTP 503). Resend later: exactly-once covers a repeat. */
+  STORAGE_UNAVAILABLE: 'storage_unavailable',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 

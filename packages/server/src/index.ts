@@ -13,6 +13,19 @@ export { openStorage, MemoryStorage, SqliteStorage, type StorageOptions, type Sq
 export type { Storage, StoredEvent, TokenRecord, TokenScopes, StreamLimits } from './storage/storage.js';
 export type { PubSub } from './pubsub/pubsub.js';
 export { LocalPubSub } from './pubsub/local-pubsub.js';
-export { LocalSingletonRunner, type SingletonRunner } from './singleton-runner.js';
 export { SourceManager } from './sources/source-manager.js';
 export type { GatewayConfig } from './ws/gateway.js';
+export { PostgresStorage, type PostgresStorageOptions } from './storage/index.js';
+export { RedisPubSub, type RedisPubSubOptions } from './pubsub/redis-pubsub.js';
+export {
+  LeasedSingletonRunner,
+  LocalSingletonRunner,
+  PostgresLeaseStore,
+  LocalLeaseStore,
+  LEASE_TTL_MS,
+  LEASE_RENEW_INTERVAL_MS,
+  type SingletonRunner,
+  type SingletonStop,
+  type LeaseStore,
+  type LeasedSingletonRunnerOptions,
+} from './singleton-runner.js';

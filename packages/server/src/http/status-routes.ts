@@ -32,6 +32,8 @@ export function statusRoutes(deps: AppDeps): Hono {
       uptimeMs: Date.now() - deps.startedAt,
       storage: sync.storage.kind,
       pubsub: sync.pubsub.kind,
+      // False while Redis is down: this node then serves other nodes' events by polling storage.
+      pubsubConnected: sync.pubsub.connected,
       websocket: deps.gateway() !== null,
     }),
   );

@@ -73,7 +73,10 @@ describe('WebSocket gateway: fan-out', () => {
     let seen = 0;
     const unreliable = (inner: PubSub): PubSub => ({
       kind: 'redis',
+      connected: true,
       subscribe: (listener) => inner.subscribe(listener),
+      publishTransient: (message) => inner.publishTransient(message),
+      subscribeTransient: (listener) => inner.subscribeTransient(listener),
       close: () => inner.close(),
       async publish(event) {
         seen += 1;

@@ -5,6 +5,7 @@ import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { CloseCode, ErrorCode, parseClientMessage, type ServerMessage } from '@pulseboard/protocol';
 import { AUTH_FAILURE_MESSAGES, type Auth, type AuthFailure } from '../auth.js';
 import { SnapshotCache } from '../snapshot-cache.js';
+import type { StoredEvent } from '../storage/storage.js';
 import type { SyncService } from '../sync-service.js';
 import { Connection } from './connection.js';
 import { DeadlineTimer, DroppedMessages } from './dropped-messages.js';
@@ -13,7 +14,8 @@ import type { GatewayObserver } from './gateway-observer.js';
 import { MessageHandlers } from './message-handlers.js';
 import { refineInboundError } from './inbound-errors.js';
 import { Hub, type Subscription, type TopicStats } from './hub.js';
-import { Outbox, type OutItem } from './outbox.js';
+import { Outbox, SharedFrame, type OutItem } from './outbox.js';
+import { StoragePoller } from './storage-poller.js';
 
 export { DEFAULT_GATEWAY_CONFIG, resolveGatewayConfig, type GatewayConfig } from './gateway-config.js';
 export type { GatewayObserver } from './gateway-observer.js';
@@ -64,6 +66,9 @@ export class Gateway {
   readonly #unsubscribePubSub: () => void;
   /** Reports of dropped messages due after a burst (one timer for every connection). */
   readonly #dropReports = new DeadlineTimer<Connection>((conn) => this.#reportDropped(conn));
+  readonly #unsubscribeTransient: () => void;
+  /** Only with a multi-node pubsub: events of other nodes while the bus is down or lost a message. */
+  readonly #poller: StoragePoller | null;
   readonly #idPrefix = randomBytes(4).toString('hex');
   #nextId = 1;
   /** Socket listeners shared by every connection (no closures per socket): `this` is the socket. */
@@ -117,7 +122,32 @@ export class Gateway {
       close: (conn, code, reason) => this.closeConnection(conn, code, reason),
       log: this.#log,
     });
-    this.#unsubscribePubSub = options.sync.pubsub.subscribe((event) => this.#hub.ingestCommitted(event));
+    const { pubsub, storage } = options.sync;
+    const ingest = (event: StoredEvent) => this.#hub.ingestCommitted(event);
+    this.#unsubscribePubSub = pubsub.subscribe(ingest);
+    // Presence of every node reaches this node's subscribers of the topic (except the sender).
+    this.#unsubscribeTransient = pubsub.subscribeTransient((message) => {
+      let frame: SharedFrame | null = null;
+      for (const sub of this.#hub.subscribers(message.topic)) {
+        if (!sub.ready || sub.conn.id === message.origin) continue;
+        frame ??= new SharedFrame(message.payload);
+        this.#outbox.enqueue(sub.conn, frame);
+      }
+    });
+    this.#poller =
+      pubsub.kind === 'local'
+        ? null
+        : new StoragePoller({
+            storage,
+            positions: () => this.#hub.stats(),
+            ingest,
+            connected: () => pubsub.connected,
+            degradedIntervalMs: this.config.storagePollDegradedMs,
+            healthyIntervalMs: this.config.storagePollHealthyMs,
+            batchSize: this.config.replayBatchSize,
+            onError: (error, context) => this.#log(`storage poller: ${context}`, error),
+          });
+    this.#poller?.start();
     this.#sweepTimer = setInterval(() => this.#sweep(), sweepIntervalMs(this.config));
     this.#sweepTimer.unref();
   }
@@ -189,6 +219,8 @@ export class Gateway {
     clearInterval(this.#sweepTimer);
     this.#dropReports.clear();
     this.#unsubscribePubSub();
+    this.#unsubscribeTransient();
+    await this.#poller?.stop();
     const gone = new Promise<void>((resolve) => {
       if (this.#connections.size === 0) resolve();
       else this.#onEmpty = resolve;

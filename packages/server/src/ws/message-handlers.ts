@@ -370,15 +370,10 @@ export class MessageHandlers {
     this.#relayPresence(conn, topic, message.widgetId, message.layout);
   }
 
+  /** Announces a presence change to every node; each relays it to its own subscribers of the topic. */
   #relayPresence(conn: Connection, topic: string, widgetId: string | null, layout: PresenceMessage['layout']): void {
-    let frame: SharedFrame | null = null;
-    for (const other of this.#ctx.hub.subscribers(topic)) {
-      if (other.conn === conn || !other.ready) continue;
-      frame ??= new SharedFrame(
-        JSON.stringify({ type: 'presence', topic, clientId: conn.clientId, ...(conn.actor === undefined ? {} : { name: conn.actor }), widgetId, layout }),
-      );
-      this.#ctx.outbox.enqueue(other.conn, frame);
-    }
+    const payload = JSON.stringify({ type: 'presence', topic, clientId: conn.clientId, ...(conn.actor === undefined ? {} : { name: conn.actor }), widgetId, layout });
+    this.#ctx.sync.pubsub.publishTransient({ topic, origin: conn.id, payload }).catch((error: unknown) => this.#ctx.log('presence relay failed', error));
   }
 
   #send(conn: Connection, message: ServerMessage): void {
