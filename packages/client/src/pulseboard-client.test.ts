@@ -343,6 +343,31 @@ describe('PulseboardClient with a scripted server', () => {
     expect(handle.getSnapshot().pending.map((m) => m.mutationId)).toEqual([1, 2, 3]);
   });
 
+  it('sends a mutation refused with storage_unavailable again after a pause, and settles a bad_message one as refused', async () => {
+    const { client, log } = await setup();
+    const handle = client.dashboard('ops');
+    await open();
+    FakeWebSocket.last.serverSend(log.subscribed());
+    await frame();
+    handle.updateWidget('a', { title: 'Mine' });
+    await settle();
+    const mutateIds = () => FakeWebSocket.last.sentOfType('mutate').map((m) => m.mutationId);
+    expect(mutateIds()).toEqual([1]);
+    FakeWebSocket.last.serverSend({ type: 'error', code: 'storage_unavailable', message: 'the database is unavailable', ref: { type: 'mutate', mutationId: 1 } });
+    await vi.advanceTimersByTimeAsync(999);
+    expect(mutateIds()).toEqual([1]);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(mutateIds()).toEqual([1, 1]);
+    expect(handle.getSnapshot().pending.map((m) => m.mutationId)).toEqual([1]);
+
+    FakeWebSocket.last.serverSend({ type: 'error', code: 'bad_message', message: 'mutate: name: too long', ref: { type: 'mutate', mutationId: 1 } });
+    await frame();
+    const snap = handle.getSnapshot();
+    expect(snap.pending).toEqual([]);
+    expect(snap.view!.widgets.a!.title).toBe('A');
+    expect(snap.notices[0]).toMatchObject({ kind: 'rejected', error: { code: 'bad_message' }, mutation: { mutationId: 1 } });
+  });
+
   it('fails a publish the server dropped (rate limited), saying when to retry', async () => {
     const { client } = await setup();
     await open();

@@ -49,6 +49,8 @@ export function socketUrl(httpBase: string): string {
 
 /** How long a `publish` over the socket waits for its `published` before failing. */
 const PUBLISH_TIMEOUT_FACTOR = 1;
+/** How long a mutation refused with `storage_unavailable` waits before it is sent again. */
+const STORAGE_RETRY_MS = 1_000;
 
 class PulseboardClientImpl implements PulseboardClient {
   readonly config: RealtimeConfig;
@@ -241,11 +243,30 @@ class PulseboardClientImpl implements PulseboardClient {
       return;
     }
     const expected = error.details?.expected;
+    const mutationId = error.ref?.type === 'mutate' ? error.ref.mutationId : undefined;
+    if (typeof mutationId === 'number' && error.code !== 'out_of_order') return this.#onMutateRefused(mutationId, error);
     if (error.code === 'out_of_order' && typeof expected === 'number') this.#settlement.outOfOrder(expected);
     else if (error.code === 'rate_limited' && error.details) this.#onDropped(error.message, error.details);
     // The server warns before cutting a connection that cannot keep up (the manager reconnects at once after the cut).
     else if (error.code === 'lagging') this.sync.reportError(new PulseboardError('lagging', error.message, { details: error.details ?? {} }));
     if (error.ref?.type === 'publish' && typeof error.ref.id === 'number') this.#settlePublish(error.ref.id, new PulseboardError(error.code, error.message));
+  }
+
+  /**
+   * A `mutate` the server answered with an error instead of an ack: nothing was recorded.
+   * `storage_unavailable` (the database is down) is sent again after a pause, as a dropped
+   * mutation is; any other code (`bad_message`: its envelope can never be taken) settles it
+   * as refused, with the server's reason, and the next one is renumbered after `out_of_order`.
+   */
+  #onMutateRefused(mutationId: number, error: ErrorMessage): void {
+    if (error.code === 'storage_unavailable') {
+      this.sync.reportError(new PulseboardError(error.code, error.message));
+      return this.#settlement.dropped([[mutationId, mutationId]], STORAGE_RETRY_MS);
+    }
+    const dashboardId = this.#queue.get(mutationId)?.dashboardId;
+    if (dashboardId === undefined) return;
+    const refusal = { type: 'ack' as const, dashboardId, mutationId, status: 'rejected' as const, conflicts: [], error: { code: error.code, message: error.message } };
+    this.#settlement.received(refusal, () => this.#dashboards.get(dashboardId)?.enqueue(refusal));
   }
 
   /** A `rate_limited` report (contract C4): dropped mutations are resent after the pause, dropped publishes fail. */
