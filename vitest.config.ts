@@ -3,12 +3,15 @@ import { defineConfig } from 'vitest/config';
 /**
  * Two projects: `unit` (unit and integration tests, real servers on port 0, real SQLite,
  * PostgreSQL and Redis where the test needs them) and `e2e` (real Chromium through
- * playwright-core, against a built web app). `npm test` runs both.
+ * playwright-core, against a built web app). `npm test` runs both. Both resolve
+ * @pulseboard/* to their sources through tsconfig.json's `paths` (no build step).
  */
 export default defineConfig({
+  resolve: { tsconfigPaths: true },
   test: {
     projects: [
       {
+        extends: true,
         test: {
           name: 'unit',
           include: ['packages/*/src/**/*.test.{ts,tsx}', 'apps/web/src/**/*.test.{ts,tsx}', 'bench/**/*.test.ts'],
@@ -18,9 +21,10 @@ export default defineConfig({
         },
       },
       {
+        extends: true,
         test: {
           name: 'e2e',
-          include: ['apps/web/e2e/**/*.test.ts'],
+          include: ['apps/web/e2e/**/*.test.ts', 'e2e-embedding/*.test.ts'],
           environment: 'node',
           testTimeout: 90_000,
           hookTimeout: 60_000,

@@ -20,6 +20,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
 import type { ClientCoreResult } from './client-core.js';
+import { runClusterBench } from './cluster-bench.js';
 import { BenchChild } from './lib/child.js';
 import { canPin, pinToCpu, SERVER_CPU, type ForeignLoad } from './lib/cpu-accounting.js';
 import { Fleet } from './lib/harness.js';
@@ -96,10 +97,14 @@ function parseConfig(): BenchConfig {
       fleets: { type: 'string', default: process.env.BENCH_FLEETS },
       reps: { type: 'string', default: process.env.BENCH_REPS },
       'no-pin': { type: 'boolean', default: false },
+      // Handled in main() before this: the cluster benchmark (bench/cluster-bench.ts).
+      nodes: { type: 'string' },
+      seconds: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
   if (values.help) {
+    console.log(`usage: npm run bench -- --nodes=3 [--clients=150] [--seconds=5]   (cluster benchmark, bench/cluster-bench.ts)`);
     console.log(
       `usage: npm run bench -- [--quick] [--only=${SCENARIOS.join(',')}] [--servers=${SERVER_KINDS.join(',')}] [--clients=N] [--reps=N] [--fleets=N] [--no-pin] [--out=file.json]`,
     );
@@ -332,6 +337,22 @@ function correctnessNotes(results: Results): string[] {
 // ---- main ----------------------------------------------------------------------------------
 
 async function main(): Promise<number> {
+  // `--nodes=N`: the cluster benchmark (N nodes over PostgreSQL + Redis) instead of the baselines.
+  const { values: cluster } = parseArgs({ options: { nodes: { type: 'string' }, clients: { type: 'string' }, seconds: { type: 'string' }, out: { type: 'string' } }, strict: false });
+  if (typeof cluster.nodes === 'string') {
+    const release = await acquireRunLock(LOCK_WAIT_MS);
+    try {
+      await runClusterBench({
+        nodes: Number(cluster.nodes),
+        clients: typeof cluster.clients === 'string' ? Number(cluster.clients) : 150,
+        seconds: typeof cluster.seconds === 'string' ? Number(cluster.seconds) : 5,
+        ...(typeof cluster.out === 'string' ? { out: cluster.out } : {}),
+      });
+    } finally {
+      release();
+    }
+    return 0;
+  }
   const config = parseConfig();
   const releaseLock = await acquireRunLock(LOCK_WAIT_MS);
   const startedAt = Date.now();

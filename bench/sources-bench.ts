@@ -23,11 +23,7 @@ import { join } from 'node:path';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { LocalPubSub } from '../packages/server/src/pubsub/local-pubsub.js';
-import { LocalSingletonRunner } from '../packages/server/src/singleton-runner.js';
-import { SourceManager } from '../packages/server/src/sources/source-manager.js';
-import { SqliteStorage } from '../packages/server/src/storage/sqlite-storage.js';
-import { SyncService } from '../packages/server/src/sync-service.js';
+import { LocalPubSub, LocalSingletonRunner, SourceManager, SqliteStorage, SyncService } from '@pulseboard/server';
 
 const WARMUP_MS = 5_000;
 

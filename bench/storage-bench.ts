@@ -14,9 +14,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import Database from 'better-sqlite3';
 import { createDashboard } from '@pulseboard/model';
-import { MemoryStorage } from '../packages/server/src/storage/memory-storage.js';
-import { SqliteStorage } from '../packages/server/src/storage/sqlite-storage.js';
-import type { Storage } from '../packages/server/src/storage/storage.js';
+import { MemoryStorage, SqliteStorage, type Storage } from '@pulseboard/server';
 
 const APPEND_RUNS = 20;
 const KEYS = 100;

@@ -1,21 +1,49 @@
 import { fileURLToPath } from 'node:url';
-import { defineConfig } from 'vite';
+import { brotliCompressSync, constants as zlib, gzipSync } from 'node:zlib';
+import { defineConfig, type Plugin } from 'vite';
 import react from '@vitejs/plugin-react';
-import { precompress } from './vite-precompress';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
 /** Where `npm run dev` (the server) listens; the dev server proxies the API there. */
 const API_TARGET = process.env.PULSEBOARD_API ?? 'http://127.0.0.1:3000';
+
+/** Files the server may send precompressed: text, and big enough for compression to pay. */
+const PRECOMPRESS = /\.(js|mjs|css|html|svg|json|webmanifest)$/;
+const PRECOMPRESS_MIN_BYTES = 1024;
+
+/**
+ * Writes a `.br` and a `.gz` twin next to each text file of the build; the server's
+ * serveStatic sends one to a client that accepts it (packages/server/src/http/static-files.ts).
+ */
+function precompress(): Plugin {
+  return {
+    name: 'pulseboard:precompress',
+    apply: 'build',
+    enforce: 'post',
+    generateBundle(_options, bundle) {
+      for (const file of Object.values(bundle)) {
+        if (!PRECOMPRESS.test(file.fileName)) continue;
+        const source = file.type === 'chunk' ? file.code : file.source;
+        const bytes = typeof source === 'string' ? Buffer.from(source) : Buffer.from(source);
+        if (bytes.length < PRECOMPRESS_MIN_BYTES) continue;
+        this.emitFile({ type: 'asset', fileName: `${file.fileName}.br`, source: brotliCompressSync(bytes, { params: { [zlib.BROTLI_PARAM_QUALITY]: 9 } }) });
+        this.emitFile({ type: 'asset', fileName: `${file.fileName}.gz`, source: gzipSync(bytes, { level: 9 }) });
+      }
+    },
+  };
+}
 
 /** The web app: root apps/web, built into apps/web/dist (the server serves that folder). */
 export default defineConfig({
   root,
   base: './',
   plugins: [react(), precompress()],
+  // @pulseboard/* from their sources (the repository tsconfig's `paths`), not their dist/.
+  resolve: { tsconfigPaths: true },
   build: {
     outDir: 'dist',
     emptyOutDir: true,
-    // Maps are written for debugging but not referenced from the bundles; the server does not serve them.
+    // Written for debugging, not referenced from the bundles; the server does not serve them.
     sourcemap: 'hidden',
     chunkSizeWarningLimit: 1500,
   },

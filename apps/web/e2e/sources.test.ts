@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 // Test support of the server package (until shared test helpers move to packages/testing).
-import { skipWithoutPrometheus, startPrometheus, type PrometheusProcess } from '../../../packages/server/src/sources/prometheus-test-process';
+import { skipWithoutPrometheus, startPrometheus, type PrometheusProcess } from '@pulseboard/testing';
 import { SKIP_E2E, PageWatch, PulseboardProcess, freePort, launchBrowser, newContext, seedDashboard } from './harness';
 import { enterEditMode, openDashboard, selectWidget, statValue, widget } from './app';
 

@@ -3,7 +3,7 @@ import { createRoot } from 'react-dom/client';
 import './styles/index.css';
 import './app/app.css';
 import { App } from './app/App';
-import { takeTokenFromUrl } from './app/auth';
+import { takeTokenFromUrl } from './app/keyring';
 import { registerServiceWorker } from './app/service-worker';
 import { applyTheme, loadThemeChoice } from './app/ThemeToggle';
 

@@ -1,4 +1,5 @@
-import type { Dashboard, FieldConflict, MutationStatus, PointValue } from '@pulseboard/model';
+import type { Dashboard, PointValue } from '@pulseboard/model';
+import type { HttpMutationResult, HttpMutationsResponse, HttpStreamSnapshot } from '@pulseboard/protocol';
 import { isPulseboardError, PulseboardError } from '@pulseboard/model';
 import type { EnvironmentManager, EnvironmentSignal } from './environment-manager.js';
 import type { HttpClient } from './http-client.js';
@@ -8,26 +9,6 @@ import type { RealtimeConfig } from './realtime-config.js';
 import { SnapshotStore } from './subscribable.js';
 import type { BackgroundSyncHandle, BackgroundSyncSnapshot } from './types.js';
 import type { WebSocketManager } from './websocket-manager.js';
-
-/** A stream as GET /api/streams/:key returns it. */
-export interface HttpStreamSnapshot {
-  key: string;
-  latest: PointValue | null;
-  latestTs: number | null;
-  history: Array<{ ts: number; value: PointValue; offset: number }>;
-  epoch: string;
-  offset: number;
-}
-
-/** One result of POST /api/dashboards/:id/mutations. */
-export interface HttpMutationResult {
-  mutationId: number;
-  status: MutationStatus;
-  offset?: number;
-  conflicts?: FieldConflict[];
-  error?: { code: string; message: string };
-  duplicate?: boolean;
-}
 
 /** Something kept fresh over HTTP: a held dashboard or stream. */
 export interface RefreshTarget {
@@ -336,7 +317,7 @@ export class BackgroundSync extends SnapshotStore<BackgroundSyncSnapshot> implem
         batch.push(entry);
       }
       this.#queue.markSent(batch);
-      const response = await this.#http.request<{ lastMutationId: number; results: HttpMutationResult[] }>(
+      const response = await this.#http.request<HttpMutationsResponse>(
         'POST',
         `/api/dashboards/${encodeURIComponent(first.dashboardId)}/mutations`,
         { body: { clientId: this.#queue.clientId, mutations: batch.map(({ mutationId, name, args }) => ({ mutationId, name, args })) } },

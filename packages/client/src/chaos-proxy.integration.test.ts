@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, onTestFailed } from 'vitest';
 import { dashboardTopic } from '@pulseboard/protocol';
-import { ADMIN_TOKEN, TcpProxy, seededRandom, startTestServer, testClient, testSeed, waitFor } from './testing/real-server.js';
+import { ADMIN_TOKEN, TcpProxy, seededRandom, startTestServer, testClient, testSeed, waitFor } from '@pulseboard/testing';
 import type { DashboardHandle, PulseboardClient, StreamHandle } from './types.js';
 import type { WebSocketManager } from './websocket-manager.js';
 

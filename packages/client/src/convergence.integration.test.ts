@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, onTestFailed } from 'vitest';
 import type { Dashboard } from '@pulseboard/model';
-import { seededRandom, startTestServer, testClient, testSeed, waitFor } from './testing/real-server.js';
+import { seededRandom, startTestServer, testClient, testSeed, waitFor } from '@pulseboard/testing';
 import type { DashboardHandle, PulseboardClient } from './types.js';
 
 const cleanups: Array<() => Promise<void>> = [];

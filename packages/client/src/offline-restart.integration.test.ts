@@ -2,7 +2,7 @@ import 'fake-indexeddb/auto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { dashboardTopic } from '@pulseboard/protocol';
 import { IndexedDbOfflineStore } from './indexeddb-offline-store.js';
-import { ADMIN_TOKEN, TcpProxy, startTestServer, testClient, waitFor } from './testing/real-server.js';
+import { ADMIN_TOKEN, TcpProxy, startTestServer, testClient, waitFor, type TestServer } from '@pulseboard/testing';
 import type { PulseboardClient } from './types.js';
 
 const cleanups: Array<() => Promise<void>> = [];
@@ -11,7 +11,7 @@ afterEach(async () => {
 });
 
 /** How many times each mutation of `clientId` appears in the dashboard's event log. */
-async function eventCounts(srv: Awaited<ReturnType<typeof startTestServer>>, dashboardId: string, clientId: string): Promise<Map<number, number>> {
+async function eventCounts(srv: TestServer, dashboardId: string, clientId: string): Promise<Map<number, number>> {
   const events = await srv.server.sync.storage.readEvents(dashboardTopic(dashboardId), 0, 10_000);
   const counts = new Map<number, number>();
   for (const event of events) {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { PulseboardError } from './errors.js';
+import { dashboardTooLarge } from './dashboard-size.js';
 import { isValidLayout } from './grid.js';
 import { dashboardSchema, describeZodError, type Dashboard } from './schema.js';
 
@@ -8,13 +9,26 @@ export const EXPORT_FORMAT = 'pulseboard-dashboard';
 /** The export format version this build writes; it reads this version only. */
 export const EXPORT_VERSION = 1;
 
-const exportFileSchema = z.object({
+/** The export file, as `parseExportFile` validates it (before its cross-field checks). */
+export const exportFileSchema = z.object({
   format: z.literal(EXPORT_FORMAT),
   formatVersion: z.literal(EXPORT_VERSION),
   exportedAt: z.string(),
   dashboard: dashboardSchema.omit({ version: true, writers: true, tombstones: true, createdAt: true, updatedAt: true }),
 });
 export type ExportFile = z.infer<typeof exportFileSchema>;
+
+/**
+ * The export file format as a JSON Schema (draft 2020-12), generated from `exportFileSchema`;
+ * published as `@pulseboard/model/export-file.schema.json`. Widget ids equal to their keys
+ * and a non-overlapping layout are checked by `parseExportFile` only.
+ */
+export function exportFileJsonSchema(): Record<string, unknown> {
+  return {
+    ...z.toJSONSchema(exportFileSchema, { target: 'draft-2020-12', io: 'input' }),
+    title: 'Pulseboard dashboard export',
+  };
+}
 
 /** The portable form of a dashboard (no version, no sync bookkeeping). */
 export function exportDashboard(doc: Dashboard, now: string): ExportFile {
@@ -45,6 +59,8 @@ export function parseExportFile(input: unknown, now: string): Dashboard {
       throw new PulseboardError('invalid_import', `invalid export file: dashboard.widgets.${key}.id: must equal its key "${key}"`);
     }
   }
+  const tooLarge = dashboardTooLarge(d);
+  if (tooLarge) throw new PulseboardError('invalid_import', `invalid export file: dashboard: ${tooLarge}`);
   if (!isValidLayout(d.widgets, d.columns)) {
     throw new PulseboardError('invalid_import', 'invalid export file: dashboard.widgets: widgets overlap or lie outside the grid');
   }

@@ -1,4 +1,5 @@
-import { MAX_ROW, MAX_WIDGET_ROWS, type Layout, type Widget } from './schema.js';
+import { MAX_ROW, MAX_WIDGET_ROWS } from './limits.js';
+import type { Layout, Widget } from './schema.js';
 
 /** True when two grid rectangles share at least one cell. */
 export function overlaps(a: Layout, b: Layout): boolean {

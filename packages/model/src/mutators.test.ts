@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { isValidLayout } from './grid.js';
-import { applyMutation, type MutationContext } from './mutators.js';
+import type { MutationContext } from './mutation-outcome.js';
+import { applyMutation } from './mutators.js';
 import { createDashboard, type Dashboard } from './schema.js';
 
 const NOW = '2026-01-01T00:00:00.000Z';

@@ -1,21 +1,10 @@
 import { z } from 'zod';
 import { PulseboardError } from './errors.js';
 import { compact, findFreeSlot } from './grid.js';
-import { diffDashboards, type DashboardPatch } from './patch.js';
-import {
-  MAX_COLUMNS,
-  MAX_WIDGETS,
-  MAX_WIDGET_ROWS,
-  WIDGET_TYPES,
-  describeZodError,
-  fieldKey,
-  optionsSchema,
-  streamKeySchema,
-  widgetIdSchema,
-  type Dashboard,
-  type Widget,
-  type Writer,
-} from './schema.js';
+import { checkJsonBounds } from './json-bounds.js';
+import { MAX_COLUMNS, MAX_MUTATION_ARGS_BYTES, MAX_MUTATION_ARGS_DEPTH, MAX_ROW, MAX_WIDGET_OPTIONS_BYTES, MAX_WIDGET_ROWS, MAX_WIDGETS } from './limits.js';
+import { checkExpect, done, readField, readMeta, reject, target, type MutationContext, type MutationOutcome } from './mutation-outcome.js';
+import { describeZodError, fieldKey, optionsSchema, streamKeySchema, widgetIdSchema, WIDGET_TYPES, type Dashboard, type Widget } from './schema.js';
 
 /**
  * `expect`: the values the author saw when making the edit, keyed by field
@@ -27,13 +16,50 @@ const expectSchema = z.record(z.string().min(1).max(100), z.unknown()).optional(
 
 const layoutInput = z.object({
   x: z.number().int().min(0).max(MAX_COLUMNS - 1),
-  y: z.number().int().min(0).max(100_000),
+  y: z.number().int().min(0).max(MAX_ROW),
   w: z.number().int().min(1).max(MAX_COLUMNS),
   h: z.number().int().min(1).max(MAX_WIDGET_ROWS),
 });
 
-const argsSchemas = {
-  addWidget: z.object({
+/** One named mutator: its args schema and the pure function it runs on valid args. */
+export interface Mutator<S extends z.ZodType = z.ZodType> {
+  readonly args: S;
+  run(doc: Dashboard, args: z.output<S>, ctx: MutationContext): MutationOutcome;
+}
+
+/** Runs a mutator on unchecked args: rejected `invalid_args` naming the field, or its outcome. */
+interface RegisteredMutator {
+  check(name: string, args: unknown): string | null;
+  apply(doc: Dashboard, name: string, args: unknown, ctx: MutationContext): MutationOutcome;
+}
+
+/** The sentence saying why `args` are out of bounds (too deep, too large), or null. */
+function argsOutOfBounds(name: string, args: unknown): string | null {
+  const violation = checkJsonBounds(args, { maxDepth: MAX_MUTATION_ARGS_DEPTH, maxBytes: MAX_MUTATION_ARGS_BYTES });
+  if (!violation) return null;
+  return `${name}: ${['args', ...violation.path.map(String)].join('.')}: ${violation.message}`;
+}
+
+function register<S extends z.ZodType>(mutator: Mutator<S>): Mutator<S> & RegisteredMutator {
+  return {
+    ...mutator,
+    check(name, args) {
+      const parsed = mutator.args.safeParse(args);
+      return parsed.success ? argsOutOfBounds(name, args) : `${name}: ${describeZodError(parsed.error, 'args')}`;
+    },
+    apply(doc, name, args, ctx) {
+      const parsed = mutator.args.safeParse(args);
+      if (!parsed.success) return reject(doc, 'invalid_args', `${name}: ${describeZodError(parsed.error, 'args')}`);
+      // The schema bounds options; this bounds the rest (`expect` values) and the whole.
+      const outOfBounds = argsOutOfBounds(name, args);
+      if (outOfBounds) return reject(doc, 'invalid_args', outOfBounds);
+      return mutator.run(doc, parsed.data, ctx);
+    },
+  };
+}
+
+const addWidget = register({
+  args: z.object({
     widget: z.object({
       id: widgetIdSchema,
       type: z.enum(WIDGET_TYPES),
@@ -43,20 +69,67 @@ const argsSchemas = {
       options: optionsSchema.default({}),
     }),
   }),
-  removeWidget: z.object({ id: widgetIdSchema, expect: expectSchema }),
-  moveWidget: z.object({
-    id: widgetIdSchema,
-    x: layoutInput.shape.x,
-    y: layoutInput.shape.y,
-    expect: expectSchema,
-  }),
-  resizeWidget: z.object({
-    id: widgetIdSchema,
-    w: layoutInput.shape.w,
-    h: layoutInput.shape.h,
-    expect: expectSchema,
-  }),
-  updateWidget: z.object({
+  run(doc, { widget: input }, ctx) {
+    if (Object.hasOwn(doc.widgets, input.id)) return reject(doc, 'widget_exists', `widget "${input.id}" already exists`);
+    if (Object.hasOwn(doc.tombstones, input.id)) return reject(doc, 'widget_exists', `widget id "${input.id}" was used by a deleted widget`);
+    if (Object.keys(doc.widgets).length >= MAX_WIDGETS) {
+      return reject(doc, 'too_many_widgets', `a dashboard holds at most ${MAX_WIDGETS} widgets`);
+    }
+    const size = { w: input.layout?.w ?? 3, h: input.layout?.h ?? 2 };
+    const layout =
+      input.layout?.x !== undefined && input.layout.y !== undefined
+        ? { x: input.layout.x, y: input.layout.y, ...size }
+        : findFreeSlot(doc.widgets, doc.columns, size.w, size.h);
+    const widget: Widget = {
+      id: input.id,
+      type: input.type,
+      title: input.title,
+      layout,
+      ...(input.stream === undefined ? {} : { stream: input.stream }),
+      options: input.options,
+    };
+    const widgets = compact({ ...doc.widgets, [widget.id]: widget }, doc.columns, widget.id);
+    const touched = ['title', 'type', 'stream', 'layout'].map((f) => fieldKey(widget.id, f));
+    return done(doc, doc, { ...doc, widgets }, touched, [], ctx);
+  },
+});
+
+const removeWidget = register({
+  args: z.object({ id: widgetIdSchema, expect: expectSchema }),
+  run(doc, { id, expect }, ctx) {
+    const found = target(doc, id);
+    if (!('layout' in found)) return found;
+    const conflicts = checkExpect(doc, id, expect, (f) => readField(found, f), ctx);
+    const rest = { ...doc.widgets };
+    delete rest[id];
+    const writers = Object.fromEntries(Object.entries(doc.writers).filter(([k]) => !k.startsWith(`w:${id}:`)));
+    const next = { ...doc, widgets: compact(rest, doc.columns), tombstones: { ...doc.tombstones, [id]: doc.version + 1 } };
+    return done(doc, { ...doc, writers }, next, [fieldKey(id, 'deleted')], conflicts, ctx);
+  },
+});
+
+/** Moves or resizes a widget: the layout fields given replace the current ones, then the grid compacts. */
+function relayout(doc: Dashboard, id: string, change: Partial<Widget['layout']>, expect: Record<string, unknown> | undefined, ctx: MutationContext): MutationOutcome {
+  const found = target(doc, id);
+  if (!('layout' in found)) return found;
+  const conflicts = checkExpect(doc, id, expect, (f) => readField(found, f), ctx);
+  const layout = { ...found.layout, ...change };
+  const widgets = compact({ ...doc.widgets, [id]: { ...found, layout } }, doc.columns, id);
+  return done(doc, doc, { ...doc, widgets }, [fieldKey(id, 'layout')], conflicts, ctx);
+}
+
+const moveWidget = register({
+  args: z.object({ id: widgetIdSchema, x: layoutInput.shape.x, y: layoutInput.shape.y, expect: expectSchema }),
+  run: (doc, { id, x, y, expect }, ctx) => relayout(doc, id, { x, y }, expect, ctx),
+});
+
+const resizeWidget = register({
+  args: z.object({ id: widgetIdSchema, w: layoutInput.shape.w, h: layoutInput.shape.h, expect: expectSchema }),
+  run: (doc, { id, w, h, expect }, ctx) => relayout(doc, id, { w, h }, expect, ctx),
+});
+
+const updateWidget = register({
+  args: z.object({
     id: widgetIdSchema,
     set: z
       .object({
@@ -70,7 +143,39 @@ const argsSchemas = {
       .strict(),
     expect: expectSchema,
   }),
-  setDashboardMeta: z.object({
+  run(doc, { id, set, expect }, ctx) {
+    const found = target(doc, id);
+    if (!('layout' in found)) return found;
+    const conflicts = checkExpect(doc, id, expect, (f) => readField(found, f), ctx);
+    const next: Widget = { ...found, options: { ...found.options } };
+    const touched: string[] = [];
+    if (set.title !== undefined) {
+      next.title = set.title;
+      touched.push(fieldKey(id, 'title'));
+    }
+    if (set.type !== undefined) {
+      next.type = set.type;
+      touched.push(fieldKey(id, 'type'));
+    }
+    if (set.stream !== undefined) {
+      if (set.stream === null) delete next.stream;
+      else next.stream = set.stream;
+      touched.push(fieldKey(id, 'stream'));
+    }
+    for (const [key, value] of Object.entries(set.options ?? {})) {
+      if (value === null) delete next.options[key];
+      else next.options[key] = value;
+      touched.push(fieldKey(id, `options.${key}`));
+    }
+    // Each update is within bounds; merged into the current options it may not be.
+    const merged = checkJsonBounds(next.options, { maxDepth: Number.POSITIVE_INFINITY, maxBytes: MAX_WIDGET_OPTIONS_BYTES });
+    if (merged) return reject(doc, 'options_too_large', `widget "${id}": options would be ${merged.message}`);
+    return done(doc, doc, { ...doc, widgets: { ...doc.widgets, [id]: next } }, touched, conflicts, ctx);
+  },
+});
+
+const setDashboardMeta = register({
+  args: z.object({
     set: z
       .object({
         title: z.string().min(1).max(200).optional(),
@@ -80,278 +185,68 @@ const argsSchemas = {
       .strict(),
     expect: expectSchema,
   }),
-} as const;
+  run(doc, { set, expect }, ctx) {
+    const conflicts = checkExpect(doc, null, expect, (f) => readMeta(doc, f), ctx);
+    const next: Omit<Dashboard, 'writers'> = { ...doc };
+    const touched: string[] = [];
+    if (set.title !== undefined) {
+      next.title = set.title;
+      touched.push(fieldKey(null, 'title'));
+    }
+    if (set.description !== undefined) {
+      next.description = set.description;
+      touched.push(fieldKey(null, 'description'));
+    }
+    if (set.columns !== undefined) {
+      next.columns = set.columns;
+      next.widgets = compact(doc.widgets, set.columns);
+      touched.push(fieldKey(null, 'columns'));
+    }
+    return done(doc, doc, next, touched, conflicts, ctx);
+  },
+});
 
-/** The named mutators; server and client run the same code. */
-export type MutatorName = keyof typeof argsSchemas;
-export const MUTATOR_NAMES = Object.keys(argsSchemas) as MutatorName[];
-export type MutatorArgs<N extends MutatorName> = z.input<(typeof argsSchemas)[N]>;
+/**
+ * The named mutators; server and client run the same code. Adding a mutator is one entry
+ * here (its args schema and its pure `run`), plus a line in docs/protocol.md.
+ */
+const MUTATORS = { addWidget, removeWidget, moveWidget, resizeWidget, updateWidget, setDashboardMeta };
 
-/** How a mutation ended. `rejected` results never change the document. */
-export type MutationStatus = 'applied' | 'conflict' | 'superseded' | 'rejected';
+export type MutatorName = keyof typeof MUTATORS;
+/** Every mutator name, in the order of the registry. */
+export const MUTATOR_NAMES = Object.keys(MUTATORS) as MutatorName[];
+/** What a caller passes as `args` to the named mutator. */
+export type MutatorArgs<N extends MutatorName> = z.input<(typeof MUTATORS)[N]['args']>;
 
-/** One expectation that no longer held when the mutation ran. */
-export interface FieldConflict {
-  field: string;
-  expected: unknown;
-  actual: unknown;
-  /** Who wrote the value that was overwritten, when known. */
-  by?: Writer;
+/** True when `name` is a registered mutator; only own entries count, so `constructor` or `__proto__` is none. */
+export function isMutatorName(name: string): name is MutatorName {
+  return Object.hasOwn(MUTATORS, name);
 }
 
-export interface MutationContext {
-  clientId: string;
-  mutationId: number;
-  /** Display name of the author (token name), recorded as the field's writer. */
-  actor?: string;
+function lookup(name: string): RegisteredMutator | undefined {
+  return isMutatorName(name) ? MUTATORS[name] : undefined;
 }
 
-export interface MutationOutcome {
-  status: MutationStatus;
-  /** The document after the mutation (the input, unchanged, unless applied or conflict). */
-  doc: Dashboard;
-  /** Field keys (see `fieldKey`) whose value the author set on purpose. */
-  touched: string[];
-  conflicts: FieldConflict[];
-  /** Set when status is `rejected` or `superseded`. */
-  error?: { code: string; message: string };
-  /** What changed (applied and conflict only): receivers apply it instead of re-running the mutator. */
-  patch?: DashboardPatch;
-}
-
-function readField(widget: Widget, field: string): unknown {
-  if (field.startsWith('options.')) return widget.options[field.slice('options.'.length)];
-  switch (field) {
-    case 'title':
-      return widget.title;
-    case 'type':
-      return widget.type;
-    case 'stream':
-      return widget.stream;
-    case 'layout':
-      return widget.layout;
-    case 'layout.x':
-    case 'layout.y':
-    case 'layout.w':
-    case 'layout.h':
-      return widget.layout[field.slice(7) as 'x' | 'y' | 'w' | 'h'];
-    default:
-      return undefined;
-  }
-}
-
-function readMeta(doc: Dashboard, field: string): unknown {
-  if (field === 'title') return doc.title;
-  if (field === 'description') return doc.description;
-  if (field === 'columns') return doc.columns;
-  return undefined;
-}
-
-/** Structural equality for JSON values (expect checks). */
-export function jsonEqual(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
-  if (Array.isArray(a) !== Array.isArray(b)) return false;
-  const ka = Object.keys(a);
-  const kb = Object.keys(b);
-  if (ka.length !== kb.length) return false;
-  return ka.every((k) => jsonEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
-}
-
-function checkExpect(
-  doc: Dashboard,
-  widgetId: string | null,
-  expect: Record<string, unknown> | undefined,
-  read: (field: string) => unknown,
-  ctx: MutationContext,
-): FieldConflict[] {
-  if (!expect) return [];
-  const conflicts: FieldConflict[] = [];
-  for (const [field, expected] of Object.entries(expect)) {
-    const actual = read(field);
-    // JSON has no `undefined`: an expected `null` means "not set".
-    if (jsonEqual(actual, expected) || (expected === null && actual === undefined)) continue;
-    const writerKey = fieldKey(widgetId, field.startsWith('layout.') ? 'layout' : field);
-    const by = Object.hasOwn(doc.writers, writerKey) ? doc.writers[writerKey] : undefined;
-    // A value this same client wrote (quick successive edits of one field) is no conflict.
-    if (by?.clientId === ctx.clientId) continue;
-    conflicts.push({ field, expected, actual, ...(by ? { by } : {}) });
-  }
-  return conflicts;
-}
-
-function writer(ctx: MutationContext): Writer {
-  return { clientId: ctx.clientId, mutationId: ctx.mutationId, ...(ctx.actor ? { name: ctx.actor } : {}) };
-}
-
-function withWriters(doc: Dashboard, keys: string[], ctx: MutationContext): Record<string, Writer> {
-  const writers = { ...doc.writers };
-  for (const key of keys) writers[key] = writer(ctx);
-  return writers;
-}
-
-function reject(doc: Dashboard, code: string, message: string): MutationOutcome {
-  return { status: 'rejected', doc, touched: [], conflicts: [], error: { code, message } };
-}
-
-function superseded(doc: Dashboard, id: string): MutationOutcome {
-  return {
-    status: 'superseded',
-    doc,
-    touched: [],
-    conflicts: [],
-    error: { code: 'widget_deleted', message: `widget "${id}" was deleted` },
-  };
-}
-
-/** Looks up the target widget, or says why the mutation cannot apply to it. */
-function target(doc: Dashboard, id: string): Widget | MutationOutcome {
-  if (Object.hasOwn(doc.widgets, id)) return doc.widgets[id]!;
-  if (Object.hasOwn(doc.tombstones, id)) return superseded(doc, id);
-  return reject(doc, 'widget_not_found', `widget "${id}" does not exist on dashboard "${doc.id}"`);
-}
-
-function done(
-  original: Dashboard,
-  doc: Dashboard,
-  next: Omit<Dashboard, 'writers'>,
-  touched: string[],
-  conflicts: FieldConflict[],
-  ctx: MutationContext,
-): MutationOutcome {
-  const after = { ...next, writers: withWriters(doc, touched, ctx) };
-  return {
-    status: conflicts.length > 0 ? 'conflict' : 'applied',
-    doc: after,
-    touched,
-    conflicts,
-    patch: diffDashboards(original, after),
-  };
+function unknownMutator(name: string): string {
+  return `unknown mutator "${name.slice(0, 64)}"; expected one of ${MUTATOR_NAMES.join(', ')}`;
 }
 
 /**
  * Runs the named mutator on `doc`. Pure and deterministic: the same document, name, args
  * and context always give the same outcome. Invalid input is never thrown: it comes back
- * as a `rejected` outcome with an error naming the problem, and the document is unchanged.
- * The caller sets `version` and `updatedAt`.
+ * as a `rejected` outcome with an error naming the problem (`unknown_mutator`,
+ * `invalid_args`, …), and the document is unchanged. The caller sets `version` and `updatedAt`.
  */
 export function applyMutation(doc: Dashboard, name: string, args: unknown, ctx: MutationContext): MutationOutcome {
-  if (!(name in argsSchemas)) {
-    return reject(doc, 'unknown_mutator', `unknown mutator "${name}"; expected one of ${MUTATOR_NAMES.join(', ')}`);
-  }
-  const parsed = argsSchemas[name as MutatorName].safeParse(args);
-  if (!parsed.success) return reject(doc, 'invalid_args', `${name}: ${describeZodError(parsed.error, 'args')}`);
-  const a = parsed.data;
-
-  switch (name as MutatorName) {
-    case 'addWidget': {
-      const { widget: input } = a as z.output<typeof argsSchemas.addWidget>;
-      if (Object.hasOwn(doc.widgets, input.id)) return reject(doc, 'widget_exists', `widget "${input.id}" already exists`);
-      if (Object.hasOwn(doc.tombstones, input.id)) return reject(doc, 'widget_exists', `widget id "${input.id}" was used by a deleted widget`);
-      if (Object.keys(doc.widgets).length >= MAX_WIDGETS) {
-        return reject(doc, 'too_many_widgets', `a dashboard holds at most ${MAX_WIDGETS} widgets`);
-      }
-      const size = { w: input.layout?.w ?? 3, h: input.layout?.h ?? 2 };
-      const layout =
-        input.layout?.x !== undefined && input.layout.y !== undefined
-          ? { x: input.layout.x, y: input.layout.y, ...size }
-          : findFreeSlot(doc.widgets, doc.columns, size.w, size.h);
-      const widget: Widget = {
-        id: input.id,
-        type: input.type,
-        title: input.title,
-        layout,
-        ...(input.stream === undefined ? {} : { stream: input.stream }),
-        options: input.options,
-      };
-      const widgets = compact({ ...doc.widgets, [widget.id]: widget }, doc.columns, widget.id);
-      const touched = ['title', 'type', 'stream', 'layout'].map((f) => fieldKey(widget.id, f));
-      return done(doc, doc, { ...doc, widgets }, touched, [], ctx);
-    }
-    case 'removeWidget': {
-      const { id, expect } = a as z.output<typeof argsSchemas.removeWidget>;
-      const found = target(doc, id);
-      if (!('layout' in found)) return found;
-      const conflicts = checkExpect(doc, id, expect, (f) => readField(found, f), ctx);
-      const rest = { ...doc.widgets };
-      delete rest[id];
-      const writers = Object.fromEntries(Object.entries(doc.writers).filter(([k]) => !k.startsWith(`w:${id}:`)));
-      const next = { ...doc, widgets: compact(rest, doc.columns), tombstones: { ...doc.tombstones, [id]: doc.version + 1 } };
-      return done(doc, { ...doc, writers }, next, [fieldKey(id, 'deleted')], conflicts, ctx);
-    }
-    case 'moveWidget':
-    case 'resizeWidget': {
-      const change = a as { id: string; expect?: Record<string, unknown>; x?: number; y?: number; w?: number; h?: number };
-      const { id, expect } = change;
-      const found = target(doc, id);
-      if (!('layout' in found)) return found;
-      const conflicts = checkExpect(doc, id, expect, (f) => readField(found, f), ctx);
-      const layout = {
-        x: change.x ?? found.layout.x,
-        y: change.y ?? found.layout.y,
-        w: change.w ?? found.layout.w,
-        h: change.h ?? found.layout.h,
-      };
-      const widgets = compact({ ...doc.widgets, [id]: { ...found, layout } }, doc.columns, id);
-      return done(doc, doc, { ...doc, widgets }, [fieldKey(id, 'layout')], conflicts, ctx);
-    }
-    case 'updateWidget': {
-      const { id, set, expect } = a as z.output<typeof argsSchemas.updateWidget>;
-      const found = target(doc, id);
-      if (!('layout' in found)) return found;
-      const conflicts = checkExpect(doc, id, expect, (f) => readField(found, f), ctx);
-      const next: Widget = { ...found, options: { ...found.options } };
-      const touched: string[] = [];
-      if (set.title !== undefined) {
-        next.title = set.title;
-        touched.push(fieldKey(id, 'title'));
-      }
-      if (set.type !== undefined) {
-        next.type = set.type;
-        touched.push(fieldKey(id, 'type'));
-      }
-      if (set.stream !== undefined) {
-        if (set.stream === null) delete next.stream;
-        else next.stream = set.stream;
-        touched.push(fieldKey(id, 'stream'));
-      }
-      const optionChanges = Object.entries(set.options ?? {});
-      if (optionChanges.some(([key]) => key === '__proto__')) {
-        return reject(doc, 'invalid_args', `${name}: args.set.options: the key "__proto__" is not allowed`);
-      }
-      for (const [key, value] of optionChanges) {
-        if (value === null) delete next.options[key];
-        else next.options[key] = value;
-        touched.push(fieldKey(id, `options.${key}`));
-      }
-      return done(doc, doc, { ...doc, widgets: { ...doc.widgets, [id]: next } }, touched, conflicts, ctx);
-    }
-    case 'setDashboardMeta': {
-      const { set, expect } = a as z.output<typeof argsSchemas.setDashboardMeta>;
-      const conflicts = checkExpect(doc, null, expect, (f) => readMeta(doc, f), ctx);
-      const next: Omit<Dashboard, 'writers'> = { ...doc };
-      const touched: string[] = [];
-      if (set.title !== undefined) {
-        next.title = set.title;
-        touched.push(fieldKey(null, 'title'));
-      }
-      if (set.description !== undefined) {
-        next.description = set.description;
-        touched.push(fieldKey(null, 'description'));
-      }
-      if (set.columns !== undefined) {
-        next.columns = set.columns;
-        next.widgets = compact(doc.widgets, set.columns);
-        touched.push(fieldKey(null, 'columns'));
-      }
-      return done(doc, doc, next, touched, conflicts, ctx);
-    }
-  }
+  const mutator = lookup(name);
+  if (!mutator) return reject(doc, 'unknown_mutator', unknownMutator(name));
+  return mutator.apply(doc, name, args, ctx);
 }
 
 /** Throws a PulseboardError when `name`/`args` would be rejected; handy at API edges. */
 export function assertMutationShape(name: string, args: unknown): void {
-  if (!(name in argsSchemas)) throw new PulseboardError('unknown_mutator', `unknown mutator "${name}"`);
-  const parsed = argsSchemas[name as MutatorName].safeParse(args);
-  if (!parsed.success) throw new PulseboardError('invalid_args', `${name}: ${describeZodError(parsed.error, 'args')}`);
+  const mutator = lookup(name);
+  if (!mutator) throw new PulseboardError('unknown_mutator', unknownMutator(name));
+  const problem = mutator.check(name, args);
+  if (problem) throw new PulseboardError('invalid_args', problem);
 }

@@ -1,15 +1,17 @@
 import { z } from 'zod';
+import { checkJsonBounds, type JsonBounds } from './json-bounds.js';
+import { DEFAULT_COLUMNS, MAX_COLUMNS, MAX_JSON_DEPTH, MAX_POINT_VALUE_BYTES, MAX_ROW, MAX_WIDGET_OPTIONS_BYTES, MAX_WIDGET_ROWS } from './limits.js';
 
-/** Grid columns of a new dashboard. */
-export const DEFAULT_COLUMNS = 12;
-/** Widest grid a dashboard may have. */
-export const MAX_COLUMNS = 48;
-/** Tallest a single widget may be, in grid rows. */
-export const MAX_WIDGET_ROWS = 48;
-/** Lowest row a widget may start on; keeps a hostile layout from growing without bound. */
-export const MAX_ROW = 100_000;
-/** Most widgets one dashboard may hold. */
-export const MAX_WIDGETS = 500;
+/**
+ * `schema` refined to values within `bounds` (checked without recursion); a violation is an
+ * issue at the path where it happened, so the error names the field.
+ */
+export function boundedJson<T extends z.ZodType>(schema: T, bounds: JsonBounds): T {
+  return schema.superRefine((value, ctx) => {
+    const violation = checkJsonBounds(value, bounds);
+    if (violation) ctx.addIssue({ code: 'custom', message: violation.message, path: violation.path });
+  });
+}
 
 /** The widget types the web app renders. */
 export const WIDGET_TYPES = ['stat', 'line', 'gauge', 'table', 'text', 'status'] as const;
@@ -45,10 +47,16 @@ export const layoutSchema = z.object({
 });
 export type Layout = z.infer<typeof layoutSchema>;
 
-/** Type-specific options (unit, decimals, thresholds, min/max, …): a flat JSON map. */
-export const optionsSchema = z.record(
-  z.string().min(1).max(64).refine((key) => key !== '__proto__', 'must not be "__proto__"'),
-  z.unknown(),
+/**
+ * Type-specific options (unit, decimals, thresholds, min/max, …): a JSON map of at most
+ * MAX_WIDGET_OPTIONS_BYTES, nested at most MAX_JSON_DEPTH levels (the map itself is level 1).
+ */
+export const optionsSchema = boundedJson(
+  z.record(
+    z.string().min(1).max(64).refine((key) => key !== '__proto__', 'must not be "__proto__"'),
+    z.unknown(),
+  ),
+  { maxDepth: MAX_JSON_DEPTH, maxBytes: MAX_WIDGET_OPTIONS_BYTES },
 );
 export type WidgetOptions = Record<string, unknown>;
 
@@ -87,10 +95,16 @@ export const dashboardSchema = z.object({
 });
 export type Dashboard = z.infer<typeof dashboardSchema>;
 
-/** A point pushed to a stream: a number or a JSON object (merged into the latest value). */
-export const pointValueSchema = z.union([z.number().finite(), z.record(z.string(), z.unknown())], {
-  error: 'must be a finite number or a JSON object',
-});
+/**
+ * A point pushed to a stream: a number or a JSON object (merged into the latest value) of at
+ * most MAX_POINT_VALUE_BYTES, nested at most MAX_JSON_DEPTH levels.
+ */
+export const pointValueSchema = boundedJson(
+  z.union([z.number().finite(), z.record(z.string(), z.unknown())], {
+    error: 'must be a finite number or a JSON object',
+  }),
+  { maxDepth: MAX_JSON_DEPTH, maxBytes: MAX_POINT_VALUE_BYTES },
+);
 export type PointValue = z.infer<typeof pointValueSchema>;
 
 export const streamPointSchema = z.object({

@@ -22,6 +22,10 @@ export const KNOWN_FEATURES: readonly string[] = Object.values(Feature);
 export const CloseCode = {
   /** Server shutting down; reconnect elsewhere or later. */
   GOING_AWAY: 1001,
+  /** A frame the WebSocket layer could not read (bad framing, reserved bits; set by `ws` itself). */
+  FRAMING_ERROR: 1002,
+  /** A text frame that is not valid UTF-8 (set by `ws` itself). */
+  INVALID_UTF8: 1007,
   /** A frame larger than the cap (set by `ws` itself). */
   MESSAGE_TOO_BIG: 1009,
   /** Missing, unknown, expired or revoked token; the reason is `unauthorized`, `token_expired` or `token_revoked`. Fatal. */
@@ -50,6 +54,8 @@ export const FATAL_CLOSE_CODES: ReadonlySet<number> = new Set([CloseCode.UNAUTHO
 export const ErrorCode = {
   BAD_JSON: 'bad_json',
   BAD_MESSAGE: 'bad_message',
+  /** HTTP: a field is missing or has the wrong type (the message names it). */
+  BAD_REQUEST: 'bad_request',
   UNKNOWN_TYPE: 'unknown_type',
   UNAUTHORIZED: 'unauthorized',
   TOKEN_REVOKED: 'token_revoked',
@@ -60,10 +66,34 @@ export const ErrorCode = {
   NOT_SUBSCRIBED: 'not_subscribed',
   OUT_OF_ORDER: 'out_of_order',
   RATE_LIMITED: 'rate_limited',
+  LAGGING: 'lagging',
   PAYLOAD_TOO_LARGE: 'payload_too_large',
   VERSION_MISMATCH: 'version_mismatch',
   ALREADY_EXISTS: 'already_exists',
   INVALID_IMPORT: 'invalid_import',
+  /** HTTP: the client closed the request before its body arrived. */
+  REQUEST_ABORTED: 'request_aborted',
   INTERNAL: 'internal',
+  /** The database is out of reach; nothing was written (HTTP 503). Resend later: exactly-once covers a repeat. */
+  STORAGE_UNAVAILABLE: 'storage_unavailable',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+/**
+ * Codes of `ack.error` (and of HTTP mutation results): why a mutation was rejected or
+ * superseded. Set by the model's mutators and the storage; docs/protocol.md "Ack error codes".
+ */
+export const MutationErrorCode = {
+  UNKNOWN_MUTATOR: 'unknown_mutator',
+  INVALID_ARGS: 'invalid_args',
+  WIDGET_EXISTS: 'widget_exists',
+  WIDGET_NOT_FOUND: 'widget_not_found',
+  TOO_MANY_WIDGETS: 'too_many_widgets',
+  OPTIONS_TOO_LARGE: 'options_too_large',
+  DASHBOARD_TOO_LARGE: 'dashboard_too_large',
+  WIDGET_DELETED: 'widget_deleted',
+  NOT_FOUND: 'not_found',
+  FORBIDDEN: 'forbidden',
+  RESULT_EXPIRED: 'result_expired',
+} as const;
+export type MutationErrorCode = (typeof MutationErrorCode)[keyof typeof MutationErrorCode];

@@ -1,4 +1,14 @@
-import type { PointValue } from '@pulseboard/model';
+/**
+ * Response (and request) shapes of the HTTP API under /api: the one home for them, used by
+ * the server's routes, the client core's HTTP layer and the web app. docs/api.md describes
+ * every route.
+ */
+import type { FieldConflict, MutationStatus, PointValue } from '@pulseboard/model';
+
+/** Every non-2xx answer: `{error: {code, message, details?}}`. */
+export interface HttpErrorBody {
+  error: { code: string; message: string; details?: Record<string, unknown> };
+}
 
 /** One entry of `GET /api/dashboards` (`{dashboards: DashboardSummary[]}`). */
 export interface DashboardSummary {
@@ -10,12 +20,64 @@ export interface DashboardSummary {
   updatedAt: string;
 }
 
-/** One entry of `GET /api/streams` (`{streams: StreamSummary[]}`). */
+/** `GET /api/dashboards`. */
+export interface DashboardListResponse {
+  dashboards: DashboardSummary[];
+}
+
+/** Body of `POST /api/dashboards` (widgets are typed by the model; the app sends none). */
+export interface CreateDashboardRequest {
+  id: string;
+  title: string;
+  description?: string;
+  columns?: number;
+}
+
+/** One entry of `GET /api/streams` (see StreamListResponse). */
 export interface StreamSummary {
   key: string;
   offset: number;
   latest: PointValue | null;
   latestTs: number | null;
+}
+
+/** `GET /api/streams/:key`: latest value, retained history and the topic position. */
+export interface HttpStreamSnapshot {
+  key: string;
+  latest: PointValue | null;
+  latestTs: number | null;
+  history: Array<{ ts: number; value: PointValue; offset: number }>;
+  epoch: string;
+  offset: number;
+}
+
+/** One result of `POST /api/dashboards/:id/mutations`. */
+export interface HttpMutationResult {
+  mutationId: number;
+  status: MutationStatus;
+  offset?: number;
+  conflicts?: FieldConflict[];
+  /** `out_of_order` carries `details.expected`: the next mutationId the server takes. */
+  error?: { code: string; message: string; details?: { expected?: number } & Record<string, unknown> };
+  duplicate?: boolean;
+}
+
+/** `POST /api/dashboards/:id/mutations`. */
+export interface HttpMutationsResponse {
+  dashboardId: string;
+  clientId: string;
+  lastMutationId: number;
+  results: HttpMutationResult[];
+}
+
+/**
+ * `GET /api/streams?limit=&cursor=&prefix=`: one page of streams by key. `nextCursor` is
+ * null on the last page; otherwise pass it as `cursor` for the next one. A page may hold
+ * fewer than `limit` entries (streams the token may not read are left out).
+ */
+export interface StreamListResponse {
+  streams: StreamSummary[];
+  nextCursor: string | null;
 }
 
 /** The kinds of pull data source (docs/sources.md). */
@@ -117,6 +179,9 @@ export interface StreamSourceView {
   status: SourceStatusView;
 }
 
+/** Most stream points one push request (`POST /api/streams`, `POST /api/streams/:key`) may carry. */
+export const MAX_POINTS_PER_REQUEST = 10_000;
+
 /** Why a request or connection was refused for its token: HTTP 401 `error.code`, WebSocket 4001 close reason. */
 export type AuthErrorCode = 'unauthorized' | 'token_revoked' | 'token_expired';
 
@@ -141,6 +206,10 @@ export interface MeResponse {
 /** A share link's role: `view` (read only) or `edit`. */
 export type ShareRole = 'view' | 'edit';
 
+/** The lifetimes the share dialog offers; the API also takes any duration string (`12h`). */
+export const SHARE_EXPIRY_CHOICES = ['1h', '1d', '7d', '30d', 'never'] as const;
+export type ShareExpiry = (typeof SHARE_EXPIRY_CHOICES)[number];
+
 /** The body of `POST /api/dashboards/:id/share`. */
 export interface CreateShareRequest {
   role?: ShareRole;
@@ -160,7 +229,7 @@ export interface CreateShareResponse {
   expiresAt: number | null;
 }
 
-/** One active share link of a dashboard. */
+/** One active (not revoked, not expired) link of `GET /api/dashboards/:id/shares`. */
 export interface ShareSummary {
   id: string;
   label: string | null;
@@ -175,4 +244,25 @@ export interface ShareSummary {
 /** `GET /api/dashboards/:id/shares`: the dashboard's active links (not revoked, not expired). */
 export interface SharesResponse {
   shares: ShareSummary[];
+}
+
+/** Body of `POST /api/tokens` (admin only). */
+export interface CreateTokenRequest {
+  name: string;
+  role?: 'admin' | 'scoped';
+  scopes?: MeResponse['scopes'];
+  /** `7d`, `24h` or milliseconds; omitted with no `expiresAt`: never expires. */
+  expiresIn?: string | number;
+  expiresAt?: number | null;
+}
+
+/** `POST /api/tokens` (201): the stored token and its secret, shown this once. */
+export interface CreateTokenResponse {
+  token: string;
+  id: string;
+  name: string;
+  role: 'admin' | 'scoped';
+  scopes: MeResponse['scopes'];
+  createdAt: number;
+  expiresAt: number | null;
 }

@@ -9,6 +9,7 @@ import {
   type MutationStatus,
   type PointValue,
 } from '@pulseboard/model';
+import { MAX_POINTS_PER_REQUEST } from './http.js';
 
 /** A position in a topic's log. `epoch` changes only when the log is reset. */
 export const positionSchema = z.object({
@@ -26,6 +27,9 @@ const requestId = z.union([z.string().max(64), z.number().int()]);
 
 const pointInput = z.object({ ts: z.number().int().min(0).optional(), value: pointValueSchema });
 
+/** A client install's id: 8–64 of `A-Za-z0-9_-` (WebSocket `hello`, HTTP mutation batches). */
+export const clientIdSchema = z.string().min(8).max(64).regex(/^[A-Za-z0-9_-]+$/, 'must contain only letters, digits, "-" and "_"');
+
 // ---- client → server ------------------------------------------------------------------
 
 export const helloSchema = z.object({
@@ -33,7 +37,7 @@ export const helloSchema = z.object({
   protocol: z.number().int(),
   token: z.string().max(512).optional(),
   /** Stable per client install (persisted with its offline queue). */
-  clientId: z.string().min(8).max(64).regex(/^[A-Za-z0-9_-]+$/, 'must contain only letters, digits, "-" and "_"'),
+  clientId: clientIdSchema,
   /** Shown to others as the author of this client's edits. */
   name: z.string().max(100).optional(),
   /** Optional encodings the client understands (see `Feature`); unknown ones are ignored. */
@@ -62,7 +66,7 @@ export const publishSchema = z
     id: requestId.optional(),
     stream: streamKeySchema,
     value: pointValueSchema.optional(),
-    points: z.array(pointInput).min(1).max(10_000).optional(),
+    points: z.array(pointInput).min(1).max(MAX_POINTS_PER_REQUEST).optional(),
   })
   .refine((m) => (m.value === undefined) !== (m.points === undefined), 'give exactly one of "value" or "points"');
 

@@ -3,7 +3,6 @@ import { StrictMode, type ReactNode } from 'react';
 import { act, cleanup, render, screen, waitFor, within } from '@testing-library/react';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { PulseboardClient } from '@pulseboard/client';
-import type { RunningServer } from '@pulseboard/server';
 import {
   PulseboardProvider,
   useBackgroundSync,
@@ -15,22 +14,22 @@ import {
   useWebSocket,
   useWidgetData,
 } from './index';
-import { countingClient } from './test/counting-client';
-import { ADMIN_TOKEN, api, startHookTestServer, testClient } from './test/test-server';
+import { ADMIN_TOKEN, startTestServer, testClient, type TestServer } from '@pulseboard/testing';
+import { countingClient } from './testing/counting-client';
 
 const WAIT = { timeout: 10_000 };
 
-let server: RunningServer;
+let server: TestServer;
 const clients: PulseboardClient[] = [];
 
 function newClient(name?: string): PulseboardClient {
-  const client = testClient(server, name);
+  const client = testClient(server.url, { name: name ?? 'Tester' });
   clients.push(client);
   return client;
 }
 
 beforeAll(async () => {
-  server = await startHookTestServer();
+  server = await startTestServer();
 });
 
 afterEach(async () => {
@@ -45,7 +44,7 @@ afterAll(async () => {
 let boardSeq = 0;
 async function createBoard(widgets: Record<string, unknown> = {}): Promise<string> {
   const id = `board-${++boardSeq}`;
-  await api(server, 'POST', '/api/dashboards', { id, title: `Board ${boardSeq}`, widgets });
+  await server.api('POST', '/api/dashboards', { id, title: `Board ${boardSeq}`, widgets });
   return id;
 }
 
@@ -155,7 +154,7 @@ describe('useRealtimeUpdates', () => {
     act(() => view.getByText('add').click());
     expect(view.getByTestId('widgets').textContent).toBe('added@0,0');
     await waitFor(() => expect(view.getByTestId('pending').textContent).toBe('0'), WAIT);
-    const doc = await api<{ widgets: Record<string, unknown> }>(server, 'GET', `/api/dashboards/${id}`);
+    const doc = await server.api<{ widgets: Record<string, unknown> }>('GET', `/api/dashboards/${id}`);
     expect(Object.keys(doc.widgets)).toEqual(['added']);
   });
 });
@@ -164,9 +163,9 @@ describe('useWidgetData', () => {
   it('shows a value pushed over HTTP', async () => {
     const client = newClient();
     const view = render(withClient(client, <StreamValue stream="test.pushed" />));
-    await api(server, 'POST', '/api/streams/test.pushed', 42);
+    await server.api('POST', '/api/streams/test.pushed', 42);
     await waitFor(() => expect(view.getByTestId('value-test.pushed').textContent).toBe('42'), WAIT);
-    await api(server, 'POST', '/api/streams/test.pushed', 43);
+    await server.api('POST', '/api/streams/test.pushed', 43);
     await waitFor(() => expect(view.getByTestId('value-test.pushed').textContent).toBe('43'), WAIT);
   });
 

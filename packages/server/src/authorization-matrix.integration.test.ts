@@ -77,6 +77,7 @@ type Executor = (secret: string | null, kind: TokenKindName) => Promise<string>;
 const EXECUTORS: Record<string, Executor> = {
   'GET /api/health': (s) => httpAnswer('GET', '/api/health', s),
   'GET /metrics': (s) => httpAnswer('GET', '/metrics', s),
+  'GET /api/openapi.json': (s) => httpAnswer('GET', '/api/openapi.json', s),
   'GET /api/me': (s) => httpAnswer('GET', '/api/me', s),
   'GET /api/sync/status': (s) => httpAnswer('GET', '/api/sync/status', s),
   'GET /api/cache/status': (s) => httpAnswer('GET', '/api/cache/status', s),

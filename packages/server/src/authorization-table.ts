@@ -64,6 +64,7 @@ function editX(status: string): ValidKinds {
 export const AUTHORIZATION_TABLE: readonly AuthorizationRow[] = [
   everyone('GET /api/health', '200'),
   everyone('GET /metrics', '200'),
+  everyone('GET /api/openapi.json', '200'),
   http('GET /api/me', '200', '200', '200', '200', '200', '200'),
   http('GET /api/sync/status', '200', '200', '200', '200', '200', '200'),
   http('GET /api/cache/status', '200', '200', '200', '200', '200', '200'),

@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { spawnCli, startChildServer, type ChildCli } from './test-child-server.js';
+import { spawnCli, startChildServer, type ChildCli } from '@pulseboard/testing';
 
 const children: ChildCli[] = [];
 const dirs: string[] = [];

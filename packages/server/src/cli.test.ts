@@ -54,7 +54,9 @@ describe('pulseboard CLI', () => {
   });
 
   it('pushes numbers and JSON to a stream', async () => {
-    expect((await run(['push', 'cli.metric', '42'])).out).toBe('pushed to cli.metric (offset 1)');
+    expect((await run(['push', 'cli.metric', '42'])).out).toBe('pushed 1 point to cli.metric');
+    expect((await run(['push', 'cli.metric', '{"points":[{"value":43},{"value":44}]}'])).out).toBe('pushed 2 points to cli.metric');
+    expect((await t.json('GET', '/api/streams/cli.metric')).body.latest).toBe(44);
     expect((await run(['push', 'cli.status', '{"status":"ok"}'])).code).toBe(0);
     const got = await t.json('GET', '/api/streams/cli.status');
     expect(got.body.latest).toEqual({ status: 'ok' });

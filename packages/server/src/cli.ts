@@ -1,11 +1,17 @@
 import { readFile, writeFile } from 'node:fs/promises';
-import { realpathSync } from 'node:fs';
+import { existsSync, realpathSync, statSync } from 'node:fs';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { Pusher, type PusherPoint } from '@pulseboard/client';
+import { isPulseboardError, type PointValue, type PulseboardError } from '@pulseboard/model';
 import type { SourceTestResult, SourceView } from '@pulseboard/protocol';
 import { ConfigError, resolveConfig } from './config.js';
+import { redactUrl } from './redact-url.js';
 import { parseDuration } from './durations.js';
 import { startServer } from './server.js';
+import { SQLITE_FILE_NAME } from './storage/index.js';
+import { copySqliteToPostgres } from './storage/sqlite-to-postgres.js';
 
 /** Where push/export/import/token talk to when neither --url nor PULSEBOARD_URL is set. */
 export const DEFAULT_URL = 'http://127.0.0.1:3000';
@@ -27,6 +33,8 @@ Commands:
   token create <name>       Create an API token (admin)
   token list                List API tokens (admin)
   token revoke <id>         Revoke an API token (admin)
+  migrate --from sqlite:<file|dir> --to postgres://…
+                            Copy a SQLite database into an empty PostgreSQL one
   source add <kind> <url>   Add a pull data source: http-json or prometheus (admin)
   source list               List sources and their status (admin)
   source rm <id>            Delete a source (admin)
@@ -43,7 +51,10 @@ Options (flag, environment variable, default):
   --host <host>            HOST                           127.0.0.1
   --data <dir>             PULSEBOARD_DATA_DIR            ./data
   --no-demo                PULSEBOARD_DEMO=0              demo dashboard and feed on
-  --storage <kind>         PULSEBOARD_STORAGE             sqlite (or memory)
+  --storage <kind>         PULSEBOARD_STORAGE             sqlite (or memory, postgres)
+  --database <url>         PULSEBOARD_DATABASE_URL        postgres://… : PostgreSQL storage (N nodes)
+  --redis <url>            PULSEBOARD_REDIS_URL           redis://… : fan-out between nodes
+  --redis-prefix <p>       PULSEBOARD_REDIS_PREFIX        pulseboard: channel prefix (one per deployment)
   --sqlite-sync <mode>     PULSEBOARD_SQLITE_SYNC         NORMAL (survives kill -9) or FULL
                                                           (also power loss; slower writes)
   --stream-max-points <n>  PULSEBOARD_STREAM_MAX_POINTS   1000 points kept per stream
@@ -88,6 +99,13 @@ const TOKEN_HELP = `Usage:
 All take --url <url> and --token <admin token>. "create" prints the new secret once.
 --push takes a stream key prefix ("" = every stream); --view/--edit take dashboard ids ("*" = all);
 --read takes a stream key prefix the token may read beyond its dashboards' streams.`;
+
+const MIGRATE_HELP = `Usage: pulseboard migrate --from sqlite:<file|data dir> --to postgres://user@host/db
+
+Copies everything a SQLite deployment keeps (dashboards and their logs, streams, tokens,
+client positions) into an EMPTY PostgreSQL database, in one transaction; offsets and epochs
+are kept, so clients resume where they were. Stop the server first; then start the nodes
+with --database postgres://… (docs/deploy.md).`;
 
 const SOURCE_HELP = `Usage:
   pulseboard source add http-json <url> --select <stream>=<jmespath>... [options]
@@ -142,10 +160,14 @@ function parse<O extends NonNullable<ParseArgsConfig['options']>>(args: string[]
   }
 }
 
+/** The server and token a client command talks to: flags, then environment, then defaults. */
+function target(io: CliIO, flags: { url?: string; token?: string }): { base: string; token: string | undefined } {
+  return { base: (flags.url ?? io.env.PULSEBOARD_URL ?? DEFAULT_URL).replace(/\/+$/, ''), token: flags.token ?? io.env.PULSEBOARD_TOKEN };
+}
+
 /** A tiny HTTP client for the CLI commands that talk to a running server. */
 async function request(io: CliIO, flags: { url?: string; token?: string }, method: string, path: string, body?: unknown): Promise<Response> {
-  const base = (flags.url ?? io.env.PULSEBOARD_URL ?? DEFAULT_URL).replace(/\/+$/, '');
-  const token = flags.token ?? io.env.PULSEBOARD_TOKEN;
+  const { base, token } = target(io, flags);
   const headers: Record<string, string> = {};
   if (token) headers.authorization = `Bearer ${token}`;
   if (body !== undefined) headers['content-type'] = 'application/json';
@@ -188,6 +210,9 @@ async function startCommand(args: string[], io: CliIO): Promise<number> {
     data: { type: 'string' },
     'no-demo': { type: 'boolean' },
     storage: { type: 'string' },
+    database: { type: 'string' },
+    redis: { type: 'string' },
+    'redis-prefix': { type: 'string' },
     'sqlite-sync': { type: 'string' },
     'stream-max-points': { type: 'string' },
     'stream-max-age': { type: 'string' },
@@ -210,14 +235,45 @@ async function startCommand(args: string[], io: CliIO): Promise<number> {
   return 0;
 }
 
+/** Pushes through the client's Pusher (a few quick retries, then a clear failure). */
 async function pushCommand(args: string[], io: CliIO): Promise<number> {
   const { values, positionals } = parse(args, CLIENT_OPTIONS);
   if (values.help) return io.stdout(PUSH_HELP), 0;
   const [key, valueText, ...extra] = positionals;
   if (key === undefined || valueText === undefined || extra.length > 0) throw usage(`expected <key> <value|json>\n\n${PUSH_HELP}`);
-  const response = await request(io, values, 'POST', `/api/streams/${encodeURIComponent(key)}`, parseValue(valueText));
-  const result = (await response.json()) as { key: string; offset: number | null };
-  io.stdout(`pushed to ${result.key} (offset ${result.offset ?? '-'})`);
+  const value = parseValue(valueText);
+  const { base, token } = target(io, values);
+  let failure: PulseboardError | undefined;
+  const pusher = new Pusher({
+    url: base,
+    ...(token ? { token } : {}),
+    flushIntervalMs: 1,
+    maxRetries: 2,
+    retryMinDelayMs: 200,
+    onError: (error, info) => {
+      if (!info.willRetry) failure ??= error;
+    },
+  });
+  let count: number;
+  try {
+    if (typeof value === 'object' && value !== null && Array.isArray((value as { points?: unknown }).points)) {
+      const points = (value as { points: Array<Omit<PusherPoint, 'key'>> }).points;
+      count = pusher.pushMany(points.map((point) => ({ ...point, key })));
+    } else {
+      pusher.push(key, value as PointValue);
+      count = 1;
+    }
+  } catch (error) {
+    if (isPulseboardError(error)) throw new CliError(error.message);
+    throw error;
+  }
+  await pusher.close();
+  if (failure) {
+    if (failure.status === 0) throw new CliError(`cannot reach Pulseboard at ${base}: is it running? (set --url or PULSEBOARD_URL)`);
+    const hint = failure.status === 401 && !token ? ' — pass --token or set PULSEBOARD_TOKEN' : '';
+    throw new CliError(`HTTP ${failure.status}: ${failure.message} (${failure.code})${hint}`);
+  }
+  io.stdout(`pushed ${count} point${count === 1 ? '' : 's'} to ${key}`);
   return 0;
 }
 
@@ -467,8 +523,26 @@ const COMMANDS: Record<string, (args: string[], io: CliIO) => Promise<number>> =
   export: exportCommand,
   import: importCommand,
   token: tokenCommand,
+  migrate: migrateCommand,
   source: sourceCommand,
 };
+
+async function migrateCommand(args: string[], io: CliIO): Promise<number> {
+  const { values } = parse(args, { from: { type: 'string' }, to: { type: 'string' }, help: { type: 'boolean', short: 'h' } });
+  if (values.help) {
+    io.stdout(MIGRATE_HELP);
+    return 0;
+  }
+  if (!values.from?.startsWith('sqlite:')) throw usage('--from must be sqlite:<file or data directory>');
+  if (!values.to || !/^postgres(ql)?:\/\//.test(values.to)) throw usage('--to must be a postgres:// URL');
+  let file = path.resolve(values.from.slice('sqlite:'.length));
+  if (existsSync(file) && statSync(file).isDirectory()) file = path.join(file, SQLITE_FILE_NAME);
+  if (!existsSync(file)) throw new CliError(`no SQLite database at ${file}`);
+  const report = await copySqliteToPostgres(file, values.to);
+  for (const { table, rows } of report) io.stdout(`${table}: ${rows} rows`);
+  io.stdout(`Copied ${file} into ${redactUrl(values.to)}. Start the nodes with --database.`);
+  return 0;
+}
 
 /** Runs the CLI; resolves to the exit code (`start` resolves once the server listens). */
 export async function main(argv: string[], io: CliIO): Promise<number> {

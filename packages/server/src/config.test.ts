@@ -27,6 +27,13 @@ describe('resolveConfig', () => {
     expect(resolveConfig({ 'ws-heartbeat': '5s', 'ws-rate-limit': '10' }, env).gateway).toMatchObject({ heartbeatIntervalMs: 5_000, messagesPerSecond: 10 });
   });
 
+  it('selects PostgreSQL from a database URL, and takes a Redis URL', () => {
+    const env = { PULSEBOARD_DATABASE_URL: 'postgres://pb@db:5432/pulseboard', PULSEBOARD_REDIS_URL: 'redis://cache:6379' };
+    expect(resolveConfig({}, env)).toMatchObject({ storageKind: 'postgres', databaseUrl: 'postgres://pb@db:5432/pulseboard', redisUrl: 'redis://cache:6379' });
+    expect(resolveConfig({ database: 'postgresql://other/db' }, env)).toMatchObject({ storageKind: 'postgres', databaseUrl: 'postgresql://other/db' });
+    expect(resolveConfig({}, {})).toMatchObject({ storageKind: 'sqlite', databaseUrl: undefined, redisUrl: undefined });
+  });
+
   it('turns the demo off with PULSEBOARD_DEMO=0', () => {
     expect(resolveConfig({}, { PULSEBOARD_DEMO: '0' }).demo).toBe(false);
     expect(resolveConfig({}, { PULSEBOARD_DEMO: 'true' }).demo).toBe(true);
@@ -35,7 +42,10 @@ describe('resolveConfig', () => {
   it.each([
     [{ port: 'abc' }, {}, /--port \/ PORT: "abc" is not a whole number/],
     [{}, { PORT: '70000' }, /--port \/ PORT/],
-    [{ storage: 'mongo' }, {}, /--storage \/ PULSEBOARD_STORAGE: "mongo" is not one of sqlite, memory/],
+    [{ storage: 'mongo' }, {}, /--storage \/ PULSEBOARD_STORAGE: "mongo" is not one of sqlite, memory, postgres/],
+    [{ storage: 'postgres' }, {}, /--storage \/ PULSEBOARD_STORAGE: postgres needs --database \/ PULSEBOARD_DATABASE_URL/],
+    [{ database: 'mysql://x' }, {}, /--database \/ PULSEBOARD_DATABASE_URL: must start with postgres:\/\//],
+    [{}, { PULSEBOARD_REDIS_URL: 'localhost:6379' }, /--redis \/ PULSEBOARD_REDIS_URL: must start with redis:\/\//],
     [{}, { PULSEBOARD_STREAM_MAX_AGE: 'forever' }, /--stream-max-age \/ PULSEBOARD_STREAM_MAX_AGE: "forever" is not valid/],
     [{}, { PULSEBOARD_BODY_LIMIT: 'huge' }, /--body-limit \/ PULSEBOARD_BODY_LIMIT/],
     [{}, { PULSEBOARD_ADMIN_TOKEN: 'short' }, /PULSEBOARD_ADMIN_TOKEN: must be at least 16 characters/],

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { PulseboardError } from '@pulseboard/model';
 import { DAY_MS, MAX_TOKEN_LIFETIME_MS, parseDuration } from './durations.js';
+import { DEFAULT_REDIS_PREFIX } from './pubsub/redis-pubsub.js';
 import { parseHostList } from './sources/host-allow-list.js';
 import { DEFAULT_GATEWAY_CONFIG, type GatewayConfig } from './ws/gateway-config.js';
 
@@ -48,7 +49,13 @@ export interface ServerConfig {
   adminToken: string | undefined;
   /** Seed the "Demo" dashboard and run the demo feed. */
   demo: boolean;
-  storageKind: 'sqlite' | 'memory';
+  storageKind: 'sqlite' | 'memory' | 'postgres';
+  /** PostgreSQL connection string (`postgres://…`); set, it selects PostgreSQL storage. */
+  databaseUrl: string | undefined;
+  /** Redis URL (`redis://…`); set, events and presence cross nodes through Redis pub/sub. */
+  redisUrl: string | undefined;
+  /** Prefix of the Redis channel names: one per deployment sharing a Redis. */
+  redisPrefix: string;
   /** SQLite durability: NORMAL survives kill -9 (WAL); FULL also survives power loss. */
   sqliteSync: 'NORMAL' | 'FULL';
   streamMaxPoints: number;
@@ -92,7 +99,10 @@ const configSchema = z.object({
   dataDir: z.string().min(1),
   adminToken: z.string().min(16, 'must be at least 16 characters').max(512).optional(),
   demo: z.boolean(),
-  storageKind: z.enum(['sqlite', 'memory']),
+  storageKind: z.enum(['sqlite', 'memory', 'postgres']),
+  databaseUrl: z.string().regex(/^postgres(ql)?:\/\//, 'must start with postgres:// or postgresql://').optional(),
+  redisUrl: z.string().regex(/^rediss?:\/\//, 'must start with redis:// or rediss://').optional(),
+  redisPrefix: z.string().min(1).max(200),
   sqliteSync: z.enum(['NORMAL', 'FULL']),
   streamMaxPoints: z.number().int().min(1).max(1_000_000),
   streamMaxAgeMs: z.number().int().min(1000),
@@ -119,6 +129,9 @@ const SETTING_NAMES = {
   adminToken: 'PULSEBOARD_ADMIN_TOKEN',
   demo: '--no-demo / PULSEBOARD_DEMO',
   storageKind: '--storage / PULSEBOARD_STORAGE',
+  databaseUrl: '--database / PULSEBOARD_DATABASE_URL',
+  redisUrl: '--redis / PULSEBOARD_REDIS_URL',
+  redisPrefix: '--redis-prefix / PULSEBOARD_REDIS_PREFIX',
   sqliteSync: '--sqlite-sync / PULSEBOARD_SQLITE_SYNC',
   streamMaxPoints: '--stream-max-points / PULSEBOARD_STREAM_MAX_POINTS',
   streamMaxAgeMs: '--stream-max-age / PULSEBOARD_STREAM_MAX_AGE',
@@ -145,6 +158,9 @@ export const DEFAULT_CONFIG: ServerConfig = {
   adminToken: undefined,
   demo: true,
   storageKind: 'sqlite',
+  databaseUrl: undefined,
+  redisUrl: undefined,
+  redisPrefix: DEFAULT_REDIS_PREFIX,
   sqliteSync: 'NORMAL',
   streamMaxPoints: DEFAULT_STREAM_MAX_POINTS,
   streamMaxAgeMs: DEFAULT_STREAM_MAX_AGE_MS,
@@ -166,7 +182,12 @@ export const DEFAULT_CONFIG: ServerConfig = {
 /** Validates a complete config; throws a ConfigError naming the first bad setting. */
 export function validateConfig(config: ServerConfig): ServerConfig {
   const parsed = configSchema.safeParse(config);
-  if (parsed.success) return { ...parsed.data, adminToken: parsed.data.adminToken, prometheusUrl: parsed.data.prometheusUrl };
+  if (parsed.success) {
+    if (parsed.data.storageKind === 'postgres' && !parsed.data.databaseUrl) {
+      throw new ConfigError(`invalid setting ${SETTING_NAMES.storageKind}: postgres needs ${SETTING_NAMES.databaseUrl}`);
+    }
+    return { ...parsed.data, adminToken: parsed.data.adminToken, prometheusUrl: parsed.data.prometheusUrl, databaseUrl: parsed.data.databaseUrl, redisUrl: parsed.data.redisUrl };
+  }
   const issue = parsed.error.issues[0];
   const key = issue?.path.map(String).join('.');
   const name = key ? ((SETTING_NAMES as Record<string, string>)[key] ?? key) : 'config';
@@ -202,9 +223,11 @@ export function resolveConfig(flags: ConfigFlags, env: NodeJS.ProcessEnv = proce
   const demoEnv = env.PULSEBOARD_DEMO;
   const demo = flags['no-demo'] === true ? false : demoEnv !== undefined && demoEnv !== '' ? !['0', 'false', 'no', 'off'].includes(demoEnv.toLowerCase()) : true;
 
-  const storageKind = pick('storage', 'PULSEBOARD_STORAGE') ?? DEFAULT_CONFIG.storageKind;
-  if (storageKind !== 'sqlite' && storageKind !== 'memory') {
-    throw new ConfigError(`invalid setting ${SETTING_NAMES.storageKind}: "${storageKind}" is not one of sqlite, memory`);
+  const databaseUrl = pick('database', 'PULSEBOARD_DATABASE_URL');
+  // A database URL alone selects PostgreSQL.
+  const storageKind = pick('storage', 'PULSEBOARD_STORAGE') ?? (databaseUrl ? 'postgres' : DEFAULT_CONFIG.storageKind);
+  if (storageKind !== 'sqlite' && storageKind !== 'memory' && storageKind !== 'postgres') {
+    throw new ConfigError(`invalid setting ${SETTING_NAMES.storageKind}: "${storageKind}" is not one of sqlite, memory, postgres`);
   }
 
   const sqliteSync = (pick('sqlite-sync', 'PULSEBOARD_SQLITE_SYNC') ?? DEFAULT_CONFIG.sqliteSync).toUpperCase();
@@ -219,6 +242,9 @@ export function resolveConfig(flags: ConfigFlags, env: NodeJS.ProcessEnv = proce
     adminToken: env.PULSEBOARD_ADMIN_TOKEN === '' ? undefined : env.PULSEBOARD_ADMIN_TOKEN,
     demo,
     storageKind,
+    databaseUrl,
+    redisUrl: pick('redis', 'PULSEBOARD_REDIS_URL'),
+    redisPrefix: pick('redis-prefix', 'PULSEBOARD_REDIS_PREFIX') ?? DEFAULT_REDIS_PREFIX,
     sqliteSync,
     streamMaxPoints: integer('streamMaxPoints', pick('stream-max-points', 'PULSEBOARD_STREAM_MAX_POINTS'), DEFAULT_STREAM_MAX_POINTS),
     streamMaxAgeMs: measured('streamMaxAgeMs', pick('stream-max-age', 'PULSEBOARD_STREAM_MAX_AGE'), DEFAULT_STREAM_MAX_AGE_MS, parseDuration, '24h'),

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import type { ServerMessage } from '@pulseboard/protocol';
-import { startChildServer, type ChildCli } from './test-child-server.js';
+import { startChildServer, type ChildCli } from '@pulseboard/testing';
 
 const ADMIN = 'durability-admin-token-0123456789';
 const N = 40;

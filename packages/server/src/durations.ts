@@ -1,24 +1,15 @@
-import { PulseboardError } from '@pulseboard/model';
-
 /**
- * Durations: the one parser for `90s`, `15m`, `24h`, `7d` (settings, token and share-link
- * lifetimes) and the bounds every token expiry is checked against.
+ * Durations on the server: settings, token and share-link lifetimes (parsed by the model's
+ * one `parseDuration`) and the bounds every token expiry is checked against.
  */
+import { DURATION_UNITS_MS as UNITS_MS, PulseboardError, parseDuration } from '@pulseboard/model';
 
-const UNITS_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
+export { parseDuration };
 
 /** One day in milliseconds. */
 export const DAY_MS = 86_400_000;
 /** The longest lifetime any token may be given (and the furthest expiry): 100 years. */
 export const MAX_TOKEN_LIFETIME_MS = 100 * 365 * DAY_MS;
-
-/** Parses `90s`, `15m`, `24h`, `7d`, `2w` or a bare number of milliseconds; null when malformed. */
-export function parseDuration(text: string): number | null {
-  const match = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d|w)?\s*$/i.exec(text);
-  if (!match) return null;
-  const value = Number(match[1]) * (UNITS_MS[(match[2] ?? 'ms').toLowerCase()] ?? 1);
-  return Number.isFinite(value) ? Math.round(value) : null;
-}
 
 /** A duration as the largest whole unit that fits (`90d`, `36h`, `1500ms`), for messages. */
 export function formatDuration(ms: number): string {

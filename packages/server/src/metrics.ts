@@ -3,15 +3,8 @@ import type { SnapshotCacheStats } from './snapshot-cache.js';
 import type { StorageReadMethod } from './storage/counted-storage.js';
 import type { MutationRecord } from './storage/storage.js';
 import type { SyncServiceObserver } from './sync-service.js';
+import type { GatewayObserver } from './ws/gateway-observer.js';
 
-/** Callbacks the WebSocket gateway calls so its numbers reach /metrics. */
-export interface GatewayObserver {
-  onConnectionOpened?(): void;
-  onConnectionClosed?(code: number): void;
-  onMessageIn?(type: string): void;
-  onFramesOut?(messages: number, bytes: number): void;
-  onFanout?(latencyMs: number, recipients: number): void;
-}
 
 /**
  * Prometheus metrics of one server, in their own Registry (so several servers in one test

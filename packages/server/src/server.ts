@@ -1,8 +1,11 @@
+import { randomBytes } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import type { IncomingMessage, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { createAdaptorServer } from '@hono/node-server';
+import { isPulseboardError } from '@pulseboard/model';
 import { Auth } from './auth.js';
 import { DEFAULT_CONFIG, pickGatewaySettings, validateConfig, type ServerConfig } from './config.js';
 import { DEMO_DASHBOARD_ID, demoDashboard } from './demo/demo-dashboard.js';
@@ -13,11 +16,12 @@ import type { LogFn } from './http/http-errors.js';
 import { Metrics } from './metrics.js';
 import { LocalPubSub } from './pubsub/local-pubsub.js';
 import type { PubSub } from './pubsub/pubsub.js';
-import { LocalSingletonRunner, type SingletonRunner } from './singleton-runner.js';
+import { RedisPubSub } from './pubsub/redis-pubsub.js';
+import { LeasedSingletonRunner, LocalSingletonRunner, PostgresLeaseStore, type SingletonRunner } from './singleton-runner.js';
 import { DEFAULT_SOURCE_MAX_REDIRECTS } from './sources/outbound-fetch.js';
 import { SourceManager } from './sources/source-manager.js';
 import { registerSourceMetrics } from './sources/source-metrics.js';
-import { openStorage, type Storage } from './storage/index.js';
+import { openStorage, PostgresStorage, type Storage } from './storage/index.js';
 import { countStorageReads } from './storage/counted-storage.js';
 import { SyncService } from './sync-service.js';
 import { Gateway, type GatewayConfig } from './ws/gateway.js';
@@ -51,6 +55,10 @@ export interface RunningServer {
   metrics: Metrics;
   /** The pull data sources' runner. */
   sources: SourceManager;
+  /** This process's id among the nodes (`host:pid:random`): the holder name of its leases. */
+  nodeId: string;
+  /** Runs singleton work (demo feed, sources) on one node: leases in PostgreSQL with N nodes, in-process otherwise. */
+  singleton: SingletonRunner;
   /** Stops the demo feed, the sources, the gateway and the HTTP server, then closes storage. Idempotent. */
   close(): Promise<void>;
 }
@@ -80,7 +88,12 @@ async function ensureDemo(sync: SyncService): Promise<boolean> {
   if (await sync.storage.getDashboard(DEMO_DASHBOARD_ID)) return true;
   const existing = await sync.storage.listDashboards();
   if (existing.length > 0) return false;
-  await sync.createDashboard(demoDashboard(new Date().toISOString()));
+  try {
+    await sync.createDashboard(demoDashboard(new Date().toISOString()));
+  } catch (error) {
+    // Another node starting at the same moment created it first.
+    if (!isPulseboardError(error) || error.code !== 'already_exists') throw error;
+  }
   return true;
 }
 
@@ -94,14 +107,33 @@ function rejectUpgrade(socket: Duplex, status: string): void {
  * WebSocket gateway on one port. `port: 0` picks a free port (tests).
  */
 export async function startServer(options: StartServerOptions = {}): Promise<RunningServer> {
-  const { print = (line: string) => console.log(line), logError = (m: string, e?: unknown) => console.error(m, e ?? ''), handleSignals = false, gateway: gatewayConfig, singleton = new LocalSingletonRunner(), ...settings } = options;
+  const { print = (line: string) => console.log(line), logError = (m: string, e?: unknown) => console.error(m, e ?? ''), handleSignals = false, gateway: gatewayConfig, singleton: givenSingleton, ...settings } = options;
   const config = validateConfig({ ...DEFAULT_CONFIG, ...settings, gateway: { ...DEFAULT_CONFIG.gateway, ...pickGatewaySettings(gatewayConfig) } });
   const startedAt = Date.now();
 
   if (config.storageKind === 'sqlite') await mkdir(config.dataDir, { recursive: true });
   const metrics = new Metrics();
-  const storage = countStorageReads(await openStorage({ kind: config.storageKind, dataDir: config.dataDir, synchronous: config.sqliteSync }), metrics.onStorageRead);
-  const pubsub: PubSub = new LocalPubSub();
+  const rawStorage = await openStorage({
+    kind: config.storageKind,
+    dataDir: config.dataDir,
+    synchronous: config.sqliteSync,
+    ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : {}),
+  });
+  const nodeId = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
+  // With N nodes, singleton work takes a lease in PostgreSQL (through its pool: the counting proxy below cannot reach private fields).
+  const singleton: SingletonRunner =
+    givenSingleton ??
+    (rawStorage instanceof PostgresStorage
+      ? new LeasedSingletonRunner({ store: new PostgresLeaseStore(rawStorage.pool), holder: nodeId, onError: (error, task) => logError(`lease of ${task}:`, error) })
+      : new LocalSingletonRunner());
+  const storage = countStorageReads(rawStorage, metrics.onStorageRead);
+  let pubsub: PubSub;
+  try {
+    pubsub = config.redisUrl ? await RedisPubSub.open({ url: config.redisUrl, prefix: config.redisPrefix, onError: (error, context) => logError(`redis: ${context}`, error) }) : new LocalPubSub();
+  } catch (error) {
+    await storage.close();
+    throw error;
+  }
   const sync = new SyncService({
     storage,
     pubsub,
@@ -188,7 +220,14 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     print(`  Open: ${url}/#token=${generatedAdminToken}`);
     print('');
   }
-  if (demoFeed) await demoFeed.start();
+  // With N nodes, one of them feeds the demo (the lease moves if that node dies).
+  if (demoFeed) {
+    const feed = demoFeed;
+    await singleton.run('demo-feed', () => {
+      void feed.start();
+      return () => feed.stop();
+    });
+  }
   const selfSource = demoFeed
     ? await ensureSelfMonitoring(sync, auth, { selfUrl: url, ...(config.prometheusUrl ? { prometheusUrl: config.prometheusUrl } : {}) }).catch((error: unknown) => {
         logError('self-monitoring demo could not be set up:', error);
@@ -202,8 +241,8 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   let closing: Promise<void> | null = null;
   const close = (): Promise<void> => {
     closing ??= (async () => {
-      await demoFeed?.stop();
       sources.close();
+      // Stops the demo feed too, and gives up this node's leases.
       await singleton.close();
       await gateway.close();
       await new Promise<void>((resolve) => {
@@ -232,5 +271,5 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   }
 
   const adminToken = config.adminToken ?? generatedAdminToken ?? undefined;
-  return { url, port, ...(adminToken ? { adminToken } : {}), config, sync, metrics, sources, close };
+  return { url, port, ...(adminToken ? { adminToken } : {}), config, sync, metrics, sources, nodeId, singleton, close };
 }

@@ -41,10 +41,9 @@ export class SyncService {
   async push(batch: Array<{ key: string; points: Array<{ ts?: number; value: PointValue }> }>): Promise<AppendResult[]> {
     const results = await this.storage.appendPoints(batch, this.streamLimits, Date.now());
     let count = 0;
-    for (const result of results) {
-      for (const event of result.events) await this.pubsub.publish(event);
-      count += result.events.length;
-    }
+    // Issued in offset order without waiting for each (Redis: one pipelined write, not a round trip per point).
+    await Promise.all(results.flatMap((result) => result.events.map((event) => this.pubsub.publish(event))));
+    for (const result of results) count += result.events.length;
     this.#observer.onPoints?.(count);
     return results;
   }

@@ -1,35 +1,53 @@
 import { useEffect, useMemo } from 'react';
-import { CloseCode } from '@pulseboard/protocol';
 import { IndexedDbOfflineStore, type PulseboardClient, type PulseboardClientOptions } from '@pulseboard/client';
-import { PulseboardProvider, usePulseboardClient, useWebSocket } from '@pulseboard/react';
-import type { ApiOptions } from './api';
-import { useToken } from './auth';
+import { PulseboardProvider, usePulseboardClient } from '@pulseboard/react';
 import { DashboardList } from './DashboardList';
 import { DashboardPage } from './DashboardPage';
 import { loadDisplayName } from './display-name';
 import { GalleryPage } from './GalleryPage';
+import { IdentityContext } from './identity-context';
+import { identityFor, useKeyring, type Identity } from './keyring';
+import { KioskPage } from './KioskPage';
 import { LoginForm } from './LoginForm';
 import { OfflineBanner } from './OfflineBanner';
+import { RevokedScreen } from './RevokedScreen';
+import { useRoute, type Route } from './routing';
 import { SourcesPage } from './SourcesPage';
-import { useRoute } from './routing';
 import { TopBar } from './TopBar';
+import { useResolveIdentities } from './useResolveIdentities';
+import { useTokenEndWatch } from './useTokenEndWatch';
 
-/** Options of the one client: the offline queue in IndexedDB, so edits survive a closed tab. */
-function clientOptions(): Omit<PulseboardClientOptions, 'url' | 'token'> {
+/** Options of an identity's client: its own clientId, its offline queue in IndexedDB (edits survive a closed tab). */
+function clientOptions(identity: Pick<Identity, 'storeKey' | 'clientId'>): Omit<PulseboardClientOptions, 'url' | 'token'> {
   const store = typeof indexedDB === 'undefined' ? undefined : new IndexedDbOfflineStore();
-  return { name: loadDisplayName(), ...(store ? { store } : {}) };
+  return { name: loadDisplayName(), storeKey: identity.storeKey, ...(identity.clientId ? { clientId: identity.clientId } : {}), ...(store ? { store } : {}) };
 }
 
-/** The whole app: sign-in, then one client for every page. */
+/** The dashboard a route is about (the first of a playlist), for choosing the identity. */
+function routeDashboard(route: Route): string | null {
+  if (route.name === 'dashboard') return route.id;
+  if (route.name === 'kiosk') return route.ids[0] ?? null;
+  return null;
+}
+
+/** The whole app: the keyring's identity for where the page is, then one client for it. */
 export function App() {
-  const token = useToken();
+  const keyring = useKeyring();
   const route = useRoute();
-  const options = useMemo(clientOptions, []);
+  useResolveIdentities(keyring);
+  const identity = identityFor(keyring, routeDashboard(route));
+  const { id, storeKey, clientId } = identity ?? {};
+  // Read once per client (the provider is keyed by identity): one offline store per identity.
+  const options = useMemo(() => (id && storeKey ? clientOptions({ storeKey, ...(clientId ? { clientId } : {}) }) : undefined), [id, storeKey, clientId]);
   if (route.name === 'gallery') return <GalleryPage />;
-  if (!token) return <LoginForm />;
+  if (!identity) return <LoginForm />;
+  if (identity.ended) return <RevokedScreen identity={identity} others={keyring.identities.filter((i) => i.id !== identity.id && !i.ended)} />;
   return (
-    <PulseboardProvider token={token} url={location.origin} options={options}>
-      <Shell token={token} />
+    // One client per identity: switching identities closes one socket and opens another.
+    <PulseboardProvider key={identity.id} token={identity.token} url={location.origin} options={options}>
+      <IdentityContext.Provider value={identity}>
+        <Shell identity={identity} />
+      </IdentityContext.Provider>
     </PulseboardProvider>
   );
 }
@@ -46,36 +64,42 @@ function useExposeClient(): void {
   }, [client]);
 }
 
-function Shell({ token }: { token: string }) {
+function Shell({ identity }: { identity: Identity }) {
   useExposeClient();
+  useTokenEndWatch(identity.id);
   const route = useRoute();
-  const connection = useWebSocket();
-  const api: ApiOptions = useMemo(() => ({ token }), [token]);
-  const { lastError } = connection;
-  if (connection.state === 'fatal' && (lastError?.closeCode === CloseCode.UNAUTHORIZED || lastError?.code === 'unauthorized')) {
-    return <LoginForm error="The server refused this access token (unknown, expired or revoked). Paste another one." />;
-  }
-  return (
-    <div className="pb-app">
-      {route.name === 'dashboard' ? (
-        <DashboardPage key={route.id} id={route.id} editing={route.edit} api={api} />
-      ) : route.name === 'sources' ? (
-        <SourcesPage api={api} />
-      ) : (
-        <>
-          <TopBar />
-          <OfflineBanner />
-          {route.name === 'list' ? <DashboardList api={api} /> : <NotFound />}
-        </>
-      )}
-    </div>
-  );
+  const page = useMemo(() => {
+    switch (route.name) {
+      case 'dashboard':
+        return <DashboardPage key={route.id} id={route.id} editing={route.edit} />;
+      case 'kiosk':
+        return <KioskPage ids={route.ids} everyMs={route.everyMs} playlist={route.playlist} />;
+      case 'sources':
+        return <SourcesPage />;
+      case 'list':
+        return (
+          <>
+            <TopBar />
+            <OfflineBanner />
+            <DashboardList />
+          </>
+        );
+      default:
+        return (
+          <>
+            <TopBar />
+            <NotFound />
+          </>
+        );
+    }
+  }, [route]);
+  return <div className={`pb-app ${route.name === 'kiosk' ? 'pb-app--kiosk' : ''}`}>{page}</div>;
 }
 
 function NotFound() {
   return (
     <main className="pb-state" data-testid="not-found">
-      <span className="pb-state__title">Page not found</span>
+      <h1 className="pb-state__title">Page not found</h1>
       <a className="pb-btn" href="#/">
         All dashboards
       </a>

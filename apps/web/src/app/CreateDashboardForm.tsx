@@ -1,8 +1,11 @@
 import { useState, type FormEvent } from 'react';
-import { ApiError, createDashboard, slugify, type ApiOptions } from './api';
+import { isPulseboardError } from '@pulseboard/model';
+import { usePulseboardClient } from '@pulseboard/react';
+import { slugify } from './slugify';
 
 /** The "New dashboard" form of the list page; calls `onCreated` with the new id. */
-export function CreateDashboardForm({ api, onCreated }: { api: ApiOptions; onCreated: (id: string) => void }) {
+export function CreateDashboardForm({ onCreated }: { onCreated: (id: string) => void }) {
+  const { dashboards } = usePulseboardClient();
   const [title, setTitle] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -16,12 +19,12 @@ export function CreateDashboardForm({ api, onCreated }: { api: ApiOptions; onCre
     try {
       let id = slugify(trimmed);
       try {
-        ({ id } = await createDashboard(api, { id, title: trimmed }));
+        ({ id } = await dashboards.create({ id, title: trimmed }));
       } catch (err) {
         // The slug is taken: add a short suffix once rather than failing.
-        if (!(err instanceof ApiError) || err.status !== 409) throw err;
+        if (!isPulseboardError(err) || err.status !== 409) throw err;
         id = `${id.slice(0, 40)}-${Math.random().toString(36).slice(2, 6)}`;
-        ({ id } = await createDashboard(api, { id, title: trimmed }));
+        ({ id } = await dashboards.create({ id, title: trimmed }));
       }
       setTitle('');
       onCreated(id);

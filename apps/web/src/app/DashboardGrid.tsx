@@ -3,7 +3,7 @@ import { ReactGridLayout, useContainerWidth, type EventCallback, type LayoutItem
 import type { Dashboard, Layout as ModelLayout } from '@pulseboard/model';
 import type { PresenceEntry } from '@pulseboard/client';
 import type { DashboardActions } from '@pulseboard/react';
-import { GRID_MARGIN_PX, ROW_HEIGHT_PX, STACK_BELOW_PX, gridItems, keyEdit, movedFrom, resizedFrom } from './grid-layout';
+import { GRID_MARGIN_PX, ROW_HEIGHT_PX, STACK_BELOW_PX, gridItems, keyEdit } from './grid-layout';
 import { WidgetCell } from './WidgetCell';
 
 /** How often a drag in progress is shown to other viewers. */
@@ -17,7 +17,7 @@ export interface DashboardGridProps {
   presence: Readonly<Record<string, PresenceEntry>>;
   selectedId: string | null;
   onSelect: (id: string) => void;
-  actions: Pick<DashboardActions, 'moveWidget' | 'resizeWidget' | 'previewLayout'>;
+  actions: Pick<DashboardActions, 'moveWidget' | 'resizeWidget' | 'previewLayout' | 'commitLayout'>;
 }
 
 function toModel(item: LayoutItem): ModelLayout {
@@ -47,7 +47,7 @@ export function DashboardGrid({ dashboard, editing, pendingWidgetIds, presence, 
   }, [remoteByWidget, dashboard.widgets]);
   const layout = useMemo(() => gridItems(dashboard.widgets, { stacked, overrides }), [dashboard.widgets, stacked, overrides]);
 
-  const { moveWidget, resizeWidget, previewLayout } = actions;
+  const { moveWidget, resizeWidget, previewLayout, commitLayout } = actions;
   const widgets = dashboard.widgets;
   const onInteract: EventCallback = useCallback(
     (current, _old, item) => {
@@ -60,27 +60,15 @@ export function DashboardGrid({ dashboard, editing, pendingWidgetIds, presence, 
     },
     [previewLayout],
   );
-  // Compare with the item as it was when the gesture started (`old`): the view already
-  // shows the preview, so the model's current layout may equal the drop position.
-  const onDragStop: EventCallback = useCallback(
-    (current, old, item) => {
+  // The client ends the preview and commits the drop as one move and/or resize (nothing
+  // when the widget ended where it started).
+  const onGestureStop: EventCallback = useCallback(
+    (current, _old, item) => {
       if (!item) return;
-      previewLayout(item.i, null);
       const placed = current.find((l) => l.i === item.i) ?? item;
-      const before = old ?? widgets[item.i]?.layout;
-      if (before && movedFrom(placed, before)) moveWidget(item.i, placed.x, placed.y);
+      commitLayout(item.i, toModel(placed));
     },
-    [widgets, moveWidget, previewLayout],
-  );
-  const onResizeStop: EventCallback = useCallback(
-    (current, old, item) => {
-      if (!item) return;
-      previewLayout(item.i, null);
-      const placed = current.find((l) => l.i === item.i) ?? item;
-      const before = old ?? widgets[item.i]?.layout;
-      if (before && resizedFrom(placed, before)) resizeWidget(item.i, placed.w, placed.h);
-    },
-    [widgets, resizeWidget, previewLayout],
+    [commitLayout],
   );
 
   const columns = dashboard.columns;
@@ -140,8 +128,8 @@ export function DashboardGrid({ dashboard, editing, pendingWidgetIds, presence, 
           resizeConfig={{ enabled: canEdit, handles: ['se'] }}
           onDrag={onInteract}
           onResize={onInteract}
-          onDragStop={onDragStop}
-          onResizeStop={onResizeStop}
+          onDragStop={onGestureStop}
+          onResizeStop={onGestureStop}
         >
           {children}
         </ReactGridLayout>

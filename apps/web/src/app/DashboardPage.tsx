@@ -4,9 +4,11 @@ import { usePulseboardClient, useRealtimeUpdates } from '@pulseboard/react';
 import { widgetTypeInfo } from '../widgets/widget-types';
 import { AddWidgetPicker } from './AddWidgetPicker';
 import { ColumnsSelect } from './ColumnsSelect';
-import type { ApiOptions } from './api';
 import { DashboardGrid } from './DashboardGrid';
 import { DashboardTitle } from './DashboardTitle';
+import { useAccess } from './identity-context';
+import { AccessBadge } from './IdentityMenu';
+import { KioskButton } from './KioskButton';
 import { restoreEditOf } from './notice-restore';
 import { visibleNotices } from './notice-text';
 import { Notices, UndoToast } from './Notices';
@@ -14,6 +16,7 @@ import { OfflineBanner } from './OfflineBanner';
 import { plural } from './format';
 import { useOnline } from './useOnline';
 import { navigate } from './routing';
+import { ShareButton } from './ShareDialog';
 import { TopBar } from './TopBar';
 import { WidgetEditor } from './WidgetEditor';
 
@@ -24,8 +27,12 @@ export function newWidgetId(): string {
 }
 
 /** One dashboard, live: the grid, the sync status, notices, and edit mode with its panel. */
-export function DashboardPage({ id, editing, api }: { id: string; editing: boolean; api: ApiOptions }) {
+export function DashboardPage({ id, editing: editRequested }: { id: string; editing: boolean }) {
   const rt = useRealtimeUpdates(id);
+  const access = useAccess(id);
+  // Edit mode only for an identity that may edit: a viewer never sees a control it cannot use.
+  const canEdit = access.level === 'edit';
+  const editing = editRequested && canEdit;
   const online = useOnline();
   const { dashboard, snapshot } = rt;
   const [selectedId, setSelectedId] = useState<string | null>(null);
@@ -78,8 +85,11 @@ export function DashboardPage({ id, editing, api }: { id: string; editing: boole
   return (
     <>
       <TopBar title={<DashboardTitle snapshot={snapshot} editing={editing} setMeta={rt.setMeta} />} dashboardId={id}>
+        <AccessBadge level={access.level} />
         {dashboard ? (
           <div className="pb-btn-group">
+            <KioskButton id={id} />
+            {canEdit ? <ShareButton dashboardId={id} title={dashboard.title} /> : null}
             {editing ? (
               <>
                 <ColumnsSelect columns={dashboard.columns} onChange={(columns) => rt.setMeta({ columns }, snapshot.confirmed ? { expect: { columns: snapshot.confirmed.columns } } : {})} />
@@ -88,15 +98,17 @@ export function DashboardPage({ id, editing, api }: { id: string; editing: boole
                 </button>
               </>
             ) : null}
-            <button
-              className={`pb-btn pb-btn--sm ${editing ? 'pb-btn--primary' : ''}`}
-              type="button"
-              aria-pressed={editing}
-              onClick={() => setEditing(!editing)}
-              data-testid="edit-toggle"
-            >
-              {editing ? 'Done editing' : 'Edit'}
-            </button>
+            {canEdit ? (
+              <button
+                className={`pb-btn pb-btn--sm ${editing ? 'pb-btn--primary' : ''}`}
+                type="button"
+                aria-pressed={editing}
+                onClick={() => setEditing(!editing)}
+                data-testid="edit-toggle"
+              >
+                {editing ? 'Done editing' : 'Edit'}
+              </button>
+            ) : null}
           </div>
         ) : null}
       </TopBar>
@@ -120,7 +132,7 @@ export function DashboardPage({ id, editing, api }: { id: string; editing: boole
             )}
           </div>
         ) : Object.keys(dashboard.widgets).length === 0 ? (
-          <EmptyDashboard editing={editing} onAdd={() => (editing ? setPicking(true) : setEditing(true))} />
+          <EmptyDashboard editing={editing} canEdit={canEdit} onAdd={() => (editing ? setPicking(true) : setEditing(true))} />
         ) : (
           <DashboardGrid
             dashboard={dashboard}
@@ -133,7 +145,7 @@ export function DashboardPage({ id, editing, api }: { id: string; editing: boole
           />
         )}
       </main>
-      {selected ? <WidgetEditor key={selected.id} widget={selected} confirmed={snapshot.confirmed} api={api} actions={rt} onClose={closePanel} onDeleted={setDeleted} /> : null}
+      {selected ? <WidgetEditor key={selected.id} widget={selected} confirmed={snapshot.confirmed} actions={rt} onClose={closePanel} onDeleted={setDeleted} /> : null}
       {picking ? <AddWidgetPicker onPick={onPick} onClose={closePicker} /> : null}
       <Notices notices={notices} dashboard={dashboard} onDismiss={dismissNotice} onRetry={onRetry}>
         {deleted ? (
@@ -154,14 +166,20 @@ export function DashboardPage({ id, editing, api }: { id: string; editing: boole
   );
 }
 
-function EmptyDashboard({ editing, onAdd }: { editing: boolean; onAdd: () => void }) {
+function EmptyDashboard({ editing, canEdit, onAdd }: { editing: boolean; canEdit: boolean; onAdd: () => void }) {
   return (
     <div className="pb-state" data-testid="dashboard-empty">
-      <span className="pb-state__title">This dashboard has no widgets yet</span>
-      <span>Add a stat, chart, gauge, table, text or status widget and point it at a stream.</span>
-      <button className="pb-btn pb-btn--primary" type="button" onClick={onAdd} data-testid="empty-add-widget">
-        {editing ? '+ Add widget' : 'Start editing'}
-      </button>
+      <h2 className="pb-state__title">This dashboard has no widgets yet</h2>
+      {canEdit ? (
+        <>
+          <span>Add a stat, chart, gauge, table, text or status widget and point it at a stream.</span>
+          <button className="pb-btn pb-btn--primary" type="button" onClick={onAdd} data-testid="empty-add-widget">
+            {editing ? '+ Add widget' : 'Start editing'}
+          </button>
+        </>
+      ) : (
+        <span>Widgets appear here as soon as an editor adds them.</span>
+      )}
     </div>
   );
 }
@@ -170,7 +188,7 @@ function DashboardError({ code, message }: { code: string; message: string }) {
   const title = code === 'not_found' ? 'Dashboard not found' : code === 'deleted' ? 'This dashboard was deleted' : code === 'forbidden' ? 'No access to this dashboard' : 'Cannot open this dashboard';
   return (
     <div className="pb-state" role="alert" data-testid="dashboard-error" data-code={code}>
-      <span className="pb-state__title">{title}</span>
+      <h2 className="pb-state__title">{title}</h2>
       <span>{message}</span>
       <a className="pb-btn" href="#/">
         All dashboards

@@ -1,10 +1,12 @@
 import { useState, type FormEvent } from 'react';
-import { deleteDashboard, renameDashboard, type ApiOptions, type DashboardSummary } from './api';
+import type { DashboardSummary } from '@pulseboard/protocol';
+import { usePulseboardClient } from '@pulseboard/react';
+import { formatSince } from './format';
 import { hrefFor } from './routing';
-import { formatAgo } from '../widgets/widget-data';
 
-/** One dashboard in the list: open, rename in place, delete after a confirmation. */
-export function DashboardRow({ api, dashboard, onChanged }: { api: ApiOptions; dashboard: DashboardSummary; onChanged: () => void }) {
+/** One dashboard in the list: open, and (with edit access) rename in place, delete after a confirmation. */
+export function DashboardRow({ dashboard, canEdit, onChanged }: { dashboard: DashboardSummary; canEdit: boolean; onChanged: () => void }) {
+  const api = usePulseboardClient().dashboards;
   const [mode, setMode] = useState<'view' | 'rename' | 'confirm-delete'>('view');
   const [title, setTitle] = useState(dashboard.title);
   const [busy, setBusy] = useState(false);
@@ -28,7 +30,7 @@ export function DashboardRow({ api, dashboard, onChanged }: { api: ApiOptions; d
     event.preventDefault();
     const next = title.trim();
     if (!next || next === dashboard.title) return setMode('view');
-    void run(() => renameDashboard(api, dashboard.id, next));
+    void run(() => api.rename(dashboard.id, next));
   };
 
   const updated = Date.parse(dashboard.updatedAt);
@@ -59,7 +61,7 @@ export function DashboardRow({ api, dashboard, onChanged }: { api: ApiOptions; d
           <span className="pb-board-row__meta">
             <span>
               {dashboard.widgetCount} {dashboard.widgetCount === 1 ? 'widget' : 'widgets'}
-              {Number.isFinite(updated) ? ` · edited ${formatAgo(Date.now() - updated)}` : ''}
+              {Number.isFinite(updated) ? ` · edited ${formatSince(updated, Date.now())}` : ''}
             </span>
             <span className="pb-board-row__id" title={dashboard.id}>
               #{dashboard.id}
@@ -67,7 +69,7 @@ export function DashboardRow({ api, dashboard, onChanged }: { api: ApiOptions; d
           </span>
         </a>
       )}
-      {mode === 'view' ? (
+      {mode === 'view' && canEdit ? (
         <div className="pb-board-row__actions">
           <button className="pb-btn pb-btn--ghost pb-btn--sm" type="button" onClick={() => { setTitle(dashboard.title); setMode('rename'); }} data-testid="rename-dashboard">
             Rename
@@ -80,7 +82,7 @@ export function DashboardRow({ api, dashboard, onChanged }: { api: ApiOptions; d
       {mode === 'confirm-delete' ? (
         <div className="pb-board-row__actions" role="group" aria-label="Confirm delete">
           <span className="pb-board-row__confirm">Delete “{dashboard.title}” for everyone?</span>
-          <button className="pb-btn pb-btn--danger pb-btn--sm" type="button" disabled={busy} onClick={() => void run(() => deleteDashboard(api, dashboard.id))} data-testid="confirm-delete-dashboard">
+          <button className="pb-btn pb-btn--danger pb-btn--sm" type="button" disabled={busy} onClick={() => void run(() => api.remove(dashboard.id))} data-testid="confirm-delete-dashboard">
             Delete
           </button>
           <button className="pb-btn pb-btn--sm" type="button" onClick={() => setMode('view')}>

@@ -18,7 +18,10 @@ export function DashboardTitle({ snapshot, editing, setMeta }: { snapshot: Dashb
   }
   const before = snapshot.confirmed?.title;
   return (
-    <DraftInput
+    <>
+      {/* The page keeps its one h1 while the title is a field. */}
+      <h1 className="pb-visually-hidden">{title}</h1>
+      <DraftInput
       className="pb-input pb-dashboard-title__input"
       aria-label="Dashboard title"
       value={title}
@@ -27,6 +30,7 @@ export function DashboardTitle({ snapshot, editing, setMeta }: { snapshot: Dashb
       onCommit={(next) => setMeta({ title: next.trim() }, { debounce: true, ...(before ? { expect: { title: before } } : {}) })}
       maxLength={200}
       data-testid="dashboard-title-input"
-    />
+      />
+    </>
   );
 }

@@ -1,20 +1,20 @@
 import { useState, type FormEvent } from 'react';
-import { setToken } from './auth';
+import { addToken, chooseIdentity } from './keyring';
 
 /** Asks for an access token when the app was opened without a login link. */
 export function LoginForm({ error }: { error?: string | undefined }) {
   const [value, setValue] = useState('');
   const onSubmit = (event: FormEvent) => {
     event.preventDefault();
-    if (value.trim()) setToken(value.trim());
+    if (value.trim()) chooseIdentity(addToken(value.trim()).id);
   };
   return (
     <main className="pb-login" data-testid="login">
       <form className="pb-login__card" onSubmit={onSubmit}>
-        <div className="pb-brand pb-brand--large">
+        <h1 className="pb-brand pb-brand--large">
           <BrandMark />
           <span>Pulseboard</span>
-        </div>
+        </h1>
         <p className="pb-login__hint">
           Open the login link printed by <code>pulseboard start</code>, or paste an access token.
         </p>

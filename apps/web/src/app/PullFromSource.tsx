@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import type { Widget } from '@pulseboard/model';
-import { ApiError, type ApiOptions } from './api';
+import { isPulseboardError } from '@pulseboard/model';
+import { usePulseboardClient } from '@pulseboard/react';
 import { sourceInputFromFields, type SourceFormFields } from './source-form';
 import { canManageSources, createSource, listSources, testSource, type SourceTestResult, type SourceView } from './sources-api';
 import { TestResult } from './SourcesPage';
@@ -15,7 +16,8 @@ export function pullStreamFor(widget: Widget): string {
  * source writes, or create an http-json/prometheus source feeding the widget's stream from
  * a URL and one expression (tested first if wished).
  */
-export function PullFromSource({ widget, api, onUseStream }: { widget: Widget; api: ApiOptions; onUseStream: (stream: string) => void }) {
+export function PullFromSource({ widget, onUseStream }: { widget: Widget; onUseStream: (stream: string) => void }) {
+  const api = usePulseboardClient();
   const [sources, setSources] = useState<SourceView[] | null>(null);
   const [forbidden, setForbidden] = useState(false);
   const [kind, setKind] = useState<SourceFormFields['kind']>('http-json');
@@ -27,14 +29,16 @@ export function PullFromSource({ widget, api, onUseStream }: { widget: Widget; a
   const stream = pullStreamFor(widget);
 
   useEffect(() => {
-    const controller = new AbortController();
+    let live = true;
     // Asks who the token is first: a non-admin's 403 on the list would be logged by the browser.
-    canManageSources({ ...api, signal: controller.signal })
-      .then((admin) => (admin ? listSources({ ...api, signal: controller.signal }).then(setSources) : setForbidden(true)))
+    canManageSources(api)
+      .then((admin) => (admin ? listSources(api).then((list) => live && setSources(list)) : live && setForbidden(true)))
       .catch((e: unknown) => {
-        if (e instanceof ApiError && e.status === 403) setForbidden(true);
+        if (live && isPulseboardError(e) && e.status === 403) setForbidden(true);
       });
-    return () => controller.abort();
+    return () => {
+      live = false;
+    };
   }, [api]);
 
   if (forbidden) return null;

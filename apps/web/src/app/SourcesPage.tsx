@@ -1,6 +1,8 @@
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { formatAgo, formatClock } from '../widgets/widget-data';
-import { ApiError, type ApiOptions } from './api';
+import type { PulseboardApi } from '@pulseboard/client';
+import { isPulseboardError } from '@pulseboard/model';
+import { usePulseboardClient } from '@pulseboard/react';
 import { sourceInputFromFields, type SourceFormFields } from './source-form';
 import { createSource, deleteSource, listSources, runSource, testSource, type SourceTestResult, type SourceView } from './sources-api';
 import { TopBar } from './TopBar';
@@ -15,7 +17,8 @@ function messageOf(error: unknown): string {
 }
 
 /** The Sources page (admin): every pull source with its status, run/test/delete, and a form to add one. */
-export function SourcesPage({ api }: { api: ApiOptions }) {
+export function SourcesPage() {
+  const api = usePulseboardClient();
   const [sources, setSources] = useState<SourceView[] | null>(null);
   const [loadError, setLoadError] = useState<string | null>(null);
   const [tests, setTests] = useState<Record<string, SourceTestResult | string>>({});
@@ -25,7 +28,7 @@ export function SourcesPage({ api }: { api: ApiOptions }) {
       setSources(await listSources(api));
       setLoadError(null);
     } catch (error) {
-      setLoadError(error instanceof ApiError && error.status === 403 ? 'The Sources page needs an admin token.' : messageOf(error));
+      setLoadError(isPulseboardError(error) && error.status === 403 ? 'The Sources page needs an admin token.' : messageOf(error));
     }
   }, [api]);
 
@@ -157,7 +160,7 @@ export function TestResult({ result }: { result: SourceTestResult | string }) {
   );
 }
 
-function AddSourceForm({ api, onAdded }: { api: ApiOptions; onAdded: () => Promise<void> }) {
+function AddSourceForm({ api, onAdded }: { api: PulseboardApi; onAdded: () => Promise<void> }) {
   const [fields, setFields] = useState<SourceFormFields>(EMPTY_FIELDS);
   const [error, setError] = useState<string | null>(null);
   const [test, setTest] = useState<SourceTestResult | null>(null);

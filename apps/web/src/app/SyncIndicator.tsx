@@ -50,8 +50,9 @@ export function SyncIndicator({ dashboardId }: { dashboardId?: string | undefine
   const updateLatency = perf.updateLatencyMs.avg;
   const latencyTitle = `Server to screen: ${formatLatency(updateLatency)} on average, p95 ${formatLatency(perf.updateLatencyMs.p95)} · heartbeat round trip ${formatLatency(info.latencyMs)}`;
   return (
-    <div className="pb-syncbar" role="status" aria-live="polite">
-      <span className={`pb-sync pb-sync--${tone}`} data-testid="sync-indicator" data-state={info.connection} data-status={info.status} title={info.lastError ? `${label}: ${info.lastError.message}` : label}>
+    // Only the state is a live region: the latency and "synced … ago" change every few seconds and must not be announced.
+    <div className="pb-syncbar">
+      <span role="status" aria-live="polite" className={`pb-sync pb-sync--${tone}`} data-testid="sync-indicator" data-state={info.connection} data-status={info.status} title={info.lastError ? `${label}: ${info.lastError.message}` : label}>
         <span className="pb-sync__dot" aria-hidden="true" />
         <span data-testid="sync-state-label">{label}</span>
         {info.connection !== 'open' && info.connection !== 'connecting' && info.connection !== 'idle' ? (

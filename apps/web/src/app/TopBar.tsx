@@ -1,12 +1,12 @@
 import { useEffect, useRef, type ReactNode, type RefObject } from 'react';
-import { setToken } from './auth';
+import { IdentityMenu } from './IdentityMenu';
 import { BrandMark } from './LoginForm';
 import { NameButton } from './NameButton';
 import { SourcesLink } from './SourcesLink';
 import { SyncIndicator } from './SyncIndicator';
 import { ThemeToggle } from './ThemeToggle';
 
-/** The sticky bar on every page: brand (home link), title, page actions, sync status, sign out. */
+/** The sticky bar on every page: brand (home link), title, page actions, sync status, identity menu. */
 export function TopBar({ title, dashboardId, children }: { title?: ReactNode; dashboardId?: string; children?: ReactNode }) {
   const ref = useRef<HTMLElement>(null);
   useHeightVariable(ref, '--pb-topbar-height');
@@ -34,9 +34,7 @@ export function TopBar({ title, dashboardId, children }: { title?: ReactNode; da
         <a className="pb-btn pb-btn--ghost pb-btn--sm" href="#/gallery" data-testid="gallery-link">
           Gallery
         </a>
-        <button className="pb-btn pb-btn--ghost pb-btn--sm" type="button" onClick={() => setToken(null)} data-testid="sign-out" title="Forget the access token on this device">
-          Sign out
-        </button>
+        <IdentityMenu dashboardId={dashboardId} />
       </nav>
     </header>
   );

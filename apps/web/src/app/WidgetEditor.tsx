@@ -3,7 +3,6 @@ import { WIDGET_TYPES, type Dashboard, type Widget, type WidgetType } from '@pul
 import type { DashboardActions } from '@pulseboard/react';
 import { WidgetIcon } from '../widgets/WidgetIcon';
 import { widgetTypeInfo } from '../widgets/widget-types';
-import type { ApiOptions } from './api';
 import { DraftInput, parseText, type ParseResult } from './DraftInput';
 import { OptionFieldInput } from './OptionFieldInput';
 import { PullFromSource } from './PullFromSource';
@@ -24,7 +23,6 @@ export interface WidgetEditorProps {
   widget: Widget;
   /** The server's version of the dashboard, for `expect` (conflict detection). */
   confirmed: Dashboard | null;
-  api: ApiOptions;
   actions: Pick<DashboardActions, 'updateWidget' | 'removeWidget'>;
   onClose: () => void;
   /** Called after the widget was deleted (the page offers Undo). */
@@ -36,8 +34,8 @@ export interface WidgetEditorProps {
  * Every change is an optimistic `updateWidget` (typing is debounced and merged by the
  * client) carrying the confirmed value it replaces, so an overwrite can be reported.
  */
-export function WidgetEditor({ widget, confirmed, api, actions, onClose, onDeleted }: WidgetEditorProps) {
-  const streams = useStreamList(api);
+export function WidgetEditor({ widget, confirmed, actions, onClose, onDeleted }: WidgetEditorProps) {
+  const streams = useStreamList();
   const info = widgetTypeInfo(widget.type);
   const before = confirmed?.widgets[widget.id];
   const { updateWidget, removeWidget } = actions;
@@ -98,7 +96,7 @@ export function WidgetEditor({ widget, confirmed, api, actions, onClose, onDelet
             <span className="pb-field__help">{streams.length ? `${streams.length} known streams; any new key works too.` : 'Any key; push data to it with POST /api/streams/<key>.'}</span>
           </label>
         </section>
-        <PullFromSource widget={widget} api={api} onUseStream={(stream) => setStream(stream)} />
+        <PullFromSource widget={widget} onUseStream={(stream) => setStream(stream)} />
         {info?.optionFields.length ? (
           <section className="pb-panel__section">
             <h3 className="pb-panel__section-title">Options</h3>

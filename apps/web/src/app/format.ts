@@ -1,4 +1,5 @@
-/** Small formatting helpers of the app shell (the widgets have their own). */
+/** Small formatting helpers of the app shell; durations and ages come from the widgets' formatters. */
+import { formatAgo } from '../widgets/widget-data';
 
 /** "12 ms" / "1.2 s" for a latency, "—" when unknown. */
 export function formatLatency(ms: number | null | undefined): string {
@@ -7,17 +8,9 @@ export function formatLatency(ms: number | null | undefined): string {
   return `${(ms / 1000).toFixed(1)} s`;
 }
 
-/** "just now", "8 s ago", "3 min ago", "2 h ago", or "never". */
+/** `formatAgo` (the one "just now" rule) for a timestamp, or "never". */
 export function formatSince(ts: number | null | undefined, now: number): string {
-  if (ts === null || ts === undefined) return 'never';
-  const s = Math.max(0, Math.floor((now - ts) / 1000));
-  if (s < 3) return 'just now';
-  if (s < 60) return `${s} s ago`;
-  const m = Math.floor(s / 60);
-  if (m < 60) return `${m} min ago`;
-  const h = Math.floor(m / 60);
-  if (h < 48) return `${h} h ago`;
-  return `${Math.floor(h / 24)} d ago`;
+  return ts === null || ts === undefined ? 'never' : formatAgo(now - ts);
 }
 
 /** "12:03:04" local time. */

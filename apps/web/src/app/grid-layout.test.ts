@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Widget } from '@pulseboard/model';
-import { gridItems, keyEdit, movedFrom, resizedFrom } from './grid-layout';
+import { gridItems, keyEdit } from './grid-layout';
 
 const w = (id: string, x: number, y: number, wd = 3, h = 2): Widget => ({ id, type: 'stat', title: id, layout: { x, y, w: wd, h }, options: {} });
 const widgets = { b: w('b', 3, 0), a: w('a', 0, 0), c: w('c', 0, 2, 6, 3) };
@@ -25,16 +25,6 @@ describe('gridItems', () => {
   it('applies another viewer’s drag preview over the model layout', () => {
     const items = gridItems(widgets, { stacked: false, overrides: { b: { x: 6, y: 0, w: 3, h: 2 } } });
     expect(items.find((i) => i.i === 'b')).toMatchObject({ x: 6, y: 0 });
-  });
-});
-
-describe('movedFrom / resizedFrom', () => {
-  it('tell a move from a resize', () => {
-    const layout = { x: 1, y: 1, w: 2, h: 2 };
-    expect(movedFrom({ x: 1, y: 1 }, layout)).toBe(false);
-    expect(movedFrom({ x: 2, y: 1 }, layout)).toBe(true);
-    expect(resizedFrom({ w: 2, h: 2 }, layout)).toBe(false);
-    expect(resizedFrom({ w: 2, h: 3 }, layout)).toBe(true);
   });
 });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { slugify } from './api';
+import { slugify } from './slugify';
 import { parseList, parseOptionalNumber } from './DraftInput';
 import { randomDisplayName } from './display-name';
 import { formatLatency, formatSince } from './format';

@@ -1,25 +1,19 @@
 // @vitest-environment jsdom
 import { cleanup, render, screen, waitFor } from '@testing-library/react';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { WebSocket } from 'ws';
-import { createPulseboardClient, MemoryOfflineStore, type PulseboardClient, type WebSocketConstructor } from '@pulseboard/client';
+import type { PulseboardClient } from '@pulseboard/client';
 import { PulseboardProvider } from '@pulseboard/react';
-import { startServer, type RunningServer } from '@pulseboard/server';
+import { startTestServer, testClient, type TestServer } from '@pulseboard/testing';
 import { OfflineBanner } from './OfflineBanner';
 import { SyncIndicator } from './SyncIndicator';
 
-const TOKEN = 'web-sync-ui-test-admin-token';
 const WAIT = { timeout: 15_000 };
 
-function start(port = 0): Promise<RunningServer> {
-  return startServer({ port, host: '127.0.0.1', storageKind: 'memory', demo: false, adminToken: TOKEN, print: () => {}, logError: () => {} });
-}
-
-let server: RunningServer;
+let server: TestServer;
 let client: PulseboardClient;
 
 beforeAll(async () => {
-  server = await start();
+  server = await startTestServer();
 });
 
 afterEach(async () => {
@@ -32,14 +26,7 @@ afterAll(async () => {
 });
 
 function newClient(): PulseboardClient {
-  client = createPulseboardClient({
-    url: server.url,
-    token: TOKEN,
-    WebSocket: WebSocket as unknown as WebSocketConstructor,
-    fetch: globalThis.fetch.bind(globalThis),
-    store: new MemoryOfflineStore(),
-    config: { reconnectMinDelayMs: 50, reconnectMaxDelayMs: 200 },
-  });
+  client = testClient(server.url, { config: { reconnectMinDelayMs: 50, reconnectMaxDelayMs: 200 } });
   return client;
 }
 
@@ -55,6 +42,11 @@ describe('sync indicator and offline banner', () => {
     expect(screen.getByTestId('sync-state-label').textContent).toBe('Live');
     expect(screen.getByTestId('sync-pending').dataset.count).toBe('0');
     expect(screen.queryByTestId('offline-banner')).toBeNull();
+    // The live region says the state only: latency and "synced … ago" change every few seconds.
+    const live = screen.getAllByRole('status');
+    expect(live.map((el) => el.dataset.testid)).toEqual(['sync-indicator']);
+    expect(live[0]!.contains(screen.getByTestId('sync-latency'))).toBe(false);
+    expect(live[0]!.contains(screen.getByTestId('sync-last-synced'))).toBe(false);
 
     const port = server.port;
     await server.close();
@@ -62,7 +54,7 @@ describe('sync indicator and offline banner', () => {
     expect(screen.getByTestId('sync-indicator').dataset.state).not.toBe('open');
     expect(screen.getByTestId('offline-banner').textContent).toContain('Edits are saved on this device');
 
-    server = await start(port);
+    server = await startTestServer({ port });
     await waitFor(() => expect(screen.getByTestId('sync-indicator').dataset.state).toBe('open'), WAIT);
     await waitFor(() => expect(screen.queryByTestId('offline-banner')).toBeNull(), WAIT);
   });

@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
-import { listStreams, type ApiOptions, type StreamSummary } from './api';
+import type { StreamSummary } from '@pulseboard/protocol';
+import { usePulseboardClient } from '@pulseboard/react';
 import { useOnline } from './useOnline';
 
 /**
@@ -7,19 +8,24 @@ import { useOnline } from './useOnline';
  * coming back online); empty until loaded or on error. Not fetched offline: the request
  * could only fail, and the browser logs every failed request as a console error.
  */
-export function useStreamList(api: ApiOptions): StreamSummary[] {
+export function useStreamList(): StreamSummary[] {
   const [streams, setStreams] = useState<StreamSummary[]>([]);
-  const { token, baseUrl } = api;
+  const client = usePulseboardClient();
   const online = useOnline();
   useEffect(() => {
     if (!online) return;
-    const controller = new AbortController();
-    listStreams({ token, ...(baseUrl ? { baseUrl } : {}), signal: controller.signal })
-      .then((list) => setStreams([...list].sort((a, b) => a.key.localeCompare(b.key))))
+    let live = true;
+    client.streams
+      .list()
+      .then((list) => {
+        if (live) setStreams([...list].sort((a, b) => a.key.localeCompare(b.key)));
+      })
       .catch(() => {
         // The list only helps typing; the field works without it.
       });
-    return () => controller.abort();
-  }, [token, baseUrl, online]);
+    return () => {
+      live = false;
+    };
+  }, [client, online]);
   return streams;
 }

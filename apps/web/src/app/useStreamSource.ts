@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { useToken } from './auth';
+import { usePulseboardClient } from '@pulseboard/react';
 import { sourceForStream, type StreamSourceView } from './sources-api';
 import { useOnline } from './useOnline';
 
@@ -12,22 +12,25 @@ export const STREAM_SOURCE_REFRESH_MS = 15_000;
  * every STREAM_SOURCE_REFRESH_MS; null when no source feeds it or before the answer.
  */
 export function useStreamSource(stream: string | undefined, active: boolean): StreamSourceView | null {
-  const token = useToken();
+  const client = usePulseboardClient();
   const online = useOnline();
   const [source, setSource] = useState<StreamSourceView | null>(null);
   useEffect(() => {
     if (!stream || !active || !online) return;
-    const controller = new AbortController();
+    let live = true;
     const load = () =>
-      sourceForStream({ token, signal: controller.signal }, stream).then(setSource, () => {
-        // The badge still shows the age without a reason.
-      });
+      sourceForStream(client, stream).then(
+        (found) => live && setSource(found),
+        () => {
+          // The badge still shows the age without a reason.
+        },
+      );
     void load();
     const timer = setInterval(load, STREAM_SOURCE_REFRESH_MS);
     return () => {
-      controller.abort();
+      live = false;
       clearInterval(timer);
     };
-  }, [stream, active, online, token]);
+  }, [stream, active, online, client]);
   return stream && active ? source : null;
 }

@@ -1,4 +1,4 @@
-import { useMemo } from 'react';
+import { useMemo, type CSSProperties } from 'react';
 import type { PointValue, WidgetOptions } from '@pulseboard/model';
 import { WidgetEmpty } from './WidgetEmpty';
 import type { WidgetProps } from './widget-props';
@@ -93,7 +93,9 @@ export function StatusWidget({ widget, data }: WidgetProps) {
       role="status"
     >
       <StatusIcon level={model.level} />
-      <div className="pb-status__label">{model.label}</div>
+      <div className="pb-status__label" style={{ '--pb-chars': Math.max(5, model.label.length) } as CSSProperties} data-testid="status-label">
+        {model.label}
+      </div>
       {model.detail ? <div className="pb-status__detail">{model.detail}</div> : null}
     </div>
   );

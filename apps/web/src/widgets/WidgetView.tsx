@@ -58,9 +58,9 @@ export function WidgetView({ widget, data, now, paused, headerExtra, className, 
   return (
     <section className={classes} data-widget-id={widget.id} data-widget-type={widget.type} aria-label={widget.title || widget.type}>
       <header className="pb-widget__header">
-        <h3 className="pb-widget__title" title={widget.title}>
+        <h2 className="pb-widget__title" title={widget.title}>
           {widget.title || <span className="pb-widget__untitled">Untitled</span>}
-        </h3>
+        </h2>
         <div className="pb-widget__header-extra">
           {headerExtra}
           {showBadge ? <FreshnessBadge data={data} options={widget.options} now={now} paused={paused ?? false} reason={staleReason} /> : null}

@@ -1,8 +1,10 @@
-import { get as httpGet, type IncomingHttpHeaders } from 'node:http';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
+import { Agent, request } from 'node:http';
+import net from 'node:net';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { brotliCompressSync } from 'node:zlib';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startTestServer, type TestServer } from './test-server.js';
 
 describe('bad input never crashes the server', () => {
@@ -80,39 +82,29 @@ describe('the web app', () => {
     expect(js.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
     expect(js.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
     const svg = await t.api('GET', '/favicon.svg', { token: null });
-    expect(svg.headers.get('content-type')).toMatch(/^image\/svg\+xml(; charset=utf-8)?$/);
+    expect(svg.headers.get('content-type')).toBe('image/svg+xml; charset=utf-8');
     const index = await t.api('GET', '/', { token: null });
     expect(index.headers.get('content-type')).toBe('text/html; charset=utf-8');
     expect(index.headers.get('cache-control')).toBe('no-cache');
   });
 
-  it('sends the precompressed copy the client accepts (brotli before gzip), the plain file otherwise', async () => {
-    // node:http, not fetch: fetch would decode the body itself.
-    const get = (encoding: string) =>
-      new Promise<{ headers: IncomingHttpHeaders; body: string }>((resolve, reject) => {
-        httpGet(`${t.server.url}/assets/big-1a2b.js`, { headers: { 'accept-encoding': encoding } }, (res) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (chunk: Buffer) => chunks.push(chunk));
-          res.on('end', () => resolve({ headers: res.headers, body: Buffer.concat(chunks).toString() }));
-        }).on('error', reject);
-      });
-    const br = await get('gzip, deflate, br');
-    expect(br.headers['content-encoding']).toBe('br');
-    expect(br.headers.vary).toContain('Accept-Encoding');
-    expect(br.headers['content-type']).toBe('text/javascript; charset=utf-8');
-    expect(br.body).toBe('brotli');
-    const gz = await get('gzip');
-    expect(gz.headers['content-encoding']).toBe('gzip');
-    expect(gz.body).toBe('gzip');
-    const plain = await get('identity');
-    expect(plain.headers['content-encoding']).toBeUndefined();
-    expect(plain.headers.vary).toContain('Accept-Encoding');
-    expect(plain.body).toBe('plain');
+  it('serves the precompressed twin of a file to a client that accepts it, and the plain file to one that does not', async () => {
+    await writeFile(path.join(webDir, 'assets', 'app-abc123.js'), 'console.log("plain")');
+    await writeFile(path.join(webDir, 'assets', 'app-abc123.js.br'), brotliCompressSync('console.log("brotli")'));
+    const br = await t.api('GET', '/assets/app-abc123.js', { token: null, headers: { 'accept-encoding': 'br, gzip' } });
+    expect(br.headers.get('content-encoding')).toBe('br');
+    expect(br.headers.get('vary')).toContain('Accept-Encoding');
+    expect(br.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
+    expect(br.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+    expect(await br.text()).toBe('console.log("brotli")');
+    const plain = await t.api('GET', '/assets/app-abc123.js', { token: null, headers: { 'accept-encoding': 'identity' } });
+    expect(plain.headers.get('content-encoding')).toBeNull();
+    expect(await plain.text()).toBe('console.log("plain")');
   });
 
   it('does not serve source maps or the compressed copies by name', async () => {
-    expect((await t.api('GET', '/assets/big-1a2b.js.map', { token: null })).status).toBe(404);
-    expect((await t.api('GET', '/assets/big-1a2b.js.br', { token: null })).status).toBe(404);
+    expect((await t.api('GET', '/assets/app-abc123.js.map', { token: null })).status).toBe(404);
+    expect((await t.api('GET', '/assets/app-abc123.js.br', { token: null })).status).toBe(404);
   });
 
   it('falls back to index.html for client routes and 404s missing files', async () => {
@@ -131,6 +123,58 @@ describe('the web app', () => {
       expect(await res.text()).toContain('npm run build:web');
     } finally {
       await bare.stop();
+    }
+  });
+});
+
+describe('a client that hangs up mid-request', () => {
+  it('is answered request_aborted and not logged as an unhandled error', async () => {
+    const logged: string[] = [];
+    const t = await startTestServer({ logError: (message) => logged.push(message) });
+    try {
+      const socket = net.connect(t.server.port, '127.0.0.1');
+      await new Promise<void>((resolve) => socket.once('connect', resolve));
+      // Expect: 100-continue — the "100 Continue" shows the server is handling the request; then the client leaves mid-body.
+      socket.write(
+        'POST /api/streams/abort.me HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer test-admin-token-0123456789\r\n' +
+          'Content-Type: application/json\r\nContent-Length: 1000\r\nExpect: 100-continue\r\n\r\n',
+      );
+      await new Promise<void>((resolve) => socket.once('data', () => resolve()));
+      socket.write('{"a":');
+      socket.destroy();
+      await vi.waitFor(async () => expect(await t.server.metrics.text()).toMatch(/route="\/api\/streams\/:key",status="400"/), { timeout: 5_000 });
+      expect(logged).toEqual([]);
+      expect(await t.server.sync.storage.getStream('abort.me')).toBeNull();
+    } finally {
+      await t.stop();
+    }
+  });
+});
+
+describe('an answer given before a large body was read', () => {
+  it('says Connection: close, so a keep-alive client does not reuse a socket the server is about to cut', async () => {
+    const t = await startTestServer();
+    const agent = new Agent({ keepAlive: true });
+    try {
+      const answer = (headers: Record<string, string>, body: string) =>
+        new Promise<{ status: number; connection: string | undefined }>((resolve, reject) => {
+          const req = request(`${t.server.url}/api/streams/big`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, agent }, (res) => {
+            res.resume();
+            resolve({ status: res.statusCode ?? 0, connection: res.headers.connection });
+          });
+          req.on('error', reject);
+          req.end(body);
+        });
+      const big = JSON.stringify({ blob: 'x'.repeat(200_000) });
+      expect(await answer({}, big)).toEqual({ status: 401, connection: 'close' });
+      const tooBig = JSON.stringify({ blob: 'x'.repeat(1_100_000) });
+      expect(await answer({ authorization: 'Bearer test-admin-token-0123456789' }, tooBig)).toEqual({ status: 413, connection: 'close' });
+      // A body that was read, or a small one, keeps the connection.
+      expect((await answer({ authorization: 'Bearer test-admin-token-0123456789' }, '42')).connection).not.toBe('close');
+      expect((await answer({}, '42')).connection).not.toBe('close');
+    } finally {
+      agent.destroy();
+      await t.stop();
     }
   });
 });

@@ -6,6 +6,7 @@ import {
   MAX_COLUMNS,
   PulseboardError,
   createDashboard,
+  dashboardTooLarge,
   exportDashboard,
   isValidLayout,
   overlaps,
@@ -14,13 +15,12 @@ import {
   widgetSchema,
   type Dashboard,
 } from '@pulseboard/model';
+import { clientIdSchema } from '@pulseboard/protocol';
 import { bindClientId } from '../client-binding.js';
 import type { MutationRecord } from '../storage/storage.js';
 import { readSnapshot, type AppDeps } from './app-deps.js';
 import { parseInput, readJson } from './http-errors.js';
 import { assertDashboardAccess, requirePrincipal } from './request-auth.js';
-
-const clientIdSchema = z.string().min(8).max(64).regex(/^[A-Za-z0-9_-]+$/, 'must contain only letters, digits, "-" and "_"');
 
 const dashboardBodySchema = z.object({
   title: z.string().min(1).max(200),
@@ -29,10 +29,13 @@ const dashboardBodySchema = z.object({
   widgets: z.record(z.string(), widgetSchema).optional(),
 });
 
-const createBodySchema = dashboardBodySchema.extend({ id: slugSchema });
-const replaceBodySchema = dashboardBodySchema.extend({ id: slugSchema.optional() });
+/** Body of `POST /api/dashboards`. */
+export const createBodySchema = dashboardBodySchema.extend({ id: slugSchema });
+/** Body of `PUT /api/dashboards/:id`. */
+export const replaceBodySchema = dashboardBodySchema.extend({ id: slugSchema.optional() });
 
-const mutationsBodySchema = z.object({
+/** Body of `POST /api/dashboards/:id/mutations`. */
+export const mutationsBodySchema = z.object({
   clientId: clientIdSchema,
   name: z.string().max(100).optional(),
   mutations: z
@@ -88,6 +91,12 @@ function checkWidgets(widgets: Dashboard['widgets'], columns: number): void {
     if (other) throw new PulseboardError('bad_request', `widgets.${a.id}.layout: overlaps widget "${other.id}"`, { status: 400 });
   }
   throw new PulseboardError('bad_request', 'widgets: widgets overlap or lie outside the grid', { status: 400 });
+}
+
+/** Refuses a dashboard over MAX_DASHBOARD_BYTES (what is stored must also export and import). */
+function checkSize(doc: Dashboard): void {
+  const tooLarge = dashboardTooLarge(doc);
+  if (tooLarge) throw new PulseboardError('bad_request', `dashboard: ${tooLarge}`, { status: 400 });
 }
 
 function slugOrWidgetKey(key: string): void {
@@ -146,6 +155,7 @@ export function dashboardRoutes(deps: AppDeps): Hono {
       checkWidgets(body.widgets, columns);
       doc.widgets = body.widgets;
     }
+    checkSize(doc);
     const created = await sync.createDashboard(doc);
     c.header('Location', `/api/dashboards/${created.id}`);
     return sendDashboard(c, created, 201);
@@ -216,6 +226,7 @@ export function dashboardRoutes(deps: AppDeps): Hono {
     };
     if (body.description === undefined) delete next.description;
     else next.description = body.description;
+    checkSize(next);
     return sendDashboard(c, await sync.replaceDashboard(next, ifVersion));
   });
 

@@ -25,9 +25,27 @@ export function parseInput<T extends z.ZodType>(schema: T, input: unknown, prefi
   return parsed.data;
 }
 
+/** True for the error a body read fails with when the client went away mid-request. */
+function isClientAbort(error: unknown): boolean {
+  const e = error as { code?: unknown; message?: unknown; name?: unknown } | null;
+  return e?.code === 'ECONNRESET' || e?.code === 'ERR_STREAM_PREMATURE_CLOSE' || e?.name === 'AbortError' || e?.message === 'aborted';
+}
+
+/** Reads the request body as text; a client that leaves mid-body is a 400 `request_aborted`, not an error to log. */
+export async function readBodyText(c: Context): Promise<string> {
+  try {
+    return await c.req.text();
+  } catch (error) {
+    if (isClientAbort(error) || c.req.raw.signal.aborted) {
+      throw new PulseboardError('request_aborted', 'the client closed the request before its body arrived', { status: 400, cause: error });
+    }
+    throw error;
+  }
+}
+
 /** Reads the request body as JSON; malformed JSON is a 400 `bad_json`, never a 500. */
 export async function readJson(c: Context): Promise<unknown> {
-  const text = await c.req.text();
+  const text = await readBodyText(c);
   if (text.trim() === '') throw new PulseboardError('bad_json', 'request body is empty; expected JSON', { status: 400 });
   try {
     return JSON.parse(text) as unknown;
@@ -53,6 +71,8 @@ export function createErrorHandler(log: LogFn) {
       if (error.status === 413) return errorResponse(c, 413, 'payload_too_large', 'request body is larger than the limit');
       return errorResponse(c, error.status, error.status >= 500 ? 'internal' : 'bad_request', error.message || 'request failed');
     }
+    // A client that hung up is no server bug (it cannot read the answer either).
+    if (isClientAbort(error) || c.req.raw.signal.aborted) return errorResponse(c, 400, 'request_aborted', 'the client closed the request');
     log(`unhandled error in ${c.req.method} ${c.req.path}`, error);
     return errorResponse(c, 500, 'internal', 'internal server error');
   };

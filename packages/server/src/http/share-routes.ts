@@ -12,7 +12,8 @@ import { assertDashboardAccess, requirePrincipal } from './request-auth.js';
 /** Share links live a week unless told otherwise (and never beyond the server's maximum). */
 export const DEFAULT_SHARE_LIFETIME_MS = 7 * DAY_MS;
 
-const shareBodySchema = z.object({
+/** Body of `POST /api/dashboards/:id/share`. */
+export const shareBodySchema = z.object({
   role: z.enum(['view', 'edit']).default('view'),
   /** `1h`, `7d`, …, milliseconds, or `never` (the server's maximum). */
   expiresIn: z.union([z.string().max(64), z.number()]).optional(),

@@ -1,5 +1,5 @@
 import { Hono } from 'hono';
-import { PulseboardError, streamKeySchema } from '@pulseboard/model';
+import { PulseboardError, pointValueSchema, streamKeySchema } from '@pulseboard/model';
 import { canPush } from '../auth.js';
 import type { AppDeps } from './app-deps.js';
 import { parseInput, readJson } from './http-errors.js';
@@ -23,7 +23,8 @@ export function smashingRoutes(deps: AppDeps): Hono {
     const { auth_token: token, ...data } = body as Record<string, unknown>;
     const principal = typeof token === 'string' ? await deps.auth.authenticate(token) : null;
     if (!principal || !canPush(principal, key)) return c.text('Invalid API key', 401);
-    await deps.sync.push([{ key, points: [{ value: data }] }]);
+    const value = parseInput(pointValueSchema, data, 'body');
+    await deps.sync.push([{ key, points: [{ value }] }]);
     return c.body(null, 204);
   });
 

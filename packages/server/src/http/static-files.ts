@@ -1,6 +1,7 @@
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { serveStatic } from '@hono/node-server/serve-static';
-import type { Context } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 
 /** Shown when apps/web/dist is missing, so `pulseboard start` without a build still explains itself. */
 export const MISSING_BUILD_HTML = `<!doctype html>
@@ -12,47 +13,50 @@ export const MISSING_BUILD_HTML = `<!doctype html>
 </body></html>
 `;
 
-/** Requests the web app never answers with a file: source maps and the precompressed copies themselves. */
+/** Vite's content-hashed files never change under their name. */
+const IMMUTABLE = 'public, max-age=31536000, immutable';
+
+/** serveStatic's `next` when it finds no file: the handler below decides what comes instead. */
+const NOTHING_FOUND = async (): Promise<void> => undefined;
+
+/** Never served by name: source maps (not public) and the precompressed twins themselves. */
 const NOT_SERVED = /\.(?:map|br|gz|zst)$/i;
 
-/** Types `serveStatic` may not know or types without a charset. */
-const CHARSET_TYPES = /^(?:text\/|application\/(?:javascript|json|manifest\+json))/;
-
-/** Cache and safety headers of every file served. */
-function withHeaders(res: Response, pathname: string): Response {
-  const headers = res.headers;
-  headers.set('Cache-Control', pathname.startsWith('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache');
-  headers.set('X-Content-Type-Options', 'nosniff');
-  const type = headers.get('Content-Type') ?? '';
-  if (CHARSET_TYPES.test(type) && !type.includes('charset')) headers.set('Content-Type', `${type}; charset=utf-8`);
-  // Caches must keep the encodings apart, also for a response that went out uncompressed.
-  if (!headers.has('Vary')) headers.set('Vary', 'Accept-Encoding');
-  return res;
+function setCacheHeaders(c: Context): void {
+  c.header('X-Content-Type-Options', 'nosniff');
+  c.header('Cache-Control', c.req.path.startsWith('/assets/') ? IMMUTABLE : 'no-cache');
 }
 
 /**
- * Serves the web app's build with `@hono/node-server`'s serveStatic: the brotli or gzip copy
- * written at build time when the client accepts it (`precompressed`), Vite's hashed files
- * under /assets cached for a year (immutable), everything else revalidated; unknown paths
- * without an extension fall back to index.html (client-side routes). Source maps are not
- * served.
+ * Serves the web app's build with `@hono/node-server`'s serveStatic: files with their
+ * content type, a precompressed `.br`/`.gz` twin when the client accepts it (the build writes
+ * them); Vite's hashed files under /assets cached for a year (immutable), everything else
+ * revalidated; unknown paths without an extension fall back to index.html (client-side
+ * routes); without a build, a page saying how to make one. Source maps are not served.
  */
-export function createStaticHandler(webDir: string) {
+export function createStaticHandler(webDir: string): MiddlewareHandler {
   const root = path.resolve(webDir);
-  const options = { root, precompressed: true } as const;
-  const files = serveStatic(options);
-  const index = serveStatic({ ...options, path: 'index.html' });
-  const noFile = async (): Promise<void> => {};
+  let serve: { files: MiddlewareHandler; shell: MiddlewareHandler } | null = null;
+  // Made once the build exists (it may be built while the server runs).
+  const handlers = () =>
+    (serve ??= existsSync(root)
+      ? {
+          files: serveStatic({ root, precompressed: true, onFound: (_file, c) => setCacheHeaders(c) }),
+          shell: serveStatic({ root, path: 'index.html', precompressed: true, onFound: (_file, c) => setCacheHeaders(c) }),
+        }
+      : null);
 
-  return async (c: Context): Promise<Response> => {
-    const pathname = c.req.path;
-    if (!NOT_SERVED.test(pathname)) {
-      const found = await files(c, noFile);
-      if (found) return withHeaders(found, pathname);
+  return async (c: Context) => {
+    const served = NOT_SERVED.test(c.req.path) ? null : handlers();
+    if (served) {
+      const file = await served.files(c, NOTHING_FOUND);
+      if (file) return file;
+      if (!path.extname(c.req.path)) {
+        const shell = await served.shell(c, NOTHING_FOUND);
+        if (shell) return shell;
+      }
     }
-    if (path.extname(pathname) !== '') return c.text('Not Found', 404);
-    const page = await index(c, noFile);
-    if (page) return withHeaders(page, pathname);
-    return c.html(MISSING_BUILD_HTML, 200);
+    if (!existsSync(path.join(root, 'index.html'))) return c.html(MISSING_BUILD_HTML, c.req.path === '/' || !path.extname(c.req.path) ? 200 : 404);
+    return c.text('Not Found', 404);
   };
 }

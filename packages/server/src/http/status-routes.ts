@@ -10,7 +10,8 @@ import { requirePrincipal } from './request-auth.js';
 /** Version reported by /api/health. */
 export const SERVER_VERSION = '0.1.0';
 
-const clientIdQuery = z.string().min(1).max(64).optional();
+/** The `clientId` query of `GET /api/sync/status`. */
+export const clientIdQuery = z.string().min(1).max(64).optional();
 
 /** True when the principal may read `dashboard:<id>` or `stream:<key>` (`canReadStream` answers for streams). */
 function canReadTopic(principal: Principal, topic: string, canReadStream: (key: string) => boolean): boolean {
@@ -31,6 +32,8 @@ export function statusRoutes(deps: AppDeps): Hono {
       uptimeMs: Date.now() - deps.startedAt,
       storage: sync.storage.kind,
       pubsub: sync.pubsub.kind,
+      // False while Redis is down: this node then serves other nodes' events by polling storage.
+      pubsubConnected: sync.pubsub.connected,
       websocket: deps.gateway() !== null,
     }),
   );

@@ -144,3 +144,41 @@ describe('Smashing-compatible POST /widgets/:id', () => {
     expect((await t.api('POST', '/widgets/other', { token: null, body: { auth_token: token, value: 3 } })).status).toBe(401);
   });
 });
+
+describe('GET /api/streams (pages)', () => {
+  it('pages through the streams with limit and cursor, filtered by prefix, until nextCursor is null', async () => {
+    await t.json('POST', '/api/streams', { body: { streams: Object.fromEntries(Array.from({ length: 7 }, (_, i) => [`page.k${i}`, i])) } });
+    await t.json('POST', '/api/streams/pagez', { body: 1 });
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    let pages = 0;
+    do {
+      const query: string = `/api/streams?prefix=page.&limit=3${cursor ? `&cursor=${cursor}` : ''}`;
+      const res = await t.json('GET', query);
+      expect(res.status).toBe(200);
+      expect(res.body.streams.length).toBeLessThanOrEqual(3);
+      seen.push(...res.body.streams.map((s: { key: string }) => s.key));
+      cursor = res.body.nextCursor as string | null;
+      pages += 1;
+    } while (cursor !== null && pages < 10);
+    expect(seen).toEqual(Array.from({ length: 7 }, (_, i) => `page.k${i}`));
+    expect(pages).toBe(3);
+    const all = await t.json('GET', '/api/streams');
+    expect(all.body.nextCursor).toBeNull();
+    expect(all.body.streams.map((s: { key: string }) => s.key)).toContain('pagez');
+  });
+
+  it('refuses a bad limit, cursor or prefix with 400 naming it', async () => {
+    for (const [query, field] of [
+      ['limit=0', 'limit'],
+      ['limit=5000', 'limit'],
+      ['limit=ten', 'limit'],
+      ['cursor=%25%25%25', 'cursor'],
+      ['prefix=a%20b', 'prefix'],
+    ]) {
+      const res = await t.json('GET', `/api/streams?${query}`);
+      expect(res.status).toBe(400);
+      expect(res.body.error.message).toMatch(new RegExp(`^${field}`));
+    }
+  });
+});

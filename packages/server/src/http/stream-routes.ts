@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { PulseboardError, pointValueSchema, streamKeySchema, type PointValue } from '@pulseboard/model';
-import { streamTopic } from '@pulseboard/protocol';
+import { MAX_POINTS_PER_REQUEST, streamTopic, type StreamListResponse } from '@pulseboard/protocol';
 import type { AppendResult } from '../storage/storage.js';
 import { describeJson, POINT_VALUE_EXPECTED } from '../point-values.js';
 import { FUTURE_TS_MESSAGE, isTooFarAhead } from '../stream-timestamps.js';
@@ -9,8 +9,7 @@ import { readSnapshot, type AppDeps } from './app-deps.js';
 import { parseInput, readJson } from './http-errors.js';
 import { assertCanPush, assertCanReadStream, requirePrincipal } from './request-auth.js';
 
-/** Most points one HTTP request may carry. */
-export const MAX_POINTS_PER_REQUEST = 10_000;
+export { MAX_POINTS_PER_REQUEST };
 
 type PointInput = { ts?: number; value: PointValue };
 type Batch = Array<{ key: string; points: PointInput[] }>;
@@ -23,12 +22,15 @@ const tsSchema = z
   .min(0)
   .refine((ts) => !isTooFarAhead(ts), { message: FUTURE_TS_MESSAGE });
 const pointSchema = z.object({ ts: tsSchema.optional(), value: pointValueSchema });
-const pointsBodySchema = z.object({ points: z.array(pointSchema).min(1).max(MAX_POINTS_PER_REQUEST) });
+/** One stream's `{points}` body. */
+export const pointsBodySchema = z.object({ points: z.array(pointSchema).min(1).max(MAX_POINTS_PER_REQUEST) });
 
-const keyedPointsSchema = z.object({
+/** The many-streams `{points: [{key, ts?, value}]}` body. */
+export const keyedPointsSchema = z.object({
   points: z.array(pointSchema.extend({ key: streamKeySchema })).min(1).max(MAX_POINTS_PER_REQUEST),
 });
-const streamsMapSchema = z.object({ streams: z.record(z.string(), z.unknown()) });
+/** The many-streams `{streams: {key: body}}` body. */
+export const streamsMapSchema = z.object({ streams: z.record(z.string(), z.unknown()) });
 
 /**
  * parseInput for stream bodies: a point value that is neither a number nor an object gets a
@@ -93,6 +95,30 @@ function summary(results: AppendResult[]) {
   return results.map((r) => ({ key: r.key, offset: r.events.at(-1)?.offset ?? null, accepted: r.events.length, latest: r.latest }));
 }
 
+/** Most streams one page of `GET /api/streams` holds, and the page size when `limit` is not given. */
+export const MAX_STREAMS_PER_PAGE = 1_000;
+
+const listQuerySchema = z.object({
+  limit: z.coerce.number().int().min(1).max(MAX_STREAMS_PER_PAGE).default(MAX_STREAMS_PER_PAGE),
+  cursor: z.string().max(200).optional(),
+  prefix: z
+    .string()
+    .max(128)
+    .regex(/^[A-Za-z0-9._:-]*$/, 'must be the start of a stream key: letters, digits, ".", "_", ":" and "-"')
+    .optional(),
+});
+
+/** A cursor is the last key of a page, opaque to clients (base64url). */
+function encodeCursor(key: string): string {
+  return Buffer.from(key, 'utf8').toString('base64url');
+}
+
+function decodeCursor(cursor: string): string {
+  const key = Buffer.from(cursor, 'base64url').toString('utf8');
+  if (!streamKeySchema.safeParse(key).success) throw new PulseboardError('bad_request', 'cursor: not a cursor this server gave out', { status: 400 });
+  return key;
+}
+
 /** Streams: push one, push many, read one (latest + history), list. */
 export function streamRoutes(deps: AppDeps): Hono {
   const app = new Hono();
@@ -109,8 +135,17 @@ export function streamRoutes(deps: AppDeps): Hono {
 
   app.get('/', async (c) => {
     const principal = await requirePrincipal(c, auth);
-    const [list, canRead] = await Promise.all([sync.storage.listStreams(), sync.streamAccess.readable(principal)]);
-    return c.json({ streams: list.filter((s) => canRead(s.key)) });
+    const query = parseInput(listQuerySchema, c.req.query());
+    const after = query.cursor === undefined ? '' : decodeCursor(query.cursor);
+    // One more than the page, to know whether another page follows.
+    const [list, canRead] = await Promise.all([
+      sync.storage.listStreams({ prefix: query.prefix ?? '', after, limit: query.limit + 1 }),
+      sync.streamAccess.readable(principal),
+    ]);
+    const page = list.slice(0, query.limit);
+    const nextCursor = list.length > query.limit ? encodeCursor(page.at(-1)!.key) : null;
+    const body: StreamListResponse = { streams: page.filter((s) => canRead(s.key)), nextCursor };
+    return c.json(body);
   });
 
   app.post('/:key', async (c) => {

@@ -10,7 +10,8 @@ import { assertAdmin, requirePrincipal } from './request-auth.js';
 
 const idList = z.array(z.string().max(128)).max(1000);
 
-const createTokenSchema = z.object({
+/** Body of `POST /api/tokens`. */
+export const createTokenSchema = z.object({
   name: z.string().min(1).max(100),
   role: z.enum(['admin', 'scoped']).default('scoped'),
   scopes: z.object({ push: idList.optional(), view: idList.optional(), edit: idList.optional(), read: idList.optional() }).strict().default({}),

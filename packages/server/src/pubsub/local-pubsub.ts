@@ -1,6 +1,7 @@
 import { PulseboardError } from '@pulseboard/model';
 import type { StoredEvent } from '../storage/storage.js';
-import type { PubSub } from './pubsub.js';
+import { ListenerSet } from './listener-set.js';
+import type { PubSub, TransientMessage } from './pubsub.js';
 
 /** What a caller passes to LocalPubSub. */
 export interface LocalPubSubOptions {
@@ -14,38 +15,42 @@ export interface LocalPubSubOptions {
  */
 export class LocalPubSub implements PubSub {
   readonly kind = 'local' as const;
-  readonly #listeners = new Set<(event: StoredEvent) => void>();
-  readonly #onListenerError: (error: unknown, event: StoredEvent) => void;
+  readonly connected = true;
+  readonly #events: ListenerSet<StoredEvent>;
+  readonly #transient: ListenerSet<TransientMessage>;
   #closed = false;
 
   constructor(options: LocalPubSubOptions = {}) {
-    this.#onListenerError =
-      options.onListenerError ?? ((error, event) => console.error(`pubsub listener failed on ${event.topic}@${event.offset}:`, error));
+    const onError = options.onListenerError ?? ((error, event) => console.error(`pubsub listener failed on ${event.topic}@${event.offset}:`, error));
+    this.#events = new ListenerSet(onError);
+    this.#transient = new ListenerSet((error) => console.error('pubsub transient listener failed:', error));
   }
 
   async publish(event: StoredEvent): Promise<void> {
-    if (this.#closed) throw new PulseboardError('pubsub_closed', 'pubsub is closed', { status: 503 });
-    // Iterate a copy so a listener that (un)subscribes while notified does not skip or repeat others.
-    for (const listener of [...this.#listeners]) {
-      try {
-        listener(event);
-      } catch (error) {
-        this.#onListenerError(error, event);
-      }
-    }
+    this.#open();
+    this.#events.emit(event);
   }
 
   subscribe(listener: (event: StoredEvent) => void): () => void {
-    // Wrap so the same function subscribed twice gets two independent subscriptions.
-    const entry = (event: StoredEvent) => listener(event);
-    this.#listeners.add(entry);
-    return () => {
-      this.#listeners.delete(entry);
-    };
+    return this.#events.add(listener);
+  }
+
+  async publishTransient(message: TransientMessage): Promise<void> {
+    this.#open();
+    this.#transient.emit(message);
+  }
+
+  subscribeTransient(listener: (message: TransientMessage) => void): () => void {
+    return this.#transient.add(listener);
   }
 
   async close(): Promise<void> {
     this.#closed = true;
-    this.#listeners.clear();
+    this.#events.clear();
+    this.#transient.clear();
+  }
+
+  #open(): void {
+    if (this.#closed) throw new PulseboardError('pubsub_closed', 'pubsub is closed', { status: 503 });
   }
 }

@@ -84,6 +84,17 @@ export function runPubSubContract(name: string, factory: PubSubFactory, options:
       unsubscribe();
     });
 
+    it('delivers a transient message to transient listeners only', async () => {
+      const events = collect(pubsub, 1);
+      const transient = new Promise((resolve) => pubsub.subscribeTransient(resolve));
+      const message = { topic: 'dashboard:ops', origin: 'node:1', payload: '{"type":"presence"}' };
+      await pubsub.publishTransient(message);
+      expect(await transient).toEqual(message);
+      // An event published after it arrives after it on the same bus: the event listener saw only the event.
+      await pubsub.publish(event(1));
+      expect(await events.done).toEqual([event(1)]);
+    });
+
     it('closes without error, also twice', async () => {
       await pubsub.close();
       await expect(pubsub.close()).resolves.toBeUndefined();
@@ -99,6 +110,15 @@ export function runPubSubContract(name: string, factory: PubSubFactory, options:
         await pubsub.publish(event(7));
         expect(await there.done).toEqual([event(7)]);
         expect(await here.done).toEqual([event(7)]);
+      });
+
+      it('delivers a transient message published on one node to another', async () => {
+        const peer = await makePeer(pubsub);
+        extra.push(peer);
+        const there = new Promise((resolve) => peer.subscribeTransient(resolve));
+        const message = { topic: 'dashboard:ops', origin: 'a:1', payload: '{}' };
+        await pubsub.publishTransient(message);
+        expect(await there).toEqual(message);
       });
     }
   });

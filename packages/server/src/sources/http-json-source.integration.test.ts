@@ -157,6 +157,24 @@ describe('http-json sources against a real HTTP server', () => {
     expect(await streamOffset('dry.load')).toBeNull();
   });
 
+  it('refuses a picked value nested too deep with bad_value naming the selector, and pushes nothing', async () => {
+    const before = upstream.value;
+    let deep: unknown = 1;
+    for (let i = 0; i < 1_000; i++) deep = { a: deep };
+    upstream.setValue({ deep });
+    try {
+      const { status, body } = await t.json<SourceTestResult>('POST', '/api/sources/test', {
+        body: { kind: 'http-json', url: `${upstream.url}/value`, selectors: [{ stream: 'deep.value', path: 'deep' }] },
+      });
+      expect(status).toBe(200);
+      expect(body.ok).toBe(false);
+      expect(body.error?.code).toBe('bad_value');
+      expect(body.error?.message).toMatch(/^selector "deep": value\.a\.a.*: nested deeper than 64 levels$/);
+    } finally {
+      upstream.setValue(before);
+    }
+  });
+
   it('keeps a secret header on update when its value is left out, and stops a deleted source', async () => {
     const source = await createSource({ headers: [{ name: 'X-Key', value: 'k-123', secret: true }] });
     const put = await t.json<SourceView>('PUT', `/api/sources/${source.id}`, {

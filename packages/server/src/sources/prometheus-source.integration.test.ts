@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { SELF_SOURCE_ID, SELF_STREAMS } from '../demo/self-monitoring.js';
 import { TEST_ADMIN_TOKEN, startTestServer, type TestServer } from '../http/test-server.js';
 import { TestClient } from '../ws/gateway-test-harness.js';
-import { skipWithoutPrometheus, startPrometheus, type PrometheusProcess } from './prometheus-test-process.js';
+import { skipWithoutPrometheus, startPrometheus, type PrometheusProcess } from '@pulseboard/testing';
 
 let t: TestServer;
 

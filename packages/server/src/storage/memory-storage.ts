@@ -1,28 +1,21 @@
-import { applyMutation as runMutator, mergePointValue, PulseboardError, type Dashboard, type PointValue } from '@pulseboard/model';
+import { mergePointValue, PulseboardError, type Dashboard, type PointValue } from '@pulseboard/model';
 import { dashboardTopic, streamTopic, type DashboardEventData, type StreamPointEvent, type StreamSnapshot } from '@pulseboard/protocol';
+import { applyExactlyOnce, type MutationTransaction, type StoredMutationResult } from './exactly-once.js';
 import {
   DASHBOARD_LOG_RETAIN,
-  MUTATION_RESULTS_RETAIN,
   ageCutoff,
   alreadyExists,
   assertMutationId,
   assertStreamLimits,
   countBound,
-  expiredDuplicate,
-  mutationEventData,
   newestTs,
   newEpoch,
-  nextDocument,
   notFound,
-  outOfOrder,
-  outcomeRecord,
   pendingStreamEpoch,
   requireTopic,
   tokensToRevoke,
   creatorRevoked,
-  storedRecord,
   summarize,
-  unknownDashboardRecord,
   sourceAlreadyExists,
   sourceNotFound,
   versionMismatch,
@@ -36,6 +29,7 @@ import type {
   Storage,
   StoredEvent,
   StreamLimits,
+  StreamListOptions,
   StreamSummary,
   TokenRecord,
   TopicHead,
@@ -58,7 +52,7 @@ interface StreamState {
 interface ClientState {
   lastMutationId: number;
   /** Stored results by mutation id, oldest first (Map keeps insertion order). */
-  results: Map<number, Omit<MutationRecord, 'event' | 'duplicate'>>;
+  results: Map<number, StoredMutationResult>;
 }
 
 /**
@@ -78,6 +72,32 @@ export class MemoryStorage implements Storage {
   readonly #instanceId = newEpoch();
   readonly #sources = new Map<string, SourceRecord>();
   #closed = false;
+
+  /** The exactly-once step's view of this store; values are cloned on the way in. */
+  readonly #mutationTx: MutationTransaction = {
+    lastMutationId: (clientId) => this.#clients.get(clientId)?.lastMutationId ?? 0,
+    storedResult: (clientId, mutationId) => this.#clients.get(clientId)?.results.get(mutationId),
+    dashboard: (id) => this.#dashboards.get(id) ?? null,
+    appendDashboardEvent: (id, data, now) => {
+      const log = this.#dashboardLog(id);
+      const event = this.#append(dashboardTopic(id), log, now, structuredClone(data));
+      this.#trimDashboardLog(log);
+      return event;
+    },
+    writeDashboard: (doc) => {
+      this.#dashboards.set(doc.id, structuredClone(doc));
+    },
+    recordResult: (clientId, mutationId, result, trimThrough) => {
+      const client = this.#clients.get(clientId) ?? { lastMutationId: 0, results: new Map() };
+      client.lastMutationId = mutationId;
+      client.results.set(mutationId, structuredClone(result));
+      for (const id of client.results.keys()) {
+        if (id > trimThrough) break;
+        client.results.delete(id);
+      }
+      this.#clients.set(clientId, client);
+    },
+  };
 
   async close(): Promise<void> {
     this.#closed = true;
@@ -139,22 +159,8 @@ export class MemoryStorage implements Storage {
   async applyMutation(input: MutationInput, now: number): Promise<MutationRecord> {
     this.#open();
     assertMutationId(input.mutationId);
-    const client = this.#clients.get(input.clientId) ?? { lastMutationId: 0, results: new Map() };
-    if (input.mutationId <= client.lastMutationId) {
-      const stored = client.results.get(input.mutationId);
-      return stored ? { ...structuredClone(stored), duplicate: true } : expiredDuplicate(input);
-    }
-    if (input.mutationId > client.lastMutationId + 1) throw outOfOrder(input, client.lastMutationId);
-
-    const record = this.#runMutation(input, now);
-    client.lastMutationId = input.mutationId;
-    client.results.set(input.mutationId, structuredClone(storedRecord(record)));
-    if (client.results.size > MUTATION_RESULTS_RETAIN) {
-      const oldest = client.results.keys().next();
-      if (!oldest.done) client.results.delete(oldest.value);
-    }
-    this.#clients.set(input.clientId, client);
-    return structuredClone(record);
+    // Synchronous from start to end, so nothing else runs in between: the whole call is one transaction.
+    return structuredClone(applyExactlyOnce(this.#mutationTx, input, now) as MutationRecord);
   }
 
   async getLastMutationId(clientId: string): Promise<number> {
@@ -197,10 +203,13 @@ export class MemoryStorage implements Storage {
     return { ...this.#streamSnapshot(key, log, options.sinceTs), epoch: log.epoch, offset: log.head };
   }
 
-  async listStreams(): Promise<StreamSummary[]> {
+  async listStreams(options: StreamListOptions = {}): Promise<StreamSummary[]> {
     this.#open();
+    const { after = '', prefix = '', limit = Number.POSITIVE_INFINITY } = options;
     return [...this.#streams.entries()]
+      .filter(([key]) => key > after && key.startsWith(prefix))
       .sort(([a], [b]) => (a < b ? -1 : 1))
+      .slice(0, limit)
       .map(([key, state]) => ({
         key,
         offset: this.#topics.get(streamTopic(key))?.head ?? 0,
@@ -325,25 +334,6 @@ export class MemoryStorage implements Storage {
 
   #open(): void {
     if (this.#closed) throw new PulseboardError('storage_closed', 'storage is closed', { status: 503 });
-  }
-
-  /** Builds the whole outcome first and commits it only at the end, so nothing is half-applied. */
-  #runMutation(input: MutationInput, now: number): MutationRecord {
-    const current = this.#dashboards.get(input.dashboardId);
-    if (!current) return unknownDashboardRecord(input);
-    const outcome = runMutator(current, input.name, structuredClone(input.args), {
-      clientId: input.clientId,
-      mutationId: input.mutationId,
-      ...(input.actor === undefined ? {} : { actor: input.actor }),
-    });
-    if (outcome.status !== 'applied' && outcome.status !== 'conflict') return outcomeRecord(input, outcome, undefined);
-    const log = this.#dashboardLog(input.dashboardId);
-    const offset = log.head + 1;
-    const doc = structuredClone(nextDocument(outcome, offset, now));
-    const event = this.#append(dashboardTopic(input.dashboardId), log, now, structuredClone(mutationEventData(input, outcome)));
-    this.#trimDashboardLog(log);
-    this.#dashboards.set(input.dashboardId, doc);
-    return { ...outcomeRecord(input, outcome, offset), event };
   }
 
   #append(topic: string, log: TopicLog, ts: number, data: DashboardEventData | StreamPointEvent): StoredEvent {

@@ -3,14 +3,16 @@ import type { TokenRecord } from './storage.js';
 
 /** Row shapes and prepared statements of SqliteStorage (schema: sqlite-schema.ts). */
 
-/** One row of the dashboard list. */
+/** One row of the dashboard list: the summary fields, or (when SQLite cannot read the JSON) the document. */
 export interface DashboardSummaryRow {
   id: string;
   version: number;
-  title: string;
+  title: string | null;
   description: string | null;
-  updated_at: string;
+  updated_at: string | null;
   widget_count: number;
+  /** Set only for a document SQLite's JSON functions refuse (nested past their depth limit, say). */
+  doc: string | null;
 }
 
 /** A `topics` row. */
@@ -58,10 +60,15 @@ export interface SourceRow {
 /** Every statement the storage runs, prepared once per connection. */
 export function prepareStatements(db: Database.Database) {
   return {
-    // Summaries straight from the JSON, so listing never parses whole documents in JS.
+    // Summaries straight from the JSON, so listing never parses whole documents in JS. A document
+    // SQLite's JSON functions refuse (they fail the whole query) comes back whole, for JS to read.
     listDashboards: db.prepare<[], DashboardSummaryRow>(
-      `SELECT id, version, json_extract(doc, '$.title') AS title, json_extract(doc, '$.description') AS description,
-              json_extract(doc, '$.updatedAt') AS updated_at, (SELECT count(*) FROM json_each(doc, '$.widgets')) AS widget_count
+      `SELECT id, version,
+              CASE WHEN json_valid(doc) THEN json_extract(doc, '$.title') END AS title,
+              CASE WHEN json_valid(doc) THEN json_extract(doc, '$.description') END AS description,
+              CASE WHEN json_valid(doc) THEN json_extract(doc, '$.updatedAt') END AS updated_at,
+              (SELECT count(*) FROM json_each(CASE WHEN json_valid(doc) THEN doc ELSE '{}' END, '$.widgets')) AS widget_count,
+              CASE WHEN json_valid(doc) THEN NULL ELSE doc END AS doc
        FROM dashboards ORDER BY id`,
     ),
     getDashboard: db.prepare<[string], { doc: string }>('SELECT doc FROM dashboards WHERE id = ?'),
@@ -94,8 +101,10 @@ export function prepareStatements(db: Database.Database) {
     upsertStream: db.prepare<[string, string, number]>(
       'INSERT INTO streams (key, latest, latest_ts) VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE SET latest = excluded.latest, latest_ts = excluded.latest_ts',
     ),
-    listStreams: db.prepare<[], StreamRow & { head: number | null }>(
-      "SELECT s.key, s.latest, s.latest_ts, t.head FROM streams s LEFT JOIN topics t ON t.topic = 'stream:' || s.key ORDER BY s.key",
+    // Stream keys are ASCII below char(127), so [prefix, prefix || char(127)) is every key with that prefix (an index range).
+    listStreams: db.prepare<[{ after: string; prefix: string; limit: number }], StreamRow & { head: number | null }>(
+      `SELECT s.key, s.latest, s.latest_ts, t.head FROM streams s LEFT JOIN topics t ON t.topic = 'stream:' || s.key
+       WHERE s.key > @after AND s.key >= @prefix AND s.key < @prefix || char(127) ORDER BY s.key LIMIT @limit`,
     ),
 
     getClient: db.prepare<[string], { last_mutation_id: number }>('SELECT last_mutation_id FROM clients WHERE client_id = ?'),

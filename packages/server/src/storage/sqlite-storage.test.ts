@@ -19,6 +19,22 @@ runStorageContract('SqliteStorage', async () => new SqliteStorage({ file: freshF
 describe('SqliteStorage (file specifics)', () => {
   const T0 = Date.UTC(2026, 0, 1);
 
+  it('lists every dashboard, also one nested 1,000 levels deep (past SQLite\'s JSON depth limit), and reads it back', async () => {
+    const storage = new SqliteStorage({ file: freshFile() });
+    let deep: unknown = 1;
+    for (let i = 0; i < 1_000; i++) deep = { a: deep };
+    const doc = createDashboard({ id: 'deep', title: 'Deep', now: new Date(T0).toISOString() });
+    doc.widgets = { w: { id: 'w', type: 'text', title: '', layout: { x: 0, y: 0, w: 3, h: 2 }, options: { deep } } };
+    await storage.createDashboard(doc);
+    await storage.createDashboard(createDashboard({ id: 'ops', title: 'Ops', now: new Date(T0).toISOString() }));
+    expect(await storage.listDashboards()).toEqual([
+      { id: 'deep', title: 'Deep', version: 0, widgetCount: 1, updatedAt: new Date(T0).toISOString() },
+      { id: 'ops', title: 'Ops', version: 0, widgetCount: 0, updatedAt: new Date(T0).toISOString() },
+    ]);
+    expect((await storage.getDashboard('deep'))?.widgets.w?.options).toEqual({ deep });
+    await storage.close();
+  });
+
   it('keeps dashboards, logs, client positions, streams and tokens across close and reopen', async () => {
     const file = freshFile();
     const first = new SqliteStorage({ file });

@@ -1,32 +1,26 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import { applyMutation as runMutator, mergePointValue, PulseboardError, type Dashboard, type PointValue } from '@pulseboard/model';
+import { mergePointValue, PulseboardError, type Dashboard, type PointValue } from '@pulseboard/model';
 import { dashboardTopic, streamTopic, type DashboardEventData, type StreamPointEvent, type StreamSnapshot } from '@pulseboard/protocol';
+import { applyExactlyOnce, type MutationTransaction, type StoredMutationResult } from './exactly-once.js';
 import { migrate } from './sqlite-schema.js';
 import { prepareStatements, type EventRow, type SourceRow, type StreamRow, type TokenRow, type TopicRow } from './sqlite-statements.js';
 import {
   DASHBOARD_LOG_RETAIN,
-  MUTATION_RESULTS_RETAIN,
   ageCutoff,
   alreadyExists,
   assertMutationId,
   assertStreamLimits,
   countBound,
-  expiredDuplicate,
-  mutationEventData,
   newestTs,
   newEpoch,
-  nextDocument,
   notFound,
-  outOfOrder,
-  outcomeRecord,
   pendingStreamEpoch,
   requireTopic,
   creatorRevoked,
-  storedRecord,
-  unknownDashboardRecord,
   sourceAlreadyExists,
+  summarize,
   sourceNotFound,
   versionMismatch,
 } from './storage-rules.js';
@@ -39,6 +33,7 @@ import type {
   Storage,
   StoredEvent,
   StreamLimits,
+  StreamListOptions,
   StreamSummary,
   TokenRecord,
   TopicHead,
@@ -90,12 +85,13 @@ export class SqliteStorage implements Storage {
     this.#db = db;
     this.#sql = prepareStatements(db);
     this.#instanceId = this.#sql.getMeta.get('instance_id')?.value ?? '';
+    const mutationTx = this.#mutationTx();
     // Writes take the lock up front (IMMEDIATE) so a second process cannot deadlock a read-then-write.
     this.#tx = {
       createDashboard: db.transaction((doc: Dashboard) => this.#createDashboard(doc)).immediate,
       replaceDashboard: db.transaction((doc: Dashboard, ifVersion: number | undefined, now: number) => this.#replaceDashboard(doc, ifVersion, now)).immediate,
       deleteDashboard: db.transaction((id: string, now: number) => this.#deleteDashboard(id, now)).immediate,
-      applyMutation: db.transaction((input: MutationInput, now: number) => this.#applyMutation(input, now)).immediate,
+      applyMutation: db.transaction((input: MutationInput, now: number) => applyExactlyOnce(mutationTx, input, now) as MutationRecord).immediate,
       appendPoints: db.transaction((batch: PointBatch, limits: StreamLimits, now: number) => this.#appendPoints(batch, limits, now)).immediate,
       read: db.transaction((read: () => unknown) => read()).deferred,
       createToken: db.transaction((token: TokenRecord) => this.#createToken(token)).immediate,
@@ -112,14 +108,18 @@ export class SqliteStorage implements Storage {
 
   async listDashboards(): Promise<DashboardSummary[]> {
     this.#open();
-    return this.#sql.listDashboards.all().map((row) => ({
-      id: row.id,
-      title: row.title,
-      ...(row.description === null ? {} : { description: row.description }),
-      version: row.version,
-      widgetCount: row.widget_count,
-      updatedAt: row.updated_at,
-    }));
+    return this.#sql.listDashboards.all().map((row) =>
+      row.doc === null
+        ? {
+            id: row.id,
+            title: row.title ?? row.id,
+            ...(row.description === null ? {} : { description: row.description }),
+            version: row.version,
+            widgetCount: row.widget_count,
+            updatedAt: row.updated_at ?? '',
+          }
+        : summarize(JSON.parse(row.doc) as Dashboard),
+    );
   }
 
   async getDashboard(id: string): Promise<Dashboard | null> {
@@ -170,9 +170,10 @@ export class SqliteStorage implements Storage {
     });
   }
 
-  async listStreams(): Promise<StreamSummary[]> {
+  async listStreams(options: StreamListOptions = {}): Promise<StreamSummary[]> {
     this.#open();
-    return this.#sql.listStreams.all().map((row) => ({
+    const query = { after: options.after ?? '', prefix: options.prefix ?? '', limit: options.limit ?? -1 };
+    return this.#sql.listStreams.all(query).map((row) => ({
       key: row.key,
       offset: row.head ?? 0,
       latest: JSON.parse(row.latest) as PointValue,
@@ -354,36 +355,31 @@ export class SqliteStorage implements Storage {
     return event;
   }
 
-  #applyMutation(input: MutationInput, now: number): MutationRecord {
-    const last = this.#sql.getClient.get(input.clientId)?.last_mutation_id ?? 0;
-    if (input.mutationId <= last) {
-      const stored = this.#sql.getResult.get(input.clientId, input.mutationId);
-      return stored ? { ...(JSON.parse(stored.result) as MutationRecord), duplicate: true } : expiredDuplicate(input);
-    }
-    if (input.mutationId > last + 1) throw outOfOrder(input, last);
-
-    const record = this.#runMutation(input, now);
-    this.#sql.upsertClient.run(input.clientId, input.mutationId);
-    this.#sql.insertResult.run(input.clientId, input.mutationId, JSON.stringify(storedRecord(record)));
-    this.#sql.trimResults.run(input.clientId, input.mutationId - MUTATION_RESULTS_RETAIN);
-    return record;
-  }
-
-  #runMutation(input: MutationInput, now: number): MutationRecord {
-    const row = this.#sql.getDashboard.get(input.dashboardId);
-    if (!row) return unknownDashboardRecord(input);
-    const outcome = runMutator(JSON.parse(row.doc) as Dashboard, input.name, input.args, {
-      clientId: input.clientId,
-      mutationId: input.mutationId,
-      ...(input.actor === undefined ? {} : { actor: input.actor }),
-    });
-    if (outcome.status !== 'applied' && outcome.status !== 'conflict') return outcomeRecord(input, outcome, undefined);
-    const topic = dashboardTopic(input.dashboardId);
-    const log = this.#topicRow(topic);
-    const doc = nextDocument(outcome, log.head + 1, now);
-    const event = this.#appendDashboardEvent(topic, log, now, mutationEventData(input, outcome));
-    this.#sql.updateDashboard.run(JSON.stringify(doc), doc.version, doc.id);
-    return { ...outcomeRecord(input, outcome, event.offset), event };
+  /** The exactly-once step's view of this database; it runs inside the `applyMutation` transaction. */
+  #mutationTx(): MutationTransaction {
+    return {
+      lastMutationId: (clientId) => this.#sql.getClient.get(clientId)?.last_mutation_id ?? 0,
+      storedResult: (clientId, mutationId) => {
+        const row = this.#sql.getResult.get(clientId, mutationId);
+        return row ? (JSON.parse(row.result) as StoredMutationResult) : undefined;
+      },
+      dashboard: (id) => {
+        const row = this.#sql.getDashboard.get(id);
+        return row ? (JSON.parse(row.doc) as Dashboard) : null;
+      },
+      appendDashboardEvent: (id, data, now) => {
+        const topic = dashboardTopic(id);
+        return this.#appendDashboardEvent(topic, this.#topicRow(topic), now, data);
+      },
+      writeDashboard: (doc) => {
+        this.#sql.updateDashboard.run(JSON.stringify(doc), doc.version, doc.id);
+      },
+      recordResult: (clientId, mutationId, result, trimThrough) => {
+        this.#sql.upsertClient.run(clientId, mutationId);
+        this.#sql.insertResult.run(clientId, mutationId, JSON.stringify(result));
+        this.#sql.trimResults.run(clientId, trimThrough);
+      },
+    };
   }
 
   #appendPoints(batch: PointBatch, limits: StreamLimits, now: number): AppendResult[] {

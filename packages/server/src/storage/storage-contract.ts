@@ -438,6 +438,18 @@ export function runStorageContract(name: string, factory: StorageFactory): void 
         ]);
       });
 
+      it('lists streams a page at a time: by prefix, after a key, at most limit', async () => {
+        const keys = ['cpu.a', 'cpu.b', 'cpu.c', 'cpuz', 'mem.a'];
+        await storage.appendPoints(keys.map((key) => ({ key, points: [{ value: 1 }] })), WIDE, T0);
+        const keysOf = (list: Array<{ key: string }>) => list.map((s) => s.key);
+        expect(keysOf(await storage.listStreams({ prefix: 'cpu.' }))).toEqual(['cpu.a', 'cpu.b', 'cpu.c']);
+        expect(keysOf(await storage.listStreams({ limit: 2 }))).toEqual(['cpu.a', 'cpu.b']);
+        expect(keysOf(await storage.listStreams({ after: 'cpu.b', limit: 2 }))).toEqual(['cpu.c', 'cpuz']);
+        expect(keysOf(await storage.listStreams({ prefix: 'cpu', after: 'cpu.c' }))).toEqual(['cpuz']);
+        expect(keysOf(await storage.listStreams({ prefix: 'disk' }))).toEqual([]);
+        expect(keysOf(await storage.listStreams())).toEqual(keys);
+      });
+
       it('treats a key repeated in one batch as sequential pushes, each trimmed as it lands', async () => {
         const limits = { maxPoints: 100, maxAgeMs: 100 };
         const results = await storage.appendPoints(

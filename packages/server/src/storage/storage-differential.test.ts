@@ -4,13 +4,15 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createDashboard, isPulseboardError, seededRandom } from '@pulseboard/model';
 import { MemoryStorage } from './memory-storage.js';
+import { PostgresStorage } from './postgres-storage.js';
+import { createTestDatabase, postgresAvailable, truncateAll, type TestDatabase } from './postgres-test-database.js';
 import { SqliteStorage } from './sqlite-storage.js';
 import type { Storage } from './storage.js';
 
 /**
- * Seeded random operation sequences run against MemoryStorage and SqliteStorage side by
- * side: every answer (value or error) must be the same, epochs compared by order of first
- * appearance. The contract suite checks chosen cases; this looks for the cases nobody chose.
+ * Seeded random operation sequences run against MemoryStorage and each other implementation
+ * (SQLite; PostgreSQL where it runs) side by side: every answer (value or error) must be the
+ * same, epochs compared by order of first appearance. The contract suite checks chosen cases; this looks for the cases nobody chose.
  */
 
 const SEEDS = [1, 2, 3, 4, 5, 6, 7, 8];
@@ -116,22 +118,44 @@ async function outcome(op: Op, storage: Storage): Promise<unknown> {
   }
 }
 
-describe('MemoryStorage and SqliteStorage', () => {
-  for (const seed of SEEDS) {
-    it(`give the same answers to the same random operations (seed ${seed})`, async () => {
-      const memory = new MemoryStorage();
-      const sqlite = new SqliteStorage({ file: join(root, `seed-${seed}.db`) });
-      const [normMemory, normSqlite] = [normalizer(), normalizer()];
-      try {
-        for (const [index, op] of randomOps(seed).entries()) {
-          const expected = normMemory(await outcome(op, memory));
-          const actual = normSqlite(await outcome(op, sqlite));
-          expect(actual, `seed ${seed}, step ${index}: ${op.name}`).toEqual(expected);
+/** Runs the seeds against MemoryStorage (the reference) and the implementation `open` builds. */
+function compareWithMemory(name: string, open: (seed: number) => Promise<Storage>, options: { skip?: boolean; seeds?: number[] } = {}): void {
+  describe.skipIf(options.skip ?? false)(`MemoryStorage and ${name}`, () => {
+    for (const seed of options.seeds ?? SEEDS) {
+      it(`give the same answers to the same random operations (seed ${seed})`, async () => {
+        const memory = new MemoryStorage();
+        const other = await open(seed);
+        const [normMemory, normOther] = [normalizer(), normalizer()];
+        try {
+          for (const [index, op] of randomOps(seed).entries()) {
+            const expected = normMemory(await outcome(op, memory));
+            const actual = normOther(await outcome(op, other));
+            expect(actual, `seed ${seed}, step ${index}: ${op.name}`).toEqual(expected);
+          }
+        } finally {
+          await memory.close();
+          await other.close();
         }
-      } finally {
-        await memory.close();
-        await sqlite.close();
-      }
-    });
-  }
+      });
+    }
+  });
+}
+
+compareWithMemory('SqliteStorage', async (seed) => new SqliteStorage({ file: join(root, `seed-${seed}.db`) }));
+
+const HAVE_POSTGRES = await postgresAvailable('the PostgreSQL differential test');
+let postgres: TestDatabase | null = null;
+afterAll(async () => {
+  await postgres?.drop();
 });
+compareWithMemory(
+  'PostgresStorage',
+  async () => {
+    postgres ??= await createTestDatabase();
+    const storage = await PostgresStorage.open({ connectionString: postgres.url });
+    await truncateAll(postgres.url);
+    return storage;
+  },
+  // Half the seeds: the rules are shared code; what differs is the SQL, and each seed costs ~2 s of round trips.
+  { skip: !HAVE_POSTGRES, seeds: SEEDS.slice(0, 4) },
+);

@@ -57,7 +57,8 @@ export interface Storage {
   appendPoints(batch: Array<{ key: string; points: Array<{ ts?: number; value: PointValue }> }>, limits: StreamLimits, now: number): Promise<AppendResult[]>;
   /** Latest value + retained history (only points with ts >= sinceTs when given), or null if never pushed. */
   getStream(key: string, options?: { sinceTs?: number }): Promise<(StreamSnapshot & TopicPosition) | null>;
-  listStreams(): Promise<StreamSummary[]>;
+  /** Streams that were pushed to, by key; `options` pages through them (see StreamListOptions). */
+  listStreams(options?: StreamListOptions): Promise<StreamSummary[]>;
 
   /**
    * Position of a topic. An unknown stream reads as an empty log (offset 0) in the epoch its
@@ -158,6 +159,14 @@ export interface MutationRecord {
   duplicate: boolean;
   /** The event written (absent for duplicates, rejected and superseded results). */
   event?: StoredEvent;
+}
+
+/** A page of the stream list: keys starting with `prefix`, after the key `after`, at most `limit`, by key. */
+export interface StreamListOptions {
+  prefix?: string;
+  /** Only keys sorting after this one (the last key of the previous page). */
+  after?: string;
+  limit?: number;
 }
 
 export interface StreamLimits {

@@ -1,5 +1,7 @@
 import type { WebSocket } from 'ws';
 import type { Principal } from '../auth.js';
+import type { AckWaiter, AckWaiterHost } from './ack-waiter.js';
+import type { DroppedMessages } from './dropped-messages.js';
 import type { Subscription } from './hub.js';
 import type { OutboxTarget, OutItem } from './outbox.js';
 
@@ -12,19 +14,11 @@ import type { OutboxTarget, OutItem } from './outbox.js';
  */
 export type ConnectionPhase = 'awaiting-hello' | 'authenticating' | 'open' | 'closed';
 
-/** An `ack` held back until the sender has been sent its own event (event before ack). */
-export interface AckWaiter {
-  topic: string;
-  epoch: string;
-  offset: number;
-  resolve(): void;
-}
-
 /**
  * The state of one WebSocket connection, kept small on purpose (thousands are open at
  * once): no timers of its own (one shared sweep serves all), queues and maps made lazily.
  */
-export class Connection implements OutboxTarget {
+export class Connection implements OutboxTarget, AckWaiterHost {
   readonly ws: WebSocket;
   readonly id: string;
   readonly openedAt: number;
@@ -44,6 +38,7 @@ export class Connection implements OutboxTarget {
   queue: OutItem[] | null = null;
   queuedBytes = 0;
   lagging = false;
+  laggingNoticeAt = 0;
 
   lastInboundAt: number;
   lastPingAt: number;
@@ -52,8 +47,8 @@ export class Connection implements OutboxTarget {
   tokens: number;
   refilledAt: number;
   limitedSince = 0;
-  /** Messages dropped since the last `rate_limited` error, and when that error was sent (0: never). */
-  droppedSinceNotice = 0;
+  /** Messages dropped since the last `rate_limited` report (null: none), and when that report was sent (0: never). */
+  dropped: DroppedMessages | null = null;
   rateNoticeAt = 0;
 
   /** Raw messages that arrived while `hello` was being checked. */
@@ -87,6 +82,11 @@ export class Connection implements OutboxTarget {
     }
     if (this.limitedSince === 0) this.limitedSince = now;
     return false;
+  }
+
+  /** Tokens in the bucket at `now`, without taking one. */
+  tokensAt(now: number, perSecond: number, burst: number): number {
+    return Math.min(burst, this.tokens + ((now - this.refilledAt) * perSecond) / 1000);
   }
 
   /** Runs `task` (which must not reject) after every earlier write task of this connection. */

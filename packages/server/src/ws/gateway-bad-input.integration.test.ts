@@ -1,8 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { CloseCode, type ErrorMessage, type ServerMessage } from '@pulseboard/protocol';
+import { CloseCode, type AckMessage, type ErrorMessage, type ServerMessage } from '@pulseboard/protocol';
 import { startHarness, type Harness } from './gateway-test-harness.js';
 
 const isError = (code: string) => (m: ServerMessage) => m.type === 'error' && m.code === code;
+const isAck = (mutationId: number) => (m: ServerMessage) => m.type === 'ack' && m.mutationId === mutationId;
+/** JSON text of an object nested `levels` deep: {"a":{"a":…1…}}. */
+const deepText = (levels: number): string => '{"a":'.repeat(levels) + '1' + '}'.repeat(levels);
 
 describe('WebSocket gateway: bad input never crashes and never corrupts', () => {
   let h: Harness | undefined;
@@ -56,6 +59,62 @@ describe('WebSocket gateway: bad input never crashes and never corrupts', () => 
     expect(byPoint).toMatchObject({ message: 'publish: points.1.value: must be a finite number or a JSON object, not an array', ref: { type: 'publish', id: 2 } });
     expect(noId).toMatchObject({ message: 'publish: value: must be a finite number or a JSON object, not null', ref: { type: 'publish' } });
     expect(await h.storage.getStream('sales')).toBeNull();
+  });
+
+  it('records a mutation whose args nest 100,000 levels deep as rejected invalid_args, so the queue moves on', async () => {
+    h = await startHarness();
+    await h.createDashboard('ops');
+    const client = await h.client();
+    client.sendRaw(`{"type":"mutate","dashboardId":"ops","mutationId":1,"name":"updateWidget","args":{"id":"w","set":{"options":{"x":${deepText(100_000)}}}}}`);
+    const ack = await client.waitFor<AckMessage>(isAck(1));
+    expect(ack).toMatchObject({ status: 'rejected', error: { code: 'invalid_args' } });
+    expect(ack.error?.message).toContain('args.set.options.x.a');
+    expect(await h.storage.getLastMutationId(client.clientId)).toBe(1);
+    // A resend gets the same stored answer; the next mutation applies.
+    client.sendRaw(`{"type":"mutate","dashboardId":"ops","mutationId":1,"name":"updateWidget","args":{"x":${deepText(100_000)}}}`);
+    await client.waitForCount(isAck(1), 2);
+    client.send({ type: 'mutate', dashboardId: 'ops', mutationId: 2, name: 'addWidget', args: { widget: { id: 'w', type: 'stat' } } });
+    expect(await client.waitFor<AckMessage>(isAck(2))).toMatchObject({ status: 'applied' });
+  });
+
+  it('answers a mutate with a malformed envelope with bad_message naming its mutationId, not recorded, so the client can renumber', async () => {
+    h = await startHarness();
+    await h.createDashboard('ops');
+    const client = await h.client();
+    client.send({ type: 'mutate', dashboardId: 'Not A Slug', mutationId: 1, name: 'addWidget', args: {} });
+    client.send({ type: 'mutate', dashboardId: 'ops', mutationId: 2, name: 42, args: {} });
+    const [badId, badName] = await client.waitForCount<ErrorMessage>(isError('bad_message'), 2);
+    expect(badId).toMatchObject({ ref: { type: 'mutate', mutationId: 1 } });
+    expect(badId?.message).toContain('dashboardId');
+    expect(badName).toMatchObject({ ref: { type: 'mutate', mutationId: 2 } });
+    expect(badName?.message).toContain('name');
+    expect(await h.storage.getLastMutationId(client.clientId)).toBe(0);
+    client.send({ type: 'mutate', dashboardId: 'ops', mutationId: 1, name: 'addWidget', args: { widget: { id: 'w', type: 'stat' } } });
+    expect(await client.waitFor<AckMessage>(isAck(1))).toMatchObject({ status: 'applied' });
+  });
+
+  it('records inherited mutator names as rejected unknown_mutator, so the queue moves on', async () => {
+    h = await startHarness();
+    await h.createDashboard('ops');
+    const client = await h.client();
+    const names = ['constructor', '__proto__', 'toString', 'valueOf', 'hasOwnProperty'];
+    names.forEach((name, i) => client.send({ type: 'mutate', dashboardId: 'ops', mutationId: i + 1, name, args: {} }));
+    const acks = await client.waitForCount<AckMessage>((m) => m.type === 'ack', names.length);
+    expect(acks.map((a) => [a.mutationId, a.status, a.error?.code])).toEqual(names.map((_, i) => [i + 1, 'rejected', 'unknown_mutator']));
+    expect(await h.storage.getLastMutationId(client.clientId)).toBe(names.length);
+    expect(client.messages.filter(isError('internal'))).toEqual([]);
+  });
+
+  it('answers a publish whose value nests too deep with bad_message naming the field, and stores nothing', async () => {
+    h = await startHarness();
+    const client = await h.client();
+    client.sendRaw(`{"type":"publish","id":"deep","stream":"deep","value":${deepText(100_000)}}`);
+    const error = await client.waitFor<ErrorMessage>(isError('bad_message'));
+    expect(error).toMatchObject({ ref: { type: 'publish', id: 'deep' } });
+    expect(error.message).toMatch(/^publish: value\.a\.a.*: nested deeper than 64 levels$/);
+    client.sendRaw(`{"type":"publish","stream":"deep","value":{"big":"${'x'.repeat(70_000)}"}}`);
+    expect((await client.waitForCount<ErrorMessage>(isError('bad_message'), 2))[1]?.message).toMatch(/^publish: value: larger than 65536 bytes as JSON$/);
+    expect(await h.storage.getStream('deep')).toBeNull();
   });
 
   it('answers binary frames with bad_message', async () => {
@@ -137,7 +196,7 @@ describe('WebSocket gateway: bad input never crashes and never corrupts', () => 
     const errors = flooder.messages.filter(isError('rate_limited')) as ErrorMessage[];
     expect(errors.length).toBeGreaterThanOrEqual(1);
     expect(errors.length).toBeLessThanOrEqual(Math.ceil(elapsedMs / 1_000) + 1);
-    expect(errors[0]?.details).toEqual({ dropped: 1 });
+    expect(errors[0]?.details).toMatchObject({ dropped: 1, mutationIds: [], publishIds: [] });
     expect(errors[0]?.message).toContain('dropped');
     const pongs = flooder.messages.filter((m) => m.type === 'pong').length;
     expect(pongs).toBeLessThan(FLOOD);

@@ -42,6 +42,10 @@ export interface GatewayConfig {
   snapshotCacheMaxBytes: number;
   /** Time `close()` waits for clients to finish the closing handshake before cutting them. */
   closeTimeoutMs: number;
+  /** With a multi-node pubsub (Redis) that is down: how often subscribed topics are read from storage. */
+  storagePollDegradedMs: number;
+  /** With a multi-node pubsub that is up: how often storage is checked for a lost last message. */
+  storagePollHealthyMs: number;
 }
 
 export const DEFAULT_GATEWAY_CONFIG: Readonly<GatewayConfig> = Object.freeze({
@@ -63,6 +67,8 @@ export const DEFAULT_GATEWAY_CONFIG: Readonly<GatewayConfig> = Object.freeze({
   snapshotCacheMaxEntries: 1_000,
   snapshotCacheMaxBytes: 32 * 1024 * 1024,
   closeTimeoutMs: 2_000,
+  storagePollDegradedMs: 500,
+  storagePollHealthyMs: 5_000,
 });
 
 /** The full config: defaults overridden by `options`. Throws on a non-positive or non-finite value. */

@@ -99,7 +99,10 @@ describe('WebSocket gateway: fan-out', () => {
     let seen = 0;
     const unreliable = (inner: PubSub): PubSub => ({
       kind: 'redis',
+      connected: true,
       subscribe: (listener) => inner.subscribe(listener),
+      publishTransient: (message) => inner.publishTransient(message),
+      subscribeTransient: (listener) => inner.subscribeTransient(listener),
       close: () => inner.close(),
       async publish(event) {
         seen += 1;
@@ -163,6 +166,10 @@ describe('WebSocket gateway: fan-out', () => {
     const got = offsetsOf(stalled, 'stream:heavy');
     expect(got.length).toBeLessThan(count);
     expect(got).toEqual(range(1, got.length));
+    // Told why before the cut (contract C5): the notice went out ahead of the held-back events.
+    const lagging = stalled.messages.filter((m) => m.type === 'error' && m.code === 'lagging');
+    expect(lagging.length).toBeGreaterThanOrEqual(1);
+    expect(lagging[0]).toMatchObject({ details: { bufferedBytes: expect.any(Number) as number } });
   });
 
   it('reports fan-out latency, recipients, frames and messages to the observer', async () => {

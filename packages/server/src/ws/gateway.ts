@@ -5,15 +5,20 @@ import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { CloseCode, ErrorCode, parseClientMessage, type ServerMessage } from '@pulseboard/protocol';
 import { AUTH_FAILURE_MESSAGES, type Auth, type AuthFailure } from '../auth.js';
 import { SnapshotCache } from '../snapshot-cache.js';
+import type { StoredEvent } from '../storage/storage.js';
 import type { SyncService } from '../sync-service.js';
 import { Connection } from './connection.js';
+import { DeadlineTimer, DroppedMessages } from './dropped-messages.js';
 import { resolveGatewayConfig, sweepIntervalMs, type GatewayConfig } from './gateway-config.js';
-import { MessageHandlers } from './handlers.js';
+import type { GatewayObserver } from './gateway-observer.js';
+import { MessageHandlers } from './message-handlers.js';
 import { refineInboundError } from './inbound-errors.js';
 import { Hub, type Subscription, type TopicStats } from './hub.js';
-import { Outbox, type OutItem } from './outbox.js';
+import { Outbox, SharedFrame, type OutItem } from './outbox.js';
+import { StoragePoller } from './storage-poller.js';
 
 export { DEFAULT_GATEWAY_CONFIG, resolveGatewayConfig, type GatewayConfig } from './gateway-config.js';
+export type { GatewayObserver } from './gateway-observer.js';
 
 export interface GatewayOptions {
   sync: SyncService;
@@ -22,15 +27,6 @@ export interface GatewayOptions {
   observer?: GatewayObserver;
   /** Where unexpected errors go (defaults to console.error). */
   log?: (message: string, error?: unknown) => void;
-}
-
-/** Callbacks for metrics. Each is isolated: one that throws is logged and ignored. */
-export interface GatewayObserver {
-  onConnectionOpened?(): void;
-  onConnectionClosed?(code: number): void;
-  onMessageIn?(type: string): void;
-  onFramesOut?(messages: number, bytes: number): void;
-  onFanout?(latencyMs: number, recipients: number): void;
 }
 
 export interface GatewayStats {
@@ -68,6 +64,11 @@ export class Gateway {
   readonly #connections = new Set<Connection>();
   readonly #sweepTimer: NodeJS.Timeout;
   readonly #unsubscribePubSub: () => void;
+  /** Reports of dropped messages due after a burst (one timer for every connection). */
+  readonly #dropReports = new DeadlineTimer<Connection>((conn) => this.#reportDropped(conn));
+  readonly #unsubscribeTransient: () => void;
+  /** Only with a multi-node pubsub: events of other nodes while the bus is down or lost a message. */
+  readonly #poller: StoragePoller | null;
   readonly #idPrefix = randomBytes(4).toString('hex');
   #nextId = 1;
   /** Socket listeners shared by every connection (no closures per socket): `this` is the socket. */
@@ -93,6 +94,13 @@ export class Gateway {
       hardLimitBytes: this.config.hardLimitBytes,
       laggingRetryMs: this.config.laggingRetryMs,
       onSlowConsumer: (target) => this.closeConnection(target as Connection, CloseCode.SLOW_CONSUMER, 'too slow: reconnect and resume from your last offset'),
+      laggingNotice: (bufferedBytes) =>
+        JSON.stringify({
+          type: 'error',
+          code: ErrorCode.LAGGING,
+          message: `this connection is not reading fast enough (${bufferedBytes} bytes unsent); it may be closed with ${CloseCode.SLOW_CONSUMER}: then reconnect at once and resume from your last offsets`,
+          details: { bufferedBytes },
+        } satisfies ServerMessage),
       onFrame: (messages, bytes) => this.#notify('onFramesOut', () => this.#observer.onFramesOut?.(messages, bytes)),
       onError: (error) => this.#log('sending a frame failed', error),
     });
@@ -100,6 +108,7 @@ export class Gateway {
       storage: options.sync.storage,
       replayBatchSize: this.config.replayBatchSize,
       deliver: (sub, item) => this.#deliver(sub, item),
+      onCommitted: (event) => this.snapshotCache.apply(event),
       onFanout: (latencyMs, recipients) => this.#notify('onFanout', () => this.#observer.onFanout?.(latencyMs, recipients)),
       onError: (error, context) => this.#log(`hub: ${context}`, error),
     });
@@ -109,17 +118,36 @@ export class Gateway {
       hub: this.#hub,
       cache: this.snapshotCache,
       config: this.config,
-      send: (conn, message) => this.send(conn, message),
-      sendRaw: (conn, item) => this.#outbox.enqueue(conn, item),
+      outbox: this.#outbox,
       close: (conn, code, reason) => this.closeConnection(conn, code, reason),
-      removeSubscription: (sub) => this.#removeSubscription(sub),
-      onOpen: (conn) => this.#onHelloDone(conn),
       log: this.#log,
     });
-    this.#unsubscribePubSub = options.sync.pubsub.subscribe((event) => {
-      this.snapshotCache.apply(event);
-      this.#hub.ingest(event);
+    const { pubsub, storage } = options.sync;
+    const ingest = (event: StoredEvent) => this.#hub.ingestCommitted(event);
+    this.#unsubscribePubSub = pubsub.subscribe(ingest);
+    // Presence of every node reaches this node's subscribers of the topic (except the sender).
+    this.#unsubscribeTransient = pubsub.subscribeTransient((message) => {
+      let frame: SharedFrame | null = null;
+      for (const sub of this.#hub.subscribers(message.topic)) {
+        if (!sub.ready || sub.conn.id === message.origin) continue;
+        frame ??= new SharedFrame(message.payload);
+        this.#outbox.enqueue(sub.conn, frame);
+      }
     });
+    this.#poller =
+      pubsub.kind === 'local'
+        ? null
+        : new StoragePoller({
+            storage,
+            positions: () => this.#hub.stats(),
+            ingest,
+            connected: () => pubsub.connected,
+            degradedIntervalMs: this.config.storagePollDegradedMs,
+            healthyIntervalMs: this.config.storagePollHealthyMs,
+            batchSize: this.config.replayBatchSize,
+            onError: (error, context) => this.#log(`storage poller: ${context}`, error),
+          });
+    this.#poller?.start();
     this.#sweepTimer = setInterval(() => this.#sweep(), sweepIntervalMs(this.config));
     this.#sweepTimer.unref();
   }
@@ -189,7 +217,10 @@ export class Gateway {
 
   async #close(): Promise<void> {
     clearInterval(this.#sweepTimer);
+    this.#dropReports.clear();
     this.#unsubscribePubSub();
+    this.#unsubscribeTransient();
+    await this.#poller?.stop();
     const gone = new Promise<void>((resolve) => {
       if (this.#connections.size === 0) resolve();
       else this.#onEmpty = resolve;
@@ -222,9 +253,11 @@ export class Gateway {
     conn.closed = true;
     conn.phase = 'closed';
     this.#connections.delete(conn);
-    if (conn.subs) for (const sub of [...conn.subs.values()]) this.#removeSubscription(sub);
-    conn.ackWaiter?.resolve();
+    if (conn.subs) for (const sub of [...conn.subs.values()]) this.#handlers.removeSubscription(sub);
+    conn.ackWaiter?.settle();
     conn.early = null;
+    conn.dropped = null;
+    this.#dropReports.cancel(conn);
     this.#outbox.discard(conn);
     // The code the server closed with: the one in the close event is the peer's echo, or 1006 if none came.
     const closeCode = conn.closeCode ?? code;
@@ -238,7 +271,7 @@ export class Gateway {
     conn.lastInboundAt = now;
     try {
       if (conn.phase === 'open') {
-        if (!conn.takeToken(now, this.config.messagesPerSecond, this.config.burstMessages)) return this.#rateLimited(conn, now);
+        if (!conn.takeToken(now, this.config.messagesPerSecond, this.config.burstMessages)) return this.#rateLimited(conn, now, data, isBinary);
         if (isBinary) {
           return this.send(conn, { type: 'error', code: ErrorCode.BAD_MESSAGE, message: 'binary frames are not supported: send JSON text frames' });
         }
@@ -251,8 +284,10 @@ export class Gateway {
         early.push(rawText(data));
       } else if (conn.phase === 'awaiting-hello') {
         if (isBinary) return this.closeConnection(conn, CloseCode.PROTOCOL_ERROR, 'the first message must be a JSON "hello"');
-        const type = this.#handlers.handleFirst(conn, rawText(data));
-        this.#notify('onMessageIn', () => this.#observer.onMessageIn?.(type));
+        const first = this.#handlers.handleFirst(conn, rawText(data));
+        this.#notify('onMessageIn', () => this.#observer.onMessageIn?.(first.type));
+        // Once `welcome` is queued, the messages that came in meanwhile run, in order.
+        if (first.type === 'hello') void first.opened.then((opened) => opened && this.#onHelloDone(conn));
       }
     } catch (error) {
       this.#internalError(conn, error, 'message');
@@ -286,47 +321,60 @@ export class Gateway {
     for (const text of early) {
       if (conn.closed) return;
       if (!conn.takeToken(Date.now(), this.config.messagesPerSecond, this.config.burstMessages)) {
-        this.#rateLimited(conn, Date.now());
+        this.#rateLimited(conn, Date.now(), text, false);
         continue;
       }
       this.#handleText(conn, text);
     }
   }
 
-  #rateLimited(conn: Connection, now: number): void {
+  /**
+   * A message over the rate limit is dropped, and every drop is reported (contract C4): the
+   * first at once, later ones at most once per RATE_LIMIT_NOTICE_INTERVAL_MS — also after
+   * the burst has ended, from a timer — with the mutationIds and publish ids dropped.
+   */
+  #rateLimited(conn: Connection, now: number, data: RawData | string, isBinary: boolean): void {
     this.#notify('onMessageIn', () => this.#observer.onMessageIn?.('dropped'));
+    const dropped = (conn.dropped ??= new DroppedMessages());
+    // A binary frame would only have been refused; it is counted, never parsed.
+    if (isBinary) dropped.count += 1;
+    else dropped.add(typeof data === 'string' ? data : rawText(data));
     if (now - conn.limitedSince > this.config.rateLimitCloseAfterMs) {
+      this.#reportDropped(conn);
       this.closeConnection(conn, CloseCode.RATE_LIMITED, 'rate limit exceeded for too long');
       return;
     }
-    conn.droppedSinceNotice += 1;
     // Answering every dropped message would make a flood cost the server as much as the flooder.
-    if (conn.rateNoticeAt !== 0 && now - conn.rateNoticeAt < RATE_LIMIT_NOTICE_INTERVAL_MS) return;
-    const dropped = conn.droppedSinceNotice;
-    conn.droppedSinceNotice = 0;
+    if (conn.rateNoticeAt !== 0 && now - conn.rateNoticeAt < RATE_LIMIT_NOTICE_INTERVAL_MS) {
+      this.#dropReports.schedule(conn, conn.rateNoticeAt + RATE_LIMIT_NOTICE_INTERVAL_MS);
+      return;
+    }
+    this.#reportDropped(conn);
+  }
+
+  /** Sends the `rate_limited` report of what was dropped since the last one (nothing when nothing was). */
+  #reportDropped(conn: Connection): void {
+    const dropped = conn.dropped;
+    this.#dropReports.cancel(conn);
+    if (!dropped || conn.closed) return;
+    conn.dropped = null;
+    const now = Date.now();
     conn.rateNoticeAt = now;
+    const { messagesPerSecond, burstMessages } = this.config;
+    // Long enough for the bucket to hold the dropped messages again (at most a full bucket).
+    const needed = Math.min(dropped.count, burstMessages) - conn.tokensAt(now, messagesPerSecond, burstMessages);
+    const retryAfterMs = Math.max(0, Math.ceil((needed * 1000) / messagesPerSecond));
     this.send(conn, {
       type: 'error',
       code: ErrorCode.RATE_LIMITED,
-      message: `too many messages: ${dropped} dropped since the last notice (limit ${this.config.messagesPerSecond}/s); drops in the next second are counted, not answered`,
-      details: { dropped },
+      message: `too many messages: ${dropped.count} dropped since the last notice (limit ${messagesPerSecond}/s); resend the dropped ones after ${retryAfterMs} ms`,
+      details: { dropped: dropped.count, retryAfterMs, mutationIds: dropped.mutationIds, publishIds: dropped.publishIds },
     });
   }
 
   #deliver(sub: Subscription<Connection>, item: OutItem): void {
-    const conn = sub.conn;
-    this.#outbox.enqueue(conn, item);
-    const waiter = conn.ackWaiter;
-    if (waiter && waiter.topic === sub.topic && (sub.epoch !== waiter.epoch || sub.offset >= waiter.offset)) waiter.resolve();
-  }
-
-  #removeSubscription(sub: Subscription<Connection>): void {
-    if (sub.removed) return;
-    const conn = sub.conn;
-    if (conn.subs?.get(sub.topic) === sub) conn.subs.delete(sub.topic);
-    this.#hub.remove(sub);
-    if (conn.ackWaiter?.topic === sub.topic) conn.ackWaiter.resolve();
-    if (sub.presence) this.#handlers.relayPresenceEnd(conn, sub.topic);
+    this.#outbox.enqueue(sub.conn, item);
+    sub.conn.ackWaiter?.settleIfSent(sub);
   }
 
   /** error `code` then close 4001 with the code as its reason (docs/protocol.md, close codes). */
@@ -382,8 +430,8 @@ type SocketWithConnection = WebSocket & { [CONNECTION]?: Connection };
 /** The close code `ws` sends when its receiver fails with this error (`ws` keeps the code on a private symbol). */
 function closeCodeOfWsError(error: Error & { code?: string }): number {
   if (error.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH' || error.code === 'WS_ERR_UNSUPPORTED_DATA_PAYLOAD_LENGTH') return CloseCode.MESSAGE_TOO_BIG;
-  if (error.code === 'WS_ERR_INVALID_UTF8') return 1007;
-  return 1002;
+  if (error.code === 'WS_ERR_INVALID_UTF8') return CloseCode.INVALID_UTF8;
+  return CloseCode.FRAMING_ERROR;
 }
 
 function createListeners(

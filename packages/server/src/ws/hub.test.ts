@@ -45,37 +45,37 @@ describe('Hub', () => {
 
   it('delivers each event once, in offset order, whatever order and how often it arrives', async () => {
     await subscribeAt('a', 0);
-    for (const offset of [3, 1, 1, 5, 2, 4, 3, 6, 2]) hub.ingest(event(offset));
+    for (const offset of [3, 1, 1, 5, 2, 4, 3, 6, 2]) hub.ingestCommitted(event(offset));
     await vi.waitFor(() => expect(delivered.get('a')).toEqual([1, 2, 3, 4, 5, 6]));
   });
 
   it('reads a gap from storage when an event arrives ahead of the next expected one', async () => {
     await subscribeAt('a', 0);
-    hub.ingest(event(1));
-    hub.ingest(event(6));
+    hub.ingestCommitted(event(1));
+    hub.ingestCommitted(event(6));
     await vi.waitFor(() => expect(delivered.get('a')).toEqual([1, 2, 3, 4, 5, 6]));
   });
 
   it('skips a gap storage cannot fill, so subscribers notice it and resubscribe', async () => {
     await subscribeAt('a', 6);
     const ghost: StoredEvent = { ...event(6), offset: 9 };
-    hub.ingest(ghost);
+    hub.ingestCommitted(ghost);
     await vi.waitFor(() => expect(delivered.get('a')).toEqual([9]));
   });
 
   it('catches a late subscriber up from storage to where the topic already is', async () => {
     await subscribeAt('a', 0);
-    for (let offset = 1; offset <= 6; offset++) hub.ingest(event(offset));
+    for (let offset = 1; offset <= 6; offset++) hub.ingestCommitted(event(offset));
     await subscribeAt('b', 2);
     expect(delivered.get('b')).toEqual([3, 4, 5, 6]);
-    hub.ingest(event(6));
+    hub.ingestCommitted(event(6));
     expect(delivered.get('b')).toEqual([3, 4, 5, 6]);
   });
 
   it('holds events that arrive before any subscriber has a position, then releases those after it', async () => {
     const sub = hub.add('a', TOPIC);
-    hub.ingest(event(2));
-    hub.ingest(event(3));
+    hub.ingestCommitted(event(2));
+    hub.ingestCommitted(event(3));
     sub.epoch = event(1).epoch;
     sub.offset = 1;
     await hub.activate(sub);
@@ -84,7 +84,7 @@ describe('Hub', () => {
 
   it('throws ReplayGapError when the events a subscriber needs are no longer stored', async () => {
     await subscribeAt('a', 0);
-    for (let offset = 1; offset <= 6; offset++) hub.ingest(event(offset));
+    for (let offset = 1; offset <= 6; offset++) hub.ingestCommitted(event(offset));
     const sub = hub.add('b', TOPIC);
     sub.epoch = 'another-epoch-entirely';
     sub.offset = 0;
@@ -98,8 +98,8 @@ describe('Hub', () => {
 
   it('follows a new epoch when the log is reset', async () => {
     await subscribeAt('a', 6);
-    hub.ingest({ ...event(1), epoch: 'fresh-epoch', offset: 1 });
-    hub.ingest({ ...event(2), epoch: 'fresh-epoch', offset: 2 });
+    hub.ingestCommitted({ ...event(1), epoch: 'fresh-epoch', offset: 1 });
+    hub.ingestCommitted({ ...event(2), epoch: 'fresh-epoch', offset: 2 });
     expect(delivered.get('a')).toEqual([1, 2]);
     expect(hub.stats()).toEqual([{ topic: TOPIC, subscribers: 1, epoch: 'fresh-epoch', offset: 2 }]);
   });
@@ -114,7 +114,7 @@ describe('Hub', () => {
       return sub;
     });
     for (const sub of subs) await sharing.activate(sub);
-    sharing.ingest(event(1));
+    sharing.ingestCommitted(event(1));
     expect(items).toHaveLength(3);
     expect(new Set(items).size).toBe(1);
     for (const sub of subs) sharing.remove(sub);

@@ -48,6 +48,8 @@ export interface HubOptions<C> {
   replayBatchSize: number;
   /** Hands one message to a subscriber's connection; the subscription's position is already updated. */
   deliver(sub: Subscription<C>, item: OutItem): void;
+  /** Sees every committed event as it comes in, subscribed or not (the snapshot cache keeps in step). */
+  onCommitted?(event: StoredEvent): void;
   onFanout?(latencyMs: number, recipients: number): void;
   onError?(error: unknown, context: string): void;
 }
@@ -131,8 +133,16 @@ export class Hub<C> {
     this.#options.deliver(sub, new SharedFrame(event));
   }
 
-  /** Takes in a committed event (from PubSub or the writer itself). Never throws. */
-  ingest(event: StoredEvent): void {
+  /**
+   * Takes in a committed event — from PubSub, or from the writer itself (its fast path) — and
+   * fans it out in offset order. The one way in for every committed event. Never throws.
+   */
+  ingestCommitted(event: StoredEvent): void {
+    try {
+      this.#options.onCommitted?.(event);
+    } catch (error) {
+      this.#options.onError?.(error, `onCommitted ${event.topic}@${event.offset}`);
+    }
     const state = this.#topics.get(event.topic);
     if (!state) return;
     try {

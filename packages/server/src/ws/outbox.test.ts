@@ -11,7 +11,7 @@ interface FakeTarget extends OutboxTarget {
 function target(eventRows = false): FakeTarget {
   const sent: Buffer[] = [];
   const socket = { bufferedAmount: 0, readyState: 1, OPEN: 1, send: (data: Buffer) => sent.push(data) };
-  return { ws: socket as unknown as WebSocket, socket, sent, queue: null, queuedBytes: 0, lagging: false, closed: false, eventRows };
+  return { ws: socket as unknown as WebSocket, socket, sent, queue: null, queuedBytes: 0, lagging: false, laggingNoticeAt: 0, closed: false, eventRows };
 }
 
 function point(topic: string, offset: number, value: unknown, pointTs = 1_000 + offset): StoredEvent {
@@ -131,6 +131,47 @@ describe('Outbox', () => {
     outbox.enqueue(a, `{"pad":"${'x'.repeat(200)}"}`);
     expect(slow).toHaveBeenCalledWith(a);
     expect(a.queue).toBeNull();
+    outbox.close();
+  });
+
+  it('tells a connection it is lagging at once, ahead of its held-back queue, once per episode, and again before a 4010', async () => {
+    const slow = vi.fn();
+    const outbox = new Outbox({
+      softLimitBytes: 100,
+      hardLimitBytes: 1_000,
+      laggingRetryMs: 5,
+      onSlowConsumer: slow,
+      laggingNotice: (bufferedBytes) => JSON.stringify({ type: 'error', code: 'lagging', details: { bufferedBytes } }),
+    });
+    const a = target();
+    a.socket.bufferedAmount = 500;
+    outbox.enqueue(a, '{"n":1}');
+    await nextTick();
+    outbox.enqueue(a, '{"n":2}');
+    await nextTick();
+    expect(a.sent.map((b) => b.toString())).toEqual(['{"type":"error","code":"lagging","details":{"bufferedBytes":500}}']);
+    a.socket.bufferedAmount = 0;
+    await vi.waitFor(() => expect(a.sent).toHaveLength(2));
+    expect(a.sent[1]?.toString()).toBe('[{"n":1},{"n":2}]');
+    // Past the hard limit soon after: the notice of a moment ago stands, then the close.
+    a.socket.bufferedAmount = 950;
+    outbox.enqueue(a, '{"n":3}');
+    await nextTick();
+    outbox.enqueue(a, `{"pad":"${'x'.repeat(200)}"}`);
+    expect(slow).toHaveBeenCalledWith(a);
+    expect(a.sent).toHaveLength(2);
+    outbox.close();
+  });
+
+  it('sends the lagging notice right before handing over a connection that jumps past the hard limit', async () => {
+    const slow = vi.fn();
+    const outbox = new Outbox({ softLimitBytes: 100, hardLimitBytes: 1_000, laggingRetryMs: 5, onSlowConsumer: slow, laggingNotice: () => '{"type":"error","code":"lagging"}' });
+    const a = target();
+    a.socket.bufferedAmount = 2_000;
+    outbox.enqueue(a, '{"n":1}');
+    await nextTick();
+    expect(a.sent.map((b) => b.toString())).toEqual(['{"type":"error","code":"lagging"}']);
+    expect(slow).toHaveBeenCalledWith(a);
     outbox.close();
   });
 

@@ -46,6 +46,8 @@ export interface OutboxTarget {
   queue: OutItem[] | null;
   queuedBytes: number;
   lagging: boolean;
+  /** When this connection was last told it is lagging (0: never). */
+  laggingNoticeAt: number;
   closed: boolean;
 }
 
@@ -69,11 +71,20 @@ export interface OutboxOptions {
   flushWindowMinTargets?: number;
   /** Called once a connection is past the hard limit; the caller closes it (4010). */
   onSlowConsumer(target: OutboxTarget): void;
+  /**
+   * The message telling a connection it crossed the soft limit (contract C5). It is written
+   * to the socket at once, ahead of the held-back queue, at most once per
+   * LAGGING_NOTICE_INTERVAL_MS, and also right before a 4010.
+   */
+  laggingNotice?(bufferedBytes: number): string;
   onFrame?(messages: number, bytes: number): void;
   onError?(error: unknown): void;
 }
 
 const SEND_OPTIONS = { binary: false, compress: false } as const;
+
+/** A connection that keeps crossing the soft limit is told so at most this often. */
+export const LAGGING_NOTICE_INTERVAL_MS = 1_000;
 
 function sameItems(a: OutItem[], b: OutItem[] | null): boolean {
   if (b === null || a.length !== b.length) return false;
@@ -260,6 +271,7 @@ export class Outbox {
       }
       target.lagging = true;
       this.#lagging.add(target);
+      this.#noticeLagging(target, buffered);
       this.#laggingTimer ??= setInterval(this.#retryLagging, this.#options.laggingRetryMs);
       return;
     }
@@ -318,6 +330,24 @@ export class Outbox {
 
   #slow(target: OutboxTarget): void {
     this.discard(target);
+    this.#noticeLagging(target, target.ws.bufferedAmount);
     this.#options.onSlowConsumer(target);
+  }
+
+  /** Writes the lagging notice straight to the socket: the queue is held back, the notice is not. */
+  #noticeLagging(target: OutboxTarget, bufferedBytes: number): void {
+    const notice = this.#options.laggingNotice;
+    const now = Date.now();
+    if (!notice || target.ws.readyState !== target.ws.OPEN) return;
+    // Right before a 4010 too, unless the connection was told a moment ago.
+    if (target.laggingNoticeAt !== 0 && now - target.laggingNoticeAt < LAGGING_NOTICE_INTERVAL_MS) return;
+    target.laggingNoticeAt = now;
+    try {
+      const data = Buffer.from(notice(bufferedBytes));
+      target.ws.send(data, SEND_OPTIONS);
+      this.#options.onFrame?.(1, data.length);
+    } catch (error) {
+      this.#options.onError?.(error);
+    }
   }
 }
