@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { EnvironmentManager } from './environment-manager.js';
+import { MemoryOfflineStore } from './offline-store.js';
 import { createPulseboardClient } from './pulseboard-client.js';
 import { FakeDashboardLog, fakeFetch } from './testing/fixtures.js';
 import { FakeWebSocket } from './testing/fake-web-socket.js';
@@ -116,8 +117,8 @@ describe('after a reconnect, an edit whose ack was lost', () => {
     await frame();
     await settle();
     expect(notApplied(handle)).toEqual([]);
-    // Its result is asked for once on this connection (by the own event and by the catch-up alike).
-    expect(FakeWebSocket.last.sentOfType('mutate').map((m) => m.mutationId)).toEqual([2, 1]);
+    // Its result is asked for once on this connection, ahead of the new edit.
+    expect(FakeWebSocket.last.sentOfType('mutate').map((m) => m.mutationId)).toEqual([1, 2]);
     FakeWebSocket.last.serverSend({ type: 'ack', dashboardId: 'ops', mutationId: 1, status: 'applied', offset: 3 });
     await frame();
     expect(notApplied(handle)).toEqual([]);
@@ -181,13 +182,15 @@ describe('after a reconnect, an edit whose ack was lost', () => {
     }
     await frame();
     await settle();
+    // A snapshot cannot say whether it was applied: the server's stored result does.
+    if (order === 'snapshot') FakeWebSocket.last.serverSend({ type: 'ack', dashboardId: 'ops', mutationId: 1, status: 'applied', offset: event.offset });
     await frame();
     expect(notApplied(handle)).toEqual([]);
     expect(handle.getSnapshot().pending).toEqual([]);
     expect(handle.getSnapshot().view).toEqual(log.doc);
   });
 
-  it('is still rolled back as not applied when the server refused it (no event, replay passed it)', async () => {
+  it('is rolled back with the server\'s own reason when it was refused (no event; the stored result is asked for)', async () => {
     const { log, handle } = await setup();
     handle.updateWidget('a', { title: 'Mine' });
     await settle();
@@ -196,7 +199,11 @@ describe('after a reconnect, an edit whose ack was lost', () => {
     FakeWebSocket.last.serverSend(resumed(log));
     await frame();
     await settle();
-    expect(notApplied(handle)).toMatchObject([{ error: { code: 'not_applied' }, mutation: { mutationId: 1 } }]);
+    expect(FakeWebSocket.last.sentOfType('mutate').map((m) => m.mutationId)).toEqual([1]);
+    expect(handle.getSnapshot().pending.map((m) => m.mutationId)).toEqual([1]);
+    FakeWebSocket.last.serverSend({ type: 'ack', dashboardId: 'ops', mutationId: 1, status: 'rejected', error: { code: 'widget_not_found', message: 'widget "a" does not exist' } });
+    await frame();
+    expect(notApplied(handle)).toMatchObject([{ error: { code: 'widget_not_found' }, mutation: { mutationId: 1 } }]);
     expect(handle.getSnapshot().pending).toEqual([]);
     expect(handle.getSnapshot().view).toEqual(log.doc);
   });
@@ -222,5 +229,71 @@ describe('after a reconnect, an edit whose ack was lost', () => {
     expect(notApplied(handle)).toMatchObject([{ error: { code: 'invalid_args' }, mutation: { mutationId: 1 } }]);
     expect(handle.getSnapshot().pending).toEqual([]);
     expect(handle.getSnapshot().view).toEqual(log.doc);
+  });
+});
+
+describe('after a reload, an edit the persisted queue still held', () => {
+  /** A client restarted over a store that still holds edit 1 (refused by the server while the page reloaded). */
+  async function reload(http = fakeFetch(() => ({ status: 503, body: {} })), config: Record<string, number> = {}) {
+    const store = new MemoryOfflineStore();
+    await store.save(ME, { clientId: ME, lastMutationId: 1, queue: [{ mutationId: 1, dashboardId: 'ops', name: 'updateWidget', args: { id: 'ghost', set: { title: 'x' } }, createdAt: 0 }] });
+    const client = createPulseboardClient(
+      { url: 'http://server.test', clientId: ME, store, WebSocket: FakeWebSocket, fetch: http.fetch, config: { refreshIntervalMs: 0, httpFallbackAfterMs: 60_000, ...config } },
+      { environment: new EnvironmentManager({ attach: false }), random: () => 0.5 },
+    );
+    clients.push(client);
+    await client.ready;
+    return client;
+  }
+  const refused = { type: 'ack' as const, dashboardId: 'ops', mutationId: 1, status: 'rejected' as const, error: { code: 'widget_not_found', message: 'widget "ghost" does not exist on dashboard "ops"' } };
+
+  it('is rolled back with the server\'s reason when the fresh subscribe is answered by a snapshot (not dropped without a word)', async () => {
+    const client = await reload();
+    const handle = client.dashboard('ops');
+    const log = new FakeDashboardLog();
+    FakeWebSocket.last.handshake({ lastMutationId: 1 });
+    FakeWebSocket.last.serverSend(log.subscribed());
+    await settle();
+    await frame();
+    expect(FakeWebSocket.last.sentOfType('mutate').map((m) => m.mutationId)).toEqual([1]);
+    expect(handle.getSnapshot().pending.map((m) => m.mutationId)).toEqual([1]);
+    FakeWebSocket.last.serverSend(refused);
+    await frame();
+    expect(handle.getSnapshot().notices).toMatchObject([{ kind: 'rejected', error: { code: 'widget_not_found' }, mutation: { mutationId: 1 } }]);
+    expect(handle.getSnapshot().pending).toEqual([]);
+    expect(client.notices.getSnapshot()).toEqual([]);
+  });
+
+  it('is reported through client.notices when nobody holds its dashboard', async () => {
+    const client = await reload();
+    FakeWebSocket.last.handshake({ lastMutationId: 1 });
+    await settle();
+    expect(FakeWebSocket.last.sentOfType('mutate').map((m) => m.mutationId)).toEqual([1]);
+    let notified = 0;
+    client.notices.subscribe(() => notified++);
+    FakeWebSocket.last.serverSend(refused);
+    expect(notified).toBe(1);
+    expect(client.notices.getSnapshot()).toMatchObject([{ kind: 'rejected', dashboardId: 'ops', error: { code: 'widget_not_found' }, mutation: { mutationId: 1, name: 'updateWidget' } }]);
+    await settle();
+    expect(client.sync.getSnapshot().queueLength).toBe(0);
+  });
+
+  it('is settled from its stored result over HTTP when the socket dies before the answer (the fallback asks too)', async () => {
+    const http = fakeFetch((method, path) => {
+      if (method === 'POST' && path === '/api/dashboards/ops/mutations') {
+        return { status: 200, body: { dashboardId: 'ops', clientId: ME, lastMutationId: 1, results: [{ ...refused, duplicate: true }] } };
+      }
+      return { status: 503, body: { error: { code: 'unavailable', message: 'down' } } };
+    });
+    const client = await reload(http, { httpFallbackAfterMs: 1_000 });
+    // The welcome says 1 was processed; its result is asked for, but the socket dies before the answer.
+    FakeWebSocket.last.handshake({ lastMutationId: 1 });
+    await settle();
+    expect(FakeWebSocket.last.sentOfType('mutate').map((m) => m.mutationId)).toEqual([1]);
+    FakeWebSocket.last.serverClose(1006);
+    await vi.advanceTimersByTimeAsync(1_500);
+    expect(http.calls.filter((c) => c.method === 'POST').map((c) => (c.body as { mutations: Array<{ mutationId: number }> }).mutations.map((m) => m.mutationId))).toEqual([[1]]);
+    expect(client.notices.getSnapshot()).toMatchObject([{ kind: 'rejected', error: { code: 'widget_not_found' } }]);
+    expect(client.sync.getSnapshot().queueLength).toBe(0);
   });
 });

@@ -6,6 +6,11 @@ export type ConnectionState = 'idle' | 'connecting' | 'open' | 'reconnecting' | 
 
 /** Why the connection failed last; `closeCode` when the socket was closed with one. */
 export interface ConnectionError {
+  /**
+   * `closed`, `connect_timeout`, `heartbeat_timeout`, `offline`, `lagging` (cut for not
+   * keeping up; reconnecting at once), …; in the `fatal` state the server's close reason
+   * (`unauthorized`, `token_revoked`, `token_expired`, `client_id_in_use`), or `fatal_close`.
+   */
   code: string;
   message: string;
   closeCode?: number;

@@ -1,23 +1,30 @@
 import { dashboardTopic, type AckMessage, type ErrorMessage, type EventMessage, type ServerPresenceMessage, type SubscribedMessage } from '@pulseboard/protocol';
 import { isPulseboardError, type Dashboard, type Layout, type MutatorArgs, type MutatorName } from '@pulseboard/model';
 import type { BackgroundSync, RefreshReason } from './background-sync.js';
-import type { MutationQueue, QueueEntry } from './mutation-queue.js';
+import type { MutationQueue } from './mutation-queue.js';
 import type { PerformanceMonitor } from './performance-monitor.js';
 import { RealtimeState, type DashboardEvent } from './realtime-state.js';
 import type { RealtimeConfig } from './realtime-config.js';
+import { refusalNotice, type DashboardSettlement, type MutationSettlement } from './mutation-settlement.js';
 import { StoreLease } from './store-lease.js';
-import { Subscribable } from './subscribable.js';
+import { TopicStore } from './topic-store.js';
 import type { DashboardHandle, DashboardSnapshot, EditOptions, PresenceEntry, SyncStatus } from './types.js';
 import type { UpdateProcessor } from './update-processor.js';
 import type { WebSocketManager } from './websocket-manager.js';
 
 type Inbound = EventMessage | SubscribedMessage | AckMessage | ErrorMessage | ServerPresenceMessage;
 
+/** Before anything is known (replaced in the constructor). */
+function emptySnapshot(id: string): DashboardSnapshot {
+  return { id, confirmed: null, view: null, pending: [], notices: [], presence: {}, status: 'offline', loaded: false, error: null, lastSyncedAt: null };
+}
+
 /** What a DashboardStore needs from the client around it. */
 export interface DashboardStoreDeps {
   config: RealtimeConfig;
   connection: WebSocketManager;
   queue: MutationQueue;
+  settlement: MutationSettlement;
   processor: UpdateProcessor;
   sync: BackgroundSync;
   monitor: PerformanceMonitor;
@@ -27,32 +34,20 @@ export interface DashboardStoreDeps {
 /**
  * One held dashboard: its RealtimeState fed by the socket (events, subscribed, acks,
  * presence — buffered and applied once per frame) and by HTTP refreshes, its pending
- * mutations taken from the client's queue, and one immutable snapshot for every holder.
+ * mutations taken from the client's queue (settled by its `DashboardSettlement`), and one
+ * immutable snapshot for every holder.
  */
-export class DashboardStore extends Subscribable {
+export class DashboardStore extends TopicStore<Inbound, DashboardSnapshot> {
   readonly id: string;
-  readonly topic: string;
   readonly state: RealtimeState;
   readonly #deps: DashboardStoreDeps;
-  #inbox: Inbound[] = [];
-  #snapshot: DashboardSnapshot;
+  readonly #settlement: DashboardSettlement;
   #error: { code: string; message: string } | null = null;
   #loaded = false;
   #lastSyncedAt: number | null = null;
   #presence: Readonly<Record<string, PresenceEntry>> = {};
   /** A resubscribe was asked for (gap/epoch): drop events until its `subscribed` comes. */
   #resyncing = false;
-  /** After a reconnect: the server's version, so leftovers of the welcome can be settled. */
-  #catchUpTo: number | null = null;
-  /**
-   * Mutations of mine that were sent but had no known result when an HTTP document replaced
-   * the confirmed state: their event may be inside it (so it will not be replayed), and
-   * not seeing it proves nothing. Before one is rolled back as not applied, the server is
-   * asked for its stored result (resent: a duplicate is answered with its original ack).
-   */
-  readonly #maybeCovered = new Set<number>();
-  /** mutationId → the connection its result was asked for on (asked once per connection). */
-  readonly #asked = new Map<number, string>();
   /** A newer version seen over HTTP while the socket is open (safety net against lost events). */
   #suspectVersion: number | null = null;
   #presenceTimer: ReturnType<typeof setTimeout> | null = null;
@@ -60,18 +55,24 @@ export class DashboardStore extends Subscribable {
   /** What this viewer announces (null until the app calls `setPresence`: presence is opt-in). */
   #presenceState: { editing: boolean; selectedId: string | null } | null = null;
   #previewing: { widgetId: string | null; layout: Layout | null } = { widgetId: null, layout: null };
-  readonly #cleanup: Array<() => void> = [];
-  #refCount = 0;
-  #closed = false;
-  /** Inside flushFrame: queue changes (own events, acks) wait for the frame's one publish. */
+  /** Inside a frame: queue changes (own events, acks) wait for the frame's one publish. */
   #inFrame = false;
 
   constructor(id: string, deps: DashboardStoreDeps, clientId: () => string) {
-    super();
+    super(dashboardTopic(id), emptySnapshot(id), deps.processor);
     this.id = id;
-    this.topic = dashboardTopic(id);
     this.#deps = deps;
     this.state = new RealtimeState({ dashboardId: id, clientId, maxNotices: deps.config.maxNotices, now: deps.now });
+    const state = this.state;
+    this.#settlement = deps.settlement.attach(id, {
+      get position() {
+        return state.position;
+      },
+      refused: (entry, status, error) => state.addNotice(refusalNotice(entry, status, error, state.confirmed)),
+      conflicted: (entry, conflicts) => {
+        if (!state.hasNotice(entry.mutationId, 'conflict')) state.conflictNotice(entry, conflicts);
+      },
+    });
     const cached = deps.sync.cached<Dashboard>(this.topic);
     if (cached) {
       // Stale-while-revalidate: show the cached document at once; the socket/HTTP refresh it.
@@ -79,42 +80,19 @@ export class DashboardStore extends Subscribable {
       this.#loaded = true;
     }
     this.state.setPending(deps.queue.pendingFor(id));
-    this.#snapshot = this.#buildSnapshot();
-    this.#cleanup.push(deps.connection.subscribeTopic(this.topic, () => this.state.position ?? undefined));
-    this.#cleanup.push(deps.sync.register({ topic: this.topic, refresh: (reason) => this.refresh(reason) }));
-    this.#cleanup.push(deps.queue.subscribe(() => this.#onQueueChange()));
-    this.#cleanup.push(deps.connection.subscribe(() => this.#publish()));
+    this.#publish();
+    this.cleanup.push(
+      () => this.#settlement.detach(),
+      deps.connection.subscribeTopic(this.topic, () => this.state.position ?? undefined),
+      deps.sync.register({ topic: this.topic, refresh: (reason) => this.refresh(reason) }),
+      deps.queue.subscribe(() => this.#onQueueChange()),
+      deps.connection.subscribe(() => this.#publish()),
+    );
     if (deps.connection.state !== 'open' && !deps.sync.isFresh(this.topic)) void this.refresh('manual').catch(() => {});
   }
 
-  get refCount(): number {
-    return this.#refCount;
-  }
-
-  retain(): void {
-    this.#refCount++;
-  }
-
-  /** Drops one holder; true when it was the last (the caller then closes the store). */
-  releaseOne(): boolean {
-    this.#refCount = Math.max(0, this.#refCount - 1);
-    return this.#refCount === 0;
-  }
-
-  getSnapshot = (): DashboardSnapshot => this.#snapshot;
-
-  /** Buffers one inbound message; it is applied in the next frame. */
-  enqueue(message: Inbound): void {
-    if (this.#closed) return;
-    this.#inbox.push(message);
-    this.#deps.processor.schedule(this);
-  }
-
   /** Applies everything buffered since the last frame, rebases once and notifies once. */
-  flushFrame(): void {
-    if (this.#closed) return;
-    const inbox = this.#inbox;
-    this.#inbox = [];
+  protected applyFrame(inbox: Inbound[]): void {
     let applied = 0;
     let lastTs: number | null = null;
     this.#inFrame = true;
@@ -142,7 +120,7 @@ export class DashboardStore extends Subscribable {
           this.#onSubscribed(message);
           break;
         case 'ack':
-          this.onAck(message);
+          this.#settlement.settle(message);
           break;
         case 'error':
           this.#onError(message);
@@ -154,36 +132,12 @@ export class DashboardStore extends Subscribable {
     }
   }
 
-  /** Applies an ack (from the socket, or an HTTP fallback result). */
-  onAck(ack: Pick<AckMessage, 'mutationId' | 'status' | 'offset' | 'conflicts' | 'error'>): void {
-    const { queue } = this.#deps;
-    const entry = queue.get(ack.mutationId);
-    if (!entry) return;
-    this.#maybeCovered.delete(ack.mutationId);
-    this.#asked.delete(ack.mutationId);
-    if (ack.status === 'rejected' || ack.status === 'superseded') {
-      if (ack.error?.code === 'out_of_order') return;
-      queue.remove(ack.mutationId);
-      // Processed, but its result is no longer kept: the document shows what happened; claim nothing.
-      if (ack.error?.code !== 'result_expired') this.#rollbackNotice(entry, ack.status, ack.error);
-      return;
-    }
-    entry.serverApplied = true;
-    entry.transmitted = true;
-    if (ack.status === 'conflict' && ack.conflicts && !this.state.hasNotice(ack.mutationId, 'conflict')) {
-      this.state.conflictNotice(entry, ack.conflicts);
-    }
-    const position = this.state.position;
-    if (ack.offset !== undefined && position && ack.offset <= position.offset) queue.remove(ack.mutationId);
-    else entry.ackOffset = ack.offset ?? null;
-  }
-
   /** Refreshes over HTTP (background sync calls it; de-duplicated per id there). */
   async refresh(reason: RefreshReason): Promise<void> {
     let doc: Dashboard;
     try {
-      // After a reconnect the version read must postdate the welcome (it is the catch-up target):
-      // an older request still in flight may not include this client's own processed edits.
+      // After a reconnect the version read must postdate the welcome: an older request still in
+      // flight may not include this client's own processed edits (and would look like loss).
       ({ doc } = await this.#deps.sync.fetchDashboard(this.id, { fresh: reason === 'reconnect' }));
     } catch (error) {
       if (isPulseboardError(error) && (error.status === 404 || error.status === 403)) {
@@ -194,27 +148,22 @@ export class DashboardStore extends Subscribable {
       }
       throw error;
     }
-    if (this.#closed) return;
+    if (this.closed) return;
     const confirmed = this.state.confirmed;
     const socketLive = this.#deps.connection.state === 'open' && this.state.position !== null && !this.#resyncing;
     if (socketLive && confirmed) {
-      if (reason === 'reconnect') this.#catchUpTo = doc.version;
       if (doc.version > confirmed.version) {
         // Events may still be on their way; only a version that stays ahead means loss.
         if (this.#suspectVersion !== null && confirmed.version < this.#suspectVersion) this.#resubscribe();
         else this.#suspectVersion = doc.version;
       } else this.#suspectVersion = null;
-      this.#settleCatchUp();
       this.#publish();
       return;
     }
     if (!confirmed || doc.version > confirmed.version || !this.#loaded) {
       const position = this.state.position;
-      for (const e of this.#deps.queue.entries) {
-        if (e.dashboardId === this.id && e.transmitted && e.ackOffset === null) this.#maybeCovered.add(e.mutationId);
-      }
       this.state.reset(doc, position ? { epoch: position.epoch, offset: doc.version } : null);
-      this.#afterReset(doc.version, false);
+      this.#afterReset(doc.version);
     }
     this.#loaded = true;
     this.#error = null;
@@ -224,7 +173,7 @@ export class DashboardStore extends Subscribable {
 
   /** Applies a local mutation optimistically and queues it. */
   mutate<N extends MutatorName>(name: N, args: MutatorArgs<N>, options: EditOptions = {}): number | null {
-    if (this.#closed) return null;
+    if (this.closed) return null;
     const { queue, config } = this.#deps;
     if (queue.length >= config.maxPendingMutations) return null;
     const holdMs = options.debounce === true ? config.textEditDebounceMs : typeof options.debounce === 'number' ? options.debounce : 0;
@@ -234,7 +183,7 @@ export class DashboardStore extends Subscribable {
 
   /** Local drag/resize preview, shown at once and relayed (throttled) as presence. */
   previewLayout(widgetId: string, layout: Layout | null): void {
-    if (this.#closed) return;
+    if (this.closed) return;
     this.state.setPreview(widgetId, layout);
     this.#sendPresence(layout ? widgetId : null, layout);
     this.#publish();
@@ -242,7 +191,7 @@ export class DashboardStore extends Subscribable {
 
   /** Announces this viewer to the others (editing or not, the selected widget); see docs/protocol.md "Presence". */
   setPresence(state: { editing: boolean; selectedId: string | null }): void {
-    if (this.#closed) return;
+    if (this.closed) return;
     const first = this.#presenceState === null;
     this.#presenceState = { ...state };
     this.#sendPresence(this.#previewing.widgetId, this.#previewing.layout, first && this.#loaded);
@@ -252,13 +201,11 @@ export class DashboardStore extends Subscribable {
     if (this.state.dismissNotice(id)) this.#publish();
   }
 
-  close(): void {
-    if (this.#closed) return;
-    this.#closed = true;
+  protected override onClose(unapplied: Inbound[]): void {
     if (this.#presenceTimer) clearTimeout(this.#presenceTimer);
     this.#presenceTimer = null;
-    for (const fn of this.#cleanup.splice(0)) fn();
-    this.#inbox = [];
+    // Released with results still buffered: they settle as results of a dashboard nobody holds.
+    for (const message of unapplied) if (message.type === 'ack') this.#deps.settlement.settle(message);
   }
 
   #onEvent(message: EventMessage): boolean {
@@ -266,8 +213,7 @@ export class DashboardStore extends Subscribable {
     const result = this.state.applyEvent(message as DashboardEvent);
     switch (result.kind) {
       case 'applied':
-        if (result.mine !== null) this.#onOwnEvent(result.mine);
-        this.#settleCatchUp();
+        if (result.mine !== null) this.#settlement.ownEvent(result.mine);
         if (!this.state.hasConfirmed) this.#error = { code: 'deleted', message: `dashboard "${this.id}" was deleted` };
         this.#lastSyncedAt = this.#deps.now();
         return true;
@@ -284,37 +230,6 @@ export class DashboardStore extends Subscribable {
     }
   }
 
-  /**
-   * My event arrived: drop that mutation. Any earlier entry of mine on this dashboard that
-   * the server processed but that produced no event before it was rejected or superseded
-   * while its ack was lost (my events come in mutationId order).
-   */
-  #onOwnEvent(mutationId: number): void {
-    const { queue } = this.#deps;
-    queue.remove(mutationId);
-    this.#maybeCovered.delete(mutationId);
-    this.#asked.delete(mutationId);
-    this.#settleUnseen((e) => e.mutationId < mutationId);
-  }
-
-  /**
-   * Processed entries (welcome) matching `which` whose event the replay has passed without
-   * showing them: rolled back as not applied, unless an HTTP document may hold their event
-   * (then the server is asked for their result first).
-   */
-  #settleUnseen(which: (entry: QueueEntry) => boolean): void {
-    const { queue, connection } = this.#deps;
-    const unseen = (e: QueueEntry) => e.dashboardId === this.id && e.serverApplied && e.ackOffset === null && which(e);
-    const connectionId = connection.getSnapshot().connectionId;
-    for (const entry of queue.entries.filter((e) => unseen(e) && this.#maybeCovered.has(e.mutationId))) {
-      if (connectionId === null || this.#asked.get(entry.mutationId) === connectionId) continue;
-      this.#asked.set(entry.mutationId, connectionId);
-      connection.send({ type: 'mutate', dashboardId: entry.dashboardId, mutationId: entry.mutationId, name: entry.name, args: entry.args });
-    }
-    const lost = queue.removeWhere((e) => unseen(e) && !this.#maybeCovered.has(e.mutationId));
-    for (const entry of lost) this.#rollbackNotice(entry, 'rejected', { code: 'not_applied', message: 'the server did not apply this edit' });
-  }
-
   #onSubscribed(message: SubscribedMessage): void {
     this.#resyncing = false;
     this.#error = null;
@@ -329,25 +244,14 @@ export class DashboardStore extends Subscribable {
       const doc = message.snapshot as Dashboard;
       this.state.reset(doc, { epoch: message.epoch, offset: message.offset });
       this.#deps.sync.prime(this.topic, doc, `"${doc.version}"`);
-      this.#afterReset(message.offset, true);
+      this.#afterReset(message.offset);
     }
   }
 
   /** A snapshot at `version` replaced the confirmed state: settle what it already contains. */
-  #afterReset(version: number, complete: boolean): void {
-    const { queue } = this.#deps;
-    queue.removeWhere((e) => e.dashboardId === this.id && e.serverApplied && (e.ackOffset === null ? complete : e.ackOffset <= version));
-    this.#catchUpTo = null;
+  #afterReset(version: number): void {
+    this.#settlement.replaced(version);
     this.#suspectVersion = null;
-  }
-
-  /** Once the confirmed state reached the version seen after a reconnect, the welcome's leftovers are settled. */
-  #settleCatchUp(): void {
-    const position = this.state.position;
-    if (this.#catchUpTo === null || !position || position.offset < this.#catchUpTo) return;
-    this.#catchUpTo = null;
-    this.#deps.queue.removeWhere((e) => e.dashboardId === this.id && e.serverApplied && e.ackOffset !== null && e.ackOffset <= position.offset);
-    this.#settleUnseen(() => true);
   }
 
   #onError(message: ErrorMessage): void {
@@ -387,23 +291,6 @@ export class DashboardStore extends Subscribable {
     if (this.#resyncing) return;
     this.#resyncing = true;
     this.#deps.connection.resubscribe(this.topic);
-  }
-
-  #rollbackNotice(entry: { mutationId: number; name: string; args: unknown }, status: 'rejected' | 'superseded', error?: { code: string; message: string }): void {
-    const target = (entry.args as { id?: unknown } | null)?.id;
-    const deleter = typeof target === 'string' ? this.state.confirmed?.writers[`w:${target}:deleted`] : undefined;
-    const who = deleter ? (deleter.name ?? deleter.clientId) : null;
-    this.state.addNotice({
-      kind: status,
-      message:
-        status === 'superseded'
-          ? `your ${entry.name} no longer applies${who ? `: ${who} deleted the widget` : ''}`
-          : `your ${entry.name} was refused: ${error?.message ?? 'rejected by the server'}`,
-      mutation: { mutationId: entry.mutationId, name: entry.name, args: entry.args },
-      ...(deleter ? { by: { clientId: deleter.clientId, ...(deleter.name ? { name: deleter.name } : {}) } } : {}),
-      fields: typeof target === 'string' ? [`w:${target}:*`] : [],
-      ...(error ? { error } : {}),
-    });
   }
 
   #sendPresence(widgetId: string | null, layout: Layout | null, join = false): void {
@@ -449,7 +336,7 @@ export class DashboardStore extends Subscribable {
   }
 
   #buildSnapshot(): DashboardSnapshot {
-    return Object.freeze({
+    return {
       id: this.id,
       confirmed: this.state.confirmed,
       view: this.state.view,
@@ -460,18 +347,12 @@ export class DashboardStore extends Subscribable {
       loaded: this.#loaded,
       error: this.#error,
       lastSyncedAt: this.#lastSyncedAt,
-    });
+    };
   }
 
   /** Replaces the snapshot when anything in it changed, and notifies once. */
   #publish(): void {
-    if (this.#closed) return;
-    const next = this.#buildSnapshot();
-    const prev = this.#snapshot;
-    const same = (Object.keys(next) as Array<keyof DashboardSnapshot>).every((k) => Object.is(prev[k], next[k]));
-    if (same) return;
-    this.#snapshot = next;
-    this.notify();
+    if (!this.closed) this.update(this.#buildSnapshot());
   }
 }
 

@@ -126,3 +126,12 @@ export interface DashboardHandle extends ExternalStore<DashboardSnapshot> {
   /** Gives the handle back; the last release unsubscribes the dashboard. */
   release(): void;
 }
+
+/**
+ * Notices the client keeps itself: about edits whose dashboard nobody held when their
+ * result arrived (e.g. an edit refused while the page was being reloaded, or whose
+ * dashboard was closed before the server answered).
+ */
+export interface NoticesHandle extends ExternalStore<readonly SyncNotice[]> {
+  dismiss(id: string): void;
+}

@@ -18,6 +18,7 @@ export type {
   DashboardSnapshot,
   EditOptions,
   ExternalStore,
+  NoticesHandle,
   PendingMutation,
   PerformanceMonitorHandle,
   PerformanceSnapshot,
@@ -52,6 +53,7 @@ export { resolveRealtimeConfig, DEFAULT_REALTIME_CONFIG, type RealtimeConfig, ty
 export { RealtimeState, type ApplyResult, type DashboardEvent } from './realtime-state.js';
 export { WebSocketManager, type WebSocketManagerOptions } from './websocket-manager.js';
 export { EnvironmentManager, type EnvironmentSignal, type EnvironmentState } from './environment-manager.js';
-export { UpdateProcessor, mergeUnsentEdit, type FrameTarget } from './update-processor.js';
+export { UpdateProcessor, type FrameTarget } from './update-processor.js';
+export { mergeUnsentEdit, type UnsentEdit } from './merge-unsent-edit.js';
 export { PerformanceMonitor } from './performance-monitor.js';
 export { fullJitterDelayMs, backoffCapMs } from './backoff.js';

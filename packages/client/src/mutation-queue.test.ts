@@ -52,7 +52,7 @@ describe('MutationQueue', () => {
     expect(queue.entries.map((e) => e.mutationId)).toEqual([7, 8]);
   });
 
-  it('resends on a new connection only what the server has not processed, in order, stopping at a held edit', async () => {
+  it('resends on a new connection what the server has not processed, in order, stopping at a held edit, and asks for unknown results', async () => {
     const queue = new MutationQueue({ store: new MemoryOfflineStore(), storeKey: 'k', clientId: 'client-0001', now: () => 1_000 });
     await queue.load(true);
     queue.enqueue('ops', 'moveWidget', { id: 'a', x: 1, y: 0 });
@@ -64,6 +64,14 @@ describe('MutationQueue', () => {
     queue.newGeneration();
     const sent: number[] = [];
     queue.setSender((e) => (sent.push(e.mutationId), true));
+    // 1 was processed but its result is unknown: sent once per connection for the stored result.
+    expect(sent).toEqual([1, 2]);
+    expect(queue.due().map((e) => e.mutationId)).toEqual([1, 2]);
+    queue.markProcessed(1, 5);
+    expect(queue.due().map((e) => e.mutationId)).toEqual([2]);
+    queue.newGeneration();
+    sent.length = 0;
+    queue.flush();
     expect(sent).toEqual([2]);
     await queue.close();
   });

@@ -1,21 +1,29 @@
-import { mergeUnsentEdit } from './update-processor.js';
+import { mergeUnsentEdit } from './merge-unsent-edit.js';
 import type { OfflineStore, PersistedClientState } from './offline-store.js';
 import { Subscribable } from './subscribable.js';
 import type { PendingMutation } from './types.js';
 
-/** A queued mutation with the queue's bookkeeping. */
-export interface QueueEntry extends PendingMutation {
+/** A queued mutation with the queue's bookkeeping (written only by the queue's own operations). */
+interface QueueRecord extends PendingMutation {
   /** Not sent before this time (a debounced edit still merging), ms since epoch. */
   holdUntil: number;
   /** Sent at least once (over any transport): never merged into again. */
   transmitted: boolean;
   /** The connection generation it was last sent on (resent on every new one). */
   sentGeneration: number;
-  /** welcome/HTTP said the server has processed it; it is dropped once its result is known. */
-  serverApplied: boolean;
+  /** welcome/ack/HTTP said the server has processed it; it is dropped once its result is settled. */
+  processed: boolean;
+  /**
+   * Its result (an ack) arrived. A processed entry without one is sent again on every new
+   * connection: the server answers the duplicate with the result it stored.
+   */
+  resultKnown: boolean;
   /** The offset of its event, from an `ack` that came before the event. */
   ackOffset: number | null;
 }
+
+/** A queued mutation as the rest of the client reads it (the queue's operations change it). */
+export type QueueEntry = Readonly<QueueRecord>;
 
 /** Sends one entry; false when the transport cannot take it now. */
 export type QueueSender = (entry: QueueEntry) => boolean;
@@ -32,7 +40,7 @@ export class MutationQueue extends Subscribable {
   readonly #now: () => number;
   #clientId: string;
   #lastAssigned = 0;
-  #entries: QueueEntry[] = [];
+  #entries: QueueRecord[] = [];
   #byDashboard = new Map<string, readonly PendingMutation[]>();
   #generation = 0;
   #sender: QueueSender | null = null;
@@ -40,6 +48,9 @@ export class MutationQueue extends Subscribable {
   #saving: Promise<void> = Promise.resolve();
   #saveQueued = false;
   #holdTimer: ReturnType<typeof setTimeout> | null = null;
+  /** Nothing is sent before this (ms since epoch): the server asked us to slow down. */
+  #pausedUntil = 0;
+  #pauseTimer: ReturnType<typeof setTimeout> | null = null;
   #loaded = false;
   #closed = false;
   /** Set by the owner to learn about persistence failures. */
@@ -85,7 +96,7 @@ export class MutationQueue extends Subscribable {
       this.#clientId = state.clientId;
       const early = this.#entries;
       this.#lastAssigned = state.lastMutationId;
-      this.#entries = state.queue.map((m) => ({ ...m, state: 'queued', holdUntil: 0, transmitted: true, sentGeneration: -1, serverApplied: false, ackOffset: null }));
+      this.#entries = state.queue.map((m) => ({ ...m, state: 'queued', holdUntil: 0, transmitted: true, sentGeneration: -1, processed: false, resultKnown: false, ackOffset: null }));
       this.#persistedUpTo = state.lastMutationId;
       for (const entry of early) this.#entries.push({ ...entry, mutationId: ++this.#lastAssigned });
     }
@@ -103,7 +114,7 @@ export class MutationQueue extends Subscribable {
   /** A new connection: every entry not known processed is sent again, in order. */
   newGeneration(): void {
     this.#generation++;
-    for (const entry of this.#entries) if (!entry.serverApplied && entry.state === 'sent') entry.state = 'queued';
+    for (const entry of this.#entries) if (!entry.processed && entry.state === 'sent') entry.state = 'queued';
     this.#changed(null);
   }
 
@@ -118,14 +129,14 @@ export class MutationQueue extends Subscribable {
       { dashboardId, name, args },
     );
     if (merged) {
-      const entry = this.#entries.find((e) => e.mutationId === merged.mutationId)!;
+      const entry = this.#find(merged.mutationId)!;
       entry.args = merged.args;
       entry.holdUntil = Math.max(entry.holdUntil, now + holdMs);
       this.#changed(dashboardId);
       void this.persist();
       return entry.mutationId;
     }
-    const entry: QueueEntry = {
+    const entry: QueueRecord = {
       mutationId: ++this.#lastAssigned,
       dashboardId,
       name,
@@ -135,7 +146,8 @@ export class MutationQueue extends Subscribable {
       holdUntil: now + holdMs,
       transmitted: false,
       sentGeneration: -1,
-      serverApplied: false,
+      processed: false,
+      resultKnown: false,
       ackOffset: null,
     };
     this.#entries.push(entry);
@@ -145,7 +157,7 @@ export class MutationQueue extends Subscribable {
   }
 
   get(mutationId: number): QueueEntry | undefined {
-    return this.#entries.find((e) => e.mutationId === mutationId);
+    return this.#find(mutationId);
   }
 
   /** Drops a confirmed (or rolled back) entry. */
@@ -181,8 +193,8 @@ export class MutationQueue extends Subscribable {
       return;
     }
     for (const entry of this.#entries) {
-      if (entry.mutationId <= lastMutationId && !entry.serverApplied) {
-        entry.serverApplied = true;
+      if (entry.mutationId <= lastMutationId && !entry.processed) {
+        entry.processed = true;
         entry.transmitted = true;
       }
     }
@@ -194,7 +206,7 @@ export class MutationQueue extends Subscribable {
    * move down to start at `expected`, in order.
    */
   renumberFrom(expected: number): void {
-    const movable = this.#entries.filter((e) => e.mutationId >= expected && !e.serverApplied);
+    const movable = this.#entries.filter((e) => e.mutationId >= expected && !e.processed);
     if (movable.length === 0 || movable[0]!.mutationId === expected) return;
     let next = expected;
     for (const entry of movable) entry.mutationId = next++;
@@ -202,6 +214,26 @@ export class MutationQueue extends Subscribable {
     this.#persistedUpTo = Math.min(this.#persistedUpTo, this.#lastAssigned);
     this.#changed(null);
     void this.persist();
+  }
+
+  /**
+   * The server dropped mutation `mutationId` (rate limited): after `delayMs`, it and every
+   * later entry it has not accepted are sent again on this connection (with any ask for a
+   * stored result among them). Nothing is sent during the pause.
+   */
+  resendFrom(mutationId: number, delayMs: number): void {
+    for (const entry of this.#entries) {
+      if (entry.mutationId < mutationId || entry.resultKnown) continue;
+      entry.sentGeneration = -1;
+      if (!entry.processed) entry.state = 'queued';
+    }
+    this.#pausedUntil = Math.max(this.#pausedUntil, this.#now() + delayMs);
+    if (this.#pauseTimer) clearTimeout(this.#pauseTimer);
+    this.#pauseTimer = setTimeout(() => {
+      this.#pauseTimer = null;
+      this.flush();
+    }, Math.max(0, this.#pausedUntil - this.#now()));
+    this.#changed(null);
   }
 
   /** The pending entries of one dashboard, in order (identity stable until they change). */
@@ -218,12 +250,18 @@ export class MutationQueue extends Subscribable {
     return list;
   }
 
-  /** Entries due to go out now, in order: persisted, not held, not processed yet. */
+  /**
+   * Entries due to go out over HTTP now, in order: persisted, not held, and either not
+   * processed yet or processed with an unknown result (the answer is its stored result).
+   */
   due(): QueueEntry[] {
     const now = this.#now();
     const out: QueueEntry[] = [];
     for (const entry of this.#entries) {
-      if (entry.serverApplied) continue;
+      if (entry.processed) {
+        if (!entry.resultKnown) out.push(entry);
+        continue;
+      }
       if (entry.mutationId > this.#persistedUpTo || entry.holdUntil > now) break;
       out.push(entry);
     }
@@ -232,20 +270,44 @@ export class MutationQueue extends Subscribable {
 
   /** Marks entries as sent outside the socket (HTTP fallback). */
   markSent(entries: readonly QueueEntry[]): void {
-    for (const entry of entries) {
+    for (const { mutationId } of entries) {
+      const entry = this.#find(mutationId);
+      if (!entry) continue;
       entry.transmitted = true;
       entry.state = 'sent';
     }
     if (entries.length > 0) this.#changed(null);
   }
 
-  /** Sends every due entry not yet sent on this connection, stopping at the first held one. */
+  /**
+   * An ack said the server applied it (its event at `ackOffset`, when the ack named one): it
+   * is never sent again, and stays until its event is part of the confirmed state.
+   */
+  markProcessed(mutationId: number, ackOffset: number | null): void {
+    const entry = this.#find(mutationId);
+    if (!entry) return;
+    entry.processed = true;
+    entry.resultKnown = true;
+    entry.transmitted = true;
+    entry.ackOffset = ackOffset;
+  }
+
+  /**
+   * Sends every due entry not yet sent on this connection, stopping at the first held one;
+   * before them, once per connection, every processed entry whose result is unknown (the
+   * server answers a duplicate with its stored result, in any order).
+   */
   flush(): void {
-    if (!this.#sender || this.#closed || !this.#loaded) return;
+    if (!this.#sender || this.#closed || !this.#loaded || this.#now() < this.#pausedUntil) return;
+    for (const entry of this.#entries) {
+      if (!entry.processed || entry.resultKnown || entry.sentGeneration === this.#generation) continue;
+      if (!this.#sender(entry)) return;
+      entry.sentGeneration = this.#generation;
+    }
     const now = this.#now();
     let changed = false;
     for (const entry of this.#entries) {
-      if (entry.serverApplied) continue;
+      if (entry.processed) continue;
       if (entry.sentGeneration === this.#generation) continue;
       if (entry.mutationId > this.#persistedUpTo) break;
       if (entry.holdUntil > now) {
@@ -291,7 +353,8 @@ export class MutationQueue extends Subscribable {
   /** Stops timers and waits for the last save. */
   async close(): Promise<void> {
     if (this.#holdTimer) clearTimeout(this.#holdTimer);
-    this.#holdTimer = null;
+    if (this.#pauseTimer) clearTimeout(this.#pauseTimer);
+    this.#holdTimer = this.#pauseTimer = null;
     this.#sender = null;
     await this.persist();
     this.#closed = true;
@@ -305,6 +368,10 @@ export class MutationQueue extends Subscribable {
       this.flush();
       this.notify();
     }, delayMs);
+  }
+
+  #find(mutationId: number): QueueRecord | undefined {
+    return this.#entries.find((e) => e.mutationId === mutationId);
   }
 
   #changed(dashboardId: string | null): void {

@@ -177,6 +177,21 @@ describe('PulseboardClient with a scripted server', () => {
     expect(handle.getSnapshot().notices).toEqual([]);
   });
 
+  it('reports through client.notices a refusal that arrives as the last handle of its dashboard is released', async () => {
+    const { client, log } = await setup();
+    const handle = client.dashboard('ops');
+    await open();
+    FakeWebSocket.last.serverSend(log.subscribed());
+    await frame();
+    handle.updateWidget('ghost', { title: 'Mine' });
+    await settle();
+    FakeWebSocket.last.serverSend({ type: 'ack', dashboardId: 'ops', mutationId: 1, status: 'rejected', error: { code: 'widget_not_found', message: 'widget "ghost" does not exist' } });
+    handle.release();
+    await frame();
+    expect(client.notices.getSnapshot()).toMatchObject([{ kind: 'rejected', dashboardId: 'ops', error: { code: 'widget_not_found' }, mutation: { mutationId: 1 } }]);
+    expect(client.sync.getSnapshot().queueLength).toBe(0);
+  });
+
   it('reports a superseded edit (widget deleted by someone) naming who deleted it', async () => {
     const { client, log } = await setup();
     const handle = client.dashboard('ops');
@@ -193,7 +208,7 @@ describe('PulseboardClient with a scripted server', () => {
     expect(handle.getSnapshot().view).toEqual(log.doc);
   });
 
-  it('after a reconnect resends only the mutations the welcome says the server has not applied', async () => {
+  it('after a reconnect resends the mutations the server has not processed, and asks only once for the result of one it processed', async () => {
     const { client, log } = await setup();
     const handle = client.dashboard('ops');
     await open();
@@ -207,8 +222,15 @@ describe('PulseboardClient with a scripted server', () => {
     FakeWebSocket.last.serverClose(1006);
     await vi.advanceTimersByTimeAsync(1_000);
     await open(1);
-    expect(FakeWebSocket.last.sentOfType('mutate').map((m) => m.mutationId)).toEqual([2, 3]);
+    // 1 was processed but its result was lost: resent, the server answers with its stored result.
+    expect(FakeWebSocket.last.sentOfType('mutate').map((m) => m.mutationId)).toEqual([1, 2, 3]);
     expect(FakeWebSocket.last.sentOfType('subscribe')).toEqual([{ type: 'subscribe', topic: 'dashboard:ops', since: { epoch: 'e1', offset: 2 } }]);
+    FakeWebSocket.last.serverSend({ type: 'ack', dashboardId: 'ops', mutationId: 1, status: 'applied', offset: 3 });
+    await frame();
+    FakeWebSocket.last.serverClose(1006);
+    await vi.advanceTimersByTimeAsync(1_000);
+    await open(1);
+    expect(FakeWebSocket.last.sentOfType('mutate').map((m) => m.mutationId)).toEqual([2, 3]);
   });
 
   it('restores a persisted queue after a restart and replays it with the same ids', async () => {
@@ -318,6 +340,84 @@ describe('PulseboardClient with a scripted server', () => {
     FakeWebSocket.last.serverSend({ type: 'subscribed', topic: 'dashboard:ops', epoch: 'e1', offset: 3, recovered: true }, e4, e5);
     await frame();
     expect(handle.getSnapshot().confirmed).toEqual(log.doc);
+  });
+
+  it('resends mutations the server dropped (rate limited) after retryAfterMs, from the lowest dropped id on', async () => {
+    const { client, log } = await setup();
+    const handle = client.dashboard('ops');
+    await open();
+    FakeWebSocket.last.serverSend(log.subscribed());
+    await frame();
+    handle.updateWidget('a', { title: '1' });
+    handle.moveWidget('b', 6, 0);
+    handle.updateWidget('b', { title: '3' });
+    await settle();
+    const mutateIds = () => FakeWebSocket.last.sentOfType('mutate').map((m) => m.mutationId);
+    expect(mutateIds()).toEqual([1, 2, 3]);
+    FakeWebSocket.last.serverSend({ type: 'error', code: 'rate_limited', message: 'slow down', details: { dropped: 2, retryAfterMs: 500, mutationIds: [[2, 3]], publishIds: [] } });
+    // 3 was not dropped, but after a dropped 2 the server refused it as out of order: it waits too.
+    FakeWebSocket.last.serverSend({ type: 'error', code: 'out_of_order', message: 'expected 2', ref: { type: 'mutate', mutationId: 3 }, details: { expected: 2 } });
+    await vi.advanceTimersByTimeAsync(499);
+    expect(mutateIds()).toEqual([1, 2, 3]);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(mutateIds()).toEqual([1, 2, 3, 2, 3]);
+    expect(handle.getSnapshot().pending.map((m) => m.mutationId)).toEqual([1, 2, 3]);
+  });
+
+  it('sends a mutation refused with storage_unavailable again after a pause, and settles a bad_message one as refused', async () => {
+    const { client, log } = await setup();
+    const handle = client.dashboard('ops');
+    await open();
+    FakeWebSocket.last.serverSend(log.subscribed());
+    await frame();
+    handle.updateWidget('a', { title: 'Mine' });
+    await settle();
+    const mutateIds = () => FakeWebSocket.last.sentOfType('mutate').map((m) => m.mutationId);
+    expect(mutateIds()).toEqual([1]);
+    FakeWebSocket.last.serverSend({ type: 'error', code: 'storage_unavailable', message: 'the database is unavailable', ref: { type: 'mutate', mutationId: 1 } });
+    await vi.advanceTimersByTimeAsync(999);
+    expect(mutateIds()).toEqual([1]);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(mutateIds()).toEqual([1, 1]);
+    expect(handle.getSnapshot().pending.map((m) => m.mutationId)).toEqual([1]);
+
+    FakeWebSocket.last.serverSend({ type: 'error', code: 'bad_message', message: 'mutate: name: too long', ref: { type: 'mutate', mutationId: 1 } });
+    await frame();
+    const snap = handle.getSnapshot();
+    expect(snap.pending).toEqual([]);
+    expect(snap.view!.widgets.a!.title).toBe('A');
+    expect(snap.notices[0]).toMatchObject({ kind: 'rejected', error: { code: 'bad_message' }, mutation: { mutationId: 1 } });
+  });
+
+  it('fails a publish the server dropped (rate limited), saying when to retry', async () => {
+    const { client } = await setup();
+    await open();
+    const kept = client.publish('cpu', 1);
+    const dropped = client.publish('cpu', 2);
+    expect(FakeWebSocket.last.sentOfType('publish').map((m) => m.id)).toEqual([1, 2]);
+    FakeWebSocket.last.serverSend(
+      { type: 'published', id: 1, stream: 'cpu', offset: 7 },
+      { type: 'error', code: 'rate_limited', message: 'too many messages', details: { dropped: 1, retryAfterMs: 800, mutationIds: [], publishIds: [2] } },
+    );
+    await expect(kept).resolves.toBe(7);
+    await expect(dropped).rejects.toMatchObject({ code: 'rate_limited', details: { retryAfterMs: 800 } });
+  });
+
+  it('records a lagging warning and, after the cut that follows, reconnects at once and resumes by offset', async () => {
+    const { client, log } = await setup();
+    const handle = client.dashboard('ops');
+    await open();
+    FakeWebSocket.last.serverSend(log.subscribed());
+    await frame();
+    FakeWebSocket.last.serverSend({ type: 'error', code: 'lagging', message: 'this connection is 8 MiB behind', details: { bufferedBytes: 8_388_608 } });
+    expect(client.sync.getSnapshot().lastError).toMatchObject({ code: 'lagging' });
+    FakeWebSocket.last.serverClose(1006);
+    expect(client.connection.getSnapshot()).toMatchObject({ state: 'reconnecting', lastError: { code: 'lagging' } });
+    await settle();
+    expect(client.connection.getSnapshot().state).toBe('connecting');
+    await open();
+    expect(FakeWebSocket.last.sentOfType('subscribe')).toEqual([{ type: 'subscribe', topic: 'dashboard:ops', since: { epoch: 'e1', offset: 2 } }]);
+    expect(handle.getSnapshot().view).toEqual(log.doc);
   });
 
   it('is offline while disconnected and surfaces the sync status', async () => {

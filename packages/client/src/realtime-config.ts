@@ -11,8 +11,14 @@ export const realtimeConfigSchema = z
   .object({
     /** Smallest backoff cap before the first retry (full jitter draws from [0, cap]). */
     reconnectMinDelayMs: ms(0, 60_000).default(250),
-    /** Largest backoff cap; the cap doubles per failed attempt up to this. */
-    reconnectMaxDelayMs: ms(1, 600_000).default(30_000),
+    /**
+     * Largest backoff cap; the cap doubles per failed attempt up to this. A few seconds (as
+     * Home Assistant's frontend does): after a flapping server comes back, a client waits at
+     * most this long, while full jitter still spreads the reconnects.
+     */
+    reconnectMaxDelayMs: ms(1, 600_000).default(5_000),
+    /** After a rate-limit close (4029) the wait is uniform in [half of this, this]. */
+    rateLimitedReconnectDelayMs: ms(1, 600_000).default(30_000),
     /** Socket open + hello/welcome must finish within this, or the attempt fails. */
     connectTimeoutMs: ms(100, 120_000).default(10_000),
     /** Interval of app-level pings while the page is visible (a welcome may lower it). */

@@ -1,5 +1,6 @@
 import { applyMutation, draftOf, type Dashboard, type FieldConflict, type Layout } from '@pulseboard/model';
 import { applyDashboardEvent, type DashboardEventData, type Position } from '@pulseboard/protocol';
+import { NoticeLog, type NoticeInput } from './notice-log.js';
 import type { PendingMutation, SyncNotice } from './types.js';
 
 /** One `dashboard:<id>` event as the state applies it. */
@@ -22,8 +23,6 @@ export type ApplyResult =
   /** No confirmed state yet to apply it to. */
   | { kind: 'unloaded' };
 
-let noticeCounter = 0;
-
 /**
  * One dashboard's optimistic state: the confirmed document (the server's, at `position`),
  * the pending local mutations in order, and the speculative `view` = confirmed with every
@@ -36,12 +35,11 @@ let noticeCounter = 0;
 export class RealtimeState {
   readonly dashboardId: string;
   readonly #clientId: () => string;
-  readonly #maxNotices: number;
   readonly #now: () => number;
   #confirmed: Dashboard | null = null;
   #position: Position | null = null;
   #pending: readonly PendingMutation[] = [];
-  #notices: readonly SyncNotice[] = [];
+  readonly #notices: NoticeLog;
   readonly #previews = new Map<string, Layout>();
   #view: Dashboard | null = null;
   /**
@@ -56,8 +54,8 @@ export class RealtimeState {
   constructor(options: { dashboardId: string; clientId: () => string; maxNotices?: number; now?: () => number }) {
     this.dashboardId = options.dashboardId;
     this.#clientId = options.clientId;
-    this.#maxNotices = options.maxNotices ?? 50;
     this.#now = options.now ?? Date.now;
+    this.#notices = new NoticeLog({ max: options.maxNotices ?? 50, now: this.#now });
   }
 
   get confirmed(): Dashboard | null {
@@ -79,7 +77,7 @@ export class RealtimeState {
   }
 
   get notices(): readonly SyncNotice[] {
-    return this.#notices;
+    return this.#notices.list;
   }
 
   /** The speculative view (rebased now if anything changed since the last read). */
@@ -183,23 +181,17 @@ export class RealtimeState {
   }
 
   /** Records a notice (oldest dropped past the limit); returns it. */
-  addNotice(input: Omit<SyncNotice, 'id' | 'at' | 'dashboardId'>): SyncNotice {
-    const notice: SyncNotice = { ...input, id: `n${++noticeCounter}`, dashboardId: this.dashboardId, at: this.#now() };
-    const notices = [...this.#notices, notice];
-    this.#notices = notices.length > this.#maxNotices ? notices.slice(notices.length - this.#maxNotices) : notices;
-    return notice;
+  addNotice(input: NoticeInput): SyncNotice {
+    return this.#notices.add(this.dashboardId, input);
   }
 
   /** True when a notice about this mutation (of `kind`) exists already. */
   hasNotice(mutationId: number, kind: SyncNotice['kind']): boolean {
-    return this.#notices.some((n) => n.kind === kind && n.mutation?.mutationId === mutationId);
+    return this.#notices.has(mutationId, kind);
   }
 
   dismissNotice(id: string): boolean {
-    const next = this.#notices.filter((n) => n.id !== id);
-    if (next.length === this.#notices.length) return false;
-    this.#notices = next;
-    return true;
+    return this.#notices.dismiss(id);
   }
 
   /** Adds a `conflict` notice for my mutation, naming who wrote the values I expected. */

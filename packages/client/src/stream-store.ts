@@ -4,13 +4,14 @@ import type { BackgroundSync, RefreshReason } from './background-sync.js';
 import type { PerformanceMonitor } from './performance-monitor.js';
 import type { RealtimeConfig } from './realtime-config.js';
 import { StoreLease } from './store-lease.js';
-import { SnapshotStore } from './subscribable.js';
+import { TopicStore } from './topic-store.js';
 import type { StreamHandle, StreamPoint, StreamSnapshot } from './types.js';
 import type { UpdateProcessor } from './update-processor.js';
 import type { WebSocketManager } from './websocket-manager.js';
 
 type Inbound = EventMessage | SubscribedMessage | ErrorMessage;
 
+/** What a StreamStore needs from the client around it. */
 export interface StreamStoreDeps {
   config: RealtimeConfig;
   connection: WebSocketManager;
@@ -25,52 +26,29 @@ export interface StreamStoreDeps {
  * once per frame, strictly in offset order: duplicates dropped, a gap resubscribes from the
  * last applied offset) and by HTTP refreshes while the socket is down.
  */
-export class StreamStore extends SnapshotStore<StreamSnapshot> {
+export class StreamStore extends TopicStore<Inbound, StreamSnapshot> {
   readonly key: string;
-  readonly topic: string;
   readonly #deps: StreamStoreDeps;
-  #inbox: Inbound[] = [];
   #resyncing = false;
-  #refCount = 0;
-  #closed = false;
-  readonly #cleanup: Array<() => void> = [];
 
   constructor(key: string, deps: StreamStoreDeps) {
-    super({ key, latest: null, latestTs: null, history: [], lastUpdatedAt: null, offset: 0, epoch: null, loaded: false });
+    super(streamTopic(key), { key, latest: null, latestTs: null, history: [], lastUpdatedAt: null, offset: 0, epoch: null, loaded: false }, deps.processor);
     this.key = key;
-    this.topic = streamTopic(key);
     this.#deps = deps;
     const cached = deps.sync.cached<HttpStreamSnapshot | null>(this.topic);
     if (cached) this.#reset(cached, { epoch: cached.epoch, offset: cached.offset });
-    this.#cleanup.push(
+    this.cleanup.push(
       deps.connection.subscribeTopic(this.topic, () => {
         const { epoch, offset } = this.getSnapshot();
         return epoch === null ? undefined : { epoch, offset };
       }),
     );
-    this.#cleanup.push(deps.sync.register({ topic: this.topic, refresh: (reason) => this.refresh(reason) }));
+    this.cleanup.push(deps.sync.register({ topic: this.topic, refresh: (reason) => this.refresh(reason) }));
     if (deps.connection.state !== 'open' && !deps.sync.isFresh(this.topic)) void this.refresh('manual').catch(() => {});
   }
 
-  retain(): void {
-    this.#refCount++;
-  }
-
-  releaseOne(): boolean {
-    this.#refCount = Math.max(0, this.#refCount - 1);
-    return this.#refCount === 0;
-  }
-
-  enqueue(message: Inbound): void {
-    if (this.#closed) return;
-    this.#inbox.push(message);
-    this.#deps.processor.schedule(this);
-  }
-
-  flushFrame(): void {
-    if (this.#closed) return;
-    const inbox = this.#inbox;
-    this.#inbox = [];
+  /** Applies a frame's messages in offset order, then notifies once. */
+  protected applyFrame(inbox: Inbound[]): void {
     const snap = this.getSnapshot();
     let { latest, latestTs, offset, epoch } = snap;
     let history: StreamPoint[] | null = null;
@@ -137,7 +115,7 @@ export class StreamStore extends SnapshotStore<StreamSnapshot> {
   async refresh(_reason: RefreshReason): Promise<void> {
     if (this.#deps.connection.state === 'open' && this.getSnapshot().epoch !== null) return;
     const fetched = await this.#deps.sync.fetchStream(this.key);
-    if (this.#closed || !fetched) return;
+    if (this.closed || !fetched) return;
     const snap = this.getSnapshot();
     if (snap.epoch === fetched.epoch) {
       if (fetched.offset <= snap.offset) return;
@@ -147,13 +125,6 @@ export class StreamStore extends SnapshotStore<StreamSnapshot> {
       return;
     }
     this.#reset(fetched, { epoch: fetched.epoch, offset: fetched.offset });
-  }
-
-  close(): void {
-    if (this.#closed) return;
-    this.#closed = true;
-    for (const fn of this.#cleanup.splice(0)) fn();
-    this.#inbox = [];
   }
 
   #reset(s: { latest: PointValue | null; latestTs: number | null; history: StreamPoint[] }, position: { epoch: string; offset: number }): void {
@@ -167,7 +138,6 @@ export class StreamStore extends SnapshotStore<StreamSnapshot> {
       lastUpdatedAt: this.#deps.now(),
     });
   }
-
 }
 
 /** A holder's handle on a StreamStore. */

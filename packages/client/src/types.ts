@@ -2,7 +2,7 @@ import type { OfflineStore } from './offline-store.js';
 import type { PulseboardApi } from './pulseboard-api.js';
 import type { RealtimeConfig } from './realtime-config.js';
 import type { ConnectionHandle, WebSocketConstructor } from './connection-types.js';
-import type { DashboardHandle } from './dashboard-types.js';
+import type { DashboardHandle, NoticesHandle } from './dashboard-types.js';
 import type { BackgroundSyncHandle, PerformanceMonitorHandle } from './monitor-types.js';
 import type { StreamHandle } from './stream-types.js';
 import type { PointValue } from '@pulseboard/model';
@@ -58,6 +58,8 @@ export interface PulseboardClient extends PulseboardApi {
   readonly connection: ConnectionHandle;
   readonly sync: BackgroundSyncHandle;
   readonly monitor: PerformanceMonitorHandle;
+  /** Notices about edits of dashboards no handle holds (a held dashboard's are in its snapshot). */
+  readonly notices: NoticesHandle;
   readonly config: RealtimeConfig;
   dashboard(id: string): DashboardHandle;
   stream(key: string): StreamHandle;

@@ -9,6 +9,7 @@ import { WebSocketManager } from './websocket-manager.js';
 const config = resolveRealtimeConfig({
   reconnectMinDelayMs: 100,
   reconnectMaxDelayMs: 1_600,
+  rateLimitedReconnectDelayMs: 1_600,
   heartbeatIntervalMs: 1_000,
   hiddenHeartbeatIntervalMs: 10_000,
   deadConnectionTimeoutMs: 3_000,
@@ -16,12 +17,12 @@ const config = resolveRealtimeConfig({
   offlineProbeTimeoutMs: 500,
 });
 
-function setup(options: { random?: () => number } = {}) {
+function setup(options: { random?: () => number; config?: typeof config } = {}) {
   const environment = new EnvironmentManager({ attach: false });
   const manager = new WebSocketManager({
     url: 'ws://test/ws',
     WebSocket: FakeWebSocket,
-    config,
+    config: options.config ?? config,
     environment,
     hello: () => ({ clientId: 'client-0001', token: 'secret' }),
     random: options.random ?? (() => 0.5),
@@ -54,7 +55,7 @@ describe('WebSocketManager', () => {
     expect(manager.state).toBe('connecting');
     const socket = FakeWebSocket.last;
     socket.serverOpen();
-    expect(socket.sent[0]).toEqual({ type: 'hello', protocol: 1, clientId: 'client-0001', token: 'secret' });
+    expect(socket.sent[0]).toEqual({ type: 'hello', protocol: 1, features: ['event-rows'], clientId: 'client-0001', token: 'secret' });
     expect(manager.state).toBe('connecting');
     socket.handshake();
     expect(manager.getSnapshot()).toMatchObject({ state: 'open', attempt: 0, connectionId: 'conn-1', lastError: null });
@@ -150,6 +151,53 @@ describe('WebSocketManager', () => {
     expect(FakeWebSocket.instances).toHaveLength(1);
     manager.reconnectNow();
     expect(manager.state).toBe('connecting');
+  });
+
+  it.each([
+    [CloseCode.FORBIDDEN, 'client_id_in_use', 'client_id_in_use'],
+    [CloseCode.UNAUTHORIZED, 'token_revoked', 'token_revoked'],
+    [CloseCode.UNAUTHORIZED, 'token_expired', 'token_expired'],
+    [CloseCode.UNAUTHORIZED, 'Bad token, sorry.', 'fatal_close'],
+  ])('names a fatal close by the server\'s reason code (%i %s)', (closeCode, reason, code) => {
+    const { manager } = setup();
+    manager.connect();
+    FakeWebSocket.last.serverOpen();
+    FakeWebSocket.last.serverClose(closeCode, reason);
+    expect(manager.getSnapshot()).toMatchObject({ state: 'fatal', lastError: { code, closeCode, message: reason } });
+  });
+
+  it.each([CloseCode.SLOW_CONSUMER, 1006])('reconnects at once, saying why, after a %i cut that follows a lagging warning', (closeCode) => {
+    const { manager } = setup({ random: () => 0.99 });
+    manager.connect();
+    FakeWebSocket.last.handshake();
+    FakeWebSocket.last.serverSend({ type: 'error', code: 'lagging', message: 'you are falling behind', details: { bufferedBytes: 8_388_608 } });
+    FakeWebSocket.last.serverClose(closeCode);
+    expect(manager.getSnapshot()).toMatchObject({ state: 'reconnecting', lastError: { code: 'lagging', closeCode } });
+    expect(manager.getSnapshot().lastError!.message).toContain('8388608 bytes');
+    expect(manager.getSnapshot().nextRetryAt).toBe(Date.now());
+    vi.advanceTimersByTime(0);
+    expect(manager.state).toBe('connecting');
+    // The next connection starts afresh: a cut without a warning waits out the backoff again.
+    FakeWebSocket.last.handshake();
+    FakeWebSocket.last.serverClose(1006);
+    expect(manager.getSnapshot()).toMatchObject({ state: 'reconnecting', lastError: { code: 'closed' } });
+    expect(manager.getSnapshot().nextRetryAt! - Date.now()).toBe(99);
+  });
+
+  it('by default waits at most 5 s between attempts however often the server flapped (full jitter below the cap)', () => {
+    const { manager } = setup({ random: () => 0.999, config: resolveRealtimeConfig() });
+    manager.connect();
+    const waits: number[] = [];
+    for (let i = 0; i < 12; i++) {
+      FakeWebSocket.last.serverClose(1006);
+      const wait = manager.getSnapshot().nextRetryAt! - Date.now();
+      waits.push(wait);
+      vi.advanceTimersByTime(wait);
+      expect(manager.state).toBe('connecting');
+    }
+    expect(waits.slice(0, 3)).toEqual([249, 499, 999]);
+    expect(Math.max(...waits)).toBe(4_995);
+    expect(waits.slice(-5)).toEqual([4_995, 4_995, 4_995, 4_995, 4_995]);
   });
 
   it('reconnects at once on online or focus instead of waiting out the backoff', () => {

@@ -1,4 +1,4 @@
-import { CloseCode, FATAL_CLOSE_CODES, PROTOCOL_VERSION, parseServerFrame, type ClientMessage, type HelloMessage, type Position, type ServerMessage, type WelcomeMessage } from '@pulseboard/protocol';
+import { CloseCode, FATAL_CLOSE_CODES, Feature, PROTOCOL_VERSION, parseServerFrame, type ClientMessage, type HelloMessage, type Position, type ServerMessage, type WelcomeMessage } from '@pulseboard/protocol';
 import { fullJitterDelayMs } from './backoff.js';
 import type { EnvironmentManager } from './environment-manager.js';
 import type { RealtimeConfig } from './realtime-config.js';
@@ -21,6 +21,12 @@ export interface WebSocketManagerOptions {
 type Handler<T extends ServerMessage['type']> = (message: Extract<ServerMessage, { type: T }>) => void;
 
 const OPEN = 1;
+/** A close without a close frame (the socket dropped, e.g. force-closed behind a backlog). */
+const ABNORMAL_CLOSURE = 1006;
+/** The server's warning that this connection is past its outbox soft limit (contract C5). */
+const LAGGING = 'lagging';
+/** A close reason that is a stable error code (e.g. `token_revoked`), not prose. */
+const CODE_PATTERN = /^[a-z][a-z0-9_]{0,63}$/;
 
 /**
  * The connection lifecycle, one socket at a time:
@@ -38,7 +44,9 @@ const OPEN = 1;
  *                       offline ┘
  *
  *   open ── 'offline', then no frame within offlineProbeTimeoutMs ──▶ offline   (a ping probes at once)
- *   connecting/open ── fatal close code (4001, 4002, 4003) ──▶ fatal   (reconnectNow() retries)
+ *   open ── `error lagging`, then a 4010/1006 close ──▶ reconnecting with no wait (resumes by offset)
+ *   connecting/open ── fatal close code (4001, 4002, 4003) ──▶ fatal   (reconnectNow() retries;
+ *                      lastError.code is the close reason: token_revoked, client_id_in_use, …)
  *   any state ── close() ──▶ closed   (final)
  * ```
  *
@@ -64,6 +72,8 @@ export class WebSocketManager extends SnapshotStore<ConnectionSnapshot> implemen
   #serverHeartbeatMs: number | null = null;
   #welcome: WelcomeMessage | null = null;
   #everOpened = false;
+  /** The server said this connection lags (`error lagging`): a cut that follows reconnects at once. */
+  #lagging: { bufferedBytes: number | null } | null = null;
   readonly #detachEnvironment: () => void;
 
   constructor(options: WebSocketManagerOptions) {
@@ -195,7 +205,8 @@ export class WebSocketManager extends SnapshotStore<ConnectionSnapshot> implemen
 
     socket.onopen = () => {
       if (socket !== this.#socket) return;
-      const hello: HelloMessage = { type: 'hello', protocol: PROTOCOL_VERSION, ...this.#options.hello() };
+      // event-rows: events of a topic arrive as compact rows; parseServerFrame expands them.
+      const hello: HelloMessage = { type: 'hello', protocol: PROTOCOL_VERSION, features: [Feature.EVENT_ROWS], ...this.#options.hello() };
       try {
         socket.send(JSON.stringify(hello));
       } catch (error) {
@@ -232,7 +243,10 @@ export class WebSocketManager extends SnapshotStore<ConnectionSnapshot> implemen
       if (this.state === 'closed') return;
       if (!message || typeof message !== 'object') continue;
       if (message.type === 'welcome') this.#onWelcome(message);
-      else if (message.type === 'ping') this.#socket?.send(JSON.stringify({ type: 'pong', ts: message.ts }));
+      else if (message.type === 'error' && message.code === LAGGING) {
+        const bytes = message.details?.bufferedBytes;
+        this.#lagging = { bufferedBytes: typeof bytes === 'number' ? bytes : null };
+      } else if (message.type === 'ping') this.#socket?.send(JSON.stringify({ type: 'pong', ts: message.ts }));
       else if (message.type === 'pong' && typeof message.ts === 'number') {
         this.update({ latencyMs: Math.max(0, this.#now() - message.ts) });
       }
@@ -254,6 +268,7 @@ export class WebSocketManager extends SnapshotStore<ConnectionSnapshot> implemen
     if (this.#connectTimer) clearTimeout(this.#connectTimer);
     this.#connectTimer = null;
     this.#welcome = welcome;
+    this.#lagging = null;
     this.#serverHeartbeatMs = welcome.heartbeatIntervalMs > 0 ? welcome.heartbeatIntervalMs : null;
     const reconnects = this.getSnapshot().reconnects + (this.#everOpened ? 1 : 0);
     this.#everOpened = true;
@@ -301,32 +316,42 @@ export class WebSocketManager extends SnapshotStore<ConnectionSnapshot> implemen
       this.#welcome = null;
       this.update({
         state: 'fatal',
-        lastError: { code: 'fatal_close', message: reason || `closed with code ${code}`, closeCode: code },
+        // The reason is the server's code (`token_revoked`, `client_id_in_use`, …) when it sent one.
+        lastError: { code: CODE_PATTERN.test(reason) ? reason : 'fatal_close', message: reason || `closed with code ${code}`, closeCode: code },
         nextRetryAt: null,
         connectionId: null,
       });
       return;
     }
+    const lagging = this.#lagging;
+    if (lagging && (code === CloseCode.SLOW_CONSUMER || code === ABNORMAL_CLOSURE)) {
+      // Told before the cut: nothing is wrong with the server, so resume by offset at once.
+      const waiting = lagging.bufferedBytes === null ? '' : ` (${lagging.bufferedBytes} bytes waiting)`;
+      this.#fail({ code: LAGGING, message: `the server cut this connection because it could not keep up${waiting}; resuming`, closeCode: code }, 0);
+      return;
+    }
     this.#fail({ code: 'closed', message: reason || `closed with code ${code}`, closeCode: code });
   }
 
-  /** The current socket failed: drop it and schedule the next attempt (or wait offline). */
-  #fail(error: ConnectionError): void {
+  /** The current socket failed: drop it and schedule the next attempt (or wait offline); `delayMs` overrides the backoff. */
+  #fail(error: ConnectionError, delayMs?: number): void {
     if (this.state === 'closed' || this.state === 'fatal') return;
     this.#clearTimers();
     this.#dropSocket(4000, error.code);
     this.#welcome = null;
+    this.#lagging = null;
     const attempt = this.getSnapshot().attempt;
     if (!this.#options.environment.state.online) {
       this.update({ state: 'offline', lastError: error, attempt: attempt + 1, nextRetryAt: null, connectionId: null });
       return;
     }
-    const { reconnectMinDelayMs, reconnectMaxDelayMs } = this.#options.config;
-    // Rate limited: the server asked for a longer pause, so wait at least half the maximum.
+    const { reconnectMinDelayMs, reconnectMaxDelayMs, rateLimitedReconnectDelayMs } = this.#options.config;
+    // Rate limited: the server asked for a longer pause, so wait at least half of its delay.
     const delay =
-      error.closeCode === CloseCode.RATE_LIMITED
-        ? Math.floor(reconnectMaxDelayMs / 2 + this.#random() * (reconnectMaxDelayMs / 2))
-        : fullJitterDelayMs(attempt, reconnectMinDelayMs, reconnectMaxDelayMs, this.#random);
+      delayMs ??
+      (error.closeCode === CloseCode.RATE_LIMITED
+        ? Math.floor(rateLimitedReconnectDelayMs / 2 + this.#random() * (rateLimitedReconnectDelayMs / 2))
+        : fullJitterDelayMs(attempt, reconnectMinDelayMs, reconnectMaxDelayMs, this.#random));
     this.#retryTimer = setTimeout(() => {
       this.#retryTimer = null;
       this.#open();

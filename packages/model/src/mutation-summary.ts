@@ -31,7 +31,7 @@ export function summarizeMutation(doc: Pick<Dashboard, 'widgets'>, name: string,
     case 'resizeWidget':
       return `resized ${widgetName(a.id)}${at}`;
     case 'setLayout':
-      return `put back the layout of ${widgetName(a.id)}${at}`;
+      return `changed the layout of ${widgetName(a.id)}${at}`;
     case 'updateWidget': {
       const set = (a.set ?? {}) as { title?: unknown; type?: unknown; stream?: unknown; options?: Record<string, unknown> };
       const parts: string[] = [];

@@ -10,6 +10,7 @@ export { useBackgroundSync, type BackgroundSyncStatus } from './useBackgroundSyn
 export { useDashboard, emptyDashboardSnapshot } from './useDashboard';
 export { useWidgetData, emptyStreamSnapshot } from './useWidgetData';
 export { useSyncStatus, type SyncStatusInfo } from './useSyncStatus';
+export { useClientNotices, type ClientNotices } from './useClientNotices';
 export { usePerformance, type UsePerformanceOptions } from './usePerformance';
 export { HandleLease } from './handle-lease';
 export { useStoreSelector, shallowEqual } from './use-store-selector';

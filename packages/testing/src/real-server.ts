@@ -1,6 +1,6 @@
 import { createServer, connect, type Server, type Socket } from 'node:net';
 import { WebSocket } from 'ws';
-import { startServer, type RunningServer } from '@pulseboard/server';
+import { startServer, type RunningServer, type StartServerOptions } from '@pulseboard/server';
 import type { Dashboard } from '@pulseboard/model';
 import {
   createPulseboardClient,
@@ -26,10 +26,14 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-/** Options of `startTestServer`: `port` to restart a server on the port it had; `webDir` to serve a built app. */
+/**
+ * Options of `startTestServer`: `port` to restart a server on the port it had; `webDir` to
+ * serve a built app; `gateway` to tighten gateway limits (rate limit, outbox) for a test.
+ */
 export interface TestServerOptions {
   port?: number;
   webDir?: string;
+  gateway?: StartServerOptions['gateway'];
 }
 
 /** A real Pulseboard server on 127.0.0.1 (port 0 unless told; memory storage, no demo). */
@@ -43,6 +47,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     print: () => {},
     logError: () => {},
     ...(options.webDir === undefined ? {} : { webDir: options.webDir }),
+    ...(options.gateway === undefined ? {} : { gateway: options.gateway }),
   });
   const api = async <T,>(method: string, path: string, body?: unknown): Promise<T> => {
     const response = await fetch(`${server.url}${path}`, {

@@ -3,7 +3,7 @@ import { ReactGridLayout, useContainerWidth, type EventCallback, type LayoutItem
 import { breakpointColumns, breakpointForWidth, layoutsFor, type Breakpoint, type Dashboard, type Layout as ModelLayout } from '@pulseboard/model';
 import type { PresenceEntry } from '@pulseboard/client';
 import type { DashboardActions } from '@pulseboard/react';
-import { GRID_MARGIN_PX, ROW_HEIGHT_PX, gridItems, keyEdit, movedFrom, resizedFrom } from './grid-layout';
+import { GRID_MARGIN_PX, ROW_HEIGHT_PX, gridItems, keyEdit } from './grid-layout';
 import { PhoneLayoutControls } from './PhoneLayoutControls';
 import { presenceColour } from './presence-colour';
 import { WidgetCell } from './WidgetCell';
@@ -77,27 +77,20 @@ export function DashboardGrid({ dashboard, editing, pendingWidgetIds, presence, 
     },
     [previewLayout],
   );
-  // Compare with the item as it was when the gesture started (`old`): the view already
-  // shows the preview, so the model's current layout may equal the drop position.
-  const onDragStop: EventCallback = useCallback(
-    (current, old, item) => {
+  // The drop ends the preview and commits one mutation (nothing when the widget ended where it started).
+  const onGestureStop: EventCallback = useCallback(
+    (current, _old, item) => {
       if (!item) return;
-      previewLayout(item.i, null);
       const placed = current.find((l) => l.i === item.i) ?? item;
-      const before = old ?? layouts[item.i];
-      if (before && movedFrom(placed, before)) moveWidget(item.i, placed.x, placed.y);
-    },
-    [layouts, moveWidget, previewLayout],
-  );
-  const onResizeStop: EventCallback = useCallback(
-    (current, old, item) => {
-      if (!item) return;
       previewLayout(item.i, null);
-      const placed = current.find((l) => l.i === item.i) ?? item;
-      const before = old ?? layouts[item.i];
-      if (before && resizedFrom(placed, before)) resizeWidget(item.i, placed.w, placed.h);
+      const before = layouts[item.i];
+      const layout = toModel(placed);
+      // One setLayout for the whole gesture (a corner drag may change position and size).
+      if (before && (before.x !== layout.x || before.y !== layout.y || before.w !== layout.w || before.h !== layout.h)) {
+        mutate('setLayout', { id: item.i, layout, ...(breakpoint === 'lg' ? {} : { breakpoint }) });
+      }
     },
-    [layouts, resizeWidget, previewLayout],
+    [layouts, mutate, previewLayout, breakpoint],
   );
 
   const onKey = useCallback(
@@ -169,8 +162,8 @@ export function DashboardGrid({ dashboard, editing, pendingWidgetIds, presence, 
           resizeConfig={{ enabled: canEdit, handles: ['se'] }}
           onDrag={onInteract}
           onResize={onInteract}
-          onDragStop={onDragStop}
-          onResizeStop={onResizeStop}
+          onDragStop={onGestureStop}
+          onResizeStop={onGestureStop}
         >
           {children}
         </ReactGridLayout>

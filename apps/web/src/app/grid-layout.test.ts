@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Layout } from '@pulseboard/model';
-import { gridItems, keyEdit, movedFrom, resizedFrom } from './grid-layout';
+import { gridItems, keyEdit } from './grid-layout';
 
 const w = (x: number, y: number, wd = 3, h = 2): Layout => ({ x, y, w: wd, h });
 const widgets = { b: w(3, 0), a: w(0, 0), c: w(0, 2, 6, 3) };
@@ -17,16 +17,6 @@ describe('gridItems', () => {
   it('applies another viewer’s drag preview over the model layout', () => {
     const items = gridItems(widgets, { b: { x: 6, y: 0, w: 3, h: 2 } });
     expect(items.find((i) => i.i === 'b')).toMatchObject({ x: 6, y: 0 });
-  });
-});
-
-describe('movedFrom / resizedFrom', () => {
-  it('tell a move from a resize', () => {
-    const layout = { x: 1, y: 1, w: 2, h: 2 };
-    expect(movedFrom({ x: 1, y: 1 }, layout)).toBe(false);
-    expect(movedFrom({ x: 2, y: 1 }, layout)).toBe(true);
-    expect(resizedFrom({ w: 2, h: 2 }, layout)).toBe(false);
-    expect(resizedFrom({ w: 2, h: 3 }, layout)).toBe(true);
   });
 });
 

@@ -29,16 +29,6 @@ export function gridItems(layouts: Readonly<Record<string, ModelLayout>>, overri
   });
 }
 
-/** True when an item's position (x, y) or size (w, h) differs from a model layout. */
-export function movedFrom(item: Pick<LayoutItem, 'x' | 'y'>, layout: ModelLayout): boolean {
-  return item.x !== layout.x || item.y !== layout.y;
-}
-
-/** True when an item's size differs from a model layout. */
-export function resizedFrom(item: Pick<LayoutItem, 'w' | 'h'>, layout: ModelLayout): boolean {
-  return item.w !== layout.w || item.h !== layout.h;
-}
-
 /** What a key does to a widget in edit mode: a move or a resize by one cell, or nothing. */
 export type KeyEdit = { kind: 'move'; x: number; y: number } | { kind: 'resize'; w: number; h: number } | null;
 

@@ -6,6 +6,8 @@ import {
   parseClientMessage,
   parseTopic,
   PROTOCOL_VERSION,
+  Feature,
+  KNOWN_FEATURES,
   type AckMessage,
   type ClientMessage,
   type ErrorMessage,
@@ -20,7 +22,7 @@ import {
 } from '@pulseboard/protocol';
 import { AUTH_FAILURE_MESSAGES, canAccessDashboard, canPush, type Auth } from '../auth.js';
 import { bindClientId, CLIENT_ID_IN_USE } from '../client-binding.js';
-import type { CachedSnapshot, SnapshotCache } from '../snapshot-cache.js';
+import type { CachedSnapshot, SnapshotCache } from './snapshot-cache.js';
 import type { MutationRecord, StoredEvent } from '../storage/storage.js';
 import { FUTURE_TS_MESSAGE, isTooFarAhead } from '../stream-timestamps.js';
 import type { SyncService } from '../sync-service.js';
@@ -178,6 +180,8 @@ export class MessageHandlers {
       conn.clientId = message.clientId;
       conn.actor = message.name ?? principal.name;
       conn.phase = 'open';
+      const features = message.features?.filter((feature) => KNOWN_FEATURES.includes(feature));
+      conn.eventRows = features?.includes(Feature.EVENT_ROWS) === true;
       this.#send(conn, {
         type: 'welcome',
         protocol: PROTOCOL_VERSION,
@@ -186,6 +190,7 @@ export class MessageHandlers {
         lastMutationId,
         heartbeatIntervalMs: this.#ctx.config.heartbeatIntervalMs,
         serverTime: Date.now(),
+        ...(features ? { features } : {}),
       });
       return true;
     } catch (error) {
