@@ -73,17 +73,19 @@ export function DashboardGrid({ dashboard, editing, pendingWidgetIds, presence, 
       if (now - lastPreview.current < PREVIEW_INTERVAL_MS) return;
       lastPreview.current = now;
       const placed = current.find((l) => l.i === item.i) ?? item;
-      previewLayout(item.i, toModel(placed));
+      // Previews are in lg coordinates (the model's own layout); other breakpoints preview locally only.
+      if (breakpoint === 'lg') previewLayout(item.i, toModel(placed));
     },
-    [previewLayout],
+    [previewLayout, breakpoint],
   );
   // The drop ends the preview and commits one mutation (nothing when the widget ended where it started).
   const onGestureStop: EventCallback = useCallback(
-    (current, _old, item) => {
+    (current, old, item) => {
       if (!item) return;
       const placed = current.find((l) => l.i === item.i) ?? item;
       previewLayout(item.i, null);
-      const before = layouts[item.i];
+      // Compare with the item as it was when the gesture started: the view already shows the preview.
+      const before = old ?? layouts[item.i];
       const layout = toModel(placed);
       // One setLayout for the whole gesture (a corner drag may change position and size).
       if (before && (before.x !== layout.x || before.y !== layout.y || before.w !== layout.w || before.h !== layout.h)) {
