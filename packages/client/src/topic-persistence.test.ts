@@ -50,11 +50,11 @@ describe('client cache hit rate', () => {
     client.stream('cpu');
     await open();
     FakeWebSocket.last.serverSend(log.subscribed());
-    FakeWebSocket.last.serverSend({ type: 'subscribed', topic: 'stream:cpu', epoch: 's1', offset: 0, recovered: false, snapshot: { latest: null, latestTs: null, history: [] } });
+    FakeWebSocket.last.serverSend({ type: 'subscribed', topic: 'stream:cpu', epoch: 's1', offset: 0, recovered: false, snapshot: { key: 'cpu', latest: null, latestTs: null, history: [] } });
     await frame();
     expect(client.monitor.getSnapshot()).toMatchObject({ cacheHits: 0, cacheMisses: 2 });
     FakeWebSocket.last.serverSend({ type: 'subscribed', topic: 'stream:cpu', epoch: 's1', offset: 0, recovered: true });
-    FakeWebSocket.last.serverSend({ ...log.subscribed(), recovered: true, snapshot: undefined });
+    FakeWebSocket.last.serverSend({ type: 'subscribed', topic: 'dashboard:ops', epoch: 'e1', offset: log.doc.version, recovered: true });
     await frame();
     expect(client.monitor.getSnapshot()).toMatchObject({ cacheHits: 2, cacheMisses: 2, cacheHitRate: 0.5 });
   });
@@ -67,7 +67,7 @@ describe('persisted topic snapshots', () => {
     const { client, environment } = await start(store);
     client.stream('cpu');
     await open();
-    FakeWebSocket.last.serverSend({ type: 'subscribed', topic: 'stream:cpu', epoch: 's1', offset: 0, recovered: false, snapshot: { latest: null, latestTs: null, history: [] } });
+    FakeWebSocket.last.serverSend({ type: 'subscribed', topic: 'stream:cpu', epoch: 's1', offset: 0, recovered: false, snapshot: { key: 'cpu', latest: null, latestTs: null, history: [] } });
     for (let i = 1; i <= 20; i++) {
       FakeWebSocket.last.serverSend(point(i, i));
       await frame();
@@ -118,7 +118,7 @@ describe('persisted topic snapshots', () => {
     const first = await start(store);
     first.client.stream('cpu');
     await open();
-    FakeWebSocket.last.serverSend({ type: 'subscribed', topic: 'stream:cpu', epoch: 's1', offset: 0, recovered: false, snapshot: { latest: null, latestTs: null, history: [] } });
+    FakeWebSocket.last.serverSend({ type: 'subscribed', topic: 'stream:cpu', epoch: 's1', offset: 0, recovered: false, snapshot: { key: 'cpu', latest: null, latestTs: null, history: [] } });
     FakeWebSocket.last.serverSend(point(1, 5), point(2, 7));
     await frame();
     const savedAt = Date.now();
