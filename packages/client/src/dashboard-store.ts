@@ -109,6 +109,8 @@ export class DashboardStore extends TopicStore<Inbound, DashboardSnapshot> {
     const current = this.state.confirmed;
     if (current && current.version > doc.version) return false;
     this.state.reset(doc, { epoch: persisted.epoch, offset: persisted.offset });
+    // The reconnect's HTTP refresh then asks If-None-Match and is answered 304 when nothing changed.
+    this.#deps.sync.prime(this.topic, doc, `"${doc.version}"`);
     this.#loaded = true;
     this.#unconfirmed = true;
     // In sync when it was saved, not now: the freshness UI shows "last synced … ago" until the subscribe answers.
