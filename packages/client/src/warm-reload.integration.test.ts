@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { HttpStreamSnapshot, SubscribedMessage } from '@pulseboard/protocol';
 import { startTestServer, testClient, waitFor } from '@pulseboard/testing';
 import { MemoryOfflineStore } from './offline-store.js';
+import type { WebSocketManager } from './websocket-manager.js';
 
 const cleanups: Array<() => Promise<void>> = [];
 afterEach(async () => {
@@ -33,7 +34,7 @@ describe('a reload starts warm from persisted topic snapshots (issue 15)', () =>
     const second = testClient(srv.url, { ...options, autoConnect: false });
     cleanups.push(() => second.close());
     const answers: SubscribedMessage[] = [];
-    second.connection.on('subscribed', (m) => answers.push(m));
+    (second.connection as WebSocketManager).on('subscribed', (m) => answers.push(m));
     await second.ready;
     const cpu2 = second.stream('cpu');
     const board2 = second.dashboard('warm');
