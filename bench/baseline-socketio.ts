@@ -1,6 +1,7 @@
 /**
- * Baseline (b): a Socket.IO server (WebSocket transport only, no compression) broadcasting
- * the same updates to rooms named after the topics. Socket.IO encodes a broadcast once and
+ * Baseline: a Socket.IO server (WebSocket transport only, no compression) broadcasting the
+ * same updates to rooms named after the topics, batched: each topic's events of the last
+ * 16 ms go out as one `events` message (an array). Socket.IO encodes a broadcast once and
  * writes it to every socket in the room: the off-the-shelf way to build this.
  */
 import { createServer } from 'node:http';
@@ -10,16 +11,29 @@ import { readJson, type BaselineServer } from './baseline-ws.js';
 
 type Point = { ts?: number; value: unknown };
 const EPOCH = 'baseline';
+/** Events of a topic are collected this long, then broadcast as one message. */
+const BATCH_MS = 16;
 
 /** Starts the Socket.IO server on 127.0.0.1 (port 0 = any free port). Clients connect to `url`. */
 export async function startBaselineSocketIo(options: { port?: number } = {}): Promise<BaselineServer> {
   const offsets = new Map<string, number>();
+  const pending = new Map<string, unknown[]>();
+  let flushTimer: NodeJS.Timeout | null = null;
+  const flush = (): void => {
+    flushTimer = null;
+    for (const [topic, events] of pending) io.to(topic).emit('events', events);
+    pending.clear();
+  };
 
   const publish = (stream: string, ts: number, value: unknown): number => {
     const topic = `stream:${stream}`;
     const offset = (offsets.get(topic) ?? 0) + 1;
     offsets.set(topic, offset);
-    io.to(topic).emit('event', { type: 'event', topic, epoch: EPOCH, offset, ts, data: { ts, value } });
+    const event = { type: 'event', topic, epoch: EPOCH, offset, ts, data: { ts, value } };
+    const queued = pending.get(topic);
+    if (queued) queued.push(event);
+    else pending.set(topic, [event]);
+    flushTimer ??= setTimeout(flush, BATCH_MS);
     return offset;
   };
 
@@ -70,6 +84,7 @@ export async function startBaselineSocketIo(options: { port?: number } = {}): Pr
     port,
     close: () =>
       new Promise<void>((resolve) => {
+        if (flushTimer) clearTimeout(flushTimer);
         io.disconnectSockets(true);
         void io.close(() => resolve());
         http.closeAllConnections();

@@ -1,8 +1,11 @@
 /**
- * Baseline (a): a bare `ws` server that speaks just enough of the Pulseboard protocol for
- * the bench (hello, subscribe, publish, ping) and sends ONE pre-serialised frame per update
- * to every subscriber: no validation, no storage, no batching, no backpressure. What a
- * hand-rolled fan-out costs; Pulseboard's figures are read as ratios against it.
+ * Baselines: a bare `ws` server that speaks just enough of the Pulseboard protocol for the
+ * bench (hello, subscribe, publish, ping): no validation, no storage, no backpressure. Each
+ * update is serialised once. Unbatched (`batch: 'none'`) it sends ONE frame per update to
+ * every subscriber; batched it queues the serialised events per socket and sends each
+ * socket one frame (a JSON array, as Pulseboard does) per event-loop tick (`'tick'`) or
+ * every N ms (a number), sockets with the same queue sharing one encoded frame. What a
+ * careful hand-rolled fan-out costs; Pulseboard's figures are read as ratios against it.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -22,12 +25,67 @@ interface TopicState {
   subscribers: Set<WebSocket>;
 }
 
+/** How the baseline sends: one frame per update, or batched per tick or every N ms. */
+export type BaselineBatching = 'none' | 'tick' | number;
+
+const SEND_OPTIONS = { binary: false } as const;
+
+/** Per-socket queues of serialised events, flushed together per tick or per interval. */
+class Batcher {
+  readonly #queues = new Map<WebSocket, string[]>();
+  #scheduled = false;
+
+  constructor(readonly mode: Exclude<BaselineBatching, 'none'>) {}
+
+  enqueue(ws: WebSocket, text: string): void {
+    const queue = this.#queues.get(ws);
+    if (queue) queue.push(text);
+    else this.#queues.set(ws, [text]);
+    if (this.#scheduled) return;
+    this.#scheduled = true;
+    if (this.mode === 'tick') setImmediate(this.#flush);
+    else setTimeout(this.#flush, this.mode);
+  }
+
+  forget(ws: WebSocket): void {
+    this.#queues.delete(ws);
+  }
+
+  readonly #flush = (): void => {
+    this.#scheduled = false;
+    let last: string[] | null = null;
+    let lastData: Buffer | null = null;
+    for (const [ws, queue] of this.#queues) {
+      let data: Buffer;
+      if (last !== null && lastData !== null && sameStrings(queue, last)) data = lastData;
+      else {
+        data = Buffer.from(queue.length === 1 ? (queue[0] as string) : `[${queue.join(',')}]`);
+        last = queue;
+        lastData = data;
+      }
+      if (ws.readyState === ws.OPEN) ws.send(data, SEND_OPTIONS);
+    }
+    this.#queues.clear();
+  };
+}
+
+function sameStrings(a: string[], b: string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
 const EPOCH = 'baseline';
 const MAX_BODY_BYTES = 16 * 1024 * 1024;
 
 /** Fan-out state shared by the WebSocket and HTTP sides. */
 class Topics {
   #topics = new Map<string, TopicState>();
+  readonly #batcher: Batcher | null;
+
+  constructor(batching: BaselineBatching) {
+    this.#batcher = batching === 'none' ? null : new Batcher(batching);
+  }
 
   get(topic: string): TopicState {
     let state = this.#topics.get(topic);
@@ -43,21 +101,28 @@ class Topics {
     const topic = `stream:${stream}`;
     const state = this.get(topic);
     state.offset += 1;
-    const frame = Buffer.from(JSON.stringify({ type: 'event', topic, epoch: EPOCH, offset: state.offset, ts, data: { ts, value } }));
-    for (const ws of state.subscribers) ws.send(frame, { binary: false });
+    const text = JSON.stringify({ type: 'event', topic, epoch: EPOCH, offset: state.offset, ts, data: { ts, value } });
+    const batcher = this.#batcher;
+    if (batcher) {
+      for (const ws of state.subscribers) batcher.enqueue(ws, text);
+    } else {
+      const frame = Buffer.from(text);
+      for (const ws of state.subscribers) ws.send(frame, SEND_OPTIONS);
+    }
     return state.offset;
   }
 
   unsubscribeAll(ws: WebSocket): void {
     for (const state of this.#topics.values()) state.subscribers.delete(ws);
+    this.#batcher?.forget(ws);
   }
 }
 
 type Point = { ts?: number; value: unknown };
 
 /** Starts the bare server on 127.0.0.1 (port 0 = any free port). */
-export async function startBaselineWs(options: { port?: number } = {}): Promise<BaselineServer> {
-  const topics = new Topics();
+export async function startBaselineWs(options: { port?: number; batch?: BaselineBatching } = {}): Promise<BaselineServer> {
+  const topics = new Topics(options.batch ?? 'none');
   const http = createServer((req, res) => void handleHttp(topics, req, res));
   const wss = new WebSocketServer({ server: http, path: '/ws', perMessageDeflate: false });
 

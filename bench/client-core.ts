@@ -12,6 +12,7 @@
  *   npx tsx --expose-gc bench/client-core.ts [--quick]
  */
 import { applyMutation, createDashboard, type Dashboard } from '@pulseboard/model';
+import { Feature } from '@pulseboard/protocol';
 import { createPulseboardClient, RealtimeState, type PendingMutation, type PulseboardClient, type WebSocketLike } from '@pulseboard/client';
 import { serveRequests } from './lib/rpc.js';
 import { percentile } from './lib/stats.js';
@@ -117,8 +118,10 @@ class ScriptedServer {
     return new Promise((resolve) => (this.#onResubscribed = resolve));
   }
 
-  receive(socket: ScriptedSocket, message: { type: string; topic?: string; clientId?: string }): void {
+  receive(socket: ScriptedSocket, message: { type: string; topic?: string; clientId?: string; features?: string[] }): void {
     if (message.type === 'hello') {
+      // As the server does: the event-rows encoding for a client that asks for it.
+      this.eventRows = message.features?.includes(Feature.EVENT_ROWS) === true;
       socket.deliverLater({ type: 'welcome', protocol: 1, connectionId: `c${this.socketsOpened}`, clientId: message.clientId, lastMutationId: 0, heartbeatIntervalMs: 15_000, serverTime: Date.now() });
     } else if (message.type === 'subscribe' && message.topic) {
       const topic = message.topic;
@@ -140,10 +143,27 @@ class ScriptedServer {
     }
   }
 
+  /** The client asked for the event-rows encoding in its last hello. */
+  eventRows = false;
+
+  /** A frame of events in the form the client asked for: `event` messages, or rows grouped per topic. */
+  frame(events: Array<{ topic: string; offset: number; ts: number; data: { ts?: number; value?: unknown } | object }>): string {
+    if (!this.eventRows) return JSON.stringify(events.map((e) => ({ type: 'event', topic: e.topic, epoch: EPOCH, offset: e.offset, ts: e.ts, data: e.data })));
+    const groups = new Map<string, { type: 'events'; topic: string; epoch: string; offset: number; rows: unknown[] }>();
+    for (const e of events) {
+      let group = groups.get(e.topic);
+      if (!group) groups.set(e.topic, (group = { type: 'events', topic: e.topic, epoch: EPOCH, offset: e.offset, rows: [] }));
+      const point = e.topic.startsWith('stream:') ? (e.data as { ts: number; value: unknown }) : null;
+      group.rows.push(point ? (point.ts === e.ts ? [e.ts, point.value] : [e.ts, point.value, point.ts]) : [e.ts, e.data]);
+    }
+    const messages = [...groups.values()];
+    return JSON.stringify(messages.length === 1 ? messages[0] : messages);
+  }
+
   /** A frame of `count` remote dashboard mutations (applied to the server's doc too). */
   dashboardFrame(count: number, seed: number): string {
     const topic = `dashboard:${DASHBOARD_ID}`;
-    const events: unknown[] = [];
+    const events: Array<{ topic: string; offset: number; ts: number; data: object }> = [];
     let offset = this.offsets.get(topic) ?? 0;
     for (let i = 0; i < count; i++) {
       const { name, args } = edit(seed * count + i);
@@ -152,29 +172,27 @@ class ScriptedServer {
       const outcome = applyMutation(this.doc, name, args, { clientId: OTHER_CLIENT, mutationId });
       this.doc = { ...outcome.doc, version: offset };
       events.push({
-        type: 'event',
         topic,
-        epoch: EPOCH,
         offset,
         ts: Date.now(),
         data: { kind: 'mutation', clientId: OTHER_CLIENT, mutationId, name, args, status: 'applied', touched: outcome.touched, conflicts: [], ...(outcome.patch ? { patch: outcome.patch } : {}) },
       });
     }
     this.offsets.set(topic, offset);
-    return JSON.stringify(events);
+    return this.frame(events);
   }
 
   /** A frame of `count` points spread over `streams` streams. */
   streamFrame(count: number, streams: number): string {
-    const events: unknown[] = [];
+    const events: Array<{ topic: string; offset: number; ts: number; data: { ts: number; value: number } }> = [];
     for (let i = 0; i < count; i++) {
       const topic = `stream:s${i % streams}`;
       const offset = (this.offsets.get(topic) ?? 0) + 1;
       this.offsets.set(topic, offset);
       const ts = Date.now();
-      events.push({ type: 'event', topic, epoch: EPOCH, offset, ts, data: { ts, value: i } });
+      events.push({ topic, offset, ts, data: { ts, value: i } });
     }
-    return JSON.stringify(events);
+    return this.frame(events);
   }
 
   /** fetch for the client's background sync: 304 for a dashboard it has, 404 for streams. */

@@ -2,16 +2,18 @@
  * The client fleet: a child process holding N WebSocket (or Socket.IO) clients, so the
  * clients never share the server's CPU timeline. Each client says hello, subscribes to the
  * given topics, then counts the events it receives, checks their offsets per topic
- * (duplicates, gaps) and records publish-to-receive latency (each update's value is its
- * send time). The bench drives it over IPC: connect, reset, mark, progress, report,
+ * (duplicates, gaps), counts frames and bytes, and records publish-to-receive latency (each
+ * update's value carries its send time, see payload.ts). The bench drives it over IPC: connect, reset, mark, progress, report,
  * waitFor, disconnect.
  */
 import { performance } from 'node:perf_hooks';
+import { Feature, parseServerFrame } from '@pulseboard/protocol';
 import { io, type Socket } from 'socket.io-client';
 import { WebSocket } from 'ws';
+import { sentAtOf } from './lib/payload.js';
 import { emitEvent, nowMs, serveRequests, type ChildRequest } from './lib/rpc.js';
 import { summarise } from './lib/stats.js';
-import type { FleetReport, ServerKind } from './lib/types.js';
+import { isPulseboard, type FleetReport, type ServerKind } from './lib/types.js';
 
 interface Client {
   index: number;
@@ -44,6 +46,7 @@ let progressTimer: NodeJS.Timeout | null = null;
 const counters = {
   received: 0,
   frames: 0,
+  bytes: 0,
   duplicates: 0,
   missing: 0,
   errors: [] as string[],
@@ -77,8 +80,8 @@ function onEvent(client: Client, message: IncomingMessage, receivedAt: number): 
   client.received += 1;
   counters.received += 1;
   if (counters.recordLatency) {
-    const sentAt = message.data?.value;
-    if (typeof sentAt === 'number') recordLatency(receivedAt - sentAt);
+    const sentAt = sentAtOf(message.data?.value);
+    if (sentAt !== undefined) recordLatency(receivedAt - sentAt);
   }
 }
 
@@ -143,13 +146,22 @@ function connectWs(index: number, options: ConnectOptions): Promise<Client> {
           break;
       }
     };
+    // Pulseboard's clients decode frames as @pulseboard/client does (parseServerFrame, which
+    // expands event-rows); the bare ws clients JSON.parse them.
+    const pulseboard = isPulseboard(options.kind);
+    const features = options.kind === 'pulseboard' ? { features: [Feature.EVENT_ROWS] } : {};
     ws.on('open', () => {
-      ws.send(JSON.stringify({ type: 'hello', protocol: 1, token: options.token, clientId: `bench-${process.pid}-${index}` }));
+      ws.send(JSON.stringify({ type: 'hello', protocol: 1, token: options.token, clientId: `bench-${process.pid}-${index}`, ...features }));
     });
-    ws.on('message', (data) => {
+    ws.on('message', (data: Buffer) => {
       const receivedAt = nowMs();
       counters.frames += 1;
-      const parsed = JSON.parse(String(data)) as IncomingMessage | IncomingMessage[];
+      counters.bytes += data.length;
+      if (pulseboard) {
+        for (const message of parseServerFrame(data.toString()) as IncomingMessage[]) handle(message, receivedAt);
+        return;
+      }
+      const parsed = JSON.parse(data.toString()) as IncomingMessage | IncomingMessage[];
       if (Array.isArray(parsed)) for (const message of parsed) handle(message, receivedAt);
       else handle(parsed, receivedAt);
     });
@@ -189,9 +201,10 @@ function connectSocketIo(index: number, options: ConnectOptions): Promise<Client
         resolve(client);
       }
     });
-    socket.on('event', (message: IncomingMessage) => {
+    socket.on('events', (messages: IncomingMessage[]) => {
       counters.frames += 1;
-      onEvent(client, message, nowMs());
+      const receivedAt = nowMs();
+      for (const message of messages) onEvent(client, message, receivedAt);
     });
     socket.on('connect_error', (error) => fail(new Error(`client ${index}: ${error.message}`)));
     socket.on('disconnect', (reason) => {
@@ -272,6 +285,7 @@ async function disconnectAll(): Promise<void> {
 function reset(recordLatencies: boolean): void {
   counters.received = 0;
   counters.frames = 0;
+  counters.bytes = 0;
   counters.duplicates = 0;
   counters.missing = 0;
   counters.errors = [];
@@ -300,6 +314,7 @@ function report(samples = false): FleetReport {
     minPerClient: minPerClient(),
     maxPerClient: max,
     frames: counters.frames,
+    bytes: counters.bytes,
     duplicates: counters.duplicates,
     missing: counters.missing,
     latency: counters.latencyCount > 0 && !samples ? summarise(counters.latency.subarray(0, counters.latencyCount)) : null,

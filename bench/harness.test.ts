@@ -2,12 +2,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Fleet, ServerHost } from './lib/harness.js';
 import { runBurst } from './scenarios.js';
 
-describe('bench harness (bare ws baseline; server and two client fleet processes)', () => {
+describe.each(['ws', 'ws-16ms'] as const)('bench harness (%s baseline; server and two client fleet processes)', (kind) => {
   let host: ServerHost;
   let fleet: Fleet;
 
   beforeAll(async () => {
-    [host, fleet] = await Promise.all([ServerHost.start('ws'), Fleet.start(2)]);
+    [host, fleet] = await Promise.all([ServerHost.start(kind), Fleet.start(2)]);
   });
 
   afterAll(async () => {

@@ -1,11 +1,15 @@
 /**
- * `npm run bench`: runs every scenario against the bare ws baseline, the Socket.IO baseline
- * and Pulseboard (each in its own process, clients in another), prints a table with each
- * figure and its ratio against the baselines, and writes bench/results/latest.json.
+ * `npm run bench`: runs every scenario against the baselines (bare ws unbatched, batched per
+ * tick and every 16 ms, Socket.IO batched) and Pulseboard, each server in its own process
+ * pinned to core 0 with the publisher, the clients in fleet processes pinned to core 1;
+ * repeats each scenario `--reps` times, servers interleaved, and prints for each figure the
+ * median (min–max) and Pulseboard's ratio against batched ws (the headline) per rep. Foreign
+ * CPU use (other processes, from /proc/stat) is reported per scenario. Writes
+ * bench/results/latest.json.
  *
- *   npm run bench                       full run (1,000 clients; a few minutes)
- *   npm run bench -- --quick            100 clients, short spans (about a minute)
- *   npm run bench -- --only=saturation,memory --servers=ws,pulseboard --clients=500 --out=/tmp/r.json
+ *   npm run bench                       full run (1,000 clients, 3 reps; 10–20 minutes)
+ *   npm run bench -- --quick            100 clients, 1 rep, short spans (a few minutes)
+ *   npm run bench -- --only=saturation,memory --servers=ws-16ms,pulseboard --clients=500 --reps=5 --out=/tmp/r.json
  *
  * One run at a time: a second run waits for the first (bench/results/run.lock).
  *
@@ -18,12 +22,14 @@ import { parseArgs } from 'node:util';
 import type { ClientCoreResult } from './client-core.js';
 import { runClusterBench } from './cluster-bench.js';
 import { BenchChild } from './lib/child.js';
+import { canPin, pinToCpu, SERVER_CPU, type ForeignLoad } from './lib/cpu-accounting.js';
 import { Fleet } from './lib/harness.js';
 import { acquireRunLock } from './lib/run-lock.js';
 import { formatStorm, runReconnectStorm, type StormPhase } from './reconnect-storm.js';
 import { formatNumber, formatRatio, median, renderTable } from './lib/stats.js';
-import { SERVER_KINDS, SERVER_LABELS, type ServerKind } from './lib/types.js';
+import { DEFAULT_SERVER_KINDS, HEADLINE_BASELINE, SERVER_KINDS, SERVER_LABELS, type ServerKind } from './lib/types.js';
 import {
+  pinServerHosts,
   runBatch,
   runMemory,
   runSaturation,
@@ -38,11 +44,13 @@ import {
 } from './scenarios.js';
 
 /**
- * Client fleet processes. Two, so that on a machine busy with other work the clients get two
- * shares of the CPU and are less often the bottleneck; on an idle 2-core machine the server
- * has one core and the fleets share the other.
+ * Client fleet processes. Two, both pinned to the clients' core: on a machine busy with
+ * other work they get two shares of that core and are less often the bottleneck.
  */
 const DEFAULT_FLEETS = 2;
+
+/** Memory is measured on these only: the batched ws baselines hold the same idle state as `ws`. */
+const MEMORY_KINDS: ServerKind[] = ['ws', 'socketio', 'pulseboard', 'pulseboard-events'];
 
 /** How long a run waits for another bench run on the machine to finish. */
 const LOCK_WAIT_MS = 15 * 60_000;
@@ -60,14 +68,19 @@ interface BenchConfig {
   out: string | undefined;
   servers: ServerKind[];
   scenarios: Scenario[];
+  /** Repetitions of each scenario; within a rep every server runs once, in turn. */
+  reps: number;
+  /** Pin server + publisher and clients to separate cores with taskset. */
+  pin: boolean;
   saturation: Array<Omit<SaturationOptions, 'window' | 'maxLag' | 'publishers'>>;
   saturationPublishers: number;
   saturationWindow: number;
   /** Deliveries (updates × clients) the publisher lets the slowest client lag: bounds the backlog to a second or two. */
   saturationMaxLagDeliveries: number;
-  steady: SteadyOptions;
-  /** `rounds`: each server measured this many times, interleaved; the median is reported. */
-  memory: { clients: number; settleMs: number; rounds: number };
+  /** One steady scenario per rate. */
+  steady: SteadyOptions[];
+  /** One memory scenario per client count (measured `reps` times, interleaved). */
+  memory: Array<{ clients: number; settleMs: number }>;
   batch: BatchOptions;
   /** Connections in the reconnect storm. */
   stormClients: number;
@@ -82,6 +95,8 @@ function parseConfig(): BenchConfig {
       clients: { type: 'string' },
       out: { type: 'string' },
       fleets: { type: 'string', default: process.env.BENCH_FLEETS },
+      reps: { type: 'string', default: process.env.BENCH_REPS },
+      'no-pin': { type: 'boolean', default: false },
       // Handled in main() before this: the cluster benchmark (bench/cluster-bench.ts).
       nodes: { type: 'string' },
       seconds: { type: 'string' },
@@ -90,7 +105,9 @@ function parseConfig(): BenchConfig {
   });
   if (values.help) {
     console.log(`usage: npm run bench -- --nodes=3 [--clients=150] [--seconds=5]   (cluster benchmark, bench/cluster-bench.ts)`);
-    console.log(`usage: npm run bench -- [--quick] [--only=${SCENARIOS.join(',')}] [--servers=${SERVER_KINDS.join(',')}] [--clients=N] [--fleets=N] [--out=file.json]`);
+    console.log(
+      `usage: npm run bench -- [--quick] [--only=${SCENARIOS.join(',')}] [--servers=${SERVER_KINDS.join(',')}] [--clients=N] [--reps=N] [--fleets=N] [--no-pin] [--out=file.json]`,
+    );
     process.exit(0);
   }
   const list = <T extends string>(raw: string | undefined, all: readonly T[], what: string, defaults: readonly T[] = all): T[] => {
@@ -105,37 +122,45 @@ function parseConfig(): BenchConfig {
   if (!Number.isInteger(clients) || clients < 1) throw new Error(`--clients must be a positive integer, not ${values.clients}`);
   const fleets = values.fleets ? Number(values.fleets) : DEFAULT_FLEETS;
   if (!Number.isInteger(fleets) || fleets < 1 || fleets > 8) throw new Error(`--fleets must be 1..8, not ${values.fleets}`);
+  const reps = values.reps ? Number(values.reps) : quick ? 1 : 3;
+  if (!Number.isInteger(reps) || reps < 1 || reps > 20) throw new Error(`--reps must be 1..20, not ${values.reps}`);
+  const steadyMs = quick ? 3_000 : 6_000;
   return {
     quick,
     fleets,
+    reps,
+    pin: !values['no-pin'],
     out: values.out,
-    servers: list(values.servers, SERVER_KINDS, 'server'),
+    servers: list(values.servers, SERVER_KINDS, 'server', DEFAULT_SERVER_KINDS),
     scenarios: list(values.only, SCENARIOS, 'scenario', DEFAULT_SCENARIOS),
     stormClients: values.clients ? clients : quick ? 500 : 5_000,
-    saturation: quick
-      ? [{ clients, durationMs: 2_500, warmupMs: 700 }]
-      : [
-          { clients, durationMs: 5_000, warmupMs: 1_000 },
-          { clients: Math.max(1, Math.round(clients / 10)), durationMs: 5_000, warmupMs: 1_000 },
-        ],
+    saturation: [{ clients, durationMs: quick ? 2_500 : 5_000, warmupMs: quick ? 700 : 1_000 }],
     saturationWindow: 32,
     saturationMaxLagDeliveries: 50_000,
     saturationPublishers: 32,
-    steady: { clients, rate: 50, durationMs: quick ? 3_000 : 10_000, streams: 5 },
-    memory: { clients, settleMs: quick ? 300 : 1_000, rounds: quick ? 1 : 3 },
+    steady: [
+      { clients, rate: 50, durationMs: steadyMs, streams: 5 },
+      { clients, rate: 300, durationMs: steadyMs, streams: 5 },
+    ],
+    memory: (quick || values.clients ? [clients] : [1_000, 5_000]).map((n) => ({ clients: n, settleMs: quick ? 300 : 1_000 })),
     batch: { repetitions: quick ? 5 : 20, warmup: quick ? 1 : 3, keys: 100, pointsPerKey: 10 },
   };
 }
 
 type Outcome<T> = { ok: true; value: T } | { ok: false; error: string };
 
+/** One rep of a scenario: each server's outcome. */
+type Rep<T> = Partial<Record<ServerKind, Outcome<T>>>;
+
 interface Results {
   date: string;
   machine: ReturnType<typeof machine>;
   config: BenchConfig;
-  saturation: Array<{ clients: number; runs: Partial<Record<ServerKind, Outcome<SaturationResult>>> }>;
-  steady?: Partial<Record<ServerKind, Outcome<SteadyResult>>>;
-  memory?: Partial<Record<ServerKind, Outcome<MemoryResult>>>;
+  /** Whether server + publisher and clients ran pinned to separate cores. */
+  pinned: boolean;
+  saturation: Array<{ clients: number; reps: Array<Rep<SaturationResult>> }>;
+  steady: Array<{ rate: number; clients: number; reps: Array<Rep<SteadyResult>> }>;
+  memory: Array<{ clients: number; reps: Array<Rep<MemoryResult>> }>;
   batch?: Partial<Record<ServerKind, Outcome<BatchResult>>>;
   client?: Outcome<ClientCoreResult>;
   reconnectStorm?: Outcome<StormPhase[]>;
@@ -156,9 +181,9 @@ function machine(): { nproc: number; cpu: string; ramGb: number; node: string; p
 }
 
 /** Runs one scenario on each server in turn (adjacent in time, so they share the machine's load). */
-async function eachServer<T>(config: BenchConfig, label: string, run: (kind: ServerKind) => Promise<T>): Promise<Partial<Record<ServerKind, Outcome<T>>>> {
+async function eachServer<T>(kinds: ServerKind[], label: string, run: (kind: ServerKind) => Promise<T>): Promise<Partial<Record<ServerKind, Outcome<T>>>> {
   const outcomes: Partial<Record<ServerKind, Outcome<T>>> = {};
-  for (const kind of config.servers) {
+  for (const kind of kinds) {
     const startedAt = Date.now();
     process.stdout.write(`  ${label} · ${SERVER_LABELS[kind]} … `);
     try {
@@ -184,71 +209,93 @@ function indent(text: string): string {
 
 type Row = string[];
 
-/** One row: the figure for each server, then Pulseboard's ratio against each baseline. */
+/** "median (min–max)" of the reps' values, or the single value. */
+function spread(values: number[], decimals?: number, format: (v: number, d?: number) => string = formatNumber): string {
+  if (values.length === 0) return 'n/a';
+  if (values.length === 1) return format(values[0] as number, decimals);
+  const sorted = [...values].sort((a, b) => a - b);
+  return `${format(median(sorted), decimals)} (${format(sorted[0] as number, decimals)}–${format(sorted.at(-1) as number, decimals)})`;
+}
+
+const ratioText = (v: number): string => formatRatio(v).replace('×', '');
+
+/**
+ * One row: each server's figure over the reps (median and range), then Pulseboard's ratio
+ * against batched ws, computed per rep (same-run ratios), median and range.
+ */
 function figureRow<T>(
-  config: BenchConfig,
+  columns: ServerKind[],
+  kinds: ServerKind[],
   name: string,
-  outcomes: Partial<Record<ServerKind, Outcome<T>>> | undefined,
+  reps: Array<Rep<T>>,
   pick: (value: T) => number | null | undefined,
   options: { unit?: string; decimals?: number; target?: string } = {},
 ): Row {
-  const value = (kind: ServerKind): number | null => {
-    const outcome = outcomes?.[kind];
-    return outcome?.ok ? (pick(outcome.value) ?? null) : null;
-  };
+  const valuesOf = (kind: ServerKind): Array<number | null> =>
+    reps.map((rep) => {
+      const outcome = rep[kind];
+      return outcome?.ok ? (pick(outcome.value) ?? null) : null;
+    });
   const cell = (kind: ServerKind): string => {
-    if (!config.servers.includes(kind)) return '—';
-    const outcome = outcomes?.[kind];
-    if (!outcome) return '—';
-    if (!outcome.ok) return 'error';
-    return formatNumber(value(kind), options.decimals);
+    if (!kinds.includes(kind)) return '—';
+    if (reps.some((rep) => rep[kind] && !rep[kind]?.ok)) return 'error';
+    return spread(valuesOf(kind).filter((v): v is number => v !== null && !Number.isNaN(v)), options.decimals);
   };
-  const pb = value('pulseboard');
   const ratio = (base: ServerKind): string => {
-    const b = value(base);
-    return pb === null || b === null || b === 0 ? 'n/a' : formatRatio(pb / b);
+    const pb = valuesOf('pulseboard');
+    const b = valuesOf(base);
+    const ratios = pb.flatMap((v, i) => (v !== null && b[i] !== null && b[i] !== 0 ? [v / (b[i] as number)] : []));
+    return ratios.length ? `${spread(ratios, 2, ratioText)}×` : 'n/a';
   };
-  return [`${name}${options.unit ? ` (${options.unit})` : ''}`, cell('ws'), cell('socketio'), cell('pulseboard'), ratio('ws'), ratio('socketio'), options.target ?? ''];
+  return [`${name}${options.unit ? ` (${options.unit})` : ''}`, ...columns.map(cell), ratio(HEADLINE_BASELINE), ratio('ws-tick'), options.target ?? ''];
 }
 
 function renderResults(config: BenchConfig, results: Results): string {
   const rows: Row[] = [];
+  const kinds = config.servers;
   for (const group of results.saturation) {
-    rows.push(figureRow(config, `saturation, ${group.clients} clients: delivered`, group.runs, (r) => r.deliveredPerSec, { unit: 'msg/s', target: group.clients >= 1_000 ? '≥ 0.8× ws' : '' }));
-    rows.push(figureRow(config, `  updates published`, group.runs, (r) => r.publishedPerSec, { unit: '/s' }));
-    rows.push(figureRow(config, `  events per frame`, group.runs, (r) => r.eventsPerFrame, { decimals: 1 }));
-    rows.push(figureRow(config, `  server CPU per 1k deliveries`, group.runs, (r) => (r.server.cpuMs * 1_000) / Math.max(1, r.published * r.clients), { unit: 'ms', decimals: 2 }));
-    rows.push(figureRow(config, `  fleet CPU per 1k deliveries`, group.runs, (r) => (r.fleetCpuMs * 1_000) / Math.max(1, r.published * r.clients), { unit: 'ms', decimals: 2 }));
-    rows.push(figureRow(config, `  p99 latency under saturation`, group.runs, (r) => r.latency?.p99, { unit: 'ms' }));
+    const perDelivery = (ms: number, r: SaturationResult): number => (ms * 1_000) / Math.max(1, r.published * r.clients);
+    rows.push(figureRow(config.servers, kinds, `saturation, ${group.clients} clients: delivered`, group.reps, (r) => r.deliveredPerSec, { unit: 'msg/s', target: '≥ 1.0× batched ws' }));
+    rows.push(figureRow(config.servers, kinds, `  updates published`, group.reps, (r) => r.publishedPerSec, { unit: '/s' }));
+    rows.push(figureRow(config.servers, kinds, `  events per frame`, group.reps, (r) => r.eventsPerFrame, { decimals: 1 }));
+    rows.push(figureRow(config.servers, kinds, `  bytes on the wire per event`, group.reps, (r) => r.bytesPerEvent, { decimals: 0, target: '≤ 1.15× payload JSON' }));
+    rows.push(figureRow(config.servers, kinds, `  server CPU per delivery`, group.reps, (r) => perDelivery(r.server.cpuMs, r), { unit: 'µs', decimals: 2 }));
+    rows.push(figureRow(config.servers, kinds, `  client CPU per delivery`, group.reps, (r) => perDelivery(r.fleetCpuMs, r), { unit: 'µs', decimals: 2, target: '≤ 1.1× batched ws' }));
+    rows.push(figureRow(config.servers, kinds, `  p99 latency under saturation`, group.reps, (r) => r.latency?.p99, { unit: 'ms' }));
+    rows.push(figureRow(config.servers, kinds, `  foreign CPU (other processes)`, group.reps, (r) => r.foreign?.foreignCores, { unit: 'cores', decimals: 2 }));
   }
-  if (results.steady) {
-    const s = config.steady;
-    const label = `steady ${s.rate}/s → ${s.clients} clients`;
-    rows.push(figureRow(config, `${label}: p50`, results.steady, (r) => r.latency?.p50, { unit: 'ms', decimals: 1 }));
-    rows.push(figureRow(config, `  p99`, results.steady, (r) => r.latency?.p99, { unit: 'ms', decimals: 1, target: '< 100 ms' }));
-    rows.push(figureRow(config, `  not delivered 10 s after the end (of ${s.clients * Math.round((s.rate * s.durationMs) / 1_000)})`, results.steady, (r) => r.undelivered, { decimals: 0, target: '0' }));
-    rows.push(figureRow(config, `  offsets skipped or duplicated`, results.steady, (r) => r.missing + r.duplicates, { decimals: 0, target: '0' }));
-    rows.push(figureRow(config, `  publish → ack p99`, results.steady, (r) => r.ackLatency.p99, { unit: 'ms', decimals: 1 }));
-    rows.push(figureRow(config, `  events per frame`, results.steady, (r) => r.eventsPerFrame, { decimals: 2 }));
-    rows.push(figureRow(config, `  server CPU (% of a core)`, results.steady, (r) => r.server.cpuShare * 100, { decimals: 1 }));
-    rows.push(figureRow(config, `  client fleet busy (%)`, results.steady, (r) => r.fleetBusy * 100, { decimals: 0 }));
+  for (const group of results.steady) {
+    const label = `steady ${group.rate}/s → ${group.clients} clients`;
+    const perDelivery = (ms: number, r: SteadyResult): number => (ms * 1_000) / Math.max(1, r.received);
+    rows.push(figureRow(config.servers, kinds, `${label}: p50`, group.reps, (r) => r.latency?.p50, { unit: 'ms', decimals: 1 }));
+    rows.push(figureRow(config.servers, kinds, `  p99`, group.reps, (r) => r.latency?.p99, { unit: 'ms', decimals: 1, target: group.rate <= 50 ? '≤ 1.0× batched ws' : '< 250 ms' }));
+    rows.push(figureRow(config.servers, kinds, `  not delivered 10 s after the end`, group.reps, (r) => r.undelivered, { decimals: 0, target: '0' }));
+    rows.push(figureRow(config.servers, kinds, `  offsets skipped or duplicated`, group.reps, (r) => r.missing + r.duplicates, { decimals: 0, target: '0' }));
+    rows.push(figureRow(config.servers, kinds, `  events per frame`, group.reps, (r) => r.eventsPerFrame, { decimals: 2 }));
+    rows.push(figureRow(config.servers, kinds, `  bytes on the wire per event`, group.reps, (r) => r.bytesPerEvent, { decimals: 0 }));
+    rows.push(figureRow(config.servers, kinds, `  server CPU (% of a core)`, group.reps, (r) => r.server.cpuShare * 100, { decimals: 1 }));
+    rows.push(figureRow(config.servers, kinds, `  server CPU per delivery`, group.reps, (r) => perDelivery(r.server.cpuMs, r), { unit: 'µs', decimals: 2 }));
+    rows.push(figureRow(config.servers, kinds, `  client CPU per delivery`, group.reps, (r) => perDelivery(r.fleetCpuMs, r), { unit: 'µs', decimals: 2 }));
+    rows.push(figureRow(config.servers, kinds, `  client fleet busy (%)`, group.reps, (r) => r.fleetBusy * 100, { decimals: 0, target: '< 70 %' }));
+    rows.push(figureRow(config.servers, kinds, `  foreign CPU (other processes)`, group.reps, (r) => r.foreign?.foreignCores, { unit: 'cores', decimals: 2 }));
   }
-  if (results.memory) {
-    const m = config.memory;
-    const rounds = m.rounds > 1 ? ` (median of ${m.rounds})` : '';
-    rows.push(figureRow(config, `idle memory, ${m.clients} clients${rounds}: RSS`, results.memory, (r) => r.rssKbPerConnection, { unit: 'KB/conn', decimals: 1, target: '≤ 1.5× ws' }));
-    rows.push(figureRow(config, `  heap + external`, results.memory, (r) => r.heapKbPerConnection, { unit: 'KB/conn', decimals: 1 }));
-    rows.push(figureRow(config, `  V8 heap reserved (heapTotal)`, results.memory, (r) => r.heapTotalKbPerConnection, { unit: 'KB/conn', decimals: 1 }));
-    rows.push(figureRow(config, `  RSS with no connections`, results.memory, (r) => r.idleRssMb, { unit: 'MB', decimals: 1 }));
+  for (const group of results.memory) {
+    const memKinds = kinds.filter((k) => MEMORY_KINDS.includes(k));
+    rows.push(figureRow(config.servers, memKinds, `idle memory, ${group.clients} clients: heap + external`, group.reps, (r) => r.heapKbPerConnection, { unit: 'KB/conn', decimals: 2, target: '≤ 1.2× ws' }));
+    rows.push(figureRow(config.servers, memKinds, `  RSS`, group.reps, (r) => r.rssKbPerConnection, { unit: 'KB/conn', decimals: 1 }));
+    rows.push(figureRow(config.servers, memKinds, `  V8 heap reserved (heapTotal)`, group.reps, (r) => r.heapTotalKbPerConnection, { unit: 'KB/conn', decimals: 1 }));
+    rows.push(figureRow(config.servers, memKinds, `  RSS with no connections`, group.reps, (r) => r.idleRssMb, { unit: 'MB', decimals: 1 }));
+    rows.push(figureRow(config.servers, memKinds, `  connects`, group.reps, (r) => r.connectPerSec, { unit: '/s', decimals: 0 }));
   }
   if (results.batch) {
     const b = config.batch;
-    rows.push(figureRow(config, `batch push ${b.keys * b.pointsPerKey} points: broadcast p50`, results.batch, (r) => r.broadcast.p50, { unit: 'ms', decimals: 1, target: '< 50 ms' }));
-    rows.push(figureRow(config, `  broadcast p95`, results.batch, (r) => r.broadcast.p95, { unit: 'ms', decimals: 1 }));
-    rows.push(figureRow(config, `  HTTP answer p50`, results.batch, (r) => r.response.p50, { unit: 'ms', decimals: 1 }));
-    rows.push(figureRow(config, `  server CPU per batch`, results.batch, (r) => r.serverCpuMs, { unit: 'ms', decimals: 1 }));
+    const reps = [results.batch];
+    rows.push(figureRow(config.servers, kinds, `batch push ${b.keys * b.pointsPerKey} points: broadcast p50`, reps, (r) => r.broadcast.p50, { unit: 'ms', decimals: 1, target: '< 50 ms' }));
+    rows.push(figureRow(config.servers, kinds, `  broadcast p95`, reps, (r) => r.broadcast.p95, { unit: 'ms', decimals: 1 }));
+    rows.push(figureRow(config.servers, kinds, `  HTTP answer p50`, reps, (r) => r.response.p50, { unit: 'ms', decimals: 1 }));
+    rows.push(figureRow(config.servers, kinds, `  server CPU per batch`, reps, (r) => r.serverCpuMs, { unit: 'ms', decimals: 1 }));
   }
-  return renderTable(['figure', 'bare ws', 'Socket.IO', 'Pulseboard', 'PB/ws', 'PB/SIO', 'target'], rows);
+  return renderTable(['figure', ...config.servers.map((k) => SERVER_LABELS[k]), `PB ÷ ${SERVER_LABELS[HEADLINE_BASELINE]}`, 'PB ÷ ws batched/tick', 'target'], rows);
 }
 
 /** Every check that is about correctness, not speed: drops, duplicates, unexpected closes. */
@@ -265,17 +312,23 @@ function correctnessNotes(results: Results): string[] {
     if (problems.length) notes.push(`${label} · ${SERVER_LABELS[kind]}: ${problems.join('; ')}`);
   };
   for (const group of results.saturation) {
-    for (const [kind, outcome] of Object.entries(group.runs) as Array<[ServerKind, Outcome<SaturationResult>]>) {
-      if (!outcome.ok) continue;
-      check(`saturation ${group.clients}`, kind, outcome.value, outcome.value.complete);
-      if (outcome.value.publisherBound) notes.push(`saturation ${group.clients} · ${SERVER_LABELS[kind]}: the publisher's pacing bound the rate (raise saturationPublishers)`);
+    for (const rep of group.reps) {
+      for (const [kind, outcome] of Object.entries(rep) as Array<[ServerKind, Outcome<SaturationResult>]>) {
+        if (!outcome.ok) continue;
+        check(`saturation ${group.clients}`, kind, outcome.value, outcome.value.complete);
+        if (outcome.value.publisherBound) notes.push(`saturation ${group.clients} · ${SERVER_LABELS[kind]}: the publisher's pacing bound the rate (raise saturationPublishers)`);
+      }
     }
   }
-  for (const [kind, outcome] of Object.entries(results.steady ?? {}) as Array<[ServerKind, Outcome<SteadyResult>]>) {
-    if (!outcome.ok) continue;
-    check('steady', kind, outcome.value, outcome.value.undelivered === 0);
-    if (outcome.value.fleetBusy > 0.9) {
-      notes.push(`steady · ${SERVER_LABELS[kind]}: the client fleet was busy ${Math.round(outcome.value.fleetBusy * 100)}% of the time: its latency is mostly the fleet's own backlog`);
+  for (const group of results.steady) {
+    for (const rep of group.reps) {
+      for (const [kind, outcome] of Object.entries(rep) as Array<[ServerKind, Outcome<SteadyResult>]>) {
+        if (!outcome.ok) continue;
+        check(`steady ${group.rate}/s`, kind, outcome.value, outcome.value.undelivered === 0);
+        if (outcome.value.fleetBusy > 0.7) {
+          notes.push(`steady ${group.rate}/s · ${SERVER_LABELS[kind]}: the client fleet was busy ${Math.round(outcome.value.fleetBusy * 100)}% (> 70 %): part of its latency is the fleet's own backlog`);
+        }
+      }
     }
   }
   return notes;
@@ -303,33 +356,45 @@ async function main(): Promise<number> {
   const config = parseConfig();
   const releaseLock = await acquireRunLock(LOCK_WAIT_MS);
   const startedAt = Date.now();
-  const results: Results = { date: new Date().toISOString(), machine: machine(), config, saturation: [], durationMs: 0, loadAtEnd: [] };
+  const pinned = config.pin && canPin();
+  const results: Results = { date: new Date().toISOString(), machine: machine(), config, pinned, saturation: [], steady: [], memory: [], durationMs: 0, loadAtEnd: [] };
   const m = results.machine;
   console.log(`Pulseboard bench${config.quick ? ' (quick)' : ''} — ${results.date}`);
   console.log(`${m.nproc} × ${m.cpu}, ${m.ramGb} GB RAM, Node ${m.node}, load average ${m.loadAtStart.join(' ')}`);
-  console.log(`servers: ${config.servers.join(', ')}; scenarios: ${config.scenarios.join(', ')}; client fleet processes: ${config.fleets}\n`);
+  console.log(`servers: ${config.servers.join(', ')}; scenarios: ${config.scenarios.join(', ')}; reps: ${config.reps}; client fleet processes: ${config.fleets}`);
+  console.log(pinned ? `pinned: server + publisher on cpu ${SERVER_CPU}, clients on the other (taskset)\n` : 'NOT pinned (no taskset, one core, or --no-pin)\n');
+  if (pinned) pinToCpu(process.pid, SERVER_CPU);
+  pinServerHosts(pinned);
 
-  const fleet = await Fleet.start(config.fleets);
+  mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
+  const fleet = await Fleet.start(config.fleets, { pin: pinned });
   try {
-    if (config.scenarios.includes('saturation')) {
-      for (const options of config.saturation) {
+    const saturation = config.scenarios.includes('saturation') ? config.saturation : [];
+    const steady = config.scenarios.includes('steady') ? config.steady : [];
+    const memory = config.scenarios.includes('memory') ? config.memory : [];
+    results.saturation = saturation.map((o) => ({ clients: o.clients, reps: [] }));
+    results.steady = steady.map((o) => ({ rate: o.rate, clients: o.clients, reps: [] }));
+    results.memory = memory.map((o) => ({ clients: o.clients, reps: [] }));
+    for (let rep = 1; rep <= config.reps; rep++) {
+      const tag = config.reps > 1 ? ` (rep ${rep}/${config.reps})` : '';
+      for (const [i, options] of saturation.entries()) {
         const full = {
           ...options,
           window: config.saturationWindow,
           maxLag: Math.max(10, Math.ceil(config.saturationMaxLagDeliveries / options.clients)),
           publishers: config.saturationPublishers,
         };
-        results.saturation.push({ clients: options.clients, runs: await eachServer(config, `saturation ${options.clients}`, (kind) => runSaturation(kind, fleet, full)) });
+        results.saturation[i]?.reps.push(await eachServer(config.servers, `saturation ${options.clients}${tag}`, (kind) => runSaturation(kind, fleet, full)));
       }
-    }
-    if (config.scenarios.includes('steady')) results.steady = await eachServer(config, 'steady', (kind) => runSteady(kind, fleet, config.steady));
-    if (config.scenarios.includes('memory')) {
-      const rounds: Array<Partial<Record<ServerKind, Outcome<MemoryResult>>>> = [];
-      for (let round = 1; round <= config.memory.rounds; round++) {
-        const label = config.memory.rounds > 1 ? `memory (round ${round} of ${config.memory.rounds})` : 'memory';
-        rounds.push(await eachServer(config, label, (kind) => runMemory(kind, fleet, config.memory)));
+      for (const [i, options] of steady.entries()) {
+        results.steady[i]?.reps.push(await eachServer(config.servers, `steady ${options.rate}/s${tag}`, (kind) => runSteady(kind, fleet, options)));
       }
-      results.memory = medianMemory(config.servers, rounds);
+      for (const [i, options] of memory.entries()) {
+        const kinds = config.servers.filter((k) => MEMORY_KINDS.includes(k));
+        results.memory[i]?.reps.push(await eachServer(kinds, `memory ${options.clients}${tag}`, (kind) => runMemory(kind, fleet, options)));
+      }
+      // Each finished rep is kept, so a run that dies later still leaves its figures.
+      writeFileSync(new URL('./results/partial.json', import.meta.url), `${JSON.stringify(results, null, 2)}\n`);
     }
     if (config.scenarios.includes('batch')) {
       const startedAt = Date.now();
@@ -352,7 +417,8 @@ async function main(): Promise<number> {
   results.durationMs = Date.now() - startedAt;
   results.loadAtEnd = loadavg().map((l) => Math.round(l * 100) / 100);
 
-  console.log(`\n${renderResults(config, results)}\n`);
+  const hasTable = results.saturation.length + results.steady.length + results.memory.length > 0 || results.batch !== undefined;
+  if (hasTable) console.log(`\n${renderResults(config, results)}\n`);
   if (results.client) console.log(`${renderClientCore(results.client)}\n`);
   if (results.reconnectStorm) {
     console.log(results.reconnectStorm.ok ? `${formatStorm(results.reconnectStorm.value)}\n` : `reconnect storm failed: ${results.reconnectStorm.error}\n`);
@@ -361,6 +427,7 @@ async function main(): Promise<number> {
   if (busiest > m.nproc) {
     console.log(`! load average reached ${busiest} on ${m.nproc} cores: other work competed for the CPU; trust the ratios more than the absolute figures`);
   }
+  for (const line of foreignSummary(results)) console.log(line);
   const notes = correctnessNotes(results);
   for (const note of notes) console.log(`! ${note}`);
   const failures = collectFailures(results);
@@ -375,30 +442,19 @@ async function main(): Promise<number> {
   return failures.length > 0 ? 1 : 0;
 }
 
-/** Per server, the median of each memory figure over the rounds (RSS moves by a few KB per connection between runs). */
-function medianMemory(kinds: ServerKind[], rounds: Array<Partial<Record<ServerKind, Outcome<MemoryResult>>>>): Partial<Record<ServerKind, Outcome<MemoryResult>>> {
-  const out: Partial<Record<ServerKind, Outcome<MemoryResult>>> = {};
-  for (const kind of kinds) {
-    const outcomes = rounds.map((round) => round[kind]).filter((o): o is Outcome<MemoryResult> => o !== undefined);
-    const failed = outcomes.find((o) => !o.ok);
-    if (failed || outcomes.length === 0) {
-      if (failed) out[kind] = failed;
-      continue;
-    }
-    const values = outcomes.map((o) => (o as { ok: true; value: MemoryResult }).value);
-    out[kind] = {
-      ok: true,
-      value: {
-        clients: values[0]?.clients ?? 0,
-        idleRssMb: median(values.map((v) => v.idleRssMb)),
-        rssKbPerConnection: median(values.map((v) => v.rssKbPerConnection)),
-        heapKbPerConnection: median(values.map((v) => v.heapKbPerConnection)),
-        heapTotalKbPerConnection: median(values.map((v) => v.heapTotalKbPerConnection)),
-        rounds: values.map((v) => ({ rssKbPerConnection: v.rssKbPerConnection, heapKbPerConnection: v.heapKbPerConnection })),
-      },
-    };
-  }
-  return out;
+/** Per scenario: the foreign CPU (other processes' use, from /proc/stat) over its reps and servers. */
+function foreignSummary(results: Results): string[] {
+  const lines: string[] = [];
+  const add = (label: string, reps: Array<Rep<{ foreign?: ForeignLoad }>>): void => {
+    const values = reps.flatMap((rep) => Object.values(rep).flatMap((o) => (o?.ok && o.value.foreign ? [o.value.foreign] : [])));
+    if (values.length === 0) return;
+    const cores = values.map((f) => f.foreignCores);
+    const busy = (cpu: number): string => spread(values.map((f) => (f.busyPerCpu[cpu] ?? 0) * 100), 0);
+    lines.push(`foreign CPU during ${label}: ${spread(cores, 2)} cores (cpu0 busy ${busy(0)} %, cpu1 busy ${busy(1)} %, all processes)`);
+  };
+  for (const group of results.saturation) add(`saturation ${group.clients}`, group.reps);
+  for (const group of results.steady) add(`steady ${group.rate}/s`, group.reps);
+  return lines;
 }
 
 /** The client core costs, in their own process (isolated heap, --expose-gc). */
@@ -446,9 +502,9 @@ function collectFailures(results: Results): string[] {
       if (!outcome.ok) failures.push(`${label} · ${SERVER_LABELS[kind]}: ${outcome.error.split('\n')[0]}`);
     }
   };
-  for (const group of results.saturation) add(`saturation ${group.clients}`, group.runs);
-  add('steady', results.steady);
-  add('memory', results.memory);
+  for (const group of results.saturation) for (const rep of group.reps) add(`saturation ${group.clients}`, rep);
+  for (const group of results.steady) for (const rep of group.reps) add(`steady ${group.rate}/s`, rep);
+  for (const group of results.memory) for (const rep of group.reps) add(`memory ${group.clients}`, rep);
   add('batch', results.batch);
   if (results.client && !results.client.ok) failures.push(`client core: ${results.client.error.split('\n')[0]}`);
   const storm = results.reconnectStorm;

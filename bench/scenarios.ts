@@ -11,22 +11,37 @@
  * - batch: POST /api/streams with 1,000 points over many keys; time until one subscribed
  *   client has all of them (and until the HTTP answer).
  */
+import { CpuWatch, type ForeignLoad } from './lib/cpu-accounting.js';
+import { benchPayload } from './lib/payload.js';
 import { pulseboardBatchBody } from './lib/pulseboard-adapter.js';
 import { hostDelta, ServerHost, type Fleet, type ServerCost } from './lib/harness.js';
 import { ProbeClient } from './lib/probe-client.js';
 import { PublisherPool } from './lib/publisher-pool.js';
 import { nowMs } from './lib/rpc.js';
 import { median, percentile, summarise } from './lib/stats.js';
-import type { FleetReport, LatencySummary, ServerInfo, ServerKind } from './lib/types.js';
+import { isPulseboard, type FleetReport, type LatencySummary, type ServerInfo, type ServerKind } from './lib/types.js';
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 
-/** Starts a server host, runs `body`, and always stops the host and disconnects the fleet. */
-async function withServer<T>(kind: ServerKind, fleet: Fleet, body: (host: ServerHost) => Promise<T>): Promise<T> {
-  const host = await ServerHost.start(kind);
+/** Whether server hosts are pinned to their core (set by the CLI; the harness test leaves it off). */
+let pinServers = false;
+
+/** Pins every server host started from now on to SERVER_CPU. */
+export function pinServerHosts(on: boolean): void {
+  pinServers = on;
+}
+
+/**
+ * Starts a server host, runs `body`, and always stops the host and disconnects the fleet.
+ * Adds the CPU other processes used during `body` (/proc/stat minus the bench's own).
+ */
+async function withServer<T>(kind: ServerKind, fleet: Fleet, body: (host: ServerHost) => Promise<T>): Promise<T & { foreign: ForeignLoad }> {
+  const host = await ServerHost.start(kind, { pin: pinServers });
   try {
-    return await body(host);
+    const watch = new CpuWatch([process.pid, ...(host.child.proc.pid === undefined ? [] : [host.child.proc.pid]), ...fleet.pids]);
+    const result = await body(host);
+    return { ...result, foreign: watch.stop() };
   } finally {
     await fleet.disconnect().catch(() => null);
     await host.stop();
@@ -63,6 +78,8 @@ export interface SaturationResult {
   duplicates: number;
   /** Average events per frame the clients received. */
   eventsPerFrame: number;
+  /** Bytes received per event delivered (frame overhead included); NaN where not counted (Socket.IO). */
+  bytesPerEvent: number;
   latency: LatencySummary | null;
   server: ServerCost;
   fleetCpuMs: number;
@@ -70,6 +87,8 @@ export interface SaturationResult {
   fleetBusy: number;
   unexpectedCloses: Record<string, number>;
   errors: string[];
+  /** CPU other processes used meanwhile. */
+  foreign?: ForeignLoad;
 }
 
 export async function runSaturation(kind: ServerKind, fleet: Fleet, options: SaturationOptions): Promise<SaturationResult> {
@@ -87,7 +106,7 @@ export async function runSaturation(kind: ServerKind, fleet: Fleet, options: Sat
       let wake: () => void = () => {};
       const pump = (): void => {
         while (!stopped && inFlight < options.window && published - slowest < options.maxLag) {
-          const sent = pool.tryPublish(stream, nowMs());
+          const sent = pool.tryPublish(stream, benchPayload(nowMs(), published));
           if (!sent) {
             retry ??= setTimeout(() => {
               retry = null;
@@ -143,6 +162,7 @@ export async function runSaturation(kind: ServerKind, fleet: Fleet, options: Sat
         missing: drained.missing,
         duplicates: drained.duplicates,
         eventsPerFrame: drained.frames > 0 ? drained.received / drained.frames : 0,
+        bytesPerEvent: drained.bytes > 0 ? drained.bytes / drained.received : NaN,
         latency: drained.latency,
         server: hostDelta(before, after),
         fleetCpuMs: drained.cpuMs,
@@ -179,13 +199,19 @@ export interface SteadyResult {
   latency: LatencySummary | null;
   /** Average events per frame the clients received. */
   eventsPerFrame: number;
+  /** Bytes received per event delivered (frame overhead included); NaN where not counted (Socket.IO). */
+  bytesPerEvent: number;
   /** Publish → ack, seen by the publisher. */
   ackLatency: LatencySummary;
   server: ServerCost;
+  /** The fleets' CPU time (ms), all processes together. */
+  fleetCpuMs: number;
   /** Event-loop utilisation of the client fleet, 0..1: near 1, the latency is the fleet's backlog. */
   fleetBusy: number;
   unexpectedCloses: Record<string, number>;
   errors: string[];
+  /** CPU other processes used meanwhile. */
+  foreign?: ForeignLoad;
 }
 
 /** How long after its last publish the steady scenario waits for every update to arrive. */
@@ -195,7 +221,8 @@ export async function runSteady(kind: ServerKind, fleet: Fleet, options: SteadyO
   return withServer(kind, fleet, async (host) => {
     const keys = Array.from({ length: options.streams }, (_, i) => `bench.steady.${i}`);
     await fleet.connect(host.info, options.clients, keys.map((key) => `stream:${key}`));
-    const publisher = await PublisherPool.open(host.info, 2);
+    // Pacing: each connection stays well below the server's per-connection rate limit.
+    const publisher = await PublisherPool.open(host.info, Math.max(2, Math.ceil(options.rate / 100)));
     try {
       const total = Math.round((options.rate * options.durationMs) / 1_000);
       const periodMs = 1_000 / options.rate;
@@ -210,9 +237,10 @@ export async function runSteady(kind: ServerKind, fleet: Fleet, options: SteadyO
           // Catch up in a burst if a timer fired late, so the average rate holds.
           while (sent < total && startedAt + sent * periodMs <= nowMs()) {
             const sentAt = nowMs();
-            const ack = publisher.tryPublish(keys[sent % keys.length] as string, sentAt);
+            const ack = publisher.tryPublish(keys[sent % keys.length] as string, benchPayload(sentAt, sent));
             if (!ack) return reject(new Error(`steady: ${options.rate}/s is over the publisher's pacing (${publisher.maxRatePerSec}/s)`));
-            acks.push(ack.then(() => void ackLatencies.push(nowMs() - sentAt)));
+            // A server that fell far behind may still owe acks when it is stopped: not an error here.
+            acks.push(ack.then(() => void ackLatencies.push(nowMs() - sentAt)).catch(() => {}));
             sent += 1;
           }
           if (sent < total) setTimeout(tick, Math.max(0, startedAt + sent * periodMs - nowMs()));
@@ -236,8 +264,10 @@ export async function runSteady(kind: ServerKind, fleet: Fleet, options: SteadyO
         duplicates: report.duplicates,
         latency: report.latency,
         eventsPerFrame: report.frames > 0 ? report.received / report.frames : 0,
+        bytesPerEvent: report.bytes > 0 ? report.bytes / report.received : NaN,
         ackLatency: summarise(ackLatencies),
         server: hostDelta(before, after),
+        fleetCpuMs: report.cpuMs,
         fleetBusy: report.busy,
         unexpectedCloses: report.unexpectedCloses,
         errors: report.errors,
@@ -261,13 +291,15 @@ export interface MemoryResult {
   heapTotalKbPerConnection: number;
   /** Each round's figures, when several were run (the fields above are then their medians). */
   rounds?: Array<{ rssKbPerConnection: number; heapKbPerConnection: number }>;
+  /** Connections opened per second (hello and subscribe included). */
+  connectPerSec?: number;
 }
 
 export async function runMemory(kind: ServerKind, fleet: Fleet, options: { clients: number; settleMs: number }): Promise<MemoryResult> {
   return withServer(kind, fleet, async (host) => {
     await sleep(options.settleMs);
     const empty = await host.stats(true);
-    await fleet.connect(host.info, options.clients, ['stream:bench.idle']);
+    const connected = await fleet.connect(host.info, options.clients, ['stream:bench.idle']);
     await sleep(options.settleMs);
     const full = await host.stats(true);
     const heap = (m: NodeJS.MemoryUsage): number => m.heapUsed + m.external;
@@ -277,6 +309,7 @@ export async function runMemory(kind: ServerKind, fleet: Fleet, options: { clien
       rssKbPerConnection: (full.memory.rss - empty.memory.rss) / options.clients / 1_024,
       heapKbPerConnection: (heap(full.memory) - heap(empty.memory)) / options.clients / 1_024,
       heapTotalKbPerConnection: (full.memory.heapTotal - empty.memory.heapTotal) / options.clients / 1_024,
+      connectPerSec: connected.ms > 0 ? (connected.connected * 1_000) / connected.ms : 0,
     };
   });
 }
@@ -303,7 +336,7 @@ export interface BatchResult {
 
 /** The body of POST /api/streams for `batch`, in each server's format. */
 function batchBody(kind: ServerKind, batch: Array<{ key: string; points: Array<{ ts: number; value: number }> }>): unknown {
-  return kind === 'pulseboard' ? pulseboardBatchBody(batch) : { streams: batch };
+  return isPulseboard(kind) ? pulseboardBatchBody(batch) : { streams: batch };
 }
 
 /** One server's side of the batch scenario: its host and a client subscribed to every key. */
@@ -320,7 +353,7 @@ class BatchTarget {
   ) {}
 
   static async open(kind: ServerKind, keys: string[]): Promise<BatchTarget> {
-    const host = await ServerHost.start(kind);
+    const host = await ServerHost.start(kind, { pin: pinServers });
     try {
       const subscriber = await ProbeClient.open(host.info, 'batch-subscriber');
       await subscriber.subscribe(keys.map((key) => `stream:${key}`));
@@ -427,7 +460,7 @@ export async function runBurst(info: ServerInfo, fleet: Fleet, updates: number):
   const publisher = await ProbeClient.open(info, 'publisher');
   try {
     await fleet.reset(false);
-    await Promise.all(Array.from({ length: updates }, () => publisher.publish('bench.burst', nowMs())));
+    await Promise.all(Array.from({ length: updates }, (_, i) => publisher.publish('bench.burst', benchPayload(nowMs(), i))));
     return await fleet.waitFor(updates, 10_000);
   } finally {
     await publisher.close();

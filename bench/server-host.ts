@@ -1,9 +1,9 @@
 /**
- * Child process that runs ONE server under test (bare ws, Socket.IO or Pulseboard) so its
+ * Child process that runs ONE server under test (a bare ws baseline, Socket.IO or Pulseboard) so its
  * CPU and memory are its own. Started by the bench with --expose-gc; emits `ready` with its
  * URLs, then answers `stats` (CPU, event-loop use, memory after a forced GC) and `exit`.
  *
- *   tsx bench/server-host.ts <ws|socketio|pulseboard>
+ *   tsx bench/server-host.ts <ws|ws-tick|ws-16ms|socketio|pulseboard>
  */
 import { performance } from 'node:perf_hooks';
 import { startBaselineSocketIo } from './baseline-socketio.js';
@@ -36,7 +36,15 @@ async function stats(collect: boolean): Promise<HostStats> {
 }
 
 const started =
-  kind === 'ws' ? await startBaselineWs() : kind === 'socketio' ? await startBaselineSocketIo() : await startPulseboard();
+  kind === 'ws'
+    ? await startBaselineWs({ batch: 'none' })
+    : kind === 'ws-tick'
+      ? await startBaselineWs({ batch: 'tick' })
+      : kind === 'ws-16ms'
+        ? await startBaselineWs({ batch: 16 })
+        : kind === 'socketio'
+          ? await startBaselineSocketIo()
+          : await startPulseboard(); // pulseboard and pulseboard-events (the clients pick the encoding)
 
 serveRequests(
   async (request) => {

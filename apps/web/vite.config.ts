@@ -43,7 +43,8 @@ export default defineConfig({
   build: {
     outDir: 'dist',
     emptyOutDir: true,
-    sourcemap: true,
+    // Written for debugging, not referenced from the bundles; the server does not serve them.
+    sourcemap: 'hidden',
     chunkSizeWarningLimit: 1500,
   },
   server: {

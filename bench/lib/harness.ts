@@ -3,6 +3,7 @@
  * process) and the client fleet (all clients in another child process).
  */
 import { BenchChild } from './child.js';
+import { CLIENT_CPU, pinToCpu, SERVER_CPU } from './cpu-accounting.js';
 import { summarise } from './stats.js';
 import type { FleetReport, HostStats, ServerInfo, ServerKind } from './types.js';
 
@@ -17,9 +18,11 @@ export class ServerHost {
     readonly info: ServerInfo,
   ) {}
 
-  static async start(kind: ServerKind): Promise<ServerHost> {
+  /** With `pin`, the server process runs on SERVER_CPU only (taskset). */
+  static async start(kind: ServerKind, options: { pin?: boolean } = {}): Promise<ServerHost> {
     const child = new BenchChild(HOST_ENTRY, { name: `server-host(${kind})`, args: [kind], nodeFlags: ['--expose-gc'] });
     try {
+      if (options.pin && child.proc.pid !== undefined) pinToCpu(child.proc.pid, SERVER_CPU);
       const ready = await child.waitForEvent<{ event: 'ready'; info: ServerInfo }>('ready', START_TIMEOUT_MS);
       return new ServerHost(child, ready.info);
     } catch (error) {
@@ -74,12 +77,14 @@ export class Fleet {
     this.#active = children.map(() => true);
   }
 
-  static async start(processes = 1): Promise<Fleet> {
+  /** With `pin`, the fleet processes run on CLIENT_CPU only (taskset). */
+  static async start(processes = 1, options: { pin?: boolean } = {}): Promise<Fleet> {
     const children = Array.from(
       { length: processes },
       (_, i) => new BenchChild(FLEET_ENTRY, { name: processes > 1 ? `client-fleet#${i + 1}` : 'client-fleet', nodeFlags: ['--expose-gc', '--max-old-space-size=4096'] }),
     );
     try {
+      if (options.pin) for (const child of children) if (child.proc.pid !== undefined) pinToCpu(child.proc.pid, CLIENT_CPU);
       await Promise.all(children.map((child) => child.waitForEvent('ready', START_TIMEOUT_MS)));
       return new Fleet(children);
     } catch (error) {
@@ -155,6 +160,11 @@ export class Fleet {
   async stop(): Promise<void> {
     await Promise.all(this.children.map((child) => child.stop()));
   }
+
+  /** The fleet processes' ids (for CPU accounting). */
+  get pids(): number[] {
+    return this.children.flatMap((child) => (child.proc.pid === undefined ? [] : [child.proc.pid]));
+  }
 }
 
 /** Adds up the reports of several fleet processes; latency from their merged samples. */
@@ -176,6 +186,7 @@ function mergeReports(parts: FleetReport[]): FleetReport {
     minPerClient: withClients.length ? Math.min(...withClients.map((p) => p.minPerClient)) : 0,
     maxPerClient: Math.max(0, ...parts.map((p) => p.maxPerClient)),
     frames: sum((p) => p.frames),
+    bytes: sum((p) => p.bytes),
     duplicates: sum((p) => p.duplicates),
     missing: sum((p) => p.missing),
     latency: samples.length > 0 ? summarise(samples) : null,

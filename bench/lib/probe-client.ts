@@ -49,7 +49,9 @@ export class ProbeClient {
     if (this.info.kind === 'socketio') {
       const socket = io(this.info.wsUrl, { transports: ['websocket'], forceNew: true, reconnection: false, timeout: OPEN_TIMEOUT_MS });
       this.#socket = socket;
-      socket.on('event', (message: Message) => this.#handle(message));
+      socket.on('events', (messages: Message[]) => {
+        for (const message of messages) this.#handle(message);
+      });
       socket.on('subscribed', (message: Message) => this.#handle(message));
       await new Promise<void>((resolve, reject) => {
         socket.once('connect', () => resolve());
@@ -138,7 +140,7 @@ export class ProbeClient {
   }
 
   /** Publishes one value to a stream; resolves when the server acknowledges it. */
-  publish(stream: string, value: number): Promise<void> {
+  publish(stream: string, value: unknown): Promise<void> {
     if (this.#socket) {
       const socket = this.#socket;
       return new Promise((resolve) => socket.emit('publish', { stream, value }, () => resolve()));

@@ -39,7 +39,7 @@ export class PublisherPool {
   }
 
   /** Publishes on the next connection with a token; null when none has one right now. */
-  tryPublish(stream: string, value: number): Promise<void> | null {
+  tryPublish(stream: string, value: unknown): Promise<void> | null {
     const now = nowMs();
     for (let tried = 0; tried < this.#connections.length; tried++) {
       const connection = this.#connections[this.#next] as PacedConnection;

@@ -1,10 +1,39 @@
 /** Shapes shared by the bench's processes (orchestrator, server hosts, client fleet). */
 
-export const SERVER_KINDS = ['ws', 'socketio', 'pulseboard'] as const;
+/**
+ * The servers under test: bare `ws` unbatched (one frame per update per client), bare `ws`
+ * batched per event-loop tick and every 16 ms, Socket.IO batched every 16 ms, Pulseboard
+ * (clients asking for the `event-rows` encoding, as @pulseboard/client does) and, on
+ * request, Pulseboard with clients that do not (`pulseboard-events`: the `event` form).
+ */
+export const SERVER_KINDS = ['ws', 'ws-tick', 'ws-16ms', 'socketio', 'pulseboard-events', 'pulseboard'] as const;
 export type ServerKind = (typeof SERVER_KINDS)[number];
 
+/** What runs unless --servers says otherwise. */
+export const DEFAULT_SERVER_KINDS: ServerKind[] = ['ws', 'ws-tick', 'ws-16ms', 'socketio', 'pulseboard'];
+
+/** A Pulseboard server (whatever encoding its clients ask for). */
+export function isPulseboard(kind: ServerKind): boolean {
+  return kind === 'pulseboard' || kind === 'pulseboard-events';
+}
+
+/** The baseline of the headline ratio (Pulseboard ÷ this): bare ws batching every 16 ms. */
+export const HEADLINE_BASELINE: ServerKind = 'ws-16ms';
+
 /** Human names for tables. */
-export const SERVER_LABELS: Record<ServerKind, string> = { ws: 'bare ws', socketio: 'Socket.IO', pulseboard: 'Pulseboard' };
+export const SERVER_LABELS: Record<ServerKind, string> = {
+  ws: 'ws unbatched',
+  'ws-tick': 'ws batched/tick',
+  'ws-16ms': 'ws batched/16ms',
+  socketio: 'Socket.IO batched/16ms',
+  'pulseboard-events': 'Pulseboard (event form)',
+  pulseboard: 'Pulseboard',
+};
+
+/** Speaks the Pulseboard protocol over plain WebSocket (everything but Socket.IO). */
+export function speaksPulseboardProtocol(kind: ServerKind): boolean {
+  return kind !== 'socketio';
+}
 
 /** What a server host reports once it listens. */
 export interface ServerInfo {
@@ -57,6 +86,8 @@ export interface FleetReport {
   cpuMs: number;
   /** The fleet's event-loop utilisation over the span (the busiest fleet process): near 1, the clients, not the server, set the pace. */
   busy: number;
+  /** Bytes of the frames received (UTF-8 payload), all clients together. */
+  bytes: number;
   /** Raw publish-to-receive samples (ms), when asked for (merging several fleet processes). */
   samples?: Float64Array;
 }

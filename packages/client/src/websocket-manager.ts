@@ -1,4 +1,4 @@
-import { CloseCode, FATAL_CLOSE_CODES, PROTOCOL_VERSION, parseServerFrame, type ClientMessage, type HelloMessage, type Position, type ServerMessage, type WelcomeMessage } from '@pulseboard/protocol';
+import { CloseCode, FATAL_CLOSE_CODES, Feature, PROTOCOL_VERSION, parseServerFrame, type ClientMessage, type HelloMessage, type Position, type ServerMessage, type WelcomeMessage } from '@pulseboard/protocol';
 import { fullJitterDelayMs } from './backoff.js';
 import type { EnvironmentManager } from './environment-manager.js';
 import type { RealtimeConfig } from './realtime-config.js';
@@ -205,7 +205,8 @@ export class WebSocketManager extends SnapshotStore<ConnectionSnapshot> implemen
 
     socket.onopen = () => {
       if (socket !== this.#socket) return;
-      const hello: HelloMessage = { type: 'hello', protocol: PROTOCOL_VERSION, ...this.#options.hello() };
+      // event-rows: events of a topic arrive as compact rows; parseServerFrame expands them.
+      const hello: HelloMessage = { type: 'hello', protocol: PROTOCOL_VERSION, features: [Feature.EVENT_ROWS], ...this.#options.hello() };
       try {
         socket.send(JSON.stringify(hello));
       } catch (error) {

@@ -2,6 +2,20 @@
 export const PROTOCOL_VERSION = 1;
 
 /**
+ * Optional encodings a client may ask for in `hello.features`; the server grants those it
+ * knows in `welcome.features`. `event-rows`: events of one topic that go out together are
+ * sent as one `events` message (topic, epoch and first offset once, one `[ts, value]` row
+ * per event); `parseServerFrame` turns them back into `event` messages.
+ */
+export const Feature = {
+  EVENT_ROWS: 'event-rows',
+} as const;
+export type Feature = (typeof Feature)[keyof typeof Feature];
+
+/** The features this version of the protocol knows. */
+export const KNOWN_FEATURES: readonly string[] = Object.values(Feature);
+
+/**
  * WebSocket close codes the server uses. 4xxx are Pulseboard's own; the client treats the
  * `FATAL_CLOSE_CODES` as final (no reconnect) and reconnects after any other.
  */

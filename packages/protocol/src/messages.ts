@@ -40,6 +40,8 @@ export const helloSchema = z.object({
   clientId: clientIdSchema,
   /** Shown to others as the author of this client's edits. */
   name: z.string().max(100).optional(),
+  /** Optional encodings the client understands (see `Feature`); unknown ones are ignored. */
+  features: z.array(z.string().max(64)).max(32).optional(),
 });
 
 export const subscribeSchema = z.object({
@@ -157,6 +159,8 @@ export interface WelcomeMessage {
   lastMutationId: number;
   heartbeatIntervalMs: number;
   serverTime: number;
+  /** The `hello.features` the server granted (present only when the hello asked for some). */
+  features?: string[];
 }
 
 export interface SubscribedMessage {
@@ -223,6 +227,22 @@ export interface ServerPresenceMessage {
   name?: string;
   widgetId: string | null;
   layout: { x: number; y: number; w: number; h: number } | null;
+}
+
+/**
+ * Wire form of several events of one topic with consecutive offsets (only to a client that
+ * asked for the `event-rows` feature): row i is the event at `offset + i`, `[ts, value]`
+ * for a `stream:` topic (the point's own `ts` follows as a 3rd element when it differs from
+ * the commit `ts`) and `[ts, data]` for a `dashboard:` topic. `parseServerFrame` expands it
+ * into `event` messages, so consumers never see it.
+ */
+export interface EventRowsMessage {
+  type: 'events';
+  topic: string;
+  epoch: string;
+  /** Offset of the first row. */
+  offset: number;
+  rows: Array<[number, unknown] | [number, unknown, number]>;
 }
 
 export type ServerMessage =

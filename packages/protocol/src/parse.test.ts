@@ -45,3 +45,26 @@ describe('server frames', () => {
     expect(parseServerFrame(encodeServerFrame([{ type: 'pong', ts: 3 }]))).toEqual([{ type: 'pong', ts: 3 }]);
   });
 });
+
+describe('parseServerFrame with event-rows', () => {
+  it('expands events messages into event messages, in frame order, keeping a point ts that differs', () => {
+    const frame = JSON.stringify([
+      { type: 'events', topic: 'stream:cpu', epoch: 'e', offset: 4, rows: [[100, 0.5], [101, { a: 1 }, 90]] },
+      { type: 'ack', dashboardId: 'ops', mutationId: 1, status: 'applied', offset: 3 },
+      { type: 'events', topic: 'dashboard:ops', epoch: 'd', offset: 3, rows: [[102, { kind: 'deleted' }]] },
+    ]);
+    expect(parseServerFrame(frame)).toEqual([
+      { type: 'event', topic: 'stream:cpu', epoch: 'e', offset: 4, ts: 100, data: { ts: 100, value: 0.5 } },
+      { type: 'event', topic: 'stream:cpu', epoch: 'e', offset: 5, ts: 101, data: { ts: 90, value: { a: 1 } } },
+      { type: 'ack', dashboardId: 'ops', mutationId: 1, status: 'applied', offset: 3 },
+      { type: 'event', topic: 'dashboard:ops', epoch: 'd', offset: 3, ts: 102, data: { kind: 'deleted' } },
+    ]);
+  });
+
+  it('expands a lone events message and leaves frames without one as they are', () => {
+    expect(parseServerFrame('{"type":"events","topic":"stream:x","epoch":"e","offset":1,"rows":[[5,2]]}')).toEqual([
+      { type: 'event', topic: 'stream:x', epoch: 'e', offset: 1, ts: 5, data: { ts: 5, value: 2 } },
+    ]);
+    expect(parseServerFrame('[{"type":"pong","ts":1}]')).toEqual([{ type: 'pong', ts: 1 }]);
+  });
+});

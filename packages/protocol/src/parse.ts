@@ -1,6 +1,7 @@
 import { describeZodError } from '@pulseboard/model';
 import { ErrorCode } from './codes.js';
-import { clientMessageSchemas, type ClientMessage, type ServerMessage } from './messages.js';
+import { clientMessageSchemas, type ClientMessage, type EventMessage, type EventRowsMessage, type ServerMessage } from './messages.js';
+import { isStreamTopic } from './topics.js';
 
 export type ParseResult<T> = { ok: true; message: T } | { ok: false; code: ErrorCode; error: string; ref?: { type?: string } };
 
@@ -29,10 +30,36 @@ export function parseClientMessage(input: unknown): ParseResult<ClientMessage> {
   return { ok: true, message: parsed.data as ClientMessage };
 }
 
-/** Parses one server frame: a single message or an array of messages (batched frame). */
+/**
+ * Parses one server frame: a single message or an array of messages (batched frame).
+ * `events` messages (the `event-rows` encoding) come back as one `event` message per row.
+ */
 export function parseServerFrame(text: string): ServerMessage[] {
   const data: unknown = JSON.parse(text);
-  return (Array.isArray(data) ? data : [data]) as ServerMessage[];
+  const messages = (Array.isArray(data) ? data : [data]) as Array<ServerMessage | EventRowsMessage>;
+  let out: ServerMessage[] | null = null;
+  for (let i = 0; i < messages.length; i++) {
+    const message = messages[i] as ServerMessage | EventRowsMessage;
+    if (message.type === 'events') {
+      out ??= messages.slice(0, i) as ServerMessage[];
+      expandRows(message, out);
+    } else if (out !== null) {
+      out.push(message);
+    }
+  }
+  return out ?? (messages as ServerMessage[]);
+}
+
+/** Appends the `event` messages of an `events` message's rows to `out`. */
+function expandRows(message: EventRowsMessage, out: ServerMessage[]): void {
+  const { topic, epoch, offset, rows } = message;
+  const stream = isStreamTopic(topic);
+  for (let i = 0; i < rows.length; i++) {
+    const row = rows[i] as EventRowsMessage['rows'][number];
+    const ts = row[0];
+    const data = stream ? { ts: row.length > 2 ? (row[2] as number) : ts, value: row[1] } : row[1];
+    out.push({ type: 'event', topic, epoch, offset: offset + i, ts, data } as EventMessage);
+  }
 }
 
 /** Serialises several server messages into one frame (an array when more than one). */

@@ -66,6 +66,10 @@ describe('the web app', () => {
     await writeFile(path.join(webDir, 'index.html'), '<!doctype html><title>app</title>');
     await writeFile(path.join(webDir, 'assets', 'index-abc123.js'), 'console.log(1)');
     await writeFile(path.join(webDir, 'favicon.svg'), '<svg/>');
+    await writeFile(path.join(webDir, 'assets', 'big-1a2b.js'), 'plain');
+    await writeFile(path.join(webDir, 'assets', 'big-1a2b.js.br'), 'brotli');
+    await writeFile(path.join(webDir, 'assets', 'big-1a2b.js.gz'), 'gzip');
+    await writeFile(path.join(webDir, 'assets', 'big-1a2b.js.map'), '{"version":3}');
     t = await startTestServer({ webDir });
   });
   afterAll(async () => {
@@ -96,6 +100,11 @@ describe('the web app', () => {
     const plain = await t.api('GET', '/assets/app-abc123.js', { token: null, headers: { 'accept-encoding': 'identity' } });
     expect(plain.headers.get('content-encoding')).toBeNull();
     expect(await plain.text()).toBe('console.log("plain")');
+  });
+
+  it('does not serve source maps or the compressed copies by name', async () => {
+    expect((await t.api('GET', '/assets/app-abc123.js.map', { token: null })).status).toBe(404);
+    expect((await t.api('GET', '/assets/app-abc123.js.br', { token: null })).status).toBe(404);
   });
 
   it('falls back to index.html for client routes and 404s missing files', async () => {

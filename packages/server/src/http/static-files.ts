@@ -19,6 +19,9 @@ const IMMUTABLE = 'public, max-age=31536000, immutable';
 /** serveStatic's `next` when it finds no file: the handler below decides what comes instead. */
 const NOTHING_FOUND = async (): Promise<void> => undefined;
 
+/** Never served by name: source maps (not public) and the precompressed twins themselves. */
+const NOT_SERVED = /\.(?:map|br|gz|zst)$/i;
+
 function setCacheHeaders(c: Context): void {
   c.header('X-Content-Type-Options', 'nosniff');
   c.header('Cache-Control', c.req.path.startsWith('/assets/') ? IMMUTABLE : 'no-cache');
@@ -29,7 +32,7 @@ function setCacheHeaders(c: Context): void {
  * content type, a precompressed `.br`/`.gz` twin when the client accepts it (the build writes
  * them); Vite's hashed files under /assets cached for a year (immutable), everything else
  * revalidated; unknown paths without an extension fall back to index.html (client-side
- * routes); without a build, a page saying how to make one.
+ * routes); without a build, a page saying how to make one. Source maps are not served.
  */
 export function createStaticHandler(webDir: string): MiddlewareHandler {
   const root = path.resolve(webDir);
@@ -44,7 +47,7 @@ export function createStaticHandler(webDir: string): MiddlewareHandler {
       : null);
 
   return async (c: Context) => {
-    const served = handlers();
+    const served = NOT_SERVED.test(c.req.path) ? null : handlers();
     if (served) {
       const file = await served.files(c, NOTHING_FOUND);
       if (file) return file;

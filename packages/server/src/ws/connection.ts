@@ -33,6 +33,8 @@ export class Connection implements OutboxTarget, AckWaiterHost {
   principal: Principal | null = null;
   subs: Map<string, Subscription<Connection>> | null = null;
 
+  /** The client asked for the `event-rows` encoding in its hello. */
+  eventRows = false;
   queue: OutItem[] | null = null;
   queuedBytes = 0;
   lagging = false;

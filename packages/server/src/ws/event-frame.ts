@@ -1,7 +1,9 @@
+import { isStreamTopic } from '@pulseboard/protocol';
 import type { StoredEvent } from '../storage/storage.js';
 
 /** Wire forms already computed, per event object: the hub, the cache and replays share one. */
 const frames = new WeakMap<StoredEvent, string>();
+const rows = new WeakMap<StoredEvent, string>();
 
 /** The wire form of a stored event (`{"type":"event",…}`), serialised once per event object. */
 export function serializeEvent(event: StoredEvent): string {
@@ -11,4 +13,30 @@ export function serializeEvent(event: StoredEvent): string {
     frames.set(event, frame);
   }
   return frame;
+}
+
+/**
+ * The `event-rows` form of a stored event: `[ts,value]` for a stream point (its own `ts`
+ * appended when it differs from the commit `ts`), `[ts,data]` for a dashboard event. The
+ * offset is not in the row: rows of an `events` message have consecutive offsets from the
+ * message's `offset`. Serialised once per event object.
+ */
+export function serializeEventRow(event: StoredEvent): string {
+  let row = rows.get(event);
+  if (row === undefined) {
+    const data = event.data;
+    if (isStreamTopic(event.topic) && 'value' in data && !('kind' in data)) {
+      const tail = data.ts === event.ts ? '' : `,${data.ts}`;
+      row = `[${event.ts},${JSON.stringify(data.value)}${tail}]`;
+    } else {
+      row = `[${event.ts},${JSON.stringify(data)}]`;
+    }
+    rows.set(event, row);
+  }
+  return row;
+}
+
+/** The start of an `events` message whose first row is `event`; rows, then `]}` follow. */
+export function eventRowsHeader(event: StoredEvent): string {
+  return `{"type":"events","topic":${JSON.stringify(event.topic)},"epoch":${JSON.stringify(event.epoch)},"offset":${event.offset},"rows":[`;
 }

@@ -37,6 +37,32 @@ describe('WebSocket gateway: fan-out', () => {
     expect(offsetsOf(client, 'stream:burst')).toEqual(range(1, 50));
   });
 
+  it('sends events as per-topic rows to a client that asked for event-rows, the old form to one that did not, with the same content', async () => {
+    h = await startHarness();
+    const rows = await h.client({ features: ['event-rows', 'no-such-feature'] });
+    const plain = await h.client();
+    expect(rows.messages.find((m) => m.type === 'welcome')).toMatchObject({ features: ['event-rows'] });
+    expect(plain.messages.find((m) => m.type === 'welcome')).not.toHaveProperty('features');
+    for (const client of [rows, plain]) {
+      client.send({ type: 'subscribe', topic: 'stream:rows' });
+      await client.waitFor((m) => m.type === 'subscribed');
+    }
+    const start = [rows.raw.length, plain.raw.length] as const;
+    const payload = { host: 'web-01', cpu: 0.71, status: 'ok' };
+    const backdated = Date.now() - 60_000;
+    await h.sync.push([{ key: 'rows', points: [...range(1, 20).map((n) => ({ value: { ...payload, n } })), { ts: backdated, value: { ...payload, n: 21 } }] }]);
+    const [fromRows, fromPlain] = await Promise.all([rows.waitForCount(isEvent('stream:rows'), 21), plain.waitForCount(isEvent('stream:rows'), 21)]);
+
+    expect(fromRows).toEqual(fromPlain);
+    expect((fromRows[20] as EventMessage).data).toEqual({ ts: backdated, value: { ...payload, n: 21 } });
+    const rowFrames = rows.raw.slice(start[0]).join('');
+    const plainFrames = plain.raw.slice(start[1]).join('');
+    expect(rowFrames).toContain('"type":"events"');
+    expect(rowFrames).not.toContain('"type":"event"');
+    expect(plainFrames).not.toContain('"type":"events"');
+    expect(rowFrames.length).toBeLessThan(plainFrames.length * 0.6);
+  });
+
   it('keeps offsets dense with no gap and no duplicate when subscribers join, with or without since, during a stream of writes', async () => {
     h = await startHarness({ config: { replayBatchSize: 7 } });
     const topic = 'stream:flow';

@@ -33,7 +33,7 @@ export interface Harness {
   /** Opens a socket (not yet said hello). */
   connect(path?: string): Promise<TestClient>;
   /** Opens a socket and completes hello (admin token unless given). */
-  client(options?: { token?: string; clientId?: string; name?: string }): Promise<TestClient>;
+  client(options?: { token?: string; clientId?: string; name?: string; features?: string[] }): Promise<TestClient>;
   createDashboard(id: string, title?: string): Promise<void>;
   /** A scoped token's secret. */
   scopedToken(scopes: TokenScopes): Promise<string>;
@@ -116,6 +116,8 @@ export class TestClient {
   readonly messages: ServerMessage[] = [];
   /** Number of frames received (a batched frame counts once). */
   frames = 0;
+  /** Every frame's text, as received. */
+  readonly raw: string[] = [];
   readonly closed: Promise<{ code: number; reason: string }>;
   readonly clientId = `test-client-${process.pid}-${++clientCounter}`;
   #waiters: Array<() => void> = [];
@@ -124,7 +126,9 @@ export class TestClient {
     this.ws = ws;
     ws.on('message', (data: Buffer) => {
       this.frames += 1;
-      this.messages.push(...parseServerFrame(data.toString('utf8')));
+      const text = data.toString('utf8');
+      this.raw.push(text);
+      this.messages.push(...parseServerFrame(text));
       for (const wake of this.#waiters) wake();
     });
     this.closed = new Promise((resolve) => {
@@ -154,13 +158,14 @@ export class TestClient {
     this.ws.send(data, { binary });
   }
 
-  async hello(options: { token?: string; clientId?: string; name?: string } = {}): Promise<WelcomeMessage> {
+  async hello(options: { token?: string; clientId?: string; name?: string; features?: string[] } = {}): Promise<WelcomeMessage> {
     this.send({
       type: 'hello',
       protocol: PROTOCOL_VERSION,
       token: options.token ?? ADMIN_TOKEN,
       clientId: options.clientId ?? this.clientId,
       ...(options.name ? { name: options.name } : {}),
+      ...(options.features ? { features: options.features } : {}),
     });
     return (await this.waitFor((m) => m.type === 'welcome')) as WelcomeMessage;
   }

@@ -1,5 +1,4 @@
 import type { Storage, StoredEvent } from '../storage/storage.js';
-import { serializeEvent } from './event-frame.js';
 import { SharedFrame, type OutItem } from './outbox.js';
 
 /**
@@ -131,7 +130,7 @@ export class Hub<C> {
   sendStored(sub: Subscription<C>, event: StoredEvent): void {
     sub.epoch = event.epoch;
     sub.offset = event.offset;
-    this.#options.deliver(sub, serializeEvent(event));
+    this.#options.deliver(sub, new SharedFrame(event));
   }
 
   /**
@@ -245,7 +244,7 @@ export class Hub<C> {
     let recipients = 0;
     for (const sub of state.subs) {
       if (!sub.ready || (sub.epoch === event.epoch && event.offset <= sub.offset)) continue;
-      frame ??= new SharedFrame(serializeEvent(event));
+      frame ??= new SharedFrame(event);
       sub.epoch = event.epoch;
       sub.offset = event.offset;
       this.#options.deliver(sub, frame);

@@ -6,6 +6,8 @@ import {
   parseClientMessage,
   parseTopic,
   PROTOCOL_VERSION,
+  Feature,
+  KNOWN_FEATURES,
   type AckMessage,
   type ClientMessage,
   type ErrorMessage,
@@ -177,6 +179,8 @@ export class MessageHandlers {
       conn.clientId = message.clientId;
       conn.actor = message.name ?? principal.name;
       conn.phase = 'open';
+      const features = message.features?.filter((feature) => KNOWN_FEATURES.includes(feature));
+      conn.eventRows = features?.includes(Feature.EVENT_ROWS) === true;
       this.#send(conn, {
         type: 'welcome',
         protocol: PROTOCOL_VERSION,
@@ -185,6 +189,7 @@ export class MessageHandlers {
         lastMutationId,
         heartbeatIntervalMs: this.#ctx.config.heartbeatIntervalMs,
         serverTime: Date.now(),
+        ...(features ? { features } : {}),
       });
       return true;
     } catch (error) {

@@ -1,5 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { WebSocket } from 'ws';
+import type { StoredEvent } from '../storage/storage.js';
 import { Outbox, SharedFrame, type OutboxTarget } from './outbox.js';
 
 interface FakeTarget extends OutboxTarget {
@@ -7,10 +8,14 @@ interface FakeTarget extends OutboxTarget {
   socket: { bufferedAmount: number; readyState: number; OPEN: number };
 }
 
-function target(): FakeTarget {
+function target(eventRows = false): FakeTarget {
   const sent: Buffer[] = [];
   const socket = { bufferedAmount: 0, readyState: 1, OPEN: 1, send: (data: Buffer) => sent.push(data) };
-  return { ws: socket as unknown as WebSocket, socket, sent, queue: null, queuedBytes: 0, lagging: false, laggingNoticeAt: 0, closed: false };
+  return { ws: socket as unknown as WebSocket, socket, sent, queue: null, queuedBytes: 0, lagging: false, laggingNoticeAt: 0, closed: false, eventRows };
+}
+
+function point(topic: string, offset: number, value: unknown, pointTs = 1_000 + offset): StoredEvent {
+  return { topic, epoch: 'e1', offset, ts: 1_000 + offset, data: { ts: pointTs, value } as StoredEvent['data'] };
 }
 
 const nextTick = () => new Promise((resolve) => setImmediate(resolve));
@@ -42,6 +47,61 @@ describe('Outbox', () => {
     await nextTick();
     expect(new Set(targets.map((t) => t.sent[1])).size).toBe(1);
     expect(targets[0]?.sent[1]?.toString()).toBe('[{"e":2},{"e":3}]');
+  });
+
+  it('groups the events of each topic (runs of consecutive offsets) into one events message for an event-rows connection, once for every such connection', async () => {
+    const outbox = new Outbox({ softLimitBytes: 1_000, hardLimitBytes: 10_000, laggingRetryMs: 5, onSlowConsumer: () => {} });
+    const rows = [target(true), target(true)];
+    const plain = target();
+    const a1 = new SharedFrame(point('stream:a', 1, { v: 1 }));
+    const b7 = new SharedFrame(point('stream:b', 7, 'x'));
+    const a2 = new SharedFrame(point('stream:a', 2, 2, 5));
+    const a4 = new SharedFrame(point('stream:a', 4, 4));
+    const b8 = new SharedFrame(point('stream:b', 8, 'y'));
+    for (const t of [...rows, plain]) {
+      for (const frame of [a1, b7, a2, a4]) outbox.enqueue(t, frame);
+      outbox.enqueue(t, '{"type":"ack"}');
+      outbox.enqueue(t, b8);
+    }
+    await nextTick();
+
+    expect(rows[0]?.sent[0]).toBe(rows[1]?.sent[0]);
+    expect(JSON.parse(String(rows[0]?.sent[0]))).toEqual([
+      { type: 'events', topic: 'stream:a', epoch: 'e1', offset: 1, rows: [[1001, { v: 1 }], [1002, 2, 5]] },
+      { type: 'events', topic: 'stream:b', epoch: 'e1', offset: 7, rows: [[1007, 'x']] },
+      { type: 'events', topic: 'stream:a', epoch: 'e1', offset: 4, rows: [[1004, 4]] },
+      { type: 'ack' },
+      { type: 'events', topic: 'stream:b', epoch: 'e1', offset: 8, rows: [[1008, 'y']] },
+    ]);
+    expect(JSON.parse(String(plain.sent[0]))).toEqual([
+      { type: 'event', topic: 'stream:a', epoch: 'e1', offset: 1, ts: 1001, data: { ts: 1001, value: { v: 1 } } },
+      { type: 'event', topic: 'stream:b', epoch: 'e1', offset: 7, ts: 1007, data: { ts: 1007, value: 'x' } },
+      { type: 'event', topic: 'stream:a', epoch: 'e1', offset: 2, ts: 1002, data: { ts: 5, value: 2 } },
+      { type: 'event', topic: 'stream:a', epoch: 'e1', offset: 4, ts: 1004, data: { ts: 1004, value: 4 } },
+      { type: 'ack' },
+      { type: 'event', topic: 'stream:b', epoch: 'e1', offset: 8, ts: 1008, data: { ts: 1008, value: 'y' } },
+    ]);
+  });
+
+  it('after a flush to many connections, batches what comes within the window; after a small one, flushes the next tick', async () => {
+    const outbox = new Outbox({ softLimitBytes: 1_000, hardLimitBytes: 10_000, laggingRetryMs: 5, onSlowConsumer: () => {}, flushWindowMs: 40, flushWindowMinTargets: 3 });
+    const few = [target(), target()];
+    for (const t of few) outbox.enqueue(t, '{"n":1}');
+    await nextTick();
+    for (const t of few) outbox.enqueue(t, '{"n":2}');
+    await nextTick();
+    expect(few[0]?.sent.map(String)).toEqual(['{"n":1}', '{"n":2}']);
+
+    const many = [target(), target(), target()];
+    for (const t of many) outbox.enqueue(t, '{"n":1}');
+    await nextTick();
+    for (const t of many) outbox.enqueue(t, '{"n":2}');
+    await nextTick();
+    for (const t of many) outbox.enqueue(t, '{"n":3}');
+    await nextTick();
+    expect(many[0]?.sent.map(String)).toEqual(['{"n":1}']);
+    await vi.waitFor(() => expect(many[0]?.sent.map(String)).toEqual(['{"n":1}', '[{"n":2},{"n":3}]']));
+    outbox.close();
   });
 
   it('holds the queue of a lagging connection, keeps its order, and sends it once the socket drains', async () => {

@@ -1,16 +1,32 @@
 import type { WebSocket } from 'ws';
+import type { StoredEvent } from '../storage/storage.js';
+import { eventRowsHeader, serializeEvent, serializeEventRow } from './event-frame.js';
 
 /**
- * A message serialised once and shared by every recipient (a fan-out event). Its UTF-8
- * bytes are made on first use and reused, so sending one event to a thousand sockets
- * encodes it once.
+ * A message serialised once and shared by every recipient (a fan-out event). Made from a
+ * stored event, it has two wire forms, each serialised on first use: the `event` message
+ * (`text`) and the `event-rows` row (`row`). Its UTF-8 bytes are made on first use and
+ * reused, so sending one event to a thousand sockets encodes it once.
  */
 export class SharedFrame {
-  readonly text: string;
+  /** The event this frame carries, when it is one (rows are grouped per topic). */
+  readonly event: StoredEvent | null;
+  #text: string | null;
   #buffer: Buffer | null = null;
 
-  constructor(text: string) {
-    this.text = text;
+  constructor(content: string | StoredEvent) {
+    if (typeof content === 'string') {
+      this.#text = content;
+      this.event = null;
+    } else {
+      this.#text = null;
+      this.event = content;
+    }
+  }
+
+  get text(): string {
+    this.#text ??= serializeEvent(this.event as StoredEvent);
+    return this.#text;
   }
 
   get buffer(): Buffer {
@@ -25,6 +41,8 @@ export type OutItem = SharedFrame | string;
 /** What the outbox needs of a connection. `queue` is null while nothing is waiting. */
 export interface OutboxTarget {
   readonly ws: WebSocket;
+  /** The client asked for the `event-rows` encoding: events of a topic go out as rows. */
+  readonly eventRows?: boolean;
   queue: OutItem[] | null;
   queuedBytes: number;
   lagging: boolean;
@@ -33,10 +51,24 @@ export interface OutboxTarget {
   closed: boolean;
 }
 
+/**
+ * Adaptive flush window: after a flush that wrote to at least FLUSH_WINDOW_MIN_TARGETS
+ * connections, the next flush waits until FLUSH_WINDOW_MS after it instead of the next
+ * tick. Updates further apart than that (50/s is one per 20 ms) still go out the same tick;
+ * closer ones (a busy topic with many subscribers) share a frame, which costs each
+ * connection one write instead of several.
+ */
+export const FLUSH_WINDOW_MS = 4;
+export const FLUSH_WINDOW_MIN_TARGETS = 64;
+
 export interface OutboxOptions {
   softLimitBytes: number;
   hardLimitBytes: number;
   laggingRetryMs: number;
+  /** Adaptive flush window (ms); 0 flushes every tick. Default FLUSH_WINDOW_MS. */
+  flushWindowMs?: number;
+  /** Connections a flush must write to before the window applies. Default FLUSH_WINDOW_MIN_TARGETS. */
+  flushWindowMinTargets?: number;
   /** Called once a connection is past the hard limit; the caller closes it (4010). */
   onSlowConsumer(target: OutboxTarget): void;
   /**
@@ -60,14 +92,61 @@ function sameItems(a: OutItem[], b: OutItem[] | null): boolean {
   return true;
 }
 
-function itemLength(item: OutItem): number {
-  return typeof item === 'string' ? item.length : item.text.length;
+function itemLength(item: OutItem, rows: boolean): number {
+  if (typeof item === 'string') return item.length;
+  return rows && item.event !== null ? serializeEventRow(item.event).length : item.text.length;
+}
+
+/** An `events` message being built: its text so far and the offset of its last row. */
+interface RowGroup {
+  text: string;
+  lastOffset: number;
+}
+
+/**
+ * The `event-rows` frame of a queue. Between two non-event messages (which keep their
+ * place), events are grouped per topic: each run of consecutive offsets of one topic and
+ * epoch becomes one `events` message, in the order the topics first appear; a topic's
+ * events keep their order. One message alone is not wrapped.
+ */
+function encodeRows(queue: OutItem[]): string {
+  const parts: string[] = [];
+  const groups = new Map<string, RowGroup>();
+  const closeGroups = (): void => {
+    for (const group of groups.values()) parts.push(`${group.text}]}`);
+    groups.clear();
+  };
+  for (const item of queue) {
+    const event = typeof item === 'string' ? null : item.event;
+    if (event === null) {
+      closeGroups();
+      parts.push(typeof item === 'string' ? item : item.text);
+      continue;
+    }
+    const key = `${event.epoch}\u0000${event.topic}`;
+    const group = groups.get(key);
+    if (group !== undefined && event.offset === group.lastOffset + 1) {
+      group.text += `,${serializeEventRow(event)}`;
+      group.lastOffset = event.offset;
+      continue;
+    }
+    if (group !== undefined) {
+      // Not the next offset (a gap the client must see): the run ends here.
+      parts.push(`${group.text}]}`);
+      groups.delete(key);
+    }
+    groups.set(key, { text: eventRowsHeader(event) + serializeEventRow(event), lastOffset: event.offset });
+  }
+  closeGroups();
+  return parts.length === 1 ? (parts[0] as string) : `[${parts.join(',')}]`;
 }
 
 /**
  * Per-connection outgoing queues, flushed once per tick for all connections together
  * (one setImmediate, not one per socket): whatever became ready for a connection during
- * the tick goes out as ONE frame, a JSON array when there are several messages.
+ * the tick goes out as ONE frame, a JSON array when there are several messages. After a
+ * large flush the next one waits for the rest of a short window (FLUSH_WINDOW_MS), so a
+ * busy topic with many subscribers batches without delaying updates that come less often.
  *
  * Backpressure: a connection whose socket holds more than `softLimitBytes` unsent is
  * lagging — its queue is kept and retried every `laggingRetryMs` (offsets stay dense:
@@ -78,6 +157,11 @@ export class Outbox {
   readonly #options: OutboxOptions;
   #dirty: OutboxTarget[] = [];
   #scheduled = false;
+  #timer: NodeJS.Timeout | null = null;
+  /** When the last flush that reached the window's threshold ran (performance.now()). */
+  #lastLargeFlushAt = -Infinity;
+  readonly #windowMs: number;
+  readonly #windowMinTargets: number;
   readonly #lagging = new Set<OutboxTarget>();
   #laggingTimer: NodeJS.Timeout | null = null;
   /**
@@ -86,9 +170,14 @@ export class Outbox {
    */
   #lastBatch: OutItem[] | null = null;
   #lastBatchData: Buffer | null = null;
+  /** The same, for connections that get the `event-rows` encoding. */
+  #lastRows: OutItem[] | null = null;
+  #lastRowsData: Buffer | null = null;
 
   constructor(options: OutboxOptions) {
     this.#options = options;
+    this.#windowMs = options.flushWindowMs ?? FLUSH_WINDOW_MS;
+    this.#windowMinTargets = options.flushWindowMinTargets ?? FLUSH_WINDOW_MIN_TARGETS;
   }
 
   get laggingCount(): number {
@@ -97,13 +186,14 @@ export class Outbox {
 
   enqueue(target: OutboxTarget, item: OutItem): void {
     if (target.closed) return;
+    const bytes = itemLength(item, target.eventRows === true);
     if (target.queue === null) {
       target.queue = [item];
-      target.queuedBytes = itemLength(item);
+      target.queuedBytes = bytes;
       if (!target.lagging) this.#markDirty(target);
     } else {
       target.queue.push(item);
-      target.queuedBytes += itemLength(item);
+      target.queuedBytes += bytes;
     }
     // A queue that goes out this tick may be large (a big event); only a lagging one is a backlog.
     if (target.lagging && target.ws.bufferedAmount + target.queuedBytes > this.#options.hardLimitBytes) this.#slow(target);
@@ -126,6 +216,8 @@ export class Outbox {
   }
 
   close(): void {
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timer = null;
     if (this.#laggingTimer) clearInterval(this.#laggingTimer);
     this.#laggingTimer = null;
     this.#lagging.clear();
@@ -134,19 +226,24 @@ export class Outbox {
 
   #markDirty(target: OutboxTarget): void {
     this.#dirty.push(target);
-    if (!this.#scheduled) {
-      this.#scheduled = true;
-      setImmediate(this.#flush);
-    }
+    if (this.#scheduled) return;
+    this.#scheduled = true;
+    const waitMs = this.#lastLargeFlushAt + this.#windowMs - performance.now();
+    if (waitMs >= 1) this.#timer = setTimeout(this.#flush, waitMs);
+    else setImmediate(this.#flush);
   }
 
   readonly #flush = (): void => {
     this.#scheduled = false;
+    this.#timer = null;
     const dirty = this.#dirty;
     this.#dirty = [];
+    if (dirty.length >= this.#windowMinTargets) this.#lastLargeFlushAt = performance.now();
     for (const target of dirty) this.#flushSafely(target);
     this.#lastBatch = null;
     this.#lastBatchData = null;
+    this.#lastRows = null;
+    this.#lastRowsData = null;
   };
 
   /** One socket failing to send must not cost the others their frames. */
@@ -185,7 +282,15 @@ export class Outbox {
 
   #send(target: OutboxTarget, queue: OutItem[]): void {
     let data: Buffer;
-    if (queue.length === 1) {
+    if (target.eventRows === true) {
+      if (this.#lastRowsData !== null && sameItems(queue, this.#lastRows)) {
+        data = this.#lastRowsData;
+      } else {
+        data = Buffer.from(encodeRows(queue));
+        this.#lastRows = queue;
+        this.#lastRowsData = data;
+      }
+    } else if (queue.length === 1) {
       const item = queue[0] as OutItem;
       data = typeof item === 'string' ? Buffer.from(item) : item.buffer;
     } else if (this.#lastBatchData !== null && sameItems(queue, this.#lastBatch)) {
