@@ -1,5 +1,5 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { SnapshotCacheStats } from './snapshot-cache.js';
+import type { SnapshotCacheStats } from './ws/snapshot-cache.js';
 import type { StorageReadMethod } from './storage/counted-storage.js';
 import type { MutationRecord } from './storage/storage.js';
 import type { SyncServiceObserver } from './sync-service.js';

@@ -5,7 +5,7 @@ import type { ServerConfig } from '../config.js';
 import type { Metrics } from '../metrics.js';
 import type { SourceManager } from '../sources/source-manager.js';
 import type { SyncService } from '../sync-service.js';
-import type { CachedSnapshot, SnapshotCache } from '../snapshot-cache.js';
+import type { CachedSnapshot, SnapshotCache } from '../ws/snapshot-cache.js';
 import type { LogFn } from './http-errors.js';
 
 /** What the server needs of the WebSocket gateway (packages/server/src/ws/gateway.ts). */

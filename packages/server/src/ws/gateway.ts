@@ -4,7 +4,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { CloseCode, ErrorCode, parseClientMessage, type ServerMessage } from '@pulseboard/protocol';
 import { AUTH_FAILURE_MESSAGES, type Auth, type AuthFailure } from '../auth.js';
-import { SnapshotCache } from '../snapshot-cache.js';
+import { SnapshotCache } from './snapshot-cache.js';
 import type { StoredEvent } from '../storage/storage.js';
 import type { SyncService } from '../sync-service.js';
 import { Connection } from './connection.js';

@@ -21,7 +21,7 @@ import {
 } from '@pulseboard/protocol';
 import { AUTH_FAILURE_MESSAGES, canAccessDashboard, canPush, type Auth } from '../auth.js';
 import { bindClientId, CLIENT_ID_IN_USE } from '../client-binding.js';
-import type { CachedSnapshot, SnapshotCache } from '../snapshot-cache.js';
+import type { CachedSnapshot, SnapshotCache } from './snapshot-cache.js';
 import type { MutationRecord, StoredEvent } from '../storage/storage.js';
 import { FUTURE_TS_MESSAGE, isTooFarAhead } from '../stream-timestamps.js';
 import type { SyncService } from '../sync-service.js';

@@ -4,9 +4,9 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createDashboard, isPulseboardError, seededRandom } from '@pulseboard/model';
 import { SnapshotCache } from './snapshot-cache.js';
-import { MemoryStorage } from './storage/memory-storage.js';
-import { SqliteStorage } from './storage/sqlite-storage.js';
-import type { Storage, StoredEvent } from './storage/storage.js';
+import { MemoryStorage } from '../storage/memory-storage.js';
+import { SqliteStorage } from '../storage/sqlite-storage.js';
+import type { Storage, StoredEvent } from '../storage/storage.js';
 
 /**
  * Seeded random pushes, mutations, replaces, deletes and lookups against a storage, with a

@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { createDashboard } from '@pulseboard/model';
 import { SnapshotCache } from './snapshot-cache.js';
-import { MemoryStorage } from './storage/memory-storage.js';
+import { MemoryStorage } from '../storage/memory-storage.js';
 
 const LIMITS = { maxPoints: 100, maxAgeMs: 3_600_000 };
 

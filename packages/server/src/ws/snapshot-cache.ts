@@ -1,8 +1,8 @@
 import type { Dashboard } from '@pulseboard/model';
 import { applyDashboardEvent, type DashboardEventData, type Position, type StreamPointEvent, type StreamSnapshot } from '@pulseboard/protocol';
-import { appendToStreamSnapshot } from './storage/storage-rules.js';
-import type { Storage, StoredEvent, StreamLimits, TopicPosition } from './storage/storage.js';
-import { serializeEvent } from './ws/event-frame.js';
+import { appendToStreamSnapshot } from '../storage/storage-rules.js';
+import type { Storage, StoredEvent, StreamLimits, TopicPosition } from '../storage/storage.js';
+import { serializeEvent } from './event-frame.js';
 
 /** A topic's snapshot, serialised once per position, with the position it reflects. */
 export interface CachedSnapshot extends TopicPosition {
