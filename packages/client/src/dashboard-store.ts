@@ -3,10 +3,12 @@ import { isPulseboardError, type Dashboard, type Layout, type MutatorArgs, type 
 import type { BackgroundSync, RefreshReason } from './background-sync.js';
 import type { MutationQueue } from './mutation-queue.js';
 import type { PerformanceMonitor } from './performance-monitor.js';
+import type { PersistedTopicSnapshot } from './offline-store.js';
 import { RealtimeState, type DashboardEvent } from './realtime-state.js';
 import type { RealtimeConfig } from './realtime-config.js';
 import { refusalNotice, type DashboardSettlement, type MutationSettlement } from './mutation-settlement.js';
 import { StoreLease } from './store-lease.js';
+import type { TopicPersistence } from './topic-persistence.js';
 import { TopicStore } from './topic-store.js';
 import type { DashboardHandle, DashboardSnapshot, EditOptions, PresenceEntry, SyncStatus } from './types.js';
 import type { UpdateProcessor } from './update-processor.js';
@@ -28,6 +30,7 @@ export interface DashboardStoreDeps {
   processor: UpdateProcessor;
   sync: BackgroundSync;
   monitor: PerformanceMonitor;
+  persistence: TopicPersistence;
   now: () => number;
 }
 
@@ -55,6 +58,11 @@ export class DashboardStore extends TopicStore<Inbound, DashboardSnapshot> {
   /** What this viewer announces (null until the app calls `setPresence`: presence is opt-in). */
   #presenceState: { editing: boolean; selectedId: string | null } | null = null;
   #previewing: { widgetId: string | null; layout: Layout | null } = { widgetId: null, layout: null };
+  /**
+   * Shown from a snapshot persisted by an earlier page/process and not yet confirmed by a
+   * `subscribed`: the status stays 'pending' (never 'synced') until the server answers.
+   */
+  #unconfirmed = false;
   /** Inside a frame: queue changes (own events, acks) wait for the frame's one publish. */
   #inFrame = false;
 
@@ -80,15 +88,47 @@ export class DashboardStore extends TopicStore<Inbound, DashboardSnapshot> {
       this.#loaded = true;
     }
     this.state.setPending(deps.queue.pendingFor(id));
+    // Before subscribing: a persisted position makes the subscribe carry `since` (a replay, not a snapshot).
+    deps.persistence.whenLoaded(this.topic, (persisted) => {
+      if (this.closed) return;
+      if (persisted && this.#showPersisted(persisted)) return;
+      if (deps.connection.state !== 'open' && !deps.sync.isFresh(this.topic)) void this.refresh('manual').catch(() => {});
+    });
     this.#publish();
     this.cleanup.push(
+      () => deps.persistence.flush(this.topic),
       () => this.#settlement.detach(),
       deps.connection.subscribeTopic(this.topic, () => this.state.position ?? undefined),
       deps.sync.register({ topic: this.topic, refresh: (reason) => this.refresh(reason) }),
       deps.queue.subscribe(() => this.#onQueueChange()),
       deps.connection.subscribe(() => this.#publish()),
     );
-    if (deps.connection.state !== 'open' && !deps.sync.isFresh(this.topic)) void this.refresh('manual').catch(() => {});
+  }
+
+  /** Shows a persisted snapshot at once (instant first paint after a reload); false if unusable. */
+  #showPersisted(persisted: PersistedTopicSnapshot): boolean {
+    const doc = persisted.data as Dashboard | null;
+    if (this.state.position !== null || typeof doc !== 'object' || doc === null || doc.version !== persisted.offset) return false;
+    const current = this.state.confirmed;
+    if (current && current.version > doc.version) return false;
+    this.state.reset(doc, { epoch: persisted.epoch, offset: persisted.offset });
+    // The reconnect's HTTP refresh then asks If-None-Match and is answered 304 when nothing changed.
+    this.#deps.sync.prime(this.topic, doc, `"${doc.version}"`);
+    this.#loaded = true;
+    this.#unconfirmed = true;
+    // In sync when it was saved, not now: the freshness UI shows "last synced … ago" until the subscribe answers.
+    this.#lastSyncedAt = persisted.savedAt;
+    this.#publish();
+    return true;
+  }
+
+  /** Marks the confirmed state for a throttled save (never per event). */
+  #persistSoon(): void {
+    this.#deps.persistence.changed(this.topic, () => {
+      const position = this.state.position;
+      const doc = this.state.confirmed;
+      return position && doc ? { epoch: position.epoch, offset: position.offset, data: doc } : null;
+    });
   }
 
   /** Applies everything buffered since the last frame, rebases once and notifies once. */
@@ -106,6 +146,7 @@ export class DashboardStore extends TopicStore<Inbound, DashboardSnapshot> {
     }
     const confirmed = applied > 0 ? this.state.confirmed : null;
     if (confirmed) this.#deps.sync.advance(this.topic, confirmed, `"${confirmed.version}"`);
+    if (applied > 0 || inbox.some((m) => m.type === 'subscribed')) this.#persistSoon();
     this.#deps.monitor.recordEvents(applied, lastTs);
     this.#publish();
   }
@@ -164,6 +205,7 @@ export class DashboardStore extends TopicStore<Inbound, DashboardSnapshot> {
       const position = this.state.position;
       this.state.reset(doc, position ? { epoch: position.epoch, offset: doc.version } : null);
       this.#afterReset(doc.version);
+      this.#persistSoon();
     }
     this.#loaded = true;
     this.#error = null;
@@ -231,6 +273,8 @@ export class DashboardStore extends TopicStore<Inbound, DashboardSnapshot> {
   }
 
   #onSubscribed(message: SubscribedMessage): void {
+    this.#deps.monitor.recordSubscribed(message);
+    this.#unconfirmed = false;
     this.#resyncing = false;
     this.#error = null;
     this.#loaded = true;
@@ -332,7 +376,7 @@ export class DashboardStore extends TopicStore<Inbound, DashboardSnapshot> {
     // Fatal (auth, protocol version): syncing stopped until someone acts, which offline does not say.
     if (state === 'fatal') return 'error';
     if (state !== 'open') return 'offline';
-    return this.state.pending.length > 0 || this.#resyncing ? 'pending' : 'synced';
+    return this.state.pending.length > 0 || this.#resyncing || this.#unconfirmed ? 'pending' : 'synced';
   }
 
   #buildSnapshot(): DashboardSnapshot {

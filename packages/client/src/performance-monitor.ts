@@ -15,7 +15,8 @@ const EMPTY: PerformanceSnapshot = {
 
 /**
  * Measures the sync engine: update latency (server commit `ts` → applied here), events/s,
- * frames, pending count, reconnects and HTTP cache hit rate. Recording is cheap (a ring
+ * frames, pending count, reconnects and the client cache hit rate (topics served from what
+ * the client held: replays and HTTP 304s, against full snapshots). Recording is cheap (a ring
  * buffer and counters); the snapshot is rebuilt at most once per frame (`publish`), so
  * reading it never costs a sort per event.
  */
@@ -73,6 +74,15 @@ export class PerformanceMonitor extends SnapshotStore<PerformanceSnapshot> imple
     this.#frames++;
   }
 
+  /**
+   * The client cache rule for the socket: a subscribe answered `recovered: true` was caught up
+   * by replay from a position this client held (a hit); a full snapshot is a miss.
+   */
+  recordSubscribed(message: { recovered: boolean }): void {
+    this.recordCache(message.recovered);
+  }
+
+  /** Records one cache lookup (HTTP: 304 a hit, 200 a miss; socket: `recordSubscribed`). */
   recordCache(hit: boolean): void {
     if (hit) this.#hits++;
     else this.#misses++;

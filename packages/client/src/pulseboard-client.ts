@@ -12,6 +12,7 @@ import { PerformanceMonitor } from './performance-monitor.js';
 import { pulseboardApi, type DashboardsApi, type SharesApi, type StreamsApi, type TokensApi } from './pulseboard-api.js';
 import { resolveRealtimeConfig, type RealtimeConfig } from './realtime-config.js';
 import { StreamHandleImpl, StreamStore } from './stream-store.js';
+import { TopicPersistence } from './topic-persistence.js';
 import type { TopicStore } from './topic-store.js';
 import type { DashboardHandle, PulseboardClient, PulseboardClientOptions, StreamHandle, WebSocketConstructor } from './types.js';
 import { UpdateProcessor } from './update-processor.js';
@@ -70,6 +71,7 @@ class PulseboardClientImpl implements PulseboardClient {
   readonly #queue: MutationQueue;
   readonly #settlement: MutationSettlement;
   readonly #processor: UpdateProcessor;
+  readonly #persistence: TopicPersistence;
   readonly #dashboards = new Map<string, DashboardStore>();
   readonly #streams = new Map<string, StreamStore>();
   readonly #publishes = new Map<number, { resolve: (offset: number) => void; reject: (error: Error) => void; timer: ReturnType<typeof setTimeout> }>();
@@ -87,9 +89,12 @@ class PulseboardClientImpl implements PulseboardClient {
     if (!fetchFn) throw new PulseboardError('no_fetch', 'no fetch here: pass options.fetch');
     this.#ownsEnvironment = !internals.environment;
     this.#environment = internals.environment ?? new EnvironmentManager();
+    const store = options.store ?? new MemoryOfflineStore();
+    const storeKey = options.storeKey ?? options.clientId ?? 'default';
+    this.#persistence = new TopicPersistence({ store, key: storeKey, environment: this.#environment, now: this.#now });
     this.#queue = new MutationQueue({
-      store: options.store ?? new MemoryOfflineStore(),
-      storeKey: options.storeKey ?? options.clientId ?? 'default',
+      store,
+      storeKey,
       clientId: options.clientId ?? randomClientId(),
       now: this.#now,
     });
@@ -128,7 +133,8 @@ class PulseboardClientImpl implements PulseboardClient {
     this.#queue.onError = (error) => this.sync.reportError(error);
     this.#route();
     this.#cleanup.push(this.#queue.subscribe(() => this.monitor.setPending(this.#queue.length)));
-    this.ready = this.#queue.load(options.clientId !== undefined).then(() => {
+    // Topic snapshots are loaded before connecting, so the first subscribes carry their positions.
+    this.ready = Promise.all([this.#queue.load(options.clientId !== undefined), this.#persistence.loaded]).then(() => {
       if (options.autoConnect !== false && !this.#closed) this.connection.connect();
     });
   }
@@ -145,14 +151,14 @@ class PulseboardClientImpl implements PulseboardClient {
 
   dashboard(id: string): DashboardHandle {
     this.#assertOpen();
-    const deps = { config: this.config, connection: this.connection, queue: this.#queue, settlement: this.#settlement, processor: this.#processor, sync: this.sync, monitor: this.monitor, now: this.#now };
+    const deps = { config: this.config, connection: this.connection, queue: this.#queue, settlement: this.#settlement, processor: this.#processor, sync: this.sync, monitor: this.monitor, persistence: this.#persistence, now: this.#now };
     const store = hold(this.#dashboards, id, () => new DashboardStore(id, deps, () => this.#queue.clientId));
     return new DashboardHandleImpl(store, (s) => release(this.#dashboards, id, s));
   }
 
   stream(key: string): StreamHandle {
     this.#assertOpen();
-    const deps = { config: this.config, connection: this.connection, processor: this.#processor, sync: this.sync, monitor: this.monitor, now: this.#now };
+    const deps = { config: this.config, connection: this.connection, processor: this.#processor, sync: this.sync, monitor: this.monitor, persistence: this.#persistence, now: this.#now };
     const store = hold(this.#streams, key, () => new StreamStore(key, deps));
     return new StreamHandleImpl(store, (s) => release(this.#streams, key, s));
   }
@@ -190,6 +196,7 @@ class PulseboardClientImpl implements PulseboardClient {
     this.connection.close();
     if (this.#ownsEnvironment) this.#environment.destroy();
     await this.ready.catch(() => {});
+    await this.#persistence.close();
     await this.#queue.close();
   }
 

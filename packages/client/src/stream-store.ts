@@ -1,9 +1,11 @@
 import { mergePointValue, type PointValue } from '@pulseboard/model';
 import { streamTopic, type ErrorMessage, type EventMessage, type HttpStreamSnapshot, type StreamPointEvent, type StreamSnapshot as WireStreamSnapshot, type SubscribedMessage } from '@pulseboard/protocol';
 import type { BackgroundSync, RefreshReason } from './background-sync.js';
+import type { PersistedTopicSnapshot } from './offline-store.js';
 import type { PerformanceMonitor } from './performance-monitor.js';
 import type { RealtimeConfig } from './realtime-config.js';
 import { StoreLease } from './store-lease.js';
+import type { TopicPersistence } from './topic-persistence.js';
 import { TopicStore } from './topic-store.js';
 import type { StreamHandle, StreamPoint, StreamSnapshot } from './types.js';
 import type { UpdateProcessor } from './update-processor.js';
@@ -18,6 +20,7 @@ export interface StreamStoreDeps {
   processor: UpdateProcessor;
   sync: BackgroundSync;
   monitor: PerformanceMonitor;
+  persistence: TopicPersistence;
   now: () => number;
 }
 
@@ -37,14 +40,41 @@ export class StreamStore extends TopicStore<Inbound, StreamSnapshot> {
     this.#deps = deps;
     const cached = deps.sync.cached<HttpStreamSnapshot | null>(this.topic);
     if (cached) this.#reset(cached, { epoch: cached.epoch, offset: cached.offset });
+    // Before subscribing: a persisted position makes the subscribe carry `since` (a replay, not a snapshot).
+    deps.persistence.whenLoaded(this.topic, (persisted) => {
+      if (this.closed) return;
+      if (persisted && this.#showPersisted(persisted)) return;
+      if (deps.connection.state !== 'open' && !deps.sync.isFresh(this.topic)) void this.refresh('manual').catch(() => {});
+    });
     this.cleanup.push(
+      () => deps.persistence.flush(this.topic),
       deps.connection.subscribeTopic(this.topic, () => {
         const { epoch, offset } = this.getSnapshot();
         return epoch === null ? undefined : { epoch, offset };
       }),
     );
     this.cleanup.push(deps.sync.register({ topic: this.topic, refresh: (reason) => this.refresh(reason) }));
-    if (deps.connection.state !== 'open' && !deps.sync.isFresh(this.topic)) void this.refresh('manual').catch(() => {});
+  }
+
+  /**
+   * Shows a persisted snapshot at once (instant first paint after a reload); false if unusable.
+   * Its `lastUpdatedAt` is when it was saved, so freshness shows its age until events arrive.
+   */
+  #showPersisted(persisted: PersistedTopicSnapshot): boolean {
+    const data = persisted.data as { latest?: PointValue | null; latestTs?: number | null; history?: unknown } | null;
+    if (typeof data !== 'object' || data === null || !Array.isArray(data.history)) return false;
+    const snap = this.getSnapshot();
+    if (snap.epoch !== null && (snap.epoch !== persisted.epoch || snap.offset >= persisted.offset)) return false;
+    this.#reset({ latest: data.latest ?? null, latestTs: data.latestTs ?? null, history: data.history as StreamPoint[] }, { epoch: persisted.epoch, offset: persisted.offset }, persisted.savedAt);
+    return true;
+  }
+
+  /** Marks the stream for a throttled save (never per event). */
+  #persistSoon(): void {
+    this.#deps.persistence.changed(this.topic, () => {
+      const s = this.getSnapshot();
+      return s.epoch === null ? null : { epoch: s.epoch, offset: s.offset, data: { latest: s.latest, latestTs: s.latestTs, history: s.history } };
+    });
   }
 
   /** Applies a frame's messages in offset order, then notifies once. */
@@ -59,6 +89,7 @@ export class StreamStore extends TopicStore<Inbound, StreamSnapshot> {
     const limit = this.#deps.config.streamHistoryLimit;
     for (const message of inbox) {
       if (message.type === 'subscribed') {
+        this.#deps.monitor.recordSubscribed(message);
         this.#resyncing = false;
         if (!message.recovered && message.snapshot) {
           const s = message.snapshot as WireStreamSnapshot;
@@ -108,6 +139,7 @@ export class StreamStore extends TopicStore<Inbound, StreamSnapshot> {
       ...(history ? { history: Object.freeze(history) } : {}),
       ...(applied > 0 || history ? { lastUpdatedAt: this.#deps.now() } : {}),
     });
+    if (applied > 0 || history) this.#persistSoon();
     if (resubscribe) this.#deps.connection.resubscribe(this.topic);
   }
 
@@ -122,12 +154,14 @@ export class StreamStore extends TopicStore<Inbound, StreamSnapshot> {
       const newer = fetched.history.filter((p) => p.offset > snap.offset);
       const history = [...snap.history, ...newer].slice(-this.#deps.config.streamHistoryLimit);
       this.update({ latest: fetched.latest, latestTs: fetched.latestTs, offset: fetched.offset, history: Object.freeze(history), lastUpdatedAt: this.#deps.now(), loaded: true });
+      this.#persistSoon();
       return;
     }
     this.#reset(fetched, { epoch: fetched.epoch, offset: fetched.offset });
+    this.#persistSoon();
   }
 
-  #reset(s: { latest: PointValue | null; latestTs: number | null; history: StreamPoint[] }, position: { epoch: string; offset: number }): void {
+  #reset(s: { latest: PointValue | null; latestTs: number | null; history: readonly StreamPoint[] }, position: { epoch: string; offset: number }, updatedAt = this.#deps.now()): void {
     this.update({
       latest: s.latest,
       latestTs: s.latestTs,
@@ -135,7 +169,7 @@ export class StreamStore extends TopicStore<Inbound, StreamSnapshot> {
       offset: position.offset,
       epoch: position.epoch,
       loaded: true,
-      lastUpdatedAt: this.#deps.now(),
+      lastUpdatedAt: updatedAt,
     });
   }
 }

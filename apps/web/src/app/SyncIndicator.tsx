@@ -1,10 +1,42 @@
-import { usePerformance, useSyncStatus, useWebSocket, type SyncStatusInfo } from '@pulseboard/react';
+import { useEffect, useState } from 'react';
+import { usePerformance, usePulseboardClient, useSyncStatus, useWebSocket, type SyncStatusInfo } from '@pulseboard/react';
 import { useNow } from '../widgets/useNow';
-import { formatLatency, formatSince, formatTime, plural } from './format';
+import { formatLatency, formatPercent, formatSince, formatTime, plural } from './format';
 import { useOnline } from './useOnline';
 
 /** How often the latency readout refreshes (the monitor changes with every event). */
 export const LATENCY_SAMPLE_MS = 1000;
+
+/** How often the server's cache hit rate is read (GET /api/cache/status). */
+export const SERVER_CACHE_SAMPLE_MS = 10_000;
+
+/** The cache line of the latency tooltip: the client's own hit rate, and the server's when known. */
+export function describeCacheHits(clientRate: number | null, serverRate: number | null): string {
+  return `cache hits ${formatPercent(clientRate)} (client)${serverRate === null ? '' : ` · server ${formatPercent(serverRate)}`}`;
+}
+
+/** The server's snapshot cache hit rate, read at most every SERVER_CACHE_SAMPLE_MS; null until read (or if refused). */
+function useServerCacheHitRate(): number | null {
+  const client = usePulseboardClient();
+  const [rate, setRate] = useState<number | null>(null);
+  useEffect(() => {
+    let stopped = false;
+    const read = () =>
+      Promise.resolve()
+        .then(() => client.request<{ hitRate?: unknown }>('GET', '/api/cache/status'))
+        .then((status) => {
+          if (!stopped) setRate(typeof status.hitRate === 'number' ? status.hitRate : null);
+        })
+        .catch(() => {});
+    void read();
+    const timer = setInterval(() => void read(), SERVER_CACHE_SAMPLE_MS);
+    return () => {
+      stopped = true;
+      clearInterval(timer);
+    };
+  }, [client]);
+  return rate;
+}
 
 /** The indicator's look: one of the `.pb-sync--*` modifiers. */
 export type SyncTone = 'synced' | 'pending' | 'connecting' | 'reconnecting' | 'offline' | 'error';
@@ -48,7 +80,9 @@ export function SyncIndicator({ dashboardId }: { dashboardId?: string | undefine
   const { tone, label } = describeSync(info, nextRetryAt, now);
   const perf = usePerformance({ sampleMs: LATENCY_SAMPLE_MS });
   const updateLatency = perf.updateLatencyMs.avg;
-  const latencyTitle = `Server to screen: ${formatLatency(updateLatency)} on average, p95 ${formatLatency(perf.updateLatencyMs.p95)} · heartbeat round trip ${formatLatency(info.latencyMs)}`;
+  const serverCacheHitRate = useServerCacheHitRate();
+  const cacheHits = describeCacheHits(perf.cacheHitRate, serverCacheHitRate);
+  const latencyTitle = `Server to screen: ${formatLatency(updateLatency)} on average, p95 ${formatLatency(perf.updateLatencyMs.p95)} · heartbeat round trip ${formatLatency(info.latencyMs)} · ${cacheHits}`;
   return (
     // Only the state is a live region: the latency and "synced … ago" change every few seconds and must not be announced.
     <div className="pb-syncbar">
@@ -77,7 +111,7 @@ export function SyncIndicator({ dashboardId }: { dashboardId?: string | undefine
             : `last synced ${formatSince(lastSyncedAt, now)}`
           : 'not synced yet'}
       </span>
-      <span className="pb-syncbar__item pb-syncbar__latency" data-testid="sync-latency" title={latencyTitle}>
+      <span className="pb-syncbar__item pb-syncbar__latency" data-testid="sync-latency" data-cache-hits={cacheHits} title={latencyTitle}>
         <BoltIcon /> {formatLatency(updateLatency ?? info.latencyMs)}
       </span>
     </div>

@@ -8,6 +8,12 @@ export function formatLatency(ms: number | null | undefined): string {
   return `${(ms / 1000).toFixed(1)} s`;
 }
 
+/** A hit rate (0..1) as a whole percentage, or "—" when nothing was counted yet. */
+export function formatPercent(rate: number | null | undefined): string {
+  if (rate === null || rate === undefined || !Number.isFinite(rate)) return '—';
+  return `${Math.round(rate * 100)} %`;
+}
+
 /** `formatAgo` (the one "just now" rule) for a timestamp, or "never". */
 export function formatSince(ts: number | null | undefined, now: number): string {
   return ts === null || ts === undefined ? 'never' : formatAgo(now - ts);

@@ -3,7 +3,7 @@ import { slugify } from './slugify';
 import { parseList, parseOptionalNumber } from './DraftInput';
 import { randomDisplayName } from './display-name';
 import { formatLatency, formatSince } from './format';
-import { describeSync } from './SyncIndicator';
+import { describeCacheHits, describeSync } from './SyncIndicator';
 import type { SyncStatusInfo } from '@pulseboard/react';
 
 describe('slugify', () => {
@@ -41,6 +41,11 @@ describe('formatting', () => {
     expect(formatSince(1000, 2000)).toBe('just now');
     expect(formatSince(0, 65_000)).toBe('1 min ago');
     expect(formatSince(null, 0)).toBe('never');
+  });
+
+  it('describes the client and server cache hit rates', () => {
+    expect(describeCacheHits(0.924, 0.97)).toBe('cache hits 92 % (client) · server 97 %');
+    expect(describeCacheHits(null, null)).toBe('cache hits — (client)');
   });
 
   it('makes up a two-word display name', () => {
