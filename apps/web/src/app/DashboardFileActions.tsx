@@ -14,8 +14,23 @@ function download(name: string, data: unknown): void {
   setTimeout(() => URL.revokeObjectURL(url), 0);
 }
 
-/** Export (`<id>.pulseboard.json`), Duplicate and the History toggle, for the top bar. */
-export function DashboardFileActions({ api, id, historyOpen, onToggleHistory }: { api: ApiOptions; id: string; historyOpen: boolean; onToggleHistory: () => void }) {
+/**
+ * Export (`<id>.pulseboard.json`), Duplicate and the History toggle, for the top bar.
+ * Duplicate shows only for an identity that may create dashboards (the server refuses others).
+ */
+export function DashboardFileActions({
+  api,
+  id,
+  canDuplicate,
+  historyOpen,
+  onToggleHistory,
+}: {
+  api: ApiOptions;
+  id: string;
+  canDuplicate: boolean;
+  historyOpen: boolean;
+  onToggleHistory: () => void;
+}) {
   const [error, setError] = useState<string | null>(null);
   const run = (action: () => Promise<void>) => () => {
     setError(null);
@@ -29,15 +44,17 @@ export function DashboardFileActions({ api, id, historyOpen, onToggleHistory }: 
       <button className="pb-btn pb-btn--sm" type="button" onClick={run(async () => download(`${id}.pulseboard.json`, await exportDashboardFile(api, id)))} data-testid="export" title={`Download ${id}.pulseboard.json`}>
         Export
       </button>
-      <button
-        className="pb-btn pb-btn--sm"
-        type="button"
-        onClick={run(async () => navigate({ name: 'dashboard', id: (await duplicateDashboard(api, id)).id, edit: true }))}
-        data-testid="duplicate"
-        title="Make a copy of this dashboard"
-      >
-        Duplicate
-      </button>
+      {canDuplicate ? (
+        <button
+          className="pb-btn pb-btn--sm"
+          type="button"
+          onClick={run(async () => navigate({ name: 'dashboard', id: (await duplicateDashboard(api, id)).id, edit: true }))}
+          data-testid="duplicate"
+          title="Make a copy of this dashboard"
+        >
+          Duplicate
+        </button>
+      ) : null}
       {error ? (
         <span className="pb-callout pb-callout--error" role="alert" data-testid="file-action-error">
           {error}

@@ -113,7 +113,7 @@ export function DashboardPage({ id, editing: editRequested }: { id: string; edit
                 </button>
               </>
             ) : null}
-            <DashboardFileActions api={client} id={id} historyOpen={historyOpen} onToggleHistory={() => setHistoryOpen((open) => !open)} />
+            <DashboardFileActions api={client} id={id} canDuplicate={access.createDashboards} historyOpen={historyOpen} onToggleHistory={() => setHistoryOpen((open) => !open)} />
             {canEdit ? (
               <button
                 className={`pb-btn pb-btn--sm ${editing ? 'pb-btn--primary' : ''}`}
