@@ -87,8 +87,11 @@ describe.skipIf(SKIP_E2E || skipWithoutPrometheus())('pull sources in the web ap
 
   it('lists the sources with their status on the Sources page', async () => {
     await page.getByTestId('sources-link').click();
+    await page.getByTestId('sources-page').waitFor();
     const rows = page.getByTestId('source-row');
-    await expect.poll(() => rows.count()).toBe(3);
+    // With what the page says, so a failure tells why the list is short (an error, still loading).
+    const listed = async () => ({ rows: await rows.count(), said: await page.getByTestId('sources-page').locator('.pb-callout, .pb-muted').allTextContents() });
+    await expect.poll(listed).toMatchObject({ rows: 3 });
     const broken = page.locator('[data-source-id="e2e-broken"]');
     await expect.poll(() => broken.getByTestId('source-error').getAttribute('data-code')).toBe('refused');
     await expect.poll(() => page.locator('[data-source-id="e2e-prom"]').getByTestId('source-state').getAttribute('data-state')).toBe('ok');
