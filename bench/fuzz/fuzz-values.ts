@@ -5,7 +5,7 @@
  * in the JSON text (`expandPlaceholders`), so generating them costs nothing.
  */
 import fc from 'fast-check';
-import { MUTATOR_NAMES, WIDGET_TYPES } from '@pulseboard/model';
+import { BREAKPOINTS, MUTATOR_NAMES, WIDGET_TYPES, type MutatorName } from '@pulseboard/model';
 
 /** The dashboard the fuzzers create and edit. */
 export const FUZZ_DASHBOARD = 'fuzz';
@@ -56,9 +56,15 @@ export const layout = usually(fc.record({ x: fc.nat(11), y: fc.nat(20), w: fc.in
 export const pointValue = usually(fc.oneof(fc.double({ noNaN: true, noDefaultInfinity: true }), fc.dictionary(fc.string({ maxLength: 8 }), fc.jsonValue({ maxDepth: 2 }), { maxKeys: 4 })));
 const expect = usually(fc.dictionary(fc.constantFrom('title', 'layout', 'options.unit', 'constructor'), weird, { maxKeys: 2 }));
 
-/** Args of the right shape for each mutator, with hostile fields mixed in. */
-export const argsFor: Record<string, fc.Arbitrary<unknown>> = {
-  addWidget: fc.record({ widget: usually(fc.record({ id: widgetIds, type: widgetTypes, title: usually(fc.string({ maxLength: 20 })), layout, stream: streamKeys, options }, { requiredKeys: ['id', 'type'] })) }),
+const breakpoint = usually(fc.constantFrom(...BREAKPOINTS, 'huge'));
+const ripple = usually(fc.dictionary(widgetIds, fc.record({ from: layout, to: layout }), { maxKeys: 2 }));
+const widget = usually(fc.record({ id: widgetIds, type: widgetTypes, title: usually(fc.string({ maxLength: 20 })), layout, stream: streamKeys, options }, { requiredKeys: ['id', 'type'] }));
+
+/** Args of the right shape for each mutator, with hostile fields mixed in (typed: a new mutator must get an entry). */
+export const argsFor: Record<MutatorName, fc.Arbitrary<unknown>> = {
+  addWidget: fc.record({ widget }),
+  restoreWidget: fc.record({ widget, ripple }, { requiredKeys: ['widget'] }),
+  setLayout: fc.record({ id: widgetIds, layout, breakpoint, ripple, expect, ifUnchanged: usually(fc.boolean()) }, { requiredKeys: ['id', 'layout'] }),
   removeWidget: fc.record({ id: widgetIds, expect }, { requiredKeys: ['id'] }),
   moveWidget: fc.record({ id: widgetIds, x: usually(fc.nat(11)), y: usually(fc.nat(30)), expect }, { requiredKeys: ['id', 'x', 'y'] }),
   resizeWidget: fc.record({ id: widgetIds, w: usually(fc.integer({ min: 1, max: 12 })), h: usually(fc.integer({ min: 1, max: 8 })), expect }, { requiredKeys: ['id', 'w', 'h'] }),
@@ -71,7 +77,7 @@ export const mutationArgs: fc.Arbitrary<unknown> = fc.oneof(...Object.values(arg
 
 /** A mutator name with args of its own shape (mostly), or a name that is no mutator. */
 export const namedMutation: fc.Arbitrary<{ name: unknown; args: unknown }> = fc.oneof(
-  { weight: 8, arbitrary: fc.constantFrom(...MUTATOR_NAMES).chain((name) => (argsFor[name] as fc.Arbitrary<unknown>).map((args) => ({ name, args }))) },
+  { weight: 8, arbitrary: fc.constantFrom(...MUTATOR_NAMES).chain((name) => argsFor[name].map((args) => ({ name, args }))) },
   { weight: 1, arbitrary: fc.record({ name: mutatorNames, args: mutationArgs }) },
 );
 
