@@ -267,7 +267,7 @@ describe.skipIf(SKIP_E2E)('editing you can trust', () => {
     const lgBefore = fromServer(await getDashboard(server, BOARD));
     await pageP.getByTestId('phone-layout-widget').selectOption('cpu');
     await pageP.getByTestId('phone-taller').click();
-    await expect.poll(async () => ((await getDashboard(server, BOARD)) as DashboardDoc & { layouts?: { xs?: unknown } }).layouts?.xs).toBeTruthy();
+    await expect.poll(async () => ((await getDashboard(server, BOARD)) as DashboardDoc & { layouts?: { xs?: unknown } }).layouts?.xs).toEqual(expect.any(Object));
     expect(fromServer(await getDashboard(server, BOARD))).toEqual(lgBefore);
     expect(await offscreenControls(pageP)).toEqual([]);
     await pageP.screenshot({ path: path.join(SHOTS, 'phone-390-edit.png') });

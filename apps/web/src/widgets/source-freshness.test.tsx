@@ -59,7 +59,8 @@ describe('FreshnessBadge with a source reason', () => {
 
   it('keeps saying "Live" while the data is fresh, whatever the source says', () => {
     render(<FreshnessBadge data={{ ...stale, latestTs: T0 - 1000, history: [{ ts: T0 - 1000, value: 1 }] }} options={{}} now={T0} reason={failing} />);
-    expect(screen.getByText('Live')).toBeTruthy();
+    const badge = screen.getByText('Live').closest('[data-freshness]');
+    expect(badge?.getAttribute('data-freshness')).toBe('live');
     expect(screen.queryByText('Source failing')).toBeNull();
   });
 });
