@@ -5,3 +5,4 @@
 export { ADMIN_TOKEN, startTestServer, testClient, waitFor, testSeed, seededRandom, TcpProxy, type TestServer, type TestServerOptions } from './real-server.js';
 export { REPO_ROOT, spawnCli, startChildServer, type ChildCli } from './child-server.js';
 export { PROMETHEUS_BIN, skipWithoutPrometheus, startPrometheus, type PrometheusProcess } from './prometheus-process.js';
+export { freePort } from './free-port.js';

@@ -1,10 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { freePort } from './free-port.js';
 
 /** Where Debian's `prometheus` package installs the server. */
 export const PROMETHEUS_BIN = process.env.PULSEBOARD_PROMETHEUS_BIN ?? '/usr/bin/prometheus';
@@ -31,13 +30,6 @@ export function skipWithoutPrometheus(): boolean {
   return !IS_CI;
 }
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 /**
  * Starts a real Prometheus on a free loopback port that scrapes `target` (host:port) every

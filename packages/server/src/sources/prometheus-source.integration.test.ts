@@ -1,21 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { EventMessage, SourceView, StreamPointEvent } from '@pulseboard/protocol';
-import { createServer } from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { SELF_SOURCE_ID, SELF_STREAMS } from '../demo/self-monitoring.js';
 import { TEST_ADMIN_TOKEN, startTestServer, type TestServer } from '../http/test-server.js';
 import { TestClient } from '../ws/gateway-test-harness.js';
-import { skipWithoutPrometheus, startPrometheus, type PrometheusProcess } from '@pulseboard/testing';
+import { freePort, skipWithoutPrometheus, startPrometheus, type PrometheusProcess } from '@pulseboard/testing';
 
 let t: TestServer;
 
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as AddressInfo;
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
-  return port;
-}
 let prometheus: PrometheusProcess;
 let target: string;
 
