@@ -61,6 +61,14 @@ describe('parseServerFrame with event-rows', () => {
     ]);
   });
 
+  it('puts back the defaults a dashboard row leaves out, and keeps what it carries', () => {
+    const slim = { kind: 'mutation', clientId: 'c', mutationId: 2, name: 'moveWidget', touched: ['w:a:layout'], patch: { layouts: { a: { x: 1, y: 0, w: 2, h: 2 } } } };
+    const conflict = { kind: 'mutation', clientId: 'c', mutationId: 3, name: 'updateWidget', args: { id: 'a' }, status: 'conflict', touched: [], conflicts: [{ field: 'w:a:title' }] };
+    const [first, second] = parseServerFrame(JSON.stringify({ type: 'events', topic: 'dashboard:ops', epoch: 'd', offset: 7, rows: [[1, slim], [2, conflict]] }));
+    expect(first).toEqual({ type: 'event', topic: 'dashboard:ops', epoch: 'd', offset: 7, ts: 1, data: { ...slim, status: 'applied', conflicts: [] } });
+    expect(second).toEqual({ type: 'event', topic: 'dashboard:ops', epoch: 'd', offset: 8, ts: 2, data: conflict });
+  });
+
   it('expands a lone events message and leaves frames without one as they are', () => {
     expect(parseServerFrame('{"type":"events","topic":"stream:x","epoch":"e","offset":1,"rows":[[5,2]]}')).toEqual([
       { type: 'event', topic: 'stream:x', epoch: 'e', offset: 1, ts: 5, data: { ts: 5, value: 2 } },

@@ -57,9 +57,21 @@ function expandRows(message: EventRowsMessage, out: ServerMessage[]): void {
   for (let i = 0; i < rows.length; i++) {
     const row = rows[i] as EventRowsMessage['rows'][number];
     const ts = row[0];
-    const data = stream ? { ts: row.length > 2 ? (row[2] as number) : ts, value: row[1] } : row[1];
+    const data = stream ? { ts: row.length > 2 ? (row[2] as number) : ts, value: row[1] } : restoreDashboardData(row[1] as SlimDashboardData);
     out.push({ type: 'event', topic, epoch, offset: offset + i, ts, data } as EventMessage);
   }
+}
+
+/** A dashboard row's data: a mutation may leave out `status` (applied), `conflicts` (none) and `args`. */
+type SlimDashboardData = { kind: string; status?: string; conflicts?: unknown[] };
+
+/** The `event` form of a dashboard row's data (the defaults its row left out put back). */
+function restoreDashboardData(data: SlimDashboardData): SlimDashboardData {
+  if (data.kind === 'mutation') {
+    data.status ??= 'applied';
+    data.conflicts ??= [];
+  }
+  return data;
 }
 
 /** Serialises several server messages into one frame (an array when more than one). */

@@ -11,6 +11,12 @@ function offsetsOf(client: TestClient, topic: string): number[] {
   return client.messages.filter(isEvent(topic)).map((m) => (m as EventMessage).offset);
 }
 
+/** A copy of a dashboard event without its data's `args`. */
+function withoutArgs(event: ServerMessage): ServerMessage {
+  const { args: _args, ...data } = (event as EventMessage).data as { args?: unknown };
+  return { ...event, data } as ServerMessage;
+}
+
 function range(from: number, to: number): number[] {
   return Array.from({ length: to - from + 1 }, (_, i) => from + i);
 }
@@ -61,6 +67,41 @@ describe('WebSocket gateway: fan-out', () => {
     expect(rowFrames).not.toContain('"type":"event"');
     expect(plainFrames).not.toContain('"type":"events"');
     expect(rowFrames.length).toBeLessThan(plainFrames.length * 0.6);
+  });
+
+  it('sends dashboard rows without what a receiver restores or does not need, and keeps args where a conflict needs them', async () => {
+    h = await startHarness();
+    await h.createDashboard('ops');
+    const rows = await h.client({ features: ['event-rows'] });
+    const plain = await h.client();
+    const editor = await h.client();
+    const other = await h.client();
+    for (const client of [rows, plain]) {
+      client.send({ type: 'subscribe', topic: 'dashboard:ops' });
+      await client.waitFor((m) => m.type === 'subscribed');
+    }
+    const start = rows.raw.length;
+    const edits = [
+      { name: 'addWidget', args: { widget: { id: 'cpu', type: 'stat', title: 'cpu' } } },
+      { name: 'moveWidget', args: { id: 'cpu', x: 3, y: 0 } },
+      { name: 'updateWidget', args: { id: 'cpu', set: { title: 'CPU' } } },
+    ];
+    for (const [i, edit] of edits.entries()) editor.send({ type: 'mutate', dashboardId: 'ops', mutationId: i + 1, ...edit });
+    await plain.waitForCount(isEvent('dashboard:ops'), 3);
+    // Another client expects the title it saw before the edit above: applied, but a conflict.
+    other.send({ type: 'mutate', dashboardId: 'ops', mutationId: 1, name: 'updateWidget', args: { id: 'cpu', set: { title: 'Load' }, expect: { title: 'cpu' } } });
+    const [fromRows, fromPlain] = await Promise.all([rows.waitForCount(isEvent('dashboard:ops'), 4), plain.waitForCount(isEvent('dashboard:ops'), 4)]);
+
+    const data = (events: ServerMessage[]) => events.map((e) => (e as EventMessage).data as { status: string; args?: unknown; patch?: unknown });
+    expect(data(fromPlain).map((d) => d.status)).toEqual(['applied', 'applied', 'applied', 'conflict']);
+    expect(data(fromPlain).every((d) => d.patch !== undefined)).toBe(true);
+    // Applied with a patch: everything but args, defaults restored by parseServerFrame.
+    expect(fromRows.slice(0, 3)).toEqual(fromPlain.slice(0, 3).map(withoutArgs));
+    // A conflict keeps its args (its author's client names the edit in a notice).
+    expect(fromRows[3]).toEqual(fromPlain[3]);
+    const rowFrames = rows.raw.slice(start).join('');
+    expect(rowFrames).not.toContain('"status":"applied"');
+    expect(rowFrames).not.toContain('"conflicts":[]');
   });
 
   it('keeps offsets dense with no gap and no duplicate when subscribers join, with or without since, during a stream of writes', async () => {
