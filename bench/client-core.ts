@@ -344,7 +344,6 @@ async function measureRemoteBatches(options: ClientCoreOptions): Promise<{ dashb
     }
     dashboard.release();
     for (const handle of streamHandles) handle.release();
-    if (process.env.SAMPLES) console.error(dashboardCpu.map((x) => x.toFixed(1)).join(" "), "|", streamCpu.map((x) => x.toFixed(1)).join(" "));
     return { dashboard: dashboardCpu, stream: streamCpu };
   } finally {
     await client.close();
