@@ -9,6 +9,18 @@ export interface DashboardEventLike {
   data: DashboardEventData;
 }
 
+let lastTs = Number.NaN;
+let lastIso = '';
+
+/** `ts` as an ISO time; events of one burst share their millisecond, so the last one is kept. */
+function isoTime(ts: number): string {
+  if (ts !== lastTs) {
+    lastIso = new Date(ts).toISOString();
+    lastTs = ts;
+  }
+  return lastIso;
+}
+
 /**
  * The document after one confirmed event: the one rule the server's snapshot cache and every
  * client's confirmed state follow. `replace` resets to its document, `deleted` gives null, a
@@ -20,7 +32,7 @@ export function applyDashboardEvent(doc: Dashboard | null, event: DashboardEvent
   const data = event.data;
   if (data.kind === 'replace') return { ...data.doc, version: event.offset };
   if (data.kind === 'deleted' || !doc) return null;
-  const updatedAt = new Date(event.ts).toISOString();
+  const updatedAt = isoTime(event.ts);
   if (data.patch) {
     const writer = { clientId: data.clientId, mutationId: data.mutationId, ...(data.actor ? { name: data.actor } : {}) };
     const next = applyPatch(doc, data.patch, { writer, touched: data.touched }, options);
