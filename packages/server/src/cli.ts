@@ -68,6 +68,8 @@ Options (flag, environment variable, default):
   --ws-heartbeat <d>       PULSEBOARD_WS_HEARTBEAT        15s server ping period (silent 3x that: close 4009)
   --ws-rate-limit <n>      PULSEBOARD_WS_RATE_LIMIT       200 messages/s per connection, sustained
   --ws-burst <n>           PULSEBOARD_WS_BURST            400 messages at once after a quiet spell
+  --ws-flush-window <d>    PULSEBOARD_WS_FLUSH_WINDOW     4ms batching window of busy fan-outs
+                                                          (0: every tick; 16ms: fewer, larger frames)
   --source-hosts <list>    PULSEBOARD_SOURCE_HOSTS        hosts pull sources may fetch from
                                                           (a.com,*.b.com,c.com:8080,*); none
                                                           but this server by default
@@ -226,6 +228,7 @@ async function startCommand(args: string[], io: CliIO): Promise<number> {
     'ws-heartbeat': { type: 'string' },
     'ws-rate-limit': { type: 'string' },
     'ws-burst': { type: 'string' },
+    'ws-flush-window': { type: 'string' },
     'source-hosts': { type: 'string' },
     'source-max-response': { type: 'string' },
     'source-host-concurrency': { type: 'string' },

@@ -23,7 +23,9 @@ describe('resolveConfig', () => {
   it('reads the WebSocket settings (payload cap, heartbeat, rate limit) from flags and environment', () => {
     expect(resolveConfig({}, {}).gateway).toEqual(DEFAULT_CONFIG.gateway);
     const env = { PULSEBOARD_WS_MAX_PAYLOAD: '256kb', PULSEBOARD_WS_HEARTBEAT: '30s', PULSEBOARD_WS_RATE_LIMIT: '100', PULSEBOARD_WS_BURST: '150' };
-    expect(resolveConfig({}, env).gateway).toEqual({ maxPayloadBytes: 256 * 1024, heartbeatIntervalMs: 30_000, messagesPerSecond: 100, burstMessages: 150 });
+    expect(resolveConfig({}, env).gateway).toEqual({ maxPayloadBytes: 256 * 1024, heartbeatIntervalMs: 30_000, messagesPerSecond: 100, burstMessages: 150, flushWindowMs: 4 });
+    expect(resolveConfig({ 'ws-flush-window': '16ms' }, {}).gateway.flushWindowMs).toBe(16);
+    expect(resolveConfig({}, { PULSEBOARD_WS_FLUSH_WINDOW: '0' }).gateway.flushWindowMs).toBe(0);
     expect(resolveConfig({ 'ws-heartbeat': '5s', 'ws-rate-limit': '10' }, env).gateway).toMatchObject({ heartbeatIntervalMs: 5_000, messagesPerSecond: 10 });
   });
 
@@ -56,6 +58,8 @@ describe('resolveConfig', () => {
     [{ 'ws-heartbeat': 'often' }, {}, /--ws-heartbeat \/ PULSEBOARD_WS_HEARTBEAT: "often" is not valid/],
     [{}, { PULSEBOARD_WS_RATE_LIMIT: '0' }, /--ws-rate-limit \/ PULSEBOARD_WS_RATE_LIMIT/],
     [{ 'ws-burst': 'many' }, {}, /--ws-burst \/ PULSEBOARD_WS_BURST: "many" is not a whole number/],
+    [{ 'ws-flush-window': 'soon' }, {}, /--ws-flush-window \/ PULSEBOARD_WS_FLUSH_WINDOW: "soon" is not valid/],
+    [{}, { PULSEBOARD_WS_FLUSH_WINDOW: '5s' }, /--ws-flush-window \/ PULSEBOARD_WS_FLUSH_WINDOW: must be at most 1s/],
   ])('rejects a bad value, naming the setting (%o %o)', (flags, env, message) => {
     expect(() => resolveConfig(flags, env)).toThrow(ConfigError);
     expect(() => resolveConfig(flags, env)).toThrow(message);

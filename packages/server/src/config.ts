@@ -30,7 +30,7 @@ export const DEFAULT_SOURCE_MAX_RESPONSE_BYTES = 1024 * 1024;
 export const DEFAULT_SOURCE_HOST_CONCURRENCY = 8;
 
 /** The WebSocket gateway settings a deployment may tune; the rest of GatewayConfig keeps its defaults. */
-export const GATEWAY_SETTING_KEYS = ['maxPayloadBytes', 'heartbeatIntervalMs', 'messagesPerSecond', 'burstMessages'] as const;
+export const GATEWAY_SETTING_KEYS = ['maxPayloadBytes', 'heartbeatIntervalMs', 'messagesPerSecond', 'burstMessages', 'flushWindowMs'] as const;
 export type GatewaySettings = Pick<GatewayConfig, (typeof GATEWAY_SETTING_KEYS)[number]>;
 
 /** The tunable gateway settings among `options` (other GatewayConfig keys are left out). */
@@ -118,6 +118,7 @@ const configSchema = z.object({
     heartbeatIntervalMs: z.number().int().positive(),
     messagesPerSecond: z.number().int().positive(),
     burstMessages: z.number().int().positive(),
+    flushWindowMs: z.number().int().min(0).max(1_000, 'must be at most 1s'),
   }),
   sourceHosts: z.array(z.string().min(1).max(256)).max(1000),
   sourceMaxResponseBytes: z.number().int().min(1024).max(1024 ** 3),
@@ -148,6 +149,7 @@ const SETTING_NAMES = {
   'gateway.heartbeatIntervalMs': '--ws-heartbeat / PULSEBOARD_WS_HEARTBEAT',
   'gateway.messagesPerSecond': '--ws-rate-limit / PULSEBOARD_WS_RATE_LIMIT',
   'gateway.burstMessages': '--ws-burst / PULSEBOARD_WS_BURST',
+  'gateway.flushWindowMs': '--ws-flush-window / PULSEBOARD_WS_FLUSH_WINDOW',
   sourceHosts: '--source-hosts / PULSEBOARD_SOURCE_HOSTS',
   sourceMaxResponseBytes: '--source-max-response / PULSEBOARD_SOURCE_MAX_RESPONSE',
   sourceHostConcurrency: '--source-host-concurrency / PULSEBOARD_SOURCE_HOST_CONCURRENCY',
@@ -178,6 +180,7 @@ export const DEFAULT_CONFIG: ServerConfig = {
     heartbeatIntervalMs: DEFAULT_GATEWAY_CONFIG.heartbeatIntervalMs,
     messagesPerSecond: DEFAULT_GATEWAY_CONFIG.messagesPerSecond,
     burstMessages: DEFAULT_GATEWAY_CONFIG.burstMessages,
+    flushWindowMs: DEFAULT_GATEWAY_CONFIG.flushWindowMs,
   },
   sourceHosts: [],
   sourceMaxResponseBytes: DEFAULT_SOURCE_MAX_RESPONSE_BYTES,
@@ -263,6 +266,7 @@ export function resolveConfig(flags: ConfigFlags, env: NodeJS.ProcessEnv = proce
       heartbeatIntervalMs: measured('gateway.heartbeatIntervalMs', pick('ws-heartbeat', 'PULSEBOARD_WS_HEARTBEAT'), DEFAULT_CONFIG.gateway.heartbeatIntervalMs, parseDuration, '15s'),
       messagesPerSecond: integer('gateway.messagesPerSecond', pick('ws-rate-limit', 'PULSEBOARD_WS_RATE_LIMIT'), DEFAULT_CONFIG.gateway.messagesPerSecond),
       burstMessages: integer('gateway.burstMessages', pick('ws-burst', 'PULSEBOARD_WS_BURST'), DEFAULT_CONFIG.gateway.burstMessages),
+      flushWindowMs: measured('gateway.flushWindowMs', pick('ws-flush-window', 'PULSEBOARD_WS_FLUSH_WINDOW'), DEFAULT_CONFIG.gateway.flushWindowMs, parseDuration, '16ms'),
     },
     sourceHosts: parseHostList(pick('source-hosts', 'PULSEBOARD_SOURCE_HOSTS') ?? ''),
     sourceMaxResponseBytes: measured('sourceMaxResponseBytes', pick('source-max-response', 'PULSEBOARD_SOURCE_MAX_RESPONSE'), DEFAULT_SOURCE_MAX_RESPONSE_BYTES, parseByteSize, '1mb'),

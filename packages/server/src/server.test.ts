@@ -146,10 +146,10 @@ describe('startServer', () => {
     expect(code).toBe(4008);
   });
 
-  it('gives the gateway the WebSocket settings resolved from flags and environment (payload cap, heartbeat)', async () => {
+  it('gives the gateway the WebSocket settings resolved from flags and environment (payload cap, heartbeat, flush window 0)', async () => {
     const dataDir = await tempDir();
-    const config = resolveConfig({ 'ws-max-payload': '2kb', 'ws-heartbeat': '2s', 'no-demo': true }, { PULSEBOARD_WS_RATE_LIMIT: '50', PULSEBOARD_WS_BURST: '60' });
-    expect(config.gateway).toEqual({ maxPayloadBytes: 2048, heartbeatIntervalMs: 2_000, messagesPerSecond: 50, burstMessages: 60 });
+    const config = resolveConfig({ 'ws-max-payload': '2kb', 'ws-heartbeat': '2s', 'ws-flush-window': '0', 'no-demo': true }, { PULSEBOARD_WS_RATE_LIMIT: '50', PULSEBOARD_WS_BURST: '60' });
+    expect(config.gateway).toEqual({ maxPayloadBytes: 2048, heartbeatIntervalMs: 2_000, messagesPerSecond: 50, burstMessages: 60, flushWindowMs: 0 });
     const { server } = await start(dataDir, { ...config, dataDir, port: 0, host: '127.0.0.1', adminToken: 'configured-admin-token-xyz' });
     expect(server.config.gateway.maxPayloadBytes).toBe(2048);
     const socket = new WebSocket(`${server.url.replace('http', 'ws')}/ws`);

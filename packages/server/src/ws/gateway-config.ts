@@ -1,3 +1,5 @@
+import { FLUSH_WINDOW_MS } from './outbox.js';
+
 /**
  * Every timing and limit of the WebSocket gateway, each with its unit in the name and a
  * default. `resolveGatewayConfig` fills in what a caller leaves out and rejects nonsense.
@@ -20,6 +22,12 @@ export interface GatewayConfig {
    * bucket refilling in between) is closed with 4029.
    */
   rateLimitCloseAfterMs: number;
+  /**
+   * After a flush that reached many connections, the next waits until this long after it
+   * (0: every flush the next tick). Longer windows batch more events per frame (less CPU per
+   * delivery on both ends) and add up to this much latency. See ws/outbox.ts.
+   */
+  flushWindowMs: number;
   /** Past this many bytes buffered in the socket, the server stops writing to it (lagging). */
   softLimitBytes: number;
   /** Past this many bytes buffered plus queued, the connection is closed with 4010. */
@@ -56,6 +64,7 @@ export const DEFAULT_GATEWAY_CONFIG: Readonly<GatewayConfig> = Object.freeze({
   messagesPerSecond: 200,
   burstMessages: 400,
   rateLimitCloseAfterMs: 10_000,
+  flushWindowMs: FLUSH_WINDOW_MS,
   softLimitBytes: 1024 * 1024,
   hardLimitBytes: 8 * 1024 * 1024,
   laggingRetryMs: 25,
@@ -71,14 +80,17 @@ export const DEFAULT_GATEWAY_CONFIG: Readonly<GatewayConfig> = Object.freeze({
   storagePollHealthyMs: 5_000,
 });
 
-/** The full config: defaults overridden by `options`. Throws on a non-positive or non-finite value. */
+/** Settings for which 0 is a meaning (off), not a mistake. */
+const MAY_BE_ZERO: ReadonlySet<keyof GatewayConfig> = new Set(['flushWindowMs']);
+
+/** The full config: defaults overridden by `options`. Throws on a non-positive (or negative, where 0 means off) or non-finite value. */
 export function resolveGatewayConfig(options: Partial<GatewayConfig> = {}): GatewayConfig {
   const config: GatewayConfig = { ...DEFAULT_GATEWAY_CONFIG };
   for (const [key, value] of Object.entries(options) as Array<[keyof GatewayConfig, number | undefined]>) {
     if (value === undefined) continue;
     if (!(key in DEFAULT_GATEWAY_CONFIG)) throw new TypeError(`unknown gateway setting "${key}"`);
-    if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
-      throw new TypeError(`gateway setting ${key} must be a positive number, got ${String(value)}`);
+    if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || (value === 0 && !MAY_BE_ZERO.has(key))) {
+      throw new TypeError(`gateway setting ${key} must be a ${MAY_BE_ZERO.has(key) ? 'non-negative' : 'positive'} number, got ${String(value)}`);
     }
     config[key] = value;
   }

@@ -93,6 +93,7 @@ export class Gateway {
       softLimitBytes: this.config.softLimitBytes,
       hardLimitBytes: this.config.hardLimitBytes,
       laggingRetryMs: this.config.laggingRetryMs,
+      flushWindowMs: this.config.flushWindowMs,
       onSlowConsumer: (target) => this.closeConnection(target as Connection, CloseCode.SLOW_CONSUMER, 'too slow: reconnect and resume from your last offset'),
       laggingNotice: (bufferedBytes) =>
         JSON.stringify({
