@@ -4,10 +4,14 @@ import { checkJsonBounds, type JsonBounds } from './json-bounds.js';
 import { intBetween } from './schema-helpers.js';
 import { DEFAULT_COLUMNS, MAX_COLUMNS, MAX_JSON_DEPTH, MAX_POINT_VALUE_BYTES, MAX_ROW, MAX_WIDGET_OPTIONS_BYTES, MAX_WIDGET_ROWS } from './limits.js';
 
+// `/* @__PURE__ */` marks each `.check()` and `z.int()` call side-effect-free (zod/mini's other
+// builders are marked already), so a bundle drops the schemas it does not use.
+
 /**
  * `schema` refined to values within `bounds` (checked without recursion); a violation is an
  * issue at the path where it happened, so the error names the field.
  */
+/* @__NO_SIDE_EFFECTS__ */
 export function boundedJson<T extends z.ZodMiniType>(schema: T, bounds: JsonBounds): T {
   return schema.check(
     z.superRefine((value, ctx) => {
@@ -22,7 +26,7 @@ export const WIDGET_TYPES = ['stat', 'line', 'gauge', 'table', 'text', 'status']
 export type WidgetType = (typeof WIDGET_TYPES)[number];
 
 /** Dashboard ids are URL-safe slugs. */
-export const slugSchema = z
+export const slugSchema = /* @__PURE__ */ z
   .string()
   .check(z.minLength(1), z.maxLength(64), z.regex(/^[a-z0-9][a-z0-9_-]*$/, 'must be a slug: lowercase letters, digits, "-" and "_"'));
 
@@ -40,7 +44,7 @@ export function slugify(title: string): string {
 }
 
 /** Widget ids are chosen by the client that adds the widget (so optimistic ids hold). */
-export const widgetIdSchema = z
+export const widgetIdSchema = /* @__PURE__ */ z
   .string()
   .check(
     z.minLength(1),
@@ -50,7 +54,7 @@ export const widgetIdSchema = z
   );
 
 /** Stream keys: dotted names such as `cpu.load` or `sales.eu-west`. */
-export const streamKeySchema = z
+export const streamKeySchema = /* @__PURE__ */ z
   .string()
   .check(z.minLength(1), z.maxLength(128), z.regex(/^[A-Za-z0-9][A-Za-z0-9._:-]*$/, 'must be letters, digits, ".", "_", ":" and "-"'));
 
@@ -68,7 +72,7 @@ export type Layout = z.infer<typeof layoutSchema>;
  */
 export const optionsSchema = boundedJson(
   z.record(
-    z.string().check(z.minLength(1), z.maxLength(64), z.refine((key) => key !== '__proto__', 'must not be "__proto__"')),
+    /* @__PURE__ */ z.string().check(z.minLength(1), z.maxLength(64), z.refine((key) => key !== '__proto__', 'must not be "__proto__"')),
     z.unknown(),
   ),
   { maxDepth: MAX_JSON_DEPTH, maxBytes: MAX_WIDGET_OPTIONS_BYTES },
@@ -78,7 +82,7 @@ export type WidgetOptions = Record<string, unknown>;
 export const widgetSchema = z.object({
   id: widgetIdSchema,
   type: z.enum(WIDGET_TYPES),
-  title: z.string().check(z.maxLength(200)),
+  title: /* @__PURE__ */ z.string().check(z.maxLength(200)),
   layout: layoutSchema,
   stream: z.optional(streamKeySchema),
   options: optionsSchema,
@@ -112,24 +116,24 @@ export type ColumnStash = z.infer<typeof columnStashSchema>;
 /** Who last wrote a field: lets a client say who overwrote an edit. */
 export const writerSchema = z.object({
   clientId: z.string(),
-  mutationId: z.int(),
+  mutationId: /* @__PURE__ */ z.int(),
   name: z.optional(z.string()),
 });
 export type Writer = z.infer<typeof writerSchema>;
 
 export const dashboardSchema = z.object({
   id: slugSchema,
-  title: z.string().check(z.minLength(1), z.maxLength(200)),
-  description: z.optional(z.string().check(z.maxLength(2000))),
+  title: /* @__PURE__ */ z.string().check(z.minLength(1), z.maxLength(200)),
+  description: z.optional(/* @__PURE__ */ z.string().check(z.maxLength(2000))),
   /** Offset of the last event applied to this document. */
-  version: z.int().check(z.gte(0)),
+  version: /* @__PURE__ */ z.int().check(z.gte(0)),
   columns: intBetween(1, MAX_COLUMNS),
   widgets: z.record(widgetIdSchema, widgetSchema),
   /** Edited layouts of the smaller breakpoints; a missing one is derived from the next wider. */
   layouts: z.optional(z.partial(z.object({ md: breakpointLayoutSchema, sm: breakpointLayoutSchema, xs: breakpointLayoutSchema }))),
   columnStash: z.optional(columnStashSchema),
   /** Deleted widget ids (value: the version that deleted them); edits to them are no-ops. */
-  tombstones: z.record(z.string(), z.int()),
+  tombstones: z.record(z.string(), /* @__PURE__ */ z.int()),
   /** Field key (see `fieldKey`) → the last writer of that field. */
   writers: z.record(z.string(), writerSchema),
   createdAt: z.string(),
@@ -150,7 +154,7 @@ export const pointValueSchema = boundedJson(
 export type PointValue = z.infer<typeof pointValueSchema>;
 
 export const streamPointSchema = z.object({
-  ts: z.int().check(z.gte(0)),
+  ts: /* @__PURE__ */ z.int().check(z.gte(0)),
   value: pointValueSchema,
 });
 export type StreamPoint = z.infer<typeof streamPointSchema>;

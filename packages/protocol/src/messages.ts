@@ -11,34 +11,38 @@ import {
 } from '@pulseboard/model';
 import { MAX_POINTS_PER_REQUEST } from './http.js';
 
+// `/* @__PURE__ */` marks each `.check()` and `z.int()` call side-effect-free (zod/mini's other
+// builders are marked already), so a bundle drops the schemas it does not use: a browser
+// client ships none of the client → server message schemas.
+
 /** A position in a topic's log. `epoch` changes only when the log is reset. */
 export const positionSchema = z.object({
-  epoch: z.string().check(z.minLength(1), z.maxLength(64)),
-  offset: z.int().check(z.gte(0)),
+  epoch: /* @__PURE__ */ z.string().check(z.minLength(1), z.maxLength(64)),
+  offset: /* @__PURE__ */ z.int().check(z.gte(0)),
 });
 export type Position = z.infer<typeof positionSchema>;
 
-const topicSchema = z.string().check(z.maxLength(200), z.regex(/^(dashboard|stream):.+$/, 'must be "dashboard:<id>" or "stream:<key>"'));
+const topicSchema = /* @__PURE__ */ z.string().check(z.maxLength(200), z.regex(/^(dashboard|stream):.+$/, 'must be "dashboard:<id>" or "stream:<key>"'));
 
-const requestId = z.union([z.string().check(z.maxLength(64)), z.int()]);
+const requestId = z.union([/* @__PURE__ */ z.string().check(z.maxLength(64)), /* @__PURE__ */ z.int()]);
 
-const pointInput = z.object({ ts: z.optional(z.int().check(z.gte(0))), value: pointValueSchema });
+const pointInput = z.object({ ts: z.optional(/* @__PURE__ */ z.int().check(z.gte(0))), value: pointValueSchema });
 
 /** A client install's id: 8–64 of `A-Za-z0-9_-` (WebSocket `hello`, HTTP mutation batches). */
-export const clientIdSchema = z.string().check(z.minLength(8), z.maxLength(64), z.regex(/^[A-Za-z0-9_-]+$/, 'must contain only letters, digits, "-" and "_"'));
+export const clientIdSchema = /* @__PURE__ */ z.string().check(z.minLength(8), z.maxLength(64), z.regex(/^[A-Za-z0-9_-]+$/, 'must contain only letters, digits, "-" and "_"'));
 
 // ---- client → server ------------------------------------------------------------------
 
 export const helloSchema = z.object({
   type: z.literal('hello'),
-  protocol: z.int(),
-  token: z.optional(z.string().check(z.maxLength(512))),
+  protocol: /* @__PURE__ */ z.int(),
+  token: z.optional(/* @__PURE__ */ z.string().check(z.maxLength(512))),
   /** Stable per client install (persisted with its offline queue). */
   clientId: clientIdSchema,
   /** Shown to others as the author of this client's edits. */
-  name: z.optional(z.string().check(z.maxLength(100))),
+  name: z.optional(/* @__PURE__ */ z.string().check(z.maxLength(100))),
   /** Optional encodings the client understands (see `Feature`); unknown ones are ignored. */
-  features: z.optional(z.array(z.string().check(z.maxLength(64))).check(z.maxLength(32))),
+  features: z.optional(/* @__PURE__ */ z.array(/* @__PURE__ */ z.string().check(z.maxLength(64))).check(z.maxLength(32))),
 });
 
 export const subscribeSchema = z.object({
@@ -52,18 +56,18 @@ export const unsubscribeSchema = z.object({ type: z.literal('unsubscribe'), topi
 export const mutateSchema = z.object({
   type: z.literal('mutate'),
   dashboardId: slugSchema,
-  mutationId: z.int().check(z.gte(1)),
-  name: z.string().check(z.minLength(1), z.maxLength(64)),
+  mutationId: /* @__PURE__ */ z.int().check(z.gte(1)),
+  name: /* @__PURE__ */ z.string().check(z.minLength(1), z.maxLength(64)),
   args: z.unknown(),
 });
 
-export const publishSchema = z
+export const publishSchema = /* @__PURE__ */ z
   .object({
     type: z.literal('publish'),
     id: z.optional(requestId),
     stream: streamKeySchema,
     value: z.optional(pointValueSchema),
-    points: z.optional(z.array(pointInput).check(z.minLength(1), z.maxLength(MAX_POINTS_PER_REQUEST))),
+    points: z.optional(/* @__PURE__ */ z.array(pointInput).check(z.minLength(1), z.maxLength(MAX_POINTS_PER_REQUEST))),
   })
   .check(z.refine((m) => (m.value === undefined) !== (m.points === undefined), 'give exactly one of "value" or "points"'));
 
@@ -78,10 +82,10 @@ export const pongSchema = z.object({ type: z.literal('pong'), ts: z.optional(z.n
 export const presenceSchema = z.object({
   type: z.literal('presence'),
   dashboardId: slugSchema,
-  widgetId: z.nullable(z.string().check(z.maxLength(64))),
+  widgetId: z.nullable(/* @__PURE__ */ z.string().check(z.maxLength(64))),
   layout: z.nullable(z.object({ x: z.number(), y: z.number(), w: z.number(), h: z.number() })),
   editing: z.optional(z.boolean()),
-  selectedId: z.optional(z.nullable(z.string().check(z.maxLength(64)))),
+  selectedId: z.optional(z.nullable(/* @__PURE__ */ z.string().check(z.maxLength(64)))),
   join: z.optional(z.boolean()),
 });
 
