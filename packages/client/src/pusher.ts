@@ -1,4 +1,4 @@
-import { PulseboardError, describeZodError, pointValueSchema, streamKeySchema, type PointValue } from '@pulseboard/model';
+import { PulseboardError, describeZodError, pointValueSchema, safeParseWithMessages, streamKeySchema, type PointValue } from '@pulseboard/model';
 import { MAX_POINTS_PER_REQUEST } from '@pulseboard/protocol';
 import { fullJitterDelayMs } from './backoff.js';
 import { HttpClient } from './http-client.js';
@@ -134,9 +134,9 @@ export class Pusher {
    */
   push(key: string, value: PointValue, ts?: number): boolean {
     if (this.#closed) throw new PulseboardError('closed', 'this Pusher is closed');
-    const keyCheck = streamKeySchema.safeParse(key);
+    const keyCheck = safeParseWithMessages(streamKeySchema, key);
     if (!keyCheck.success) throw new PulseboardError('bad_request', describeZodError(keyCheck.error, 'key'));
-    const valueCheck = pointValueSchema.safeParse(value);
+    const valueCheck = safeParseWithMessages(pointValueSchema, value);
     if (!valueCheck.success) throw new PulseboardError('bad_request', describeZodError(valueCheck.error, 'value'));
     if (ts !== undefined && !(Number.isInteger(ts) && ts >= 0)) throw new PulseboardError('bad_request', 'ts: must be milliseconds since the epoch (an integer ≥ 0)');
     if (this.#waitingCount() >= this.#maxBufferedPoints) {

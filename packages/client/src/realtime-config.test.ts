@@ -15,9 +15,9 @@ describe('realtime-config', () => {
     expect(Object.isFrozen(config)).toBe(true);
   });
 
-  it('rejects a bad value with an error naming the field', () => {
-    expect(() => resolveRealtimeConfig({ frameIntervalMs: -1 })).toThrow(/frameIntervalMs/);
-    expect(() => resolveRealtimeConfig({ heartbeatIntervalMs: 1.5 })).toThrow(/heartbeatIntervalMs/);
+  it('rejects a bad value with an error naming the field and the problem', () => {
+    expect(() => resolveRealtimeConfig({ frameIntervalMs: -1 })).toThrow('realtime config frameIntervalMs: Too small: expected number to be >=1');
+    expect(() => resolveRealtimeConfig({ heartbeatIntervalMs: 1.5 })).toThrow('realtime config heartbeatIntervalMs: Invalid input: expected int, received number');
   });
 
   it('rejects an unknown setting and a min above the max', () => {

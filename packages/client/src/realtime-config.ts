@@ -1,72 +1,74 @@
-import { z } from 'zod';
-import { PulseboardError } from '@pulseboard/model';
+import * as z from 'zod/mini';
+import { PulseboardError, safeParseWithMessages } from '@pulseboard/model';
 
-const ms = (min: number, max: number) => z.number().int().min(min).max(max);
+/** An integer setting in [min, max], `fallback` when not given. */
+const setting = (min: number, max: number, fallback: number) => z._default(z.int().check(z.gte(min), z.lte(max)), fallback);
 
 /**
  * Every timing and limit of the client core, each with its unit in its name and a default.
  * Validated once at construction; a bad value throws a PulseboardError naming the field.
  */
 export const realtimeConfigSchema = z
-  .object({
+  .strictObject({
     /** Smallest backoff cap before the first retry (full jitter draws from [0, cap]). */
-    reconnectMinDelayMs: ms(0, 60_000).default(250),
+    reconnectMinDelayMs: setting(0, 60_000, 250),
     /**
      * Largest backoff cap; the cap doubles per failed attempt up to this. A few seconds (as
      * Home Assistant's frontend does): after a flapping server comes back, a client waits at
      * most this long, while full jitter still spreads the reconnects.
      */
-    reconnectMaxDelayMs: ms(1, 600_000).default(5_000),
+    reconnectMaxDelayMs: setting(1, 600_000, 5_000),
     /** After a rate-limit close (4029) the wait is uniform in [half of this, this]. */
-    rateLimitedReconnectDelayMs: ms(1, 600_000).default(30_000),
+    rateLimitedReconnectDelayMs: setting(1, 600_000, 30_000),
     /** Socket open + hello/welcome must finish within this, or the attempt fails. */
-    connectTimeoutMs: ms(100, 120_000).default(10_000),
+    connectTimeoutMs: setting(100, 120_000, 10_000),
     /** Interval of app-level pings while the page is visible (a welcome may lower it). */
-    heartbeatIntervalMs: ms(100, 600_000).default(15_000),
+    heartbeatIntervalMs: setting(100, 600_000, 15_000),
     /** Interval of pings while the page is hidden (relaxed to save battery). */
-    hiddenHeartbeatIntervalMs: ms(100, 3_600_000).default(60_000),
+    hiddenHeartbeatIntervalMs: setting(100, 3_600_000, 60_000),
     /** No message at all for this long means the connection is dead: close and reconnect. */
-    deadConnectionTimeoutMs: ms(200, 3_600_000).default(45_000),
+    deadConnectionTimeoutMs: setting(200, 3_600_000, 45_000),
     /**
      * The browser reported `offline` while the socket is open: a ping is sent at once, and
      * without any frame back within this the connection is judged dead (no waiting out the
      * heartbeat), so the UI shows offline promptly.
      */
-    offlineProbeTimeoutMs: ms(100, 60_000).default(2_000),
+    offlineProbeTimeoutMs: setting(100, 60_000, 2_000),
     /** Incoming events are coalesced and applied once per frame; this is the frame in Node. */
-    frameIntervalMs: ms(1, 1_000).default(16),
+    frameIntervalMs: setting(1, 1_000, 16),
     /** Default hold of a debounced (text) edit before it is sent. */
-    textEditDebounceMs: ms(0, 60_000).default(300),
+    textEditDebounceMs: setting(0, 60_000, 300),
     /** Periodic HTTP refresh of held dashboards and streams; 0 disables it. */
-    refreshIntervalMs: ms(0, 86_400_000).default(60_000),
+    refreshIntervalMs: setting(0, 86_400_000, 60_000),
     /** A cached snapshot younger than this is not refetched on focus/online. */
-    staleTimeMs: ms(0, 86_400_000).default(5_000),
+    staleTimeMs: setting(0, 86_400_000, 5_000),
     /** The socket must have been unable to connect this long before mutations go over HTTP. */
-    httpFallbackAfterMs: ms(0, 600_000).default(5_000),
+    httpFallbackAfterMs: setting(0, 600_000, 5_000),
     /** Interval of HTTP fallback attempts (mutations and snapshots) while the socket is down. */
-    httpFallbackIntervalMs: ms(100, 600_000).default(5_000),
+    httpFallbackIntervalMs: setting(100, 600_000, 5_000),
     /** Timeout of one HTTP request. */
-    requestTimeoutMs: ms(100, 600_000).default(10_000),
+    requestTimeoutMs: setting(100, 600_000, 10_000),
     /** Most mutations sent in one HTTP fallback request. */
-    httpBatchMaxMutations: z.number().int().min(1).max(10_000).default(100),
+    httpBatchMaxMutations: setting(1, 10_000, 100),
     /** Most unconfirmed mutations kept; past it new edits are refused. */
-    maxPendingMutations: z.number().int().min(1).max(1_000_000).default(10_000),
+    maxPendingMutations: setting(1, 1_000_000, 10_000),
     /** Most notices kept per dashboard (oldest dropped first). */
-    maxNotices: z.number().int().min(1).max(10_000).default(50),
+    maxNotices: setting(1, 10_000, 50),
     /** Most points kept in a stream handle's history. */
-    streamHistoryLimit: z.number().int().min(0).max(1_000_000).default(500),
+    streamHistoryLimit: setting(0, 1_000_000, 500),
     /** Presence entries older than this are dropped. */
-    presenceTtlMs: ms(100, 600_000).default(10_000),
+    presenceTtlMs: setting(100, 600_000, 10_000),
     /** Latency samples kept by the performance monitor. */
-    latencySampleSize: z.number().int().min(1).max(100_000).default(256),
+    latencySampleSize: setting(1, 100_000, 256),
     /** Window over which events/s is computed. */
-    rateWindowMs: ms(100, 600_000).default(5_000),
+    rateWindowMs: setting(100, 600_000, 5_000),
   })
-  .strict()
-  .refine((c) => c.reconnectMinDelayMs <= c.reconnectMaxDelayMs, {
-    message: 'reconnectMinDelayMs must not exceed reconnectMaxDelayMs',
-    path: ['reconnectMinDelayMs'],
-  });
+  .check(
+    z.refine((c) => c.reconnectMinDelayMs <= c.reconnectMaxDelayMs, {
+      message: 'reconnectMinDelayMs must not exceed reconnectMaxDelayMs',
+      path: ['reconnectMinDelayMs'],
+    }),
+  );
 
 /** The resolved configuration (every field present). */
 export type RealtimeConfig = z.output<typeof realtimeConfigSchema>;
@@ -75,7 +77,7 @@ export type RealtimeConfigOptions = Partial<RealtimeConfig>;
 
 /** Fills defaults and validates; throws `invalid_config` naming the first bad field. */
 export function resolveRealtimeConfig(options: RealtimeConfigOptions = {}): RealtimeConfig {
-  const parsed = realtimeConfigSchema.safeParse(options);
+  const parsed = safeParseWithMessages(realtimeConfigSchema, options);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const field = issue?.path.join('.') || 'config';

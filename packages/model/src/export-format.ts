@@ -1,8 +1,8 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { PulseboardError } from './errors.js';
 import { dashboardTooLarge } from './dashboard-size.js';
 import { isValidLayout } from './grid.js';
-import { dashboardSchema, describeZodError, type Dashboard } from './schema.js';
+import { dashboardSchema, describeZodError, safeParseWithMessages, type Dashboard } from './schema.js';
 
 /** Identifies a Pulseboard export file. */
 export const EXPORT_FORMAT = 'pulseboard-dashboard';
@@ -14,7 +14,7 @@ export const exportFileSchema = z.object({
   format: z.literal(EXPORT_FORMAT),
   formatVersion: z.literal(EXPORT_VERSION),
   exportedAt: z.string(),
-  dashboard: dashboardSchema.omit({ version: true, writers: true, tombstones: true, columnStash: true, createdAt: true, updatedAt: true }),
+  dashboard: z.omit(dashboardSchema, { version: true, writers: true, tombstones: true, columnStash: true, createdAt: true, updatedAt: true }),
 });
 export type ExportFile = z.infer<typeof exportFileSchema>;
 
@@ -52,7 +52,7 @@ export function exportDashboard(doc: Dashboard, now: string): ExportFile {
  * Throws a PulseboardError (`invalid_import`) naming the first problem.
  */
 export function parseExportFile(input: unknown, now: string): Dashboard {
-  const parsed = exportFileSchema.safeParse(input);
+  const parsed = safeParseWithMessages(exportFileSchema, input);
   if (!parsed.success) throw new PulseboardError('invalid_import', `invalid export file: ${describeZodError(parsed.error)}`);
   const d = parsed.data.dashboard;
   for (const [key, widget] of Object.entries(d.widgets)) {

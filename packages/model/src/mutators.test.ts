@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import * as z from 'zod/mini';
 import { isValidLayout } from './grid.js';
 import type { MutationContext } from './mutation-outcome.js';
 import { applyMutation } from './mutators.js';
@@ -40,6 +41,15 @@ describe('mutators', () => {
     const out = applyMutation(withWidgets(1), 'resizeWidget', { id: 'w0', w: 'wide', h: 2 }, alice);
     expect(out.status).toBe('rejected');
     expect(out.error?.message).toContain('args.w');
+  });
+
+  it('says what is wrong with bad args in English though zod/mini loads no locale, and leaves zod\'s global config alone', () => {
+    const out = applyMutation(withWidgets(1), 'addWidget', { widget: { id: 'w9', type: 'stat', title: 'x'.repeat(201) } }, alice);
+    expect(out.error?.message).toBe('addWidget: args.widget.title: Too big: expected string to have <=200 characters');
+    expect(applyMutation(withWidgets(1), 'resizeWidget', { id: 'w0', w: 1.5, h: 2 }, alice).error?.message).toBe(
+      'resizeWidget: args.w: Invalid input: expected int, received number',
+    );
+    expect(z.config().localeError).toBeUndefined();
   });
 
   it('rejects an unknown mutator by name', () => {

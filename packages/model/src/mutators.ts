@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { PulseboardError } from './errors.js';
 import { breakpointColumns, changeColumns, compactLayouts, layoutsFor, sameLayout, withBreakpointLayout, withoutWidgetLayouts } from './breakpoints.js';
 import { compact, findFreeSlot } from './grid.js';
@@ -10,6 +10,7 @@ import {
   describeZodError,
   fieldKey,
   optionsSchema,
+  safeParseWithMessages,
   streamKeySchema,
   widgetIdSchema,
   widgetSchema,
@@ -19,6 +20,7 @@ import {
   type Layout,
   type Widget,
 } from './schema.js';
+import { intBetween } from './schema-helpers.js';
 
 /**
  * `expect`: the values the author saw when making the edit, keyed by field
@@ -26,24 +28,24 @@ import {
  * `columns`). When one no longer holds, the edit still wins (last writer wins) but the
  * result is marked `conflict`, naming the fields and who wrote them.
  */
-const expectSchema = z.record(z.string().min(1).max(100), z.unknown()).optional();
+const expectSchema = z.optional(z.record(z.string().check(z.minLength(1), z.maxLength(100)), z.unknown()));
 /**
  * `ifUnchanged: true` (undo and redo send it): when an expectation no longer holds, the
  * mutation is NOT applied; it is rejected with code `stale` and its `conflicts` name who
  * changed what since.
  */
-const ifUnchangedSchema = z.boolean().optional();
-const breakpointSchema = z.enum(BREAKPOINTS).optional();
+const ifUnchangedSchema = z.optional(z.boolean());
+const breakpointSchema = z.optional(z.enum(BREAKPOINTS));
 
 const layoutInput = z.object({
-  x: z.number().int().min(0).max(MAX_COLUMNS - 1),
-  y: z.number().int().min(0).max(MAX_ROW),
-  w: z.number().int().min(1).max(MAX_COLUMNS),
-  h: z.number().int().min(1).max(MAX_WIDGET_ROWS),
+  x: intBetween(0, MAX_COLUMNS - 1),
+  y: intBetween(0, MAX_ROW),
+  w: intBetween(1, MAX_COLUMNS),
+  h: intBetween(1, MAX_WIDGET_ROWS),
 });
 
 /** Other widgets to put back where they were (`to`) if they are still where an edit left them (`from`). */
-const rippleSchema = z.record(widgetIdSchema, z.object({ from: layoutInput, to: layoutInput })).optional();
+const rippleSchema = z.optional(z.record(widgetIdSchema, z.object({ from: layoutInput, to: layoutInput })));
 
 /** An `ifUnchanged` mutation whose expectations no longer hold: not applied, conflicts named. */
 function stale(doc: Dashboard, conflicts: FieldConflict[]): MutationOutcome {
@@ -99,7 +101,7 @@ function withParts(doc: Dashboard, parts: Pick<Dashboard, 'widgets' | 'layouts'>
 }
 
 /** One named mutator: its args schema and the pure function it runs on valid args. */
-export interface Mutator<S extends z.ZodType = z.ZodType> {
+export interface Mutator<S extends z.core.$ZodType = z.core.$ZodType> {
   readonly args: S;
   run(doc: Dashboard, args: z.output<S>, ctx: MutationContext): MutationOutcome;
 }
@@ -117,15 +119,15 @@ function argsOutOfBounds(name: string, args: unknown): string | null {
   return `${name}: ${['args', ...violation.path.map(String)].join('.')}: ${violation.message}`;
 }
 
-function register<S extends z.ZodType>(mutator: Mutator<S>): Mutator<S> & RegisteredMutator {
+function register<S extends z.core.$ZodType>(mutator: Mutator<S>): Mutator<S> & RegisteredMutator {
   return {
     ...mutator,
     check(name, args) {
-      const parsed = mutator.args.safeParse(args);
+      const parsed = safeParseWithMessages(mutator.args, args);
       return parsed.success ? argsOutOfBounds(name, args) : `${name}: ${describeZodError(parsed.error, 'args')}`;
     },
     apply(doc, name, args, ctx) {
-      const parsed = mutator.args.safeParse(args);
+      const parsed = safeParseWithMessages(mutator.args, args);
       if (!parsed.success) return reject(doc, 'invalid_args', `${name}: ${describeZodError(parsed.error, 'args')}`);
       // The schema bounds options; this bounds the rest (`expect` values) and the whole.
       const outOfBounds = argsOutOfBounds(name, args);
@@ -140,10 +142,10 @@ const addWidget = register({
     widget: z.object({
       id: widgetIdSchema,
       type: z.enum(WIDGET_TYPES),
-      title: z.string().max(200).default(''),
-      layout: layoutInput.partial({ x: true, y: true }).optional(),
-      stream: streamKeySchema.optional(),
-      options: optionsSchema.default({}),
+      title: z._default(z.string().check(z.maxLength(200)), ''),
+      layout: z.optional(z.partial(layoutInput, { x: true, y: true })),
+      stream: z.optional(streamKeySchema),
+      options: z._default(optionsSchema, {}),
     }),
   }),
   run(doc, { widget: input }, ctx) {
@@ -203,7 +205,7 @@ const restoreWidget = register({
   args: z.object({
     widget: widgetSchema,
     /** Its stored layouts at the small breakpoints, with the column count each was stored at. */
-    layouts: z.partialRecord(z.enum(['md', 'sm', 'xs']), z.object({ columns: z.number().int().min(1).max(MAX_COLUMNS), layout: layoutInput })).optional(),
+    layouts: z.optional(z.partialRecord(z.enum(['md', 'sm', 'xs']), z.object({ columns: intBetween(1, MAX_COLUMNS), layout: layoutInput }))),
     ripple: rippleSchema,
   }),
   run(doc, { widget, layouts, ripple }, ctx) {
@@ -273,16 +275,14 @@ const setLayout = register({
 const updateWidget = register({
   args: z.object({
     id: widgetIdSchema,
-    set: z
-      .object({
-        title: z.string().max(200).optional(),
-        type: z.enum(WIDGET_TYPES).optional(),
-        /** `null` detaches the widget from its stream. */
-        stream: streamKeySchema.nullable().optional(),
-        /** Merged per key; a `null` value removes that option. */
-        options: optionsSchema.optional(),
-      })
-      .strict(),
+    set: z.strictObject({
+      title: z.optional(z.string().check(z.maxLength(200))),
+      type: z.optional(z.enum(WIDGET_TYPES)),
+      /** `null` detaches the widget from its stream. */
+      stream: z.optional(z.nullable(streamKeySchema)),
+      /** Merged per key; a `null` value removes that option. */
+      options: z.optional(optionsSchema),
+    }),
     expect: expectSchema,
     ifUnchanged: ifUnchangedSchema,
   }),
@@ -320,14 +320,12 @@ const updateWidget = register({
 
 const setDashboardMeta = register({
   args: z.object({
-    set: z
-      .object({
-        title: z.string().min(1).max(200).optional(),
-        /** `null` removes the description. */
-        description: z.string().max(2000).nullable().optional(),
-        columns: z.number().int().min(1).max(MAX_COLUMNS).optional(),
-      })
-      .strict(),
+    set: z.strictObject({
+      title: z.optional(z.string().check(z.minLength(1), z.maxLength(200))),
+      /** `null` removes the description. */
+      description: z.optional(z.nullable(z.string().check(z.maxLength(2000)))),
+      columns: z.optional(intBetween(1, MAX_COLUMNS)),
+    }),
     expect: expectSchema,
     ifUnchanged: ifUnchangedSchema,
   }),

@@ -1,16 +1,24 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import { en } from 'zod/locales';
 import { checkJsonBounds, type JsonBounds } from './json-bounds.js';
+import { intBetween } from './schema-helpers.js';
 import { DEFAULT_COLUMNS, MAX_COLUMNS, MAX_JSON_DEPTH, MAX_POINT_VALUE_BYTES, MAX_ROW, MAX_WIDGET_OPTIONS_BYTES, MAX_WIDGET_ROWS } from './limits.js';
+
+// `/* @__PURE__ */` marks each `.check()` and `z.int()` call side-effect-free (zod/mini's other
+// builders are marked already), so a bundle drops the schemas it does not use.
 
 /**
  * `schema` refined to values within `bounds` (checked without recursion); a violation is an
  * issue at the path where it happened, so the error names the field.
  */
-export function boundedJson<T extends z.ZodType>(schema: T, bounds: JsonBounds): T {
-  return schema.superRefine((value, ctx) => {
-    const violation = checkJsonBounds(value, bounds);
-    if (violation) ctx.addIssue({ code: 'custom', message: violation.message, path: violation.path });
-  });
+/* @__NO_SIDE_EFFECTS__ */
+export function boundedJson<T extends z.ZodMiniType>(schema: T, bounds: JsonBounds): T {
+  return schema.check(
+    z.superRefine((value, ctx) => {
+      const violation = checkJsonBounds(value, bounds);
+      if (violation) ctx.addIssue({ code: 'custom', message: violation.message, path: violation.path });
+    }),
+  );
 }
 
 /** The widget types the web app renders. */
@@ -18,11 +26,9 @@ export const WIDGET_TYPES = ['stat', 'line', 'gauge', 'table', 'text', 'status']
 export type WidgetType = (typeof WIDGET_TYPES)[number];
 
 /** Dashboard ids are URL-safe slugs. */
-export const slugSchema = z
+export const slugSchema = /* @__PURE__ */ z
   .string()
-  .min(1)
-  .max(64)
-  .regex(/^[a-z0-9][a-z0-9_-]*$/, 'must be a slug: lowercase letters, digits, "-" and "_"');
+  .check(z.minLength(1), z.maxLength(64), z.regex(/^[a-z0-9][a-z0-9_-]*$/, 'must be a slug: lowercase letters, digits, "-" and "_"'));
 
 /** A slug made from a title (`"Sales – Q4 (EU)"` → `sales-q4-eu`); `dashboard` when nothing is left. */
 export function slugify(title: string): string {
@@ -38,25 +44,25 @@ export function slugify(title: string): string {
 }
 
 /** Widget ids are chosen by the client that adds the widget (so optimistic ids hold). */
-export const widgetIdSchema = z
+export const widgetIdSchema = /* @__PURE__ */ z
   .string()
-  .min(1)
-  .max(64)
-  .regex(/^[A-Za-z0-9_-]+$/, 'must contain only letters, digits, "-" and "_"')
-  .refine((id) => id !== '__proto__', 'must not be "__proto__"');
+  .check(
+    z.minLength(1),
+    z.maxLength(64),
+    z.regex(/^[A-Za-z0-9_-]+$/, 'must contain only letters, digits, "-" and "_"'),
+    z.refine((id) => id !== '__proto__', 'must not be "__proto__"'),
+  );
 
 /** Stream keys: dotted names such as `cpu.load` or `sales.eu-west`. */
-export const streamKeySchema = z
+export const streamKeySchema = /* @__PURE__ */ z
   .string()
-  .min(1)
-  .max(128)
-  .regex(/^[A-Za-z0-9][A-Za-z0-9._:-]*$/, 'must be letters, digits, ".", "_", ":" and "-"');
+  .check(z.minLength(1), z.maxLength(128), z.regex(/^[A-Za-z0-9][A-Za-z0-9._:-]*$/, 'must be letters, digits, ".", "_", ":" and "-"'));
 
 export const layoutSchema = z.object({
-  x: z.number().int().min(0).max(MAX_COLUMNS - 1),
-  y: z.number().int().min(0).max(MAX_ROW),
-  w: z.number().int().min(1).max(MAX_COLUMNS),
-  h: z.number().int().min(1).max(MAX_WIDGET_ROWS),
+  x: intBetween(0, MAX_COLUMNS - 1),
+  y: intBetween(0, MAX_ROW),
+  w: intBetween(1, MAX_COLUMNS),
+  h: intBetween(1, MAX_WIDGET_ROWS),
 });
 export type Layout = z.infer<typeof layoutSchema>;
 
@@ -66,7 +72,7 @@ export type Layout = z.infer<typeof layoutSchema>;
  */
 export const optionsSchema = boundedJson(
   z.record(
-    z.string().min(1).max(64).refine((key) => key !== '__proto__', 'must not be "__proto__"'),
+    /* @__PURE__ */ z.string().check(z.minLength(1), z.maxLength(64), z.refine((key) => key !== '__proto__', 'must not be "__proto__"')),
     z.unknown(),
   ),
   { maxDepth: MAX_JSON_DEPTH, maxBytes: MAX_WIDGET_OPTIONS_BYTES },
@@ -76,9 +82,9 @@ export type WidgetOptions = Record<string, unknown>;
 export const widgetSchema = z.object({
   id: widgetIdSchema,
   type: z.enum(WIDGET_TYPES),
-  title: z.string().max(200),
+  title: /* @__PURE__ */ z.string().check(z.maxLength(200)),
   layout: layoutSchema,
-  stream: streamKeySchema.optional(),
+  stream: z.optional(streamKeySchema),
   options: optionsSchema,
 });
 export type Widget = z.infer<typeof widgetSchema>;
@@ -91,7 +97,7 @@ export type SmallBreakpoint = Exclude<Breakpoint, 'lg'>;
 
 /** The layout one breakpoint was edited to, at the column count it was edited at. */
 export const breakpointLayoutSchema = z.object({
-  columns: z.number().int().min(1).max(MAX_COLUMNS),
+  columns: intBetween(1, MAX_COLUMNS),
   items: z.record(widgetIdSchema, layoutSchema),
 });
 export type BreakpointLayout = z.infer<typeof breakpointLayoutSchema>;
@@ -101,7 +107,7 @@ export type BreakpointLayout = z.infer<typeof breakpointLayoutSchema>;
  * turned them into: changing back restores every widget nobody moved since, exactly.
  */
 export const columnStashSchema = z.object({
-  columns: z.number().int().min(1).max(MAX_COLUMNS),
+  columns: intBetween(1, MAX_COLUMNS),
   items: z.record(widgetIdSchema, layoutSchema),
   produced: z.record(widgetIdSchema, layoutSchema),
 });
@@ -110,24 +116,24 @@ export type ColumnStash = z.infer<typeof columnStashSchema>;
 /** Who last wrote a field: lets a client say who overwrote an edit. */
 export const writerSchema = z.object({
   clientId: z.string(),
-  mutationId: z.number().int(),
-  name: z.string().optional(),
+  mutationId: /* @__PURE__ */ z.int(),
+  name: z.optional(z.string()),
 });
 export type Writer = z.infer<typeof writerSchema>;
 
 export const dashboardSchema = z.object({
   id: slugSchema,
-  title: z.string().min(1).max(200),
-  description: z.string().max(2000).optional(),
+  title: /* @__PURE__ */ z.string().check(z.minLength(1), z.maxLength(200)),
+  description: z.optional(/* @__PURE__ */ z.string().check(z.maxLength(2000))),
   /** Offset of the last event applied to this document. */
-  version: z.number().int().min(0),
-  columns: z.number().int().min(1).max(MAX_COLUMNS),
+  version: /* @__PURE__ */ z.int().check(z.gte(0)),
+  columns: intBetween(1, MAX_COLUMNS),
   widgets: z.record(widgetIdSchema, widgetSchema),
   /** Edited layouts of the smaller breakpoints; a missing one is derived from the next wider. */
-  layouts: z.object({ md: breakpointLayoutSchema, sm: breakpointLayoutSchema, xs: breakpointLayoutSchema }).partial().optional(),
-  columnStash: columnStashSchema.optional(),
+  layouts: z.optional(z.partial(z.object({ md: breakpointLayoutSchema, sm: breakpointLayoutSchema, xs: breakpointLayoutSchema }))),
+  columnStash: z.optional(columnStashSchema),
   /** Deleted widget ids (value: the version that deleted them); edits to them are no-ops. */
-  tombstones: z.record(z.string(), z.number().int()),
+  tombstones: z.record(z.string(), /* @__PURE__ */ z.int()),
   /** Field key (see `fieldKey`) → the last writer of that field. */
   writers: z.record(z.string(), writerSchema),
   createdAt: z.string(),
@@ -140,7 +146,7 @@ export type Dashboard = z.infer<typeof dashboardSchema>;
  * most MAX_POINT_VALUE_BYTES, nested at most MAX_JSON_DEPTH levels.
  */
 export const pointValueSchema = boundedJson(
-  z.union([z.number().finite(), z.record(z.string(), z.unknown())], {
+  z.union([z.number(), z.record(z.string(), z.unknown())], {
     error: 'must be a finite number or a JSON object',
   }),
   { maxDepth: MAX_JSON_DEPTH, maxBytes: MAX_POINT_VALUE_BYTES },
@@ -148,7 +154,7 @@ export const pointValueSchema = boundedJson(
 export type PointValue = z.infer<typeof pointValueSchema>;
 
 export const streamPointSchema = z.object({
-  ts: z.number().int().min(0),
+  ts: /* @__PURE__ */ z.int().check(z.gte(0)),
   value: pointValueSchema,
 });
 export type StreamPoint = z.infer<typeof streamPointSchema>;
@@ -174,8 +180,21 @@ export function fieldKey(widgetId: string | null, field: string): string {
   return widgetId === null ? `meta:${field}` : `w:${widgetId}:${field}`;
 }
 
+/** English issue messages, made on first use; zod/mini loads no locale, and a host app's zod config is not ours to change. */
+let englishMessages: z.core.$ZodErrorMap | undefined;
+
+/**
+ * `schema.safeParse(input)` with English issue messages whatever zod's global config (zod/mini
+ * says only "Invalid input" without a locale). Every check whose message reaches a person
+ * (through `describeZodError`) parses with this.
+ */
+export function safeParseWithMessages<T extends z.core.$ZodType>(schema: T, input: unknown): z.core.util.SafeParseResult<z.output<T>> {
+  englishMessages ??= en().localeError;
+  return z.safeParse(schema, input, { error: englishMessages });
+}
+
 /** Turns the first zod issue into one sentence naming the field, for error messages. */
-export function describeZodError(error: z.ZodError, prefix = ''): string {
+export function describeZodError(error: z.core.$ZodError, prefix = ''): string {
   const issue = error.issues[0];
   if (!issue) return 'invalid input';
   const path = [prefix, ...issue.path.map(String)].filter(Boolean).join('.');

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import {
   pointValueSchema,
   slugSchema,
@@ -11,43 +11,44 @@ import {
 } from '@pulseboard/model';
 import { MAX_POINTS_PER_REQUEST } from './http.js';
 
+// `/* @__PURE__ */` marks each `.check()` and `z.int()` call side-effect-free (zod/mini's other
+// builders are marked already), so a bundle drops the schemas it does not use: a browser
+// client ships none of the client → server message schemas.
+
 /** A position in a topic's log. `epoch` changes only when the log is reset. */
 export const positionSchema = z.object({
-  epoch: z.string().min(1).max(64),
-  offset: z.number().int().min(0),
+  epoch: /* @__PURE__ */ z.string().check(z.minLength(1), z.maxLength(64)),
+  offset: /* @__PURE__ */ z.int().check(z.gte(0)),
 });
 export type Position = z.infer<typeof positionSchema>;
 
-const topicSchema = z
-  .string()
-  .max(200)
-  .regex(/^(dashboard|stream):.+$/, 'must be "dashboard:<id>" or "stream:<key>"');
+const topicSchema = /* @__PURE__ */ z.string().check(z.maxLength(200), z.regex(/^(dashboard|stream):.+$/, 'must be "dashboard:<id>" or "stream:<key>"'));
 
-const requestId = z.union([z.string().max(64), z.number().int()]);
+const requestId = z.union([/* @__PURE__ */ z.string().check(z.maxLength(64)), /* @__PURE__ */ z.int()]);
 
-const pointInput = z.object({ ts: z.number().int().min(0).optional(), value: pointValueSchema });
+const pointInput = z.object({ ts: z.optional(/* @__PURE__ */ z.int().check(z.gte(0))), value: pointValueSchema });
 
 /** A client install's id: 8–64 of `A-Za-z0-9_-` (WebSocket `hello`, HTTP mutation batches). */
-export const clientIdSchema = z.string().min(8).max(64).regex(/^[A-Za-z0-9_-]+$/, 'must contain only letters, digits, "-" and "_"');
+export const clientIdSchema = /* @__PURE__ */ z.string().check(z.minLength(8), z.maxLength(64), z.regex(/^[A-Za-z0-9_-]+$/, 'must contain only letters, digits, "-" and "_"'));
 
 // ---- client → server ------------------------------------------------------------------
 
 export const helloSchema = z.object({
   type: z.literal('hello'),
-  protocol: z.number().int(),
-  token: z.string().max(512).optional(),
+  protocol: /* @__PURE__ */ z.int(),
+  token: z.optional(/* @__PURE__ */ z.string().check(z.maxLength(512))),
   /** Stable per client install (persisted with its offline queue). */
   clientId: clientIdSchema,
   /** Shown to others as the author of this client's edits. */
-  name: z.string().max(100).optional(),
+  name: z.optional(/* @__PURE__ */ z.string().check(z.maxLength(100))),
   /** Optional encodings the client understands (see `Feature`); unknown ones are ignored. */
-  features: z.array(z.string().max(64)).max(32).optional(),
+  features: z.optional(/* @__PURE__ */ z.array(/* @__PURE__ */ z.string().check(z.maxLength(64))).check(z.maxLength(32))),
 });
 
 export const subscribeSchema = z.object({
   type: z.literal('subscribe'),
   topic: topicSchema,
-  since: positionSchema.optional(),
+  since: z.optional(positionSchema),
 });
 
 export const unsubscribeSchema = z.object({ type: z.literal('unsubscribe'), topic: topicSchema });
@@ -55,23 +56,23 @@ export const unsubscribeSchema = z.object({ type: z.literal('unsubscribe'), topi
 export const mutateSchema = z.object({
   type: z.literal('mutate'),
   dashboardId: slugSchema,
-  mutationId: z.number().int().min(1),
-  name: z.string().min(1).max(64),
+  mutationId: /* @__PURE__ */ z.int().check(z.gte(1)),
+  name: /* @__PURE__ */ z.string().check(z.minLength(1), z.maxLength(64)),
   args: z.unknown(),
 });
 
-export const publishSchema = z
+export const publishSchema = /* @__PURE__ */ z
   .object({
     type: z.literal('publish'),
-    id: requestId.optional(),
+    id: z.optional(requestId),
     stream: streamKeySchema,
-    value: pointValueSchema.optional(),
-    points: z.array(pointInput).min(1).max(MAX_POINTS_PER_REQUEST).optional(),
+    value: z.optional(pointValueSchema),
+    points: z.optional(/* @__PURE__ */ z.array(pointInput).check(z.minLength(1), z.maxLength(MAX_POINTS_PER_REQUEST))),
   })
-  .refine((m) => (m.value === undefined) !== (m.points === undefined), 'give exactly one of "value" or "points"');
+  .check(z.refine((m) => (m.value === undefined) !== (m.points === undefined), 'give exactly one of "value" or "points"'));
 
-export const pingSchema = z.object({ type: z.literal('ping'), ts: z.number().optional() });
-export const pongSchema = z.object({ type: z.literal('pong'), ts: z.number().optional() });
+export const pingSchema = z.object({ type: z.literal('ping'), ts: z.optional(z.number()) });
+export const pongSchema = z.object({ type: z.literal('pong'), ts: z.optional(z.number()) });
 
 /**
  * Who is here and what they do, relayed to the other viewers of the dashboard (not stored):
@@ -81,11 +82,11 @@ export const pongSchema = z.object({ type: z.literal('pong'), ts: z.number().opt
 export const presenceSchema = z.object({
   type: z.literal('presence'),
   dashboardId: slugSchema,
-  widgetId: z.string().max(64).nullable(),
-  layout: z.object({ x: z.number(), y: z.number(), w: z.number(), h: z.number() }).nullable(),
-  editing: z.boolean().optional(),
-  selectedId: z.string().max(64).nullable().optional(),
-  join: z.boolean().optional(),
+  widgetId: z.nullable(/* @__PURE__ */ z.string().check(z.maxLength(64))),
+  layout: z.nullable(z.object({ x: z.number(), y: z.number(), w: z.number(), h: z.number() })),
+  editing: z.optional(z.boolean()),
+  selectedId: z.optional(z.nullable(/* @__PURE__ */ z.string().check(z.maxLength(64)))),
+  join: z.optional(z.boolean()),
 });
 
 /** Schemas of every message a client may send, keyed by `type`. */

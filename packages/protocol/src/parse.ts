@@ -1,4 +1,4 @@
-import { describeZodError } from '@pulseboard/model';
+import { describeZodError, safeParseWithMessages } from '@pulseboard/model';
 import { ErrorCode } from './codes.js';
 import { clientMessageSchemas, type ClientMessage, type EventMessage, type EventRowsMessage, type ServerMessage } from './messages.js';
 import { isStreamTopic } from './topics.js';
@@ -23,7 +23,7 @@ export function parseClientMessage(input: unknown): ParseResult<ClientMessage> {
       ref: { type: type.slice(0, 40) },
     };
   }
-  const parsed = clientMessageSchemas[type as keyof typeof clientMessageSchemas].safeParse(input);
+  const parsed = safeParseWithMessages(clientMessageSchemas[type as keyof typeof clientMessageSchemas], input);
   if (!parsed.success) {
     return { ok: false, code: ErrorCode.BAD_MESSAGE, error: `${type}: ${describeZodError(parsed.error)}`, ref: { type } };
   }

@@ -33,11 +33,11 @@ const dashboardBodySchema = z.object({
 });
 
 /** Body of `POST /api/dashboards`; without `id`, the server derives a free slug from the title. */
-export const createBodySchema = dashboardBodySchema.extend({ id: slugSchema.optional() });
+export const createBodySchema = dashboardBodySchema.extend({ id: z.optional(slugSchema) });
 /** Body of `PUT /api/dashboards/:id`. */
-export const replaceBodySchema = dashboardBodySchema.extend({ id: slugSchema.optional() });
+export const replaceBodySchema = dashboardBodySchema.extend({ id: z.optional(slugSchema) });
 /** Body of `POST /api/dashboards/:id/duplicate`. */
-export const duplicateBodySchema = z.object({ id: slugSchema.optional(), title: z.string().min(1).max(200).optional() }).strict();
+export const duplicateBodySchema = z.object({ id: z.optional(slugSchema), title: z.string().min(1).max(200).optional() }).strict();
 /** A dashboard version in a path or query (`/versions/:v`, `?before=`). */
 export const versionParamSchema = z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
 /** Most versions one history page lists. */

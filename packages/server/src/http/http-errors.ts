@@ -19,8 +19,8 @@ export function errorResponse(c: Context, status: number, code: string, message:
 }
 
 /** Parses input with a zod schema, throwing a 400 `bad_request` naming the first bad field. */
-export function parseInput<T extends z.ZodType>(schema: T, input: unknown, prefix = ''): z.infer<T> {
-  const parsed = schema.safeParse(input);
+export function parseInput<T extends z.core.$ZodType>(schema: T, input: unknown, prefix = ''): z.output<T> {
+  const parsed = z.safeParse(schema, input);
   if (!parsed.success) throw new PulseboardError('bad_request', describeZodError(parsed.error, prefix), { status: 400 });
   return parsed.data;
 }
@@ -64,7 +64,7 @@ export function createErrorHandler(log: LogFn) {
     if (isPulseboardError(error)) {
       return errorResponse(c, error.status, error.code, error.message, error.details);
     }
-    if (error instanceof z.ZodError) {
+    if (error instanceof z.core.$ZodError) {
       return errorResponse(c, 400, 'bad_request', describeZodError(error));
     }
     if (error instanceof HTTPException) {

@@ -11,7 +11,7 @@ import { createTokenSchema } from './token-routes.js';
 type JsonSchema = Record<string, unknown>;
 
 /** A zod schema as OpenAPI 3.1 (JSON Schema 2020-12) wants it: what a client may send. */
-function schema(zodSchema: z.ZodType): JsonSchema {
+function schema(zodSchema: z.core.$ZodType): JsonSchema {
   const { $schema: _draft, ...rest } = z.toJSONSchema(zodSchema, { target: 'draft-2020-12', io: 'input', unrepresentable: 'any' });
   return rest;
 }
@@ -23,8 +23,8 @@ interface Operation {
   summary: string;
   tag: 'status' | 'dashboards' | 'shares' | 'streams' | 'sources' | 'tokens' | 'smashing';
   /** Path parameters by name, with the schema the route checks them with. */
-  params?: Record<string, z.ZodType>;
-  query?: Record<string, { schema: z.ZodType; description: string }>;
+  params?: Record<string, z.core.$ZodType>;
+  query?: Record<string, { schema: z.core.$ZodType; description: string }>;
   body?: JsonSchema;
   /** Status → description, and the body's schema when the API has one in zod. */
   responses: Record<number, { description: string; body?: JsonSchema; text?: boolean }>;

@@ -36,8 +36,8 @@ export const streamsMapSchema = z.object({ streams: z.record(z.string(), z.unkno
  * parseInput for stream bodies: a point value that is neither a number nor an object gets a
  * message saying what is accepted and what came (zod alone says only "Invalid input").
  */
-function parseStreamInput<T extends z.ZodType>(schema: T, input: unknown, prefix = ''): z.infer<T> {
-  const parsed = schema.safeParse(input);
+function parseStreamInput<T extends z.core.$ZodType>(schema: T, input: unknown, prefix = ''): z.output<T> {
+  const parsed = z.safeParse(schema, input);
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0];
   if (issue?.code === 'invalid_union') {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { describeZodError, pointValueSchema } from '@pulseboard/model';
+import { describeZodError, pointValueSchema, safeParseWithMessages } from '@pulseboard/model';
 import type { SourceDefinition } from './source-definition.js';
 import { fetchOutbound, sourceError } from './outbound-fetch.js';
 import type { RunContext, RunOutcome, RunPush } from './source-run.js';
@@ -57,7 +57,7 @@ export async function runHttpJson(definition: HttpJsonDefinition, context: RunCo
   for (const selector of definition.selectors) {
     const value = toPointValue(evaluateSelector(selector.path, data));
     // The same bounds as a push over HTTP: nothing too deep or too large for the stores to write and read back.
-    const bounded = value === null ? null : pointValueSchema.safeParse(value);
+    const bounded = value === null ? null : safeParseWithMessages(pointValueSchema, value);
     if (bounded && !bounded.success) throw sourceError('bad_value', `selector "${selector.path}": ${describeZodError(bounded.error, 'value')}`);
     if (value === null) unmatched.push(selector.path);
     else pushes.push({ stream: selector.stream, value, from: selector.path, ts });

@@ -1,4 +1,4 @@
-import { describeZodError, isPulseboardError, PulseboardError, slugSchema, streamKeySchema, type PointValue } from '@pulseboard/model';
+import { describeZodError, isPulseboardError, PulseboardError, safeParseWithMessages, slugSchema, streamKeySchema, type PointValue } from '@pulseboard/model';
 import {
   CloseCode,
   dashboardTopic,
@@ -205,7 +205,7 @@ export class MessageHandlers {
     const topic = message.topic;
     const ref: ErrorRef = { type: 'subscribe', topic };
     const parsed = parseTopic(topic);
-    const idCheck = parsed?.kind === 'stream' ? streamKeySchema.safeParse(parsed.key) : slugSchema.safeParse(parsed?.id);
+    const idCheck = parsed?.kind === 'stream' ? safeParseWithMessages(streamKeySchema, parsed.key) : safeParseWithMessages(slugSchema, parsed?.id);
     if (!parsed || !idCheck.success) {
       return this.#error(conn, ErrorCode.BAD_MESSAGE, `subscribe: topic: ${idCheck.success ? 'invalid' : describeZodError(idCheck.error)}`, ref);
     }
