@@ -65,7 +65,8 @@ describe.skipIf(SKIP_E2E || skipWithoutPrometheus())('pull sources in the web ap
 
   it("says in the freshness badge why a failing source's widget has no data", async () => {
     const badge = widget(page, 'broken').locator('[data-freshness]');
-    await expect.poll(() => badge.getAttribute('data-source-state')).toBe('failing');
+    // The widget asks after STREAM_SOURCE_GRACE_MS without a value.
+    await expect.poll(() => badge.getAttribute('data-source-state'), { timeout: 10_000 }).toBe('failing');
     expect(await badge.textContent()).toContain('Source failing');
     expect(await badge.getAttribute('title')).toMatch(/connection to 127\.0\.0\.1:\d+ refused/);
     if (process.env.PULSEBOARD_E2E_SCREENSHOTS) await page.screenshot({ path: `${process.env.PULSEBOARD_E2E_SCREENSHOTS}/sources-dashboard.png` });
