@@ -34,6 +34,7 @@ import { gzipSync } from 'node:zlib';
 import type { Browser, Page } from 'playwright-core';
 import type { CreateShareResponse } from '@pulseboard/protocol';
 import { PulseboardProcess, REPO_ROOT, launchBrowser, newContext, watchPage } from '../apps/web/e2e/harness';
+import { acquireRunLock } from './lib/run-lock';
 import { DEFAULT_MIX, StreamFeeder, WALLBOARD_ID, fmt, loadAverage, parseMix, quantile, seedWallboard } from './browser-wallboard';
 
 const { values: flags } = parseArgs({
@@ -257,6 +258,8 @@ const ms = (s: { median: number; p95: number; max: number }) => `${fmt(s.median,
 const pass = (ok: boolean) => (ok ? 'PASS' : 'FAIL');
 
 async function main(): Promise<void> {
+  // One bench at a time: another run on the same cores would make both figures meaningless.
+  const releaseLock = await acquireRunLock(30 * 60_000);
   const startedAt = new Date();
   const loadStart = loadAverage();
   const server = new PulseboardProcess();
@@ -291,6 +294,7 @@ async function main(): Promise<void> {
   } finally {
     await browser.close().catch(() => undefined);
     await server.dispose();
+    releaseLock();
   }
 
   const summary = summarise(samples);

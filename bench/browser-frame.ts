@@ -38,6 +38,7 @@ import { parseArgs } from 'node:util';
 import type { Page } from 'playwright-core';
 import { PulseboardProcess, REPO_ROOT, launchBrowser, newContext, watchPage } from '../apps/web/e2e/harness';
 import { openDashboard } from '../apps/web/e2e/app';
+import { acquireRunLock } from './lib/run-lock';
 import { DEFAULT_MIX, StreamFeeder, WALLBOARD_ID, fmt, loadAverage, parseMix, quantile, seedWallboard } from './browser-wallboard';
 
 const { values: flags } = parseArgs({
@@ -362,6 +363,8 @@ function printWindowLine(w: WindowResult): void {
 }
 
 async function main(): Promise<void> {
+  // One bench at a time: another run on the same cores would make both figures meaningless.
+  const releaseLock = await acquireRunLock(30 * 60_000);
   const startedAt = new Date();
   const runs: Array<RunResult & { chromium: string }> = [];
   const text = !flags.json;
@@ -384,6 +387,7 @@ async function main(): Promise<void> {
     if (result.pushErrors) console.log(`  push errors: ${result.pushErrors}`);
     if (result.pageErrors.length) console.log(`  page errors:\n    ${result.pageErrors.slice(0, 10).join('\n    ')}`);
   }
+  releaseLock();
   const summary = summarise(runs);
   const report = {
     startedAt: startedAt.toISOString(),
