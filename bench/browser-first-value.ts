@@ -204,17 +204,22 @@ async function serviceWorkerReady(page: Page): Promise<boolean> {
 }
 
 /** Cold loads in fresh contexts, each followed (the first `WARM` times) by a reload in the same context. */
-async function measureTarget(browser: Browser, target: string, url: string, feeder: StreamFeeder, selector: string, pageErrors: string[]): Promise<LoadSample[]> {
+async function measureTarget(browser: Browser, target: string, url: string, feeder: StreamFeeder, selector: string, pageErrors: string[], failures: string[]): Promise<LoadSample[]> {
   const samples: LoadSample[] = [];
   for (let i = 0; i < COLD; i++) {
     const context = await newContext(browser, VIEWPORT);
     try {
       const page = await context.newPage();
       const { errors } = watchPage(page, `${target} ${i + 1}`);
-      samples.push(await measureLoad(page, target, 'cold', () => page.goto(url, { waitUntil: 'commit' }), feeder, selector));
-      if (i < WARM) {
-        await serviceWorkerReady(page);
-        samples.push(await measureLoad(page, target, 'warm', () => page.reload({ waitUntil: 'commit' }), feeder, selector));
+      try {
+        samples.push(await measureLoad(page, target, 'cold', () => page.goto(url, { waitUntil: 'commit' }), feeder, selector));
+        if (i < WARM) {
+          await serviceWorkerReady(page);
+          samples.push(await measureLoad(page, target, 'warm', () => page.reload({ waitUntil: 'commit' }), feeder, selector));
+        }
+      } catch (error) {
+        // A load that never showed its values (a timeout on a starved machine) is reported, not fatal.
+        failures.push(`${target} load ${i + 1}: ${(error as Error).message.split('\n')[0]}`);
       }
       pageErrors.push(...errors);
     } finally {
@@ -266,6 +271,7 @@ async function main(): Promise<void> {
   const [browser] = await Promise.all([launchBrowser(), server.start()]);
   const chromium = browser.version();
   const pageErrors: string[] = [];
+  const failures: string[] = [];
   let samples: LoadSample[] = [];
   const urls: Record<string, string> = {};
   const loadPerTarget: Record<string, { start: number[]; end: number[] }> = {};
@@ -284,7 +290,7 @@ async function main(): Promise<void> {
       await new Promise((r) => setTimeout(r, 1_000));
       for (const target of TARGETS) {
         const start = loadAverage();
-        samples = samples.concat(await measureTarget(browser, target, urls[target]!, feeder, valueSelector, pageErrors));
+        samples = samples.concat(await measureTarget(browser, target, urls[target]!, feeder, valueSelector, pageErrors, failures));
         loadPerTarget[target] = { start, end: loadAverage() };
       }
     } finally {
@@ -306,6 +312,7 @@ async function main(): Promise<void> {
     targets: { firstValueMs: FIRST_VALUE_TARGET_MS, viewerJsBytes: VIEWER_JS_BUDGET_BYTES },
     summary,
     samples,
+    failures,
     pageErrors,
   };
   const out = flags.out ?? path.join(REPO_ROOT, 'bench/results', `browser-first-value-${startedAt.toISOString().replace(/[:.]/g, '-')}.json`);
@@ -344,6 +351,7 @@ async function main(): Promise<void> {
       );
     }
   }
+  if (failures.length) console.log(`  loads that failed (${failures.length}):\n    ${failures.join('\n    ')}`);
   if (pageErrors.length) console.log(`  page errors:\n    ${pageErrors.slice(0, 10).join('\n    ')}`);
   console.log(`JSON: ${path.relative(process.cwd(), out)}`);
 }
