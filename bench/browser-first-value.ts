@@ -103,6 +103,10 @@ interface LoadSample {
   jsBeforeFirstValue: { files: number; transferBytes: number; encodedBytes: number; gzipBytes: number; decodedBytes: number };
   /** Every script fetched up to the load event, with whether it ended before the first value. */
   scripts: Array<ResourceEntry & { beforeFirstValue: boolean; contentEncoding: string | null; gzipBytes: number }>;
+  /** HTTP API calls (`/api/…`) that ended before the first value. */
+  apiCallsBeforeFirstValue: number;
+  /** Every other resource up to the load event (API calls, CSS, icons), for seeing where the time went. */
+  otherRequests: ResourceEntry[];
 }
 
 /** Polled on every animation frame: when a value, a current value and every widget's value first showed. */
@@ -189,6 +193,8 @@ async function measureLoad(page: Page, target: string, kind: LoadSample['kind'],
     serviceWorker: t.serviceWorker,
     jsBeforeFirstValue: { files: before.length, transferBytes: sum('transferSize'), encodedBytes: sum('encodedBodySize'), gzipBytes: sum('gzipBytes'), decodedBytes: sum('decodedBodySize') },
     scripts,
+    apiCallsBeforeFirstValue: t.resources.filter((r) => new URL(r.url).pathname.startsWith('/api/') && r.responseEndMs <= first).length,
+    otherRequests: t.resources.filter((r) => !isScript(r.url)).map((r) => ({ ...r, url: r.url.replace(/token=[^&]+/, 'token=…') })),
   };
 }
 
@@ -251,6 +257,7 @@ function summarise(samples: LoadSample[]) {
         jsBeforeFirstValueEncodedBytes: spread(of.map((s) => s.jsBeforeFirstValue.encodedBytes)),
         jsBeforeFirstValueGzipBytes: spread(of.map((s) => s.jsBeforeFirstValue.gzipBytes)),
         jsBeforeFirstValueDecodedBytes: spread(of.map((s) => s.jsBeforeFirstValue.decodedBytes)),
+        apiCallsBeforeFirstValue: spread(of.map((s) => s.apiCallsBeforeFirstValue)),
         throughServiceWorker: of.filter((s) => s.serviceWorker).length,
       };
     }
@@ -339,7 +346,7 @@ async function main(): Promise<void> {
     const jsLine = cold
       ? `${kB(s('jsBeforeFirstValueGzipBytes').max)} gzipped (max; ${kB(js.max)} as sent, ${kB(s('jsBeforeFirstValueTransferBytes').max)} with headers), ${kB(s('jsBeforeFirstValueDecodedBytes').max)} decoded  [≤ ${kB(VIEWER_JS_BUDGET_BYTES)} gzipped: ${pass(s('jsBeforeFirstValueGzipBytes').max <= VIEWER_JS_BUDGET_BYTES)}]`
       : `${kB(s('jsBeforeFirstValueTransferBytes').max)} over the network (max), ${kB(s('jsBeforeFirstValueDecodedBytes').max)} decoded`;
-    console.log(`  ${''.padEnd(12)} JS before the first value: ${jsLine}; navigation through the service worker ${g.throughServiceWorker as number}/${first.n}`);
+    console.log(`  ${''.padEnd(12)} JS before the first value: ${jsLine}; API calls before it ${fmt(s('apiCallsBeforeFirstValue').median, 0)} (median); navigation through the service worker ${g.throughServiceWorker as number}/${first.n}`);
   }
   for (const target of TARGETS) {
     const sample = samples.find((x) => x.target === target && x.kind === 'cold');
