@@ -22,7 +22,7 @@ function precompress(): Plugin {
     enforce: 'post',
     generateBundle(_options, bundle) {
       for (const file of Object.values(bundle)) {
-        if (!PRECOMPRESS.test(file.fileName)) continue;
+        if (!PRECOMPRESS.test(file.fileName) || file.fileName.startsWith('.vite/')) continue;
         const source = file.type === 'chunk' ? file.code : file.source;
         const bytes = typeof source === 'string' ? Buffer.from(source) : Buffer.from(source);
         if (bytes.length < PRECOMPRESS_MIN_BYTES) continue;
@@ -46,6 +46,8 @@ export default defineConfig({
     // Written for debugging, not referenced from the bundles; the server does not serve them.
     sourcemap: 'hidden',
     chunkSizeWarningLimit: 1500,
+    // .vite/manifest.json: which chunks the entry loads up front; scripts/check-web-bundle.mjs budgets them.
+    manifest: true,
   },
   server: {
     proxy: {

@@ -1,18 +1,18 @@
 import { useEffect, useMemo } from 'react';
 import { IndexedDbOfflineStore, type PulseboardClient, type PulseboardClientOptions } from '@pulseboard/client';
 import { PulseboardProvider, usePulseboardClient } from '@pulseboard/react';
-import { DashboardList } from './DashboardList';
 import { DashboardPage } from './DashboardPage';
 import { loadDisplayName } from './display-name';
 import { GalleryPage } from './GalleryPage';
 import { IdentityContext } from './identity-context';
 import { identityFor, useKeyring, type Identity } from './keyring';
 import { KioskPage } from './KioskPage';
+import { DashboardList, SourcesPage } from './lazy-parts';
+import { LoadBoundary } from './LoadBoundary';
 import { LoginForm } from './LoginForm';
 import { OfflineBanner } from './OfflineBanner';
 import { RevokedScreen } from './RevokedScreen';
 import { useRoute, type Route } from './routing';
-import { SourcesPage } from './SourcesPage';
 import { TopBar } from './TopBar';
 import { useResolveIdentities } from './useResolveIdentities';
 import { useTokenEndWatch } from './useTokenEndWatch';
@@ -75,13 +75,19 @@ function Shell({ identity }: { identity: Identity }) {
       case 'kiosk':
         return <KioskPage ids={route.ids} everyMs={route.everyMs} playlist={route.playlist} />;
       case 'sources':
-        return <SourcesPage />;
+        return (
+          <LoadBoundary fallback={<><TopBar /><PageLoading /></>}>
+            <SourcesPage />
+          </LoadBoundary>
+        );
       case 'list':
         return (
           <>
             <TopBar />
             <OfflineBanner />
-            <DashboardList />
+            <LoadBoundary fallback={<PageLoading />}>
+              <DashboardList />
+            </LoadBoundary>
           </>
         );
       default:
@@ -94,6 +100,15 @@ function Shell({ identity }: { identity: Identity }) {
     }
   }, [route]);
   return <div className={`pb-app ${route.name === 'kiosk' ? 'pb-app--kiosk' : ''}`}>{page}</div>;
+}
+
+/** A route's place while its chunk loads. */
+function PageLoading() {
+  return (
+    <main className="pb-state" data-testid="page-loading">
+      <span className="pb-spinner" aria-hidden="true" />
+    </main>
+  );
 }
 
 function NotFound() {

@@ -2,15 +2,15 @@ import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { Widget, WidgetType } from '@pulseboard/model';
 import { usePulseboardClient, useRealtimeUpdates } from '@pulseboard/react';
 import { widgetTypeInfo } from '../widgets/widget-types';
-import { AddWidgetPicker } from './AddWidgetPicker';
 import { ColumnsSelect } from './ColumnsSelect';
 import { DashboardFileActions } from './DashboardFileActions';
 import { DashboardGrid } from './DashboardGrid';
-import { HistoryPanel } from './HistoryPanel';
 import { DashboardTitle } from './DashboardTitle';
 import { useAccess } from './identity-context';
 import { AccessBadge } from './IdentityMenu';
 import { KioskButton } from './KioskButton';
+import { AddWidgetPicker, HistoryPanel, WidgetEditor } from './lazy-parts';
+import { LoadBoundary } from './LoadBoundary';
 import { restoreEditOf } from './notice-restore';
 import { visibleNotices } from './notice-text';
 import { Notices, UndoToast } from './Notices';
@@ -19,12 +19,11 @@ import { PresenceAvatars } from './PresenceAvatars';
 import { plural } from './format';
 import { useOnline } from './useOnline';
 import { navigate } from './routing';
-import { ShareButton } from './ShareDialog';
+import { ShareButton } from './ShareButton';
 import { TopBar } from './TopBar';
 import { UndoRedoButtons } from './UndoRedoButtons';
 import { UndoRefusedToast } from './UndoRefusedToast';
 import { useUndoRedo } from './useUndoRedo';
-import { WidgetEditor } from './WidgetEditor';
 
 /** A new widget id: short, URL-safe and unique enough to be chosen by the client (optimistic). */
 export function newWidgetId(): string {
@@ -152,6 +151,7 @@ export function DashboardPage({ id, editing: editRequested }: { id: string; edit
         ) : (
           <DashboardGrid
             dashboard={dashboard}
+            mayEdit={canEdit}
             editing={editing}
             pendingWidgetIds={rt.pendingWidgetIds}
             presence={snapshot.presence}
@@ -161,9 +161,21 @@ export function DashboardPage({ id, editing: editRequested }: { id: string; edit
           />
         )}
       </main>
-      {historyOpen && dashboard && !selected ? <HistoryPanel api={client} dashboard={dashboard} canRestore={editing} onClose={() => setHistoryOpen(false)} /> : null}
-      {selected ? <WidgetEditor key={selected.id} widget={selected} confirmed={snapshot.confirmed} actions={edits} onClose={closePanel} onDeleted={setDeleted} /> : null}
-      {picking ? <AddWidgetPicker onPick={onPick} onClose={closePicker} /> : null}
+      {historyOpen && dashboard && !selected ? (
+        <LoadBoundary fallback={<PanelLoading />}>
+          <HistoryPanel api={client} dashboard={dashboard} canRestore={editing} onClose={() => setHistoryOpen(false)} />
+        </LoadBoundary>
+      ) : null}
+      {selected ? (
+        <LoadBoundary fallback={<PanelLoading />}>
+          <WidgetEditor key={selected.id} widget={selected} confirmed={snapshot.confirmed} actions={edits} onClose={closePanel} onDeleted={setDeleted} />
+        </LoadBoundary>
+      ) : null}
+      {picking ? (
+        <LoadBoundary fallback={null}>
+          <AddWidgetPicker onPick={onPick} onClose={closePicker} />
+        </LoadBoundary>
+      ) : null}
       <Notices notices={notices} dashboard={dashboard} onDismiss={dismissNotice} onRetry={onRetry}>
         {deleted ? (
           <UndoToast
@@ -181,6 +193,11 @@ export function DashboardPage({ id, editing: editRequested }: { id: string; edit
       </Notices>
     </>
   );
+}
+
+/** The docked side panel's place while its chunk loads: the grid has already made room for it. */
+function PanelLoading() {
+  return <aside className="pb-panel pb-panel--docked" aria-busy="true" aria-label="Loading" />;
 }
 
 function EmptyDashboard({ editing, canEdit, onAdd }: { editing: boolean; canEdit: boolean; onAdd: () => void }) {
