@@ -7,11 +7,9 @@ import { GalleryPage } from './GalleryPage';
 import { IdentityContext } from './identity-context';
 import { identityFor, useKeyring, type Identity } from './keyring';
 import { KioskPage } from './KioskPage';
-import { DashboardList, SourcesPage } from './lazy-parts';
+import { DashboardList, LoginForm, RevokedScreen, SourcesPage } from './lazy-parts';
 import { LoadBoundary } from './LoadBoundary';
-import { LoginForm } from './LoginForm';
 import { OfflineBanner } from './OfflineBanner';
-import { RevokedScreen } from './RevokedScreen';
 import { useRoute, type Route } from './routing';
 import { TopBar } from './TopBar';
 import { useResolveIdentities } from './useResolveIdentities';
@@ -40,8 +38,20 @@ export function App() {
   // Read once per client (the provider is keyed by identity): one offline store per identity.
   const options = useMemo(() => (id && storeKey ? clientOptions({ storeKey, ...(clientId ? { clientId } : {}) }) : undefined), [id, storeKey, clientId]);
   if (route.name === 'gallery') return <GalleryPage />;
-  if (!identity) return <LoginForm />;
-  if (identity.ended) return <RevokedScreen identity={identity} others={keyring.identities.filter((i) => i.id !== identity.id && !i.ended)} />;
+  if (!identity) {
+    return (
+      <LoadBoundary fallback={null}>
+        <LoginForm />
+      </LoadBoundary>
+    );
+  }
+  if (identity.ended) {
+    return (
+      <LoadBoundary fallback={null}>
+        <RevokedScreen identity={identity} others={keyring.identities.filter((i) => i.id !== identity.id && !i.ended)} />
+      </LoadBoundary>
+    );
+  }
   return (
     // One client per identity: switching identities closes one socket and opens another.
     <PulseboardProvider key={identity.id} token={identity.token} url={location.origin} options={options}>

@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
-import type { Widget, WidgetType } from '@pulseboard/model';
+import type { Widget } from '@pulseboard/model';
 import { usePulseboardClient, useRealtimeUpdates } from '@pulseboard/react';
-import { widgetTypeInfo } from '../widgets/widget-types';
+import type { WidgetTypeInfo } from '../widgets/widget-types';
 import { ColumnsSelect } from './ColumnsSelect';
 import { DashboardFileActions } from './DashboardFileActions';
 import { DashboardGrid } from './DashboardGrid';
@@ -11,8 +11,7 @@ import { AccessBadge } from './IdentityMenu';
 import { KioskButton } from './KioskButton';
 import { AddWidgetPicker, HistoryPanel, WidgetEditor } from './lazy-parts';
 import { LoadBoundary } from './LoadBoundary';
-import { restoreEditOf } from './notice-restore';
-import { visibleNotices } from './notice-text';
+import { visibleNotices } from './notice-filter';
 import { Notices, UndoToast } from './Notices';
 import { OfflineBanner } from './OfflineBanner';
 import { PresenceAvatars } from './PresenceAvatars';
@@ -65,13 +64,12 @@ export function DashboardPage({ id, editing: editRequested }: { id: string; edit
   const closePicker = useCallback(() => setPicking(false), []);
   const client = usePulseboardClient();
   const clientId = client.clientId;
-  const history = useUndoRedo(rt, dashboard, clientId, id, editing);
+  const history = useUndoRedo(rt, dashboard, clientId, id, editing, canEdit);
   const edits = history.actions;
-  const { addWidget, retry, dismissNotice, updateWidget, setMeta } = edits;
-  const onPick = (type: WidgetType) => {
-    const info = widgetTypeInfo(type);
+  const { addWidget } = edits;
+  const onPick = (info: WidgetTypeInfo) => {
     const widgetId = newWidgetId();
-    addWidget({ id: widgetId, type, title: info?.label ?? type, layout: info?.defaultSize ?? { w: 3, h: 2 }, options: { ...info?.defaultOptions } });
+    addWidget({ id: widgetId, type: info.type, title: info.label, layout: info.defaultSize, options: { ...info.defaultOptions } });
     setPicking(false);
     setSelectedId(widgetId);
   };
@@ -80,18 +78,6 @@ export function DashboardPage({ id, editing: editRequested }: { id: string; edit
   const notices = useMemo(
     () => visibleNotices(snapshot.notices, clientId).filter((n) => !(n.kind === 'deleted' && errorCode === 'deleted')),
     [snapshot.notices, clientId, errorCode],
-  );
-  const allNotices = snapshot.notices;
-  const onRetry = useCallback(
-    (noticeId: string) => {
-      const notice = allNotices.find((n) => n.id === noticeId);
-      const restore = notice ? restoreEditOf(notice, dashboard) : null;
-      if (restore?.target === 'widget') updateWidget(restore.id, restore.set, { expect: restore.expect });
-      else if (restore?.target === 'meta') setMeta(restore.set, { expect: restore.expect });
-      else retry(noticeId);
-      dismissNotice(noticeId);
-    },
-    [allNotices, dashboard, retry, dismissNotice, updateWidget, setMeta],
   );
 
   return (
@@ -176,7 +162,7 @@ export function DashboardPage({ id, editing: editRequested }: { id: string; edit
           <AddWidgetPicker onPick={onPick} onClose={closePicker} />
         </LoadBoundary>
       ) : null}
-      <Notices notices={notices} dashboard={dashboard} onDismiss={dismissNotice} onRetry={onRetry}>
+      <Notices notices={notices} dashboard={dashboard} actions={edits}>
         {deleted ? (
           <UndoToast
             key={deleted.id}
