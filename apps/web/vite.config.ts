@@ -53,6 +53,11 @@ export default defineConfig({
     chunkSizeWarningLimit: 1500,
     // .vite/manifest.json: which chunks the entry loads up front; scripts/check-web-bundle.mjs budgets them.
     manifest: true,
+    rolldownOptions: {
+      // A lazy part's chunk keeps its module's name (editor, LineWidget…); code shared between
+      // chunks goes in `shared-*` (the bundler would name it after its first module).
+      output: { chunkFileNames: (chunk) => (chunk.isDynamicEntry ? 'assets/[name]-[hash].js' : 'assets/shared-[hash].js') },
+    },
   },
   server: {
     proxy: {
