@@ -1,3 +1,5 @@
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { brotliCompressSync, constants as zlib, gzipSync } from 'node:zlib';
 import { defineConfig, type Plugin } from 'vite';
@@ -14,20 +16,23 @@ const PRECOMPRESS_MIN_BYTES = 1024;
 /**
  * Writes a `.br` and a `.gz` twin next to each text file of the build; the server's
  * serveStatic sends one to a client that accepts it (packages/server/src/http/static-files.ts).
+ * In writeBundle, once the chunks are final: Vite rewrites them in generateBundle (the lazy
+ * chunks' preload lists), so twins made earlier would differ from the files they stand for.
  */
 function precompress(): Plugin {
   return {
     name: 'pulseboard:precompress',
     apply: 'build',
-    enforce: 'post',
-    generateBundle(_options, bundle) {
+    writeBundle(options, bundle) {
+      const dir = options.dir ?? path.join(root, 'dist');
       for (const file of Object.values(bundle)) {
-        if (!PRECOMPRESS.test(file.fileName)) continue;
+        if (!PRECOMPRESS.test(file.fileName) || file.fileName.startsWith('.vite/')) continue;
         const source = file.type === 'chunk' ? file.code : file.source;
-        const bytes = typeof source === 'string' ? Buffer.from(source) : Buffer.from(source);
+        const bytes = Buffer.from(source);
         if (bytes.length < PRECOMPRESS_MIN_BYTES) continue;
-        this.emitFile({ type: 'asset', fileName: `${file.fileName}.br`, source: brotliCompressSync(bytes, { params: { [zlib.BROTLI_PARAM_QUALITY]: 9 } }) });
-        this.emitFile({ type: 'asset', fileName: `${file.fileName}.gz`, source: gzipSync(bytes, { level: 9 }) });
+        const target = path.join(dir, file.fileName);
+        writeFileSync(`${target}.br`, brotliCompressSync(bytes, { params: { [zlib.BROTLI_PARAM_QUALITY]: 9 } }));
+        writeFileSync(`${target}.gz`, gzipSync(bytes, { level: 9 }));
       }
     },
   };
@@ -46,6 +51,13 @@ export default defineConfig({
     // Written for debugging, not referenced from the bundles; the server does not serve them.
     sourcemap: 'hidden',
     chunkSizeWarningLimit: 1500,
+    // .vite/manifest.json: which chunks the entry loads up front; scripts/check-web-bundle.mjs budgets them.
+    manifest: true,
+    rolldownOptions: {
+      // A lazy part's chunk keeps its module's name (editor, LineWidget…); code shared between
+      // chunks goes in `shared-*` (the bundler would name it after its first module).
+      output: { chunkFileNames: (chunk) => (chunk.isDynamicEntry ? 'assets/[name]-[hash].js' : 'assets/shared-[hash].js') },
+    },
   },
   server: {
     proxy: {

@@ -10,6 +10,7 @@ import type { Page, Response } from 'playwright-core';
 import { SKIP_E2E, type PulseboardProcess } from './harness';
 import { startTwoContexts, type TwoContextSession } from './session';
 import { statValue, widgetTitle } from './app';
+import { collectScripts, lazyScripts } from './bundle';
 
 const BOARD = 'e2e-share';
 const OTHER = 'e2e-share-other';
@@ -68,6 +69,7 @@ describe.skipIf(SKIP_E2E)('share links and viewer mode', () => {
 
   it('shows the viewer live data and no control the link cannot use, without a 401, 403 or console error', async () => {
     viewer = session.watch.add(await session.ctxB.newPage(), 'viewer');
+    const scripts = collectScripts(viewer);
     viewer.on('response', (r: Response) => {
       if (r.status() === 401 || r.status() === 403) refused.push(`${r.status()} ${r.request().method()} ${r.url()}`);
     });
@@ -83,6 +85,9 @@ describe.skipIf(SKIP_E2E)('share links and viewer mode', () => {
     await expect.poll(() => statValue(viewer, 'cpu')).toBe('42');
     await server.api('POST', `/api/dashboards/${BOARD}/mutations`, { clientId: 'e2e-share-editor', mutations: [{ mutationId: 1, name: 'updateWidget', args: { id: 'cpu', set: { title: 'CPU load' } } }] });
     await expect.poll(() => widgetTitle(viewer, 'cpu')).toBe('CPU load');
+    // A view link to a dashboard of stat widgets needs nothing beyond the entry: no editor, drag-and-drop grid or chart.
+    expect(scripts.length, 'the page loaded its scripts').toBeGreaterThan(0);
+    expect(lazyScripts(scripts)).toEqual([]);
 
     // The list shows only the shared dashboard, with nothing to change.
     await viewer.getByTestId('home-link').click();

@@ -14,6 +14,7 @@ import type { Browser, Page } from 'playwright-core';
 import { SKIP_E2E, PageWatch, PulseboardProcess, REPO_ROOT, launchBrowser, newContext, seedDashboard } from './harness';
 import { openDashboard, statValue } from './app';
 import { WALL_WIDGETS, feedWallWidgets } from './readability-widgets';
+import { chunkOf, collectScripts, lazyScripts } from './bundle';
 
 const BOARD = 'e2e-wall';
 const OTHER = 'e2e-wall-2';
@@ -41,11 +42,12 @@ describe.skipIf(SKIP_E2E)('wallboard (kiosk) mode', () => {
     expect(watch.finish('wallboard'), 'uncaught exceptions in the pages').toEqual([]);
   });
 
-  async function openKiosk(viewport: { width: number; height: number }, hash: string): Promise<Page> {
+  async function openKiosk(viewport: { width: number; height: number }, hash: string, scripts?: string[]): Promise<Page> {
     const context = await newContext(browser, viewport);
     // Wallboards live on dark screens (and the dark theme is the one the screenshots show).
     await context.addInitScript("localStorage.setItem('pulseboard.theme', 'dark')");
     const page = watch.add(await context.newPage(), `kiosk ${viewport.width}x${viewport.height}`);
+    if (scripts) collectScripts(page, scripts);
     await page.goto(`${server.url}/${hash}${hash.includes('?') ? '&' : '?'}token=${encodeURIComponent(server.token)}`);
     await page.getByTestId('kiosk-canvas').waitFor({ timeout: 20_000 });
     return page;
@@ -99,6 +101,23 @@ describe.skipIf(SKIP_E2E)('wallboard (kiosk) mode', () => {
     await page.mouse.move(300, 300);
     expect(await page.evaluate(() => document.documentElement.classList.contains('pb-cursor-idle'))).toBe(false);
     await page.context().close();
+  });
+
+  it('loads no code on demand for a dashboard of stat widgets: no editor, drag-and-drop grid or chart', async () => {
+    const scripts: string[] = [];
+    const page = await openKiosk({ width: 1920, height: 1080 }, `#/d/${OTHER}?kiosk`, scripts);
+    await expect.poll(() => statValue(page, 'sales')).toMatch(/^1,?234$/);
+    expect(scripts.length, 'the page loaded its scripts').toBeGreaterThan(0);
+    expect(lazyScripts(scripts)).toEqual([]);
+    await page.context().close();
+
+    // A chart and a text widget bring their renderers, and still no editor.
+    const withChart: string[] = [];
+    const wall = await openKiosk({ width: 1920, height: 1080 }, `#/d/${BOARD}?kiosk`, withChart);
+    await wall.locator('[data-testid="widget-load"] canvas').first().waitFor();
+    expect(lazyScripts(withChart)).toEqual(expect.arrayContaining([chunkOf('src/widgets/LineWidget.tsx'), chunkOf('src/widgets/TextWidget.tsx')]));
+    expect(lazyScripts(withChart)).not.toContain(chunkOf('src/app/editor.ts'));
+    await wall.context().close();
   });
 
   it('cycles a playlist of two dashboards', async () => {

@@ -1,11 +1,10 @@
 import { useEffect, useRef } from 'react';
-import type { WidgetType } from '@pulseboard/model';
 import { WidgetIcon } from '../widgets/WidgetIcon';
-import { WIDGET_TYPE_LIST } from '../widgets/widget-types';
+import { WIDGET_TYPE_LIST, type WidgetTypeInfo } from '../widgets/widget-types';
 import { useFocusReturn } from './useFocusReturn';
 
-/** The "Add widget" dialog: one button per widget type, with its icon and description. */
-export function AddWidgetPicker({ onPick, onClose }: { onPick: (type: WidgetType) => void; onClose: () => void }) {
+/** The "Add widget" dialog: one button per widget type, with its icon and description; picking passes the type's registry entry. */
+export function AddWidgetPicker({ onPick, onClose }: { onPick: (info: WidgetTypeInfo) => void; onClose: () => void }) {
   const ref = useRef<HTMLDivElement>(null);
   useFocusReturn(ref, '.pb-type-option');
   useEffect(() => {
@@ -27,7 +26,7 @@ export function AddWidgetPicker({ onPick, onClose }: { onPick: (type: WidgetType
         </div>
         <div className="pb-type-picker">
           {WIDGET_TYPE_LIST.map((info) => (
-            <button key={info.type} className="pb-type-option" type="button" onClick={() => onPick(info.type)} data-testid={`add-widget-${info.type}`}>
+            <button key={info.type} className="pb-type-option" type="button" onClick={() => onPick(info)} data-testid={`add-widget-${info.type}`}>
               <WidgetIcon type={info.type} className="pb-type-option__icon" />
               <span className="pb-type-option__label">{info.label}</span>
               <span className="pb-type-option__description">{info.description}</span>

@@ -1,18 +1,16 @@
 import { useEffect, useMemo } from 'react';
 import { IndexedDbOfflineStore, type PulseboardClient, type PulseboardClientOptions } from '@pulseboard/client';
 import { PulseboardProvider, usePulseboardClient } from '@pulseboard/react';
-import { DashboardList } from './DashboardList';
 import { DashboardPage } from './DashboardPage';
 import { loadDisplayName } from './display-name';
 import { GalleryPage } from './GalleryPage';
 import { IdentityContext } from './identity-context';
 import { identityFor, useKeyring, type Identity } from './keyring';
 import { KioskPage } from './KioskPage';
-import { LoginForm } from './LoginForm';
+import { DashboardList, LoginForm, RevokedScreen, SourcesPage } from './lazy-parts';
+import { LoadBoundary } from './LoadBoundary';
 import { OfflineBanner } from './OfflineBanner';
-import { RevokedScreen } from './RevokedScreen';
 import { useRoute, type Route } from './routing';
-import { SourcesPage } from './SourcesPage';
 import { TopBar } from './TopBar';
 import { useResolveIdentities } from './useResolveIdentities';
 import { useTokenEndWatch } from './useTokenEndWatch';
@@ -40,8 +38,20 @@ export function App() {
   // Read once per client (the provider is keyed by identity): one offline store per identity.
   const options = useMemo(() => (id && storeKey ? clientOptions({ storeKey, ...(clientId ? { clientId } : {}) }) : undefined), [id, storeKey, clientId]);
   if (route.name === 'gallery') return <GalleryPage />;
-  if (!identity) return <LoginForm />;
-  if (identity.ended) return <RevokedScreen identity={identity} others={keyring.identities.filter((i) => i.id !== identity.id && !i.ended)} />;
+  if (!identity) {
+    return (
+      <LoadBoundary fallback={null}>
+        <LoginForm />
+      </LoadBoundary>
+    );
+  }
+  if (identity.ended) {
+    return (
+      <LoadBoundary fallback={null}>
+        <RevokedScreen identity={identity} others={keyring.identities.filter((i) => i.id !== identity.id && !i.ended)} />
+      </LoadBoundary>
+    );
+  }
   return (
     // One client per identity: switching identities closes one socket and opens another.
     <PulseboardProvider key={identity.id} token={identity.token} url={location.origin} options={options}>
@@ -75,13 +85,19 @@ function Shell({ identity }: { identity: Identity }) {
       case 'kiosk':
         return <KioskPage ids={route.ids} everyMs={route.everyMs} playlist={route.playlist} />;
       case 'sources':
-        return <SourcesPage />;
+        return (
+          <LoadBoundary fallback={<><TopBar /><PageLoading /></>}>
+            <SourcesPage />
+          </LoadBoundary>
+        );
       case 'list':
         return (
           <>
             <TopBar />
             <OfflineBanner />
-            <DashboardList />
+            <LoadBoundary fallback={<PageLoading />}>
+              <DashboardList />
+            </LoadBoundary>
           </>
         );
       default:
@@ -94,6 +110,15 @@ function Shell({ identity }: { identity: Identity }) {
     }
   }, [route]);
   return <div className={`pb-app ${route.name === 'kiosk' ? 'pb-app--kiosk' : ''}`}>{page}</div>;
+}
+
+/** A route's place while its chunk loads. */
+function PageLoading() {
+  return (
+    <main className="pb-state" data-testid="page-loading">
+      <span className="pb-spinner" aria-hidden="true" />
+    </main>
+  );
 }
 
 function NotFound() {

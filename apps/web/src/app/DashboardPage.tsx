@@ -1,30 +1,28 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
-import type { Widget, WidgetType } from '@pulseboard/model';
+import type { Widget } from '@pulseboard/model';
 import { usePulseboardClient, useRealtimeUpdates } from '@pulseboard/react';
-import { widgetTypeInfo } from '../widgets/widget-types';
-import { AddWidgetPicker } from './AddWidgetPicker';
+import type { WidgetTypeInfo } from '../widgets/widget-types';
 import { ColumnsSelect } from './ColumnsSelect';
 import { DashboardFileActions } from './DashboardFileActions';
 import { DashboardGrid } from './DashboardGrid';
-import { HistoryPanel } from './HistoryPanel';
 import { DashboardTitle } from './DashboardTitle';
 import { useAccess } from './identity-context';
 import { AccessBadge } from './IdentityMenu';
 import { KioskButton } from './KioskButton';
-import { restoreEditOf } from './notice-restore';
-import { visibleNotices } from './notice-text';
+import { AddWidgetPicker, HistoryPanel, WidgetEditor } from './lazy-parts';
+import { LoadBoundary } from './LoadBoundary';
+import { visibleNotices } from './notice-filter';
 import { Notices, UndoToast } from './Notices';
 import { OfflineBanner } from './OfflineBanner';
 import { PresenceAvatars } from './PresenceAvatars';
 import { plural } from './format';
 import { useOnline } from './useOnline';
 import { navigate } from './routing';
-import { ShareButton } from './ShareDialog';
+import { ShareButton } from './ShareButton';
 import { TopBar } from './TopBar';
 import { UndoRedoButtons } from './UndoRedoButtons';
 import { UndoRefusedToast } from './UndoRefusedToast';
 import { useUndoRedo } from './useUndoRedo';
-import { WidgetEditor } from './WidgetEditor';
 
 /** A new widget id: short, URL-safe and unique enough to be chosen by the client (optimistic). */
 export function newWidgetId(): string {
@@ -66,13 +64,12 @@ export function DashboardPage({ id, editing: editRequested }: { id: string; edit
   const closePicker = useCallback(() => setPicking(false), []);
   const client = usePulseboardClient();
   const clientId = client.clientId;
-  const history = useUndoRedo(rt, dashboard, clientId, id, editing);
+  const history = useUndoRedo(rt, dashboard, clientId, id, editing, canEdit);
   const edits = history.actions;
-  const { addWidget, retry, dismissNotice, updateWidget, setMeta } = edits;
-  const onPick = (type: WidgetType) => {
-    const info = widgetTypeInfo(type);
+  const { addWidget } = edits;
+  const onPick = (info: WidgetTypeInfo) => {
     const widgetId = newWidgetId();
-    addWidget({ id: widgetId, type, title: info?.label ?? type, layout: info?.defaultSize ?? { w: 3, h: 2 }, options: { ...info?.defaultOptions } });
+    addWidget({ id: widgetId, type: info.type, title: info.label, layout: info.defaultSize, options: { ...info.defaultOptions } });
     setPicking(false);
     setSelectedId(widgetId);
   };
@@ -81,18 +78,6 @@ export function DashboardPage({ id, editing: editRequested }: { id: string; edit
   const notices = useMemo(
     () => visibleNotices(snapshot.notices, clientId).filter((n) => !(n.kind === 'deleted' && errorCode === 'deleted')),
     [snapshot.notices, clientId, errorCode],
-  );
-  const allNotices = snapshot.notices;
-  const onRetry = useCallback(
-    (noticeId: string) => {
-      const notice = allNotices.find((n) => n.id === noticeId);
-      const restore = notice ? restoreEditOf(notice, dashboard) : null;
-      if (restore?.target === 'widget') updateWidget(restore.id, restore.set, { expect: restore.expect });
-      else if (restore?.target === 'meta') setMeta(restore.set, { expect: restore.expect });
-      else retry(noticeId);
-      dismissNotice(noticeId);
-    },
-    [allNotices, dashboard, retry, dismissNotice, updateWidget, setMeta],
   );
 
   return (
@@ -152,6 +137,7 @@ export function DashboardPage({ id, editing: editRequested }: { id: string; edit
         ) : (
           <DashboardGrid
             dashboard={dashboard}
+            mayEdit={canEdit}
             editing={editing}
             pendingWidgetIds={rt.pendingWidgetIds}
             presence={snapshot.presence}
@@ -161,10 +147,22 @@ export function DashboardPage({ id, editing: editRequested }: { id: string; edit
           />
         )}
       </main>
-      {historyOpen && dashboard && !selected ? <HistoryPanel api={client} dashboard={dashboard} canRestore={editing} onClose={() => setHistoryOpen(false)} /> : null}
-      {selected ? <WidgetEditor key={selected.id} widget={selected} confirmed={snapshot.confirmed} actions={edits} onClose={closePanel} onDeleted={setDeleted} /> : null}
-      {picking ? <AddWidgetPicker onPick={onPick} onClose={closePicker} /> : null}
-      <Notices notices={notices} dashboard={dashboard} onDismiss={dismissNotice} onRetry={onRetry}>
+      {historyOpen && dashboard && !selected ? (
+        <LoadBoundary fallback={<PanelLoading />}>
+          <HistoryPanel api={client} dashboard={dashboard} canRestore={editing} onClose={() => setHistoryOpen(false)} />
+        </LoadBoundary>
+      ) : null}
+      {selected ? (
+        <LoadBoundary fallback={<PanelLoading />}>
+          <WidgetEditor key={selected.id} widget={selected} confirmed={snapshot.confirmed} actions={edits} onClose={closePanel} onDeleted={setDeleted} />
+        </LoadBoundary>
+      ) : null}
+      {picking ? (
+        <LoadBoundary fallback={null}>
+          <AddWidgetPicker onPick={onPick} onClose={closePicker} />
+        </LoadBoundary>
+      ) : null}
+      <Notices notices={notices} dashboard={dashboard} actions={edits}>
         {deleted ? (
           <UndoToast
             key={deleted.id}
@@ -181,6 +179,11 @@ export function DashboardPage({ id, editing: editRequested }: { id: string; edit
       </Notices>
     </>
   );
+}
+
+/** The docked side panel's place while its chunk loads: the grid has already made room for it. */
+function PanelLoading() {
+  return <aside className="pb-panel pb-panel--docked" aria-busy="true" aria-label="Loading" />;
 }
 
 function EmptyDashboard({ editing, canEdit, onAdd }: { editing: boolean; canEdit: boolean; onAdd: () => void }) {

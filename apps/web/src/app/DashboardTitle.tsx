@@ -1,12 +1,9 @@
 import type { DashboardSnapshot } from '@pulseboard/client';
 import type { DashboardActions } from '@pulseboard/react';
-import { DraftInput, type ParseResult } from './DraftInput';
+import { DashboardTitleInput } from './lazy-parts';
+import { LoadBoundary } from './LoadBoundary';
 
-function parseTitle(text: string): ParseResult<string> {
-  return text.trim() ? { ok: true, value: text } : { ok: false, error: 'A title is required' };
-}
-
-/** The dashboard's title in the top bar; an input in edit mode (optimistic, debounced `setDashboardMeta`). */
+/** The dashboard's title in the top bar; a field in edit mode (DashboardTitleInput, from the editor's chunk). */
 export function DashboardTitle({ snapshot, editing, setMeta }: { snapshot: DashboardSnapshot; editing: boolean; setMeta: DashboardActions['setMeta'] }) {
   const title = snapshot.view?.title ?? (snapshot.loaded || snapshot.error ? snapshot.id : '…');
   if (!editing || !snapshot.view) {
@@ -16,21 +13,15 @@ export function DashboardTitle({ snapshot, editing, setMeta }: { snapshot: Dashb
       </h1>
     );
   }
-  const before = snapshot.confirmed?.title;
+  // Until the field loads, a read-only one of the same size holds its place.
+  const placeholder = <input className="pb-input pb-dashboard-title__input" aria-label="Dashboard title" value={title} readOnly />;
   return (
     <>
       {/* The page keeps its one h1 while the title is a field. */}
       <h1 className="pb-visually-hidden">{title}</h1>
-      <DraftInput
-      className="pb-input pb-dashboard-title__input"
-      aria-label="Dashboard title"
-      value={title}
-      format={(s) => s}
-      parse={parseTitle}
-      onCommit={(next) => setMeta({ title: next.trim() }, { debounce: true, ...(before ? { expect: { title: before } } : {}) })}
-      maxLength={200}
-      data-testid="dashboard-title-input"
-      />
+      <LoadBoundary fallback={placeholder} failed={placeholder}>
+        <DashboardTitleInput title={title} confirmedTitle={snapshot.confirmed?.title} setMeta={setMeta} />
+      </LoadBoundary>
     </>
   );
 }

@@ -1,10 +1,10 @@
 import { useEffect, useMemo, useState, useSyncExternalStore } from 'react';
-import { ReactGridLayout } from 'react-grid-layout';
 import { layoutsFor, type Dashboard } from '@pulseboard/model';
 import { useDashboard, usePulseboardClient } from '@pulseboard/react';
 import { fitToScreen } from './fit-to-screen';
 import { GRID_MARGIN_PX, gridItems } from './grid-layout';
 import { KioskStatusDot } from './KioskStatusDot';
+import { StaticGrid } from './StaticGrid';
 import { useIdleCursor } from './useIdleCursor';
 import { usePlaylists } from './usePlaylists';
 import { useWakeLock } from './useWakeLock';
@@ -117,10 +117,9 @@ function KioskDashboard({ id }: { id: string }) {
 function KioskGrid({ dashboard }: { dashboard: Dashboard }) {
   const viewport = useViewport();
   // A wallboard shows the full-width (lg) layout, scaled to fit the screen.
-  const layout = useMemo(() => gridItems(layoutsFor(dashboard, 'lg')).map((item) => ({ ...item, static: true })), [dashboard]);
+  const layout = useMemo(() => gridItems(layoutsFor(dashboard, 'lg')), [dashboard]);
   const rows = layout.reduce((max, item) => Math.max(max, item.y + item.h), 1);
   const fit = fitToScreen(rows, viewport, GRID_MARGIN_PX);
-  const pending = useMemo(() => new Set<string>(), []);
   return (
     <>
       <h1 className="pb-visually-hidden" data-testid="dashboard-title">
@@ -133,22 +132,18 @@ function KioskGrid({ dashboard }: { dashboard: Dashboard }) {
         style={{ width: fit.canvasWidth, height: fit.canvasHeight, transform: `scale(${fit.scale})` }}
       >
         <div className="pb-grid" data-testid="dashboard-grid" data-editing="false">
-          <ReactGridLayout
+          <StaticGrid
             layout={layout}
-            width={fit.gridWidth}
-            gridConfig={{ cols: dashboard.columns, rowHeight: fit.rowHeight, margin: [GRID_MARGIN_PX, GRID_MARGIN_PX], containerPadding: [0, 0] }}
-            dragConfig={{ enabled: false }}
-            resizeConfig={{ enabled: false }}
-          >
-            {layout.map(({ i: wid }) => {
+            geometry={{ cols: dashboard.columns, width: fit.gridWidth, rowHeight: fit.rowHeight, margin: GRID_MARGIN_PX }}
+            renderItem={({ i: wid }, place) => {
               const widget = dashboard.widgets[wid]!;
               return (
-                <div key={wid} data-testid={`widget-${wid}`} data-title={widget.title} data-type={widget.type}>
-                  <WidgetCell widget={widget} pending={pending.has(wid)} editing={false} selected={false} remote={undefined} onSelect={noop} />
+                <div className="pb-grid__item" style={place} data-testid={`widget-${wid}`} data-title={widget.title} data-type={widget.type}>
+                  <WidgetCell widget={widget} pending={false} editing={false} selected={false} remote={undefined} onSelect={noop} />
                 </div>
               );
-            })}
-          </ReactGridLayout>
+            }}
+          />
         </div>
       </div>
     </>

@@ -1,4 +1,5 @@
 import { useState, type FormEvent } from 'react';
+import { BrandMark } from './BrandMark';
 import { addToken, chooseIdentity } from './keyring';
 
 /** Asks for an access token when the app was opened without a login link. */
@@ -41,15 +42,5 @@ export function LoginForm({ error }: { error?: string | undefined }) {
         </button>
       </form>
     </main>
-  );
-}
-
-/** The pulse logo. */
-export function BrandMark() {
-  return (
-    <svg className="pb-brand__mark" viewBox="0 0 32 32" width="24" height="24" aria-hidden="true">
-      <rect width="32" height="32" rx="7" fill="currentColor" opacity="0.14" />
-      <path d="M4 17h6l3-8 5 15 3-7h7" fill="none" stroke="currentColor" strokeWidth="3" strokeLinecap="round" strokeLinejoin="round" />
-    </svg>
   );
 }

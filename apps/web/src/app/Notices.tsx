@@ -1,72 +1,40 @@
-import { useEffect, useRef, useState, type ReactNode } from 'react';
+import { useEffect, useRef, type ReactNode } from 'react';
 import type { Dashboard } from '@pulseboard/model';
 import type { SyncNotice } from '@pulseboard/client';
-import { describeNotice } from './notice-text';
+import { LoadBoundary } from './LoadBoundary';
+import { NoticeToast, type NoticeActions } from './lazy-parts';
 
-/** How long a notice stays up unless hovered or focused. */
+/** How long a notice (and the page's own toasts) stays up unless hovered or focused. */
 export const NOTICE_TIMEOUT_MS = 12_000;
 
 /** Props of the toast stack. */
 export interface NoticesProps {
   notices: readonly SyncNotice[];
   dashboard: Dashboard | null;
-  onDismiss: (id: string) => void;
-  onRetry: (id: string) => void;
+  /** Dismiss, and what Retry uses to resend or restore an edit. */
+  actions: NoticeActions;
   /** Local toasts of the page (such as "Widget deleted · Undo"), shown below the notices. */
   children?: ReactNode;
 }
 
-/** The toast stack for a dashboard's sync notices (rejected, overwritten, conflicting edits). */
-export function Notices({ notices, dashboard, onDismiss, onRetry, children }: NoticesProps) {
+/**
+ * The toast stack for a dashboard's sync notices (rejected, overwritten, conflicting edits).
+ * The live region is always there (so screen readers announce what appears in it); the
+ * toasts' code (NoticeToast) loads with the first notice, or with the editor.
+ */
+export function Notices({ notices, dashboard, actions, children }: NoticesProps) {
   // Newest at the bottom, at most four on screen.
   const shown = notices.slice(-4);
   return (
     <div className="pb-toasts" aria-live="polite" data-testid="notices">
-      {shown.map((notice) => (
-        <Notice key={notice.id} notice={notice} dashboard={dashboard} onDismiss={onDismiss} onRetry={onRetry} />
-      ))}
+      {shown.length > 0 ? (
+        <LoadBoundary fallback={null}>
+          {shown.map((notice) => (
+            <NoticeToast key={notice.id} notice={notice} dashboard={dashboard} actions={actions} />
+          ))}
+        </LoadBoundary>
+      ) : null}
       {children}
-    </div>
-  );
-}
-
-function Notice({ notice, dashboard, onDismiss, onRetry }: { notice: SyncNotice; dashboard: Dashboard | null; onDismiss: (id: string) => void; onRetry: (id: string) => void }) {
-  const [held, setHeld] = useState(false);
-  const text = describeNotice(notice, dashboard);
-  useEffect(() => {
-    if (held) return;
-    const timer = setTimeout(() => onDismiss(notice.id), NOTICE_TIMEOUT_MS);
-    return () => clearTimeout(timer);
-  }, [held, notice.id, onDismiss]);
-  return (
-    <div
-      className={`pb-toast pb-toast--${text.tone}`}
-      role={text.tone === 'error' ? 'alert' : 'status'}
-      data-testid="notice"
-      data-kind={notice.kind}
-      onMouseEnter={() => setHeld(true)}
-      onMouseLeave={() => setHeld(false)}
-      onFocus={() => setHeld(true)}
-      onBlur={() => setHeld(false)}
-    >
-      <div className="pb-toast__content">
-        <div className="pb-toast__title" data-testid="notice-title">
-          {text.title}
-        </div>
-        <div className="pb-toast__message" data-testid="notice-message">
-          {text.message}
-        </div>
-        <div className="pb-toast__actions">
-          {text.canRetry ? (
-            <button className="pb-btn pb-btn--sm pb-btn--primary" type="button" onClick={() => onRetry(notice.id)} data-testid="notice-retry">
-              Retry
-            </button>
-          ) : null}
-          <button className="pb-btn pb-btn--sm pb-btn--ghost" type="button" onClick={() => onDismiss(notice.id)} data-testid="notice-dismiss">
-            Dismiss
-          </button>
-        </div>
-      </div>
     </div>
   );
 }

@@ -1,5 +1,5 @@
 import { chooseIdentity, forgetIdentity, type Identity } from './keyring';
-import { BrandMark } from './LoginForm';
+import { BrandMark } from './BrandMark';
 
 const TEXT: Record<NonNullable<Identity['ended']>, { title: string; body: string }> = {
   token_revoked: { title: 'This link was revoked', body: 'Whoever shared it has withdrawn access. Ask them for a new link.' },

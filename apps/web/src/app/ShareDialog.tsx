@@ -31,20 +31,6 @@ async function copyText(text: string, field: HTMLInputElement | null): Promise<b
   }
 }
 
-/** The top bar's Share button (editors only) and its dialog. */
-export function ShareButton({ dashboardId, title }: { dashboardId: string; title: string }) {
-  const [open, setOpen] = useState(false);
-  const close = useCallback(() => setOpen(false), []);
-  return (
-    <>
-      <button className="pb-btn pb-btn--sm" type="button" onClick={() => setOpen(true)} data-testid="share-open" aria-haspopup="dialog">
-        Share
-      </button>
-      {open ? <ShareDialog dashboardId={dashboardId} title={title} onClose={close} /> : null}
-    </>
-  );
-}
-
 /**
  * Makes, lists and revokes a dashboard's share links (contract C3): view or edit, an
  * expiry, an optional label; the new link once with copy buttons; every active link with

@@ -1,6 +1,6 @@
 import { useEffect, useRef, type ReactNode, type RefObject } from 'react';
 import { IdentityMenu } from './IdentityMenu';
-import { BrandMark } from './LoginForm';
+import { BrandMark } from './BrandMark';
 import { NameButton } from './NameButton';
 import { SourcesLink } from './SourcesLink';
 import { SyncIndicator } from './SyncIndicator';

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { createDashboard, type Dashboard } from '@pulseboard/model';
 import type { SyncNotice } from '@pulseboard/client';
-import { describeMutation, describeNotice, fieldWord, isSelfConflict, visibleNotices } from './notice-text';
+import { isSelfConflict, visibleNotices } from './notice-filter';
+import { describeMutation, describeNotice, fieldWord } from './notice-text';
 
 const board: Dashboard = {
   ...createDashboard({ id: 'ops', title: 'Ops', now: '2026-01-01T00:00:00Z' }),

@@ -1,19 +1,21 @@
-import { memo, type ComponentType, type ErrorInfo, type ReactNode } from 'react';
+import { lazy, memo, Suspense, type ComponentType, type ErrorInfo, type ReactNode } from 'react';
 import type { Widget } from '@pulseboard/model';
 import { FreshnessBadge } from './Freshness';
 import type { StaleReason } from './source-freshness';
 import { GaugeWidget } from './GaugeWidget';
-import { LineWidget } from './LineWidget';
 import { StatusWidget } from './StatusWidget';
 import { StatWidget } from './StatWidget';
 import { TableWidget } from './TableWidget';
-import { TextWidget } from './TextWidget';
 import { useFreshnessKind } from './useNow';
 import { WidgetErrorBoundary } from './WidgetErrorBoundary';
 import type { WidgetProps } from './widget-props';
 import type { WidgetData } from './widget-data';
 
-/** The component of each widget type. */
+// The heavy renderers (uPlot, the markdown pipeline) load only when a dashboard shows one.
+const LineWidget = lazy(() => import('./LineWidget').then((m) => ({ default: m.LineWidget })));
+const TextWidget = lazy(() => import('./TextWidget').then((m) => ({ default: m.TextWidget })));
+
+/** The component of each widget type; line and text are lazy (see WidgetBody's Suspense). */
 export const WIDGET_COMPONENTS: Record<Widget['type'], ComponentType<WidgetProps>> = {
   stat: StatWidget,
   line: LineWidget,
@@ -80,7 +82,12 @@ export function WidgetView({ widget, data, now, paused, headerExtra, className, 
  * re-renders for header markers and freshness flips, which must not redraw charts.
  */
 const WidgetBody = memo(function WidgetBody({ Body, ...props }: WidgetProps & { Body: ComponentType<WidgetProps> }) {
-  return <Body {...props} />;
+  // A lazy renderer still loading leaves the body empty: the frame and header keep their size.
+  return (
+    <Suspense fallback={<div className="pb-widget__loading" aria-busy="true" data-testid="widget-loading" />}>
+      <Body {...props} />
+    </Suspense>
+  );
 });
 
 function UnknownType({ type }: { type: string }) {

@@ -1,6 +1,6 @@
 // @vitest-environment jsdom
 import './test-browser-stubs';
-import { cleanup, render, screen } from '@testing-library/react';
+import { cleanup, render, screen, waitFor } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Widget, WidgetType } from '@pulseboard/model';
 import { GaugeWidget } from './GaugeWidget';
@@ -229,9 +229,11 @@ describe('WidgetView', () => {
     expect(document.querySelector('.pb-widget.extra.pb-widget--stat')).not.toBeNull();
   });
 
-  it('picks the component for every widget type', () => {
+  it('picks the component for every widget type, the lazy ones once loaded', async () => {
     for (const type of WIDGET_TYPES) {
       const { container, unmount } = render(<WidgetView widget={widget(type, { text: 'hi' })} data={data([{ value: 1, status: 'ok' }])} now={NOW} />);
+      await waitFor(() => expect(container.querySelector('[data-testid="widget-loading"]')).toBeNull());
+      expect(container.querySelector('.pb-widget__body')?.firstElementChild).not.toBeNull();
       expect(container.querySelector('.pb-widget-error')).toBeNull();
       unmount();
     }

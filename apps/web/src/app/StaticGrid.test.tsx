@@ -1,0 +1,102 @@
+// @vitest-environment jsdom
+import { afterEach, describe, expect, it } from 'vitest';
+import { cleanup, render } from '@testing-library/react';
+import { ReactGridLayout, type LayoutItem } from 'react-grid-layout';
+import { breakpointColumns, layoutsFor, type Dashboard, type Widget } from '@pulseboard/model';
+import { GRID_MARGIN_PX, ROW_HEIGHT_PX, gridItems } from './grid-layout';
+import { StaticGrid } from './StaticGrid';
+
+afterEach(cleanup);
+
+const widget = (id: string, x: number, y: number, w: number, h: number): Widget => ({ id, type: 'stat', title: id, layout: { x, y, w, h }, options: {} });
+const BOARD: Pick<Dashboard, 'widgets' | 'columns'> = {
+  columns: 12,
+  widgets: {
+    cpu: widget('cpu', 0, 0, 3, 2),
+    mem: widget('mem', 3, 0, 3, 2),
+    net: widget('net', 6, 0, 6, 3),
+    disk: widget('disk', 0, 2, 4, 2),
+    errs: widget('errs', 4, 3, 8, 4),
+  },
+};
+
+/** Each cell's box (transform, width, height) by widget id, as the page styles it. */
+function boxes(container: HTMLElement): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const el of container.querySelectorAll<HTMLElement>('[data-id]')) out[el.dataset.id!] = `${el.style.transform} ${el.style.width}×${el.style.height}`;
+  return out;
+}
+
+function gridHeight(container: HTMLElement): string {
+  return container.querySelector<HTMLElement>('.react-grid-layout, .pb-static-grid')!.style.height;
+}
+
+/** The same items on react-grid-layout's grid and on the static grid. */
+function renderBoth(layout: LayoutItem[], cols: number, width: number) {
+  const gridConfig = { cols, rowHeight: ROW_HEIGHT_PX, margin: [GRID_MARGIN_PX, GRID_MARGIN_PX] as const, containerPadding: [0, 0] as const };
+  const rgl = render(
+    <ReactGridLayout layout={layout} width={width} gridConfig={gridConfig} dragConfig={{ enabled: false }} resizeConfig={{ enabled: false }}>
+      {layout.map((item) => (
+        <div key={item.i} data-id={item.i} />
+      ))}
+    </ReactGridLayout>,
+  ).container;
+  const light = render(
+    <StaticGrid layout={layout} geometry={{ cols, width, rowHeight: ROW_HEIGHT_PX, margin: GRID_MARGIN_PX }} renderItem={(item, style) => <div data-id={item.i} style={style} />} />,
+  ).container;
+  return { rgl, light };
+}
+
+describe('StaticGrid', () => {
+  it('places every widget where react-grid-layout does, at each breakpoint and width', () => {
+    for (const [breakpoint, width] of [
+      ['lg', 1387],
+      ['lg', 1200],
+      ['md', 1000],
+      ['sm', 801],
+      ['xs', 375],
+    ] as const) {
+      const layout = gridItems(layoutsFor(BOARD, breakpoint));
+      const { rgl, light } = renderBoth(layout, breakpointColumns(BOARD.columns, breakpoint), width);
+      expect(boxes(light), `${breakpoint} at ${width}px`).toEqual(boxes(rgl));
+      expect(Object.keys(boxes(light))).toHaveLength(5);
+      expect(gridHeight(light), `${breakpoint} height`).toBe(gridHeight(rgl));
+      cleanup();
+    }
+  });
+
+  it('shows the phone (xs) layout in its two columns', () => {
+    const layout = gridItems(layoutsFor(BOARD, 'xs'));
+    const { light } = renderBoth(layout, 2, 375);
+    const b = boxes(light);
+    // Columns of (375 - 14) / 2 = 180.5 px, rows of 84 px with 14 px gaps.
+    expect(b.cpu).toBe('translate(0px,0px) 181px×182px');
+    expect(b.mem).toBe('translate(195px,0px) 180px×182px');
+    expect(b.disk).toBe('translate(0px,196px) 181px×182px');
+    expect(b.net).toBe('translate(195px,196px) 180px×280px');
+  });
+
+  it('shows a remote drag preview where it is dragged, the others making room', () => {
+    // Another viewer drags cpu onto mem's place: cpu stays there, mem moves down below it.
+    const layout = gridItems(layoutsFor(BOARD, 'lg'), { cpu: { x: 3, y: 0, w: 3, h: 2 } });
+    const light = render(
+      <StaticGrid
+        layout={layout}
+        geometry={{ cols: 12, width: 1200, rowHeight: ROW_HEIGHT_PX, margin: GRID_MARGIN_PX }}
+        priority="cpu"
+        renderItem={(item, style) => <div data-id={item.i} style={style} />}
+      />,
+    ).container;
+    const b = boxes(light);
+    // Columns of (1200 - 11 × 14) / 12 = 87.17 px; rows of 84 px with 14 px gaps.
+    expect(b.cpu).toBe('translate(304px,0px) 289px×182px');
+    expect(b.mem).toBe('translate(304px,196px) 289px×182px');
+    // No two widgets overlap, and the grid is as tall as its lowest widget.
+    const rects = [...light.querySelectorAll<HTMLElement>('[data-id]')].map((el) => {
+      const [left, top] = el.style.transform.match(/-?\d+/g)!.map(Number);
+      return { left: left!, top: top!, right: left! + parseFloat(el.style.width), bottom: top! + parseFloat(el.style.height) };
+    });
+    for (const a of rects) for (const o of rects) if (a !== o) expect(a.left < o.right && o.left < a.right && a.top < o.bottom && o.top < a.bottom).toBe(false);
+    expect(gridHeight(light)).toBe(`${Math.max(...rects.map((r) => r.bottom))}px`);
+  });
+});
