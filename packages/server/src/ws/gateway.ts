@@ -16,6 +16,7 @@ import { refineInboundError } from './inbound-errors.js';
 import { Hub, type Subscription, type TopicStats } from './hub.js';
 import { Outbox, SharedFrame, type OutItem } from './outbox.js';
 import { StoragePoller } from './storage-poller.js';
+import { TopicIds } from './topic-ids.js';
 
 export { DEFAULT_GATEWAY_CONFIG, resolveGatewayConfig, type GatewayConfig } from './gateway-config.js';
 export type { GatewayObserver } from './gateway-observer.js';
@@ -60,6 +61,8 @@ export class Gateway {
   readonly #wss: WebSocketServer;
   readonly #hub: Hub<Connection>;
   readonly #outbox: Outbox;
+  /** Node-wide ids of (topic, epoch) for topic-ids connections. */
+  readonly #topicIds = new TopicIds();
   readonly #handlers: MessageHandlers;
   readonly #connections = new Set<Connection>();
   readonly #sweepTimer: NodeJS.Timeout;
@@ -103,6 +106,7 @@ export class Gateway {
         } satisfies ServerMessage),
       onFrame: (messages, bytes) => this.#notify('onFramesOut', () => this.#observer.onFramesOut?.(messages, bytes)),
       onError: (error) => this.#log('sending a frame failed', error),
+      topicIdOf: (event) => this.#topicIds.idOf(event.topic, event.epoch),
     });
     this.#hub = new Hub<Connection>({
       storage: options.sync.storage,
@@ -119,6 +123,7 @@ export class Gateway {
       cache: this.snapshotCache,
       config: this.config,
       outbox: this.#outbox,
+      topicIds: this.#topicIds,
       close: (conn, code, reason) => this.closeConnection(conn, code, reason),
       log: this.#log,
     });
@@ -373,6 +378,9 @@ export class Gateway {
   }
 
   #deliver(sub: Subscription<Connection>, item: OutItem): void {
+    const event = typeof item === 'string' ? null : item.event;
+    // An id the connection was not told (a new epoch under its subscription) never goes out: the topic and epoch do.
+    if (sub.conn.topicIds && event !== null && this.#topicIds.idOf(event.topic, event.epoch) !== sub.topicId) item = (item as SharedFrame).withNames;
     this.#outbox.enqueue(sub.conn, item);
     sub.conn.ackWaiter?.settleIfSent(sub);
   }

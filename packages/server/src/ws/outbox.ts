@@ -1,6 +1,6 @@
 import type { WebSocket } from 'ws';
 import type { StoredEvent } from '../storage/storage.js';
-import { eventRowsHeader, serializeEvent, serializeEventRow } from './event-frame.js';
+import { eventRowsHeader, serializeEvent, serializeEventRow, topicIdRowsHeader } from './event-frame.js';
 
 /**
  * A message serialised once and shared by every recipient (a fan-out event). Made from a
@@ -11,10 +11,17 @@ import { eventRowsHeader, serializeEvent, serializeEventRow } from './event-fram
 export class SharedFrame {
   /** The event this frame carries, when it is one (rows are grouped per topic). */
   readonly event: StoredEvent | null;
+  /**
+   * For a `topic-ids` connection: send the event with its topic and epoch (`events`), not
+   * under an id, because the connection was not told the id of its topic and epoch.
+   */
+  readonly named: boolean;
   #text: string | null;
   #buffer: Buffer | null = null;
+  #withNames: SharedFrame | null = null;
 
-  constructor(content: string | StoredEvent) {
+  constructor(content: string | StoredEvent, named = false) {
+    this.named = named;
     if (typeof content === 'string') {
       this.#text = content;
       this.event = null;
@@ -22,6 +29,13 @@ export class SharedFrame {
       this.#text = null;
       this.event = content;
     }
+  }
+
+  /** This event marked `named`; one copy per frame, shared by every connection that needs it. */
+  get withNames(): SharedFrame {
+    if (this.named || this.event === null) return this;
+    this.#withNames ??= new SharedFrame(this.event, true);
+    return this.#withNames;
   }
 
   get text(): string {
@@ -43,6 +57,8 @@ export interface OutboxTarget {
   readonly ws: WebSocket;
   /** The client asked for the `event-rows` encoding: events of a topic go out as rows. */
   readonly eventRows?: boolean;
+  /** Granted `topic-ids` too: rows go out as `[id, offset, row…]` (unless the item is `named`). */
+  readonly topicIds?: boolean;
   queue: OutItem[] | null;
   queuedBytes: number;
   lagging: boolean;
@@ -79,6 +95,8 @@ export interface OutboxOptions {
   laggingNotice?(bufferedBytes: number): string;
   onFrame?(messages: number, bytes: number): void;
   onError?(error: unknown): void;
+  /** The node-wide id of an event's topic and epoch (`topic-ids`); needed once a target has `topicIds`. */
+  topicIdOf?(event: StoredEvent): number;
 }
 
 const SEND_OPTIONS = { binary: false, compress: false } as const;
@@ -97,23 +115,25 @@ function itemLength(item: OutItem, rows: boolean): number {
   return rows && item.event !== null ? serializeEventRow(item.event).length : item.text.length;
 }
 
-/** An `events` message being built: its text so far and the offset of its last row. */
+/** An `events` (or topic-ids) message being built: its text so far, the offset of its last row, how it ends. */
 interface RowGroup {
   text: string;
   lastOffset: number;
+  end: string;
 }
 
 /**
  * The `event-rows` frame of a queue. Between two non-event messages (which keep their
  * place), events are grouped per topic: each run of consecutive offsets of one topic and
  * epoch becomes one `events` message, in the order the topics first appear; a topic's
- * events keep their order. One message alone is not wrapped.
+ * events keep their order. With `topicIdOf` (a topic-ids connection), a run of an item not
+ * marked `named` becomes `[id, offset, row…]` instead. One message alone is not wrapped.
  */
-function encodeRows(queue: OutItem[]): string {
+function encodeRows(queue: OutItem[], topicIdOf: ((event: StoredEvent) => number) | null): string {
   const parts: string[] = [];
-  const groups = new Map<string, RowGroup>();
+  const groups = new Map<string | number, RowGroup>();
   const closeGroups = (): void => {
-    for (const group of groups.values()) parts.push(`${group.text}]}`);
+    for (const group of groups.values()) parts.push(group.text + group.end);
     groups.clear();
   };
   for (const item of queue) {
@@ -123,7 +143,8 @@ function encodeRows(queue: OutItem[]): string {
       parts.push(typeof item === 'string' ? item : item.text);
       continue;
     }
-    const key = `${event.epoch}\u0000${event.topic}`;
+    const id = topicIdOf !== null && !(item as SharedFrame).named ? topicIdOf(event) : 0;
+    const key = id > 0 ? id : `${event.epoch}\u0000${event.topic}`;
     const group = groups.get(key);
     if (group !== undefined && event.offset === group.lastOffset + 1) {
       group.text += `,${serializeEventRow(event)}`;
@@ -132,10 +153,11 @@ function encodeRows(queue: OutItem[]): string {
     }
     if (group !== undefined) {
       // Not the next offset (a gap the client must see): the run ends here.
-      parts.push(`${group.text}]}`);
+      parts.push(group.text + group.end);
       groups.delete(key);
     }
-    groups.set(key, { text: eventRowsHeader(event) + serializeEventRow(event), lastOffset: event.offset });
+    const header = id > 0 ? topicIdRowsHeader(id, event.offset) : eventRowsHeader(event);
+    groups.set(key, { text: header + serializeEventRow(event), lastOffset: event.offset, end: id > 0 ? ']' : ']}' });
   }
   closeGroups();
   return parts.length === 1 ? (parts[0] as string) : `[${parts.join(',')}]`;
@@ -173,6 +195,9 @@ export class Outbox {
   /** The same, for connections that get the `event-rows` encoding. */
   #lastRows: OutItem[] | null = null;
   #lastRowsData: Buffer | null = null;
+  /** The same, for connections that get `topic-ids` (ids are node-wide, so the bytes are shared too). */
+  #lastIds: OutItem[] | null = null;
+  #lastIdsData: Buffer | null = null;
 
   constructor(options: OutboxOptions) {
     this.#options = options;
@@ -203,6 +228,7 @@ export class Outbox {
   flushNow(target: OutboxTarget): void {
     if (target.queue !== null && target.ws.readyState === target.ws.OPEN) this.#send(target, target.queue);
     this.discard(target);
+    this.#forgetIds();
   }
 
   /** Forgets the connection's queue (it closed). */
@@ -244,7 +270,14 @@ export class Outbox {
     this.#lastBatchData = null;
     this.#lastRows = null;
     this.#lastRowsData = null;
+    this.#forgetIds();
   };
+
+  /** Ids may be forgotten and made anew between flushes: an encoding by id is reused within one only. */
+  #forgetIds(): void {
+    this.#lastIds = null;
+    this.#lastIdsData = null;
+  }
 
   /** One socket failing to send must not cost the others their frames. */
   #flushSafely(target: OutboxTarget): void {
@@ -282,11 +315,21 @@ export class Outbox {
 
   #send(target: OutboxTarget, queue: OutItem[]): void {
     let data: Buffer;
-    if (target.eventRows === true) {
+    if (target.eventRows === true && target.topicIds === true) {
+      if (this.#lastIdsData !== null && sameItems(queue, this.#lastIds)) {
+        data = this.#lastIdsData;
+      } else {
+        const topicIdOf = this.#options.topicIdOf;
+        if (topicIdOf === undefined) throw new Error('Outbox: a topic-ids target needs the topicIdOf option');
+        data = Buffer.from(encodeRows(queue, topicIdOf));
+        this.#lastIds = queue;
+        this.#lastIdsData = data;
+      }
+    } else if (target.eventRows === true) {
       if (this.#lastRowsData !== null && sameItems(queue, this.#lastRows)) {
         data = this.#lastRowsData;
       } else {
-        data = Buffer.from(encodeRows(queue));
+        data = Buffer.from(encodeRows(queue, null));
         this.#lastRows = queue;
         this.#lastRowsData = data;
       }
@@ -322,6 +365,7 @@ export class Outbox {
       target.lagging = false;
       this.#flushSafely(target);
     }
+    this.#forgetIds();
     if (this.#lagging.size === 0 && this.#laggingTimer) {
       clearInterval(this.#laggingTimer);
       this.#laggingTimer = null;
