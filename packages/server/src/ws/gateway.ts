@@ -106,7 +106,6 @@ export class Gateway {
         } satisfies ServerMessage),
       onFrame: (messages, bytes) => this.#notify('onFramesOut', () => this.#observer.onFramesOut?.(messages, bytes)),
       onError: (error) => this.#log('sending a frame failed', error),
-      topicIdOf: (event) => this.#topicIds.idOf(event.topic, event.epoch),
     });
     this.#hub = new Hub<Connection>({
       storage: options.sync.storage,
@@ -379,8 +378,8 @@ export class Gateway {
 
   #deliver(sub: Subscription<Connection>, item: OutItem): void {
     const event = typeof item === 'string' ? null : item.event;
-    // An id the connection was not told (a new epoch under its subscription) never goes out: the topic and epoch do.
-    if (sub.conn.topicIds && event !== null && this.#topicIds.idOf(event.topic, event.epoch) !== sub.topicId) item = (item as SharedFrame).withNames;
+    // Under the id this connection was told, fixed now; an event of another epoch (another id) goes out with its topic and epoch.
+    if (sub.conn.topicIds && event !== null && this.#topicIds.idOf(event.topic, event.epoch) === sub.topicId) item = (item as SharedFrame).underTopicId(sub.topicId);
     this.#outbox.enqueue(sub.conn, item);
     sub.conn.ackWaiter?.settleIfSent(sub);
   }

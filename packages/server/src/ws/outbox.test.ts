@@ -2,7 +2,6 @@ import { describe, expect, it, vi } from 'vitest';
 import type { WebSocket } from 'ws';
 import type { StoredEvent } from '../storage/storage.js';
 import { Outbox, SharedFrame, type OutboxTarget } from './outbox.js';
-import { TopicIds } from './topic-ids.js';
 
 interface FakeTarget extends OutboxTarget {
   sent: Buffer[];
@@ -84,18 +83,17 @@ describe('Outbox', () => {
     ]);
   });
 
-  it('sends a topic-ids connection [id, offset, row…] under the node-wide id, the same bytes for every such connection, and named items in the events form', async () => {
-    const ids = new TopicIds();
-    const outbox = new Outbox({ softLimitBytes: 1_000, hardLimitBytes: 10_000, laggingRetryMs: 5, onSlowConsumer: () => {}, topicIdOf: (e) => ids.idOf(e.topic, e.epoch) });
+  it('sends a topic-ids connection the items under a topic id as [id, offset, row…], the same bytes for every such connection, and items without one in the events form', async () => {
+    const outbox = new Outbox({ softLimitBytes: 1_000, hardLimitBytes: 10_000, laggingRetryMs: 5, onSlowConsumer: () => {} });
     const compact = [target(true, true), target(true, true)];
     const rows = target(true);
     const plain = target();
-    const a = ids.idOf('stream:a', 'e1');
-    const b = ids.idOf('stream:b', 'e1');
+    const [a, b] = [5, 9];
     const a1 = new SharedFrame(point('stream:a', 1, { v: 1 }));
     const b7 = new SharedFrame(point('stream:b', 7, 'x'));
     const a2 = new SharedFrame(point('stream:a', 2, 2, 5));
-    for (const t of [...compact, rows, plain]) for (const frame of [a1, b7, a2]) outbox.enqueue(t, frame);
+    for (const t of compact) for (const [frame, id] of [[a1, a], [b7, b], [a2, a]] as const) outbox.enqueue(t, frame.underTopicId(id));
+    for (const t of [rows, plain]) for (const frame of [a1, b7, a2]) outbox.enqueue(t, frame);
     await nextTick();
     expect(compact[0]?.sent[0]).toBe(compact[1]?.sent[0]);
     expect(String(compact[0]?.sent[0])).toBe(`[[${a},1,[1001,{"v":1}],[1002,2,5]],[${b},7,[1007,"x"]]]`);
@@ -107,13 +105,13 @@ describe('Outbox', () => {
     expect(JSON.parse(String(plain.sent[0]))).toHaveLength(3);
 
     const [a3, a4] = [new SharedFrame(point('stream:a', 3, 3)), new SharedFrame(point('stream:a', 4, 4))];
-    outbox.enqueue(compact[0] as FakeTarget, a3);
-    outbox.enqueue(compact[0] as FakeTarget, a4.withNames);
-    outbox.enqueue(compact[1] as FakeTarget, a3.withNames);
+    outbox.enqueue(compact[0] as FakeTarget, a3.underTopicId(a));
+    outbox.enqueue(compact[0] as FakeTarget, a4);
+    outbox.enqueue(compact[1] as FakeTarget, a3);
     await nextTick();
     expect(String(compact[0]?.sent[1])).toBe(`[[${a},3,[1003,3]],{"type":"events","topic":"stream:a","epoch":"e1","offset":4,"rows":[[1004,4]]}]`);
     expect(String(compact[1]?.sent[1])).toBe('{"type":"events","topic":"stream:a","epoch":"e1","offset":3,"rows":[[1003,3]]}');
-    expect(a3.withNames).toBe(a3.withNames);
+    expect(a3.underTopicId(a)).toBe(a3.underTopicId(a));
   });
 
   it('after a flush to many connections, batches what comes within the window; after a small one, flushes the next tick', async () => {

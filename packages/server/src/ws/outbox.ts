@@ -12,16 +12,18 @@ export class SharedFrame {
   /** The event this frame carries, when it is one (rows are grouped per topic). */
   readonly event: StoredEvent | null;
   /**
-   * For a `topic-ids` connection: send the event with its topic and epoch (`events`), not
-   * under an id, because the connection was not told the id of its topic and epoch.
+   * For a `topic-ids` connection: the topic id to send the event under, the one that
+   * connection was told for its topic and epoch; 0 sends it with topic and epoch (`events`).
+   * Fixed when the event is handed to the connection, so an id forgotten or made anew before
+   * the flush never reaches a connection that was not told it.
    */
-  readonly named: boolean;
+  readonly topicId: number;
   #text: string | null;
   #buffer: Buffer | null = null;
-  #withNames: SharedFrame | null = null;
+  #underTopicId: SharedFrame | null = null;
 
-  constructor(content: string | StoredEvent, named = false) {
-    this.named = named;
+  constructor(content: string | StoredEvent, topicId = 0) {
+    this.topicId = topicId;
     if (typeof content === 'string') {
       this.#text = content;
       this.event = null;
@@ -31,11 +33,11 @@ export class SharedFrame {
     }
   }
 
-  /** This event marked `named`; one copy per frame, shared by every connection that needs it. */
-  get withNames(): SharedFrame {
-    if (this.named || this.event === null) return this;
-    this.#withNames ??= new SharedFrame(this.event, true);
-    return this.#withNames;
+  /** This event to go out under topic id `id` (topic-ids connections); one copy per id, shared by every connection that gets it. */
+  underTopicId(id: number): SharedFrame {
+    if (this.event === null || this.topicId === id) return this;
+    if (this.#underTopicId?.topicId !== id) this.#underTopicId = new SharedFrame(this.event, id);
+    return this.#underTopicId;
   }
 
   get text(): string {
@@ -57,7 +59,7 @@ export interface OutboxTarget {
   readonly ws: WebSocket;
   /** The client asked for the `event-rows` encoding: events of a topic go out as rows. */
   readonly eventRows?: boolean;
-  /** Granted `topic-ids` too: rows go out as `[id, offset, row…]` (unless the item is `named`). */
+  /** Granted `topic-ids` too: rows of an item with a `topicId` go out as `[id, offset, row…]`. */
   readonly topicIds?: boolean;
   queue: OutItem[] | null;
   queuedBytes: number;
@@ -95,8 +97,6 @@ export interface OutboxOptions {
   laggingNotice?(bufferedBytes: number): string;
   onFrame?(messages: number, bytes: number): void;
   onError?(error: unknown): void;
-  /** The node-wide id of an event's topic and epoch (`topic-ids`); needed once a target has `topicIds`. */
-  topicIdOf?(event: StoredEvent): number;
 }
 
 const SEND_OPTIONS = { binary: false, compress: false } as const;
@@ -126,10 +126,10 @@ interface RowGroup {
  * The `event-rows` frame of a queue. Between two non-event messages (which keep their
  * place), events are grouped per topic: each run of consecutive offsets of one topic and
  * epoch becomes one `events` message, in the order the topics first appear; a topic's
- * events keep their order. With `topicIdOf` (a topic-ids connection), a run of an item not
- * marked `named` becomes `[id, offset, row…]` instead. One message alone is not wrapped.
+ * events keep their order. With `topicIds` (a topic-ids connection), a run of items with a
+ * `topicId` becomes `[id, offset, row…]` instead. One message alone is not wrapped.
  */
-function encodeRows(queue: OutItem[], topicIdOf: ((event: StoredEvent) => number) | null): string {
+function encodeRows(queue: OutItem[], topicIds: boolean): string {
   const parts: string[] = [];
   const groups = new Map<string | number, RowGroup>();
   const closeGroups = (): void => {
@@ -143,7 +143,7 @@ function encodeRows(queue: OutItem[], topicIdOf: ((event: StoredEvent) => number
       parts.push(typeof item === 'string' ? item : item.text);
       continue;
     }
-    const id = topicIdOf !== null && !(item as SharedFrame).named ? topicIdOf(event) : 0;
+    const id = topicIds ? (item as SharedFrame).topicId : 0;
     const key = id > 0 ? id : `${event.epoch}\u0000${event.topic}`;
     const group = groups.get(key);
     if (group !== undefined && event.offset === group.lastOffset + 1) {
@@ -228,7 +228,6 @@ export class Outbox {
   flushNow(target: OutboxTarget): void {
     if (target.queue !== null && target.ws.readyState === target.ws.OPEN) this.#send(target, target.queue);
     this.discard(target);
-    this.#forgetIds();
   }
 
   /** Forgets the connection's queue (it closed). */
@@ -270,14 +269,9 @@ export class Outbox {
     this.#lastBatchData = null;
     this.#lastRows = null;
     this.#lastRowsData = null;
-    this.#forgetIds();
-  };
-
-  /** Ids may be forgotten and made anew between flushes: an encoding by id is reused within one only. */
-  #forgetIds(): void {
     this.#lastIds = null;
     this.#lastIdsData = null;
-  }
+  };
 
   /** One socket failing to send must not cost the others their frames. */
   #flushSafely(target: OutboxTarget): void {
@@ -319,9 +313,7 @@ export class Outbox {
       if (this.#lastIdsData !== null && sameItems(queue, this.#lastIds)) {
         data = this.#lastIdsData;
       } else {
-        const topicIdOf = this.#options.topicIdOf;
-        if (topicIdOf === undefined) throw new Error('Outbox: a topic-ids target needs the topicIdOf option');
-        data = Buffer.from(encodeRows(queue, topicIdOf));
+        data = Buffer.from(encodeRows(queue, true));
         this.#lastIds = queue;
         this.#lastIdsData = data;
       }
@@ -329,7 +321,7 @@ export class Outbox {
       if (this.#lastRowsData !== null && sameItems(queue, this.#lastRows)) {
         data = this.#lastRowsData;
       } else {
-        data = Buffer.from(encodeRows(queue, null));
+        data = Buffer.from(encodeRows(queue, false));
         this.#lastRows = queue;
         this.#lastRowsData = data;
       }
@@ -365,7 +357,6 @@ export class Outbox {
       target.lagging = false;
       this.#flushSafely(target);
     }
-    this.#forgetIds();
     if (this.#lagging.size === 0 && this.#laggingTimer) {
       clearInterval(this.#laggingTimer);
       this.#laggingTimer = null;
