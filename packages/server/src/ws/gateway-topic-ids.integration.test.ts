@@ -1,3 +1,4 @@
+import type { Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { EventMessage, ServerMessage, SubscribedMessage } from '@pulseboard/protocol';
 import type { StoredEvent } from '../storage/storage.js';
@@ -114,6 +115,36 @@ describe('WebSocket gateway: topic-ids', () => {
     await ids.waitForCount(isEvent(topic), 4);
     expect(rawSince(ids, after)).toMatch(new RegExp(`^\\[${second.id as number},${second.offset + 1},\\[`));
     expect(ids.unknownTopicIds).toEqual([]);
+  });
+
+  it('sends events held for a lagging connection under the id it was told, even when the topic was forgotten and got a new id meanwhile', async () => {
+    h = await startHarness({ storage: 'memory', config: { softLimitBytes: 16 * 1024, hardLimitBytes: 64 * 1024 * 1024, closeTimeoutMs: 60_000 } });
+    const topic = 'stream:held';
+    const stalled = await h.client({ features: TOPIC_IDS });
+    const told = await subscribe(stalled, topic);
+    const socket = (stalled.ws as unknown as { _socket: Socket })._socket;
+    socket.pause();
+    const blob = 'x'.repeat(48 * 1024);
+    let pushed = 0;
+    while (h.gateway.stats().lagging === 0 && pushed < 2_000) {
+      pushed += 1;
+      await h.sync.push([{ key: 'held', points: [{ value: { i: pushed, blob } }] }]);
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    expect(h.gateway.stats().lagging).toBe(1);
+    // Held back in the lagging queue, then the topic's only topic-ids holder lets go of it.
+    await h.sync.push([{ key: 'held', points: [{ value: 1 }, { value: 2 }] }]);
+    pushed += 2;
+    stalled.send({ type: 'unsubscribe', topic });
+    await expect.poll(() => h?.gateway.stats().topics.some((t) => t.topic === topic)).toBe(false);
+    const other = await h.client({ features: TOPIC_IDS });
+    const fresh = await subscribe(other, topic);
+    expect(fresh.id).not.toBe(told.id);
+
+    socket.resume();
+    await stalled.waitFor((m) => m.type === 'unsubscribed', 20_000);
+    expect(stalled.unknownTopicIds).toEqual([]);
+    expect(stalled.messages.filter(isEvent(topic)).map((m) => (m as EventMessage).offset)).toEqual(Array.from({ length: pushed }, (_, i) => i + 1));
   });
 
   it('replays to a reconnected topic-ids client under the id its new connection is told, the same events a plain client replays', async () => {
