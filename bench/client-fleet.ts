@@ -7,7 +7,7 @@
  * waitFor, disconnect.
  */
 import { performance } from 'node:perf_hooks';
-import { Feature, parseServerFrame } from '@pulseboard/protocol';
+import { Feature, ServerFrameDecoder } from '@pulseboard/protocol';
 import { io, type Socket } from 'socket.io-client';
 import { WebSocket } from 'ws';
 import { sentAtOf } from './lib/payload.js';
@@ -146,10 +146,11 @@ function connectWs(index: number, options: ConnectOptions): Promise<Client> {
           break;
       }
     };
-    // Pulseboard's clients decode frames as @pulseboard/client does (parseServerFrame, which
-    // expands event-rows); the bare ws clients JSON.parse them.
+    // Pulseboard's clients decode frames as @pulseboard/client does (a ServerFrameDecoder per
+    // connection expands event-rows and topic-ids messages); the bare ws clients JSON.parse them.
     const pulseboard = isPulseboard(options.kind);
-    const features = options.kind === 'pulseboard' ? { features: [Feature.EVENT_ROWS] } : {};
+    const decoder = pulseboard ? new ServerFrameDecoder({ onUnknownId: (id) => onError({ code: 'unknown_topic_id', message: `client ${index}: events under topic id ${id}, never told` }) }) : null;
+    const features = options.kind === 'pulseboard' ? { features: [Feature.EVENT_ROWS, Feature.TOPIC_IDS] } : {};
     ws.on('open', () => {
       ws.send(JSON.stringify({ type: 'hello', protocol: 1, token: options.token, clientId: `bench-${process.pid}-${index}`, ...features }));
     });
@@ -157,8 +158,8 @@ function connectWs(index: number, options: ConnectOptions): Promise<Client> {
       const receivedAt = nowMs();
       counters.frames += 1;
       counters.bytes += data.length;
-      if (pulseboard) {
-        for (const message of parseServerFrame(data.toString()) as IncomingMessage[]) handle(message, receivedAt);
+      if (decoder !== null) {
+        for (const message of decoder.decode(data.toString()) as IncomingMessage[]) handle(message, receivedAt);
         return;
       }
       const parsed = JSON.parse(data.toString()) as IncomingMessage | IncomingMessage[];

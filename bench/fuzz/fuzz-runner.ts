@@ -6,7 +6,7 @@
  */
 import fc from 'fast-check';
 import WebSocket from 'ws';
-import { parseServerFrame, PROTOCOL_VERSION, type ServerMessage } from '@pulseboard/protocol';
+import { Feature, PROTOCOL_VERSION, ServerFrameDecoder, type ServerMessage } from '@pulseboard/protocol';
 import { classifyClose, classifyHttp, classifyMessage, Tally } from './answer-classes.js';
 import { FUZZ_DASHBOARD } from './fuzz-values.js';
 import { anyRequest, type FuzzRequest, type TokenKind } from './http-requests.js';
@@ -71,10 +71,12 @@ class FuzzConnection {
 
   constructor(url: string, tally: Tally, context: string) {
     this.ws = new WebSocket(`${url.replace(/^http/, 'ws')}/ws`, { perMessageDeflate: false, maxPayload: 64 * 1024 * 1024 });
+    // One per connection, as a client keeps it: topic ids are learnt anew on every connection.
+    const decoder = new ServerFrameDecoder({ onUnknownId: (id) => tally.violation(`${context}: events under topic id ${id}, which the server never told this connection`) });
     this.ws.on('message', (data: Buffer) => {
       let messages: ServerMessage[];
       try {
-        messages = parseServerFrame(data.toString('utf8'));
+        messages = decoder.decode(data.toString('utf8'));
       } catch {
         tally.violation(`${context}: a server frame that is not JSON`);
         return;
@@ -136,13 +138,16 @@ class FuzzConnection {
   }
 }
 
-async function openConnection(target: FuzzTarget, tally: Tally, context: string, clientId: string): Promise<FuzzConnection> {
+/** Half the workers ask for the compact encodings the client core uses, so the server's both paths are fuzzed. */
+const COMPACT_FEATURES = [Feature.EVENT_ROWS, Feature.TOPIC_IDS];
+
+async function openConnection(target: FuzzTarget, tally: Tally, context: string, clientId: string, features?: string[]): Promise<FuzzConnection> {
   const conn = new FuzzConnection(target.url, tally, context);
   await new Promise<void>((resolve) => {
     conn.ws.once('open', () => resolve());
     void conn.closed.then(() => resolve());
   });
-  conn.send(JSON.stringify({ type: 'hello', protocol: PROTOCOL_VERSION, token: target.tokens.admin, clientId, name: 'fuzz' }));
+  conn.send(JSON.stringify({ type: 'hello', protocol: PROTOCOL_VERSION, token: target.tokens.admin, clientId, name: 'fuzz', ...(features ? { features } : {}) }));
   return conn;
 }
 
@@ -156,14 +161,15 @@ export async function fuzzWebSocket(target: FuzzTarget, options: FuzzOptions, se
     Array.from({ length: connections }, async (_, worker) => {
       const context = `ws worker ${worker} (seed ${options.seed})`;
       const clientId = `fuzz-${options.seed}-${worker}`;
-      let conn = await openConnection(target, answers, context, clientId);
+      const features = worker % 2 === 1 ? COMPACT_FEATURES : undefined;
+      let conn = await openConnection(target, answers, context, clientId, features);
       let pending: FuzzFrame[] = [];
       let markers = 0;
       const flush = async (): Promise<void> => {
         for (const frame of pending) {
           if (!conn.open) {
             await conn.closed;
-            conn = await openConnection(target, answers, context, clientId);
+            conn = await openConnection(target, answers, context, clientId, features);
           }
           conn.send(typeof frame.data === 'string' ? withMutationId(frame.data, () => conn.nextMutationId()) : frame.data, frame.binary);
         }

@@ -8,7 +8,8 @@ export type ConnectionState = 'idle' | 'connecting' | 'open' | 'reconnecting' | 
 export interface ConnectionError {
   /**
    * `closed`, `connect_timeout`, `heartbeat_timeout`, `offline`, `lagging` (cut for not
-   * keeping up; reconnecting at once), …; in the `fatal` state the server's close reason
+   * keeping up; reconnecting at once), `unknown_topic_id` (the server sent events under a
+   * topic id it never told this connection: reconnecting, resuming every topic), …; in the `fatal` state the server's close reason
    * (`unauthorized`, `token_revoked`, `token_expired`, `client_id_in_use`), or `fatal_close`.
    */
   code: string;

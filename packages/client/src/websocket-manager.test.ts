@@ -55,7 +55,7 @@ describe('WebSocketManager', () => {
     expect(manager.state).toBe('connecting');
     const socket = FakeWebSocket.last;
     socket.serverOpen();
-    expect(socket.sent[0]).toEqual({ type: 'hello', protocol: 1, features: ['event-rows'], clientId: 'client-0001', token: 'secret' });
+    expect(socket.sent[0]).toEqual({ type: 'hello', protocol: 1, features: ['event-rows', 'topic-ids'], clientId: 'client-0001', token: 'secret' });
     expect(manager.state).toBe('connecting');
     socket.handshake();
     expect(manager.getSnapshot()).toMatchObject({ state: 'open', attempt: 0, connectionId: 'conn-1', lastError: null });
@@ -262,6 +262,43 @@ describe('WebSocketManager', () => {
     off();
     FakeWebSocket.last.serverSend({ type: 'published', stream: 'c', offset: 3 });
     expect(seen).toEqual(['a@1', 'b@2']);
+  });
+
+  it('hands topic-ids events on as the event messages they stand for', () => {
+    const { manager } = setup();
+    const events: unknown[] = [];
+    manager.on('event', (m) => events.push(m));
+    manager.connect();
+    const socket = FakeWebSocket.last;
+    socket.handshake();
+    socket.serverSend({ type: 'subscribed', topic: 'stream:cpu', epoch: 'e1', offset: 3, recovered: true, id: 17 });
+    socket.serverSendText('[[17,4,[100,0.5]],{"type":"pong","ts":1},[17,5,[101,0.6,90]]]');
+    expect(events).toEqual([
+      { type: 'event', topic: 'stream:cpu', epoch: 'e1', offset: 4, ts: 100, data: { ts: 100, value: 0.5 } },
+      { type: 'event', topic: 'stream:cpu', epoch: 'e1', offset: 5, ts: 101, data: { ts: 90, value: 0.6 } },
+    ]);
+  });
+
+  it('applies no event under a topic id this connection was not told (ids are per connection): it reconnects and resumes instead', () => {
+    const { manager } = setup();
+    const events: unknown[] = [];
+    manager.on('event', (m) => events.push(m));
+    manager.subscribeTopic('stream:cpu', () => ({ epoch: 'e1', offset: 4 }));
+    manager.connect();
+    FakeWebSocket.last.handshake();
+    FakeWebSocket.last.serverSend({ type: 'subscribed', topic: 'stream:cpu', epoch: 'e1', offset: 3, recovered: true, id: 17 });
+    FakeWebSocket.last.serverSendText('[17,4,[100,0.5]]');
+    expect(events).toHaveLength(1);
+    FakeWebSocket.last.serverClose(1006);
+    vi.runOnlyPendingTimers();
+    FakeWebSocket.last.handshake();
+    // A new connection (maybe to another node): id 17 means nothing until its subscribed says so.
+    FakeWebSocket.last.serverSendText('[17,5,[101,0.6]]');
+    expect(events).toHaveLength(1);
+    expect(manager.getSnapshot()).toMatchObject({ state: 'reconnecting', lastError: { code: 'unknown_topic_id' } });
+    vi.runOnlyPendingTimers();
+    FakeWebSocket.last.handshake();
+    expect(FakeWebSocket.last.sentOfType('subscribe')).toEqual([{ type: 'subscribe', topic: 'stream:cpu', since: { epoch: 'e1', offset: 4 } }]);
   });
 
   it('re-subscribes every topic with its current position after a reconnect', () => {

@@ -1,4 +1,4 @@
-import { CloseCode, FATAL_CLOSE_CODES, Feature, PROTOCOL_VERSION, parseServerFrame, type ClientMessage, type HelloMessage, type Position, type ServerMessage, type WelcomeMessage } from '@pulseboard/protocol';
+import { CloseCode, FATAL_CLOSE_CODES, Feature, PROTOCOL_VERSION, ServerFrameDecoder, type ClientMessage, type HelloMessage, type Position, type ServerMessage, type WelcomeMessage } from '@pulseboard/protocol';
 import { fullJitterDelayMs } from './backoff.js';
 import type { EnvironmentManager } from './environment-manager.js';
 import type { RealtimeConfig } from './realtime-config.js';
@@ -63,6 +63,10 @@ export class WebSocketManager extends SnapshotStore<ConnectionSnapshot> implemen
   /** topic → its current position (read at each (re)subscribe). */
   readonly #topics = new Map<string, () => Position | undefined>();
   #socket: WebSocketLike | null = null;
+  /** The current socket's frame decoder (its topic ids are node-local, so one per socket). */
+  #decoder = new ServerFrameDecoder();
+  /** A topic id the server never told this socket (a server fault): the socket is replaced after the frame. */
+  #unknownTopicId: number | null = null;
   #retryTimer: ReturnType<typeof setTimeout> | null = null;
   #connectTimer: ReturnType<typeof setTimeout> | null = null;
   #heartbeatTimer: ReturnType<typeof setTimeout> | null = null;
@@ -197,6 +201,8 @@ export class WebSocketManager extends SnapshotStore<ConnectionSnapshot> implemen
       return;
     }
     this.#socket = socket;
+    this.#decoder = new ServerFrameDecoder({ onUnknownId: (id) => (this.#unknownTopicId ??= id) });
+    this.#unknownTopicId = null;
     this.update({ state: 'connecting', nextRetryAt: null });
     this.#connectTimer = setTimeout(() => {
       this.#connectTimer = null;
@@ -205,8 +211,8 @@ export class WebSocketManager extends SnapshotStore<ConnectionSnapshot> implemen
 
     socket.onopen = () => {
       if (socket !== this.#socket) return;
-      // event-rows: events of a topic arrive as compact rows; parseServerFrame expands them.
-      const hello: HelloMessage = { type: 'hello', protocol: PROTOCOL_VERSION, features: [Feature.EVENT_ROWS], ...this.#options.hello() };
+      // event-rows + topic-ids: events of a topic arrive as compact rows under a topic id; the decoder expands them.
+      const hello: HelloMessage = { type: 'hello', protocol: PROTOCOL_VERSION, features: [Feature.EVENT_ROWS, Feature.TOPIC_IDS], ...this.#options.hello() };
       try {
         socket.send(JSON.stringify(hello));
       } catch (error) {
@@ -227,6 +233,7 @@ export class WebSocketManager extends SnapshotStore<ConnectionSnapshot> implemen
   }
 
   #onFrame(data: unknown): void {
+    const socket = this.#socket;
     this.#lastMessageAt = this.#now();
     if (this.#probeTimer) {
       // Any frame answers the offline probe: the connection is alive (e.g. a LAN server).
@@ -235,7 +242,7 @@ export class WebSocketManager extends SnapshotStore<ConnectionSnapshot> implemen
     }
     let messages: ServerMessage[];
     try {
-      messages = parseServerFrame(typeof data === 'string' ? data : new TextDecoder().decode(data as ArrayBuffer));
+      messages = this.#decoder.decode(typeof data === 'string' ? data : new TextDecoder().decode(data as ArrayBuffer));
     } catch {
       return; // A frame we cannot parse is dropped; the protocol is JSON only.
     }
@@ -261,6 +268,11 @@ export class WebSocketManager extends SnapshotStore<ConnectionSnapshot> implemen
           });
         }
       }
+    }
+    const unknownId = this.#unknownTopicId;
+    if (unknownId !== null && this.#socket === socket && (this.state === 'open' || this.state === 'connecting')) {
+      // Its events were dropped, not guessed at: a new connection resumes every topic from its position.
+      this.#fail({ code: 'unknown_topic_id', message: `the server sent events under topic id ${unknownId}, which it never told this connection; reconnecting` });
     }
   }
 

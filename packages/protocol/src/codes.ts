@@ -5,10 +5,13 @@ export const PROTOCOL_VERSION = 1;
  * Optional encodings a client may ask for in `hello.features`; the server grants those it
  * knows in `welcome.features`. `event-rows`: events of one topic that go out together are
  * sent as one `events` message (topic, epoch and first offset once, one `[ts, value]` row
- * per event); `parseServerFrame` turns them back into `event` messages.
+ * per event); `parseServerFrame` turns them back into `event` messages. `topic-ids` (granted
+ * only with `event-rows`): `subscribed` carries a small integer `id` for the topic and epoch,
+ * and rows go out as `[id, offset, row…]`; a `ServerFrameDecoder` turns them back.
  */
 export const Feature = {
   EVENT_ROWS: 'event-rows',
+  TOPIC_IDS: 'topic-ids',
 } as const;
 export type Feature = (typeof Feature)[keyof typeof Feature];
 

@@ -8,6 +8,7 @@ export * from './topics.js';
 export * from './messages.js';
 export { applyDashboardEvent, type DashboardEventLike } from './apply-event.js';
 export { parseClientMessage, parseServerFrame, encodeServerFrame, type ParseResult } from './parse.js';
+export { ServerFrameDecoder, type ServerFrameDecoderOptions, type TopicIdEventsMessage } from './frame-decoder.js';
 export { SHARE_EXPIRY_CHOICES } from './http.js';
 export { MAX_POINTS_PER_REQUEST } from './http.js';
 export type * from './http.js';

@@ -183,6 +183,8 @@ export interface SubscribedMessage {
    */
   recovered: boolean;
   snapshot?: Dashboard | StreamSnapshot;
+  /** `topic-ids` connections only: the id the server's compact events use for this topic and epoch. */
+  id?: number;
 }
 
 export interface EventMessage {

@@ -42,7 +42,7 @@ export function parseServerFrame(text: string): ServerMessage[] {
     const message = messages[i] as ServerMessage | EventRowsMessage;
     if (message.type === 'events') {
       out ??= messages.slice(0, i) as ServerMessage[];
-      expandRows(message, out);
+      expandRows(message.topic, message.epoch, message.offset, message.rows, 0, out);
     } else if (out !== null) {
       out.push(message);
     }
@@ -50,15 +50,18 @@ export function parseServerFrame(text: string): ServerMessage[] {
   return out ?? (messages as ServerMessage[]);
 }
 
-/** Appends the `event` messages of an `events` message's rows to `out`. */
-function expandRows(message: EventRowsMessage, out: ServerMessage[]): void {
-  const { topic, epoch, offset, rows } = message;
+/**
+ * Appends one `event` message per row of `rows` from index `start` to `out`: the first is the
+ * event at `offset`, the next at `offset + 1`… (`events` messages, and topic-ids messages whose
+ * rows follow the id and offset).
+ */
+export function expandRows(topic: string, epoch: string, offset: number, rows: readonly unknown[], start: number, out: ServerMessage[]): void {
   const stream = isStreamTopic(topic);
-  for (let i = 0; i < rows.length; i++) {
+  for (let i = start; i < rows.length; i++) {
     const row = rows[i] as EventRowsMessage['rows'][number];
     const ts = row[0];
     const data = stream ? { ts: row.length > 2 ? (row[2] as number) : ts, value: row[1] } : restoreDashboardData(row[1] as SlimDashboardData);
-    out.push({ type: 'event', topic, epoch, offset: offset + i, ts, data } as EventMessage);
+    out.push({ type: 'event', topic, epoch, offset: offset + i - start, ts, data } as EventMessage);
   }
 }
 

@@ -59,6 +59,11 @@ export class FakeWebSocket implements WebSocketLike {
     this.onmessage?.({ data: JSON.stringify(messages.length === 1 ? messages[0] : messages) });
   }
 
+  /** A frame as the server wrote it (e.g. topic-ids messages, which are not ServerMessages). */
+  serverSendText(text: string): void {
+    this.onmessage?.({ data: text });
+  }
+
   serverClose(code = 1006, reason = ''): void {
     this.readyState = 3;
     this.onclose?.({ code, reason });

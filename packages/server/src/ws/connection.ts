@@ -35,6 +35,8 @@ export class Connection implements OutboxTarget, AckWaiterHost {
 
   /** The client asked for the `event-rows` encoding in its hello. */
   eventRows = false;
+  /** Granted `topic-ids` (with `event-rows`): `subscribed` carries ids, and events go out under them. */
+  topicIds = false;
   queue: OutItem[] | null = null;
   queuedBytes = 0;
   lagging = false;

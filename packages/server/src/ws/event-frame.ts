@@ -54,3 +54,8 @@ export function serializeEventRow(event: StoredEvent): string {
 export function eventRowsHeader(event: StoredEvent): string {
   return `{"type":"events","topic":${JSON.stringify(event.topic)},"epoch":${JSON.stringify(event.epoch)},"offset":${event.offset},"rows":[`;
 }
+
+/** The start of a `topic-ids` compact message whose first row is at `offset`; rows, then `]` follow. */
+export function topicIdRowsHeader(id: number, offset: number): string {
+  return `[${id},${offset},`;
+}

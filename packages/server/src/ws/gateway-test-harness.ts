@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import WebSocket from 'ws';
 import { createDashboard } from '@pulseboard/model';
-import { parseServerFrame, PROTOCOL_VERSION, type ServerMessage, type WelcomeMessage } from '@pulseboard/protocol';
+import { PROTOCOL_VERSION, ServerFrameDecoder, type ServerMessage, type WelcomeMessage } from '@pulseboard/protocol';
 import { Auth } from '../auth.js';
 import { LocalPubSub } from '../pubsub/local-pubsub.js';
 import type { PubSub } from '../pubsub/pubsub.js';
@@ -110,10 +110,16 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   return harness;
 }
 
-/** A `ws` client that records every message (batched frames unpacked) in arrival order. */
+/**
+ * A `ws` client that records every message in arrival order: batched frames unpacked,
+ * `events` and topic-ids messages expanded into `event` messages (as a client would).
+ */
 export class TestClient {
   readonly ws: WebSocket;
   readonly messages: ServerMessage[] = [];
+  /** Topic ids the server used on this connection before telling it (must stay empty). */
+  readonly unknownTopicIds: number[] = [];
+  readonly #decoder = new ServerFrameDecoder({ onUnknownId: (id) => this.unknownTopicIds.push(id) });
   /** Number of frames received (a batched frame counts once). */
   frames = 0;
   /** Every frame's text, as received. */
@@ -128,7 +134,7 @@ export class TestClient {
       this.frames += 1;
       const text = data.toString('utf8');
       this.raw.push(text);
-      this.messages.push(...parseServerFrame(text));
+      this.messages.push(...this.#decoder.decode(text));
       for (const wake of this.#waiters) wake();
     });
     this.closed = new Promise((resolve) => {

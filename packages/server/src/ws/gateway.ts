@@ -16,6 +16,7 @@ import { refineInboundError } from './inbound-errors.js';
 import { Hub, type Subscription, type TopicStats } from './hub.js';
 import { Outbox, SharedFrame, type OutItem } from './outbox.js';
 import { StoragePoller } from './storage-poller.js';
+import { TopicIds } from './topic-ids.js';
 
 export { DEFAULT_GATEWAY_CONFIG, resolveGatewayConfig, type GatewayConfig } from './gateway-config.js';
 export type { GatewayObserver } from './gateway-observer.js';
@@ -60,6 +61,8 @@ export class Gateway {
   readonly #wss: WebSocketServer;
   readonly #hub: Hub<Connection>;
   readonly #outbox: Outbox;
+  /** Node-wide ids of (topic, epoch) for topic-ids connections. */
+  readonly #topicIds = new TopicIds();
   readonly #handlers: MessageHandlers;
   readonly #connections = new Set<Connection>();
   readonly #sweepTimer: NodeJS.Timeout;
@@ -120,6 +123,7 @@ export class Gateway {
       cache: this.snapshotCache,
       config: this.config,
       outbox: this.#outbox,
+      topicIds: this.#topicIds,
       close: (conn, code, reason) => this.closeConnection(conn, code, reason),
       log: this.#log,
     });
@@ -374,6 +378,9 @@ export class Gateway {
   }
 
   #deliver(sub: Subscription<Connection>, item: OutItem): void {
+    const event = typeof item === 'string' ? null : item.event;
+    // Under the id this connection was told, fixed now; an event of another epoch (another id) goes out with its topic and epoch.
+    if (sub.conn.topicIds && event !== null && this.#topicIds.idOf(event.topic, event.epoch) === sub.topicId) item = (item as SharedFrame).underTopicId(sub.topicId);
     this.#outbox.enqueue(sub.conn, item);
     sub.conn.ackWaiter?.settleIfSent(sub);
   }

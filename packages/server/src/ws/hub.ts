@@ -15,6 +15,8 @@ export interface Subscription<C = unknown> {
   removed: boolean;
   /** The subscriber has shown a drag/resize preview others should see end when it leaves. */
   presence: boolean;
+  /** The topic id its connection was told in the last `subscribed` (topic-ids feature); 0: none. */
+  topicId: number;
 }
 
 export interface TopicStats {
@@ -76,7 +78,7 @@ export class Hub<C> {
       state = { topic, subs: new Set(), epoch: null, offset: null, pending: null, filling: false };
       this.#topics.set(topic, state);
     }
-    const sub: Subscription<C> = { conn, topic, epoch: '', offset: -1, ready: false, removed: false, presence: false };
+    const sub: Subscription<C> = { conn, topic, epoch: '', offset: -1, ready: false, removed: false, presence: false, topicId: 0 };
     state.subs.add(sub);
     return sub;
   }

@@ -31,6 +31,7 @@ import type { GatewayConfig } from './gateway-config.js';
 import { ReplayGapError, type Hub, type Subscription } from './hub.js';
 import { AckWaiter } from './ack-waiter.js';
 import { SharedFrame, type Outbox } from './outbox.js';
+import type { TopicIds } from './topic-ids.js';
 
 /** What the handlers work with, passed down by the gateway that owns them. */
 export interface HandlerContext {
@@ -40,6 +41,8 @@ export interface HandlerContext {
   cache: SnapshotCache;
   config: GatewayConfig;
   outbox: Outbox;
+  /** Node-wide topic ids (topic-ids feature). */
+  topicIds: TopicIds;
   /** Closes a connection the gateway's way (queue flushed, a peer that never answers cut). */
   close(conn: Connection, code: number, reason: string): void;
   log(message: string, error?: unknown): void;
@@ -74,6 +77,8 @@ export class MessageHandlers {
   readonly #ctx: HandlerContext;
   /** The `subscribed` frame built from a cached snapshot, shared by every subscriber that gets it. */
   readonly #subscribedFrames = new WeakMap<CachedSnapshot, SharedFrame>();
+  /** The same with the topic id (topic-ids connections), kept while the id stays the same. */
+  readonly #subscribedIdFrames = new WeakMap<CachedSnapshot, { id: number; frame: SharedFrame }>();
 
   constructor(context: HandlerContext) {
     this.#ctx = context;
@@ -147,6 +152,7 @@ export class MessageHandlers {
     const conn = sub.conn;
     if (conn.subs?.get(sub.topic) === sub) conn.subs.delete(sub.topic);
     this.#ctx.hub.remove(sub);
+    if (conn.topicIds) this.#ctx.topicIds.release(sub.topic);
     conn.ackWaiter?.settleIfTopic(sub.topic);
     if (sub.presence) this.#relayPresence(conn, sub.topic, { widgetId: null, layout: null, gone: true });
   }
@@ -180,8 +186,11 @@ export class MessageHandlers {
       conn.clientId = message.clientId;
       conn.actor = message.name ?? principal.name;
       conn.phase = 'open';
-      const features = message.features?.filter((feature) => KNOWN_FEATURES.includes(feature));
+      // topic-ids shortens event rows, so it is granted only with event-rows.
+      const asked = message.features;
+      const features = asked?.filter((feature) => KNOWN_FEATURES.includes(feature) && (feature !== Feature.TOPIC_IDS || asked.includes(Feature.EVENT_ROWS)));
       conn.eventRows = features?.includes(Feature.EVENT_ROWS) === true;
+      conn.topicIds = features?.includes(Feature.TOPIC_IDS) === true;
       this.#send(conn, {
         type: 'welcome',
         protocol: PROTOCOL_VERSION,
@@ -218,10 +227,12 @@ export class MessageHandlers {
 
     const subs = (conn.subs ??= new Map());
     const existing = subs.get(topic);
-    if (existing) this.removeSubscription(existing);
-    else if (subs.size >= this.#ctx.config.maxSubscriptionsPerConnection) {
+    if (!existing && subs.size >= this.#ctx.config.maxSubscriptionsPerConnection) {
       return this.#error(conn, ErrorCode.BAD_MESSAGE, `subscribe: at most ${this.#ctx.config.maxSubscriptionsPerConnection} topics per connection`, ref);
     }
+    // Held before the old subscription lets go, so a resubscribe keeps the topic's id.
+    if (conn.topicIds) this.#ctx.topicIds.retain(topic);
+    if (existing) this.removeSubscription(existing);
     const sub = this.#ctx.hub.add(conn, topic);
     subs.set(topic, sub);
     try {
@@ -253,7 +264,7 @@ export class MessageHandlers {
     const cached = await this.#ctx.cache.replay(sub.topic, since);
     if (sub.removed) return true;
     if (cached) {
-      this.#send(conn, { type: 'subscribed', topic: sub.topic, epoch: since.epoch, offset: since.offset, recovered: true });
+      this.#send(conn, { type: 'subscribed', topic: sub.topic, epoch: since.epoch, offset: since.offset, recovered: true, ...this.#tellTopicId(sub, since.epoch) });
       sub.epoch = since.epoch;
       sub.offset = since.offset;
       for (const event of cached) this.#ctx.hub.sendStored(sub, event);
@@ -269,7 +280,7 @@ export class MessageHandlers {
     let batch = await storage.readEvents(sub.topic, since.offset, batchSize);
     if (sub.removed) return true;
     if (!continues(batch, since)) return false;
-    this.#send(conn, { type: 'subscribed', topic: sub.topic, epoch: since.epoch, offset: since.offset, recovered: true });
+    this.#send(conn, { type: 'subscribed', topic: sub.topic, epoch: since.epoch, offset: since.offset, recovered: true, ...this.#tellTopicId(sub, since.epoch) });
     sub.epoch = since.epoch;
     sub.offset = since.offset;
     for (;;) {
@@ -291,6 +302,13 @@ export class MessageHandlers {
     const snapshot = await this.#ctx.cache.get(sub.topic);
     if (sub.removed) return;
     if (!snapshot) throw notFound(sub.topic);
+    this.#ctx.outbox.enqueue(conn, conn.topicIds ? this.#subscribedWithId(sub, snapshot) : this.#subscribedFrame(snapshot));
+    sub.epoch = snapshot.epoch;
+    sub.offset = snapshot.offset;
+    await this.#ctx.hub.activate(sub);
+  }
+
+  #subscribedFrame(snapshot: CachedSnapshot): SharedFrame {
     let frame = this.#subscribedFrames.get(snapshot);
     if (!frame) {
       frame = new SharedFrame(
@@ -299,10 +317,30 @@ export class MessageHandlers {
       );
       this.#subscribedFrames.set(snapshot, frame);
     }
-    this.#ctx.outbox.enqueue(conn, frame);
-    sub.epoch = snapshot.epoch;
-    sub.offset = snapshot.offset;
-    await this.#ctx.hub.activate(sub);
+    return frame;
+  }
+
+  /** The `subscribed` of a snapshot with the topic id, for a topic-ids connection (shared while the id lasts). */
+  #subscribedWithId(sub: Subscription<Connection>, snapshot: CachedSnapshot): SharedFrame {
+    const { id } = this.#tellTopicId(sub, snapshot.epoch);
+    const cached = this.#subscribedIdFrames.get(snapshot);
+    if (cached?.id === id) return cached.frame;
+    const frame = new SharedFrame(
+      `{"type":"subscribed","topic":${JSON.stringify(snapshot.topic)},"epoch":${JSON.stringify(snapshot.epoch)},` +
+        `"offset":${snapshot.offset},"recovered":false,"id":${id},"snapshot":${snapshot.json}}`,
+    );
+    this.#subscribedIdFrames.set(snapshot, { id, frame });
+    return frame;
+  }
+
+  /**
+   * The `id` of a `subscribed` for a topic-ids connection (none for others): the subscription
+   * remembers it, so events of another epoch (another id) go out with their topic instead.
+   */
+  #tellTopicId(sub: Subscription<Connection>, epoch: string): { id: number } | Record<string, never> {
+    if (!sub.conn.topicIds) return {};
+    sub.topicId = this.#ctx.topicIds.idOf(sub.topic, epoch);
+    return { id: sub.topicId };
   }
 
   async #mutate(conn: Connection, message: MutateMessage): Promise<void> {

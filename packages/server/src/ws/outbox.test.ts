@@ -8,10 +8,10 @@ interface FakeTarget extends OutboxTarget {
   socket: { bufferedAmount: number; readyState: number; OPEN: number };
 }
 
-function target(eventRows = false): FakeTarget {
+function target(eventRows = false, topicIds = false): FakeTarget {
   const sent: Buffer[] = [];
   const socket = { bufferedAmount: 0, readyState: 1, OPEN: 1, send: (data: Buffer) => sent.push(data) };
-  return { ws: socket as unknown as WebSocket, socket, sent, queue: null, queuedBytes: 0, lagging: false, laggingNoticeAt: 0, closed: false, eventRows };
+  return { ws: socket as unknown as WebSocket, socket, sent, queue: null, queuedBytes: 0, lagging: false, laggingNoticeAt: 0, closed: false, eventRows, topicIds };
 }
 
 function point(topic: string, offset: number, value: unknown, pointTs = 1_000 + offset): StoredEvent {
@@ -81,6 +81,37 @@ describe('Outbox', () => {
       { type: 'ack' },
       { type: 'event', topic: 'stream:b', epoch: 'e1', offset: 8, ts: 1008, data: { ts: 1008, value: 'y' } },
     ]);
+  });
+
+  it('sends a topic-ids connection the items under a topic id as [id, offset, row…], the same bytes for every such connection, and items without one in the events form', async () => {
+    const outbox = new Outbox({ softLimitBytes: 1_000, hardLimitBytes: 10_000, laggingRetryMs: 5, onSlowConsumer: () => {} });
+    const compact = [target(true, true), target(true, true)];
+    const rows = target(true);
+    const plain = target();
+    const [a, b] = [5, 9];
+    const a1 = new SharedFrame(point('stream:a', 1, { v: 1 }));
+    const b7 = new SharedFrame(point('stream:b', 7, 'x'));
+    const a2 = new SharedFrame(point('stream:a', 2, 2, 5));
+    for (const t of compact) for (const [frame, id] of [[a1, a], [b7, b], [a2, a]] as const) outbox.enqueue(t, frame.underTopicId(id));
+    for (const t of [rows, plain]) for (const frame of [a1, b7, a2]) outbox.enqueue(t, frame);
+    await nextTick();
+    expect(compact[0]?.sent[0]).toBe(compact[1]?.sent[0]);
+    expect(String(compact[0]?.sent[0])).toBe(`[[${a},1,[1001,{"v":1}],[1002,2,5]],[${b},7,[1007,"x"]]]`);
+    // The other encodings are exactly what they were without the feature.
+    expect(JSON.parse(String(rows.sent[0]))).toEqual([
+      { type: 'events', topic: 'stream:a', epoch: 'e1', offset: 1, rows: [[1001, { v: 1 }], [1002, 2, 5]] },
+      { type: 'events', topic: 'stream:b', epoch: 'e1', offset: 7, rows: [[1007, 'x']] },
+    ]);
+    expect(JSON.parse(String(plain.sent[0]))).toHaveLength(3);
+
+    const [a3, a4] = [new SharedFrame(point('stream:a', 3, 3)), new SharedFrame(point('stream:a', 4, 4))];
+    outbox.enqueue(compact[0] as FakeTarget, a3.underTopicId(a));
+    outbox.enqueue(compact[0] as FakeTarget, a4);
+    outbox.enqueue(compact[1] as FakeTarget, a3);
+    await nextTick();
+    expect(String(compact[0]?.sent[1])).toBe(`[[${a},3,[1003,3]],{"type":"events","topic":"stream:a","epoch":"e1","offset":4,"rows":[[1004,4]]}]`);
+    expect(String(compact[1]?.sent[1])).toBe('{"type":"events","topic":"stream:a","epoch":"e1","offset":3,"rows":[[1003,3]]}');
+    expect(a3.underTopicId(a)).toBe(a3.underTopicId(a));
   });
 
   it('after a flush to many connections, batches what comes within the window; after a small one, flushes the next tick', async () => {

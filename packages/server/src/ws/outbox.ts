@@ -1,6 +1,6 @@
 import type { WebSocket } from 'ws';
 import type { StoredEvent } from '../storage/storage.js';
-import { eventRowsHeader, serializeEvent, serializeEventRow } from './event-frame.js';
+import { eventRowsHeader, serializeEvent, serializeEventRow, topicIdRowsHeader } from './event-frame.js';
 
 /**
  * A message serialised once and shared by every recipient (a fan-out event). Made from a
@@ -11,10 +11,19 @@ import { eventRowsHeader, serializeEvent, serializeEventRow } from './event-fram
 export class SharedFrame {
   /** The event this frame carries, when it is one (rows are grouped per topic). */
   readonly event: StoredEvent | null;
+  /**
+   * For a `topic-ids` connection: the topic id to send the event under, the one that
+   * connection was told for its topic and epoch; 0 sends it with topic and epoch (`events`).
+   * Fixed when the event is handed to the connection, so an id forgotten or made anew before
+   * the flush never reaches a connection that was not told it.
+   */
+  readonly topicId: number;
   #text: string | null;
   #buffer: Buffer | null = null;
+  #underTopicId: SharedFrame | null = null;
 
-  constructor(content: string | StoredEvent) {
+  constructor(content: string | StoredEvent, topicId = 0) {
+    this.topicId = topicId;
     if (typeof content === 'string') {
       this.#text = content;
       this.event = null;
@@ -22,6 +31,13 @@ export class SharedFrame {
       this.#text = null;
       this.event = content;
     }
+  }
+
+  /** This event to go out under topic id `id` (topic-ids connections); one copy per id, shared by every connection that gets it. */
+  underTopicId(id: number): SharedFrame {
+    if (this.event === null || this.topicId === id) return this;
+    if (this.#underTopicId?.topicId !== id) this.#underTopicId = new SharedFrame(this.event, id);
+    return this.#underTopicId;
   }
 
   get text(): string {
@@ -43,6 +59,8 @@ export interface OutboxTarget {
   readonly ws: WebSocket;
   /** The client asked for the `event-rows` encoding: events of a topic go out as rows. */
   readonly eventRows?: boolean;
+  /** Granted `topic-ids` too: rows of an item with a `topicId` go out as `[id, offset, row…]`. */
+  readonly topicIds?: boolean;
   queue: OutItem[] | null;
   queuedBytes: number;
   lagging: boolean;
@@ -97,23 +115,25 @@ function itemLength(item: OutItem, rows: boolean): number {
   return rows && item.event !== null ? serializeEventRow(item.event).length : item.text.length;
 }
 
-/** An `events` message being built: its text so far and the offset of its last row. */
+/** An `events` (or topic-ids) message being built: its text so far, the offset of its last row, how it ends. */
 interface RowGroup {
   text: string;
   lastOffset: number;
+  end: string;
 }
 
 /**
  * The `event-rows` frame of a queue. Between two non-event messages (which keep their
  * place), events are grouped per topic: each run of consecutive offsets of one topic and
  * epoch becomes one `events` message, in the order the topics first appear; a topic's
- * events keep their order. One message alone is not wrapped.
+ * events keep their order. With `topicIds` (a topic-ids connection), a run of items with a
+ * `topicId` becomes `[id, offset, row…]` instead. One message alone is not wrapped.
  */
-function encodeRows(queue: OutItem[]): string {
+function encodeRows(queue: OutItem[], topicIds: boolean): string {
   const parts: string[] = [];
-  const groups = new Map<string, RowGroup>();
+  const groups = new Map<string | number, RowGroup>();
   const closeGroups = (): void => {
-    for (const group of groups.values()) parts.push(`${group.text}]}`);
+    for (const group of groups.values()) parts.push(group.text + group.end);
     groups.clear();
   };
   for (const item of queue) {
@@ -123,7 +143,8 @@ function encodeRows(queue: OutItem[]): string {
       parts.push(typeof item === 'string' ? item : item.text);
       continue;
     }
-    const key = `${event.epoch}\u0000${event.topic}`;
+    const id = topicIds ? (item as SharedFrame).topicId : 0;
+    const key = id > 0 ? id : `${event.epoch}\u0000${event.topic}`;
     const group = groups.get(key);
     if (group !== undefined && event.offset === group.lastOffset + 1) {
       group.text += `,${serializeEventRow(event)}`;
@@ -132,10 +153,11 @@ function encodeRows(queue: OutItem[]): string {
     }
     if (group !== undefined) {
       // Not the next offset (a gap the client must see): the run ends here.
-      parts.push(`${group.text}]}`);
+      parts.push(group.text + group.end);
       groups.delete(key);
     }
-    groups.set(key, { text: eventRowsHeader(event) + serializeEventRow(event), lastOffset: event.offset });
+    const header = id > 0 ? topicIdRowsHeader(id, event.offset) : eventRowsHeader(event);
+    groups.set(key, { text: header + serializeEventRow(event), lastOffset: event.offset, end: id > 0 ? ']' : ']}' });
   }
   closeGroups();
   return parts.length === 1 ? (parts[0] as string) : `[${parts.join(',')}]`;
@@ -173,6 +195,9 @@ export class Outbox {
   /** The same, for connections that get the `event-rows` encoding. */
   #lastRows: OutItem[] | null = null;
   #lastRowsData: Buffer | null = null;
+  /** The same, for connections that get `topic-ids` (ids are node-wide, so the bytes are shared too). */
+  #lastIds: OutItem[] | null = null;
+  #lastIdsData: Buffer | null = null;
 
   constructor(options: OutboxOptions) {
     this.#options = options;
@@ -244,6 +269,8 @@ export class Outbox {
     this.#lastBatchData = null;
     this.#lastRows = null;
     this.#lastRowsData = null;
+    this.#lastIds = null;
+    this.#lastIdsData = null;
   };
 
   /** One socket failing to send must not cost the others their frames. */
@@ -282,11 +309,19 @@ export class Outbox {
 
   #send(target: OutboxTarget, queue: OutItem[]): void {
     let data: Buffer;
-    if (target.eventRows === true) {
+    if (target.eventRows === true && target.topicIds === true) {
+      if (this.#lastIdsData !== null && sameItems(queue, this.#lastIds)) {
+        data = this.#lastIdsData;
+      } else {
+        data = Buffer.from(encodeRows(queue, true));
+        this.#lastIds = queue;
+        this.#lastIdsData = data;
+      }
+    } else if (target.eventRows === true) {
       if (this.#lastRowsData !== null && sameItems(queue, this.#lastRows)) {
         data = this.#lastRowsData;
       } else {
-        data = Buffer.from(encodeRows(queue));
+        data = Buffer.from(encodeRows(queue, false));
         this.#lastRows = queue;
         this.#lastRowsData = data;
       }
