@@ -3,7 +3,7 @@
  * CPU and memory are its own. Started by the bench with --expose-gc; emits `ready` with its
  * URLs, then answers `stats` (CPU, event-loop use, memory after a forced GC) and `exit`.
  *
- *   tsx bench/server-host.ts <ws|ws-tick|ws-16ms|socketio|pulseboard>
+ *   tsx bench/server-host.ts <ws|ws-tick|ws-16ms|socketio|pulseboard|pulseboard-16ms|pulseboard-events>
  */
 import { performance } from 'node:perf_hooks';
 import { startBaselineSocketIo } from './baseline-socketio.js';
@@ -44,7 +44,9 @@ const started =
         ? await startBaselineWs({ batch: 16 })
         : kind === 'socketio'
           ? await startBaselineSocketIo()
-          : await startPulseboard(); // pulseboard and pulseboard-events (the clients pick the encoding)
+          : kind === 'pulseboard-16ms'
+            ? await startPulseboard({ gateway: { flushWindowMs: 16 } })
+            : await startPulseboard(); // pulseboard and pulseboard-events (the clients pick the encoding)
 
 serveRequests(
   async (request) => {

@@ -17,7 +17,8 @@ export interface PulseboardUnderTest extends BaselineServer {
 /** Extra `startServer` options, as JSON, e.g. BENCH_PULSEBOARD_OPTIONS='{"storage":"memory"}'. */
 const EXTRA_OPTIONS_ENV = 'BENCH_PULSEBOARD_OPTIONS';
 
-export async function startPulseboard(): Promise<PulseboardUnderTest> {
+/** `options`: `startServer` options for this variant (e.g. `{gateway: {flushWindowMs: 16}}`). */
+export async function startPulseboard(options: Record<string, unknown> = {}): Promise<PulseboardUnderTest> {
   const specifier = '@pulseboard/server';
   let mod: Record<string, unknown>;
   try {
@@ -43,6 +44,7 @@ export async function startPulseboard(): Promise<PulseboardUnderTest> {
     adminToken: token,
     demo: false,
     print: () => {},
+    ...options,
     ...extra,
   })) as { url?: string; port?: number; close?: () => Promise<void> | void };
 

@@ -3,10 +3,12 @@
 /**
  * The servers under test: bare `ws` unbatched (one frame per update per client), bare `ws`
  * batched per event-loop tick and every 16 ms, Socket.IO batched every 16 ms, Pulseboard
- * (clients asking for the `event-rows` encoding, as @pulseboard/client does) and, on
- * request, Pulseboard with clients that do not (`pulseboard-events`: the `event` form).
+ * (clients asking for the `event-rows` and `topic-ids` encodings, as @pulseboard/client does)
+ * and, on request, Pulseboard with clients that do not (`pulseboard-events`: the `event` form)
+ * and Pulseboard with a 16 ms flush window (`pulseboard-16ms`: `--ws-flush-window 16ms`, the
+ * baseline's batching, against the default 4 ms).
  */
-export const SERVER_KINDS = ['ws', 'ws-tick', 'ws-16ms', 'socketio', 'pulseboard-events', 'pulseboard'] as const;
+export const SERVER_KINDS = ['ws', 'ws-tick', 'ws-16ms', 'socketio', 'pulseboard-events', 'pulseboard-16ms', 'pulseboard'] as const;
 export type ServerKind = (typeof SERVER_KINDS)[number];
 
 /** What runs unless --servers says otherwise. */
@@ -14,7 +16,7 @@ export const DEFAULT_SERVER_KINDS: ServerKind[] = ['ws', 'ws-tick', 'ws-16ms', '
 
 /** A Pulseboard server (whatever encoding its clients ask for). */
 export function isPulseboard(kind: ServerKind): boolean {
-  return kind === 'pulseboard' || kind === 'pulseboard-events';
+  return kind === 'pulseboard' || kind === 'pulseboard-events' || kind === 'pulseboard-16ms';
 }
 
 /** The baseline of the headline ratio (Pulseboard ÷ this): bare ws batching every 16 ms. */
@@ -27,6 +29,7 @@ export const SERVER_LABELS: Record<ServerKind, string> = {
   'ws-16ms': 'ws batched/16ms',
   socketio: 'Socket.IO batched/16ms',
   'pulseboard-events': 'Pulseboard (event form)',
+  'pulseboard-16ms': 'Pulseboard, 16 ms window',
   pulseboard: 'Pulseboard',
 };
 
