@@ -56,7 +56,14 @@ export default defineConfig({
     rolldownOptions: {
       // A lazy part's chunk keeps its module's name (editor, LineWidget…); code shared between
       // chunks goes in `shared-*` (the bundler would name it after its first module).
-      output: { chunkFileNames: (chunk) => (chunk.isDynamicEntry ? 'assets/[name]-[hash].js' : 'assets/shared-[hash].js') },
+      output: {
+        chunkFileNames: (chunk) => (chunk.isDynamicEntry ? 'assets/[name]-[hash].js' : 'assets/shared-[hash].js'),
+        // Everything the entry imports statically stays in the entry: one file for a viewer instead of a
+        // dozen `shared-*` slivers (gzip compresses one stream better and each file costs a request).
+        // `$initial` follows static imports, so a module the entry imports for a lazy part's sake
+        // would come along: keep editor-only packages out of the viewer's import graph (useContainerWidth).
+        codeSplitting: { groups: [{ name: 'index', tags: ['$initial'] }] },
+      },
     },
   },
   server: {

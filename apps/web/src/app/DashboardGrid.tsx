@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useMemo, type CSSProperties, type HTMLAttributes } from 'react';
-import { useContainerWidth, type LayoutItem } from 'react-grid-layout';
+import type { LayoutItem } from 'react-grid-layout';
 import { breakpointColumns, breakpointForWidth, layoutsFor, type Breakpoint, type Dashboard, type Layout as ModelLayout } from '@pulseboard/model';
 import type { PresenceEntry } from '@pulseboard/client';
 import type { DashboardActions } from '@pulseboard/react';
@@ -8,6 +8,7 @@ import { EditableGrid, preloadEditor } from './lazy-parts';
 import { LoadBoundary } from './LoadBoundary';
 import { presenceColour } from './presence-colour';
 import { StaticGrid } from './StaticGrid';
+import { useContainerWidth } from './useContainerWidth';
 import { WidgetCell } from './WidgetCell';
 
 /** Props of the grid. */
@@ -31,7 +32,7 @@ export interface DashboardGridProps {
  * places the widgets the same way without react-grid-layout's code.
  */
 export function DashboardGrid({ dashboard, mayEdit, editing, pendingWidgetIds, presence, selectedId, onSelect, actions }: DashboardGridProps) {
-  const { width, containerRef, mounted } = useContainerWidth({ measureBeforeMount: true });
+  const { width, containerRef, mounted } = useContainerWidth();
   const breakpoint: Breakpoint = mounted ? breakpointForWidth(width) : 'lg';
   const columns = breakpointColumns(dashboard.columns, breakpoint);
   const dragging = editing && breakpoint !== 'xs';

@@ -2,26 +2,22 @@ import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { Widget } from '@pulseboard/model';
 import { usePulseboardClient, useRealtimeUpdates } from '@pulseboard/react';
 import type { WidgetTypeInfo } from '../widgets/widget-types';
-import { ColumnsSelect } from './ColumnsSelect';
 import { DashboardFileActions } from './DashboardFileActions';
 import { DashboardGrid } from './DashboardGrid';
 import { DashboardTitle } from './DashboardTitle';
 import { useAccess } from './identity-context';
 import { AccessBadge } from './IdentityMenu';
 import { KioskButton } from './KioskButton';
-import { AddWidgetPicker, HistoryPanel, WidgetEditor } from './lazy-parts';
+import { AddWidgetPicker, EditControls, HistoryPanel, ShareButton, UndoRefusedToast, UndoToast, WidgetEditor } from './lazy-parts';
 import { LoadBoundary } from './LoadBoundary';
 import { visibleNotices } from './notice-filter';
-import { Notices, UndoToast } from './Notices';
+import { Notices } from './Notices';
 import { OfflineBanner } from './OfflineBanner';
 import { PresenceAvatars } from './PresenceAvatars';
 import { plural } from './format';
 import { useOnline } from './useOnline';
 import { navigate } from './routing';
-import { ShareButton } from './ShareButton';
 import { TopBar } from './TopBar';
-import { UndoRedoButtons } from './UndoRedoButtons';
-import { UndoRefusedToast } from './UndoRefusedToast';
 import { useUndoRedo } from './useUndoRedo';
 
 /** A new widget id: short, URL-safe and unique enough to be chosen by the client (optimistic). */
@@ -88,15 +84,21 @@ export function DashboardPage({ id, editing: editRequested }: { id: string; edit
         {dashboard ? (
           <div className="pb-btn-group">
             <KioskButton id={id} />
-            {canEdit ? <ShareButton dashboardId={id} title={dashboard.title} /> : null}
+            {/* Editors' controls come with the editor's chunk (preloaded for them, never fetched by a viewer). */}
+            {canEdit ? (
+              <LoadBoundary fallback={null} failed={null}>
+                <ShareButton dashboardId={id} title={dashboard.title} />
+              </LoadBoundary>
+            ) : null}
             {editing ? (
-              <>
-                <UndoRedoButtons history={history} />
-                <ColumnsSelect columns={dashboard.columns} onChange={(columns) => edits.setMeta({ columns }, snapshot.confirmed ? { expect: { columns: snapshot.confirmed.columns } } : {})} />
-                <button className="pb-btn pb-btn--sm" type="button" onClick={() => setPicking(true)} data-testid="add-widget">
-                  + Add widget
-                </button>
-              </>
+              <LoadBoundary fallback={null}>
+                <EditControls
+                  history={history}
+                  columns={dashboard.columns}
+                  onColumnsChange={(columns) => edits.setMeta({ columns }, snapshot.confirmed ? { expect: { columns: snapshot.confirmed.columns } } : {})}
+                  onAddWidget={() => setPicking(true)}
+                />
+              </LoadBoundary>
             ) : null}
             <DashboardFileActions api={client} id={id} canDuplicate={access.createDashboards} historyOpen={historyOpen} onToggleHistory={() => setHistoryOpen((open) => !open)} />
             {canEdit ? (
@@ -164,18 +166,24 @@ export function DashboardPage({ id, editing: editRequested }: { id: string; edit
       ) : null}
       <Notices notices={notices} dashboard={dashboard} actions={edits}>
         {deleted ? (
-          <UndoToast
-            key={deleted.id}
-            title={deleted.title}
-            onClose={closeUndo}
-            onUndo={() => {
-              // The deletion is normally the newest step on this person's undo stack: the widget comes back with its id.
-              if (history.undoLabel?.startsWith('removed ')) history.undo();
-              setDeleted(null);
-            }}
-          />
+          <LoadBoundary fallback={null}>
+            <UndoToast
+              key={deleted.id}
+              title={deleted.title}
+              onClose={closeUndo}
+              onUndo={() => {
+                // The deletion is normally the newest step on this person's undo stack: the widget comes back with its id.
+                if (history.undoLabel?.startsWith('removed ')) history.undo();
+                setDeleted(null);
+              }}
+            />
+          </LoadBoundary>
         ) : null}
-        {history.refusal ? <UndoRefusedToast message={history.refusal} onClose={history.dismissRefusal} /> : null}
+        {history.refusal ? (
+          <LoadBoundary fallback={null}>
+            <UndoRefusedToast message={history.refusal} onClose={history.dismissRefusal} />
+          </LoadBoundary>
+        ) : null}
       </Notices>
     </>
   );

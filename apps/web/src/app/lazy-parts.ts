@@ -27,6 +27,10 @@ export const WidgetEditor = lazy(() => loadEditor().then((m) => ({ default: m.Wi
 export const AddWidgetPicker = lazy(() => loadEditor().then((m) => ({ default: m.AddWidgetPicker })));
 export const DashboardTitleInput = lazy(() => loadEditor().then((m) => ({ default: m.DashboardTitleInput })));
 export const ShareDialog = lazy(() => loadEditor().then((m) => ({ default: m.ShareDialog })));
+export const ShareButton = lazy(() => loadEditor().then((m) => ({ default: m.ShareButton })));
+export const EditControls = lazy(() => loadEditor().then((m) => ({ default: m.EditControls })));
+export const UndoToast = lazy(() => loadEditor().then((m) => ({ default: m.UndoToast })));
+export const UndoRefusedToast = lazy(() => loadEditor().then((m) => ({ default: m.UndoRefusedToast })));
 export type { NoticeActions } from './NoticeToast';
 export const NoticeToast = lazy(() => loadNoticeToast().then((m) => ({ default: m.NoticeToast })));
 export const HistoryPanel = lazy(() => import('./HistoryPanel').then((m) => ({ default: m.HistoryPanel })));
