@@ -3,13 +3,16 @@
  * clients never share the server's CPU timeline. Each client says hello, subscribes to the
  * given topics, then counts the events it receives, checks their offsets per topic
  * (duplicates, gaps), counts frames and bytes, and records publish-to-receive latency (each
- * update's value carries its send time, see payload.ts). The bench drives it over IPC: connect, reset, mark, progress, report,
- * waitFor, disconnect.
+ * update's value carries its send time, see payload.ts). With `perUpdate` (the fan-out scenario)
+ * it also counts, per update (keyed by its send time), how many clients got it and the latest
+ * receipt. The bench drives it over IPC: connect, reset, mark, progress, report, waitFor,
+ * waitForUpdate, disconnect.
  */
 import { performance } from 'node:perf_hooks';
 import { Feature, parseServerFrame } from '@pulseboard/protocol';
 import { io, type Socket } from 'socket.io-client';
 import { WebSocket } from 'ws';
+import { assertFdRoom } from './lib/fd-limit.js';
 import { sentAtOf } from './lib/payload.js';
 import { emitEvent, nowMs, serveRequests, type ChildRequest } from './lib/rpc.js';
 import { summarise } from './lib/stats.js';
@@ -37,6 +40,8 @@ interface IncomingMessage {
 const MAX_ERRORS_KEPT = 5;
 const CONNECT_CONCURRENCY = 100;
 const DEFAULT_HEARTBEAT_MS = 15_000;
+/** Heartbeat pings go out in slices this often, so 10,000 clients do not ping in one burst. */
+const HEARTBEAT_SLICE_MS = 100;
 
 let clients: Client[] = [];
 let closingOnPurpose = false;
@@ -56,7 +61,30 @@ const counters = {
   latencyCount: 0,
   cpuStart: process.cpuUsage(),
   eluStart: performance.eventLoopUtilization(),
+  /** Per update (its send time): clients that got it, and the latest publish → receive (ms). Null unless asked for. */
+  perUpdate: null as Map<number, UpdateTally> | null,
 };
+
+interface UpdateTally {
+  count: number;
+  maxLatency: number;
+}
+
+/** waitForUpdate callers, by the update's send time: called once every client has it. */
+const updateWaiters = new Map<number, () => void>();
+
+function tallyUpdate(sentAt: number, latency: number): void {
+  const perUpdate = counters.perUpdate;
+  if (!perUpdate) return;
+  let tally = perUpdate.get(sentAt);
+  if (!tally) {
+    tally = { count: 0, maxLatency: 0 };
+    perUpdate.set(sentAt, tally);
+  }
+  tally.count += 1;
+  if (latency > tally.maxLatency) tally.maxLatency = latency;
+  if (tally.count >= clients.length) updateWaiters.get(sentAt)?.();
+}
 
 function recordLatency(ms: number): void {
   if (counters.latencyCount === counters.latency.length) {
@@ -81,7 +109,10 @@ function onEvent(client: Client, message: IncomingMessage, receivedAt: number): 
   counters.received += 1;
   if (counters.recordLatency) {
     const sentAt = sentAtOf(message.data?.value);
-    if (sentAt !== undefined) recordLatency(receivedAt - sentAt);
+    if (sentAt !== undefined) {
+      recordLatency(receivedAt - sentAt);
+      tallyUpdate(sentAt, receivedAt - sentAt);
+    }
   }
 }
 
@@ -213,21 +244,29 @@ function connectSocketIo(index: number, options: ConnectOptions): Promise<Client
   });
 }
 
+/**
+ * Each client pings once per period (half the server's heartbeat, at most 7.5 s), the
+ * clients spread over the period in slices: real clients' pings are not synchronised, and a
+ * burst of 10,000 at once would land on whatever update is in flight.
+ */
 function ensureHeartbeat(intervalMs: number): void {
   if (heartbeatTimer) return;
-  heartbeatTimer = setInterval(
-    () => {
-      for (const client of clients) {
-        if (client.ws?.readyState === WebSocket.OPEN) client.ws.send('{"type":"ping"}');
-      }
-    },
-    Math.max(1_000, Math.min(intervalMs || DEFAULT_HEARTBEAT_MS, DEFAULT_HEARTBEAT_MS) / 2),
-  );
+  const periodMs = Math.max(1_000, Math.min(intervalMs || DEFAULT_HEARTBEAT_MS, DEFAULT_HEARTBEAT_MS) / 2);
+  const slices = Math.max(1, Math.round(periodMs / HEARTBEAT_SLICE_MS));
+  let slice = 0;
+  heartbeatTimer = setInterval(() => {
+    for (let i = slice; i < clients.length; i += slices) {
+      const ws = clients[i]?.ws;
+      if (ws?.readyState === WebSocket.OPEN) ws.send('{"type":"ping"}');
+    }
+    slice = (slice + 1) % slices;
+  }, HEARTBEAT_SLICE_MS);
   heartbeatTimer.unref();
 }
 
 async function connectAll(options: ConnectOptions): Promise<{ connected: number; ms: number }> {
   if (clients.length > 0) throw new Error(`fleet already holds ${clients.length} clients: disconnect first`);
+  assertFdRoom(options.clients, `client fleet (pid ${process.pid})`);
   const startedAt = nowMs();
   closingOnPurpose = false;
   const open = options.kind === 'socketio' ? connectSocketIo : connectWs;
@@ -282,7 +321,7 @@ async function disconnectAll(): Promise<void> {
   clients = [];
 }
 
-function reset(recordLatencies: boolean): void {
+function reset(recordLatencies: boolean, perUpdate: boolean): void {
   counters.received = 0;
   counters.frames = 0;
   counters.bytes = 0;
@@ -294,6 +333,8 @@ function reset(recordLatencies: boolean): void {
   counters.latencyCount = 0;
   counters.cpuStart = process.cpuUsage();
   counters.eluStart = performance.eventLoopUtilization();
+  counters.perUpdate = recordLatencies && perUpdate ? new Map() : null;
+  for (const waiter of updateWaiters.values()) waiter();
   for (const client of clients) client.received = 0;
 }
 
@@ -340,13 +381,33 @@ function waitFor(perClient: number, timeoutMs: number, samples: boolean): Promis
   });
 }
 
+/** Resolves once every client has the update sent at `sentAt` (needs reset with perUpdate), or after `timeoutMs`. */
+function waitForUpdate(sentAt: number, timeoutMs: number): Promise<{ clients: number; count: number; maxLatency: number; complete: boolean }> {
+  const result = (): { clients: number; count: number; maxLatency: number; complete: boolean } => {
+    const tally = counters.perUpdate?.get(sentAt);
+    const count = tally?.count ?? 0;
+    return { clients: clients.length, count, maxLatency: tally?.maxLatency ?? NaN, complete: count >= clients.length };
+  };
+  if (!counters.perUpdate) return Promise.reject(new Error('waitForUpdate needs reset with perUpdate'));
+  if (result().complete) return Promise.resolve(result());
+  return new Promise((resolve) => {
+    const done = (): void => {
+      clearTimeout(timer);
+      updateWaiters.delete(sentAt);
+      resolve(result());
+    };
+    const timer = setTimeout(done, timeoutMs);
+    updateWaiters.set(sentAt, done);
+  });
+}
+
 serveRequests(
   async (request: ChildRequest) => {
     switch (request.cmd) {
       case 'connect':
         return connectAll(request as unknown as ConnectOptions);
       case 'reset':
-        reset(request.recordLatency === true);
+        reset(request.recordLatency === true, request.perUpdate === true);
         return null;
       case 'mark':
         return { at: nowMs(), received: counters.received };
@@ -363,6 +424,8 @@ serveRequests(
         return report(request.samples === true);
       case 'waitFor':
         return waitFor(Number(request.perClient), Number(request.timeoutMs), request.samples === true);
+      case 'waitForUpdate':
+        return waitForUpdate(Number(request.sentAt), Number(request.timeoutMs));
       case 'disconnect':
         await disconnectAll();
         (globalThis as { gc?: () => void }).gc?.();

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Fleet, ServerHost } from './lib/harness.js';
-import { runBurst } from './scenarios.js';
+import { runBurst, runFanout } from './scenarios.js';
 
 describe.each(['ws', 'ws-16ms'] as const)('bench harness (%s baseline; server and two client fleet processes)', (kind) => {
   let host: ServerHost;
@@ -35,5 +35,34 @@ describe.each(['ws', 'ws-16ms'] as const)('bench harness (%s baseline; server an
 
     expect(stats.memory.rss).toBeGreaterThan(stats.memory.heapUsed);
     expect(stats.cpu.user).toBeGreaterThan(0);
+  });
+});
+
+describe.each(['ws-16ms', 'pulseboard'] as const)('fanout scenario (%s; two client fleet processes)', (kind) => {
+  let fleet: Fleet;
+
+  beforeAll(async () => {
+    fleet = await Fleet.start(2);
+  });
+
+  afterAll(async () => {
+    await fleet?.stop();
+  });
+
+  it('delivers each single update to each of 7 idle clients exactly once and times every update', async () => {
+    const updates = 6;
+
+    const result = await runFanout(kind, fleet, { clients: 7, updates, spacingMs: 0, settleMs: 0, updateTimeoutMs: 10_000 });
+
+    expect(result.lateUpdates).toBe(0);
+    expect(result.undelivered).toBe(0);
+    expect(result.duplicates).toBe(0);
+    expect(result.missing).toBe(0);
+    expect(result.latency?.count).toBe(7 * updates);
+    expect(result.lastClientMs).toHaveLength(updates);
+    expect(result.lastClientMax).toBe(result.latency?.max);
+    expect(result.connectPerSec).toBeGreaterThan(0);
+    expect(result.rssMb).toBeGreaterThan(result.heapMb);
+    expect(result.unexpectedCloses).toEqual({});
   });
 });

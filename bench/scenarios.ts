@@ -8,6 +8,8 @@
  * - steady: a fixed publish rate over several streams; publish-to-receive latency, and
  *   drops (expected vs received, offsets checked per client and topic);
  * - memory: the server's RSS and heap after a forced GC with 0 and with N idle clients;
+ * - fanout: N idle clients on ONE topic, then single updates one at a time: publish → each
+ *   client's receipt, and per update the time until the last client has it;
  * - batch: POST /api/streams with 1,000 points over many keys; time until one subscribed
  *   client has all of them (and until the HTTP answer).
  */
@@ -314,7 +316,120 @@ export async function runMemory(kind: ServerKind, fleet: Fleet, options: { clien
   });
 }
 
-// ---- (d) batch push ----------------------------------------------------------------------
+// ---- (d) fan-out of one update to N idle connections -------------------------------------
+
+export interface FanoutOptions {
+  clients: number;
+  /** Single updates published, one at a time. */
+  updates: number;
+  /** At least this long from one publish to the next (and never before every client has the previous one). */
+  spacingMs: number;
+  /** Idle time after connecting (and before the empty-server reading). */
+  settleMs: number;
+  /** How long one update may take to reach every client before it is counted late and the next one goes out. */
+  updateTimeoutMs: number;
+}
+
+export interface FanoutResult {
+  clients: number;
+  updates: number;
+  /** Connections opened per second (hello and subscribe included), all fleet processes together. */
+  connectPerSec: number;
+  connectMs: number;
+  /** The server after a forced GC, with no connection and with N idle ones. */
+  idleRssMb: number;
+  rssMb: number;
+  /** heapUsed + external (MB). */
+  idleHeapMb: number;
+  heapMb: number;
+  /** Every delivery (update × client): publish → receipt (ms). */
+  latency: LatencySummary | null;
+  /** Per update, publish → the LAST client's receipt (ms), in publish order. */
+  lastClientMs: number[];
+  /** Median and max of `lastClientMs`. */
+  lastClientP50: number;
+  lastClientMax: number;
+  /** Updates that had not reached every client within `updateTimeoutMs`. */
+  lateUpdates: number;
+  /** updates × clients − deliveries, after the last update's wait. */
+  undelivered: number;
+  missing: number;
+  duplicates: number;
+  /** Publish → ack, seen by the publisher (ms). */
+  ackLatency: LatencySummary;
+  /** Server CPU over the publishing phase, per update (ms). */
+  serverCpuMsPerUpdate: number;
+  fleetCpuMs: number;
+  /** Event-loop utilisation of the busiest fleet process over the publishing phase, 0..1. */
+  fleetBusy: number;
+  unexpectedCloses: Record<string, number>;
+  errors: string[];
+  foreign?: ForeignLoad;
+}
+
+/**
+ * N clients connect and subscribe to one stream and sit idle; then the publisher sends single
+ * updates, each only once every client has the previous one and `spacingMs` has passed, so each
+ * measures the fan-out of ONE update to N idle connections, not a backlog.
+ */
+export async function runFanout(kind: ServerKind, fleet: Fleet, options: FanoutOptions): Promise<FanoutResult> {
+  return withServer(kind, fleet, async (host) => {
+    const stream = 'bench.fanout';
+    await sleep(options.settleMs);
+    const empty = await host.stats(true);
+    const connected = await fleet.connect(host.info, options.clients, [`stream:${stream}`]);
+    const publisher = await ProbeClient.open(host.info, 'fanout-publisher');
+    try {
+      await sleep(options.settleMs);
+      const full = await host.stats(true);
+      await fleet.reset(true, true);
+      const before = await host.stats();
+      const lastClientMs: number[] = [];
+      const ackLatencies: number[] = [];
+      let lateUpdates = 0;
+      for (let i = 0; i < options.updates; i++) {
+        const sentAt = nowMs();
+        const ack = publisher.publish(stream, benchPayload(sentAt, i)).then(() => void ackLatencies.push(nowMs() - sentAt));
+        const [update] = await Promise.all([fleet.waitForUpdate(sentAt, options.updateTimeoutMs), ack]);
+        if (update.complete) lastClientMs.push(update.maxLatency);
+        else lateUpdates += 1;
+        await sleep(Math.max(0, sentAt + options.spacingMs - nowMs()));
+      }
+      const after = await host.stats();
+      const report = await fleet.report();
+      const heap = (m: NodeJS.MemoryUsage): number => (m.heapUsed + m.external) / 1_048_576;
+      const sortedLast = [...lastClientMs].sort((a, b) => a - b);
+      return {
+        clients: options.clients,
+        updates: options.updates,
+        connectPerSec: connected.ms > 0 ? (connected.connected * 1_000) / connected.ms : 0,
+        connectMs: connected.ms,
+        idleRssMb: empty.memory.rss / 1_048_576,
+        rssMb: full.memory.rss / 1_048_576,
+        idleHeapMb: heap(empty.memory),
+        heapMb: heap(full.memory),
+        latency: report.latency,
+        lastClientMs,
+        lastClientP50: sortedLast.length ? median(sortedLast) : NaN,
+        lastClientMax: sortedLast.at(-1) ?? NaN,
+        lateUpdates,
+        undelivered: options.updates * options.clients - report.received,
+        missing: report.missing,
+        duplicates: report.duplicates,
+        ackLatency: summarise(ackLatencies),
+        serverCpuMsPerUpdate: hostDelta(before, after).cpuMs / options.updates,
+        fleetCpuMs: report.cpuMs,
+        fleetBusy: report.busy,
+        unexpectedCloses: report.unexpectedCloses,
+        errors: report.errors,
+      };
+    } finally {
+      await publisher.close();
+    }
+  });
+}
+
+// ---- (e) batch push ----------------------------------------------------------------------
 
 export interface BatchOptions {
   repetitions: number;

@@ -4,6 +4,7 @@
  */
 import { BenchChild } from './child.js';
 import { CLIENT_CPU, pinToCpu, SERVER_CPU } from './cpu-accounting.js';
+import { assertFdRoom } from './fd-limit.js';
 import { summarise } from './stats.js';
 import type { FleetReport, HostStats, ServerInfo, ServerKind } from './types.js';
 
@@ -99,6 +100,8 @@ export class Fleet {
 
   /** Connects `clients` clients to the server, each subscribed to every topic. */
   async connect(info: ServerInfo, clients: number, topics: string[]): Promise<{ connected: number; ms: number }> {
+    // The server holds one descriptor per client (each fleet process checks its own share).
+    assertFdRoom(clients, `the server under test (${info.kind}, pid ${info.pid})`, info.pid);
     const n = this.children.length;
     const timeoutMs = 20_000 + clients * 30;
     const shares = this.children.map((_, i) => Math.floor(clients / n) + (i < clients % n ? 1 : 0));
@@ -114,10 +117,27 @@ export class Fleet {
     return { connected: parts.reduce((sum, p) => sum + p.connected, 0), ms: Math.max(...parts.map((p) => p.ms)) };
   }
 
-  /** Zeroes the counters; with `recordLatency`, keeps every publish-to-receive sample. */
-  async reset(recordLatency: boolean): Promise<null> {
-    await this.#all({ cmd: 'reset', recordLatency }, 10_000);
+  /**
+   * Zeroes the counters; with `recordLatency`, keeps every publish-to-receive sample, and with
+   * `perUpdate` also each update's receipt count and latest receipt (for `waitForUpdate`).
+   */
+  async reset(recordLatency: boolean, perUpdate = false): Promise<null> {
+    await this.#all({ cmd: 'reset', recordLatency, perUpdate }, 10_000);
     return null;
+  }
+
+  /**
+   * Waits until every client has the update sent at `sentAt` (its payload's `t`), or the
+   * timeout: how many clients got it and the latest publish → receive (ms) among them.
+   */
+  async waitForUpdate(sentAt: number, timeoutMs: number): Promise<{ count: number; maxLatency: number; complete: boolean }> {
+    const parts = await this.#all<{ clients: number; count: number; maxLatency: number; complete: boolean }>({ cmd: 'waitForUpdate', sentAt, timeoutMs }, timeoutMs + 10_000);
+    const latencies = parts.filter((p) => p.count > 0).map((p) => p.maxLatency);
+    return {
+      count: parts.reduce((sum, p) => sum + p.count, 0),
+      maxLatency: latencies.length ? Math.max(...latencies) : NaN,
+      complete: parts.every((p) => p.complete),
+    };
   }
 
   /** Total received, with the fleets' mean clock reading. */
