@@ -305,7 +305,8 @@ function renderResults(config: BenchConfig, results: Results): string {
     rows.push(figureRow(config.servers, kinds, `  not delivered`, group.reps, (r) => r.undelivered, { decimals: 0, target: '0' }));
     rows.push(figureRow(config.servers, kinds, `  offsets skipped or duplicated`, group.reps, (r) => r.missing + r.duplicates, { decimals: 0, target: '0' }));
     rows.push(figureRow(config.servers, kinds, `  publish → ack`, group.reps, (r) => r.ackLatency.p50, { unit: 'ms p50', decimals: 1 }));
-    rows.push(figureRow(config.servers, kinds, `  server CPU per update`, group.reps, (r) => r.serverCpuMsPerUpdate, { unit: 'ms', decimals: 1 }));
+    rows.push(figureRow(config.servers, kinds, `  server CPU per update, net of idle`, group.reps, (r) => r.serverCpuMsPerUpdate, { unit: 'ms', decimals: 1 }));
+    rows.push(figureRow(config.servers, kinds, `  server CPU with all idle`, group.reps, (r) => r.serverIdleCpuPercent, { unit: '% of a core', decimals: 1 }));
     rows.push(figureRow(config.servers, kinds, `  client fleet busy (%)`, group.reps, (r) => r.fleetBusy * 100, { decimals: 0 }));
     rows.push(figureRow(config.servers, kinds, `  connects`, group.reps, (r) => r.connectPerSec, { unit: '/s', decimals: 0 }));
     rows.push(figureRow(config.servers, kinds, `  server RSS, connected`, group.reps, (r) => r.rssMb, { unit: 'MB', decimals: 1 }));

@@ -318,6 +318,9 @@ export async function runMemory(kind: ServerKind, fleet: Fleet, options: { clien
 
 // ---- (d) fan-out of one update to N idle connections -------------------------------------
 
+/** How long the fan-out scenario watches the server's CPU with every connection idle. */
+const FANOUT_IDLE_SPAN_MS = 2_000;
+
 export interface FanoutOptions {
   clients: number;
   /** Single updates published, one at a time. */
@@ -357,8 +360,10 @@ export interface FanoutResult {
   duplicates: number;
   /** Publish → ack, seen by the publisher (ms). */
   ackLatency: LatencySummary;
-  /** Server CPU over the publishing phase, per update (ms). */
+  /** Server CPU over the publishing phase, per update (ms), less what the idle connections cost over the same time. */
   serverCpuMsPerUpdate: number;
+  /** Server CPU with the N connections idle (heartbeats, sweeps, GC), % of a core. */
+  serverIdleCpuPercent: number;
   fleetCpuMs: number;
   /** Event-loop utilisation of the busiest fleet process over the publishing phase, 0..1. */
   fleetBusy: number;
@@ -382,8 +387,14 @@ export async function runFanout(kind: ServerKind, fleet: Fleet, options: FanoutO
     try {
       await sleep(options.settleMs);
       const full = await host.stats(true);
+      // What the idle connections cost meanwhile (pings, sweeps, timers), to net out of the fan-out's CPU.
+      const idleFrom = await host.stats();
+      await sleep(FANOUT_IDLE_SPAN_MS);
+      const idle = hostDelta(idleFrom, await host.stats());
+      const idleCpuPerMs = idle.cpuMs / FANOUT_IDLE_SPAN_MS;
       await fleet.reset(true, true);
       const before = await host.stats();
+      const phaseStartedAt = nowMs();
       const lastClientMs: number[] = [];
       const ackLatencies: number[] = [];
       let lateUpdates = 0;
@@ -396,6 +407,7 @@ export async function runFanout(kind: ServerKind, fleet: Fleet, options: FanoutO
         await sleep(Math.max(0, sentAt + options.spacingMs - nowMs()));
       }
       const after = await host.stats();
+      const phaseMs = nowMs() - phaseStartedAt;
       const report = await fleet.report();
       const heap = (m: NodeJS.MemoryUsage): number => (m.heapUsed + m.external) / 1_048_576;
       const sortedLast = [...lastClientMs].sort((a, b) => a - b);
@@ -417,7 +429,8 @@ export async function runFanout(kind: ServerKind, fleet: Fleet, options: FanoutO
         missing: report.missing,
         duplicates: report.duplicates,
         ackLatency: summarise(ackLatencies),
-        serverCpuMsPerUpdate: hostDelta(before, after).cpuMs / options.updates,
+        serverCpuMsPerUpdate: Math.max(0, hostDelta(before, after).cpuMs - idleCpuPerMs * phaseMs) / options.updates,
+        serverIdleCpuPercent: idleCpuPerMs * 100,
         fleetCpuMs: report.cpuMs,
         fleetBusy: report.busy,
         unexpectedCloses: report.unexpectedCloses,
