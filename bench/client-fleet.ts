@@ -306,6 +306,9 @@ async function disconnectAll(): Promise<void> {
         }
         const ws = client.ws;
         if (!ws || ws.readyState === WebSocket.CLOSED) return resolve();
+        // A client far behind still has its backlog to read before the server's close frame:
+        // stop parsing it.
+        ws.removeAllListeners('message');
         const timer = setTimeout(() => {
           ws.terminate();
           resolve();

@@ -30,6 +30,19 @@ describe.each(['ws', 'ws-16ms'] as const)('bench harness (%s baseline; server an
     expect(report.unexpectedCloses).toEqual({});
   });
 
+  it('respawns the fleet processes empty (what a run does after a fleet stops answering)', async () => {
+    await fleet.disconnect();
+    await fleet.connect(host.info, 4, ['stream:bench.respawn']);
+    const before = fleet.pids;
+
+    await fleet.respawn();
+
+    expect(fleet.pids).toHaveLength(2);
+    expect(fleet.pids.some((pid) => before.includes(pid))).toBe(false);
+    await expect(fleet.connect(host.info, 4, ['stream:bench.respawn'])).resolves.toMatchObject({ connected: 4 });
+    await fleet.disconnect();
+  });
+
   it('reports the server process memory after a forced GC', async () => {
     const stats = await host.stats(true);
 

@@ -56,6 +56,13 @@ const DEFAULT_FLEETS = 2;
 /** Memory is measured on these only: the batched ws baselines hold the same idle state as `ws`. */
 const MEMORY_KINDS: ServerKind[] = ['ws', 'socketio', 'pulseboard', 'pulseboard-events'];
 
+/**
+ * Deliveries per second the client fleet (two processes on one core) parsed at best in the
+ * saturation runs on the bench machine (2026-12-01: ~400 k/s for Pulseboard, ~250 k/s for
+ * batched ws); a steady rate × clients above it measures the fleet's backlog.
+ */
+const FLEET_DELIVERIES_PER_SEC = 400_000;
+
 /** How long a run waits for another bench run on the machine to finish. */
 const LOCK_WAIT_MS = 15 * 60_000;
 
@@ -427,6 +434,12 @@ async function main(): Promise<number> {
         results.saturation[i]?.reps.push(await eachServer(config.servers, `saturation ${options.clients}${tag}`, (kind) => runSaturation(kind, fleet, full)));
       }
       for (const [i, options] of steady.entries()) {
+        if (rep === 1 && options.rate * options.clients > FLEET_DELIVERIES_PER_SEC) {
+          console.log(
+            `  ! steady ${options.rate}/s × ${options.clients} clients asks the client fleet (one core) to parse ${(options.rate * options.clients).toLocaleString('en-US')} deliveries/s, ` +
+              `more than it managed at saturation here (~${FLEET_DELIVERIES_PER_SEC.toLocaleString('en-US')}/s): its backlog, not the server, will set the latency and "not delivered"`,
+          );
+        }
         results.steady[i]?.reps.push(await eachServer(config.servers, `steady ${options.rate}/s${tag}`, (kind) => runSteady(kind, fleet, options)));
       }
       for (const [i, options] of memory.entries()) {

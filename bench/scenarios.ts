@@ -45,7 +45,7 @@ async function withServer<T>(kind: ServerKind, fleet: Fleet, body: (host: Server
     const result = await body(host);
     return { ...result, foreign: watch.stop() };
   } finally {
-    await fleet.disconnect().catch(() => null);
+    await fleet.disconnectOrRespawn();
     await host.stop();
   }
 }
@@ -253,7 +253,12 @@ export async function runSteady(kind: ServerKind, fleet: Fleet, options: SteadyO
       // A server that cannot keep up falls behind without bound: stop waiting after the drain time.
       const drainEndsAt = nowMs() + STEADY_DRAIN_MS;
       await Promise.race([Promise.all(acks), sleep(STEADY_DRAIN_MS)]);
-      const report = await fleet.waitFor(total, Math.max(0, drainEndsAt - nowMs()));
+      const report = await fleet.waitFor(total, Math.max(0, drainEndsAt - nowMs())).catch((error: Error) => {
+        const perSec = options.rate * options.clients;
+        throw new Error(
+          `the client fleet fell too far behind to answer (${options.rate}/s × ${options.clients} clients = ${perSec.toLocaleString('en-US')} deliveries/s to parse on one core): ${error.message.split('\n')[0]}`,
+        );
+      });
       const after = await host.stats();
       const expected = total * options.clients;
       return {
@@ -320,12 +325,14 @@ export async function runMemory(kind: ServerKind, fleet: Fleet, options: { clien
 
 /** How long the fan-out scenario watches the server's CPU with every connection idle. */
 const FANOUT_IDLE_SPAN_MS = 2_000;
+/** At least this long between one update reaching every client and the next publish. */
+const FANOUT_QUIET_MS = 100;
 
 export interface FanoutOptions {
   clients: number;
   /** Single updates published, one at a time. */
   updates: number;
-  /** At least this long from one publish to the next (and never before every client has the previous one). */
+  /** At least this long from one publish to the next (and never sooner than FANOUT_QUIET_MS after every client has the previous one). */
   spacingMs: number;
   /** Idle time after connecting (and before the empty-server reading). */
   settleMs: number;
@@ -404,7 +411,8 @@ export async function runFanout(kind: ServerKind, fleet: Fleet, options: FanoutO
         const [update] = await Promise.all([fleet.waitForUpdate(sentAt, options.updateTimeoutMs), ack]);
         if (update.complete) lastClientMs.push(update.maxLatency);
         else lateUpdates += 1;
-        await sleep(Math.max(0, sentAt + options.spacingMs - nowMs()));
+        // Quiet time after the last receipt too, so no update starts in the previous one's tail (its ack, GC).
+        await sleep(Math.max(FANOUT_QUIET_MS, sentAt + options.spacingMs - nowMs()));
       }
       const after = await host.stats();
       const phaseMs = nowMs() - phaseStartedAt;

@@ -72,14 +72,23 @@ export class Fleet {
   readonly #minPerProcess: number[];
   /** Processes holding at least one client (only they count for the slowest client). */
   #active: boolean[];
+  #children: BenchChild[];
 
-  private constructor(readonly children: BenchChild[]) {
+  private constructor(
+    children: BenchChild[],
+    readonly options: { pin?: boolean },
+  ) {
+    this.#children = children;
     this.#minPerProcess = children.map(() => 0);
     this.#active = children.map(() => true);
   }
 
   /** With `pin`, the fleet processes run on CLIENT_CPU only (taskset). */
   static async start(processes = 1, options: { pin?: boolean } = {}): Promise<Fleet> {
+    return new Fleet(await Fleet.#spawn(processes, options), options);
+  }
+
+  static async #spawn(processes: number, options: { pin?: boolean }): Promise<BenchChild[]> {
     const children = Array.from(
       { length: processes },
       (_, i) => new BenchChild(FLEET_ENTRY, { name: processes > 1 ? `client-fleet#${i + 1}` : 'client-fleet', nodeFlags: ['--expose-gc', '--max-old-space-size=4096'] }),
@@ -87,10 +96,34 @@ export class Fleet {
     try {
       if (options.pin) for (const child of children) if (child.proc.pid !== undefined) pinToCpu(child.proc.pid, CLIENT_CPU);
       await Promise.all(children.map((child) => child.waitForEvent('ready', START_TIMEOUT_MS)));
-      return new Fleet(children);
+      return children;
     } catch (error) {
       for (const child of children) child.kill();
       throw error;
+    }
+  }
+
+  get children(): readonly BenchChild[] {
+    return this.#children;
+  }
+
+  /**
+   * Kills the fleet processes and starts fresh ones: after a fleet fell so far behind (a
+   * flood of deliveries it cannot parse) that it no longer answers, the next server must not
+   * inherit its clients or its backlog.
+   */
+  async respawn(): Promise<void> {
+    for (const child of this.#children) child.kill();
+    await Promise.all(this.#children.map((child) => child.stop(1_000)));
+    this.#children = await Fleet.#spawn(this.#children.length, this.options);
+  }
+
+  /** Disconnects every client; a fleet that does not manage to within the timeout is respawned. */
+  async disconnectOrRespawn(): Promise<void> {
+    try {
+      await this.disconnect();
+    } catch {
+      await this.respawn();
     }
   }
 
