@@ -70,6 +70,21 @@ interface UpdateTally {
   maxLatency: number;
 }
 
+/**
+ * The pending waitFor's deadline (0: none) and its early exit. A fleet flooded with more than
+ * it can parse spends seconds per event-loop turn reading the sockets' kernel buffers, so its
+ * timers fire far too late: each frame checks the deadline instead, and past it the fleet
+ * stops reading (`frozen`) and answers with what it has parsed.
+ */
+let waitDeadline = 0;
+let expireWait: () => void = () => {};
+let frozen = false;
+
+function freeze(): void {
+  frozen = true;
+  for (const client of clients) client.ws?.pause();
+}
+
 /** waitForUpdate callers, by the update's send time: called once every client has it. */
 const updateWaiters = new Map<number, () => void>();
 
@@ -186,6 +201,7 @@ function connectWs(index: number, options: ConnectOptions): Promise<Client> {
     });
     ws.on('message', (data: Buffer) => {
       const receivedAt = nowMs();
+      if (waitDeadline !== 0 && receivedAt > waitDeadline) expireWait();
       counters.frames += 1;
       counters.bytes += data.length;
       if (pulseboard) {
@@ -306,6 +322,11 @@ async function disconnectAll(): Promise<void> {
         }
         const ws = client.ws;
         if (!ws || ws.readyState === WebSocket.CLOSED) return resolve();
+        if (frozen) {
+          // Not reading: the close handshake could not complete.
+          ws.terminate();
+          return resolve();
+        }
         // A client far behind still has its backlog to read before the server's close frame:
         // stop parsing it.
         ws.removeAllListeners('message');
@@ -322,6 +343,7 @@ async function disconnectAll(): Promise<void> {
   );
   await Promise.all(closes);
   clients = [];
+  frozen = false;
 }
 
 function reset(recordLatencies: boolean, perUpdate: boolean): void {
@@ -337,6 +359,8 @@ function reset(recordLatencies: boolean, perUpdate: boolean): void {
   counters.cpuStart = process.cpuUsage();
   counters.eluStart = performance.eventLoopUtilization();
   counters.perUpdate = recordLatencies && perUpdate ? new Map() : null;
+  if (frozen) for (const client of clients) client.ws?.resume();
+  frozen = false;
   for (const waiter of updateWaiters.values()) waiter();
   for (const client of clients) client.received = 0;
 }
@@ -374,11 +398,21 @@ function report(samples = false): FleetReport {
 function waitFor(perClient: number, timeoutMs: number, samples: boolean): Promise<FleetReport & { complete: boolean; waitedMs: number }> {
   const startedAt = nowMs();
   return new Promise((resolve) => {
+    let timer: NodeJS.Timeout | undefined;
+    const finish = (complete: boolean): void => {
+      clearTimeout(timer);
+      waitDeadline = 0;
+      resolve({ ...report(samples), complete, waitedMs: nowMs() - startedAt });
+    };
     const check = (): void => {
-      const complete = minPerClient() >= perClient;
-      const waitedMs = nowMs() - startedAt;
-      if (complete || waitedMs >= timeoutMs) resolve({ ...report(samples), complete, waitedMs });
-      else setTimeout(check, 10);
+      if (minPerClient() >= perClient) finish(true);
+      else if (nowMs() - startedAt >= timeoutMs) finish(false);
+      else timer = setTimeout(check, 10);
+    };
+    waitDeadline = startedAt + timeoutMs;
+    expireWait = () => {
+      freeze();
+      finish(minPerClient() >= perClient);
     };
     check();
   });
