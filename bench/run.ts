@@ -351,6 +351,7 @@ function correctnessNotes(results: Results): string[] {
       for (const [kind, outcome] of Object.entries(rep) as Array<[ServerKind, Outcome<SaturationResult>]>) {
         if (!outcome.ok) continue;
         check(`saturation ${group.clients}`, kind, outcome.value, outcome.value.complete);
+        if (outcome.value.serverBehind) notes.push(`saturation ${group.clients} · ${SERVER_LABELS[kind]}: the server did not answer its closing stats within a minute (still behind): its CPU figures are n/a`);
         if (outcome.value.publisherBound) notes.push(`saturation ${group.clients} · ${SERVER_LABELS[kind]}: the publisher's pacing bound the rate (raise saturationPublishers)`);
       }
     }
@@ -360,6 +361,7 @@ function correctnessNotes(results: Results): string[] {
       for (const [kind, outcome] of Object.entries(rep) as Array<[ServerKind, Outcome<SteadyResult>]>) {
         if (!outcome.ok) continue;
         check(`steady ${group.rate}/s`, kind, outcome.value, outcome.value.undelivered === 0);
+        if (outcome.value.serverBehind) notes.push(`steady ${group.rate}/s · ${SERVER_LABELS[kind]}: the server did not answer its closing stats within a minute (still behind): its CPU figures are n/a`);
         if (outcome.value.fleetBusy > 0.7) {
           notes.push(`steady ${group.rate}/s · ${SERVER_LABELS[kind]}: the client fleet was busy ${Math.round(outcome.value.fleetBusy * 100)}% (> 70 %): part of its latency is the fleet's own backlog`);
         }
