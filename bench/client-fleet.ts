@@ -202,15 +202,19 @@ function connectWs(index: number, options: ConnectOptions): Promise<Client> {
     ws.on('message', (data: Buffer) => {
       const receivedAt = nowMs();
       if (waitDeadline !== 0 && receivedAt > waitDeadline) expireWait();
-      counters.frames += 1;
-      counters.bytes += data.length;
+      const eventsBefore = counters.received + counters.duplicates;
       if (pulseboard) {
         for (const message of parseServerFrame(data.toString()) as IncomingMessage[]) handle(message, receivedAt);
-        return;
+      } else {
+        const parsed = JSON.parse(data.toString()) as IncomingMessage | IncomingMessage[];
+        if (Array.isArray(parsed)) for (const message of parsed) handle(message, receivedAt);
+        else handle(parsed, receivedAt);
       }
-      const parsed = JSON.parse(data.toString()) as IncomingMessage | IncomingMessage[];
-      if (Array.isArray(parsed)) for (const message of parsed) handle(message, receivedAt);
-      else handle(parsed, receivedAt);
+      // Frames and bytes of events only: heartbeat pongs would dilute "events per frame" when events are few.
+      if (counters.received + counters.duplicates > eventsBefore) {
+        counters.frames += 1;
+        counters.bytes += data.length;
+      }
     });
     ws.on('error', (error) => {
       if (!ready) fail(new Error(`client ${index}: ${error.message}`));
