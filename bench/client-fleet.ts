@@ -79,6 +79,12 @@ interface UpdateTally {
 let waitDeadline = 0;
 let expireWait: () => void = () => {};
 let frozen = false;
+/**
+ * Set by `reset` (steady): past it the fleet stops reading. The scenario's own waitFor arrives
+ * over IPC, which a flooded fleet reads only after a turn through every socket's backlog, so the
+ * deadline has to be known before the flood.
+ */
+let readDeadline = 0;
 
 function freeze(): void {
   frozen = true;
@@ -202,6 +208,7 @@ function connectWs(index: number, options: ConnectOptions): Promise<Client> {
     ws.on('message', (data: Buffer) => {
       const receivedAt = nowMs();
       if (waitDeadline !== 0 && receivedAt > waitDeadline) expireWait();
+      else if (readDeadline !== 0 && receivedAt > readDeadline && !frozen) freeze();
       const eventsBefore = counters.received + counters.duplicates;
       if (pulseboard) {
         for (const message of parseServerFrame(data.toString()) as IncomingMessage[]) handle(message, receivedAt);
@@ -350,7 +357,8 @@ async function disconnectAll(): Promise<void> {
   frozen = false;
 }
 
-function reset(recordLatencies: boolean, perUpdate: boolean): void {
+function reset(recordLatencies: boolean, perUpdate: boolean, stopReadingAt: number): void {
+  readDeadline = stopReadingAt;
   counters.received = 0;
   counters.frames = 0;
   counters.bytes = 0;
@@ -410,7 +418,7 @@ function waitFor(perClient: number, timeoutMs: number, samples: boolean): Promis
     };
     const check = (): void => {
       if (minPerClient() >= perClient) finish(true);
-      else if (nowMs() - startedAt >= timeoutMs) finish(false);
+      else if (frozen || nowMs() - startedAt >= timeoutMs) finish(false);
       else timer = setTimeout(check, 10);
     };
     waitDeadline = startedAt + timeoutMs;
@@ -448,7 +456,7 @@ serveRequests(
       case 'connect':
         return connectAll(request as unknown as ConnectOptions);
       case 'reset':
-        reset(request.recordLatency === true, request.perUpdate === true);
+        reset(request.recordLatency === true, request.perUpdate === true, Number(request.stopReadingAt ?? 0));
         return null;
       case 'mark':
         return { at: nowMs(), received: counters.received };

@@ -251,7 +251,8 @@ export async function runSteady(kind: ServerKind, fleet: Fleet, options: SteadyO
       const periodMs = 1_000 / options.rate;
       const acks: Array<Promise<void>> = [];
       const ackLatencies: number[] = [];
-      await fleet.reset(true);
+      // Past the drain's end (with 5 s for late publish timers) the fleet stops reading even if flooded.
+      await fleet.reset(true, false, nowMs() + options.durationMs + STEADY_DRAIN_MS + 5_000);
       const before = await host.stats();
       const startedAt = nowMs();
       await new Promise<void>((resolve, reject) => {

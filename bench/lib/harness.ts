@@ -152,10 +152,12 @@ export class Fleet {
 
   /**
    * Zeroes the counters; with `recordLatency`, keeps every publish-to-receive sample, and with
-   * `perUpdate` also each update's receipt count and latest receipt (for `waitForUpdate`).
+   * `perUpdate` also each update's receipt count and latest receipt (for `waitForUpdate`); past
+   * `stopReadingAt` (nowMs clock, 0 = never) a fleet flooded with deliveries stops reading, so it
+   * can still answer.
    */
-  async reset(recordLatency: boolean, perUpdate = false): Promise<null> {
-    await this.#all({ cmd: 'reset', recordLatency, perUpdate }, 10_000);
+  async reset(recordLatency: boolean, perUpdate = false, stopReadingAt = 0): Promise<null> {
+    await this.#all({ cmd: 'reset', recordLatency, perUpdate, stopReadingAt }, 10_000);
     return null;
   }
 
