@@ -3,13 +3,16 @@
  * clients never share the server's CPU timeline. Each client says hello, subscribes to the
  * given topics, then counts the events it receives, checks their offsets per topic
  * (duplicates, gaps), counts frames and bytes, and records publish-to-receive latency (each
- * update's value carries its send time, see payload.ts). The bench drives it over IPC: connect, reset, mark, progress, report,
- * waitFor, disconnect.
+ * update's value carries its send time, see payload.ts). With `perUpdate` (the fan-out scenario)
+ * it also counts, per update (keyed by its send time), how many clients got it and the latest
+ * receipt. The bench drives it over IPC: connect, reset, mark, progress, report, waitFor,
+ * waitForUpdate, disconnect.
  */
 import { performance } from 'node:perf_hooks';
 import { Feature, ServerFrameDecoder } from '@pulseboard/protocol';
 import { io, type Socket } from 'socket.io-client';
 import { WebSocket } from 'ws';
+import { assertFdRoom } from './lib/fd-limit.js';
 import { sentAtOf } from './lib/payload.js';
 import { emitEvent, nowMs, serveRequests, type ChildRequest } from './lib/rpc.js';
 import { summarise } from './lib/stats.js';
@@ -37,6 +40,8 @@ interface IncomingMessage {
 const MAX_ERRORS_KEPT = 5;
 const CONNECT_CONCURRENCY = 100;
 const DEFAULT_HEARTBEAT_MS = 15_000;
+/** Heartbeat pings go out in slices this often, so 10,000 clients do not ping in one burst. */
+const HEARTBEAT_SLICE_MS = 100;
 
 let clients: Client[] = [];
 let closingOnPurpose = false;
@@ -56,7 +61,51 @@ const counters = {
   latencyCount: 0,
   cpuStart: process.cpuUsage(),
   eluStart: performance.eventLoopUtilization(),
+  /** Per update (its send time): clients that got it, and the latest publish → receive (ms). Null unless asked for. */
+  perUpdate: null as Map<number, UpdateTally> | null,
 };
+
+interface UpdateTally {
+  count: number;
+  maxLatency: number;
+}
+
+/**
+ * The pending waitFor's deadline (0: none) and its early exit. A fleet flooded with more than
+ * it can parse spends seconds per event-loop turn reading the sockets' kernel buffers, so its
+ * timers fire far too late: each frame checks the deadline instead, and past it the fleet
+ * stops reading (`frozen`) and answers with what it has parsed.
+ */
+let waitDeadline = 0;
+let expireWait: () => void = () => {};
+let frozen = false;
+/**
+ * Set by `reset` (steady): past it the fleet stops reading. The scenario's own waitFor arrives
+ * over IPC, which a flooded fleet reads only after a turn through every socket's backlog, so the
+ * deadline has to be known before the flood.
+ */
+let readDeadline = 0;
+
+function freeze(): void {
+  frozen = true;
+  for (const client of clients) client.ws?.pause();
+}
+
+/** waitForUpdate callers, by the update's send time: called once every client has it. */
+const updateWaiters = new Map<number, () => void>();
+
+function tallyUpdate(sentAt: number, latency: number): void {
+  const perUpdate = counters.perUpdate;
+  if (!perUpdate) return;
+  let tally = perUpdate.get(sentAt);
+  if (!tally) {
+    tally = { count: 0, maxLatency: 0 };
+    perUpdate.set(sentAt, tally);
+  }
+  tally.count += 1;
+  if (latency > tally.maxLatency) tally.maxLatency = latency;
+  if (tally.count >= clients.length) updateWaiters.get(sentAt)?.();
+}
 
 function recordLatency(ms: number): void {
   if (counters.latencyCount === counters.latency.length) {
@@ -81,7 +130,10 @@ function onEvent(client: Client, message: IncomingMessage, receivedAt: number): 
   counters.received += 1;
   if (counters.recordLatency) {
     const sentAt = sentAtOf(message.data?.value);
-    if (sentAt !== undefined) recordLatency(receivedAt - sentAt);
+    if (sentAt !== undefined) {
+      recordLatency(receivedAt - sentAt);
+      tallyUpdate(sentAt, receivedAt - sentAt);
+    }
   }
 }
 
@@ -156,15 +208,21 @@ function connectWs(index: number, options: ConnectOptions): Promise<Client> {
     });
     ws.on('message', (data: Buffer) => {
       const receivedAt = nowMs();
-      counters.frames += 1;
-      counters.bytes += data.length;
+      if (waitDeadline !== 0 && receivedAt > waitDeadline) expireWait();
+      else if (readDeadline !== 0 && receivedAt > readDeadline && !frozen) freeze();
+      const eventsBefore = counters.received + counters.duplicates;
       if (decoder !== null) {
         for (const message of decoder.decode(data.toString()) as IncomingMessage[]) handle(message, receivedAt);
-        return;
+      } else {
+        const parsed = JSON.parse(data.toString()) as IncomingMessage | IncomingMessage[];
+        if (Array.isArray(parsed)) for (const message of parsed) handle(message, receivedAt);
+        else handle(parsed, receivedAt);
       }
-      const parsed = JSON.parse(data.toString()) as IncomingMessage | IncomingMessage[];
-      if (Array.isArray(parsed)) for (const message of parsed) handle(message, receivedAt);
-      else handle(parsed, receivedAt);
+      // Frames and bytes of events only: heartbeat pongs would dilute "events per frame" when events are few.
+      if (counters.received + counters.duplicates > eventsBefore) {
+        counters.frames += 1;
+        counters.bytes += data.length;
+      }
     });
     ws.on('error', (error) => {
       if (!ready) fail(new Error(`client ${index}: ${error.message}`));
@@ -214,21 +272,29 @@ function connectSocketIo(index: number, options: ConnectOptions): Promise<Client
   });
 }
 
+/**
+ * Each client pings once per period (half the server's heartbeat, at most 7.5 s), the
+ * clients spread over the period in slices: real clients' pings are not synchronised, and a
+ * burst of 10,000 at once would land on whatever update is in flight.
+ */
 function ensureHeartbeat(intervalMs: number): void {
   if (heartbeatTimer) return;
-  heartbeatTimer = setInterval(
-    () => {
-      for (const client of clients) {
-        if (client.ws?.readyState === WebSocket.OPEN) client.ws.send('{"type":"ping"}');
-      }
-    },
-    Math.max(1_000, Math.min(intervalMs || DEFAULT_HEARTBEAT_MS, DEFAULT_HEARTBEAT_MS) / 2),
-  );
+  const periodMs = Math.max(1_000, Math.min(intervalMs || DEFAULT_HEARTBEAT_MS, DEFAULT_HEARTBEAT_MS) / 2);
+  const slices = Math.max(1, Math.round(periodMs / HEARTBEAT_SLICE_MS));
+  let slice = 0;
+  heartbeatTimer = setInterval(() => {
+    for (let i = slice; i < clients.length; i += slices) {
+      const ws = clients[i]?.ws;
+      if (ws?.readyState === WebSocket.OPEN) ws.send('{"type":"ping"}');
+    }
+    slice = (slice + 1) % slices;
+  }, HEARTBEAT_SLICE_MS);
   heartbeatTimer.unref();
 }
 
 async function connectAll(options: ConnectOptions): Promise<{ connected: number; ms: number }> {
   if (clients.length > 0) throw new Error(`fleet already holds ${clients.length} clients: disconnect first`);
+  assertFdRoom(options.clients, `client fleet (pid ${process.pid})`);
   const startedAt = nowMs();
   closingOnPurpose = false;
   const open = options.kind === 'socketio' ? connectSocketIo : connectWs;
@@ -268,6 +334,14 @@ async function disconnectAll(): Promise<void> {
         }
         const ws = client.ws;
         if (!ws || ws.readyState === WebSocket.CLOSED) return resolve();
+        if (frozen) {
+          // Not reading: the close handshake could not complete.
+          ws.terminate();
+          return resolve();
+        }
+        // A client far behind still has its backlog to read before the server's close frame:
+        // stop parsing it.
+        ws.removeAllListeners('message');
         const timer = setTimeout(() => {
           ws.terminate();
           resolve();
@@ -281,9 +355,11 @@ async function disconnectAll(): Promise<void> {
   );
   await Promise.all(closes);
   clients = [];
+  frozen = false;
 }
 
-function reset(recordLatencies: boolean): void {
+function reset(recordLatencies: boolean, perUpdate: boolean, stopReadingAt: number): void {
+  readDeadline = stopReadingAt;
   counters.received = 0;
   counters.frames = 0;
   counters.bytes = 0;
@@ -295,6 +371,10 @@ function reset(recordLatencies: boolean): void {
   counters.latencyCount = 0;
   counters.cpuStart = process.cpuUsage();
   counters.eluStart = performance.eventLoopUtilization();
+  counters.perUpdate = recordLatencies && perUpdate ? new Map() : null;
+  if (frozen) for (const client of clients) client.ws?.resume();
+  frozen = false;
+  for (const waiter of updateWaiters.values()) waiter();
   for (const client of clients) client.received = 0;
 }
 
@@ -331,13 +411,43 @@ function report(samples = false): FleetReport {
 function waitFor(perClient: number, timeoutMs: number, samples: boolean): Promise<FleetReport & { complete: boolean; waitedMs: number }> {
   const startedAt = nowMs();
   return new Promise((resolve) => {
+    let timer: NodeJS.Timeout | undefined;
+    const finish = (complete: boolean): void => {
+      clearTimeout(timer);
+      waitDeadline = 0;
+      resolve({ ...report(samples), complete, waitedMs: nowMs() - startedAt });
+    };
     const check = (): void => {
-      const complete = minPerClient() >= perClient;
-      const waitedMs = nowMs() - startedAt;
-      if (complete || waitedMs >= timeoutMs) resolve({ ...report(samples), complete, waitedMs });
-      else setTimeout(check, 10);
+      if (minPerClient() >= perClient) finish(true);
+      else if (frozen || nowMs() - startedAt >= timeoutMs) finish(false);
+      else timer = setTimeout(check, 10);
+    };
+    waitDeadline = startedAt + timeoutMs;
+    expireWait = () => {
+      freeze();
+      finish(minPerClient() >= perClient);
     };
     check();
+  });
+}
+
+/** Resolves once every client has the update sent at `sentAt` (needs reset with perUpdate), or after `timeoutMs`. */
+function waitForUpdate(sentAt: number, timeoutMs: number): Promise<{ clients: number; count: number; maxLatency: number; complete: boolean }> {
+  const result = (): { clients: number; count: number; maxLatency: number; complete: boolean } => {
+    const tally = counters.perUpdate?.get(sentAt);
+    const count = tally?.count ?? 0;
+    return { clients: clients.length, count, maxLatency: tally?.maxLatency ?? NaN, complete: count >= clients.length };
+  };
+  if (!counters.perUpdate) return Promise.reject(new Error('waitForUpdate needs reset with perUpdate'));
+  if (result().complete) return Promise.resolve(result());
+  return new Promise((resolve) => {
+    const done = (): void => {
+      clearTimeout(timer);
+      updateWaiters.delete(sentAt);
+      resolve(result());
+    };
+    const timer = setTimeout(done, timeoutMs);
+    updateWaiters.set(sentAt, done);
   });
 }
 
@@ -347,7 +457,7 @@ serveRequests(
       case 'connect':
         return connectAll(request as unknown as ConnectOptions);
       case 'reset':
-        reset(request.recordLatency === true);
+        reset(request.recordLatency === true, request.perUpdate === true, Number(request.stopReadingAt ?? 0));
         return null;
       case 'mark':
         return { at: nowMs(), received: counters.received };
@@ -364,6 +474,8 @@ serveRequests(
         return report(request.samples === true);
       case 'waitFor':
         return waitFor(Number(request.perClient), Number(request.timeoutMs), request.samples === true);
+      case 'waitForUpdate':
+        return waitForUpdate(Number(request.sentAt), Number(request.timeoutMs));
       case 'disconnect':
         await disconnectAll();
         (globalThis as { gc?: () => void }).gc?.();

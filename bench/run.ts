@@ -10,6 +10,7 @@
  *   npm run bench                       full run (1,000 clients, 3 reps; 10–20 minutes)
  *   npm run bench -- --quick            100 clients, 1 rep, short spans (a few minutes)
  *   npm run bench -- --only=saturation,memory --servers=ws-16ms,pulseboard --clients=500 --reps=5 --out=/tmp/r.json
+ *   npm run bench -- --only=fanout --clients=10000 --reps=1   one update at a time to 10,000 idle connections
  *
  * One run at a time: a second run waits for the first (bench/results/run.lock).
  *
@@ -31,11 +32,14 @@ import { DEFAULT_SERVER_KINDS, HEADLINE_BASELINE, SERVER_KINDS, SERVER_LABELS, t
 import {
   pinServerHosts,
   runBatch,
+  runFanout,
   runMemory,
   runSaturation,
   runSteady,
   type BatchOptions,
   type BatchResult,
+  type FanoutOptions,
+  type FanoutResult,
   type MemoryResult,
   type SaturationOptions,
   type SaturationResult,
@@ -52,13 +56,20 @@ const DEFAULT_FLEETS = 2;
 /** Memory is measured on these only: the batched ws baselines hold the same idle state as `ws`. */
 const MEMORY_KINDS: ServerKind[] = ['ws', 'socketio', 'pulseboard', 'pulseboard-events'];
 
+/**
+ * Deliveries per second the client fleet (two processes on one core) parsed at best in the
+ * saturation runs on the bench machine (2026-12-01: ~400 k/s for Pulseboard, ~250 k/s for
+ * batched ws); a steady rate × clients above it measures the fleet's backlog.
+ */
+const FLEET_DELIVERIES_PER_SEC = 400_000;
+
 /** How long a run waits for another bench run on the machine to finish. */
 const LOCK_WAIT_MS = 15 * 60_000;
 
-const SCENARIOS = ['saturation', 'steady', 'memory', 'batch', 'client', 'reconnect-storm'] as const;
+const SCENARIOS = ['saturation', 'steady', 'memory', 'fanout', 'batch', 'client', 'reconnect-storm'] as const;
 type Scenario = (typeof SCENARIOS)[number];
 /** What runs without --only (the reconnect storm takes minutes of its own: asked for by name). */
-const DEFAULT_SCENARIOS: Scenario[] = ['saturation', 'steady', 'memory', 'batch', 'client'];
+const DEFAULT_SCENARIOS: Scenario[] = ['saturation', 'steady', 'memory', 'fanout', 'batch', 'client'];
 
 interface BenchConfig {
   quick: boolean;
@@ -81,6 +92,8 @@ interface BenchConfig {
   steady: SteadyOptions[];
   /** One memory scenario per client count (measured `reps` times, interleaved). */
   memory: Array<{ clients: number; settleMs: number }>;
+  /** Single updates, one at a time, to N idle clients on one topic. */
+  fanout: FanoutOptions;
   batch: BatchOptions;
   /** Connections in the reconnect storm. */
   stormClients: number;
@@ -143,6 +156,7 @@ function parseConfig(): BenchConfig {
       { clients, rate: 300, durationMs: steadyMs, streams: 5 },
     ],
     memory: (quick || values.clients ? [clients] : [1_000, 5_000]).map((n) => ({ clients: n, settleMs: quick ? 300 : 1_000 })),
+    fanout: { clients, updates: quick ? 10 : 25, spacingMs: 300, settleMs: quick ? 300 : 1_000, updateTimeoutMs: 10_000 },
     batch: { repetitions: quick ? 5 : 20, warmup: quick ? 1 : 3, keys: 100, pointsPerKey: 10 },
   };
 }
@@ -161,6 +175,7 @@ interface Results {
   saturation: Array<{ clients: number; reps: Array<Rep<SaturationResult>> }>;
   steady: Array<{ rate: number; clients: number; reps: Array<Rep<SteadyResult>> }>;
   memory: Array<{ clients: number; reps: Array<Rep<MemoryResult>> }>;
+  fanout: Array<{ clients: number; reps: Array<Rep<FanoutResult>> }>;
   batch?: Partial<Record<ServerKind, Outcome<BatchResult>>>;
   client?: Outcome<ClientCoreResult>;
   reconnectStorm?: Outcome<StormPhase[]>;
@@ -287,6 +302,26 @@ function renderResults(config: BenchConfig, results: Results): string {
     rows.push(figureRow(config.servers, memKinds, `  RSS with no connections`, group.reps, (r) => r.idleRssMb, { unit: 'MB', decimals: 1 }));
     rows.push(figureRow(config.servers, memKinds, `  connects`, group.reps, (r) => r.connectPerSec, { unit: '/s', decimals: 0 }));
   }
+  for (const group of results.fanout) {
+    const label = `fan-out of one update, ${group.clients} idle clients`;
+    rows.push(figureRow(config.servers, kinds, `${label}: p50 publish → receipt`, group.reps, (r) => r.latency?.p50, { unit: 'ms', decimals: 1 }));
+    rows.push(figureRow(config.servers, kinds, `  p99 publish → receipt`, group.reps, (r) => r.latency?.p99, { unit: 'ms', decimals: 1 }));
+    rows.push(figureRow(config.servers, kinds, `  max publish → receipt`, group.reps, (r) => r.latency?.max, { unit: 'ms', decimals: 1 }));
+    rows.push(figureRow(config.servers, kinds, `  last client has it, median update`, group.reps, (r) => r.lastClientP50, { unit: 'ms', decimals: 1 }));
+    rows.push(figureRow(config.servers, kinds, `  last client has it, slowest update`, group.reps, (r) => r.lastClientMax, { unit: 'ms', decimals: 1 }));
+    rows.push(figureRow(config.servers, kinds, `  not delivered`, group.reps, (r) => r.undelivered, { decimals: 0, target: '0' }));
+    rows.push(figureRow(config.servers, kinds, `  offsets skipped or duplicated`, group.reps, (r) => r.missing + r.duplicates, { decimals: 0, target: '0' }));
+    rows.push(figureRow(config.servers, kinds, `  publish → ack`, group.reps, (r) => r.ackLatency.p50, { unit: 'ms p50', decimals: 1 }));
+    rows.push(figureRow(config.servers, kinds, `  server CPU per update, net of idle`, group.reps, (r) => r.serverCpuMsPerUpdate, { unit: 'ms', decimals: 1 }));
+    rows.push(figureRow(config.servers, kinds, `  server CPU with all idle`, group.reps, (r) => r.serverIdleCpuPercent, { unit: '% of a core', decimals: 1 }));
+    rows.push(figureRow(config.servers, kinds, `  client fleet busy (%)`, group.reps, (r) => r.fleetBusy * 100, { decimals: 0 }));
+    rows.push(figureRow(config.servers, kinds, `  connects`, group.reps, (r) => r.connectPerSec, { unit: '/s', decimals: 0 }));
+    rows.push(figureRow(config.servers, kinds, `  server RSS, connected`, group.reps, (r) => r.rssMb, { unit: 'MB', decimals: 1 }));
+    rows.push(figureRow(config.servers, kinds, `  server heap + external, connected`, group.reps, (r) => r.heapMb, { unit: 'MB', decimals: 1 }));
+    rows.push(figureRow(config.servers, kinds, `  RSS per connection`, group.reps, (r) => ((r.rssMb - r.idleRssMb) * 1_024) / r.clients, { unit: 'KB', decimals: 1 }));
+    rows.push(figureRow(config.servers, kinds, `  heap + external per connection`, group.reps, (r) => ((r.heapMb - r.idleHeapMb) * 1_024) / r.clients, { unit: 'KB', decimals: 2 }));
+    rows.push(figureRow(config.servers, kinds, `  foreign CPU (other processes)`, group.reps, (r) => r.foreign?.foreignCores, { unit: 'cores', decimals: 2 }));
+  }
   if (results.batch) {
     const b = config.batch;
     const reps = [results.batch];
@@ -316,6 +351,7 @@ function correctnessNotes(results: Results): string[] {
       for (const [kind, outcome] of Object.entries(rep) as Array<[ServerKind, Outcome<SaturationResult>]>) {
         if (!outcome.ok) continue;
         check(`saturation ${group.clients}`, kind, outcome.value, outcome.value.complete);
+        if (outcome.value.serverBehind) notes.push(`saturation ${group.clients} · ${SERVER_LABELS[kind]}: the server did not answer its closing stats within a minute (still behind): its CPU figures are n/a`);
         if (outcome.value.publisherBound) notes.push(`saturation ${group.clients} · ${SERVER_LABELS[kind]}: the publisher's pacing bound the rate (raise saturationPublishers)`);
       }
     }
@@ -325,9 +361,20 @@ function correctnessNotes(results: Results): string[] {
       for (const [kind, outcome] of Object.entries(rep) as Array<[ServerKind, Outcome<SteadyResult>]>) {
         if (!outcome.ok) continue;
         check(`steady ${group.rate}/s`, kind, outcome.value, outcome.value.undelivered === 0);
+        if (outcome.value.serverBehind) notes.push(`steady ${group.rate}/s · ${SERVER_LABELS[kind]}: the server did not answer its closing stats within a minute (still behind): its CPU figures are n/a`);
         if (outcome.value.fleetBusy > 0.7) {
           notes.push(`steady ${group.rate}/s · ${SERVER_LABELS[kind]}: the client fleet was busy ${Math.round(outcome.value.fleetBusy * 100)}% (> 70 %): part of its latency is the fleet's own backlog`);
         }
+      }
+    }
+  }
+  for (const group of results.fanout) {
+    for (const rep of group.reps) {
+      for (const [kind, outcome] of Object.entries(rep) as Array<[ServerKind, Outcome<FanoutResult>]>) {
+        if (!outcome.ok) continue;
+        const r = outcome.value;
+        check(`fanout ${group.clients}`, kind, r, r.undelivered === 0);
+        if (r.lateUpdates) notes.push(`fanout ${group.clients} · ${SERVER_LABELS[kind]}: ${r.lateUpdates} of ${r.updates} updates had not reached every client within the per-update timeout`);
       }
     }
   }
@@ -357,7 +404,7 @@ async function main(): Promise<number> {
   const releaseLock = await acquireRunLock(LOCK_WAIT_MS);
   const startedAt = Date.now();
   const pinned = config.pin && canPin();
-  const results: Results = { date: new Date().toISOString(), machine: machine(), config, pinned, saturation: [], steady: [], memory: [], durationMs: 0, loadAtEnd: [] };
+  const results: Results = { date: new Date().toISOString(), machine: machine(), config, pinned, saturation: [], steady: [], memory: [], fanout: [], durationMs: 0, loadAtEnd: [] };
   const m = results.machine;
   console.log(`Pulseboard bench${config.quick ? ' (quick)' : ''} — ${results.date}`);
   console.log(`${m.nproc} × ${m.cpu}, ${m.ramGb} GB RAM, Node ${m.node}, load average ${m.loadAtStart.join(' ')}`);
@@ -372,9 +419,11 @@ async function main(): Promise<number> {
     const saturation = config.scenarios.includes('saturation') ? config.saturation : [];
     const steady = config.scenarios.includes('steady') ? config.steady : [];
     const memory = config.scenarios.includes('memory') ? config.memory : [];
+    const fanout = config.scenarios.includes('fanout') ? [config.fanout] : [];
     results.saturation = saturation.map((o) => ({ clients: o.clients, reps: [] }));
     results.steady = steady.map((o) => ({ rate: o.rate, clients: o.clients, reps: [] }));
     results.memory = memory.map((o) => ({ clients: o.clients, reps: [] }));
+    results.fanout = fanout.map((o) => ({ clients: o.clients, reps: [] }));
     for (let rep = 1; rep <= config.reps; rep++) {
       const tag = config.reps > 1 ? ` (rep ${rep}/${config.reps})` : '';
       for (const [i, options] of saturation.entries()) {
@@ -387,11 +436,20 @@ async function main(): Promise<number> {
         results.saturation[i]?.reps.push(await eachServer(config.servers, `saturation ${options.clients}${tag}`, (kind) => runSaturation(kind, fleet, full)));
       }
       for (const [i, options] of steady.entries()) {
+        if (rep === 1 && options.rate * options.clients > FLEET_DELIVERIES_PER_SEC) {
+          console.log(
+            `  ! steady ${options.rate}/s × ${options.clients} clients asks the client fleet (one core) to parse ${(options.rate * options.clients).toLocaleString('en-US')} deliveries/s, ` +
+              `more than it managed at saturation here (~${FLEET_DELIVERIES_PER_SEC.toLocaleString('en-US')}/s): its backlog, not the server, will set the latency and "not delivered"`,
+          );
+        }
         results.steady[i]?.reps.push(await eachServer(config.servers, `steady ${options.rate}/s${tag}`, (kind) => runSteady(kind, fleet, options)));
       }
       for (const [i, options] of memory.entries()) {
         const kinds = config.servers.filter((k) => MEMORY_KINDS.includes(k));
         results.memory[i]?.reps.push(await eachServer(kinds, `memory ${options.clients}${tag}`, (kind) => runMemory(kind, fleet, options)));
+      }
+      for (const [i, options] of fanout.entries()) {
+        results.fanout[i]?.reps.push(await eachServer(config.servers, `fanout ${options.clients}${tag}`, (kind) => runFanout(kind, fleet, options)));
       }
       // Each finished rep is kept, so a run that dies later still leaves its figures.
       writeFileSync(new URL('./results/partial.json', import.meta.url), `${JSON.stringify(results, null, 2)}\n`);
@@ -417,7 +475,7 @@ async function main(): Promise<number> {
   results.durationMs = Date.now() - startedAt;
   results.loadAtEnd = loadavg().map((l) => Math.round(l * 100) / 100);
 
-  const hasTable = results.saturation.length + results.steady.length + results.memory.length > 0 || results.batch !== undefined;
+  const hasTable = results.saturation.length + results.steady.length + results.memory.length + results.fanout.length > 0 || results.batch !== undefined;
   if (hasTable) console.log(`\n${renderResults(config, results)}\n`);
   if (results.client) console.log(`${renderClientCore(results.client)}\n`);
   if (results.reconnectStorm) {
@@ -454,6 +512,7 @@ function foreignSummary(results: Results): string[] {
   };
   for (const group of results.saturation) add(`saturation ${group.clients}`, group.reps);
   for (const group of results.steady) add(`steady ${group.rate}/s`, group.reps);
+  for (const group of results.fanout) add(`fanout ${group.clients}`, group.reps);
   return lines;
 }
 
@@ -505,6 +564,7 @@ function collectFailures(results: Results): string[] {
   for (const group of results.saturation) for (const rep of group.reps) add(`saturation ${group.clients}`, rep);
   for (const group of results.steady) for (const rep of group.reps) add(`steady ${group.rate}/s`, rep);
   for (const group of results.memory) for (const rep of group.reps) add(`memory ${group.clients}`, rep);
+  for (const group of results.fanout) for (const rep of group.reps) add(`fanout ${group.clients}`, rep);
   add('batch', results.batch);
   if (results.client && !results.client.ok) failures.push(`client core: ${results.client.error.split('\n')[0]}`);
   const storm = results.reconnectStorm;

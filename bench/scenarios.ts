@@ -8,6 +8,8 @@
  * - steady: a fixed publish rate over several streams; publish-to-receive latency, and
  *   drops (expected vs received, offsets checked per client and topic);
  * - memory: the server's RSS and heap after a forced GC with 0 and with N idle clients;
+ * - fanout: N idle clients on ONE topic, then single updates one at a time: publish → each
+ *   client's receipt, and per update the time until the last client has it;
  * - batch: POST /api/streams with 1,000 points over many keys; time until one subscribed
  *   client has all of them (and until the HTTP answer).
  */
@@ -19,7 +21,7 @@ import { ProbeClient } from './lib/probe-client.js';
 import { PublisherPool } from './lib/publisher-pool.js';
 import { nowMs } from './lib/rpc.js';
 import { median, percentile, summarise } from './lib/stats.js';
-import { isPulseboard, type FleetReport, type LatencySummary, type ServerInfo, type ServerKind } from './lib/types.js';
+import { isPulseboard, type FleetReport, type HostStats, type LatencySummary, type ServerInfo, type ServerKind } from './lib/types.js';
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -43,8 +45,24 @@ async function withServer<T>(kind: ServerKind, fleet: Fleet, body: (host: Server
     const result = await body(host);
     return { ...result, foreign: watch.stop() };
   } finally {
-    await fleet.disconnect().catch(() => null);
+    await fleet.disconnectOrRespawn();
     await host.stop();
+  }
+}
+
+const UNKNOWN_COST: ServerCost = { cpuMs: NaN, systemMs: NaN, cpuShare: NaN, elu: NaN };
+
+/**
+ * The server's closing stats, or null when it does not answer within ServerHost.stats's
+ * minute: a server far behind handles the request only after its backlog, and the rest of the
+ * scenario's figures (the clients') still stand.
+ */
+async function statsUnlessBehind(host: ServerHost): Promise<HostStats | null> {
+  try {
+    return await host.stats();
+  } catch (error) {
+    if (/no answer to "stats"/.test((error as Error).message)) return null;
+    throw error;
   }
 }
 
@@ -82,6 +100,8 @@ export interface SaturationResult {
   bytesPerEvent: number;
   latency: LatencySummary | null;
   server: ServerCost;
+  /** The server had not answered its final stats within a minute (still working off a backlog): `server` is NaN. */
+  serverBehind: boolean;
   fleetCpuMs: number;
   /** Event-loop utilisation of the client fleet, 0..1. */
   fleetBusy: number;
@@ -150,7 +170,7 @@ export async function runSaturation(kind: ServerKind, fleet: Fleet, options: Sat
       while (inFlight > 0 && nowMs() - startedAt < options.durationMs + 10_000) await sleep(5);
       const drained = await fleet.waitFor(published, 15_000);
       // After the drain: a server that buffered frames spends CPU writing them out late.
-      const after = await host.stats();
+      const after = await statsUnlessBehind(host);
       const publishedPerSec = (published * 1_000) / publishedSpanMs;
       return {
         clients: options.clients,
@@ -164,7 +184,8 @@ export async function runSaturation(kind: ServerKind, fleet: Fleet, options: Sat
         eventsPerFrame: drained.frames > 0 ? drained.received / drained.frames : 0,
         bytesPerEvent: drained.bytes > 0 ? drained.bytes / drained.received : NaN,
         latency: drained.latency,
-        server: hostDelta(before, after),
+        server: after ? hostDelta(before, after) : UNKNOWN_COST,
+        serverBehind: after === null,
         fleetCpuMs: drained.cpuMs,
         fleetBusy: drained.busy,
         unexpectedCloses: drained.unexpectedCloses,
@@ -204,6 +225,8 @@ export interface SteadyResult {
   /** Publish → ack, seen by the publisher. */
   ackLatency: LatencySummary;
   server: ServerCost;
+  /** The server had not answered its final stats within a minute (still working off a backlog): `server` is NaN. */
+  serverBehind: boolean;
   /** The fleets' CPU time (ms), all processes together. */
   fleetCpuMs: number;
   /** Event-loop utilisation of the client fleet, 0..1: near 1, the latency is the fleet's backlog. */
@@ -228,7 +251,8 @@ export async function runSteady(kind: ServerKind, fleet: Fleet, options: SteadyO
       const periodMs = 1_000 / options.rate;
       const acks: Array<Promise<void>> = [];
       const ackLatencies: number[] = [];
-      await fleet.reset(true);
+      // Past the drain's end (with 5 s for late publish timers) the fleet stops reading even if flooded.
+      await fleet.reset(true, false, nowMs() + options.durationMs + STEADY_DRAIN_MS + 5_000);
       const before = await host.stats();
       const startedAt = nowMs();
       await new Promise<void>((resolve, reject) => {
@@ -251,8 +275,13 @@ export async function runSteady(kind: ServerKind, fleet: Fleet, options: SteadyO
       // A server that cannot keep up falls behind without bound: stop waiting after the drain time.
       const drainEndsAt = nowMs() + STEADY_DRAIN_MS;
       await Promise.race([Promise.all(acks), sleep(STEADY_DRAIN_MS)]);
-      const report = await fleet.waitFor(total, Math.max(0, drainEndsAt - nowMs()));
-      const after = await host.stats();
+      const report = await fleet.waitFor(total, Math.max(0, drainEndsAt - nowMs())).catch((error: Error) => {
+        const perSec = options.rate * options.clients;
+        throw new Error(
+          `the client fleet fell too far behind to answer (${options.rate}/s × ${options.clients} clients = ${perSec.toLocaleString('en-US')} deliveries/s to parse on one core): ${error.message.split('\n')[0]}`,
+        );
+      });
+      const after = await statsUnlessBehind(host);
       const expected = total * options.clients;
       return {
         clients: options.clients,
@@ -266,7 +295,8 @@ export async function runSteady(kind: ServerKind, fleet: Fleet, options: SteadyO
         eventsPerFrame: report.frames > 0 ? report.received / report.frames : 0,
         bytesPerEvent: report.bytes > 0 ? report.bytes / report.received : NaN,
         ackLatency: summarise(ackLatencies),
-        server: hostDelta(before, after),
+        server: after ? hostDelta(before, after) : UNKNOWN_COST,
+        serverBehind: after === null,
         fleetCpuMs: report.cpuMs,
         fleetBusy: report.busy,
         unexpectedCloses: report.unexpectedCloses,
@@ -314,7 +344,136 @@ export async function runMemory(kind: ServerKind, fleet: Fleet, options: { clien
   });
 }
 
-// ---- (d) batch push ----------------------------------------------------------------------
+// ---- (d) fan-out of one update to N idle connections -------------------------------------
+
+/** How long the fan-out scenario watches the server's CPU with every connection idle. */
+const FANOUT_IDLE_SPAN_MS = 2_000;
+/** At least this long between one update reaching every client and the next publish. */
+const FANOUT_QUIET_MS = 100;
+
+export interface FanoutOptions {
+  clients: number;
+  /** Single updates published, one at a time. */
+  updates: number;
+  /** At least this long from one publish to the next (and never sooner than FANOUT_QUIET_MS after every client has the previous one). */
+  spacingMs: number;
+  /** Idle time after connecting (and before the empty-server reading). */
+  settleMs: number;
+  /** How long one update may take to reach every client before it is counted late and the next one goes out. */
+  updateTimeoutMs: number;
+}
+
+export interface FanoutResult {
+  clients: number;
+  updates: number;
+  /** Connections opened per second (hello and subscribe included), all fleet processes together. */
+  connectPerSec: number;
+  connectMs: number;
+  /** The server after a forced GC, with no connection and with N idle ones. */
+  idleRssMb: number;
+  rssMb: number;
+  /** heapUsed + external (MB). */
+  idleHeapMb: number;
+  heapMb: number;
+  /** Every delivery (update × client): publish → receipt (ms). */
+  latency: LatencySummary | null;
+  /** Per update, publish → the LAST client's receipt (ms), in publish order. */
+  lastClientMs: number[];
+  /** Median and max of `lastClientMs`. */
+  lastClientP50: number;
+  lastClientMax: number;
+  /** Updates that had not reached every client within `updateTimeoutMs`. */
+  lateUpdates: number;
+  /** updates × clients − deliveries, after the last update's wait. */
+  undelivered: number;
+  missing: number;
+  duplicates: number;
+  /** Publish → ack, seen by the publisher (ms). */
+  ackLatency: LatencySummary;
+  /** Server CPU over the publishing phase, per update (ms), less what the idle connections cost over the same time. */
+  serverCpuMsPerUpdate: number;
+  /** Server CPU with the N connections idle (heartbeats, sweeps, GC), % of a core. */
+  serverIdleCpuPercent: number;
+  fleetCpuMs: number;
+  /** Event-loop utilisation of the busiest fleet process over the publishing phase, 0..1. */
+  fleetBusy: number;
+  unexpectedCloses: Record<string, number>;
+  errors: string[];
+  foreign?: ForeignLoad;
+}
+
+/**
+ * N clients connect and subscribe to one stream and sit idle; then the publisher sends single
+ * updates, each only once every client has the previous one and `spacingMs` has passed, so each
+ * measures the fan-out of ONE update to N idle connections, not a backlog.
+ */
+export async function runFanout(kind: ServerKind, fleet: Fleet, options: FanoutOptions): Promise<FanoutResult> {
+  return withServer(kind, fleet, async (host) => {
+    const stream = 'bench.fanout';
+    await sleep(options.settleMs);
+    const empty = await host.stats(true);
+    const connected = await fleet.connect(host.info, options.clients, [`stream:${stream}`]);
+    const publisher = await ProbeClient.open(host.info, 'fanout-publisher');
+    try {
+      await sleep(options.settleMs);
+      const full = await host.stats(true);
+      // What the idle connections cost meanwhile (pings, sweeps, timers), to net out of the fan-out's CPU.
+      const idleFrom = await host.stats();
+      await sleep(FANOUT_IDLE_SPAN_MS);
+      const idle = hostDelta(idleFrom, await host.stats());
+      const idleCpuPerMs = idle.cpuMs / FANOUT_IDLE_SPAN_MS;
+      await fleet.reset(true, true);
+      const before = await host.stats();
+      const phaseStartedAt = nowMs();
+      const lastClientMs: number[] = [];
+      const ackLatencies: number[] = [];
+      let lateUpdates = 0;
+      for (let i = 0; i < options.updates; i++) {
+        const sentAt = nowMs();
+        const ack = publisher.publish(stream, benchPayload(sentAt, i)).then(() => void ackLatencies.push(nowMs() - sentAt));
+        const [update] = await Promise.all([fleet.waitForUpdate(sentAt, options.updateTimeoutMs), ack]);
+        if (update.complete) lastClientMs.push(update.maxLatency);
+        else lateUpdates += 1;
+        // Quiet time after the last receipt too, so no update starts in the previous one's tail (its ack, GC).
+        await sleep(Math.max(FANOUT_QUIET_MS, sentAt + options.spacingMs - nowMs()));
+      }
+      const after = await host.stats();
+      const phaseMs = nowMs() - phaseStartedAt;
+      const report = await fleet.report();
+      const heap = (m: NodeJS.MemoryUsage): number => (m.heapUsed + m.external) / 1_048_576;
+      const sortedLast = [...lastClientMs].sort((a, b) => a - b);
+      return {
+        clients: options.clients,
+        updates: options.updates,
+        connectPerSec: connected.ms > 0 ? (connected.connected * 1_000) / connected.ms : 0,
+        connectMs: connected.ms,
+        idleRssMb: empty.memory.rss / 1_048_576,
+        rssMb: full.memory.rss / 1_048_576,
+        idleHeapMb: heap(empty.memory),
+        heapMb: heap(full.memory),
+        latency: report.latency,
+        lastClientMs,
+        lastClientP50: sortedLast.length ? median(sortedLast) : NaN,
+        lastClientMax: sortedLast.at(-1) ?? NaN,
+        lateUpdates,
+        undelivered: options.updates * options.clients - report.received,
+        missing: report.missing,
+        duplicates: report.duplicates,
+        ackLatency: summarise(ackLatencies),
+        serverCpuMsPerUpdate: Math.max(0, hostDelta(before, after).cpuMs - idleCpuPerMs * phaseMs) / options.updates,
+        serverIdleCpuPercent: idleCpuPerMs * 100,
+        fleetCpuMs: report.cpuMs,
+        fleetBusy: report.busy,
+        unexpectedCloses: report.unexpectedCloses,
+        errors: report.errors,
+      };
+    } finally {
+      await publisher.close();
+    }
+  });
+}
+
+// ---- (e) batch push ----------------------------------------------------------------------
 
 export interface BatchOptions {
   repetitions: number;

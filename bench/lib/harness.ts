@@ -4,6 +4,7 @@
  */
 import { BenchChild } from './child.js';
 import { CLIENT_CPU, pinToCpu, SERVER_CPU } from './cpu-accounting.js';
+import { assertFdRoom } from './fd-limit.js';
 import { summarise } from './stats.js';
 import type { FleetReport, HostStats, ServerInfo, ServerKind } from './types.js';
 
@@ -71,14 +72,23 @@ export class Fleet {
   readonly #minPerProcess: number[];
   /** Processes holding at least one client (only they count for the slowest client). */
   #active: boolean[];
+  #children: BenchChild[];
 
-  private constructor(readonly children: BenchChild[]) {
+  private constructor(
+    children: BenchChild[],
+    readonly options: { pin?: boolean },
+  ) {
+    this.#children = children;
     this.#minPerProcess = children.map(() => 0);
     this.#active = children.map(() => true);
   }
 
   /** With `pin`, the fleet processes run on CLIENT_CPU only (taskset). */
   static async start(processes = 1, options: { pin?: boolean } = {}): Promise<Fleet> {
+    return new Fleet(await Fleet.#spawn(processes, options), options);
+  }
+
+  static async #spawn(processes: number, options: { pin?: boolean }): Promise<BenchChild[]> {
     const children = Array.from(
       { length: processes },
       (_, i) => new BenchChild(FLEET_ENTRY, { name: processes > 1 ? `client-fleet#${i + 1}` : 'client-fleet', nodeFlags: ['--expose-gc', '--max-old-space-size=4096'] }),
@@ -86,10 +96,34 @@ export class Fleet {
     try {
       if (options.pin) for (const child of children) if (child.proc.pid !== undefined) pinToCpu(child.proc.pid, CLIENT_CPU);
       await Promise.all(children.map((child) => child.waitForEvent('ready', START_TIMEOUT_MS)));
-      return new Fleet(children);
+      return children;
     } catch (error) {
       for (const child of children) child.kill();
       throw error;
+    }
+  }
+
+  get children(): readonly BenchChild[] {
+    return this.#children;
+  }
+
+  /**
+   * Kills the fleet processes and starts fresh ones: after a fleet fell so far behind (a
+   * flood of deliveries it cannot parse) that it no longer answers, the next server must not
+   * inherit its clients or its backlog.
+   */
+  async respawn(): Promise<void> {
+    for (const child of this.#children) child.kill();
+    await Promise.all(this.#children.map((child) => child.stop(1_000)));
+    this.#children = await Fleet.#spawn(this.#children.length, this.options);
+  }
+
+  /** Disconnects every client; a fleet that does not manage to within the timeout is respawned. */
+  async disconnectOrRespawn(): Promise<void> {
+    try {
+      await this.disconnect();
+    } catch {
+      await this.respawn();
     }
   }
 
@@ -99,6 +133,8 @@ export class Fleet {
 
   /** Connects `clients` clients to the server, each subscribed to every topic. */
   async connect(info: ServerInfo, clients: number, topics: string[]): Promise<{ connected: number; ms: number }> {
+    // The server holds one descriptor per client (each fleet process checks its own share).
+    assertFdRoom(clients, `the server under test (${info.kind}, pid ${info.pid})`, info.pid);
     const n = this.children.length;
     const timeoutMs = 20_000 + clients * 30;
     const shares = this.children.map((_, i) => Math.floor(clients / n) + (i < clients % n ? 1 : 0));
@@ -114,10 +150,29 @@ export class Fleet {
     return { connected: parts.reduce((sum, p) => sum + p.connected, 0), ms: Math.max(...parts.map((p) => p.ms)) };
   }
 
-  /** Zeroes the counters; with `recordLatency`, keeps every publish-to-receive sample. */
-  async reset(recordLatency: boolean): Promise<null> {
-    await this.#all({ cmd: 'reset', recordLatency }, 10_000);
+  /**
+   * Zeroes the counters; with `recordLatency`, keeps every publish-to-receive sample, and with
+   * `perUpdate` also each update's receipt count and latest receipt (for `waitForUpdate`); past
+   * `stopReadingAt` (nowMs clock, 0 = never) a fleet flooded with deliveries stops reading, so it
+   * can still answer.
+   */
+  async reset(recordLatency: boolean, perUpdate = false, stopReadingAt = 0): Promise<null> {
+    await this.#all({ cmd: 'reset', recordLatency, perUpdate, stopReadingAt }, 10_000);
     return null;
+  }
+
+  /**
+   * Waits until every client has the update sent at `sentAt` (its payload's `t`), or the
+   * timeout: how many clients got it and the latest publish → receive (ms) among them.
+   */
+  async waitForUpdate(sentAt: number, timeoutMs: number): Promise<{ count: number; maxLatency: number; complete: boolean }> {
+    const parts = await this.#all<{ clients: number; count: number; maxLatency: number; complete: boolean }>({ cmd: 'waitForUpdate', sentAt, timeoutMs }, timeoutMs + 10_000);
+    const latencies = parts.filter((p) => p.count > 0).map((p) => p.maxLatency);
+    return {
+      count: parts.reduce((sum, p) => sum + p.count, 0),
+      maxLatency: latencies.length ? Math.max(...latencies) : NaN,
+      complete: parts.every((p) => p.complete),
+    };
   }
 
   /** Total received, with the fleets' mean clock reading. */
