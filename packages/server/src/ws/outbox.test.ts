@@ -32,6 +32,30 @@ describe('Outbox', () => {
     expect(a.sent.map((b) => b.toString())).toEqual(['{"n":1}', '[{"n":2},{"n":3}]']);
   });
 
+  it('writes first to a connection with a reply of its own queued, whatever the fan-out queued before it', async () => {
+    const outbox = new Outbox({ softLimitBytes: 1_000, hardLimitBytes: 10_000, laggingRetryMs: 5, onSlowConsumer: () => {} });
+    const order: number[] = [];
+    const subscribers = Array.from({ length: 100 }, (_, i) => {
+      const t = target();
+      const send = (t.ws as unknown as { send: (data: Buffer) => void }).send;
+      (t.ws as unknown as { send: (data: Buffer) => void }).send = (data) => {
+        order.push(i);
+        send(data);
+      };
+      return t;
+    });
+    const event = new SharedFrame('{"type":"event"}');
+    for (const t of subscribers) outbox.enqueue(t, event);
+    // The publisher is the last subscriber: its `published` comes after its own event.
+    const publisher = subscribers[99] as FakeTarget;
+    outbox.enqueue(publisher, '{"type":"published"}');
+    await nextTick();
+    expect(order[0]).toBe(99);
+    expect(order).toHaveLength(100);
+    expect(publisher.sent.map((b) => b.toString())).toEqual(['[{"type":"event"},{"type":"published"}]']);
+    expect(subscribers.every((t) => t.sent.length === 1)).toBe(true);
+  });
+
   it('encodes a shared frame once, and a batch shared by several connections once', async () => {
     const outbox = new Outbox({ softLimitBytes: 1_000, hardLimitBytes: 10_000, laggingRetryMs: 5, onSlowConsumer: () => {} });
     const targets = [target(), target(), target()];

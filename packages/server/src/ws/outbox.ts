@@ -178,6 +178,12 @@ function encodeRows(queue: OutItem[], topicIds: boolean): string {
 export class Outbox {
   readonly #options: OutboxOptions;
   #dirty: OutboxTarget[] = [];
+  /**
+   * Connections with a reply of their own queued (an ack, `published`, `subscribed`…): the
+   * next flush writes to them first. A publish fanned out to 10,000 subscribers queues its
+   * `published` last; in `#dirty` order its sender waited for all 10,000 writes.
+   */
+  #replying: OutboxTarget[] = [];
   #scheduled = false;
   #timer: NodeJS.Timeout | null = null;
   /** When the last flush that reached the window's threshold ran (performance.now()). */
@@ -220,6 +226,7 @@ export class Outbox {
       target.queue.push(item);
       target.queuedBytes += bytes;
     }
+    if (typeof item === 'string' && !target.lagging && this.#replying.at(-1) !== target) this.#replying.push(target);
     // A queue that goes out this tick may be large (a big event); only a lagging one is a backlog.
     if (target.lagging && target.ws.bufferedAmount + target.queuedBytes > this.#options.hardLimitBytes) this.#slow(target);
   }
@@ -247,6 +254,7 @@ export class Outbox {
     this.#laggingTimer = null;
     this.#lagging.clear();
     this.#dirty = [];
+    this.#replying = [];
   }
 
   #markDirty(target: OutboxTarget): void {
@@ -262,8 +270,12 @@ export class Outbox {
     this.#scheduled = false;
     this.#timer = null;
     const dirty = this.#dirty;
+    const replying = this.#replying;
     this.#dirty = [];
+    this.#replying = [];
     if (dirty.length >= this.#windowMinTargets) this.#lastLargeFlushAt = performance.now();
+    // A connection flushed first is skipped later (its queue is empty by then).
+    for (const target of replying) this.#flushSafely(target);
     for (const target of dirty) this.#flushSafely(target);
     this.#lastBatch = null;
     this.#lastBatchData = null;
