@@ -35,8 +35,12 @@ export interface PersistedTopicSnapshot {
   savedAt: number;
 }
 
-/** How many topic snapshots a store keeps per client key (the least recently saved go first). */
-export const MAX_PERSISTED_TOPICS = 32;
+/**
+ * How many topic snapshots a store keeps per client key (the least recently saved go first):
+ * enough for a wallboard of ~100 widgets plus its dashboards. At 32, a 40-widget wallboard
+ * evicted (and re-saved) a quarter of its own topics on every save and reloaded partly cold.
+ */
+export const MAX_PERSISTED_TOPICS = 128;
 
 /**
  * Pluggable persistence; `key` names one client install (see `storeKey`). The topic methods
@@ -54,14 +58,14 @@ export interface OfflineStore {
 }
 
 /** The topics beyond the MAX_PERSISTED_TOPICS most recently saved (what a store evicts). */
-export function topicsToEvict(snapshots: readonly PersistedTopicSnapshot[]): string[] {
+export function topicsToEvict(snapshots: ReadonlyArray<Pick<PersistedTopicSnapshot, 'topic' | 'savedAt'>>): string[] {
   return newestFirst(snapshots)
     .slice(MAX_PERSISTED_TOPICS)
     .map((s) => s.topic);
 }
 
 /** Snapshots ordered most recently saved first. */
-export function newestFirst(snapshots: readonly PersistedTopicSnapshot[]): PersistedTopicSnapshot[] {
+export function newestFirst<T extends Pick<PersistedTopicSnapshot, 'savedAt'>>(snapshots: readonly T[]): T[] {
   return [...snapshots].sort((a, b) => b.savedAt - a.savedAt);
 }
 
