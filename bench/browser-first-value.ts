@@ -107,6 +107,8 @@ interface LoadSample {
   apiCallsBeforeFirstValue: number;
   /** Every other resource up to the load event (API calls, CSS, icons), for seeing where the time went. */
   otherRequests: ResourceEntry[];
+  /** The page's WebSocket: when it was opened, and its first messages of each kind (ms from navigation start). */
+  webSocket: WebSocketTimeline;
 }
 
 /** Polled on every animation frame: when a value, a current value and every widget's value first showed. */
@@ -161,6 +163,31 @@ function gzipBytesOf(url: string): number {
   return size;
 }
 
+/** When the page's WebSocket was made and opened, and when its first message of each type (and topic kind) came. */
+type WebSocketTimeline = { createdMs: number | null; openMs: number | null; firsts: Record<string, number> };
+
+/** Installed in every page before the app's scripts: records WEBSOCKET_LOG (see `WebSocketTimeline`). */
+function recordWebSocket(): void {
+  const log: WebSocketTimeline = { createdMs: null, openMs: null, firsts: {} };
+  (window as unknown as { __wsLog: WebSocketTimeline }).__wsLog = log;
+  const Native = window.WebSocket;
+  window.WebSocket = class extends Native {
+    constructor(url: string | URL, protocols?: string | string[]) {
+      super(url, protocols);
+      log.createdMs ??= performance.now();
+      this.addEventListener('open', () => (log.openMs ??= performance.now()));
+      this.addEventListener('message', (event: MessageEvent) => {
+        const text = typeof event.data === 'string' ? event.data : '';
+        for (const m of text.matchAll(/"type":"([a-z]+)"(?:,"topic":"(dashboard|stream):)?/g)) {
+          const key = m[2] ? `${m[1]} ${m[2]}` : (m[1] as string);
+          log.firsts[key] ??= performance.now();
+        }
+        if (/^\[\d/.test(text)) log.firsts['topic-id rows'] ??= performance.now();
+      });
+    }
+  } as typeof WebSocket;
+}
+
 /**
  * Navigates (`navigate` resolves once the new document is committed) and measures until the
  * load event; the caller keeps the page for a warm reload.
@@ -178,6 +205,7 @@ async function measureLoad(page: Page, target: string, kind: LoadSample['kind'],
   const { first, current, all } = (await shown.jsonValue()) as { first: number; current: number; all: number };
   await page.waitForLoadState('load', { timeout: LOAD_TIMEOUT_MS });
   const t = await page.evaluate(timings);
+  const webSocket = await page.evaluate(() => (window as unknown as { __wsLog?: WebSocketTimeline }).__wsLog ?? { createdMs: null, openMs: null, firsts: {} });
   page.off('response', onResponse);
   const scripts = t.resources.filter((r) => isScript(r.url)).map((r) => ({ ...r, beforeFirstValue: r.responseEndMs <= first, contentEncoding: encodings.get(r.url) ?? null, gzipBytes: gzipBytesOf(r.url) }));
   const before = scripts.filter((s) => s.beforeFirstValue);
@@ -195,6 +223,7 @@ async function measureLoad(page: Page, target: string, kind: LoadSample['kind'],
     scripts,
     apiCallsBeforeFirstValue: t.resources.filter((r) => new URL(r.url).pathname.startsWith('/api/') && r.responseEndMs <= first).length,
     otherRequests: t.resources.filter((r) => !isScript(r.url)).map((r) => ({ ...r, url: r.url.replace(/token=[^&]+/, 'token=…') })),
+    webSocket,
   };
 }
 
@@ -214,6 +243,7 @@ async function measureTarget(browser: Browser, target: string, url: string, feed
   const samples: LoadSample[] = [];
   for (let i = 0; i < COLD; i++) {
     const context = await newContext(browser, VIEWPORT);
+    await context.addInitScript(recordWebSocket);
     try {
       const page = await context.newPage();
       const { errors } = watchPage(page, `${target} ${i + 1}`);
@@ -347,6 +377,19 @@ async function main(): Promise<void> {
       ? `${kB(s('jsBeforeFirstValueGzipBytes').max)} gzipped (max; ${kB(js.max)} as sent, ${kB(s('jsBeforeFirstValueTransferBytes').max)} with headers), ${kB(s('jsBeforeFirstValueDecodedBytes').max)} decoded  [≤ ${kB(VIEWER_JS_BUDGET_BYTES)} gzipped: ${pass(s('jsBeforeFirstValueGzipBytes').max <= VIEWER_JS_BUDGET_BYTES)}]`
       : `${kB(s('jsBeforeFirstValueTransferBytes').max)} over the network (max), ${kB(s('jsBeforeFirstValueDecodedBytes').max)} decoded`;
     console.log(`  ${''.padEnd(12)} JS before the first value: ${jsLine}; API calls before it ${fmt(s('apiCallsBeforeFirstValue').median, 0)} (median); navigation through the service worker ${g.throughServiceWorker as number}/${first.n}`);
+  }
+  for (const target of TARGETS) {
+    for (const kind of ['cold', 'warm'] as const) {
+      const of = samples.filter((x) => x.target === target && x.kind === kind).map((x) => x.webSocket);
+      if (of.length === 0) continue;
+      const median = (values: Array<number | null | undefined>) => {
+        const sorted = values.filter((v): v is number => typeof v === 'number').sort((a, b) => a - b);
+        return sorted.length === 0 ? '—' : `${Math.round(sorted[Math.floor(sorted.length / 2)]!)}`;
+      };
+      const keys = [...new Set(of.flatMap((w) => Object.keys(w.firsts)))].sort((a, b) => Number(median(of.map((w) => w.firsts[a]))) - Number(median(of.map((w) => w.firsts[b]))));
+      const firsts = keys.map((k) => `${k} ${median(of.map((w) => w.firsts[k]))}`).join(', ');
+      console.log(`  ${`${target} ${kind}`.padEnd(12)} WebSocket (median ms): made ${median(of.map((w) => w.createdMs))}, open ${median(of.map((w) => w.openMs))}; first ${firsts}`);
+    }
   }
   for (const target of TARGETS) {
     const sample = samples.find((x) => x.target === target && x.kind === 'cold');

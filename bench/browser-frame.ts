@@ -56,7 +56,7 @@ const { values: flags } = parseArgs({
     json: { type: 'boolean', default: false },
     /** Where the JSON goes (default bench/results/browser-frame-<time>.json). */
     out: { type: 'string' },
-    /** Writes a Chrome CPU profile (.cpuprofile, open it in DevTools) of the first window. */
+    /** Writes a Chrome CPU profile (.cpuprofile, open it in DevTools) of run 1's last window. */
     profile: { type: 'string' },
     /** Widget types to cycle through. */
     mix: { type: 'string', default: DEFAULT_MIX },
@@ -253,11 +253,11 @@ async function measureRun(run: number): Promise<RunResult & { chromium: string }
     const feeder = new StreamFeeder(server, { widgets: WIDGETS, hz: HZ, groups: GROUPS });
     feeder.start();
     await new Promise((r) => setTimeout(r, WARMUP_SECONDS * 1000));
+    // The profile covers run 1's last window: the one with the longest history behind it.
     const cdp = flags.profile && run === 0 ? await context.newCDPSession(page) : null;
     if (cdp) {
       await cdp.send('Profiler.enable');
       await cdp.send('Profiler.setSamplingInterval', { interval: 500 });
-      await cdp.send('Profiler.start');
     }
     const takes: Array<PageTake & { seconds: number }> = [];
     const seen: Seen[] = [];
@@ -265,6 +265,7 @@ async function measureRun(run: number): Promise<RunResult & { chromium: string }
     feeder.window = 0;
     let windowStart = performance.now();
     for (let w = 0; w < REPS; w++) {
+      if (cdp && w === REPS - 1) await cdp.send('Profiler.start');
       await new Promise((r) => setTimeout(r, SECONDS * 1000));
       feeder.window = w + 1 < REPS ? w + 1 : null;
       const taken = await take(page);
@@ -272,10 +273,10 @@ async function measureRun(run: number): Promise<RunResult & { chromium: string }
       takes.push({ ...taken, seconds: (now - windowStart) / 1000 });
       seen.push(...taken.seen);
       windowStart = now;
-      if (cdp && w === 0 && flags.profile) {
+      if (cdp && w === REPS - 1 && flags.profile) {
         const { profile } = await cdp.send('Profiler.stop');
         writeFileSync(flags.profile, JSON.stringify(profile));
-        console.error(`CPU profile of run 1, window 1 written to ${flags.profile}`);
+        console.error(`CPU profile of run 1, window ${REPS} written to ${flags.profile}`);
       }
     }
     await feeder.stop();
