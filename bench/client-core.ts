@@ -12,7 +12,7 @@
  *   npx tsx --expose-gc bench/client-core.ts [--quick]
  */
 import { applyMutation, createDashboard, type Dashboard } from '@pulseboard/model';
-import { Feature } from '@pulseboard/protocol';
+import { Feature, slimDashboardData, type DashboardEventData } from '@pulseboard/protocol';
 import { createPulseboardClient, RealtimeState, type PendingMutation, type PulseboardClient, type WebSocketLike } from '@pulseboard/client';
 import { serveRequests } from './lib/rpc.js';
 import { percentile } from './lib/stats.js';
@@ -85,13 +85,6 @@ function edit(i: number): { name: string; args: unknown } {
 
 // ---- a scripted server behind a fake WebSocket ---------------------------------------------
 
-/** A dashboard event's data as the server's rows carry it (docs/protocol.md, "events"). */
-function slimRowData(data: object): object {
-  const { args, status, conflicts, ...rest } = data as { args?: unknown; status?: string; conflicts?: unknown[]; patch?: unknown };
-  if (status !== 'applied') return data;
-  return { ...rest, ...('patch' in rest ? {} : { args }), ...(conflicts && conflicts.length > 0 ? { conflicts } : {}) };
-}
-
 class ScriptedServer {
   doc = benchDashboard();
   offsets = new Map<string, number>([[`dashboard:${DASHBOARD_ID}`, 0]]);
@@ -161,7 +154,7 @@ class ScriptedServer {
       let group = groups.get(e.topic);
       if (!group) groups.set(e.topic, (group = { type: 'events', topic: e.topic, epoch: EPOCH, offset: e.offset, rows: [] }));
       const point = e.topic.startsWith('stream:') ? (e.data as { ts: number; value: unknown }) : null;
-      group.rows.push(point ? (point.ts === e.ts ? [e.ts, point.value] : [e.ts, point.value, point.ts]) : [e.ts, slimRowData(e.data)]);
+      group.rows.push(point ? (point.ts === e.ts ? [e.ts, point.value] : [e.ts, point.value, point.ts]) : [e.ts, slimDashboardData(e.data as DashboardEventData)]);
     }
     const messages = [...groups.values()];
     return JSON.stringify(messages.length === 1 ? messages[0] : messages);

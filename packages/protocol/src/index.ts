@@ -7,7 +7,7 @@ export * from './codes.js';
 export * from './topics.js';
 export * from './messages.js';
 export { applyDashboardEvent, type DashboardEventLike } from './apply-event.js';
-export { parseClientMessage, parseServerFrame, encodeServerFrame, type ParseResult } from './parse.js';
+export { parseClientMessage, parseServerFrame, encodeServerFrame, slimDashboardData, type ParseResult } from './parse.js';
 export { ServerFrameDecoder, type ServerFrameDecoderOptions, type TopicIdEventsMessage } from './frame-decoder.js';
 export { SHARE_EXPIRY_CHOICES } from './http.js';
 export { MAX_POINTS_PER_REQUEST } from './http.js';

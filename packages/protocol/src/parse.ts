@@ -1,6 +1,6 @@
 import { describeZodError, safeParseWithMessages } from '@pulseboard/model';
 import { ErrorCode } from './codes.js';
-import { clientMessageSchemas, type ClientMessage, type EventMessage, type EventRowsMessage, type ServerMessage } from './messages.js';
+import { clientMessageSchemas, type ClientMessage, type DashboardEventData, type EventMessage, type EventRowsMessage, type ServerMessage } from './messages.js';
 import { isStreamTopic } from './topics.js';
 
 export type ParseResult<T> = { ok: true; message: T } | { ok: false; code: ErrorCode; error: string; ref?: { type?: string } };
@@ -63,6 +63,19 @@ export function expandRows(topic: string, epoch: string, offset: number, rows: r
     const data = stream ? { ts: row.length > 2 ? (row[2] as number) : ts, value: row[1] } : restoreDashboardData(row[1] as SlimDashboardData);
     out.push({ type: 'event', topic, epoch, offset: offset + i - start, ts, data } as EventMessage);
   }
+}
+
+/**
+ * A dashboard event's data as an `event-rows` row carries it: without what a receiver can
+ * restore or does not need (docs/protocol.md, "events"): `status` when `applied`, `conflicts`
+ * when empty, and `args` when a `patch` says what changed and nobody's edit was overwritten
+ * (a client reads a confirmed event's args only for a conflict notice about its own edit).
+ * `restoreDashboardData` is its inverse (but for `args`).
+ */
+export function slimDashboardData(data: DashboardEventData): object {
+  if (data.kind !== 'mutation' || data.status === 'conflict') return data;
+  const { args, status: _status, conflicts, ...rest } = data;
+  return { ...rest, ...(data.patch ? {} : { args }), ...(conflicts.length > 0 ? { conflicts } : {}) };
 }
 
 /** A dashboard row's data: a mutation may leave out `status` (applied), `conflicts` (none) and `args`. */

@@ -1,4 +1,4 @@
-import { isStreamTopic, type DashboardEventData } from '@pulseboard/protocol';
+import { isStreamTopic, slimDashboardData, type DashboardEventData } from '@pulseboard/protocol';
 import type { StoredEvent } from '../storage/storage.js';
 
 /** Wire forms already computed, per event object: the hub, the cache and replays share one. */
@@ -16,22 +16,9 @@ export function serializeEvent(event: StoredEvent): string {
 }
 
 /**
- * A dashboard event's data as an `event-rows` row carries it: without what a receiver can
- * restore or does not need (docs/protocol.md, "events"): `status` when `applied`, `conflicts`
- * when empty, and `args` when a `patch` says what changed and nobody's edit was overwritten
- * (a client reads a confirmed event's args only for a conflict notice about its own edit).
- */
-function slimDashboardData(data: DashboardEventData): object {
-  if (data.kind !== 'mutation') return data;
-  const { args, status, conflicts, ...rest } = data;
-  if (status === 'conflict') return data;
-  return { ...rest, ...(data.patch ? {} : { args }), ...(conflicts.length > 0 ? { conflicts } : {}) };
-}
-
-/**
  * The `event-rows` form of a stored event: `[ts,value]` for a stream point (its own `ts`
  * appended when it differs from the commit `ts`), `[ts,data]` for a dashboard event (slimmed,
- * see `slimDashboardData`). The
+ * see `slimDashboardData` in @pulseboard/protocol). The
  * offset is not in the row: rows of an `events` message have consecutive offsets from the
  * message's `offset`. Serialised once per event object.
  */
