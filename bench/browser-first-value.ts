@@ -4,7 +4,7 @@
  *
  *   npx tsx bench/browser-first-value.ts [--cold 10] [--warm 10] [--targets viewer,kiosk]
  *       [--widgets 40] [--hz 10] [--groups 4] [--mix stat,line,stat,gauge]
- *       [--json] [--out bench/results/browser-first-value-<time>.json]
+ *       [--json] [--out bench/results/browser-first-value-<time>.json] [--trace <dir>]
  *
  * One server, the wallboard of `browser-wallboard.ts` fed all along (each stream 10 points a
  * second over HTTP), a view-only share link made through the API (`POST
@@ -52,6 +52,8 @@ const { values: flags } = parseArgs({
     json: { type: 'boolean', default: false },
     /** Where the JSON goes (default bench/results/browser-first-value-<time>.json). */
     out: { type: 'string' },
+    /** Records a Chromium trace (DevTools' Performance panel opens it) of each target's first cold load and its warm reload into this directory. */
+    trace: { type: 'string' },
   },
 });
 
@@ -77,6 +79,8 @@ const FIRST_VALUE_TARGET_MS = 500;
 /** Issue 13: a viewer's initial JS at most 120 KB gzipped (kB of 1,000 bytes, as Vite prints). */
 const VIEWER_JS_BUDGET_BYTES = 120_000;
 const LOAD_TIMEOUT_MS = 30_000;
+/** What `--trace` records: the main thread's tasks, script evaluation, network and user timing. */
+const TRACE_CATEGORIES = ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'disabled-by-default-v8.cpu_profiler', 'v8.execute', 'blink.user_timing', 'loading', 'netlog'];
 
 /** A resource the page fetched, from its Resource Timing entry. */
 interface ResourceEntry {
@@ -248,10 +252,25 @@ async function measureTarget(browser: Browser, target: string, url: string, feed
       const page = await context.newPage();
       const { errors } = watchPage(page, `${target} ${i + 1}`);
       try {
-        samples.push(await measureLoad(page, target, 'cold', () => page.goto(url, { waitUntil: 'commit' }), feeder, selector));
+        const tracePath = flags.trace && i === 0 ? path.join(flags.trace, `first-value-${target}-cold.json`) : null;
+        if (tracePath) {
+          mkdirSync(flags.trace!, { recursive: true });
+          await browser.startTracing(page, { path: tracePath, screenshots: false, categories: TRACE_CATEGORIES });
+        }
+        try {
+          samples.push(await measureLoad(page, target, 'cold', () => page.goto(url, { waitUntil: 'commit' }), feeder, selector));
+        } finally {
+          if (tracePath) await browser.stopTracing();
+        }
         if (i < WARM) {
           await serviceWorkerReady(page);
-          samples.push(await measureLoad(page, target, 'warm', () => page.reload({ waitUntil: 'commit' }), feeder, selector));
+          const warmTrace = flags.trace && i === 0 ? path.join(flags.trace, `first-value-${target}-warm.json`) : null;
+          if (warmTrace) await browser.startTracing(page, { path: warmTrace, screenshots: false, categories: TRACE_CATEGORIES });
+          try {
+            samples.push(await measureLoad(page, target, 'warm', () => page.reload({ waitUntil: 'commit' }), feeder, selector));
+          } finally {
+            if (warmTrace) await browser.stopTracing();
+          }
         }
       } catch (error) {
         // A load that never showed its values (a timeout on a starved machine) is reported, not fatal.

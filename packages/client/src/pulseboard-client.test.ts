@@ -255,6 +255,33 @@ describe('PulseboardClient with a scripted server', () => {
     expect(again.updateWidget('a', { title: 'new' })).toBe(3);
   });
 
+  it('opens its socket while persisted state loads, and says hello only once it has (stored clientId, queue replayed after the welcome)', async () => {
+    const store = new MemoryOfflineStore();
+    await store.save('default', { clientId: 'c_stored', lastMutationId: 1, queue: [{ mutationId: 1, dashboardId: 'ops', name: 'updateWidget', args: { id: 'a', set: { title: 'offline' } }, createdAt: 1 }] });
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    // A store as slow as IndexedDB on a cold page: nothing loads until the test releases it.
+    const slow = Object.assign(Object.create(store) as MemoryOfflineStore, {
+      load: async (key: string) => (await gate, store.load(key)),
+      loadTopics: async (key: string) => (await gate, store.loadTopics(key)),
+    });
+    const environment = new EnvironmentManager({ attach: false });
+    const client = createPulseboardClient({ url: 'http://server.test', WebSocket: FakeWebSocket, fetch: fakeFetch(() => ({ status: 503, body: {} })).fetch, store: slow, config: { refreshIntervalMs: 0 } }, { environment, random: () => 0.5 });
+    clients.push(client);
+    const socket = FakeWebSocket.last;
+    socket.serverOpen();
+    await settle();
+    expect(socket.sent).toEqual([]);
+    expect(client.connection.getSnapshot().state).toBe('connecting');
+    release();
+    await client.ready;
+    expect(socket.sent.map((m) => m.type)).toEqual(['hello']);
+    expect(socket.sentOfType('hello')[0]?.clientId).toBe('c_stored');
+    socket.serverSend({ type: 'welcome', protocol: 1, connectionId: 'conn-1', clientId: 'c_stored', lastMutationId: 0, heartbeatIntervalMs: 15_000, serverTime: Date.now() });
+    await settle();
+    expect(socket.sentOfType('mutate').map((m) => m.mutationId)).toEqual([1]);
+  });
+
   it('holds a debounced text edit, merging keystrokes into one mutation', async () => {
     const { client, log } = await setup({ config: { textEditDebounceMs: 300 } });
     const handle = client.dashboard('ops');

@@ -98,6 +98,9 @@ class PulseboardClientImpl implements PulseboardClient {
       clientId: options.clientId ?? randomClientId(),
       now: this.#now,
     });
+    // Persisted state (offline queue, topic positions) is loaded before the hello, so the hello
+    // carries the stored clientId and the first subscribes their positions.
+    this.ready = Promise.all([this.#queue.load(options.clientId !== undefined), this.#persistence.loaded]).then(() => {});
     this.monitor = new PerformanceMonitor({ sampleSize: this.config.latencySampleSize, rateWindowMs: this.config.rateWindowMs, now: this.#now });
     this.connection = new WebSocketManager({
       url: socketUrl(options.url),
@@ -105,6 +108,7 @@ class PulseboardClientImpl implements PulseboardClient {
       config: this.config,
       environment: this.#environment,
       hello: () => ({ clientId: this.#queue.clientId, ...(options.token ? { token: options.token } : {}), ...(options.name ? { name: options.name } : {}) }),
+      helloAfter: this.ready,
       now: this.#now,
       ...(internals.random ? { random: internals.random } : {}),
     });
@@ -133,10 +137,8 @@ class PulseboardClientImpl implements PulseboardClient {
     this.#queue.onError = (error) => this.sync.reportError(error);
     this.#route();
     this.#cleanup.push(this.#queue.subscribe(() => this.monitor.setPending(this.#queue.length)));
-    // Topic snapshots are loaded before connecting, so the first subscribes carry their positions.
-    this.ready = Promise.all([this.#queue.load(options.clientId !== undefined), this.#persistence.loaded]).then(() => {
-      if (options.autoConnect !== false && !this.#closed) this.connection.connect();
-    });
+    // The socket opens while persisted state loads; its hello waits for it (`helloAfter`).
+    if (options.autoConnect !== false) this.connection.connect();
   }
 
   get clientId(): string {
@@ -144,9 +146,7 @@ class PulseboardClientImpl implements PulseboardClient {
   }
 
   connect(): void {
-    void this.ready.then(() => {
-      if (!this.#closed) this.connection.connect();
-    });
+    if (!this.#closed) this.connection.connect();
   }
 
   dashboard(id: string): DashboardHandle {

@@ -14,6 +14,11 @@ export interface WebSocketManagerOptions {
   environment: EnvironmentManager;
   /** The hello to send on every new socket (token, clientId, name). */
   hello: () => Omit<HelloMessage, 'type' | 'protocol'>;
+  /**
+   * The hello waits until this settles (the client's persisted queue and topic positions): the
+   * socket's TCP and upgrade run meanwhile, so loading IndexedDB does not delay the connection.
+   */
+  helloAfter?: Promise<unknown>;
   now?: () => number;
   random?: () => number;
 }
@@ -78,6 +83,8 @@ export class WebSocketManager extends SnapshotStore<ConnectionSnapshot> implemen
   #everOpened = false;
   /** The server said this connection lags (`error lagging`): a cut that follows reconnects at once. */
   #lagging: { bufferedBytes: number | null } | null = null;
+  /** `helloAfter` has settled (or there is none): a socket that opens says hello at once. */
+  #helloReady: boolean;
   readonly #detachEnvironment: () => void;
 
   constructor(options: WebSocketManagerOptions) {
@@ -94,6 +101,8 @@ export class WebSocketManager extends SnapshotStore<ConnectionSnapshot> implemen
     this.#options = options;
     this.#now = options.now ?? Date.now;
     this.#random = options.random ?? Math.random;
+    this.#helloReady = !options.helloAfter;
+    void options.helloAfter?.finally(() => (this.#helloReady = true));
     this.#detachEnvironment = options.environment.onSignal((signal) => this.#onEnvironment(signal));
   }
 
@@ -211,13 +220,8 @@ export class WebSocketManager extends SnapshotStore<ConnectionSnapshot> implemen
 
     socket.onopen = () => {
       if (socket !== this.#socket) return;
-      // event-rows + topic-ids: events of a topic arrive as compact rows under a topic id; the decoder expands them.
-      const hello: HelloMessage = { type: 'hello', protocol: PROTOCOL_VERSION, features: [Feature.EVENT_ROWS, Feature.TOPIC_IDS], ...this.#options.hello() };
-      try {
-        socket.send(JSON.stringify(hello));
-      } catch (error) {
-        this.#fail({ code: 'send_failed', message: describe(error) });
-      }
+      if (this.#helloReady) this.#sendHello(socket);
+      else void this.#options.helloAfter?.finally(() => this.#sendHello(socket));
     };
     socket.onmessage = (event) => {
       if (socket !== this.#socket) return;
@@ -230,6 +234,17 @@ export class WebSocketManager extends SnapshotStore<ConnectionSnapshot> implemen
       if (socket !== this.#socket) return;
       this.#onClose(event.code, event.reason);
     };
+  }
+
+  #sendHello(socket: WebSocketLike): void {
+    if (socket !== this.#socket) return;
+    // event-rows + topic-ids: events of a topic arrive as compact rows under a topic id; the decoder expands them.
+    const hello: HelloMessage = { type: 'hello', protocol: PROTOCOL_VERSION, features: [Feature.EVENT_ROWS, Feature.TOPIC_IDS], ...this.#options.hello() };
+    try {
+      socket.send(JSON.stringify(hello));
+    } catch (error) {
+      this.#fail({ code: 'send_failed', message: describe(error) });
+    }
   }
 
   #onFrame(data: unknown): void {
