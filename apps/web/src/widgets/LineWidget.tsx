@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useRef, useSyncExternalStore } from 'react';
 import uPlot from 'uplot';
 import { formatTimeTick, isolatedPoints, lineSeriesOf, tickLabelFits, toAlignedColumns, type LineSeriesSpec } from './line-series';
-import { getThemeVersion, readCssVar, subscribeTheme, withAlpha } from './theme-store';
+import { getThemeVersion, readThemeVar, subscribeTheme, withAlpha } from './theme-store';
 import { WidgetEmpty } from './WidgetEmpty';
 import type { WidgetProps } from './widget-props';
 import { formatOptionsOf, formatValue, numberOption, pickNumber, type FormatOptions } from './widget-data';
@@ -53,38 +53,40 @@ export function LineWidget({ widget, data }: WidgetProps) {
   useEffect(() => {
     const host = plotHostRef.current;
     if (!host) return;
-    const colors = series.map((_, i) => {
-      const [name, fallback] = SERIES_COLORS[i % SERIES_COLORS.length]!;
-      return readCssVar(host, name, fallback);
-    });
-    const opts = buildPlotOptions({
-      width: host.clientWidth || FALLBACK_SIZE.width,
-      height: host.clientHeight || FALLBACK_SIZE.height,
-      series,
-      colors,
-      axisColor: readCssVar(host, '--pb-text-muted', '#8b95a7'),
-      gridColor: readCssVar(host, '--pb-chart-grid', '#26303d'),
-      format,
-      min,
-      max,
-    });
-    const plot = new uPlot(opts, columnsRef.current as uPlot.AlignedData, host);
-    plotRef.current = plot;
-
+    let plot: uPlot | null = null;
     let observer: ResizeObserver | null = null;
-    if (typeof ResizeObserver !== 'undefined') {
+    const cancel = measureThenBuild(host, ({ width, height }) => {
+      const colors = series.map((_, i) => {
+        const [name, fallback] = SERIES_COLORS[i % SERIES_COLORS.length]!;
+        return readThemeVar(name, fallback);
+      });
+      const opts = buildPlotOptions({
+        width: width || FALLBACK_SIZE.width,
+        height: height || FALLBACK_SIZE.height,
+        series,
+        colors,
+        axisColor: readThemeVar('--pb-text-muted', '#8b95a7'),
+        gridColor: readThemeVar('--pb-chart-grid', '#26303d'),
+        format,
+        min,
+        max,
+      });
+      const built = new uPlot(opts, columnsRef.current as uPlot.AlignedData, host);
+      plot = plotRef.current = built;
+      if (typeof ResizeObserver === 'undefined') return;
       observer = new ResizeObserver((entries) => {
         const rect = entries[0]?.contentRect;
         if (!rect || rect.width < 1 || rect.height < 1) return;
-        const width = Math.floor(rect.width);
-        const height = Math.floor(rect.height);
-        if (width !== plot.width || height !== plot.height) plot.setSize({ width, height });
+        const w = Math.floor(rect.width);
+        const h = Math.floor(rect.height);
+        if (w !== built.width || h !== built.height) built.setSize({ width: w, height: h });
       });
       observer.observe(host);
-    }
+    });
     return () => {
+      cancel();
       observer?.disconnect();
-      plot.destroy();
+      plot?.destroy();
       plotRef.current = null;
     };
   }, [series, format, min, max, themeVersion]);
@@ -105,6 +107,38 @@ export function LineWidget({ widget, data }: WidgetProps) {
       )}
     </div>
   );
+}
+
+/** Charts waiting to be built this turn, with what builds each. */
+const toBuild = new Map<HTMLElement, (size: { width: number; height: number }) => void>();
+
+/**
+ * Builds a chart at the size of its host, together with every other chart mounted in the same
+ * commit: all hosts are measured first, then all charts built (a microtask later, before the
+ * frame paints). Measuring each host right after building the previous chart would lay the
+ * page out once per chart. Returns a cancel for an unmount before the build.
+ */
+function measureThenBuild(host: HTMLElement, build: (size: { width: number; height: number }) => void): () => void {
+  if (toBuild.size === 0) {
+    queueMicrotask(() => {
+      const batch = [...toBuild].map(([el, run]) => ({ run, size: { width: el.clientWidth, height: el.clientHeight } }));
+      toBuild.clear();
+      for (const { run, size } of batch) {
+        try {
+          run(size);
+        } catch (error) {
+          // One chart that cannot be built must not stop the others.
+          queueMicrotask(() => {
+            throw error;
+          });
+        }
+      }
+    });
+  }
+  toBuild.set(host, build);
+  return () => {
+    if (toBuild.get(host) === build) toBuild.delete(host);
+  };
 }
 
 /** The latest value of each line, with its colour swatch; the big readable number of a chart. */

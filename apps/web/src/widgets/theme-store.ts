@@ -38,6 +38,8 @@ export function subscribeTheme(listener: Listener): () => void {
     if (listeners.size === 0 && teardown) {
       teardown();
       teardown = null;
+      // Unwatched, a theme change would not bump the version: read the variables afresh next time.
+      cachedVersion = -1;
     }
   };
 }
@@ -47,11 +49,29 @@ export function getThemeVersion(): number {
   return version;
 }
 
-/** Reads a CSS custom property as resolved on `el` (e.g. `--pb-series-1`), or `fallback`. */
-export function readCssVar(el: Element, name: string, fallback: string): string {
-  if (typeof getComputedStyle !== 'function') return fallback;
-  const v = getComputedStyle(el).getPropertyValue(name).trim();
-  return v || fallback;
+/** The theme's variables read so far, for the theme `cachedVersion` names. */
+const themeVars = new Map<string, string>();
+let cachedVersion = -1;
+let rootStyle: CSSStyleDeclaration | null = null;
+
+/**
+ * A theme variable (e.g. `--pb-series-1`, set on `:root`) as resolved now, or `fallback`.
+ * Read once per theme: `getComputedStyle` after a DOM change recalculates the page's style,
+ * so reading it per chart made a 40-widget board recalculate style once per line chart.
+ */
+export function readThemeVar(name: string, fallback: string): string {
+  if (typeof getComputedStyle !== 'function' || typeof document === 'undefined') return fallback;
+  if (cachedVersion !== version) {
+    themeVars.clear();
+    rootStyle = getComputedStyle(document.documentElement);
+    cachedVersion = version;
+  }
+  let value = themeVars.get(name);
+  if (value === undefined) {
+    value = rootStyle?.getPropertyValue(name).trim() ?? '';
+    themeVars.set(name, value);
+  }
+  return value || fallback;
 }
 
 /** `#rrggbb`/`#rgb` with an alpha (0–1) as `#rrggbbaa`; other colour syntaxes become transparent. */

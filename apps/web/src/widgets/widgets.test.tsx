@@ -1,6 +1,6 @@
 // @vitest-environment jsdom
 import './test-browser-stubs';
-import { cleanup, render, screen, waitFor } from '@testing-library/react';
+import { act, cleanup, render, screen, waitFor } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Widget, WidgetType } from '@pulseboard/model';
 import { GaugeWidget } from './GaugeWidget';
@@ -25,6 +25,9 @@ function data(values: Array<Widget['options'] | number>): WidgetData {
   const last = history[history.length - 1];
   return { latest: last?.value ?? null, latestTs: last?.ts ?? null, history };
 }
+
+/** Charts are built a microtask after their commit (all measured first): let that run. */
+const chartsBuilt = () => act(async () => {});
 
 const EMPTY: WidgetData = { latest: null, latestTs: null, history: [] };
 
@@ -58,22 +61,27 @@ describe('StatWidget', () => {
 });
 
 describe('LineWidget', () => {
-  it('creates one chart and keeps it across updates', () => {
+  it('creates one chart and keeps it across updates', async () => {
     const w = widget('line', { unit: 'ms' });
     const { container, rerender } = render(<LineWidget widget={w} data={data([1, 2, 3])} />);
+    await chartsBuilt();
     const first = container.querySelector('.uplot');
     expect(first).not.toBeNull();
     expect(screen.getByTestId('line-latest').textContent).toBe('3 ms');
     for (let i = 4; i < 30; i++) rerender(<LineWidget widget={w} data={data([1, 2, 3, i])} />);
+    await chartsBuilt();
     expect(container.querySelectorAll('.uplot')).toHaveLength(1);
     expect(container.querySelector('.uplot')).toBe(first);
     expect(screen.getByTestId('line-latest').textContent).toBe('29 ms');
   });
 
-  it('keeps the chart when the shell rebuilds an equal widget object', () => {
+  it('keeps the chart when the shell rebuilds an equal widget object', async () => {
     const { container, rerender } = render(<LineWidget widget={widget('line', { unit: 'ms' })} data={data([1, 2])} />);
+    await chartsBuilt();
     const first = container.querySelector('.uplot');
+    expect(first).not.toBeNull();
     rerender(<LineWidget widget={widget('line', { unit: 'ms' })} data={data([1, 2, 3])} />);
+    await chartsBuilt();
     expect(container.querySelector('.uplot')).toBe(first);
   });
 
@@ -90,8 +98,21 @@ describe('LineWidget', () => {
     expect(screen.getByTestId('line-latest').textContent).toBe('50');
   });
 
-  it('removes the chart on unmount', () => {
+  it('builds every chart of one commit together, a microtask after the commit', async () => {
+    const { container } = render(
+      <>
+        <LineWidget widget={widget('line')} data={data([1, 2])} />
+        <LineWidget widget={widget('line')} data={data([3, 4])} />
+      </>,
+    );
+    expect(container.querySelectorAll('.uplot')).toHaveLength(0);
+    await chartsBuilt();
+    expect(container.querySelectorAll('.uplot')).toHaveLength(2);
+  });
+
+  it('removes the chart on unmount', async () => {
     const { container, unmount } = render(<LineWidget widget={widget('line')} data={data([1, 2])} />);
+    await chartsBuilt();
     expect(container.querySelector('.uplot')).not.toBeNull();
     unmount();
     expect(container.querySelector('.uplot')).toBeNull();
