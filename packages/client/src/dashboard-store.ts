@@ -10,7 +10,7 @@ import { refusalNotice, type DashboardSettlement, type MutationSettlement } from
 import { StoreLease } from './store-lease.js';
 import type { TopicPersistence } from './topic-persistence.js';
 import { TopicStore } from './topic-store.js';
-import type { DashboardHandle, DashboardSnapshot, EditOptions, PresenceEntry, SyncStatus } from './types.js';
+import type { DashboardHandle, DashboardHandleOptions, DashboardSnapshot, EditOptions, PresenceEntry, StreamHandle, SyncStatus } from './types.js';
 import type { UpdateProcessor } from './update-processor.js';
 import type { WebSocketManager } from './websocket-manager.js';
 
@@ -31,6 +31,8 @@ export interface DashboardStoreDeps {
   sync: BackgroundSync;
   monitor: PerformanceMonitor;
   persistence: TopicPersistence;
+  /** A handle on one of the client's streams (for `holdStreams`); null once the client is closing. */
+  stream: (key: string) => StreamHandle | null;
   now: () => number;
 }
 
@@ -65,6 +67,11 @@ export class DashboardStore extends TopicStore<Inbound, DashboardSnapshot> {
   #unconfirmed = false;
   /** Inside a frame: queue changes (own events, acks) wait for the frame's one publish. */
   #inFrame = false;
+  /** Holders that asked for the widgets' streams (`holdStreams`), and the handles held for them. */
+  #streamHolders = 0;
+  readonly #heldStreams = new Map<string, StreamHandle>();
+  /** The document `#heldStreams` was last matched against. */
+  #streamsOf: unknown = null;
 
   constructor(id: string, deps: DashboardStoreDeps, clientId: () => string) {
     super(dashboardTopic(id), emptySnapshot(id), deps.processor);
@@ -248,6 +255,7 @@ export class DashboardStore extends TopicStore<Inbound, DashboardSnapshot> {
     this.#presenceTimer = null;
     // Released with results still buffered: they settle as results of a dashboard nobody holds.
     for (const message of unapplied) if (message.type === 'ack') this.#deps.settlement.settle(message);
+    this.#releaseStreams();
   }
 
   #onEvent(message: EventMessage): boolean {
@@ -396,17 +404,66 @@ export class DashboardStore extends TopicStore<Inbound, DashboardSnapshot> {
 
   /** Replaces the snapshot when anything in it changed, and notifies once. */
   #publish(): void {
-    if (!this.closed) this.update(this.#buildSnapshot());
+    if (this.closed) return;
+    this.update(this.#buildSnapshot());
+    this.#matchStreams();
+  }
+
+  /**
+   * Keeps the streams of the view's widgets held while someone asked for them (see
+   * `DashboardHandleOptions.streams`); returns the give-back (idempotent).
+   */
+  holdStreams(): () => void {
+    this.#streamHolders++;
+    this.#matchStreams();
+    let held = true;
+    return () => {
+      if (!held) return;
+      held = false;
+      if (--this.#streamHolders === 0) this.#releaseStreams();
+    };
+  }
+
+  #matchStreams(): void {
+    const view = this.state.view;
+    if (this.#streamHolders === 0 || this.closed || view === this.#streamsOf) return;
+    this.#streamsOf = view;
+    const keys = new Set<string>();
+    for (const widget of Object.values(view?.widgets ?? {})) if (widget.stream) keys.add(widget.stream);
+    for (const [key, handle] of this.#heldStreams) {
+      if (keys.has(key)) continue;
+      handle.release();
+      this.#heldStreams.delete(key);
+    }
+    for (const key of keys) {
+      if (this.#heldStreams.has(key)) continue;
+      const handle = this.#deps.stream(key);
+      if (handle) this.#heldStreams.set(key, handle);
+    }
+  }
+
+  #releaseStreams(): void {
+    for (const handle of this.#heldStreams.values()) handle.release();
+    this.#heldStreams.clear();
+    this.#streamsOf = null;
   }
 }
 
 /** A holder's handle on a DashboardStore; `release()` gives it back (idempotent). */
 export class DashboardHandleImpl extends StoreLease<DashboardStore, DashboardSnapshot> implements DashboardHandle {
   readonly id: string;
+  readonly #releaseStreams: (() => void) | null;
 
-  constructor(store: DashboardStore, onRelease: (store: DashboardStore) => void) {
+  constructor(store: DashboardStore, onRelease: (store: DashboardStore) => void, options: DashboardHandleOptions = {}) {
     super(store, onRelease);
     this.id = store.id;
+    this.#releaseStreams = options.streams ? store.holdStreams() : null;
+  }
+
+  override release(): void {
+    if (this.released) return;
+    this.#releaseStreams?.();
+    super.release();
   }
 
   mutate<N extends MutatorName>(name: N, args: MutatorArgs<N>, options?: EditOptions): number | null {

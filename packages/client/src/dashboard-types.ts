@@ -93,6 +93,18 @@ export type WidgetInput = MutatorArgs<'addWidget'>['widget'];
 export type WidgetChanges = MutatorArgs<'updateWidget'>['set'];
 export type DashboardMetaChanges = MutatorArgs<'setDashboardMeta'>['set'];
 
+/** Options of `client.dashboard(id, options)`. */
+export interface DashboardHandleOptions {
+  /**
+   * Also keep the streams of the dashboard's widgets subscribed while this handle is held,
+   * from the moment the document is known (HTTP, saved snapshot or `subscribed`) and as
+   * widgets come and go: a page that shows the dashboard asks for its values before it
+   * renders, instead of once per widget after rendering (first values arrive one round trip
+   * and one render sooner). Each widget's own stream handle shares the same subscription.
+   */
+  streams?: boolean;
+}
+
 /** One holder's view of one dashboard; subscribed while any handle for it is held. */
 export interface DashboardHandle extends ExternalStore<DashboardSnapshot> {
   readonly id: string;

@@ -14,6 +14,7 @@ export type {
   ConnectionSnapshot,
   ConnectionState,
   DashboardHandle,
+  DashboardHandleOptions,
   DashboardMetaChanges,
   DashboardSnapshot,
   EditOptions,

@@ -14,7 +14,7 @@ const frame = () => vi.advanceTimersByTimeAsync(16);
 
 let clients: PulseboardClient[] = [];
 
-async function setup(options: { store?: MemoryOfflineStore; lastMutationId?: number; config?: Record<string, number> } = {}) {
+async function setup(options: { store?: MemoryOfflineStore; storeKey?: string; lastMutationId?: number; config?: Record<string, number> } = {}) {
   const environment = new EnvironmentManager({ attach: false });
   const http = fakeFetch(() => ({ status: 503, body: { error: { code: 'unavailable', message: 'down' } } }));
   const client = createPulseboardClient(
@@ -25,6 +25,7 @@ async function setup(options: { store?: MemoryOfflineStore; lastMutationId?: num
       WebSocket: FakeWebSocket,
       fetch: http.fetch,
       ...(options.store ? { store: options.store } : {}),
+      ...(options.storeKey ? { storeKey: options.storeKey } : {}),
       config: { refreshIntervalMs: 0, httpFallbackAfterMs: 60_000, ...options.config },
     },
     { environment, random: () => 0.5 },
@@ -63,6 +64,42 @@ describe('PulseboardClient with a scripted server', () => {
     expect(FakeWebSocket.last.sentOfType('unsubscribe')).toEqual([]);
     two.release();
     expect(FakeWebSocket.last.sentOfType('unsubscribe')).toEqual([{ type: 'unsubscribe', topic: 'dashboard:ops' }]);
+  });
+
+  it('with { streams: true } subscribes the widgets\' streams in the frame the document arrives, follows widget changes, and lets go on release', async () => {
+    const { client, log } = await setup();
+    for (const [mutationId, args] of [[1, { id: 'a', set: { stream: 'cpu' } }], [2, { id: 'b', set: { stream: 'mem' } }]] as const) log.apply('seed', mutationId, 'updateWidget', args);
+    const handle = client.dashboard('ops', { streams: true });
+    await open();
+    const socket = FakeWebSocket.last;
+    expect(socket.sentOfType('subscribe').map((m) => m.topic)).toEqual(['dashboard:ops']);
+    socket.serverSend(log.subscribed());
+    await frame();
+    // No widget has rendered (no stream handle anywhere): the dashboard asked for them itself.
+    expect(socket.sentOfType('subscribe').map((m) => m.topic)).toEqual(['dashboard:ops', 'stream:cpu', 'stream:mem']);
+    const own = client.stream('mem');
+    socket.serverSend(log.apply('alice', 1, 'removeWidget', { id: 'a' })!);
+    await frame();
+    expect(socket.sentOfType('unsubscribe').map((m) => m.topic)).toEqual(['stream:cpu']);
+    handle.release();
+    // mem is still held by its own handle; only the dashboard goes.
+    expect(socket.sentOfType('unsubscribe').map((m) => m.topic)).toEqual(['stream:cpu', 'dashboard:ops']);
+    own.release();
+    expect(socket.sentOfType('unsubscribe').map((m) => m.topic)).toEqual(['stream:cpu', 'dashboard:ops', 'stream:mem']);
+  });
+
+  it('with { streams: true } and a document known before the welcome, subscribes the dashboard and its streams together', async () => {
+    const store = new MemoryOfflineStore();
+    const log = new FakeDashboardLog();
+    log.apply('seed', 1, 'updateWidget', { id: 'a', set: { stream: 'cpu' } });
+    // A snapshot saved by an earlier page: the document is shown before the socket opens.
+    await store.saveTopic('default', { topic: 'dashboard:ops', epoch: log.epoch, offset: log.doc.version, data: log.doc, savedAt: 1 });
+    const { client } = await setup({ store, storeKey: 'default' });
+    const handle = client.dashboard('ops', { streams: true });
+    await settle();
+    expect(handle.getSnapshot().view?.widgets.a?.stream).toBe('cpu');
+    await open();
+    expect(FakeWebSocket.last.sentOfType('subscribe').map((m) => m.topic)).toEqual(['dashboard:ops', 'stream:cpu']);
   });
 
   it('applies 1,000 events that arrive inside one frame with one notification', async () => {

@@ -14,7 +14,7 @@ import { resolveRealtimeConfig, type RealtimeConfig } from './realtime-config.js
 import { StreamHandleImpl, StreamStore } from './stream-store.js';
 import { TopicPersistence } from './topic-persistence.js';
 import type { TopicStore } from './topic-store.js';
-import type { DashboardHandle, PulseboardClient, PulseboardClientOptions, StreamHandle, WebSocketConstructor } from './types.js';
+import type { DashboardHandle, DashboardHandleOptions, PulseboardClient, PulseboardClientOptions, StreamHandle, WebSocketConstructor } from './types.js';
 import { UpdateProcessor } from './update-processor.js';
 import { WebSocketManager } from './websocket-manager.js';
 
@@ -149,11 +149,11 @@ class PulseboardClientImpl implements PulseboardClient {
     if (!this.#closed) this.connection.connect();
   }
 
-  dashboard(id: string): DashboardHandle {
+  dashboard(id: string, options?: DashboardHandleOptions): DashboardHandle {
     this.#assertOpen();
-    const deps = { config: this.config, connection: this.connection, queue: this.#queue, settlement: this.#settlement, processor: this.#processor, sync: this.sync, monitor: this.monitor, persistence: this.#persistence, now: this.#now };
+    const deps = { config: this.config, connection: this.connection, queue: this.#queue, settlement: this.#settlement, processor: this.#processor, sync: this.sync, monitor: this.monitor, persistence: this.#persistence, stream: (key: string) => (this.#closed ? null : this.stream(key)), now: this.#now };
     const store = hold(this.#dashboards, id, () => new DashboardStore(id, deps, () => this.#queue.clientId));
-    return new DashboardHandleImpl(store, (s) => release(this.#dashboards, id, s));
+    return new DashboardHandleImpl(store, (s) => release(this.#dashboards, id, s), options);
   }
 
   stream(key: string): StreamHandle {

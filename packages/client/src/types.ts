@@ -2,7 +2,7 @@ import type { OfflineStore } from './offline-store.js';
 import type { PulseboardApi } from './pulseboard-api.js';
 import type { RealtimeConfig } from './realtime-config.js';
 import type { ConnectionHandle, WebSocketConstructor } from './connection-types.js';
-import type { DashboardHandle, NoticesHandle } from './dashboard-types.js';
+import type { DashboardHandle, DashboardHandleOptions, NoticesHandle } from './dashboard-types.js';
 import type { BackgroundSyncHandle, PerformanceMonitorHandle } from './monitor-types.js';
 import type { StreamHandle } from './stream-types.js';
 import type { PointValue } from '@pulseboard/model';
@@ -61,7 +61,7 @@ export interface PulseboardClient extends PulseboardApi {
   /** Notices about edits of dashboards no handle holds (a held dashboard's are in its snapshot). */
   readonly notices: NoticesHandle;
   readonly config: RealtimeConfig;
-  dashboard(id: string): DashboardHandle;
+  dashboard(id: string, options?: DashboardHandleOptions): DashboardHandle;
   stream(key: string): StreamHandle;
   /** Pushes a value to a stream (over the socket when open, else HTTP); resolves with its offset. */
   publish(key: string, value: PointValue): Promise<number>;

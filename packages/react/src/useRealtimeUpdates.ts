@@ -2,6 +2,7 @@ import { useMemo, useSyncExternalStore } from 'react';
 import type { Dashboard, Layout, MutatorArgs, MutatorName } from '@pulseboard/model';
 import type {
   DashboardHandle,
+  DashboardHandleOptions,
   DashboardMetaChanges,
   DashboardSnapshot,
   EditOptions,
@@ -71,10 +72,10 @@ function bindActions(lease: HandleLease<DashboardHandle, DashboardSnapshot>): Da
 /**
  * Live, optimistic editing of one dashboard (the seed plan's useRealtimeUpdates): the
  * dashboard as it should be shown, pending edits, notices about rejected or overwritten
- * edits, and stable edit functions.
+ * edits, and stable edit functions. `options.streams`: see `useDashboard`.
  */
-export function useRealtimeUpdates(dashboardId: string): RealtimeUpdates {
-  const lease = useDashboardLease(usePulseboardClient(), dashboardId);
+export function useRealtimeUpdates(dashboardId: string, options?: DashboardHandleOptions): RealtimeUpdates {
+  const lease = useDashboardLease(usePulseboardClient(), dashboardId, options);
   const snapshot = useSyncExternalStore(lease.subscribe, lease.getSnapshot, lease.getSnapshot);
   const actions = useMemo(() => bindActions(lease), [lease]);
   const pendingWidgetIds = useMemo(() => {

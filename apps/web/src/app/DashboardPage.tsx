@@ -26,9 +26,12 @@ export function newWidgetId(): string {
   return `w${Array.from(bytes, (b) => b.toString(36).padStart(2, '0')).join('').slice(0, 10)}`;
 }
 
+/** The page renders every widget: their streams are asked for as soon as the document is known, not after the render. */
+const WITH_STREAMS = { streams: true } as const;
+
 /** One dashboard, live: the grid, the sync status, notices, and edit mode with its panel. */
 export function DashboardPage({ id, editing: editRequested }: { id: string; editing: boolean }) {
-  const rt = useRealtimeUpdates(id);
+  const rt = useRealtimeUpdates(id, WITH_STREAMS);
   const access = useAccess(id);
   // Edit mode only for an identity that may edit: a viewer never sees a control it cannot use.
   const canEdit = access.level === 'edit';

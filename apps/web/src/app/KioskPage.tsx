@@ -88,8 +88,11 @@ function KioskCycle({ ids, everyMs }: { ids: string[]; everyMs: number }) {
   );
 }
 
+/** A wallboard renders every widget: their streams are asked for as soon as the document is known. */
+const WITH_STREAMS = { streams: true } as const;
+
 function KioskDashboard({ id }: { id: string }) {
-  const snapshot = useDashboard(id);
+  const snapshot = useDashboard(id, WITH_STREAMS);
   const dashboard = snapshot.view;
   const title = dashboard?.title;
   useEffect(() => {
