@@ -15,9 +15,11 @@
  *
  * Per load, from navigation start (the page's `performance.now()` origin):
  * - first value: the first animation frame in which a widget's value element
- *   (`stat-value`, `line-latest`, `gauge-value`) shows a number (`waitForFunction` polling on
- *   rAF); "current value": the first frame showing a value at least as new as the one being
- *   fed at navigation (a warm page may paint older values from its saved snapshots first);
+ *   (`stat-value`, `line-latest`, `gauge-value`) shows a number (an init script reads them
+ *   on every animation frame: Playwright's `waitForFunction` would inject its own script
+ *   into the page while it loads, ~30–90 ms of main thread here); "current value": the
+ *   first frame showing a value at least as new as the one being fed at navigation (a warm
+ *   page may paint older values from its saved snapshots first);
  *   "all widgets": every widget showing a value;
  * - DOMContentLoaded and load (the navigation entry);
  * - the JS fetched before the first value: every script's resource entry that ended before
@@ -115,21 +117,55 @@ interface LoadSample {
   webSocket: WebSocketTimeline;
 }
 
-/** Polled on every animation frame: when a value, a current value and every widget's value first showed. */
-function valuesShown({ selector, minValue, widgets }: { selector: string; minValue: number; widgets: number }): false | { first: number; current: number; all: number } {
-  const w = window as unknown as { __firstValue?: { first?: number; current?: number; all?: number } };
-  const seen = (w.__firstValue ??= {});
-  const now = performance.now();
-  let shown = 0;
-  for (const el of document.querySelectorAll(selector)) {
-    const text = (el.textContent ?? '').replace(/[^0-9.-]/g, '');
-    if (text === '' || Number.isNaN(Number(text))) continue;
-    shown++;
-    seen.first ??= now;
-    if (Number(text) >= minValue) seen.current ??= now;
+/** What `watchValues` records in the page: when a value first showed, each new highest value, and when every widget had one. */
+type ValuesSeen = { first: number | null; all: number | null; highs: Array<[number, number]> };
+
+/**
+ * Installed in every page before its scripts (an init script, so measuring adds no injected
+ * script to the page's main thread while it loads, as `waitForFunction` would): on every
+ * animation frame, reads the value elements matching `selector` and records into
+ * `window.__valuesSeen` when a number first showed, each new highest number (the caller
+ * picks the first one at least as new as what was being fed at navigation) and when
+ * `widgets` elements showed one.
+ */
+function watchValues({ selector, widgets }: { selector: string; widgets: number }): void {
+  const seen: ValuesSeen = { first: null, all: null, highs: [] };
+  (window as unknown as { __valuesSeen: ValuesSeen }).__valuesSeen = seen;
+  let high = -Infinity;
+  const tick = () => {
+    const now = performance.now();
+    let shown = 0;
+    for (const el of document.querySelectorAll(selector)) {
+      const text = (el.textContent ?? '').replace(/[^0-9.-]/g, '');
+      if (text === '' || Number.isNaN(Number(text))) continue;
+      shown++;
+      seen.first ??= now;
+      if (Number(text) > high) {
+        high = Number(text);
+        seen.highs.push([now, high]);
+      }
+    }
+    if (shown >= widgets && seen.all === null) {
+      seen.all = now;
+      (window as unknown as { __valuesAll?: () => void }).__valuesAll?.();
+    }
+    requestAnimationFrame(tick);
+  };
+  requestAnimationFrame(tick);
+}
+
+/** Reads what `watchValues` recorded once every widget showed a value (the page calls `__valuesAll`), and until a value at least `minValue` did. */
+async function valuesShown(page: Page, allShown: Promise<void>, minValue: number): Promise<{ first: number; current: number; all: number }> {
+  const deadline = Date.now() + LOAD_TIMEOUT_MS;
+  await Promise.race([allShown, new Promise((_, reject) => setTimeout(() => reject(new Error(`no value in every widget within ${LOAD_TIMEOUT_MS} ms`)), LOAD_TIMEOUT_MS).unref())]);
+  for (;;) {
+    const seen = await page.evaluate(() => (window as unknown as { __valuesSeen?: ValuesSeen }).__valuesSeen ?? null);
+    const current = seen?.highs.find(([, value]) => value >= minValue)?.[0];
+    if (seen?.first != null && seen.all != null && current !== undefined) return { first: seen.first, current, all: seen.all };
+    // Only a warm page that painted older saved values first gets here: the newer ones are a frame or two away.
+    if (Date.now() > deadline) throw new Error(`no value ≥ ${minValue} within ${LOAD_TIMEOUT_MS} ms`);
+    await page.waitForTimeout(50);
   }
-  if (shown >= widgets) seen.all ??= now;
-  return seen.first !== undefined && seen.current !== undefined && seen.all !== undefined ? { first: seen.first, current: seen.current, all: seen.all } : false;
 }
 
 /** The navigation entry and every resource entry of the page. */
@@ -196,7 +232,7 @@ function recordWebSocket(): void {
  * Navigates (`navigate` resolves once the new document is committed) and measures until the
  * load event; the caller keeps the page for a warm reload.
  */
-async function measureLoad(page: Page, target: string, kind: LoadSample['kind'], navigate: () => Promise<unknown>, feeder: StreamFeeder, selector: string): Promise<LoadSample> {
+async function measureLoad(page: Page, target: string, kind: LoadSample['kind'], navigate: () => Promise<unknown>, feeder: StreamFeeder, nextAllShown: () => Promise<void>): Promise<LoadSample> {
   const encodings = new Map<string, string | null>();
   const onResponse = (r: { url(): string; headers(): Record<string, string> }) => {
     if (isScript(r.url())) encodings.set(r.url(), r.headers()['content-encoding'] ?? null);
@@ -204,9 +240,9 @@ async function measureLoad(page: Page, target: string, kind: LoadSample['kind'],
   page.on('response', onResponse);
   // Streams of later groups may still show the previous round's value.
   const minValue = feeder.value - 1;
+  const allShown = nextAllShown();
   await navigate();
-  const shown = await page.waitForFunction(valuesShown, { selector, minValue, widgets: WIDGETS }, { polling: 'raf', timeout: LOAD_TIMEOUT_MS });
-  const { first, current, all } = (await shown.jsonValue()) as { first: number; current: number; all: number };
+  const { first, current, all } = await valuesShown(page, allShown, minValue);
   await page.waitForLoadState('load', { timeout: LOAD_TIMEOUT_MS });
   const t = await page.evaluate(timings);
   const webSocket = await page.evaluate(() => (window as unknown as { __wsLog?: WebSocketTimeline }).__wsLog ?? { createdMs: null, openMs: null, firsts: {} });
@@ -248,6 +284,11 @@ async function measureTarget(browser: Browser, target: string, url: string, feed
   for (let i = 0; i < COLD; i++) {
     const context = await newContext(browser, VIEWPORT);
     await context.addInitScript(recordWebSocket);
+    await context.addInitScript(watchValues, { selector, widgets: WIDGETS });
+    // The page calls __valuesAll when every widget shows a value: each load awaits the next call.
+    let allShown: () => void = () => {};
+    await context.exposeFunction('__valuesAll', () => allShown());
+    const nextAllShown = () => new Promise<void>((resolve) => (allShown = resolve));
     try {
       const page = await context.newPage();
       const { errors } = watchPage(page, `${target} ${i + 1}`);
@@ -258,7 +299,7 @@ async function measureTarget(browser: Browser, target: string, url: string, feed
           await browser.startTracing(page, { path: tracePath, screenshots: false, categories: TRACE_CATEGORIES });
         }
         try {
-          samples.push(await measureLoad(page, target, 'cold', () => page.goto(url, { waitUntil: 'commit' }), feeder, selector));
+          samples.push(await measureLoad(page, target, 'cold', () => page.goto(url, { waitUntil: 'commit' }), feeder, nextAllShown));
         } finally {
           if (tracePath) await browser.stopTracing();
         }
@@ -267,7 +308,7 @@ async function measureTarget(browser: Browser, target: string, url: string, feed
           const warmTrace = flags.trace && i === 0 ? path.join(flags.trace, `first-value-${target}-warm.json`) : null;
           if (warmTrace) await browser.startTracing(page, { path: warmTrace, screenshots: false, categories: TRACE_CATEGORIES });
           try {
-            samples.push(await measureLoad(page, target, 'warm', () => page.reload({ waitUntil: 'commit' }), feeder, selector));
+            samples.push(await measureLoad(page, target, 'warm', () => page.reload({ waitUntil: 'commit' }), feeder, nextAllShown));
           } finally {
             if (warmTrace) await browser.stopTracing();
           }
