@@ -102,7 +102,10 @@ export class MutationQueue extends Subscribable {
     }
     this.#loaded = true;
     this.#changed(null);
-    await this.persist();
+    // Written in the background: the hello waits for `load`, and nothing it says needs this
+    // write (a clientId that no mutation used yet may change on the next page; entries are
+    // only sent after a save that holds them).
+    void this.persist();
   }
 
   /** Where entries go when they are due; null stops sending (disconnected). */
