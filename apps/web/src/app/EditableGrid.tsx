@@ -2,7 +2,8 @@ import { useCallback, useMemo, useRef, type HTMLAttributes, type KeyboardEvent, 
 import { ReactGridLayout, type EventCallback, type LayoutItem } from 'react-grid-layout';
 import type { Breakpoint, Layout as ModelLayout, Widget } from '@pulseboard/model';
 import type { DashboardActions } from '@pulseboard/react';
-import { GRID_MARGIN_PX, ROW_HEIGHT_PX, keyEdit } from './grid-layout';
+import { keyEdit } from './grid-keyboard';
+import { GRID_MARGIN_PX, ROW_HEIGHT_PX } from './grid-layout';
 import { PhoneLayoutControls } from './PhoneLayoutControls';
 
 /** How often a drag in progress is shown to other viewers. */

@@ -1,8 +1,9 @@
 /**
  * The web app's calls to the pull sources API (docs/api.md, "Pull data sources"), through
- * the client's HTTP API (`request`).
+ * the client's HTTP API (`request`), for the Sources page. The one call a viewer makes (which
+ * source feeds a widget's stream) is in useStreamSource.ts, so this module stays out of the entry.
  */
-import type { SourceTestResult, SourceView, StreamSourceResponse, StreamSourceView } from '@pulseboard/protocol';
+import type { SourceTestResult, SourceView, StreamSourceView } from '@pulseboard/protocol';
 import type { PulseboardApi } from '@pulseboard/client';
 
 export type { SourceTestResult, SourceView, StreamSourceView };
@@ -38,9 +39,4 @@ export function runSource(api: PulseboardApi, id: string): Promise<SourceView> {
 export function testSource(api: PulseboardApi, idOrInput: string | SourceInput): Promise<SourceTestResult> {
   if (typeof idOrInput === 'string') return api.request<SourceTestResult>('POST', `/api/sources/${encodeURIComponent(idOrInput)}/test`);
   return api.request<SourceTestResult>('POST', '/api/sources/test', { body: idOrInput });
-}
-
-/** The source feeding a stream, or null when none does. */
-export async function sourceForStream(api: PulseboardApi, key: string): Promise<StreamSourceView | null> {
-  return (await api.request<StreamSourceResponse>('GET', `/api/sources/for-stream/${encodeURIComponent(key)}`)).source;
 }

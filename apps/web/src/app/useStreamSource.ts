@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
+import type { PulseboardApi } from '@pulseboard/client';
+import type { StreamSourceResponse, StreamSourceView } from '@pulseboard/protocol';
 import { usePulseboardClient } from '@pulseboard/react';
-import { sourceForStream, type StreamSourceView } from './sources-api';
 import { useOnline } from './useOnline';
 
 /** How often a widget that is not live asks which source feeds it and how that source is doing. */
@@ -11,6 +12,11 @@ export const STREAM_SOURCE_REFRESH_MS = 15_000;
  * of 40 widgets 40 requests racing its first values.
  */
 export const STREAM_SOURCE_GRACE_MS = 2_000;
+
+/** The source feeding a stream (GET /api/sources/for-stream/:key), or null when none does. */
+async function sourceForStream(api: Pick<PulseboardApi, 'request'>, key: string): Promise<StreamSourceView | null> {
+  return (await api.request<StreamSourceResponse>('GET', `/api/sources/for-stream/${encodeURIComponent(key)}`)).source;
+}
 
 /**
  * The pull source feeding `stream` (GET /api/sources/for-stream/:key), asked only once the
