@@ -1,4 +1,4 @@
-import { applyMutation, applyPatch, type Dashboard } from '@pulseboard/model';
+import { applyPatch, type Dashboard, type MutationRunner } from '@pulseboard/model';
 import type { DashboardEventData } from './messages.js';
 
 /** The parts of a `dashboard:<id>` event that change the document. */
@@ -21,14 +21,26 @@ function isoTime(ts: number): string {
   return lastIso;
 }
 
+/** True for an event written before events carried patches: only re-running its mutator applies it. */
+export function needsMutator(data: DashboardEventData): boolean {
+  return data.kind === 'mutation' && !data.patch;
+}
+
 /**
  * The document after one confirmed event: the one rule the server's snapshot cache and every
  * client's confirmed state follow. `replace` resets to its document, `deleted` gives null, a
- * mutation applies its patch (or re-runs the mutator for events written before patches).
+ * mutation applies its patch (or, for events written before patches, re-runs the mutator with
+ * `runMutation`; see `needsMutator`). This module imports no mutator, so a bundle that never
+ * meets such an event can leave them out; `applyDashboardEvent` passes the model's.
  * With `inPlace`, a patch is applied to `doc` itself: only for a private draft (see
  * `applyPatch`). The caller checks the event follows `doc` (same epoch, offset = version + 1).
  */
-export function applyDashboardEvent(doc: Dashboard | null, event: DashboardEventLike, options: { inPlace?: boolean } = {}): Dashboard | null {
+export function applyDashboardEventWith(
+  doc: Dashboard | null,
+  event: DashboardEventLike,
+  runMutation: MutationRunner | null,
+  options: { inPlace?: boolean } = {},
+): Dashboard | null {
   const data = event.data;
   if (data.kind === 'replace') return { ...data.doc, version: event.offset };
   if (data.kind === 'deleted' || !doc) return null;
@@ -40,7 +52,9 @@ export function applyDashboardEvent(doc: Dashboard | null, event: DashboardEvent
     next.updatedAt = updatedAt;
     return next;
   }
-  const outcome = applyMutation(doc, data.name, data.args, {
+  // A programmer error: the caller checks `needsMutator` first when it may have no runner.
+  if (!runMutation) throw new TypeError(`event ${event.offset} carries no patch: applying it needs the mutators`);
+  const outcome = runMutation(doc, data.name, data.args, {
     clientId: data.clientId,
     mutationId: data.mutationId,
     ...(data.actor === undefined ? {} : { actor: data.actor }),
