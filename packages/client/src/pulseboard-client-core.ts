@@ -1,4 +1,4 @@
-import { PulseboardError, type PointValue } from '@pulseboard/model';
+import { PulseboardError, type MutationRunner, type PointValue } from '@pulseboard/model';
 import { parseTopic, type AckMessage, type ErrorMessage, type HttpMutationResult, type PublishedMessage } from '@pulseboard/protocol';
 import { BackgroundSync } from './background-sync.js';
 import { DashboardHandleImpl, DashboardStore } from './dashboard-store.js';
@@ -10,7 +10,8 @@ import { ClientNotices } from './notice-log.js';
 import { MemoryOfflineStore } from './offline-store.js';
 import { PerformanceMonitor } from './performance-monitor.js';
 import { pulseboardApi, type DashboardsApi, type SharesApi, type StreamsApi, type TokensApi } from './pulseboard-api.js';
-import { resolveRealtimeConfig, type RealtimeConfig } from './realtime-config.js';
+import type { RealtimeConfig } from './realtime-config.js';
+import { isResolvedRealtimeConfig, REALTIME_CONFIG_DEFAULTS } from './realtime-defaults.js';
 import { StreamHandleImpl, StreamStore } from './stream-store.js';
 import { TopicPersistence } from './topic-persistence.js';
 import type { TopicStore } from './topic-store.js';
@@ -25,8 +26,29 @@ export interface PulseboardClientInternals {
   random?: () => number;
 }
 
-/** Creates a client; it loads its persisted state and (by default) connects at once. */
-export function createPulseboardClient(options: PulseboardClientOptions, internals: PulseboardClientInternals = {}): PulseboardClient {
+/**
+ * What `createPulseboardClientCore` takes: a client's options, with the settings already
+ * resolved and the mutators handed in (or a loader for them), so that nothing here imports
+ * zod or the mutators. `createPulseboardClient` passes both; an app whose viewers never edit
+ * passes a loader (a dynamic `import()`) and keeps them out of its first download.
+ */
+export interface PulseboardClientCoreOptions extends Omit<PulseboardClientOptions, 'config'> {
+  /** Settings made by `resolveRealtimeConfig` (anything else is refused); the defaults when left out. */
+  config?: RealtimeConfig;
+  /**
+   * The model's `applyMutation`, or `{ load }` that loads it. It is loaded when first needed:
+   * at `loadMutations()`, or as soon as the queue holds an edit (a persisted offline queue, a
+   * new edit); until then the client applies patched events only, holds back whatever would
+   * need the mutators, and reloads a snapshot for an event that carries no patch.
+   */
+  mutations: MutationRunner | { load: () => Promise<MutationRunner> };
+}
+
+/**
+ * Creates a client from resolved settings and injected mutators (see
+ * `PulseboardClientCoreOptions`); `createPulseboardClient` is this with the model's own.
+ */
+export function createPulseboardClientCore(options: PulseboardClientCoreOptions, internals: PulseboardClientInternals = {}): PulseboardClient {
   return new PulseboardClientImpl(options, internals);
 }
 
@@ -79,9 +101,18 @@ class PulseboardClientImpl implements PulseboardClient {
   readonly #cleanup: Array<() => void> = [];
   #publishId = 0;
   #closed = false;
+  #mutations: MutationRunner | null = null;
+  readonly #loadMutations: (() => Promise<MutationRunner>) | null = null;
+  #mutationsLoading: Promise<void> | null = null;
 
-  constructor(options: PulseboardClientOptions, internals: PulseboardClientInternals) {
-    this.config = resolveRealtimeConfig(options.config);
+  constructor(options: PulseboardClientCoreOptions, internals: PulseboardClientInternals) {
+    const config = options.config ?? REALTIME_CONFIG_DEFAULTS;
+    if (!isResolvedRealtimeConfig(config)) throw new PulseboardError('invalid_config', 'realtime config: pass one made by resolveRealtimeConfig');
+    this.config = config;
+    const mutations: unknown = options.mutations;
+    if (typeof mutations === 'function') this.#mutations = options.mutations as MutationRunner;
+    else if (typeof (mutations as { load?: unknown } | null)?.load === 'function') this.#loadMutations = (mutations as { load: () => Promise<MutationRunner> }).load;
+    else throw new PulseboardError('no_mutations', 'pass options.mutations: applyMutation, or { load } that loads it');
     this.#now = internals.now ?? Date.now;
     const WebSocketClass = options.WebSocket ?? (globalThis as { WebSocket?: WebSocketConstructor }).WebSocket;
     if (!WebSocketClass) throw new PulseboardError('no_websocket', 'no WebSocket here: pass options.WebSocket (e.g. the `ws` package in Node)');
@@ -136,7 +167,13 @@ class PulseboardClientImpl implements PulseboardClient {
     ({ dashboards: this.dashboards, streams: this.streams, shares: this.shares, tokens: this.tokens, me: this.me, request: this.request } = pulseboardApi(http));
     this.#queue.onError = (error) => this.sync.reportError(error);
     this.#route();
-    this.#cleanup.push(this.#queue.subscribe(() => this.monitor.setPending(this.#queue.length)));
+    this.#cleanup.push(
+      this.#queue.subscribe(() => {
+        this.monitor.setPending(this.#queue.length);
+        // An edit to show (a new one, or the persisted queue just loaded) needs the mutators.
+        if (this.#queue.length > 0 && !this.#mutations) void this.loadMutations().catch((error: unknown) => this.sync.reportError(error));
+      }),
+    );
     // The socket opens while persisted state loads; its hello waits for it (`helloAfter`).
     if (options.autoConnect !== false) this.connection.connect();
   }
@@ -149,9 +186,25 @@ class PulseboardClientImpl implements PulseboardClient {
     if (!this.#closed) this.connection.connect();
   }
 
+  loadMutations(): Promise<void> {
+    if (this.#mutations || !this.#loadMutations) return Promise.resolve();
+    this.#mutationsLoading ??= this.#loadMutations().then(
+      (mutations) => {
+        this.#mutations = mutations;
+        for (const store of this.#dashboards.values()) store.setMutations(mutations);
+      },
+      (error: unknown) => {
+        // Tried again at the next need (a chunk that failed to download may come next time).
+        this.#mutationsLoading = null;
+        throw error;
+      },
+    );
+    return this.#mutationsLoading;
+  }
+
   dashboard(id: string, options?: DashboardHandleOptions): DashboardHandle {
     this.#assertOpen();
-    const deps = { config: this.config, connection: this.connection, queue: this.#queue, settlement: this.#settlement, processor: this.#processor, sync: this.sync, monitor: this.monitor, persistence: this.#persistence, stream: (key: string) => (this.#closed ? null : this.stream(key)), now: this.#now };
+    const deps = { config: this.config, connection: this.connection, queue: this.#queue, settlement: this.#settlement, processor: this.#processor, sync: this.sync, monitor: this.monitor, persistence: this.#persistence, stream: (key: string) => (this.#closed ? null : this.stream(key)), mutations: this.#mutations, now: this.#now };
     const store = hold(this.#dashboards, id, () => new DashboardStore(id, deps, () => this.#queue.clientId));
     return new DashboardHandleImpl(store, (s) => release(this.#dashboards, id, s), options);
   }

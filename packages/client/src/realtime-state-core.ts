@@ -1,5 +1,5 @@
-import { applyMutation, draftOf, type Dashboard, type FieldConflict, type Layout } from '@pulseboard/model';
-import { applyDashboardEvent, type DashboardEventData, type Position } from '@pulseboard/protocol';
+import { draftOf, type Dashboard, type FieldConflict, type Layout, type MutationRunner } from '@pulseboard/model';
+import { applyDashboardEventWith, needsMutator, type DashboardEventData, type Position } from '@pulseboard/protocol';
 import { NoticeLog, type NoticeInput } from './notice-log.js';
 import type { PendingMutation, SyncNotice } from './types.js';
 
@@ -21,7 +21,22 @@ export type ApplyResult =
   /** Another epoch (the log was reset): dropped; the caller reloads a snapshot. */
   | { kind: 'epoch' }
   /** No confirmed state yet to apply it to. */
-  | { kind: 'unloaded' };
+  | { kind: 'unloaded' }
+  /**
+   * A mutation event without a patch (written before events carried patches) and no mutators
+   * here to re-run it: dropped, nothing guessed; the caller reloads a snapshot.
+   */
+  | { kind: 'unpatched' };
+
+/** What a RealtimeStateCore is made with. */
+export interface RealtimeStateOptions {
+  dashboardId: string;
+  clientId: () => string;
+  maxNotices?: number;
+  now?: () => number;
+  /** The model's mutators (`applyMutation`); null until they are loaded (`setMutations`). */
+  mutations?: MutationRunner | null;
+}
 
 /**
  * One dashboard's optimistic state: the confirmed document (the server's, at `position`),
@@ -31,11 +46,17 @@ export type ApplyResult =
  *
  * Rebase is lazy: `view` is recomputed at most once per read after any change, so a frame
  * of 1,000 confirmed events costs one rebase.
+ *
+ * The mutators are injected and may come late: until `setMutations`, the state applies
+ * patched events only, and while mutations are pending it has no view (`awaitingMutations`;
+ * the dashboard store holds its inbox meanwhile), so pending edits are never shown, nor
+ * their overwrites judged, without the code the server runs. `RealtimeState` passes the model's.
  */
-export class RealtimeState {
+export class RealtimeStateCore {
   readonly dashboardId: string;
   readonly #clientId: () => string;
   readonly #now: () => number;
+  #mutations: MutationRunner | null;
   #confirmed: Dashboard | null = null;
   #position: Position | null = null;
   #pending: readonly PendingMutation[] = [];
@@ -51,8 +72,9 @@ export class RealtimeState {
   /** Field keys each pending mutation touches (from its last speculative run). */
   #touched = new Map<number, string[]>();
 
-  constructor(options: { dashboardId: string; clientId: () => string; maxNotices?: number; now?: () => number }) {
+  constructor(options: RealtimeStateOptions) {
     this.dashboardId = options.dashboardId;
+    this.#mutations = options.mutations ?? null;
     this.#clientId = options.clientId;
     this.#now = options.now ?? Date.now;
     this.#notices = new NoticeLog({ max: options.maxNotices ?? 50, now: this.#now });
@@ -80,7 +102,18 @@ export class RealtimeState {
     return this.#notices.list;
   }
 
-  /** The speculative view (rebased now if anything changed since the last read). */
+  /** True while mutations are pending and the mutators to show them are not here yet. */
+  get awaitingMutations(): boolean {
+    return this.#mutations === null && this.#pending.length > 0;
+  }
+
+  /** Hands over the mutators; the next read of `view` rebases the pending mutations with them. */
+  setMutations(mutations: MutationRunner): void {
+    this.#mutations = mutations;
+    this.#viewValid = false;
+  }
+
+  /** The speculative view (rebased now if anything changed since the last read); null while `awaitingMutations`. */
   get view(): Dashboard | null {
     if (!this.#viewValid) this.rebase();
     return this.#view;
@@ -119,10 +152,11 @@ export class RealtimeState {
     if (event.offset <= this.#position.offset) return { kind: 'stale' };
     if (event.offset > this.#position.offset + 1) return { kind: 'gap' };
     const data = event.data;
+    if (this.#mutations === null && needsMutator(data)) return { kind: 'unpatched' };
     this.#position = { epoch: event.epoch, offset: event.offset };
     this.#viewValid = false;
     if (data.kind === 'replace') {
-      this.#confirmed = applyDashboardEvent(this.#confirmed, { offset: event.offset, ts: event.ts, data });
+      this.#confirmed = applyDashboardEventWith(this.#confirmed, { offset: event.offset, ts: event.ts, data }, this.#mutations);
       if (this.#pending.length > 0) {
         this.addNotice({ kind: 'reset', message: 'the dashboard was replaced as a whole; your pending edits were re-applied on top', fields: [] });
       }
@@ -138,9 +172,9 @@ export class RealtimeState {
       // frame of 1,000 events costs one copy of the document, not 1,000.
       let draft = this.#draft;
       if (!draft || draft !== this.#confirmed) draft = this.#confirmed = this.#draft = draftOf(this.#confirmed);
-      applyDashboardEvent(draft, { offset: event.offset, ts: event.ts, data }, { inPlace: true });
+      applyDashboardEventWith(draft, { offset: event.offset, ts: event.ts, data }, this.#mutations, { inPlace: true });
     } else {
-      this.#confirmed = applyDashboardEvent(this.#confirmed, { offset: event.offset, ts: event.ts, data });
+      this.#confirmed = applyDashboardEventWith(this.#confirmed, { offset: event.offset, ts: event.ts, data }, this.#mutations);
     }
     const mine = data.clientId === this.#clientId();
     if (mine) {
@@ -162,11 +196,19 @@ export class RealtimeState {
       return;
     }
     const touched = new Map<number, string[]>();
-    const clientId = this.#clientId();
-    for (const m of this.#pending) {
-      const outcome = applyMutation(doc, m.name, m.args, { clientId, mutationId: m.mutationId });
-      doc = outcome.doc;
-      touched.set(m.mutationId, outcome.touched);
+    const run = this.#mutations;
+    if (run) {
+      const clientId = this.#clientId();
+      for (const m of this.#pending) {
+        const outcome = run(doc, m.name, m.args, { clientId, mutationId: m.mutationId });
+        doc = outcome.doc;
+        touched.set(m.mutationId, outcome.touched);
+      }
+    } else if (this.#pending.length > 0) {
+      // Pending edits are not shown without the mutators the server runs (see the class comment).
+      this.#touched = touched;
+      this.#view = null;
+      return;
     }
     this.#touched = touched;
     if (this.#previews.size > 0) {
