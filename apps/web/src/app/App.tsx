@@ -4,7 +4,6 @@ import { PulseboardClientProvider, usePulseboardClient } from '@pulseboard/react
 import { createAppClient } from './app-client';
 import { DashboardPage } from './DashboardPage';
 import { GalleryPage } from './GalleryPage';
-import { mayEditSome } from './identity-access';
 import { IdentityContext } from './identity-context';
 import { identityFor, useKeyring, type Identity } from './keyring';
 import { KioskPage } from './KioskPage';
@@ -14,7 +13,6 @@ import { OfflineBanner } from './OfflineBanner';
 import { useRoute, type Route } from './routing';
 import { TopBar } from './TopBar';
 import { useResolveIdentities } from './useResolveIdentities';
-import { useMutationsReady } from './useMutationsReady';
 import { useTokenEndWatch } from './useTokenEndWatch';
 
 /** The dashboard a route is about (the first of a playlist), for choosing the identity. */
@@ -73,9 +71,6 @@ function useExposeClient(): void {
 function Shell({ identity }: { identity: Identity }) {
   useExposeClient();
   useTokenEndWatch(identity.id);
-  // An identity that may edit gets the mutators as its client starts (before any edit or
-  // queued offline edit is shown); a view-only one never downloads them.
-  useMutationsReady(identity.meMissing === true || (identity.me !== null && mayEditSome(identity.me)));
   const route = useRoute();
   const page = useMemo(() => {
     switch (route.name) {

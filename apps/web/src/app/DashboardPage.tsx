@@ -36,8 +36,9 @@ export function DashboardPage({ id, editing: editRequested }: { id: string; edit
   const access = useAccess(id);
   // Edit mode only for an identity that may edit: a viewer never sees a control it cannot use.
   const canEdit = access.level === 'edit';
-  // ...and once the client has the mutators, so the first edit shows at once (they are asked for
-  // as the client starts; this asks too when the identity's access was learnt later).
+  // ...and once the client has the mutators, so the first edit shows at once: asked for as the
+  // page opens for an identity that may edit (with the editor's chunk), never for a viewer or a
+  // wallboard. A persisted offline queue makes the client load them itself.
   const mutationsReady = useMutationsReady(canEdit);
   const editing = editRequested && canEdit && mutationsReady;
   const online = useOnline();

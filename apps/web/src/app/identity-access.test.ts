@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { MeResponse } from '@pulseboard/protocol';
-import { accessTo, canPushTo, dashboardsOf, mayEditSome, roleLabel } from './identity-access';
+import { accessTo, canPushTo, dashboardsOf, roleLabel } from './identity-access';
 import { tokenEndReason } from './useTokenEndWatch';
 
 const scoped = (scopes: MeResponse['scopes']): MeResponse => ({ tokenId: 't', name: 'n', kind: 'token', role: 'scoped', scopes, expiresAt: null, can: { admin: false, createDashboards: false } });
@@ -17,14 +17,6 @@ describe('what an identity may do', () => {
     expect(roleLabel(null)).toBe('Checking access…');
     expect(dashboardsOf(scoped({ view: ['a'], edit: ['b', 'a'] }))).toEqual(['b', 'a']);
     expect(dashboardsOf(admin)).toBe('all');
-  });
-
-  it('says whether an identity may edit anything (it then gets the mutators as its client starts)', () => {
-    expect(mayEditSome(admin)).toBe(true);
-    expect(mayEditSome(scoped({ edit: ['ops'] }))).toBe(true);
-    expect(mayEditSome({ ...scoped({ view: ['*'] }), can: { admin: false, createDashboards: true } })).toBe(true);
-    expect(mayEditSome(scoped({ view: ['*'], read: ['ops.'] }))).toBe(false);
-    expect(mayEditSome(scoped({ view: ['ops'], edit: [] }))).toBe(false);
   });
 
   it('reads push access as key prefixes', () => {

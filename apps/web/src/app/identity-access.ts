@@ -16,11 +16,6 @@ export function accessTo(me: MeResponse, dashboardId: string): DashboardAccessLe
   return listCovers(me.scopes.view, dashboardId) ? 'view' : 'none';
 }
 
-/** Whether `me` may edit some dashboard: admin, an edit scope, or creating dashboards. */
-export function mayEditSome(me: MeResponse): boolean {
-  return me.role === 'admin' || me.can.createDashboards || (me.scopes.edit?.length ?? 0) > 0;
-}
-
 /** "Admin", "Can edit", "View only", … for a dashboard (or overall without one). */
 export function roleLabel(me: MeResponse | null, dashboardId?: string): string {
   if (!me) return 'Checking access…';
