@@ -1,10 +1,10 @@
 import { dashboardTopic, type AckMessage, type ErrorMessage, type EventMessage, type ServerPresenceMessage, type SubscribedMessage } from '@pulseboard/protocol';
-import { isPulseboardError, type Dashboard, type Layout, type MutationRunner, type MutatorArgs, type MutatorName } from '@pulseboard/model';
+import { isPulseboardError, type Dashboard, type Layout, type MutatorArgs, type MutatorName } from '@pulseboard/model';
 import type { BackgroundSync, RefreshReason } from './background-sync.js';
 import type { MutationQueue } from './mutation-queue.js';
 import type { PerformanceMonitor } from './performance-monitor.js';
 import type { PersistedTopicSnapshot } from './offline-store.js';
-import { RealtimeStateCore, type DashboardEvent } from './realtime-state-core.js';
+import { RealtimeState, type DashboardEvent } from './realtime-state.js';
 import type { RealtimeConfig } from './realtime-config.js';
 import { refusalNotice, type DashboardSettlement, type MutationSettlement } from './mutation-settlement.js';
 import { StoreLease } from './store-lease.js';
@@ -33,8 +33,6 @@ export interface DashboardStoreDeps {
   persistence: TopicPersistence;
   /** A handle on one of the client's streams (for `holdStreams`); null once the client is closing. */
   stream: (key: string) => StreamHandle | null;
-  /** The mutators, once the client has them (see `setMutations`). */
-  mutations: MutationRunner | null;
   now: () => number;
 }
 
@@ -46,7 +44,7 @@ export interface DashboardStoreDeps {
  */
 export class DashboardStore extends TopicStore<Inbound, DashboardSnapshot> {
   readonly id: string;
-  readonly state: RealtimeStateCore;
+  readonly state: RealtimeState;
   readonly #deps: DashboardStoreDeps;
   readonly #settlement: DashboardSettlement;
   #error: { code: string; message: string } | null = null;
@@ -55,11 +53,6 @@ export class DashboardStore extends TopicStore<Inbound, DashboardSnapshot> {
   #presence: Readonly<Record<string, PresenceEntry>> = {};
   /** A resubscribe was asked for (gap/epoch): drop events until its `subscribed` comes. */
   #resyncing = false;
-  /**
-   * Messages held back, in order, while pending edits wait for the mutators
-   * (`state.awaitingMutations`): applied first once they arrive, as a late frame.
-   */
-  #held: Inbound[] = [];
   /** A newer version seen over HTTP while the socket is open (safety net against lost events). */
   #suspectVersion: number | null = null;
   #presenceTimer: ReturnType<typeof setTimeout> | null = null;
@@ -84,7 +77,7 @@ export class DashboardStore extends TopicStore<Inbound, DashboardSnapshot> {
     super(dashboardTopic(id), emptySnapshot(id), deps.processor);
     this.id = id;
     this.#deps = deps;
-    this.state = new RealtimeStateCore({ dashboardId: id, clientId, maxNotices: deps.config.maxNotices, now: deps.now, mutations: deps.mutations });
+    this.state = new RealtimeState({ dashboardId: id, clientId, maxNotices: deps.config.maxNotices, now: deps.now });
     const state = this.state;
     this.#settlement = deps.settlement.attach(id, {
       get position() {
@@ -145,23 +138,8 @@ export class DashboardStore extends TopicStore<Inbound, DashboardSnapshot> {
     });
   }
 
-  /** The client loaded the mutators: pending edits show, and what was held back is applied. */
-  setMutations(mutations: MutationRunner): void {
-    if (this.closed) return;
-    this.state.setMutations(mutations);
-    this.#deps.processor.schedule(this);
-  }
-
   /** Applies everything buffered since the last frame, rebases once and notifies once. */
-  protected applyFrame(frame: Inbound[]): void {
-    // Without the mutators, neither a pending edit's view nor a remote edit's overwrite of it
-    // can be judged: the frame waits for them (the client is loading them), order kept.
-    if (this.state.awaitingMutations) {
-      this.#held.push(...frame);
-      this.#publish();
-      return;
-    }
-    const inbox = this.#held.length > 0 ? [...this.#held.splice(0), ...frame] : frame;
+  protected applyFrame(inbox: Inbound[]): void {
     let applied = 0;
     let lastTs: number | null = null;
     this.#inFrame = true;
@@ -276,7 +254,7 @@ export class DashboardStore extends TopicStore<Inbound, DashboardSnapshot> {
     if (this.#presenceTimer) clearTimeout(this.#presenceTimer);
     this.#presenceTimer = null;
     // Released with results still buffered: they settle as results of a dashboard nobody holds.
-    for (const message of [...this.#held.splice(0), ...unapplied]) if (message.type === 'ack') this.#deps.settlement.settle(message);
+    for (const message of unapplied) if (message.type === 'ack') this.#deps.settlement.settle(message);
     this.#releaseStreams();
   }
 
@@ -294,13 +272,6 @@ export class DashboardStore extends TopicStore<Inbound, DashboardSnapshot> {
         return false;
       case 'epoch':
         this.#deps.sync.invalidate(this.topic);
-        this.state.reset(this.state.confirmed, null);
-        this.#resubscribe();
-        return false;
-      case 'unpatched':
-        // An event from before events carried patches, and no mutators here (a viewer's bundle
-        // leaves them out): no guessing. Forget the position, so the resubscribe carries no
-        // `since` and the server answers with a snapshot that includes the event.
         this.state.reset(this.state.confirmed, null);
         this.#resubscribe();
         return false;
@@ -404,8 +375,6 @@ export class DashboardStore extends TopicStore<Inbound, DashboardSnapshot> {
     if (pending === this.state.pending) return;
     // Keep the state's pending list exact (conflict detection reads it) but rebase lazily.
     this.state.setPending(pending);
-    // Settled without the mutators (an HTTP result, a snapshot): what was held back may go now.
-    if (this.#held.length > 0 && !this.state.awaitingMutations) this.#deps.processor.schedule(this);
     if (!this.#inFrame) this.#publish();
   }
 
@@ -427,8 +396,7 @@ export class DashboardStore extends TopicStore<Inbound, DashboardSnapshot> {
       notices: this.state.notices,
       presence: this.#presence,
       status: this.#status(),
-      // Pending edits waiting for the mutators: not shown yet, so not loaded either.
-      loaded: this.#loaded && !this.state.awaitingMutations,
+      loaded: this.#loaded,
       error: this.#error,
       lastSyncedAt: this.#lastSyncedAt,
     };

@@ -5,8 +5,7 @@
  * monitor. No framework import; runs in browsers and in Node (pass `ws`'s WebSocket).
  * docs/architecture.md describes the modules and their data flow.
  */
-export { createPulseboardClient } from './pulseboard-client.js';
-export { createPulseboardClientCore, socketUrl, randomClientId, type PulseboardClientCoreOptions, type PulseboardClientInternals } from './pulseboard-client-core.js';
+export { createPulseboardClient, socketUrl, randomClientId, type PulseboardClientInternals } from './pulseboard-client.js';
 export type {
   BackgroundSyncHandle,
   BackgroundSyncSnapshot,
@@ -50,11 +49,9 @@ export { Pusher, type PusherOptions, type PusherPoint, type PusherStats, type Pu
 export { MemoryOfflineStore, type OfflineStore, type PersistedClientState, type PersistedMutation } from './offline-store.js';
 export { IndexedDbOfflineStore } from './indexeddb-offline-store.js';
 export { resolveRealtimeConfig, DEFAULT_REALTIME_CONFIG, type RealtimeConfig, type RealtimeConfigOptions } from './realtime-config.js';
-export { REALTIME_CONFIG_DEFAULTS } from './realtime-defaults.js';
 
 // Building blocks, for embedding, tests and benchmarks (bench/client-core.ts).
-export { RealtimeState } from './realtime-state.js';
-export { RealtimeStateCore, type ApplyResult, type DashboardEvent, type RealtimeStateOptions } from './realtime-state-core.js';
+export { RealtimeState, type ApplyResult, type DashboardEvent } from './realtime-state.js';
 export { WebSocketManager, type WebSocketManagerOptions } from './websocket-manager.js';
 export { EnvironmentManager, type EnvironmentSignal, type EnvironmentState } from './environment-manager.js';
 export { UpdateProcessor, type FrameTarget } from './update-processor.js';

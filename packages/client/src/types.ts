@@ -67,11 +67,6 @@ export interface PulseboardClient extends PulseboardApi {
   publish(key: string, value: PointValue): Promise<number>;
   /** Starts connecting (when created with `autoConnect: false`). */
   connect(): void;
-  /**
-   * Resolves once this client has the mutators, so optimistic edits show at once (at once for
-   * `createPulseboardClient`; a core client made with `mutations: { load }` loads them now).
-   */
-  loadMutations(): Promise<void>;
   /** Closes the socket, stops timers and flushes the store; handles stop updating. */
   close(): Promise<void>;
 }

@@ -18,7 +18,6 @@ import { plural } from './format';
 import { useOnline } from './useOnline';
 import { navigate } from './routing';
 import { TopBar } from './TopBar';
-import { useMutationsReady } from './useMutationsReady';
 import { useUndoRedo } from './useUndoRedo';
 
 /** A new widget id: short, URL-safe and unique enough to be chosen by the client (optimistic). */
@@ -36,11 +35,7 @@ export function DashboardPage({ id, editing: editRequested }: { id: string; edit
   const access = useAccess(id);
   // Edit mode only for an identity that may edit: a viewer never sees a control it cannot use.
   const canEdit = access.level === 'edit';
-  // ...and once the client has the mutators, so the first edit shows at once: asked for as the
-  // page opens for an identity that may edit (with the editor's chunk), never for a viewer or a
-  // wallboard. A persisted offline queue makes the client load them itself.
-  const mutationsReady = useMutationsReady(canEdit);
-  const editing = editRequested && canEdit && mutationsReady;
+  const editing = editRequested && canEdit;
   const online = useOnline();
   const { dashboard, snapshot } = rt;
   const [selectedId, setSelectedId] = useState<string | null>(null);
