@@ -102,7 +102,9 @@ export class WebSocketManager extends SnapshotStore<ConnectionSnapshot> implemen
     this.#now = options.now ?? Date.now;
     this.#random = options.random ?? Math.random;
     this.#helloReady = !options.helloAfter;
-    void options.helloAfter?.finally(() => (this.#helloReady = true));
+    const ready = () => (this.#helloReady = true);
+    // Settled either way: a store that failed to load must not keep the socket silent (or leave a rejection unhandled).
+    options.helloAfter?.then(ready, ready);
     this.#detachEnvironment = options.environment.onSignal((signal) => this.#onEnvironment(signal));
   }
 
@@ -221,7 +223,10 @@ export class WebSocketManager extends SnapshotStore<ConnectionSnapshot> implemen
     socket.onopen = () => {
       if (socket !== this.#socket) return;
       if (this.#helloReady) this.#sendHello(socket);
-      else void this.#options.helloAfter?.finally(() => this.#sendHello(socket));
+      else {
+        const hello = () => this.#sendHello(socket);
+        this.#options.helloAfter?.then(hello, hello);
+      }
     };
     socket.onmessage = (event) => {
       if (socket !== this.#socket) return;
