@@ -12,7 +12,7 @@ const settle = () => vi.advanceTimersByTimeAsync(0);
 let clients: PulseboardClient[] = [];
 
 /** A client whose socket never connects (every attempt closes), with an HTTP server stub. */
-async function setup(config: Record<string, number> = {}) {
+async function setup(config: Record<string, number> = {}, server: { live?: boolean } = {}) {
   const environment = new EnvironmentManager({ attach: false });
   const log = new FakeDashboardLog();
   const applied: number[] = [];
@@ -28,6 +28,10 @@ async function setup(config: Record<string, number> = {}) {
       streamReads++;
       const history = Array.from({ length: streamReads * 2 }, (_, i) => ({ ts: 1_000 + i, value: i, offset: i + 1 }));
       return { status: 200, body: { key: 'cpu', latest: history.at(-1)!.value, latestTs: history.at(-1)!.ts, history, epoch: 's1', offset: history.length } };
+    }
+    if (method === 'GET' && path === '/api/dashboards/ops/live' && server.live !== false) {
+      const history = [{ ts: 1_000, value: 7, offset: 1 }];
+      return { status: 200, body: { dashboard: log.doc, streams: { cpu: { key: 'cpu', latest: 7, latestTs: 1_000, history, epoch: 's1', offset: 1 } } } };
     }
     if (method === 'GET' && path === '/api/dashboards/missing') return { status: 404, body: { error: { code: 'not_found', message: 'dashboard "missing" does not exist' } } };
     if (method === 'POST' && path === '/api/dashboards/ops/mutations') {
@@ -86,6 +90,29 @@ describe('BackgroundSync', () => {
     await client.sync.refreshNow();
     expect(http.calls.at(-1)!.headers['if-none-match']).toBe('"5"');
     expect(client.monitor.getSnapshot().cacheHits).toBe(before + 1);
+  });
+
+  it('with { streams: true } and no socket, loads the dashboard and its widgets\' streams in one request', async () => {
+    const { client, http, log } = await setup();
+    log.apply('seed', 1, 'updateWidget', { id: 'a', set: { stream: 'cpu' } });
+    log.apply('seed', 2, 'updateWidget', { id: 'b', set: { stream: 'idle' } });
+    const handle = client.dashboard('ops', { streams: true });
+    await settle();
+    expect(handle.getSnapshot()).toMatchObject({ loaded: true, error: null });
+    expect(handle.getSnapshot().confirmed!.version).toBe(log.doc.version);
+    // The widgets' streams were held from the answer: values at once, and no request per stream
+    // (also none for 'idle', which the answer left out as empty).
+    expect(client.stream('cpu').getSnapshot()).toMatchObject({ latest: 7, offset: 1, epoch: 's1', loaded: true });
+    await settle();
+    expect(http.calls.map((c) => c.path)).toEqual(['/api/dashboards/ops/live']);
+  });
+
+  it('with { streams: true } against a server without the live route, falls back to the dashboard alone', async () => {
+    const { client, http } = await setup({}, { live: false });
+    const handle = client.dashboard('ops', { streams: true });
+    await settle();
+    expect(handle.getSnapshot()).toMatchObject({ loaded: true, error: null });
+    expect(http.calls.map((c) => c.path)).toEqual(['/api/dashboards/ops/live', '/api/dashboards/ops']);
   });
 
   it('keeps one request in flight per key', async () => {

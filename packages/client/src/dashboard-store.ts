@@ -96,9 +96,17 @@ export class DashboardStore extends TopicStore<Inbound, DashboardSnapshot> {
     }
     this.state.setPending(deps.queue.pendingFor(id));
     // Before subscribing: a persisted position makes the subscribe carry `since` (a replay, not a snapshot).
+    let shownPersisted = false;
     deps.persistence.whenLoaded(this.topic, (persisted) => {
       if (this.closed) return;
-      if (persisted && this.#showPersisted(persisted)) return;
+      shownPersisted = persisted !== null && this.#showPersisted(persisted);
+    });
+    // The first HTTP read does not wait for the offline store (opening IndexedDB can take a
+    // cold page hundreds of ms): whichever arrives first is shown, and a persisted snapshot no
+    // older than the fetched document still gives the subscribe its position. After the
+    // holders of this tick are attached, so one asking for the streams gets them in the same request.
+    queueMicrotask(() => {
+      if (this.closed || shownPersisted) return;
       if (deps.connection.state !== 'open' && !deps.sync.isFresh(this.topic)) void this.refresh('manual').catch(() => {});
     });
     this.#publish();
@@ -186,7 +194,9 @@ export class DashboardStore extends TopicStore<Inbound, DashboardSnapshot> {
     try {
       // After a reconnect the version read must postdate the welcome: an older request still in
       // flight may not include this client's own processed edits (and would look like loss).
-      ({ doc } = await this.#deps.sync.fetchDashboard(this.id, { fresh: reason === 'reconnect' }));
+      // Not connected and the widgets' streams are wanted: one request brings them all.
+      const withStreams = this.#streamHolders > 0 && this.#deps.connection.state !== 'open';
+      ({ doc } = await (withStreams ? this.#deps.sync.fetchDashboardLive(this.id) : this.#deps.sync.fetchDashboard(this.id, { fresh: reason === 'reconnect' })));
     } catch (error) {
       if (isPulseboardError(error) && (error.status === 404 || error.status === 403)) {
         this.#error = { code: error.code, message: error.message };

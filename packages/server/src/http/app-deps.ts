@@ -48,3 +48,8 @@ export async function readSnapshot(deps: AppDeps, topic: string): Promise<Cached
   const empty = topic.startsWith('stream:') && (read.snapshot as { latest?: unknown }).latest === null;
   return { topic, ...read.position, json: JSON.stringify(read.snapshot), empty };
 }
+
+/** A stream's cached snapshot as `GET /api/streams/:key` sends it (HttpStreamSnapshot): its JSON with the position spliced in. */
+export function streamSnapshotJson(snapshot: CachedSnapshot): string {
+  return `${snapshot.json.slice(0, -1)},"epoch":${JSON.stringify(snapshot.epoch)},"offset":${snapshot.offset}}`;
+}

@@ -177,6 +177,32 @@ describe('batch mutations (the HTTP fallback of the socket)', () => {
   });
 });
 
+describe('GET /api/dashboards/:id/live', () => {
+  it("answers the dashboard and, in the same request, each pushed stream its widgets show as GET /api/streams/:key would", async () => {
+    await t.json('POST', '/api/dashboards', { body: { id: 'live', title: 'Live', widgets: { a: widget('a', 0, 0), b: widget('b', 3, 0), c: { ...widget('c', 6, 0), stream: 's.a' } } } });
+    await t.json('POST', '/api/streams/s.a', { body: { points: [{ value: 1 }, { value: { cpu: 2 } }] } });
+    await t.json('POST', '/api/streams/s.other', { body: { points: [{ value: 9 }] } });
+    const live = await t.json('GET', '/api/dashboards/live/live');
+    expect(live.status).toBe(200);
+    expect(live.body.dashboard).toEqual((await t.json('GET', '/api/dashboards/live')).body);
+    // s.b has nothing pushed (left out); s.other is no widget's.
+    expect(Object.keys(live.body.streams)).toEqual(['s.a']);
+    expect(live.body.streams['s.a']).toEqual((await t.json('GET', '/api/streams/s.a')).body);
+    expect(live.body.streams['s.a']).toMatchObject({ key: 's.a', offset: 2, latest: { cpu: 2 } });
+  });
+
+  it('answers 404 for a missing dashboard and 403 to a token that may not view it', async () => {
+    const missing = await t.json('GET', '/api/dashboards/nothing-here/live');
+    expect(missing.status).toBe(404);
+    expect(missing.body.error.message).toBe('dashboard "nothing-here" does not exist');
+    await t.json('POST', '/api/dashboards', { body: { id: 'live-shared', title: 'Shared', widgets: { a: widget('a', 0, 0) } } });
+    await t.json('POST', '/api/dashboards', { body: { id: 'live-private', title: 'Private', widgets: { a: widget('a', 0, 0) } } });
+    const token = (await t.json('POST', '/api/dashboards/live-shared/share', { body: { expiresIn: '1h' } })).body.token as string;
+    expect((await t.json('GET', '/api/dashboards/live-shared/live', { token })).status).toBe(200);
+    expect((await t.json('GET', '/api/dashboards/live-private/live', { token })).status).toBe(403);
+  });
+});
+
 describe('share links', () => {
   it('creates a view-only expiring token whose URL opens the dashboard and nothing else', async () => {
     await t.json('POST', '/api/dashboards', { body: { id: 'shared', title: 'Shared' } });

@@ -1,6 +1,6 @@
 import { Hono, type Context } from 'hono';
 import { z } from 'zod';
-import { dashboardTopic } from '@pulseboard/protocol';
+import { dashboardTopic, streamTopic } from '@pulseboard/protocol';
 import {
   DEFAULT_COLUMNS,
   MAX_COLUMNS,
@@ -21,7 +21,7 @@ import { bindClientId } from '../client-binding.js';
 import type { MutationRecord } from '../storage/storage.js';
 import type { SyncService } from '../sync-service.js';
 import { readVersion, restoreVersion, versionNotFound } from '../version-history.js';
-import { readSnapshot, type AppDeps } from './app-deps.js';
+import { readSnapshot, streamSnapshotJson, type AppDeps } from './app-deps.js';
 import { parseInput, readJson } from './http-errors.js';
 import { assertDashboardAccess, requirePrincipal } from './request-auth.js';
 
@@ -210,6 +210,26 @@ export function dashboardRoutes(deps: AppDeps): Hono {
     }
     c.header('Content-Type', 'application/json');
     return c.body(snapshot.json);
+  });
+
+  app.get('/:id/live', async (c) => {
+    const id = c.req.param('id');
+    const principal = await requirePrincipal(c, auth);
+    assertDashboardAccess(principal, id, 'view');
+    const snapshot = await readSnapshot(deps, dashboardTopic(id));
+    if (!snapshot) throw notFound(id);
+    // A viewer of a dashboard may read every stream its widgets show (stream-access.ts).
+    const keys = new Set<string>();
+    for (const widget of Object.values((JSON.parse(snapshot.json) as Dashboard).widgets)) if (widget.stream) keys.add(widget.stream);
+    const streams = await Promise.all([...keys].map((key) => readSnapshot(deps, streamTopic(key))));
+    const parts: string[] = [];
+    for (const stream of streams) {
+      if (!stream || stream.empty) continue;
+      parts.push(`${JSON.stringify(stream.topic.slice('stream:'.length))}:${streamSnapshotJson(stream)}`);
+    }
+    c.header('Cache-Control', 'no-cache');
+    c.header('Content-Type', 'application/json');
+    return c.body(`{"dashboard":${snapshot.json},"streams":{${parts.join(',')}}}`);
   });
 
   app.put('/:id', async (c) => {

@@ -75,6 +75,12 @@ const OPERATIONS: Record<string, Operation> = {
     params: { id: slugSchema },
     responses: { 200: ok('The dashboard', schema(dashboardSchema)), 304: ok('Not modified'), 404: ok('No such dashboard') },
   },
+  'GET /api/dashboards/{id}/live': {
+    summary: "A dashboard with the latest value and history of each stream its widgets show, in one request (a viewer's first paint)",
+    tag: 'dashboards',
+    params: { id: slugSchema },
+    responses: { 200: ok('{ dashboard, streams: { <key>: as GET /api/streams/{key} } }; streams nothing was pushed to are left out'), 404: ok('No such dashboard') },
+  },
   'PUT /api/dashboards/{id}': {
     summary: 'Replace a dashboard (If-Match: <version> gives 412 on mismatch)',
     tag: 'dashboards',

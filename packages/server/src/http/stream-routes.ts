@@ -5,7 +5,7 @@ import { MAX_POINTS_PER_REQUEST, streamTopic, type StreamListResponse } from '@p
 import type { AppendResult } from '../storage/storage.js';
 import { describeJson, POINT_VALUE_EXPECTED } from '../point-values.js';
 import { FUTURE_TS_MESSAGE, isTooFarAhead } from '../stream-timestamps.js';
-import { readSnapshot, type AppDeps } from './app-deps.js';
+import { readSnapshot, streamSnapshotJson, type AppDeps } from './app-deps.js';
 import { parseInput, readJson } from './http-errors.js';
 import { assertCanPush, assertCanReadStream, requirePrincipal } from './request-auth.js';
 
@@ -180,7 +180,7 @@ export function streamRoutes(deps: AppDeps): Hono {
     const snapshot = await readSnapshot(deps, streamTopic(key));
     if (!snapshot || snapshot.empty) throw streamNotFound(key);
     c.header('Content-Type', 'application/json');
-    return c.body(`${snapshot.json.slice(0, -1)},"epoch":${JSON.stringify(snapshot.epoch)},"offset":${snapshot.offset}}`);
+    return c.body(streamSnapshotJson(snapshot));
   });
 
   return app;
