@@ -1,3 +1,5 @@
+// First: takes the link's token and starts the first dashboard read while the rest evaluates.
+import './app/boot';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import './styles/index.css';
@@ -8,7 +10,6 @@ import { registerServiceWorker } from './app/service-worker';
 import { applyTheme, loadThemeChoice } from './app/ThemeToggle';
 
 applyTheme(loadThemeChoice());
-takeTokenFromUrl();
 // A login link opened in a tab that already runs the app only changes the hash.
 window.addEventListener('hashchange', () => takeTokenFromUrl());
 

@@ -2,6 +2,7 @@ import { useEffect, useMemo } from 'react';
 import { IndexedDbOfflineStore, type PulseboardClient, type PulseboardClientOptions } from '@pulseboard/client';
 import { PulseboardProvider, usePulseboardClient } from '@pulseboard/react';
 import { DashboardPage } from './DashboardPage';
+import { earlyFetch } from './early-fetch';
 import { loadDisplayName } from './display-name';
 import { GalleryPage } from './GalleryPage';
 import { IdentityContext } from './identity-context';
@@ -10,22 +11,15 @@ import { KioskPage } from './KioskPage';
 import { DashboardList, LoginForm, RevokedScreen, SourcesPage } from './lazy-parts';
 import { LoadBoundary } from './LoadBoundary';
 import { OfflineBanner } from './OfflineBanner';
-import { useRoute, type Route } from './routing';
+import { routeDashboard, useRoute } from './routing';
 import { TopBar } from './TopBar';
 import { useResolveIdentities } from './useResolveIdentities';
 import { useTokenEndWatch } from './useTokenEndWatch';
 
-/** Options of an identity's client: its own clientId, its offline queue in IndexedDB (edits survive a closed tab). */
+/** Options of an identity's client: its own clientId, its offline queue in IndexedDB (edits survive a closed tab), the page's early first read. */
 function clientOptions(identity: Pick<Identity, 'storeKey' | 'clientId'>): Omit<PulseboardClientOptions, 'url' | 'token'> {
   const store = typeof indexedDB === 'undefined' ? undefined : new IndexedDbOfflineStore();
-  return { name: loadDisplayName(), storeKey: identity.storeKey, ...(identity.clientId ? { clientId: identity.clientId } : {}), ...(store ? { store } : {}) };
-}
-
-/** The dashboard a route is about (the first of a playlist), for choosing the identity. */
-function routeDashboard(route: Route): string | null {
-  if (route.name === 'dashboard') return route.id;
-  if (route.name === 'kiosk') return route.ids[0] ?? null;
-  return null;
+  return { name: loadDisplayName(), fetch: earlyFetch, storeKey: identity.storeKey, ...(identity.clientId ? { clientId: identity.clientId } : {}), ...(store ? { store } : {}) };
 }
 
 /** The whole app: the keyring's identity for where the page is, then one client for it. */

@@ -5,7 +5,7 @@ import { useWidgetData } from '@pulseboard/react';
 import { sourceStaleReason } from '../widgets/source-freshness';
 import { useFreshnessKind } from '../widgets/useNow';
 import { WidgetView } from '../widgets/WidgetView';
-import { useFirstConnectSettled, useUpdatesPaused } from './useFirstConnectSettled';
+import { useUpdatesPaused } from './useFirstConnectSettled';
 import { useStreamSource } from './useStreamSource';
 import { toWidgetData, valueText } from './widget-data-adapter';
 
@@ -21,12 +21,14 @@ export interface WidgetCellProps {
 }
 
 /**
- * A widget fed by its stream: subscribes to `widget.stream` while mounted, once the first
- * connection attempt settled (so one stream update re-renders only the widgets showing it), with the pending-edit marker, the
- * remote-drag marker and, in edit mode, the settings button.
+ * A widget fed by its stream: reads `widget.stream` while mounted (so one stream update
+ * re-renders only the widgets showing it), with the pending-edit marker, the remote-drag
+ * marker and, in edit mode, the settings button. The grid's dashboard handle already holds
+ * every widget's stream (`{ streams: true }`: loaded with the dashboard in one request, or
+ * subscribed with it), so the first render shows the values that came with the document.
  */
 export const WidgetCell = memo(function WidgetCell({ widget, pending, editing, selected, remote, onSelect }: WidgetCellProps) {
-  const data = toWidgetData(useWidgetData(useFirstConnectSettled() ? widget.stream : null));
+  const data = toWidgetData(useWidgetData(widget.stream));
   const paused = useUpdatesPaused();
   // A widget fed by a pull source that is not live says why, from the source's status.
   const source = useStreamSource(widget.stream, useFreshnessKind(data, widget.options) !== 'live');

@@ -55,6 +55,13 @@ export function parseHash(hash: string): Route {
   return { name: 'not-found', path };
 }
 
+/** The dashboard a route is about (the first of a playlist), for choosing the identity. */
+export function routeDashboard(route: Route): string | null {
+  if (route.name === 'dashboard') return route.id;
+  if (route.name === 'kiosk') return route.ids[0] ?? null;
+  return null;
+}
+
 /** The href of a route, for links. */
 export function hrefFor(route: Route): string {
   switch (route.name) {

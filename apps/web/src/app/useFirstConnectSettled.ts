@@ -11,10 +11,9 @@ export function firstConnectSettled(s: ConnectionSnapshot): boolean {
  * True once the client's first connection attempt has settled: the socket opened, or it
  * failed (offline, reconnecting, refused). Stays true through later reconnects.
  *
- * Widgets wait for it before holding their stream: a stream held while the socket is
- * still connecting is also fetched over HTTP, and for a stream nothing was pushed to yet
- * that fetch is a 404, which the browser logs as a console error on every page load.
- * Once the socket failed, holding the stream is what lets the HTTP fallback feed it.
+ * The dashboard list waits for it before its first read: until the socket has vouched for
+ * the token, a read could only fail with a refused token, and the browser logs each failed
+ * request as a console error.
  */
 export function useFirstConnectSettled(): boolean {
   const { connection } = usePulseboardClient();
