@@ -31,7 +31,7 @@ async function setup(config: Record<string, number> = {}, server: { live?: boole
     }
     if (method === 'GET' && path === '/api/dashboards/ops/live' && server.live !== false) {
       const history = [{ ts: 1_000, value: 7, offset: 1 }];
-      return { status: 200, body: { dashboard: log.doc, streams: { cpu: { key: 'cpu', latest: 7, latestTs: 1_000, history, epoch: 's1', offset: 1 } } } };
+      return { status: 200, body: { dashboard: log.doc, epoch: log.epoch, streams: { cpu: { key: 'cpu', latest: 7, latestTs: 1_000, history, epoch: 's1', offset: 1 } } } };
     }
     if (method === 'GET' && path === '/api/dashboards/missing') return { status: 404, body: { error: { code: 'not_found', message: 'dashboard "missing" does not exist' } } };
     if (method === 'POST' && path === '/api/dashboards/ops/mutations') {
@@ -105,6 +105,14 @@ describe('BackgroundSync', () => {
     expect(client.stream('cpu').getSnapshot()).toMatchObject({ latest: 7, offset: 1, epoch: 's1', loaded: true });
     await settle();
     expect(http.calls.map((c) => c.path)).toEqual(['/api/dashboards/ops/live']);
+    // The answer carried positions: the subscribes ask only for what came after them.
+    FakeWebSocket.last.handshake();
+    await settle();
+    expect(FakeWebSocket.last.sentOfType('subscribe')).toEqual([
+      { type: 'subscribe', topic: 'dashboard:ops', since: { epoch: log.epoch, offset: log.doc.version } },
+      { type: 'subscribe', topic: 'stream:cpu', since: { epoch: 's1', offset: 1 } },
+      { type: 'subscribe', topic: 'stream:idle' },
+    ]);
   });
 
   it('with { streams: true } against a server without the live route, falls back to the dashboard alone', async () => {

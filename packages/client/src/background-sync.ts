@@ -139,7 +139,7 @@ export class BackgroundSync extends SnapshotStore<BackgroundSyncSnapshot> implem
    * `fresh`: do not join a request already in flight (its answer may predate what the
    * caller needs to see, e.g. a reconnect's welcome); later callers join the new one.
    */
-  fetchDashboard(id: string, options: { fresh?: boolean } = {}): Promise<{ doc: Dashboard; notModified: boolean }> {
+  fetchDashboard(id: string, options: { fresh?: boolean } = {}): Promise<{ doc: Dashboard; notModified: boolean; epoch?: string }> {
     const topic = `dashboard:${id}`;
     if (!this.online) return Promise.reject(offlineError());
     return this.#dedupe(topic, options.fresh === true, async () => {
@@ -162,9 +162,10 @@ export class BackgroundSync extends SnapshotStore<BackgroundSyncSnapshot> implem
    * Fetches a dashboard with the snapshots of its widgets' streams in one request
    * (`GET /api/dashboards/:id/live`): the streams go into the cache, where the stream stores
    * made for the widgets find them, so a first paint needs one round trip instead of one per
-   * stream. A server without the route (404) is asked for the dashboard alone.
+   * stream; with the topic's `epoch`, the document is a position to subscribe from. A server
+   * without the route (404) is asked for the dashboard alone.
    */
-  fetchDashboardLive(id: string): Promise<{ doc: Dashboard; notModified: boolean }> {
+  fetchDashboardLive(id: string): Promise<{ doc: Dashboard; notModified: boolean; epoch?: string }> {
     if (!this.online) return Promise.reject(offlineError());
     return this.#dedupe(`live:${id}`, false, async () => {
       let response: { body: HttpDashboardLive | null };
@@ -175,14 +176,14 @@ export class BackgroundSync extends SnapshotStore<BackgroundSyncSnapshot> implem
         throw error;
       }
       this.#monitor.recordCache(false);
-      const { dashboard: doc, streams } = response.body!;
+      const { dashboard: doc, epoch, streams } = response.body!;
       const now = this.#now();
       this.#cache.set(`dashboard:${id}`, { etag: `"${doc.version}"`, value: doc, fetchedAt: now });
       // A widget's stream missing from the answer has nothing pushed yet: cached as such (null, as fetchStream's 404).
       for (const widget of Object.values(doc.widgets)) {
         if (widget.stream) this.#cache.set(`stream:${widget.stream}`, { etag: null, value: streams[widget.stream] ?? null, fetchedAt: now });
       }
-      return { doc, notModified: false };
+      return { doc, notModified: false, epoch };
     });
   }
 

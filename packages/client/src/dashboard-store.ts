@@ -191,12 +191,13 @@ export class DashboardStore extends TopicStore<Inbound, DashboardSnapshot> {
   /** Refreshes over HTTP (background sync calls it; de-duplicated per id there). */
   async refresh(reason: RefreshReason): Promise<void> {
     let doc: Dashboard;
+    let epoch: string | undefined;
     try {
       // After a reconnect the version read must postdate the welcome: an older request still in
       // flight may not include this client's own processed edits (and would look like loss).
       // Not connected and the widgets' streams are wanted: one request brings them all.
       const withStreams = this.#streamHolders > 0 && this.#deps.connection.state !== 'open';
-      ({ doc } = await (withStreams ? this.#deps.sync.fetchDashboardLive(this.id) : this.#deps.sync.fetchDashboard(this.id, { fresh: reason === 'reconnect' })));
+      ({ doc, epoch } = await (withStreams ? this.#deps.sync.fetchDashboardLive(this.id) : this.#deps.sync.fetchDashboard(this.id, { fresh: reason === 'reconnect' })));
     } catch (error) {
       if (isPulseboardError(error) && (error.status === 404 || error.status === 403)) {
         this.#error = { code: error.code, message: error.message };
@@ -219,8 +220,10 @@ export class DashboardStore extends TopicStore<Inbound, DashboardSnapshot> {
       return;
     }
     if (!confirmed || doc.version > confirmed.version || !this.#loaded) {
-      const position = this.state.position;
-      this.state.reset(doc, position ? { epoch: position.epoch, offset: doc.version } : null);
+      // The document is the topic's state at offset `version`: with its epoch (the live read
+      // gives it) the subscribe asks only for what came after, instead of a second snapshot.
+      const at = epoch ?? this.state.position?.epoch;
+      this.state.reset(doc, at === undefined ? null : { epoch: at, offset: doc.version });
       this.#afterReset(doc.version);
       this.#persistSoon();
     }

@@ -52,12 +52,14 @@ export interface HttpStreamSnapshot {
 }
 
 /**
- * `GET /api/dashboards/:id/live`: the dashboard and, keyed by stream key, the snapshot of
+ * `GET /api/dashboards/:id/live`: the dashboard with its topic's epoch and, keyed by stream key, the snapshot of
  * each stream its widgets show (as `GET /api/streams/:key`; streams nothing was pushed to are
  * left out). One request for a viewer's first paint instead of one per stream.
  */
 export interface HttpDashboardLive {
   dashboard: Dashboard;
+  /** The dashboard topic's epoch: with `dashboard.version` (its offset), a position to subscribe from. */
+  epoch: string;
   streams: Record<string, HttpStreamSnapshot>;
 }
 

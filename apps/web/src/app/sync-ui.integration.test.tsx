@@ -1,5 +1,5 @@
 // @vitest-environment jsdom
-import { cleanup, render, screen, waitFor } from '@testing-library/react';
+import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { PulseboardClient } from '@pulseboard/client';
 import { PulseboardProvider } from '@pulseboard/react';
@@ -47,6 +47,11 @@ describe('sync indicator and offline banner', () => {
     expect(live.map((el) => el.dataset.testid)).toEqual(['sync-indicator']);
     expect(live[0]!.contains(screen.getByTestId('sync-latency'))).toBe(false);
     expect(live[0]!.contains(screen.getByTestId('sync-last-synced'))).toBe(false);
+    // The clock time of the last sync is formatted when someone points at it (a page's first date format is slow).
+    const lastSynced = screen.getByTestId('sync-last-synced');
+    expect(lastSynced.title).toBe('Last synced');
+    fireEvent.pointerEnter(lastSynced);
+    expect(lastSynced.title).toBe(`Last synced ${new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit' }).format(Number(lastSynced.dataset.ts))}`);
 
     const port = server.port;
     await server.close();

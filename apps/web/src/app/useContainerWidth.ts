@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'react';
+import { useLayoutEffect, useRef, useState } from 'react';
 
 /** What useContainerWidth gives: the element's content width in px, once measured. */
 export interface ContainerWidth {
@@ -26,7 +26,8 @@ export function useContainerWidth(): ContainerWidth {
   const containerRef = useRef<HTMLDivElement | null>(null);
   const [width, setWidth] = useState(INITIAL_WIDTH_PX);
   const [mounted, setMounted] = useState(false);
-  useEffect(() => {
+  // A layout effect: the measured render replaces the empty one before the browser paints.
+  useLayoutEffect(() => {
     const node = containerRef.current;
     if (!node) return;
     setWidth(contentWidth(node));

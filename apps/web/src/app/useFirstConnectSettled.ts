@@ -20,20 +20,26 @@ export function useFirstConnectSettled(): boolean {
   return useStoreSelector(connection, firstConnectSettled);
 }
 
-const selectState = (s: ConnectionSnapshot) => s.state;
+/** Whether the client gave up connecting (offline, refused for good, closed). */
+function gaveUp(state: ConnectionSnapshot['state']): boolean {
+  return state === 'offline' || state === 'fatal' || state === 'closed';
+}
+
+const selectGaveUp = (s: ConnectionSnapshot) => gaveUp(s.state);
 
 /** Whether no update can reach the page: the browser is offline or the client gave up. */
 export function updatesPaused(state: ConnectionSnapshot['state'], online: boolean): boolean {
-  return !online || state === 'offline' || state === 'fatal' || state === 'closed';
+  return !online || gaveUp(state);
 }
 
 /**
  * True while no stream update can arrive. While merely reconnecting it stays false: the
- * client then polls streams over HTTP, so data may still be live.
+ * client then polls streams over HTTP, so data may still be live. Every widget uses it, so
+ * it selects only the yes/no: connecting → open re-renders no widget.
  */
 export function useUpdatesPaused(): boolean {
   const { connection } = usePulseboardClient();
   const online = useOnline();
-  const state = useStoreSelector(connection, selectState);
-  return updatesPaused(state, online);
+  const gaveUpNow = useStoreSelector(connection, selectGaveUp);
+  return !online || gaveUpNow;
 }

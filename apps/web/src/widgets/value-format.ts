@@ -56,6 +56,46 @@ function numberFormat(options: Intl.NumberFormatOptions): Intl.NumberFormat {
   return format;
 }
 
+/**
+ * `n` as `Intl.NumberFormat('en-US', { minimumFractionDigits, maximumFractionDigits })` gives
+ * it ("-12,345.6"), without Intl: a page's first Intl formatter loads ICU's data, ~90 ms of a
+ * cold page's main thread on the 2-core machine the first-value bench runs on, and the plain
+ * numbers of a viewer's widgets are all this formats. Like ICU, it rounds the number's
+ * shortest decimal form (`String(n)`: 1.005 → "1.01") half away from zero, and writes a minus
+ * sign for a negative number that rounds to zero (and for -0). From 1e21 on, Intl does it.
+ */
+export function formatFixed(n: number, minimumFractionDigits: number, maximumFractionDigits: number): string {
+  const abs = Math.abs(n);
+  if (!(abs < 1e21)) return numberFormat({ minimumFractionDigits, maximumFractionDigits }).format(n);
+  // The shortest decimal form as digits and the position of the point in them ("1e-7" → "1", -6).
+  const [mantissa = '0', exponent = '0'] = String(abs).split('e');
+  const [int = '0', frac = ''] = mantissa.split('.');
+  let digits = int + frac;
+  let point = int.length + Number(exponent);
+  if (point <= 0) {
+    digits = '0'.repeat(1 - point) + digits;
+    point = 1;
+  }
+  const keep = point + maximumFractionDigits;
+  if (digits.length > keep) {
+    const up = digits.charCodeAt(keep) >= 53; /* '5' */
+    digits = digits.slice(0, keep);
+    if (up) {
+      let i = keep - 1;
+      while (i >= 0 && digits[i] === '9') i--;
+      digits = i < 0 ? `1${'0'.repeat(keep)}` : `${digits.slice(0, i)}${String.fromCharCode(digits.charCodeAt(i) + 1)}${'0'.repeat(keep - 1 - i)}`;
+      if (i < 0) point++;
+    }
+  }
+  if (digits.length < point + minimumFractionDigits) digits = digits.padEnd(point + minimumFractionDigits, '0');
+  let end = digits.length;
+  while (end > point + minimumFractionDigits && digits[end - 1] === '0') end--;
+  const whole = digits.slice(0, point).replace(/^0+(?=\d)/, '');
+  const fraction = digits.slice(point, end);
+  const grouped = whole.length > 3 ? whole.replace(/\B(?=(\d{3})+$)/g, ',') : whole;
+  return `${n < 0 || Object.is(n, -0) ? '-' : ''}${grouped}${fraction ? `.${fraction}` : ''}`;
+}
+
 /** Formats a number with the widget's unit and decimals. Non-numbers format as an em dash. */
 export function formatValue(n: number | null | undefined, opts: FormatOptions = {}): FormattedValue {
   const unit = opts.unit ?? '';
@@ -67,8 +107,7 @@ export function formatValue(n: number | null | undefined, opts: FormatOptions = 
   if (opts.compact && Math.abs(n) >= 10_000) {
     number = numberFormat({ notation: 'compact', maximumFractionDigits: opts.decimals ?? 1 }).format(n);
   } else {
-    const decimals = opts.decimals ?? autoDecimals(n);
-    number = numberFormat({ minimumFractionDigits: opts.decimals ?? 0, maximumFractionDigits: decimals }).format(n);
+    number = formatFixed(n, opts.decimals ?? 0, opts.decimals ?? autoDecimals(n));
   }
   let text: string;
   if (!unit) text = number;
@@ -82,7 +121,7 @@ export function formatPercentChange(ratio: number): string {
   const pct = ratio * 100;
   const abs = Math.abs(pct);
   const digits = abs >= 100 ? 0 : abs >= 10 ? 1 : abs >= 1 ? 1 : 2;
-  const body = numberFormat({ maximumFractionDigits: digits }).format(abs);
+  const body = formatFixed(abs, 0, digits);
   return `${pct > 0 ? '+' : pct < 0 ? '−' : ''}${body}%`;
 }
 

@@ -185,6 +185,7 @@ describe('GET /api/dashboards/:id/live', () => {
     const live = await t.json('GET', '/api/dashboards/live/live');
     expect(live.status).toBe(200);
     expect(live.body.dashboard).toEqual((await t.json('GET', '/api/dashboards/live')).body);
+    expect(live.body.epoch).toEqual(expect.any(String));
     // s.b has nothing pushed (left out); s.other is no widget's.
     expect(Object.keys(live.body.streams)).toEqual(['s.a']);
     expect(live.body.streams['s.a']).toEqual((await t.json('GET', '/api/streams/s.a')).body);

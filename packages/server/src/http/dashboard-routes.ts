@@ -229,7 +229,7 @@ export function dashboardRoutes(deps: AppDeps): Hono {
     }
     c.header('Cache-Control', 'no-cache');
     c.header('Content-Type', 'application/json');
-    return c.body(`{"dashboard":${snapshot.json},"streams":{${parts.join(',')}}}`);
+    return c.body(`{"dashboard":${snapshot.json},"epoch":${JSON.stringify(snapshot.epoch)},"streams":{${parts.join(',')}}}`);
   });
 
   app.put('/:id', async (c) => {
