@@ -47,8 +47,8 @@ export interface PulseboardClientCoreOptions extends Omit<PulseboardClientOption
 
 /**
  * Creates a client like `createPulseboardClient` without importing zod or the mutators, for an
- * app whose viewers never edit: it installs the mutators (`installMutationRunner`) where edits
- * are made, before the first one, and pending edits show from then on.
+ * app whose viewers never edit: the app installs the mutators (`installMutationRunner`) in the
+ * code that makes edits, and pending edits show from then on; nothing waits for them.
  */
 export function createPulseboardClientCore(options: PulseboardClientCoreOptions, internals: PulseboardClientInternals = {}): PulseboardClient {
   const config = options.config ?? REALTIME_CONFIG_DEFAULTS;
