@@ -13,7 +13,7 @@
  */
 import { applyMutation, createDashboard, type Dashboard } from '@pulseboard/model';
 import { Feature, slimDashboardData, type DashboardEventData } from '@pulseboard/protocol';
-import { createPulseboardClient, RealtimeState, type PendingMutation, type PulseboardClient, type WebSocketLike } from '@pulseboard/client';
+import { createPulseboardClient, installMutationRunner, RealtimeState, type PendingMutation, type PulseboardClient, type WebSocketLike } from '@pulseboard/client';
 import { serveRequests } from './lib/rpc.js';
 import { percentile } from './lib/stats.js';
 
@@ -346,6 +346,7 @@ async function measureRemoteBatches(options: ClientCoreOptions): Promise<{ dashb
 /** CPU time of RealtimeState's rebase over `pendingMutations` pending mutations. */
 function measureRebase(options: ClientCoreOptions): number[] {
   const doc = benchDashboard();
+  installMutationRunner(applyMutation);
   const state = new RealtimeState({ dashboardId: DASHBOARD_ID, clientId: () => 'bench-client-0001' });
   state.reset(doc, { epoch: EPOCH, offset: doc.version });
   const pending: PendingMutation[] = Array.from({ length: options.pendingMutations }, (_, i) => ({

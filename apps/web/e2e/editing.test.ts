@@ -244,6 +244,8 @@ describe.skipIf(SKIP_E2E)('editing you can trust', () => {
     const grid = pageT.getByTestId('dashboard-grid');
     expect(await grid.getAttribute('data-breakpoint')).toBe('sm');
     expect(await grid.getAttribute('data-columns')).toBe('6');
+    // The editor's chunk (Share is in it) has replaced the static grid: no widget remounts while measured.
+    await pageT.getByTestId('share-open').waitFor();
     for (const id of await widgetIds(pageT)) {
       const box = await widget(pageT, id).boundingBox();
       expect(box!.width, `${id} width`).toBeGreaterThanOrEqual(200);

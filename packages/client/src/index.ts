@@ -5,7 +5,8 @@
  * monitor. No framework import; runs in browsers and in Node (pass `ws`'s WebSocket).
  * docs/architecture.md describes the modules and their data flow.
  */
-export { createPulseboardClient, socketUrl, randomClientId, type PulseboardClientInternals } from './pulseboard-client.js';
+export { createPulseboardClient, createPulseboardClientCore, socketUrl, randomClientId, type PulseboardClientCoreOptions, type PulseboardClientInternals } from './pulseboard-client.js';
+export { installMutationRunner } from './mutation-runner.js';
 export type {
   BackgroundSyncHandle,
   BackgroundSyncSnapshot,
@@ -49,6 +50,7 @@ export { Pusher, type PusherOptions, type PusherPoint, type PusherStats, type Pu
 export { MemoryOfflineStore, type OfflineStore, type PersistedClientState, type PersistedMutation } from './offline-store.js';
 export { IndexedDbOfflineStore } from './indexeddb-offline-store.js';
 export { resolveRealtimeConfig, DEFAULT_REALTIME_CONFIG, type RealtimeConfig, type RealtimeConfigOptions } from './realtime-config.js';
+export { REALTIME_CONFIG_DEFAULTS } from './realtime-defaults.js';
 
 // Building blocks, for embedding, tests and benchmarks (bench/client-core.ts).
 export { RealtimeState, type ApplyResult, type DashboardEvent } from './realtime-state.js';

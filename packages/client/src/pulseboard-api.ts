@@ -14,7 +14,7 @@ import type {
   StreamSummary,
 } from '@pulseboard/protocol';
 import { HttpClient } from './http-client.js';
-import { DEFAULT_REALTIME_CONFIG } from './realtime-config.js';
+import { REALTIME_CONFIG_DEFAULTS } from './realtime-defaults.js';
 
 /** The dashboard list and the whole-dashboard calls (everything live goes through `dashboard(id)`). */
 export interface DashboardsApi {
@@ -144,6 +144,6 @@ export function createPulseboardApi(options: PulseboardApiOptions): PulseboardAp
   const fetchFn = options.fetch ?? globalThis.fetch?.bind(globalThis);
   if (!fetchFn) throw new PulseboardError('no_fetch', 'no fetch here: pass options.fetch');
   return pulseboardApi(
-    new HttpClient({ baseUrl: options.url, fetch: fetchFn, timeoutMs: options.timeoutMs ?? DEFAULT_REALTIME_CONFIG.requestTimeoutMs, ...(options.token ? { token: options.token } : {}) }),
+    new HttpClient({ baseUrl: options.url, fetch: fetchFn, timeoutMs: options.timeoutMs ?? REALTIME_CONFIG_DEFAULTS.requestTimeoutMs, ...(options.token ? { token: options.token } : {}) }),
   );
 }

@@ -1,16 +1,18 @@
-import { PulseboardError, type PointValue } from '@pulseboard/model';
+import { applyMutation, PulseboardError, type MutationRunner, type PointValue } from '@pulseboard/model';
 import { parseTopic, type AckMessage, type ErrorMessage, type HttpMutationResult, type PublishedMessage } from '@pulseboard/protocol';
 import { BackgroundSync } from './background-sync.js';
 import { DashboardHandleImpl, DashboardStore } from './dashboard-store.js';
 import { EnvironmentManager } from './environment-manager.js';
 import { HttpClient } from './http-client.js';
 import { MutationQueue, type QueueEntry } from './mutation-queue.js';
+import { installMutationRunner, mutationRunnerSlot } from './mutation-runner.js';
 import { MutationSettlement } from './mutation-settlement.js';
 import { ClientNotices } from './notice-log.js';
 import { MemoryOfflineStore } from './offline-store.js';
 import { PerformanceMonitor } from './performance-monitor.js';
 import { pulseboardApi, type DashboardsApi, type SharesApi, type StreamsApi, type TokensApi } from './pulseboard-api.js';
 import { resolveRealtimeConfig, type RealtimeConfig } from './realtime-config.js';
+import { isResolvedRealtimeConfig, REALTIME_CONFIG_DEFAULTS } from './realtime-defaults.js';
 import { StreamHandleImpl, StreamStore } from './stream-store.js';
 import { TopicPersistence } from './topic-persistence.js';
 import type { TopicStore } from './topic-store.js';
@@ -27,7 +29,31 @@ export interface PulseboardClientInternals {
 
 /** Creates a client; it loads its persisted state and (by default) connects at once. */
 export function createPulseboardClient(options: PulseboardClientOptions, internals: PulseboardClientInternals = {}): PulseboardClient {
-  return new PulseboardClientImpl(options, internals);
+  installMutationRunner(applyMutation);
+  return new PulseboardClientImpl(options, internals, resolveRealtimeConfig(options.config), null);
+}
+
+/** What `createPulseboardClientCore` takes: the client's options, with resolved settings and a way to load the mutators. */
+export interface PulseboardClientCoreOptions extends Omit<PulseboardClientOptions, 'config'> {
+  /** Settings made by `resolveRealtimeConfig` (which brings zod); REALTIME_CONFIG_DEFAULTS when left out. */
+  config?: RealtimeConfig;
+  /**
+   * Loads the model's `applyMutation` (e.g. `() => import('./mutators').then((m) => m.applyMutation)`),
+   * called when the client holds a pending edit before the app installed them
+   * (`installMutationRunner`): a persisted offline queue, or an edit made first. Retried after a failure.
+   */
+  loadMutations?: () => Promise<MutationRunner>;
+}
+
+/**
+ * Creates a client like `createPulseboardClient` without importing zod or the mutators, for an
+ * app whose viewers never edit: the app installs the mutators (`installMutationRunner`) in the
+ * code that makes edits, and pending edits show from then on; nothing waits for them.
+ */
+export function createPulseboardClientCore(options: PulseboardClientCoreOptions, internals: PulseboardClientInternals = {}): PulseboardClient {
+  const config = options.config ?? REALTIME_CONFIG_DEFAULTS;
+  if (!isResolvedRealtimeConfig(config)) throw new PulseboardError('invalid_config', 'options.config must come from resolveRealtimeConfig');
+  return new PulseboardClientImpl(options, internals, config, options.loadMutations ?? null);
 }
 
 /** A random id usable as clientId (URL-safe, 22 chars). */
@@ -52,6 +78,9 @@ export function socketUrl(httpBase: string): string {
 const PUBLISH_TIMEOUT_FACTOR = 1;
 /** How long a mutation refused with `storage_unavailable` waits before it is sent again. */
 const STORAGE_RETRY_MS = 1_000;
+/** The first wait after a failed load of the mutators; it doubles per failure up to the max. */
+const MUTATIONS_RETRY_MIN_MS = 1_000;
+const MUTATIONS_RETRY_MAX_MS = 30_000;
 
 class PulseboardClientImpl implements PulseboardClient {
   readonly config: RealtimeConfig;
@@ -77,11 +106,15 @@ class PulseboardClientImpl implements PulseboardClient {
   readonly #publishes = new Map<number, { resolve: (offset: number) => void; reject: (error: Error) => void; timer: ReturnType<typeof setTimeout> }>();
   readonly #now: () => number;
   readonly #cleanup: Array<() => void> = [];
+  readonly #loadMutations: (() => Promise<MutationRunner>) | null;
+  #mutationsLoading = false;
+  #mutationsRetry: ReturnType<typeof setTimeout> | null = null;
   #publishId = 0;
   #closed = false;
 
-  constructor(options: PulseboardClientOptions, internals: PulseboardClientInternals) {
-    this.config = resolveRealtimeConfig(options.config);
+  constructor(options: Omit<PulseboardClientOptions, 'config'>, internals: PulseboardClientInternals, config: RealtimeConfig, loadMutations: (() => Promise<MutationRunner>) | null) {
+    this.config = config;
+    this.#loadMutations = loadMutations;
     this.#now = internals.now ?? Date.now;
     const WebSocketClass = options.WebSocket ?? (globalThis as { WebSocket?: WebSocketConstructor }).WebSocket;
     if (!WebSocketClass) throw new PulseboardError('no_websocket', 'no WebSocket here: pass options.WebSocket (e.g. the `ws` package in Node)');
@@ -136,7 +169,14 @@ class PulseboardClientImpl implements PulseboardClient {
     ({ dashboards: this.dashboards, streams: this.streams, shares: this.shares, tokens: this.tokens, me: this.me, request: this.request } = pulseboardApi(http));
     this.#queue.onError = (error) => this.sync.reportError(error);
     this.#route();
-    this.#cleanup.push(this.#queue.subscribe(() => this.monitor.setPending(this.#queue.length)));
+    this.#cleanup.push(
+      this.#queue.subscribe(() => {
+        this.monitor.setPending(this.#queue.length);
+        if (this.#queue.length > 0) this.#ensureMutations(0);
+      }),
+    );
+    // Mutators installed later: every held dashboard's pending edits show at the next frame.
+    if (!mutationRunnerSlot.runner) this.#cleanup.push(mutationRunnerSlot.subscribe(() => this.#dashboards.forEach((store) => this.#processor.schedule(store))));
     // The socket opens while persisted state loads; its hello waits for it (`helloAfter`).
     if (options.autoConnect !== false) this.connection.connect();
   }
@@ -147,6 +187,29 @@ class PulseboardClientImpl implements PulseboardClient {
 
   connect(): void {
     if (!this.#closed) this.connection.connect();
+  }
+
+  /** Loads the mutators if they are missing (one attempt at a time); a failure retries after a growing pause. */
+  #ensureMutations(failures: number): void {
+    const load = this.#loadMutations;
+    if (!load || mutationRunnerSlot.runner || this.#mutationsLoading || this.#mutationsRetry || this.#closed) return;
+    this.#mutationsLoading = true;
+    load().then(
+      (runner) => {
+        this.#mutationsLoading = false;
+        installMutationRunner(runner);
+      },
+      (error: unknown) => {
+        this.#mutationsLoading = false;
+        if (this.#closed) return;
+        console.warn('loading the mutators failed; pending edits show once they load', error);
+        const waitMs = Math.min(MUTATIONS_RETRY_MAX_MS, MUTATIONS_RETRY_MIN_MS * 2 ** failures);
+        this.#mutationsRetry = setTimeout(() => {
+          this.#mutationsRetry = null;
+          this.#ensureMutations(failures + 1);
+        }, waitMs);
+      },
+    );
   }
 
   dashboard(id: string, options?: DashboardHandleOptions): DashboardHandle {
@@ -190,6 +253,7 @@ class PulseboardClientImpl implements PulseboardClient {
       reject(new PulseboardError('closed', 'the client was closed'));
     }
     this.#publishes.clear();
+    if (this.#mutationsRetry) clearTimeout(this.#mutationsRetry);
     for (const fn of this.#cleanup.splice(0)) fn();
     this.sync.close();
     this.monitor.close();

@@ -1,8 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { applyMutation, createDashboard, type Dashboard } from '@pulseboard/model';
 import type { DashboardEventData } from '@pulseboard/protocol';
+import { installMutationRunner } from './mutation-runner.js';
 import { RealtimeState, type DashboardEvent } from './realtime-state.js';
 import type { PendingMutation } from './types.js';
+
+// The state re-runs the mutators that a client installs (createPulseboardClient does at start).
+installMutationRunner(applyMutation);
 
 const ME = 'client-me-0001';
 const ALICE = 'client-alice-01';

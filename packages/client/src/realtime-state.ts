@@ -1,5 +1,6 @@
-import { applyMutation, draftOf, type Dashboard, type FieldConflict, type Layout } from '@pulseboard/model';
-import { applyDashboardEvent, type DashboardEventData, type Position } from '@pulseboard/protocol';
+import { draftOf, type Dashboard, type FieldConflict, type Layout } from '@pulseboard/model';
+import { applyDashboardEventWith, needsMutator, type DashboardEventData, type Position } from '@pulseboard/protocol';
+import { mutationRunnerSlot } from './mutation-runner.js';
 import { NoticeLog, type NoticeInput } from './notice-log.js';
 import type { PendingMutation, SyncNotice } from './types.js';
 
@@ -18,7 +19,10 @@ export type ApplyResult =
   | { kind: 'stale' }
   /** Missing events before it: dropped; the caller resubscribes from `position`. */
   | { kind: 'gap' }
-  /** Another epoch (the log was reset): dropped; the caller reloads a snapshot. */
+  /**
+   * Another epoch (the log was reset), or an event from before events carried patches while
+   * no mutators are installed (see mutation-runner.ts): dropped; the caller reloads a snapshot.
+   */
   | { kind: 'epoch' }
   /** No confirmed state yet to apply it to. */
   | { kind: 'unloaded' };
@@ -28,6 +32,8 @@ export type ApplyResult =
  * the pending local mutations in order, and the speculative `view` = confirmed with every
  * pending mutation re-run on top (the SAME model mutators the server runs), plus local
  * drag previews. Pure logic and no I/O: the dashboard store feeds it events and acks.
+ * Until the mutators are installed (mutation-runner.ts) the view is the confirmed document
+ * without the pending edits, rebased again at every read until they are there.
  *
  * Rebase is lazy: `view` is recomputed at most once per read after any change, so a frame
  * of 1,000 confirmed events costs one rebase.
@@ -119,10 +125,13 @@ export class RealtimeState {
     if (event.offset <= this.#position.offset) return { kind: 'stale' };
     if (event.offset > this.#position.offset + 1) return { kind: 'gap' };
     const data = event.data;
+    const runner = mutationRunnerSlot.runner;
+    // No guessing without the mutators: a snapshot from the server includes the event.
+    if (!runner && needsMutator(data)) return { kind: 'epoch' };
     this.#position = { epoch: event.epoch, offset: event.offset };
     this.#viewValid = false;
     if (data.kind === 'replace') {
-      this.#confirmed = applyDashboardEvent(this.#confirmed, { offset: event.offset, ts: event.ts, data });
+      this.#confirmed = applyDashboardEventWith(this.#confirmed, { offset: event.offset, ts: event.ts, data }, runner);
       if (this.#pending.length > 0) {
         this.addNotice({ kind: 'reset', message: 'the dashboard was replaced as a whole; your pending edits were re-applied on top', fields: [] });
       }
@@ -138,9 +147,9 @@ export class RealtimeState {
       // frame of 1,000 events costs one copy of the document, not 1,000.
       let draft = this.#draft;
       if (!draft || draft !== this.#confirmed) draft = this.#confirmed = this.#draft = draftOf(this.#confirmed);
-      applyDashboardEvent(draft, { offset: event.offset, ts: event.ts, data }, { inPlace: true });
+      applyDashboardEventWith(draft, { offset: event.offset, ts: event.ts, data }, runner, { inPlace: true });
     } else {
-      this.#confirmed = applyDashboardEvent(this.#confirmed, { offset: event.offset, ts: event.ts, data });
+      this.#confirmed = applyDashboardEventWith(this.#confirmed, { offset: event.offset, ts: event.ts, data }, runner);
     }
     const mine = data.clientId === this.#clientId();
     if (mine) {
@@ -161,14 +170,20 @@ export class RealtimeState {
       this.#view = null;
       return;
     }
-    const touched = new Map<number, string[]>();
-    const clientId = this.#clientId();
-    for (const m of this.#pending) {
-      const outcome = applyMutation(doc, m.name, m.args, { clientId, mutationId: m.mutationId });
-      doc = outcome.doc;
-      touched.set(m.mutationId, outcome.touched);
+    const runner = mutationRunnerSlot.runner;
+    if (runner) {
+      const touched = new Map<number, string[]>();
+      const clientId = this.#clientId();
+      for (const m of this.#pending) {
+        const outcome = runner(doc, m.name, m.args, { clientId, mutationId: m.mutationId });
+        doc = outcome.doc;
+        touched.set(m.mutationId, outcome.touched);
+      }
+      this.#touched = touched;
+    } else if (this.#pending.length > 0) {
+      // The pending edits show once the mutators are installed: the next read rebases again.
+      this.#viewValid = false;
     }
-    this.#touched = touched;
     if (this.#previews.size > 0) {
       const widgets = { ...doc.widgets };
       for (const [id, layout] of this.#previews) {

@@ -1,5 +1,5 @@
 import { compact } from './grid.js';
-import { BREAKPOINTS, type Breakpoint, type ColumnStash, type Dashboard, type Layout, type SmallBreakpoint, type Widget } from './schema.js';
+import type { ColumnStash, Dashboard, Layout, Widget } from './schema.js';
 
 /**
  * Responsive layouts, as react-grid-layout's responsive grid has them: one layout per
@@ -9,6 +9,12 @@ import { BREAKPOINTS, type Breakpoint, type ColumnStash, type Dashboard, type La
  * in `doc.layouts`. A stored layout keeps the column count it was edited at, so a column-count
  * change scales it on read and changing back returns it exactly.
  */
+
+/** Screen-width breakpoints, widest first; `lg` is the widget's own `layout`. */
+export const BREAKPOINTS = ['lg', 'md', 'sm', 'xs'] as const;
+export type Breakpoint = (typeof BREAKPOINTS)[number];
+/** The breakpoints with a layout of their own beside `lg`. */
+export type SmallBreakpoint = Exclude<Breakpoint, 'lg'>;
 
 /** Narrowest grid container, in px, each breakpoint applies to (xs: anything below sm). */
 export const BREAKPOINT_MIN_WIDTH_PX: Readonly<Record<Breakpoint, number>> = { lg: 1200, md: 996, sm: 768, xs: 0 };

@@ -23,7 +23,7 @@ export {
 export { inverseMutation, type MutationCall } from './inverse-mutation.js';
 export { summarizeMutation } from './mutation-summary.js';
 export { applyMutation, assertMutationShape, isMutatorName, MUTATOR_NAMES, type Mutator, type MutatorName, type MutatorArgs } from './mutators.js';
-export { jsonEqual, type MutationStatus, type MutationContext, type MutationOutcome, type FieldConflict } from './mutation-outcome.js';
+export { jsonEqual, type MutationStatus, type MutationContext, type MutationOutcome, type MutationRunner, type FieldConflict } from './mutation-outcome.js';
 export { exportDashboard, parseExportFile, exportFileSchema, exportFileJsonSchema, EXPORT_FORMAT, EXPORT_VERSION, type ExportFile } from './export-format.js';
 export { mergePointValue } from './stream-value.js';
 export { diffDashboards, applyPatch, draftOf, type DashboardPatch, type PatchSource } from './patch.js';

@@ -159,3 +159,9 @@ export function done(
     patch: diffDashboards(original, after),
   };
 }
+
+/**
+ * Runs a named mutator on a document: the model's `applyMutation`, or that same function
+ * handed over later (a viewer's web bundle leaves the mutators and zod out until it edits).
+ */
+export type MutationRunner = (doc: Dashboard, name: string, args: unknown, ctx: MutationContext) => MutationOutcome;

@@ -89,11 +89,8 @@ export const widgetSchema = z.object({
 });
 export type Widget = z.infer<typeof widgetSchema>;
 
-/** Screen-width breakpoints, widest first; `lg` is the widget's own `layout` (see breakpoints.ts). */
-export const BREAKPOINTS = ['lg', 'md', 'sm', 'xs'] as const;
-export type Breakpoint = (typeof BREAKPOINTS)[number];
-/** The breakpoints with a layout of their own beside `lg`. */
-export type SmallBreakpoint = Exclude<Breakpoint, 'lg'>;
+// Defined in breakpoints.ts, which imports no zod: a viewer's bundle lays out the grid with it.
+export { BREAKPOINTS, type Breakpoint, type SmallBreakpoint } from './breakpoints.js';
 
 /** The layout one breakpoint was edited to, at the column count it was edited at. */
 export const breakpointLayoutSchema = z.object({

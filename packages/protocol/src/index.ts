@@ -6,7 +6,8 @@
 export * from './codes.js';
 export * from './topics.js';
 export * from './messages.js';
-export { applyDashboardEvent, type DashboardEventLike } from './apply-event.js';
+export { applyDashboardEvent } from './apply-event.js';
+export { applyDashboardEventWith, needsMutator, type DashboardEventLike } from './dashboard-event.js';
 export { parseClientMessage, parseServerFrame, encodeServerFrame, slimDashboardData, type ParseResult } from './parse.js';
 export { ServerFrameDecoder, type ServerFrameDecoderOptions, type TopicIdEventsMessage } from './frame-decoder.js';
 export { SHARE_EXPIRY_CHOICES } from './http.js';

@@ -1,6 +1,7 @@
-import { useEffect, useState, type ReactNode } from 'react';
+import { useCallback, useState, type ReactNode } from 'react';
 import { createPulseboardClient, type PulseboardClient, type PulseboardClientOptions } from '@pulseboard/client';
 import { PulseboardContext } from './context';
+import { PulseboardClientProvider } from './PulseboardClientProvider';
 
 /** Props of the provider: either a ready `client`, or what it needs to create one. */
 export interface PulseboardProviderProps {
@@ -22,22 +23,17 @@ export interface PulseboardProviderProps {
  * it on unmount, and replaces it when `url` or `token` change.
  */
 export function PulseboardProvider({ client: given, url, token, options, fallback = null, children }: PulseboardProviderProps) {
-  const [created, setCreated] = useState<PulseboardClient | null>(null);
   // Options are read once per client: an inline object literal must not reconnect on every render.
   const [initialOptions] = useState(options);
-
-  useEffect(() => {
-    if (given) return;
+  const create = useCallback(() => {
     const baseUrl = url ?? (typeof location === 'undefined' ? 'http://127.0.0.1:3000' : location.origin);
-    const client = createPulseboardClient({ ...initialOptions, url: baseUrl, ...(token === undefined ? {} : { token }) });
-    setCreated(client);
-    return () => {
-      setCreated((current) => (current === client ? null : current));
-      void client.close().catch((error: unknown) => console.error('closing the Pulseboard client failed', error));
-    };
-  }, [given, url, token, initialOptions]);
+    return createPulseboardClient({ ...initialOptions, url: baseUrl, ...(token === undefined ? {} : { token }) });
+  }, [url, token, initialOptions]);
 
-  const client = given ?? created;
-  if (!client) return <>{fallback}</>;
-  return <PulseboardContext.Provider value={client}>{children}</PulseboardContext.Provider>;
+  if (given) return <PulseboardContext.Provider value={given}>{children}</PulseboardContext.Provider>;
+  return (
+    <PulseboardClientProvider create={create} fallback={fallback}>
+      {children}
+    </PulseboardClientProvider>
+  );
 }

@@ -3,6 +3,7 @@
  * hooks, each a `useSyncExternalStore` over a client store (no state copied into React).
  */
 export { PulseboardProvider, type PulseboardProviderProps } from './PulseboardProvider';
+export { PulseboardClientProvider, type PulseboardClientProviderProps } from './PulseboardClientProvider';
 export { PulseboardContext, usePulseboardClient } from './context';
 export { useWebSocket, type WebSocketStatus } from './useWebSocket';
 export { useRealtimeUpdates, widgetIdOf, type RealtimeUpdates, type DashboardActions } from './useRealtimeUpdates';

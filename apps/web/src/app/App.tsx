@@ -1,9 +1,8 @@
 import { useEffect, useMemo } from 'react';
-import { IndexedDbOfflineStore, type PulseboardClient, type PulseboardClientOptions } from '@pulseboard/client';
-import { PulseboardProvider, usePulseboardClient } from '@pulseboard/react';
+import type { PulseboardClient } from '@pulseboard/client';
+import { PulseboardClientProvider, usePulseboardClient } from '@pulseboard/react';
+import { createAppClient } from './app-client';
 import { DashboardPage } from './DashboardPage';
-import { earlyFetch } from './early-fetch';
-import { loadDisplayName } from './display-name';
 import { GalleryPage } from './GalleryPage';
 import { IdentityContext } from './identity-context';
 import { identityFor, useKeyring, type Identity } from './keyring';
@@ -16,21 +15,15 @@ import { TopBar } from './TopBar';
 import { useResolveIdentities } from './useResolveIdentities';
 import { useTokenEndWatch } from './useTokenEndWatch';
 
-/** Options of an identity's client: its own clientId, its offline queue in IndexedDB (edits survive a closed tab), the page's early first read. */
-function clientOptions(identity: Pick<Identity, 'storeKey' | 'clientId'>): Omit<PulseboardClientOptions, 'url' | 'token'> {
-  const store = typeof indexedDB === 'undefined' ? undefined : new IndexedDbOfflineStore();
-  return { name: loadDisplayName(), fetch: earlyFetch, storeKey: identity.storeKey, ...(identity.clientId ? { clientId: identity.clientId } : {}), ...(store ? { store } : {}) };
-}
-
 /** The whole app: the keyring's identity for where the page is, then one client for it. */
 export function App() {
   const keyring = useKeyring();
   const route = useRoute();
   useResolveIdentities(keyring);
   const identity = identityFor(keyring, routeDashboard(route));
-  const { id, storeKey, clientId } = identity ?? {};
-  // Read once per client (the provider is keyed by identity): one offline store per identity.
-  const options = useMemo(() => (id && storeKey ? clientOptions({ storeKey, ...(clientId ? { clientId } : {}) }) : undefined), [id, storeKey, clientId]);
+  const { token = '', storeKey = '', clientId } = identity ?? {};
+  // One client (and one offline store) per identity: made again only when these change.
+  const create = useMemo(() => () => createAppClient({ token, storeKey, ...(clientId ? { clientId } : {}) }, location.origin), [token, storeKey, clientId]);
   if (route.name === 'gallery') return <GalleryPage />;
   if (!identity) {
     return (
@@ -48,11 +41,11 @@ export function App() {
   }
   return (
     // One client per identity: switching identities closes one socket and opens another.
-    <PulseboardProvider key={identity.id} token={identity.token} url={location.origin} options={options}>
+    <PulseboardClientProvider key={identity.id} create={create}>
       <IdentityContext.Provider value={identity}>
         <Shell identity={identity} />
       </IdentityContext.Provider>
-    </PulseboardProvider>
+    </PulseboardClientProvider>
   );
 }
 

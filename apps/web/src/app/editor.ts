@@ -9,3 +9,5 @@ export { WidgetEditor } from './WidgetEditor';
 export { UndoEngine } from './undo-engine';
 export { UndoRefusedToast } from './UndoRefusedToast';
 export { UndoToast } from './UndoToast';
+// Edits are made here: the mutators come with the editor, so the first edit shows at once.
+import './mutation-runner';
