@@ -65,6 +65,8 @@ export class DashboardStore extends TopicStore<Inbound, DashboardSnapshot> {
    * `subscribed`: the status stays 'pending' (never 'synced') until the server answers.
    */
   #unconfirmed = false;
+  /** A persisted snapshot was shown: no first read over HTTP is needed. */
+  #shownPersisted = false;
   /** Inside a frame: queue changes (own events, acks) wait for the frame's one publish. */
   #inFrame = false;
   /** Holders that asked for the widgets' streams (`holdStreams`), and the handles held for them. */
@@ -96,18 +98,9 @@ export class DashboardStore extends TopicStore<Inbound, DashboardSnapshot> {
     }
     this.state.setPending(deps.queue.pendingFor(id));
     // Before subscribing: a persisted position makes the subscribe carry `since` (a replay, not a snapshot).
-    let shownPersisted = false;
     deps.persistence.whenLoaded(this.topic, (persisted) => {
       if (this.closed) return;
-      shownPersisted = persisted !== null && this.#showPersisted(persisted);
-    });
-    // The first HTTP read does not wait for the offline store (opening IndexedDB can take a
-    // cold page hundreds of ms): whichever arrives first is shown, and a persisted snapshot no
-    // older than the fetched document still gives the subscribe its position. After the
-    // holders of this tick are attached, so one asking for the streams gets them in the same request.
-    queueMicrotask(() => {
-      if (this.closed || shownPersisted) return;
-      if (deps.connection.state !== 'open' && !deps.sync.isFresh(this.topic)) void this.refresh('manual').catch(() => {});
+      this.#shownPersisted = persisted !== null && this.#showPersisted(persisted);
     });
     this.#publish();
     this.cleanup.push(
@@ -118,6 +111,19 @@ export class DashboardStore extends TopicStore<Inbound, DashboardSnapshot> {
       deps.queue.subscribe(() => this.#onQueueChange()),
       deps.connection.subscribe(() => this.#publish()),
     );
+  }
+
+  /**
+   * The first read over HTTP, made by the client as soon as the store's first handle exists
+   * (so a holder asking for the streams gets them in the same request, and the request is on
+   * its way before the caller's script goes on). It does not wait for the offline store
+   * (opening IndexedDB can take a cold page hundreds of ms): whichever arrives first is shown,
+   * and a persisted snapshot no older than the fetched document still gives the subscribe its position.
+   */
+  firstRead(): void {
+    if (this.closed || this.#shownPersisted) return;
+    const { connection, sync } = this.#deps;
+    if (connection.state !== 'open' && !sync.isFresh(this.topic)) void this.refresh('manual').catch(() => {});
   }
 
   /** Shows a persisted snapshot at once (instant first paint after a reload); false if unusable. */

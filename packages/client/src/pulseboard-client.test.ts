@@ -102,6 +102,23 @@ describe('PulseboardClient with a scripted server', () => {
     expect(FakeWebSocket.last.sentOfType('subscribe').map((m) => m.topic)).toEqual(['dashboard:ops', 'stream:cpu']);
   });
 
+  it('peeks at the snapshot of a held dashboard or stream without holding it, and at nothing once released', async () => {
+    const { client } = await setup();
+    expect(client.peekDashboard('ops')).toBeNull();
+    expect(client.peekStream('cpu')).toBeNull();
+    const dashboard = client.dashboard('ops');
+    const stream = client.stream('cpu');
+    expect(client.peekDashboard('ops')).toBe(dashboard.getSnapshot());
+    expect(client.peekStream('cpu')).toBe(stream.getSnapshot());
+    dashboard.release();
+    stream.release();
+    expect(client.peekDashboard('ops')).toBeNull();
+    expect(client.peekStream('cpu')).toBeNull();
+    await open();
+    // Peeking took no handle: nothing stayed subscribed.
+    expect(FakeWebSocket.last.sentOfType('subscribe')).toEqual([]);
+  });
+
   it('applies 1,000 events that arrive inside one frame with one notification', async () => {
     const { client, log } = await setup();
     const handle = client.dashboard('ops');

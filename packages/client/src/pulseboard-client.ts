@@ -16,7 +16,7 @@ import { isResolvedRealtimeConfig, REALTIME_CONFIG_DEFAULTS } from './realtime-d
 import { StreamHandleImpl, StreamStore } from './stream-store.js';
 import { TopicPersistence } from './topic-persistence.js';
 import type { TopicStore } from './topic-store.js';
-import type { DashboardHandle, DashboardHandleOptions, PulseboardClient, PulseboardClientOptions, StreamHandle, WebSocketConstructor } from './types.js';
+import type { DashboardHandle, DashboardHandleOptions, DashboardSnapshot, PulseboardClient, PulseboardClientOptions, StreamHandle, StreamSnapshot, WebSocketConstructor } from './types.js';
 import { UpdateProcessor } from './update-processor.js';
 import { WebSocketManager } from './websocket-manager.js';
 
@@ -215,8 +215,11 @@ class PulseboardClientImpl implements PulseboardClient {
   dashboard(id: string, options?: DashboardHandleOptions): DashboardHandle {
     this.#assertOpen();
     const deps = { config: this.config, connection: this.connection, queue: this.#queue, settlement: this.#settlement, processor: this.#processor, sync: this.sync, monitor: this.monitor, persistence: this.#persistence, stream: (key: string) => (this.#closed ? null : this.stream(key)), now: this.#now };
-    const store = hold(this.#dashboards, id, () => new DashboardStore(id, deps, () => this.#queue.clientId));
-    return new DashboardHandleImpl(store, (s) => release(this.#dashboards, id, s), options);
+    let created = false;
+    const store = hold(this.#dashboards, id, () => ((created = true), new DashboardStore(id, deps, () => this.#queue.clientId)));
+    const handle = new DashboardHandleImpl(store, (s) => release(this.#dashboards, id, s), options);
+    if (created) store.firstRead();
+    return handle;
   }
 
   stream(key: string): StreamHandle {
@@ -224,6 +227,14 @@ class PulseboardClientImpl implements PulseboardClient {
     const deps = { config: this.config, connection: this.connection, processor: this.#processor, sync: this.sync, monitor: this.monitor, persistence: this.#persistence, now: this.#now };
     const store = hold(this.#streams, key, () => new StreamStore(key, deps));
     return new StreamHandleImpl(store, (s) => release(this.#streams, key, s));
+  }
+
+  peekDashboard(id: string): DashboardSnapshot | null {
+    return this.#dashboards.get(id)?.getSnapshot() ?? null;
+  }
+
+  peekStream(key: string): StreamSnapshot | null {
+    return this.#streams.get(key)?.getSnapshot() ?? null;
   }
 
   publish(key: string, value: PointValue): Promise<number> {

@@ -2,9 +2,9 @@ import type { OfflineStore } from './offline-store.js';
 import type { PulseboardApi } from './pulseboard-api.js';
 import type { RealtimeConfig } from './realtime-config.js';
 import type { ConnectionHandle, WebSocketConstructor } from './connection-types.js';
-import type { DashboardHandle, DashboardHandleOptions, NoticesHandle } from './dashboard-types.js';
+import type { DashboardHandle, DashboardHandleOptions, DashboardSnapshot, NoticesHandle } from './dashboard-types.js';
 import type { BackgroundSyncHandle, PerformanceMonitorHandle } from './monitor-types.js';
-import type { StreamHandle } from './stream-types.js';
+import type { StreamHandle, StreamSnapshot } from './stream-types.js';
 import type { PointValue } from '@pulseboard/model';
 
 export type * from './connection-types.js';
@@ -63,6 +63,13 @@ export interface PulseboardClient extends PulseboardApi {
   readonly config: RealtimeConfig;
   dashboard(id: string, options?: DashboardHandleOptions): DashboardHandle;
   stream(key: string): StreamHandle;
+  /**
+   * The snapshot of a dashboard some handle holds now, without taking a handle (null when none
+   * does): what an earlier holder (a prefetch) already has, for a view's first render.
+   */
+  peekDashboard(id: string): DashboardSnapshot | null;
+  /** The snapshot of a stream some handle holds now (null when none does); see `peekDashboard`. */
+  peekStream(key: string): StreamSnapshot | null;
   /** Pushes a value to a stream (over the socket when open, else HTTP); resolves with its offset. */
   publish(key: string, value: PointValue): Promise<number>;
   /** Starts connecting (when created with `autoConnect: false`). */

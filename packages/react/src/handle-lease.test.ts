@@ -27,6 +27,18 @@ describe('HandleLease', () => {
     expect(acquired).toBe(0);
   });
 
+  it('before it is subscribed, shows what another holder already has (peek), and takes no handle for it', () => {
+    let acquired = 0;
+    let held: string | null = null;
+    const lease = new HandleLease(() => (acquired++, fakeHandle('live')), 'fallback', () => held);
+    expect(lease.getSnapshot()).toBe('fallback');
+    held = 'prefetched';
+    expect(lease.getSnapshot()).toBe('prefetched');
+    expect(acquired).toBe(0);
+    lease.subscribe(() => {});
+    expect(lease.getSnapshot()).toBe('live');
+  });
+
   it('holds one handle for any number of subscribers and releases it with the last', () => {
     const handles: ReturnType<typeof fakeHandle>[] = [];
     const lease = new HandleLease(() => {

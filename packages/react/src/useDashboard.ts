@@ -22,7 +22,7 @@ export function emptyDashboardSnapshot(id: string): DashboardSnapshot {
 /** A lease on one dashboard handle of `client`; stable for a (client, id, options.streams). */
 export function useDashboardLease(client: PulseboardClient, id: string, options: DashboardHandleOptions = {}): HandleLease<DashboardHandle, DashboardSnapshot> {
   const streams = options.streams ?? false;
-  return useMemo(() => new HandleLease(() => client.dashboard(id, { streams }), emptyDashboardSnapshot(id)), [client, id, streams]);
+  return useMemo(() => new HandleLease(() => client.dashboard(id, { streams }), emptyDashboardSnapshot(id), () => client.peekDashboard(id)), [client, id, streams]);
 }
 
 /**

@@ -36,7 +36,7 @@ const noDashboardStore = { subscribe: () => () => {}, getSnapshot: () => NO_DASH
 export function useSyncStatus(dashboardId?: string): SyncStatusInfo {
   const client = usePulseboardClient();
   const lease = useMemo(
-    () => (dashboardId ? new HandleLease(() => client.dashboard(dashboardId), emptyDashboardSnapshot(dashboardId)) : null),
+    () => (dashboardId ? new HandleLease(() => client.dashboard(dashboardId), emptyDashboardSnapshot(dashboardId), () => client.peekDashboard(dashboardId)) : null),
     [client, dashboardId],
   );
   const connection = useStoreSelector(client.connection, (s) => ({ state: s.state, latencyMs: s.latencyMs, lastError: s.lastError }));

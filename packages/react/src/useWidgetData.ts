@@ -22,7 +22,7 @@ const noSubscribe = () => () => {};
 const noSnapshot = () => NO_STREAM;
 
 function streamLease(client: PulseboardClient, key: string): HandleLease<StreamHandle, StreamSnapshot> {
-  return new HandleLease(() => client.stream(key), emptyStreamSnapshot(key));
+  return new HandleLease(() => client.stream(key), emptyStreamSnapshot(key), () => client.peekStream(key));
 }
 
 /**

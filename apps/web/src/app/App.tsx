@@ -1,7 +1,7 @@
 import { useEffect, useMemo } from 'react';
 import type { PulseboardClient } from '@pulseboard/client';
 import { PulseboardClientProvider, usePulseboardClient } from '@pulseboard/react';
-import { createAppClient } from './app-client';
+import { clientFor } from './app-client';
 import { DashboardPage } from './DashboardPage';
 import { GalleryPage } from './GalleryPage';
 import { IdentityContext } from './identity-context';
@@ -22,8 +22,8 @@ export function App() {
   useResolveIdentities(keyring);
   const identity = identityFor(keyring, routeDashboard(route));
   const { token = '', storeKey = '', clientId } = identity ?? {};
-  // One client (and one offline store) per identity: made again only when these change.
-  const create = useMemo(() => () => createAppClient({ token, storeKey, ...(clientId ? { clientId } : {}) }, location.origin), [token, storeKey, clientId]);
+  // One client (and one offline store) per identity: made again only when these change (the first is the boot client, app-client.ts).
+  const create = useMemo(() => () => clientFor({ token, storeKey, ...(clientId ? { clientId } : {}) }, location.origin), [token, storeKey, clientId]);
   if (route.name === 'gallery') return <GalleryPage />;
   if (!identity) {
     return (
