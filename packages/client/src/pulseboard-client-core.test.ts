@@ -56,6 +56,15 @@ async function open() {
   await settle();
 }
 
+/** `ops` held, the socket open and its snapshot applied. */
+async function subscribedDashboard(client: PulseboardClient, log: FakeDashboardLog) {
+  const handle = client.dashboard('ops');
+  await open();
+  FakeWebSocket.last.serverSend(log.subscribed());
+  await frame();
+  return handle;
+}
+
 /** The event as the server writes it today: with the patch the mutator produced. */
 function patched(log: FakeDashboardLog, clientId: string, mutationId: number, name: string, args: unknown): EventMessage {
   const outcome = applyMutation(log.doc, name, args, { clientId, mutationId });
@@ -91,10 +100,7 @@ describe('createPulseboardClientCore', () => {
   it('never loads the mutators while it only views: patched events apply without them', async () => {
     const loader = manualLoader();
     const { client, log } = await setup({ load: loader.load });
-    const handle = client.dashboard('ops');
-    await open();
-    FakeWebSocket.last.serverSend(log.subscribed());
-    await frame();
+    const handle = await subscribedDashboard(client, log);
     FakeWebSocket.last.serverSend(patched(log, ALICE, 1, 'updateWidget', { id: 'a', set: { title: 'Hers' } }));
     await frame();
     expect(handle.getSnapshot().view).toEqual(log.doc);
@@ -125,10 +131,7 @@ describe('createPulseboardClientCore', () => {
   it('shows edits at once with the mutators installed by the app, without loading them', async () => {
     const loader = manualLoader();
     const { client, log } = await setup({ load: loader.load });
-    const handle = client.dashboard('ops');
-    await open();
-    FakeWebSocket.last.serverSend(log.subscribed());
-    await frame();
+    const handle = await subscribedDashboard(client, log);
     slot.installMutationRunner(applyMutation);
     handle.updateWidget('a', { title: 'Mine' });
     expect(handle.getSnapshot().view!.widgets.a!.title).toBe('Mine');
@@ -138,10 +141,7 @@ describe('createPulseboardClientCore', () => {
   it('loads the mutators at an edit made before they were installed, sends it meanwhile, and shows it once they are here', async () => {
     const loader = manualLoader();
     const { client, log } = await setup({ load: loader.load });
-    const handle = client.dashboard('ops');
-    await open();
-    FakeWebSocket.last.serverSend(log.subscribed());
-    await frame();
+    const handle = await subscribedDashboard(client, log);
     handle.updateWidget('a', { title: 'Mine' });
     await settle();
     expect(loader.load).toHaveBeenCalledTimes(1);
@@ -160,10 +160,7 @@ describe('createPulseboardClientCore', () => {
     const loader = manualLoader();
     const { client, log } = await setup({ load: loader.load, store });
     expect(loader.load).toHaveBeenCalledTimes(1);
-    const handle = client.dashboard('ops');
-    await open();
-    FakeWebSocket.last.serverSend(log.subscribed());
-    await frame();
+    const handle = await subscribedDashboard(client, log);
     // Sending never waits for them: the server runs its own.
     expect(FakeWebSocket.last.sentOfType('mutate').map((m) => m.mutationId)).toEqual([1]);
     loader.arrive();
@@ -177,10 +174,7 @@ describe('createPulseboardClientCore', () => {
     let attempts = 0;
     const load = vi.fn(() => (++attempts <= 2 ? Promise.reject(new Error('chunk missing')) : Promise.resolve<MutationRunner>(applyMutation)));
     const { client, log } = await setup({ load });
-    const handle = client.dashboard('ops');
-    await open();
-    FakeWebSocket.last.serverSend(log.subscribed());
-    await frame();
+    const handle = await subscribedDashboard(client, log);
     handle.updateWidget('a', { title: 'Mine' });
     await settle();
     expect(load).toHaveBeenCalledTimes(1);
@@ -200,10 +194,7 @@ describe('createPulseboardClientCore', () => {
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
     const load = vi.fn(() => Promise.reject<MutationRunner>(new Error('chunk missing')));
     const { client, log } = await setup({ load });
-    const handle = client.dashboard('ops');
-    await open();
-    FakeWebSocket.last.serverSend(log.subscribed());
-    await frame();
+    const handle = await subscribedDashboard(client, log);
     handle.updateWidget('a', { title: 'Mine' });
     await settle();
     await client.close();

@@ -194,13 +194,21 @@ export function dashboardRoutes(deps: AppDeps): Hono {
     return sendDashboard(c, await sync.createDashboard(doc), 201);
   });
 
-  app.get('/:id', async (c) => {
-    const id = c.req.param('id');
+  /**
+   * The snapshot of the URL's dashboard, for a caller who may view it (404 when there is none):
+   * through the snapshot cache, so a hot dashboard is serialised once per version, not per GET.
+   */
+  const viewableSnapshot = async (c: Context) => {
+    const id = c.req.param('id') ?? '';
     const principal = await requirePrincipal(c, auth);
     assertDashboardAccess(principal, id, 'view');
-    // Through the snapshot cache: a hot dashboard is serialised once per version, not per GET.
     const snapshot = await readSnapshot(deps, dashboardTopic(id));
     if (!snapshot) throw notFound(id);
+    return snapshot;
+  };
+
+  app.get('/:id', async (c) => {
+    const snapshot = await viewableSnapshot(c);
     c.header('ETag', versionEtag(snapshot.offset));
     c.header('Cache-Control', 'no-cache');
     const ifNoneMatch = c.req.header('if-none-match');
@@ -213,11 +221,7 @@ export function dashboardRoutes(deps: AppDeps): Hono {
   });
 
   app.get('/:id/live', async (c) => {
-    const id = c.req.param('id');
-    const principal = await requirePrincipal(c, auth);
-    assertDashboardAccess(principal, id, 'view');
-    const snapshot = await readSnapshot(deps, dashboardTopic(id));
-    if (!snapshot) throw notFound(id);
+    const snapshot = await viewableSnapshot(c);
     // A viewer of a dashboard may read every stream its widgets show (stream-access.ts).
     const keys = new Set<string>();
     for (const widget of Object.values((JSON.parse(snapshot.json) as Dashboard).widgets)) if (widget.stream) keys.add(widget.stream);
