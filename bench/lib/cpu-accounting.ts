@@ -4,7 +4,7 @@
  * tells how much CPU other processes (not the bench's) used meanwhile.
  */
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 
 /** Core of the server under test and the publisher (the bench process). */
@@ -31,6 +31,45 @@ export function canPin(): boolean {
 export function pinToCpu(pid: number, cpu: number): void {
   if (!canPin()) return;
   execFileSync('taskset', ['-a', '-cp', String(cpu), String(pid)], { stdio: 'ignore' });
+}
+
+/**
+ * Pins `pid` and every process descending from it to `cpu` (no-op without taskset). A
+ * process forked later inherits its parent's placement, so pinning a browser's process tree
+ * right after launch (its zygote included) keeps the renderers it forks later on `cpu` too.
+ */
+export function pinTreeToCpu(pid: number, cpu: number): number[] {
+  if (!canPin()) return [];
+  const children = new Map<number, number[]>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+    } catch {
+      continue; // gone meanwhile
+    }
+    // pid (comm) state ppid …: comm may hold spaces and parentheses, so read after the last ')'.
+    const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+    const list = children.get(ppid) ?? [];
+    list.push(Number(entry));
+    children.set(ppid, list);
+  }
+  const tree: number[] = [];
+  const queue = [pid];
+  while (queue.length > 0) {
+    const next = queue.shift()!;
+    tree.push(next);
+    queue.push(...(children.get(next) ?? []));
+  }
+  for (const member of tree) {
+    try {
+      pinToCpu(member, cpu);
+    } catch {
+      // exited between the listing and taskset
+    }
+  }
+  return tree;
 }
 
 /** Clock ticks per second of /proc times (USER_HZ; 100 on every Linux this runs on). */

@@ -119,6 +119,11 @@ export class PulseboardProcess {
     return `http://127.0.0.1:${this.port}`;
   }
 
+  /** The server process's pid while it runs (benches pin it to a core). */
+  get pid(): number | null {
+    return this.child?.pid ?? null;
+  }
+
   /** The last lines the server wrote (stdout and stderr), for failure messages. */
   recentLog(lines = 60): string {
     return this.log.slice(-lines).join('\n');
