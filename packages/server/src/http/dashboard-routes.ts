@@ -20,6 +20,7 @@ import { clientIdSchema } from '@pulseboard/protocol';
 import { bindClientId } from '../client-binding.js';
 import type { MutationRecord } from '../storage/storage.js';
 import type { SyncService } from '../sync-service.js';
+import type { CachedSnapshot } from '../ws/snapshot-cache.js';
 import { readVersion, restoreVersion, versionNotFound } from '../version-history.js';
 import { readSnapshot, streamSnapshotJson, type AppDeps } from './app-deps.js';
 import { parseInput, readJson } from './http-errors.js';
@@ -124,6 +125,20 @@ function refuseProtoWidgetKey(raw: unknown): unknown {
   return raw;
 }
 
+/** The stream keys a dashboard snapshot's widgets show, parsed once per cached snapshot (one object per version in the gateway's cache). */
+const streamsOfSnapshot = new WeakMap<CachedSnapshot, readonly string[]>();
+
+function widgetStreams(snapshot: CachedSnapshot): readonly string[] {
+  let keys = streamsOfSnapshot.get(snapshot);
+  if (!keys) {
+    const found = new Set<string>();
+    for (const widget of Object.values((JSON.parse(snapshot.json) as Dashboard).widgets)) if (widget.stream) found.add(widget.stream);
+    keys = [...found];
+    streamsOfSnapshot.set(snapshot, keys);
+  }
+  return keys;
+}
+
 function notFound(id: string): PulseboardError {
   return new PulseboardError('not_found', `dashboard "${id}" does not exist`, { status: 404 });
 }
@@ -223,9 +238,7 @@ export function dashboardRoutes(deps: AppDeps): Hono {
   app.get('/:id/live', async (c) => {
     const snapshot = await viewableSnapshot(c);
     // A viewer of a dashboard may read every stream its widgets show (stream-access.ts).
-    const keys = new Set<string>();
-    for (const widget of Object.values((JSON.parse(snapshot.json) as Dashboard).widgets)) if (widget.stream) keys.add(widget.stream);
-    const streams = await Promise.all([...keys].map((key) => readSnapshot(deps, streamTopic(key))));
+    const streams = await Promise.all(widgetStreams(snapshot).map((key) => readSnapshot(deps, streamTopic(key))));
     const parts: string[] = [];
     for (const stream of streams) {
       if (!stream || stream.empty) continue;
