@@ -44,7 +44,7 @@ import type { CreateShareResponse } from '@pulseboard/protocol';
 import { PulseboardProcess, REPO_ROOT, launchBrowser, newContext, watchPage } from '../apps/web/e2e/harness';
 import { canPin, CLIENT_CPU, pinToCpu, pinTreeToCpu, SERVER_CPU } from './lib/cpu-accounting';
 import { acquireRunLock } from './lib/run-lock';
-import { DEFAULT_MIX, StreamFeeder, WALLBOARD_ID, fmt, loadAverage, parseMix, quantile, seedWallboard } from './browser-wallboard';
+import { DEFAULT_MIX, StreamFeeder, TRACE_CATEGORIES, WALLBOARD_ID, fmt, loadAverage, parseMix, quantile, seedWallboard } from './browser-wallboard';
 
 const { values: flags } = parseArgs({
   options: {
@@ -121,8 +121,6 @@ const FIRST_VALUE_TARGET_MS = 500;
 /** Issue 13: a viewer's initial JS at most 120 KB gzipped (kB of 1,000 bytes, as Vite prints). */
 const VIEWER_JS_BUDGET_BYTES = 120_000;
 const LOAD_TIMEOUT_MS = 30_000;
-/** What `--trace` records: the main thread's tasks, script evaluation, network and user timing. */
-const TRACE_CATEGORIES = ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'disabled-by-default-v8.cpu_profiler', 'v8.execute', 'blink.user_timing', 'loading', 'netlog'];
 
 /** A resource the page fetched, from its Resource Timing entry. */
 interface ResourceEntry {

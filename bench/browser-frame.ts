@@ -5,7 +5,7 @@
  *
  *   npx tsx bench/browser-frame.ts [--runs 1] [--reps 1] [--seconds 10] [--warmup 2]
  *       [--widgets 40] [--hz 10] [--groups 4] [--mix stat,line,stat,gauge]
- *       [--json] [--out bench/results/browser-frame-<time>.json] [--profile out.cpuprofile]
+ *       [--json] [--out bench/results/browser-frame-<time>.json] [--profile out.cpuprofile] [--trace out.json]
  *
  * Issue 13's "5 runs of 5": `--runs=5 --reps=5`. Each run starts a fresh server and a fresh
  * browser, warms up, then measures `reps` back-to-back windows of `seconds` each; every
@@ -39,7 +39,7 @@ import type { Page } from 'playwright-core';
 import { PulseboardProcess, REPO_ROOT, launchBrowser, newContext, watchPage } from '../apps/web/e2e/harness';
 import { openDashboard } from '../apps/web/e2e/app';
 import { acquireRunLock } from './lib/run-lock';
-import { DEFAULT_MIX, StreamFeeder, WALLBOARD_ID, fmt, loadAverage, parseMix, quantile, seedWallboard } from './browser-wallboard';
+import { DEFAULT_MIX, StreamFeeder, TRACE_CATEGORIES, WALLBOARD_ID, fmt, loadAverage, parseMix, quantile, seedWallboard } from './browser-wallboard';
 
 const { values: flags } = parseArgs({
   options: {
@@ -58,6 +58,8 @@ const { values: flags } = parseArgs({
     out: { type: 'string' },
     /** Writes a Chrome CPU profile (.cpuprofile, open it in DevTools) of run 1's last window. */
     profile: { type: 'string' },
+    /** Writes a Chromium trace (DevTools' Performance panel opens it) of run 1's last window: style, layout, paint and script per frame. */
+    trace: { type: 'string' },
     /** Widget types to cycle through. */
     mix: { type: 'string', default: DEFAULT_MIX },
   },
@@ -266,8 +268,13 @@ async function measureRun(run: number): Promise<RunResult & { chromium: string }
     let windowStart = performance.now();
     for (let w = 0; w < REPS; w++) {
       if (cdp && w === REPS - 1) await cdp.send('Profiler.start');
+      if (flags.trace && run === 0 && w === REPS - 1) await browser.startTracing(page, { path: flags.trace, screenshots: false, categories: TRACE_CATEGORIES });
       await new Promise((r) => setTimeout(r, SECONDS * 1000));
       feeder.window = w + 1 < REPS ? w + 1 : null;
+      if (flags.trace && run === 0 && w === REPS - 1) {
+        await browser.stopTracing();
+        console.error(`trace of run 1, window ${REPS} written to ${flags.trace}`);
+      }
       const taken = await take(page);
       const now = performance.now();
       takes.push({ ...taken, seconds: (now - windowStart) / 1000 });

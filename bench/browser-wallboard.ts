@@ -15,6 +15,9 @@ export const WIDGET_KINDS: Record<string, { type: SeedWidget['type']; valueTestI
 };
 
 /** The mix both benchmarks default to. */
+/** What the browser benches' `--trace` records: the main thread's tasks, script evaluation, network and user timing. */
+export const TRACE_CATEGORIES = ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'disabled-by-default-v8.cpu_profiler', 'v8.execute', 'blink.user_timing', 'loading', 'netlog'];
+
 export const DEFAULT_MIX = 'stat,line,stat,gauge';
 /** The wallboard's dashboard id. */
 export const WALLBOARD_ID = 'bench';
