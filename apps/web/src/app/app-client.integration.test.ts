@@ -4,6 +4,10 @@ import type { PulseboardClient } from '@pulseboard/client';
 import { ADMIN_TOKEN, startTestServer, waitFor, type TestServer } from '@pulseboard/testing';
 import { clientFor, startBootClient } from './app-client';
 import { addToken, getKeyring, resetKeyring } from './keyring';
+import { preloadRenderers } from '../widgets/renderer-chunks';
+
+// The renderers' chunks are the web build's (uPlot and all); here, only who asks for them.
+vi.mock('../widgets/renderer-chunks', () => ({ preloadRenderers: vi.fn() }));
 
 let server: TestServer;
 const clients: PulseboardClient[] = [];
@@ -41,6 +45,8 @@ describe('the boot client', () => {
     await waitFor(() => client.peekDashboard('ops')?.loaded === true && client.peekStream('ops.cpu')?.latest === 41.5, [client.connection, client.sync]);
     expect(client.peekDashboard('ops')!.view!.title).toBe('Ops');
     expect(client.peekStream('ops.idle')).toMatchObject({ latest: null });
+    // The renderers its widgets need that load on demand were asked for with the document.
+    expect(preloadRenderers).toHaveBeenCalledWith(new Set(['stat']));
     // Taken once: the next client for the same identity is a new one.
     const second = clientFor(identityOf(ADMIN_TOKEN), server.url);
     clients.push(second);

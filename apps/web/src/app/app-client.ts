@@ -8,6 +8,7 @@ import type { MutationRunner } from '@pulseboard/model';
 import { loadDisplayName } from './display-name';
 import { getKeyring, identityFor, type Identity } from './keyring';
 import { parseHash, routeDashboard } from './routing';
+import { preloadRenderers } from '../widgets/renderer-chunks';
 
 /** Imports the mutators' chunk (which installs them); the module cache keeps it. */
 export function loadMutationRunner(): Promise<MutationRunner> {
@@ -52,7 +53,18 @@ export function startBootClient(loc: Pick<Location, 'hash' | 'origin'> = locatio
   if (!identity || identity.ended) return;
   const client = createAppClient(identity, loc.origin);
   const handle = client.dashboard(dashboardId, { streams: true });
-  setTimeout(() => handle.release(), BOOT_HOLD_MS);
+  // The renderers of its widgets that load on demand (line charts, text) start loading with
+  // the document, not when the first render finds them missing.
+  const preload = (): boolean => {
+    const view = handle.getSnapshot().view;
+    if (view) preloadRenderers(new Set(Object.values(view.widgets).map((w) => w.type)));
+    return view !== null;
+  };
+  const unsubscribe = preload() ? null : handle.subscribe(() => preload() && unsubscribe?.());
+  setTimeout(() => {
+    unsubscribe?.();
+    handle.release();
+  }, BOOT_HOLD_MS);
   booted = { client, identity, url: loc.origin };
 }
 

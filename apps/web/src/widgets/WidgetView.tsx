@@ -1,8 +1,10 @@
-import { lazy, memo, Suspense, type ComponentType, type ErrorInfo, type ReactNode } from 'react';
+import { memo, Suspense, type ComponentType, type ErrorInfo, type ReactNode } from 'react';
 import type { Widget } from '@pulseboard/model';
 import { FreshnessBadge } from './Freshness';
 import type { StaleReason } from './source-freshness';
 import { GaugeWidget } from './GaugeWidget';
+import { lazyRenderer } from './lazy-renderer';
+import { RENDERER_CHUNKS } from './renderer-chunks';
 import { StatusWidget } from './StatusWidget';
 import { StatWidget } from './StatWidget';
 import { TableWidget } from './TableWidget';
@@ -11,17 +13,13 @@ import { WidgetErrorBoundary } from './WidgetErrorBoundary';
 import type { WidgetProps } from './widget-props';
 import type { WidgetData } from './widget-data';
 
-// The heavy renderers (uPlot, the markdown pipeline) load only when a dashboard shows one.
-const LineWidget = lazy(() => import('./LineWidget').then((m) => ({ default: m.LineWidget })));
-const TextWidget = lazy(() => import('./TextWidget').then((m) => ({ default: m.TextWidget })));
-
-/** The component of each widget type; line and text are lazy (see WidgetBody's Suspense). */
+/** The component of each widget type; line and text load on demand (see WidgetBody's Suspense and renderer-chunks.ts). */
 export const WIDGET_COMPONENTS: Record<Widget['type'], ComponentType<WidgetProps>> = {
   stat: StatWidget,
-  line: LineWidget,
+  line: lazyRenderer(RENDERER_CHUNKS.line),
   gauge: GaugeWidget,
   table: TableWidget,
-  text: TextWidget,
+  text: lazyRenderer(RENDERER_CHUNKS.text),
   status: StatusWidget,
 };
 
