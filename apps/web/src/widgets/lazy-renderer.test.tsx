@@ -44,7 +44,8 @@ describe('lazyRenderer', () => {
   it('suspends while its chunk is still loading, then shows the renderer', async () => {
     const { chunk, arrive, loads } = controlledChunk();
     mount(lazyRenderer(chunk));
-    expect(screen.getByTestId('fallback')).toBeTruthy();
+    expect(screen.queryByTestId('fallback')).not.toBeNull();
+    expect(screen.queryByTestId('chart')).toBeNull();
     expect(loads()).toBe(1);
     arrive();
     expect((await screen.findByTestId('chart')).textContent).toBe('latency');
