@@ -68,4 +68,34 @@ describe('PerformanceMonitor', () => {
     expect(monitor.getSnapshot().updateLatencyMs.last).toBe(25);
     monitor.close();
   });
+
+  it('publishing every frame keeps one decay timer per oldest batch, and figures follow new latencies', () => {
+    vi.useFakeTimers();
+    try {
+      const monitor = new PerformanceMonitor({ sampleSize: 10, rateWindowMs: 1_000, now: () => Date.now() });
+      const setTimeoutSpy = vi.spyOn(globalThis, 'setTimeout');
+      monitor.recordEvents(1, Date.now() - 30);
+      // Sixty frames in a second, no new events: the oldest batch stays, so does its timer.
+      for (let frame = 0; frame < 60; frame++) {
+        monitor.publish();
+        vi.advanceTimersByTime(16);
+      }
+      expect(setTimeoutSpy).toHaveBeenCalledTimes(1);
+      expect(monitor.getSnapshot().updateLatencyMs).toEqual({ last: 30, avg: 30, p95: 30 });
+      // A new latency shows in the next publish; the timer still ages the oldest batch.
+      monitor.recordEvents(1, Date.now() - 10);
+      monitor.publish();
+      expect(monitor.getSnapshot().updateLatencyMs).toEqual({ last: 10, avg: 20, p95: 30 });
+      expect(setTimeoutSpy).toHaveBeenCalledTimes(1);
+      // The first batch ages out (its timer re-arms for the second), then the second.
+      vi.advanceTimersByTime(1_002);
+      expect(setTimeoutSpy).toHaveBeenCalledTimes(2);
+      expect(monitor.getSnapshot().eventsPerSecond).toBe(0);
+      expect(vi.getTimerCount()).toBe(0);
+      monitor.close();
+    } finally {
+      vi.restoreAllMocks();
+      vi.useRealTimers();
+    }
+  });
 });

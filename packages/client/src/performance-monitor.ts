@@ -38,6 +38,10 @@ export class PerformanceMonitor extends SnapshotStore<PerformanceSnapshot> imple
   #clockOffsetMs = 0;
   /** Republishes when the oldest batch leaves the window, so events/s decays to 0 when events stop. */
   #decayTimer: ReturnType<typeof setTimeout> | null = null;
+  /** When the decay timer fires (the monitor's clock): a publish that leaves it due then keeps it. */
+  #decayAt = 0;
+  /** Average and p95 of the latency sample as last computed; null once a latency was recorded since. */
+  #latencyStats: { avg: number | null; p95: number | null } | null = null;
   #closed = false;
 
   constructor(options: { sampleSize: number; rateWindowMs: number; now?: () => number }) {
@@ -67,6 +71,7 @@ export class PerformanceMonitor extends SnapshotStore<PerformanceSnapshot> imple
       if (this.#latencies.length < this.#sampleSize) this.#latencies.push(latency);
       else this.#latencies[this.#latencyIndex] = latency;
       this.#latencyIndex = (this.#latencyIndex + 1) % this.#sampleSize;
+      this.#latencyStats = null;
     }
   }
 
@@ -109,9 +114,8 @@ export class PerformanceMonitor extends SnapshotStore<PerformanceSnapshot> imple
     while (start < this.#batches.length && this.#batches[start]![0] < cutoff) start++;
     if (start > 0) this.#batches = this.#batches.slice(start);
     const inWindow = this.#batches.reduce((n, [, c]) => n + c, 0);
-    const sorted = [...this.#latencies].sort((a, b) => a - b);
-    const avg = sorted.length ? sorted.reduce((a, b) => a + b, 0) / sorted.length : null;
-    const p95 = sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * 0.95))]! : null;
+    // Sorted again only when a latency came in since (a frame of stream points brings none of a dashboard's).
+    const { avg, p95 } = (this.#latencyStats ??= latencyStats(this.#latencies));
     const total = this.#hits + this.#misses;
     this.update({
       updateLatencyMs: { last: this.#lastLatency, avg, p95 },
@@ -135,20 +139,25 @@ export class PerformanceMonitor extends SnapshotStore<PerformanceSnapshot> imple
   }
 
   #armDecay(now: number): void {
+    const oldest = this.#batches[0];
+    const due = oldest ? oldest[0] + this.#rateWindowMs + 1 : 0;
+    // Published once per frame: the timer stays as long as the oldest batch does.
+    if (this.#decayTimer && oldest && due === this.#decayAt && !this.#closed) return;
     if (this.#decayTimer) clearTimeout(this.#decayTimer);
     this.#decayTimer = null;
-    const oldest = this.#batches[0];
     if (!oldest || this.#closed) return;
+    this.#decayAt = due;
     this.#decayTimer = setTimeout(() => {
       this.#decayTimer = null;
       this.publish();
-    }, Math.max(1, oldest[0] + this.#rateWindowMs - now + 1));
+    }, Math.max(1, due - now));
     // Never keep a Node process alive just to age a rate.
     (this.#decayTimer as { unref?: () => void }).unref?.();
   }
 
   reset = (): void => {
     this.#latencies = [];
+    this.#latencyStats = null;
     this.#latencyIndex = 0;
     this.#lastLatency = null;
     this.#batches = [];
@@ -157,5 +166,15 @@ export class PerformanceMonitor extends SnapshotStore<PerformanceSnapshot> imple
     this.#hits = 0;
     this.#misses = 0;
     this.publish();
+  };
+}
+
+/** Average and p95 of a latency sample (null when it is empty). */
+function latencyStats(sample: readonly number[]): { avg: number | null; p95: number | null } {
+  if (sample.length === 0) return { avg: null, p95: null };
+  const sorted = [...sample].sort((a, b) => a - b);
+  return {
+    avg: sorted.reduce((a, b) => a + b, 0) / sorted.length,
+    p95: sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * 0.95))]!,
   };
 }
