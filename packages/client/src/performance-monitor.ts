@@ -142,7 +142,7 @@ export class PerformanceMonitor extends SnapshotStore<PerformanceSnapshot> imple
     const oldest = this.#batches[0];
     const due = oldest ? oldest[0] + this.#rateWindowMs + 1 : 0;
     // Published once per frame: the timer stays as long as the oldest batch does.
-    if (this.#decayTimer && oldest && due === this.#decayAt && !this.#closed) return;
+    if (this.#decayTimer && due === this.#decayAt) return;
     if (this.#decayTimer) clearTimeout(this.#decayTimer);
     this.#decayTimer = null;
     if (!oldest || this.#closed) return;
