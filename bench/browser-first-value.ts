@@ -42,7 +42,7 @@ import { gzipSync } from 'node:zlib';
 import type { Browser, Page } from 'playwright-core';
 import type { CreateShareResponse } from '@pulseboard/protocol';
 import { PulseboardProcess, REPO_ROOT, launchBrowser, newContext, watchPage } from '../apps/web/e2e/harness';
-import { canPin, CLIENT_CPU, pinToCpu, pinTreeToCpu, SERVER_CPU } from './lib/cpu-accounting';
+import { canPin, CLIENT_CPU, pinToCpu, pinTreeToCpu, processTreeCpuMs, SERVER_CPU } from './lib/cpu-accounting';
 import { acquireRunLock } from './lib/run-lock';
 import { DEFAULT_MIX, StreamFeeder, TRACE_CATEGORIES, WALLBOARD_ID, fmt, loadAverage, parseMix, quantile, seedWallboard } from './browser-wallboard';
 
@@ -65,6 +65,8 @@ const { values: flags } = parseArgs({
     trace: { type: 'string' },
     /** Chromium on one core, the server, feeder and bench on the other (default: where the OS puts them). */
     pin: { type: 'boolean', default: false },
+    /** Navigates as soon as the fresh context's page exists, while Chromium still builds the new window (default: waits until it is quiet). */
+    'no-settle': { type: 'boolean', default: false },
   },
 });
 
@@ -85,6 +87,11 @@ const TARGETS = (flags.targets ?? '').split(',').map((t) => t.trim());
 for (const t of TARGETS) if (t !== 'viewer' && t !== 'kiosk') throw new Error(`--targets: unknown target "${t}" (use viewer, kiosk)`);
 
 const PIN = flags.pin === true && canPin();
+const SETTLE = flags['no-settle'] !== true;
+/** Quiet: Chromium's processes together used at most this share of one core over a SETTLE_WINDOW_MS window. */
+const SETTLE_QUIET_SHARE = 0.1;
+const SETTLE_WINDOW_MS = 200;
+const SETTLE_LIMIT_MS = 10_000;
 
 /**
  * Chromium's process tree (browser, zygote, GPU, network; renderers forked later inherit) on
@@ -92,9 +99,8 @@ const PIN = flags.pin === true && canPin();
  * places server and clients, so the page's figures are not the server's and the feeder's CPU
  * (a viewer's browser does not share a core with the server it watches).
  */
-function pinProcesses(server: PulseboardProcess): string {
-  const browsers = childPids(process.pid).filter((pid) => pid !== server.pid);
-  for (const pid of browsers) pinTreeToCpu(pid, CLIENT_CPU);
+function pinProcesses(server: PulseboardProcess, browserPids: number[]): string {
+  for (const pid of browserPids) pinTreeToCpu(pid, CLIENT_CPU);
   if (server.pid !== null) pinTreeToCpu(server.pid, SERVER_CPU);
   pinToCpu(process.pid, SERVER_CPU);
   return `pinned: Chromium on cpu ${CLIENT_CPU}; server, feeder and bench on cpu ${SERVER_CPU}`;
@@ -320,6 +326,27 @@ async function measureLoad(page: Page, target: string, kind: LoadSample['kind'],
   };
 }
 
+/**
+ * Waits until Chromium is quiet before a cold load navigates. A fresh context is a new window,
+ * and headless Chromium builds it the way it builds a desktop window, top-chrome WebUI renderer
+ * included (~0.5–0.7 s of CPU here, measured in a trace): work a viewer who opens a link in a
+ * browser that is already running does not pay. Quiet: the browser's processes together used at
+ * most SETTLE_QUIET_SHARE of a core over SETTLE_WINDOW_MS (read from /proc). Returns how long it
+ * waited, or null when it gave up at SETTLE_LIMIT_MS (the load then goes ahead).
+ */
+async function settleBrowser(browserPids: number[]): Promise<number | null> {
+  const started = performance.now();
+  const cpuMs = () => browserPids.reduce((sum, pid) => sum + processTreeCpuMs(pid), 0);
+  let before = cpuMs();
+  while (performance.now() - started < SETTLE_LIMIT_MS) {
+    await new Promise((resolve) => setTimeout(resolve, SETTLE_WINDOW_MS));
+    const now = cpuMs();
+    if (now - before <= SETTLE_WINDOW_MS * SETTLE_QUIET_SHARE) return performance.now() - started;
+    before = now;
+  }
+  return null;
+}
+
 /** Waits (bounded) until the page's service worker is active, as it would be on a second visit. */
 async function serviceWorkerReady(page: Page): Promise<boolean> {
   return page
@@ -332,7 +359,7 @@ async function serviceWorkerReady(page: Page): Promise<boolean> {
 }
 
 /** Cold loads in fresh contexts, each followed (the first `WARM` times) by a reload in the same context. */
-async function measureTarget(browser: Browser, target: string, url: string, feeder: StreamFeeder, selector: string, pageErrors: string[], failures: string[]): Promise<LoadSample[]> {
+async function measureTarget(browser: Browser, browserPids: number[], target: string, url: string, feeder: StreamFeeder, selector: string, pageErrors: string[], failures: string[], settleWaits: Array<number | null>): Promise<LoadSample[]> {
   const samples: LoadSample[] = [];
   for (let i = 0; i < COLD; i++) {
     const context = await newContext(browser, VIEWPORT);
@@ -345,6 +372,7 @@ async function measureTarget(browser: Browser, target: string, url: string, feed
     try {
       const page = await context.newPage();
       const { errors } = watchPage(page, `${target} ${i + 1}`);
+      if (SETTLE) settleWaits.push(await settleBrowser(browserPids));
       try {
         const tracePath = flags.trace && i === 0 ? path.join(flags.trace, `first-value-${target}-cold.json`) : null;
         if (tracePath) {
@@ -420,7 +448,10 @@ async function main(): Promise<void> {
   const loadStart = loadAverage();
   const server = new PulseboardProcess();
   const [browser] = await Promise.all([launchBrowser(), server.start()]);
-  const placement = PIN ? pinProcesses(server) : 'unpinned: every process where the OS puts it (--pin to separate Chromium from the server and feeder)';
+  // Chromium's own processes: the children of this process that are not the server.
+  const browserPids = childPids(process.pid).filter((pid) => pid !== server.pid);
+  const placement = PIN ? pinProcesses(server, browserPids) : 'unpinned: every process where the OS puts it (--pin to separate Chromium from the server and feeder)';
+  const settleWaits: Array<number | null> = [];
   const chromium = browser.version();
   const pageErrors: string[] = [];
   const failures: string[] = [];
@@ -442,7 +473,7 @@ async function main(): Promise<void> {
       await new Promise((r) => setTimeout(r, 1_000));
       for (const target of TARGETS) {
         const start = loadAverage();
-        samples = samples.concat(await measureTarget(browser, target, urls[target]!, feeder, valueSelector, pageErrors, failures));
+        samples = samples.concat(await measureTarget(browser, browserPids, target, urls[target]!, feeder, valueSelector, pageErrors, failures, settleWaits));
         loadPerTarget[target] = { start, end: loadAverage() };
       }
     } finally {
@@ -460,7 +491,7 @@ async function main(): Promise<void> {
     startedAt: startedAt.toISOString(),
     finishedAt: new Date().toISOString(),
     machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? 'unknown', chromium, loadAverage: { start: loadStart, end: loadAverage(), perTarget: loadPerTarget } },
-    setup: { cold: COLD, warm: WARM, targets: TARGETS, widgets: WIDGETS, hz: HZ, mix: MIX, viewport: VIEWPORT, placement, urls: Object.fromEntries(Object.entries(urls).map(([k, v]) => [k, v.replace(/token=[^&]+/, 'token=…')])) },
+    setup: { cold: COLD, warm: WARM, targets: TARGETS, widgets: WIDGETS, hz: HZ, mix: MIX, viewport: VIEWPORT, placement, settle: SETTLE ? { quietShare: SETTLE_QUIET_SHARE, windowMs: SETTLE_WINDOW_MS, waitsMs: settleWaits } : false, urls: Object.fromEntries(Object.entries(urls).map(([k, v]) => [k, v.replace(/token=[^&]+/, 'token=…')])) },
     targets: { firstValueMs: FIRST_VALUE_TARGET_MS, viewerJsBytes: VIEWER_JS_BUDGET_BYTES },
     summary,
     samples,
@@ -478,6 +509,12 @@ async function main(): Promise<void> {
   console.log(`First live value: ${WIDGETS}-widget wallboard (${MIX}) fed ${HZ} points/s per stream; ${COLD} cold loads (fresh context) and ${WARM} warm reloads per target, ${VIEWPORT.width}×${VIEWPORT.height}`);
   console.log(`  machine: ${os.cpus().length} CPUs, Chromium ${report.machine.chromium} headless --disable-gpu; load average ${loadStart.join(' ')} → ${report.machine.loadAverage.end.join(' ')}`);
   console.log(`  ${placement}`);
+  const settled = settleWaits.filter((w): w is number => w !== null).sort((a, b) => a - b);
+  console.log(
+    SETTLE
+      ? `  each cold load navigates once Chromium has built its new window (quiet: ≤ ${SETTLE_QUIET_SHARE * 100} % of a core over ${SETTLE_WINDOW_MS} ms; waited ${fmt(quantile(settled, 0.5), 0)} ms median, ${fmt(settled.at(-1) ?? NaN, 0)} max${settleWaits.length > settled.length ? `; ${settleWaits.length - settled.length} never quiet` : ''}; --no-settle navigates at once)`
+      : '  each cold load navigates at once, while Chromium still builds the new window (--no-settle)',
+  );
   console.log('  times from navigation start, median / p95 / max');
   for (const [name, g] of Object.entries(summary)) {
     const s = (key: string) => g[key] as ReturnType<typeof spread>;

@@ -40,6 +40,19 @@ export function pinToCpu(pid: number, cpu: number): void {
  */
 export function pinTreeToCpu(pid: number, cpu: number): number[] {
   if (!canPin()) return [];
+  const tree = processTree(pid);
+  for (const member of tree) {
+    try {
+      pinToCpu(member, cpu);
+    } catch {
+      // exited between the listing and taskset
+    }
+  }
+  return tree;
+}
+
+/** `pid` and every process descending from it, as /proc lists them now. */
+export function processTree(pid: number): number[] {
   const children = new Map<number, number[]>();
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
@@ -62,14 +75,12 @@ export function pinTreeToCpu(pid: number, cpu: number): number[] {
     tree.push(next);
     queue.push(...(children.get(next) ?? []));
   }
-  for (const member of tree) {
-    try {
-      pinToCpu(member, cpu);
-    } catch {
-      // exited between the listing and taskset
-    }
-  }
   return tree;
+}
+
+/** CPU time (ms) used so far by the processes of `pid`'s tree that are alive now. */
+export function processTreeCpuMs(pid: number): number {
+  return (processTree(pid).reduce((sum, member) => sum + processTicks(member), 0) * 1_000) / TICKS_PER_SEC;
 }
 
 /** Clock ticks per second of /proc times (USER_HZ; 100 on every Linux this runs on). */
