@@ -69,10 +69,11 @@ describe('PerformanceMonitor', () => {
     monitor.close();
   });
 
-  it('publishing every frame keeps one decay timer per oldest batch, and figures follow new latencies', () => {
+  it('publishing every frame keeps one decay timer per oldest batch while someone listens, and figures follow new latencies', () => {
     vi.useFakeTimers();
     try {
       const monitor = new PerformanceMonitor({ sampleSize: 10, rateWindowMs: 1_000, now: () => Date.now() });
+      monitor.subscribe(() => {});
       const setTimeoutSpy = vi.spyOn(globalThis, 'setTimeout');
       monitor.recordEvents(1, Date.now() - 30);
       // Sixty frames in a second, no new events: the oldest batch stays, so does its timer.
@@ -91,6 +92,44 @@ describe('PerformanceMonitor', () => {
       vi.advanceTimersByTime(1_002);
       expect(setTimeoutSpy).toHaveBeenCalledTimes(2);
       expect(monitor.getSnapshot().eventsPerSecond).toBe(0);
+      expect(vi.getTimerCount()).toBe(0);
+      monitor.close();
+    } finally {
+      vi.restoreAllMocks();
+      vi.useRealTimers();
+    }
+  });
+
+  it('with nobody listening, publishing builds nothing and arms no timer; a read builds the snapshot, and events/s still decays', () => {
+    vi.useFakeTimers();
+    try {
+      const monitor = new PerformanceMonitor({ sampleSize: 10, rateWindowMs: 1_000, now: () => Date.now() });
+      const setTimeoutSpy = vi.spyOn(globalThis, 'setTimeout');
+      const before = monitor.getSnapshot();
+      for (let frame = 0; frame < 60; frame++) {
+        monitor.recordEvents(2, Date.now() - 20);
+        monitor.recordFrame();
+        monitor.publish();
+        vi.advanceTimersByTime(10);
+      }
+      expect(setTimeoutSpy).not.toHaveBeenCalled();
+      const read = monitor.getSnapshot();
+      expect(read).not.toBe(before);
+      expect(read).toMatchObject({ eventsApplied: 120, framesFlushed: 60, eventsPerSecond: 120, updateLatencyMs: { last: 20, avg: 20, p95: 20 } });
+      // Nothing recorded in between: the same object (what useSyncExternalStore needs).
+      expect(monitor.getSnapshot()).toBe(read);
+      // The batches age out with no timer: the next read sees it.
+      vi.advanceTimersByTime(1_001);
+      expect(monitor.getSnapshot().eventsPerSecond).toBe(0);
+      expect(monitor.getSnapshot().eventsApplied).toBe(120);
+      // A listener gets the live behaviour back: a publish notifies, and the decay timer runs while it listens.
+      let notified = 0;
+      const stop = monitor.subscribe(() => notified++);
+      monitor.recordEvents(5, Date.now());
+      monitor.publish();
+      expect(notified).toBe(1);
+      expect(vi.getTimerCount()).toBe(1);
+      stop();
       expect(vi.getTimerCount()).toBe(0);
       monitor.close();
     } finally {

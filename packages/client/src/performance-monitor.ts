@@ -17,8 +17,10 @@ const EMPTY: PerformanceSnapshot = {
  * Measures the sync engine: update latency (server commit `ts` → applied here), events/s,
  * frames, pending count, reconnects and the client cache hit rate (topics served from what
  * the client held: replays and HTTP 304s, against full snapshots). Recording is cheap (a ring
- * buffer and counters); the snapshot is rebuilt at most once per frame (`publish`), so
- * reading it never costs a sort per event.
+ * buffer and counters). The snapshot is rebuilt at most once per frame (`publish`) while
+ * someone listens; with no listener (an app that samples it every few seconds, or never
+ * reads it) `publish` only marks it stale and the next `getSnapshot` rebuilds it, so an
+ * unwatched monitor costs no sort, no snapshot object and no timer per frame.
  */
 export class PerformanceMonitor extends SnapshotStore<PerformanceSnapshot> implements PerformanceMonitorHandle {
   readonly #now: () => number;
@@ -42,6 +44,8 @@ export class PerformanceMonitor extends SnapshotStore<PerformanceSnapshot> imple
   #decayAt = 0;
   /** Average and p95 of the latency sample as last computed; null once a latency was recorded since. */
   #latencyStats: { avg: number | null; p95: number | null } | null = null;
+  /** Something was recorded since the snapshot was last built (only while nobody listens). */
+  #stale = false;
   #closed = false;
 
   constructor(options: { sampleSize: number; rateWindowMs: number; now?: () => number }) {
@@ -106,9 +110,47 @@ export class PerformanceMonitor extends SnapshotStore<PerformanceSnapshot> imple
     this.publish();
   }
 
-  /** Rebuilds the snapshot from the counters (called once per frame and on rare changes). */
+  /**
+   * The snapshot, rebuilt first when it is stale: something was recorded since it was built
+   * while nobody listened, or (nobody listening, so no decay timer) its oldest batch has left
+   * the rate window. Two reads with nothing in between return the same object.
+   */
+  override getSnapshot = (): PerformanceSnapshot => {
+    if (this.#stale || (this.listeners.size === 0 && this.#agedOut(this.#now()))) this.#rebuild(this.#now());
+    return this.current();
+  };
+
+  /** Publishes the counters (called once per frame and on rare changes): to listeners now, else on the next read. */
   publish(): void {
+    if (this.listeners.size === 0) {
+      this.#stale = true;
+      return;
+    }
     const now = this.#now();
+    if (this.#rebuild(now)) this.notify();
+    this.#armDecay(now);
+  }
+
+  protected override onSubscribe(): void {
+    // The first listener needs the timer that lets events/s decay without anything happening.
+    if (this.listeners.size === 1) this.#armDecay(this.#now());
+  }
+
+  protected override onUnsubscribe(): void {
+    if (this.listeners.size > 0 || !this.#decayTimer) return;
+    clearTimeout(this.#decayTimer);
+    this.#decayTimer = null;
+  }
+
+  /** The oldest batch has left the rate window: events/s has changed since the last build. */
+  #agedOut(now: number): boolean {
+    const oldest = this.#batches[0];
+    return oldest !== undefined && oldest[0] < now - this.#rateWindowMs;
+  }
+
+  /** Rebuilds the snapshot from the counters, without notifying; false when nothing changed. */
+  #rebuild(now: number): boolean {
+    this.#stale = false;
     const cutoff = now - this.#rateWindowMs;
     let start = 0;
     while (start < this.#batches.length && this.#batches[start]![0] < cutoff) start++;
@@ -117,7 +159,7 @@ export class PerformanceMonitor extends SnapshotStore<PerformanceSnapshot> imple
     // Sorted again only when a latency came in since (a frame of stream points brings none of a dashboard's).
     const { avg, p95 } = (this.#latencyStats ??= latencyStats(this.#latencies));
     const total = this.#hits + this.#misses;
-    this.update({
+    return this.replace({
       updateLatencyMs: { last: this.#lastLatency, avg, p95 },
       eventsPerSecond: (inWindow * 1000) / this.#rateWindowMs,
       eventsApplied: this.#eventsApplied,
@@ -128,7 +170,6 @@ export class PerformanceMonitor extends SnapshotStore<PerformanceSnapshot> imple
       cacheMisses: this.#misses,
       cacheHitRate: total === 0 ? null : this.#hits / total,
     });
-    this.#armDecay(now);
   }
 
   /** Stops the decay timer (the client's `close()`); the snapshot stays readable. */
@@ -145,7 +186,7 @@ export class PerformanceMonitor extends SnapshotStore<PerformanceSnapshot> imple
     if (this.#decayTimer && due === this.#decayAt) return;
     if (this.#decayTimer) clearTimeout(this.#decayTimer);
     this.#decayTimer = null;
-    if (!oldest || this.#closed) return;
+    if (!oldest || this.#closed || this.listeners.size === 0) return;
     this.#decayAt = due;
     this.#decayTimer = setTimeout(() => {
       this.#decayTimer = null;

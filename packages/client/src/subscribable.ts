@@ -45,8 +45,18 @@ export class SnapshotStore<T> extends Subscribable {
 
   getSnapshot = (): T => this.#snapshot;
 
+  /** The snapshot as it stands, for a subclass whose `getSnapshot` brings it up to date first. */
+  protected current(): T {
+    return this.#snapshot;
+  }
+
   /** Replaces the snapshot with `patch` merged in and notifies, unless nothing changed. */
   protected update(patch: Partial<T>): void {
+    if (this.replace(patch)) this.notify();
+  }
+
+  /** Replaces the snapshot with `patch` merged in, without notifying; false when nothing changed. */
+  protected replace(patch: Partial<T>): boolean {
     let changed = false;
     for (const key of Object.keys(patch) as Array<keyof T>) {
       if (!Object.is(this.#snapshot[key], patch[key])) {
@@ -54,9 +64,9 @@ export class SnapshotStore<T> extends Subscribable {
         break;
       }
     }
-    if (!changed) return;
+    if (!changed) return false;
     this.#snapshot = Object.freeze({ ...this.#snapshot, ...patch });
-    this.notify();
+    return true;
   }
 }
 
