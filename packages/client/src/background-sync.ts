@@ -187,19 +187,28 @@ export class BackgroundSync extends SnapshotStore<BackgroundSyncSnapshot> implem
     });
   }
 
+  /**
+   * What the dashboards' live reads in flight now bring for `topic` (a stream's snapshot, or
+   * null when it has nothing pushed yet), once they land; undefined when none is in flight or
+   * none brought it. Asks nothing itself.
+   */
+  async fromLiveRead<T>(topic: string): Promise<T | undefined> {
+    const live = [...this.#inFlight].filter(([k]) => k.startsWith('live:')).map(([, p]) => p);
+    if (live.length === 0) return undefined;
+    const asked = this.#now();
+    await Promise.allSettled(live);
+    const entry = this.#cache.get(topic) as CacheEntry<T> | undefined;
+    return entry && entry.fetchedAt >= asked ? entry.value : undefined;
+  }
+
   /** Fetches a stream's latest value and history; one request per key in flight. */
   fetchStream(key: string): Promise<HttpStreamSnapshot | null> {
     const topic = `stream:${key}`;
     if (!this.online) return Promise.reject(offlineError());
     return this.#dedupe(topic, false, async () => {
       // A dashboard's live read in flight may bring this stream: wait for it rather than ask twice.
-      const live = [...this.#inFlight].filter(([k]) => k.startsWith('live:')).map(([, p]) => p);
-      if (live.length > 0) {
-        const asked = this.#now();
-        await Promise.allSettled(live);
-        const entry = this.#cache.get(topic) as CacheEntry<HttpStreamSnapshot> | undefined;
-        if (entry && entry.fetchedAt >= asked) return entry.value;
-      }
+      const brought = await this.fromLiveRead<HttpStreamSnapshot | null>(topic);
+      if (brought !== undefined) return brought;
       try {
         const response = await this.#http.request<HttpStreamSnapshot>('GET', `/api/streams/${encodeURIComponent(key)}`);
         this.#monitor.recordCache(false);

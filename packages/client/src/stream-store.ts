@@ -43,7 +43,16 @@ export class StreamStore extends TopicStore<Inbound, StreamSnapshot> {
     // Before subscribing: a persisted position makes the subscribe carry `since` (a replay, not a snapshot).
     deps.persistence.whenLoaded(this.topic, (persisted) => {
       if (this.closed) return;
-      if (persisted && this.#showPersisted(persisted)) return;
+      if (persisted && this.#showPersisted(persisted)) {
+        // The page's first live read may be on its way already (made before the saved snapshots
+        // were read, as a reload's is): newer than what was saved, it replaces it when it lands,
+        // unless the socket has brought something since.
+        void deps.sync.fromLiveRead<HttpStreamSnapshot | null>(this.topic).then((fetched) => {
+          const snap = this.getSnapshot();
+          if (!this.closed && fetched && snap.epoch === persisted.epoch && snap.offset === persisted.offset) this.#applyFetched(fetched);
+        });
+        return;
+      }
       if (deps.connection.state !== 'open' && !deps.sync.isFresh(this.topic)) void this.refresh('manual').catch(() => {});
     });
     this.cleanup.push(
@@ -148,6 +157,11 @@ export class StreamStore extends TopicStore<Inbound, StreamSnapshot> {
     if (this.#deps.connection.state === 'open' && this.getSnapshot().epoch !== null) return;
     const fetched = await this.#deps.sync.fetchStream(this.key);
     if (this.closed || !fetched) return;
+    this.#applyFetched(fetched);
+  }
+
+  /** Shows a snapshot read over HTTP: the points newer than ours in the same epoch, else the whole of it. */
+  #applyFetched(fetched: HttpStreamSnapshot): void {
     const snap = this.getSnapshot();
     if (snap.epoch === fetched.epoch) {
       if (fetched.offset <= snap.offset) return;

@@ -2,6 +2,9 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { EnvironmentManager } from './environment-manager.js';
 import { MemoryOfflineStore } from './offline-store.js';
 import { createPulseboardClient } from './pulseboard-client.js';
+import { createDashboard, applyMutation } from '@pulseboard/model';
+import type { HttpDashboardLive, HttpStreamSnapshot } from '@pulseboard/protocol';
+import type { PersistedTopicSnapshot } from './offline-store.js';
 import { FakeDashboardLog, fakeFetch } from './testing/fixtures.js';
 import { FakeWebSocket } from './testing/fake-web-socket.js';
 import { TOPIC_SAVE_INTERVAL_MS } from './topic-persistence.js';
@@ -136,5 +139,61 @@ describe('persisted topic snapshots', () => {
     expect(cpu.getSnapshot()).toMatchObject({ latest: 9, offset: 3 });
     expect(cpu.getSnapshot().history.map((p) => p.offset)).toEqual([1, 2, 3]);
     expect(client.monitor.getSnapshot().cacheHitRate).toBe(1);
+  });
+
+  it("a reloaded stream shown from its saved snapshot takes the page's first live read when that lands after the saved snapshots were read", async () => {
+    // First page: a dashboard whose widget shows stream cpu, and cpu at offset 2, both saved.
+    let doc = createDashboard({ id: 'ops', title: 'Ops', now: '2026-01-01T00:00:00.000Z' });
+    doc = applyMutation(doc, 'addWidget', { widget: { id: 'a', type: 'stat', title: 'CPU', stream: 'cpu' } }, { clientId: 'seed-client', mutationId: 1 }).doc;
+    const log = new FakeDashboardLog({ ...doc, version: 1 });
+    const store = new MemoryOfflineStore();
+    const first = await start(store);
+    first.client.dashboard('ops', { streams: true });
+    await open();
+    FakeWebSocket.last.serverSend(log.subscribed());
+    await frame();
+    FakeWebSocket.last.serverSend({ type: 'subscribed', topic: 'stream:cpu', epoch: 's1', offset: 0, recovered: false, snapshot: { key: 'cpu', latest: null, latestTs: null, history: [] } });
+    FakeWebSocket.last.serverSend(point(1, 5), point(2, 7));
+    await frame();
+    await first.client.close();
+
+    // The reload: its live read goes out at once, the saved snapshots are read before it lands (IndexedDB first).
+    let readSaved: () => void = () => {};
+    const savedRead = new Promise<void>((resolve) => (readSaved = resolve));
+    const slowStore = Object.assign(Object.create(store) as MemoryOfflineStore, {
+      loadTopics: async (key: string): Promise<PersistedTopicSnapshot[]> => {
+        await savedRead;
+        return store.loadTopics(key);
+      },
+    });
+    let answerLive: (body: HttpDashboardLive) => void = () => {};
+    const liveAnswer = new Promise<HttpDashboardLive>((resolve) => (answerLive = resolve));
+    const paths: string[] = [];
+    const fetchFn = (async (input: string | URL) => {
+      const path = new URL(String(input)).pathname;
+      paths.push(path);
+      const body = path === '/api/dashboards/ops/live' ? await liveAnswer : { error: { code: 'unavailable', message: 'down' } };
+      return new Response(JSON.stringify(body), { status: path === '/api/dashboards/ops/live' ? 200 : 503, headers: { 'content-type': 'application/json' } });
+    }) as typeof fetch;
+    const client = createPulseboardClient(
+      { url: 'http://server.test', clientId: ME, WebSocket: FakeWebSocket, fetch: fetchFn, store: slowStore, config: { refreshIntervalMs: 0, httpFallbackAfterMs: 60_000 } },
+      { environment: new EnvironmentManager({ attach: false }), random: () => 0.5 },
+    );
+    clients.push(client);
+    const ops = client.dashboard('ops', { streams: true });
+    await settle();
+    expect(paths).toEqual(['/api/dashboards/ops/live']);
+    readSaved();
+    await client.ready;
+    await settle();
+    expect(ops.getSnapshot().view?.widgets.a?.stream).toBe('cpu');
+    const cpu = client.stream('cpu');
+    expect(cpu.getSnapshot()).toMatchObject({ latest: 7, offset: 2, epoch: 's1' });
+
+    const live: HttpStreamSnapshot = { key: 'cpu', latest: 42, latestTs: 1_005, epoch: 's1', offset: 5, history: [3, 4, 5].map((offset) => ({ offset, ts: 1_000 + offset, value: offset === 5 ? 42 : offset })) };
+    answerLive({ dashboard: log.doc, epoch: 'e1', streams: { cpu: live } });
+    await settle();
+    expect(cpu.getSnapshot()).toMatchObject({ latest: 42, offset: 5, epoch: 's1' });
+    expect(cpu.getSnapshot().history.map((p) => p.offset)).toEqual([1, 2, 3, 4, 5]);
   });
 });

@@ -1,0 +1,75 @@
+/*
+ * Pulseboard app-shell service worker: the page and every built asset open offline.
+ *
+ * The build (vite.config.ts, `serviceWorker()`) writes this file to dist/sw.js with
+ * PULSEBOARD_BUILD replaced by the build's asset list and a version made from their hashed
+ * names, so each build is a new worker with a cache of its own:
+ * - install: the shell and every asset go into the build's cache (`cache.addAll`). Scripts
+ *   stored there during install get their V8 code cache made at once, so a returning visitor's
+ *   page starts without parsing or compiling them again (a script fetched through the worker
+ *   instead is parsed and compiled on every visit);
+ * - activate: earlier builds' caches are deleted; navigation preload is turned on, so the
+ *   browser sends a navigation's request while it starts this worker;
+ * - navigations: network first (the preloaded response when there is one), the cached shell
+ *   offline. Assets: cache first (their names change with their content), the network for
+ *   anything not precached. The API and the socket are never cached: live data and edits go
+ *   through the client core and its offline queue.
+ */
+const BUILD = PULSEBOARD_BUILD;
+const CACHE_PREFIX = 'pulseboard-';
+const CACHE = `${CACHE_PREFIX}${BUILD.version}`;
+const SHELL = ['./', './index.html', './favicon.svg'];
+
+self.addEventListener('install', (event) => {
+  event.waitUntil(
+    caches
+      .open(CACHE)
+      .then((cache) => cache.addAll([...SHELL, ...BUILD.assets]))
+      .then(() => self.skipWaiting()),
+  );
+});
+
+self.addEventListener('activate', (event) => {
+  event.waitUntil(
+    Promise.all([
+      caches.keys().then((keys) => Promise.all(keys.filter((key) => key.startsWith(CACHE_PREFIX) && key !== CACHE).map((key) => caches.delete(key)))),
+      self.registration.navigationPreload ? self.registration.navigationPreload.enable() : undefined,
+    ]).then(() => self.clients.claim()),
+  );
+});
+
+self.addEventListener('fetch', (event) => {
+  const request = event.request;
+  if (request.method !== 'GET') return;
+  const url = new URL(request.url);
+  if (url.origin !== self.location.origin) return;
+  if (url.pathname.startsWith('/api/') || url.pathname.startsWith('/ws') || url.pathname.startsWith('/widgets/') || url.pathname === '/metrics') return;
+
+  if (request.mode === 'navigate') {
+    event.respondWith(
+      Promise.resolve(event.preloadResponse)
+        .then((preloaded) => preloaded || fetch(request))
+        .then((response) => {
+          const copy = response.clone();
+          if (response.ok) caches.open(CACHE).then((cache) => cache.put('./index.html', copy));
+          return response;
+        })
+        .catch(() => caches.match('./index.html').then((cached) => cached || Response.error())),
+    );
+    return;
+  }
+
+  event.respondWith(
+    caches.match(request).then(
+      (cached) =>
+        cached ||
+        fetch(request).then((response) => {
+          if (response.ok && (url.pathname.includes('/assets/') || SHELL.some((p) => url.pathname.endsWith(p.slice(1))))) {
+            const copy = response.clone();
+            caches.open(CACHE).then((cache) => cache.put(request, copy));
+          }
+          return response;
+        }),
+    ),
+  );
+});
