@@ -64,6 +64,8 @@ export default tseslint.config(
     },
   },
   ...layerConfigs,
+  // The service worker's source: the build replaces PULSEBOARD_BUILD with its asset list (apps/web/vite.config.ts).
+  { files: ['apps/web/src/sw.js'], languageOptions: { globals: { ...globals.serviceworker, PULSEBOARD_BUILD: 'readonly' } } },
   {
     files: ['packages/react/**/*.{ts,tsx}', 'apps/web/**/*.{ts,tsx}'],
     plugins: { 'react-hooks': reactHooks },

@@ -1,4 +1,5 @@
-import { writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { brotliCompressSync, constants as zlib, gzipSync } from 'node:zlib';
@@ -38,11 +39,39 @@ function precompress(): Plugin {
   };
 }
 
+/** What src/sw.js says where the build's asset list goes. */
+const SERVICE_WORKER_PLACEHOLDER = 'PULSEBOARD_BUILD';
+
+/**
+ * Writes the app-shell service worker, dist/sw.js, from src/sw.js with the build's asset
+ * list and version in place of PULSEBOARD_BUILD: every file under assets/ but the source maps,
+ * and a version hashed from their names (content-hashed, so any change of any asset makes a
+ * new worker, which precaches the new files and deletes the old build's cache). In
+ * generateBundle, where every chunk and stylesheet has its final name.
+ */
+function serviceWorker(): Plugin {
+  return {
+    name: 'pulseboard:service-worker',
+    apply: 'build',
+    generateBundle(_options, bundle) {
+      const assets = Object.keys(bundle)
+        .filter((name) => name.startsWith('assets/') && !name.endsWith('.map'))
+        .sort();
+      const version = createHash('sha256').update(assets.join('\n')).digest('hex').slice(0, 16);
+      const template = readFileSync(path.join(root, 'src/sw.js'), 'utf8');
+      const places = template.split(SERVICE_WORKER_PLACEHOLDER).length - 1;
+      if (places !== 1) this.error(`src/sw.js must name ${SERVICE_WORKER_PLACEHOLDER} exactly once, where the asset list goes (found ${places})`);
+      const build = JSON.stringify({ version, assets: assets.map((name) => `./${name}`) });
+      this.emitFile({ type: 'asset', fileName: 'sw.js', source: template.replace(SERVICE_WORKER_PLACEHOLDER, build) });
+    },
+  };
+}
+
 /** The web app: root apps/web, built into apps/web/dist (the server serves that folder). */
 export default defineConfig({
   root,
   base: './',
-  plugins: [react(), precompress()],
+  plugins: [react(), serviceWorker(), precompress()],
   // @pulseboard/* from their sources (the repository tsconfig's `paths`), not their dist/.
   resolve: { tsconfigPaths: true },
   build: {

@@ -1,8 +1,8 @@
 /*
  * Pulseboard app-shell service worker: the page and every built asset open offline.
  *
- * The build (vite.config.ts, `serviceWorker()`) writes this file to dist/sw.js with
- * PULSEBOARD_BUILD replaced by the build's asset list and a version made from their hashed
+ * The build (vite.config.ts, `serviceWorker()`) writes this file to dist/sw.js with the
+ * placeholder below replaced by the build's asset list and a version made from their hashed
  * names, so each build is a new worker with a cache of its own:
  * - install: the shell and every asset go into the build's cache (`cache.addAll`). Scripts
  *   stored there during install get their V8 code cache made at once, so a returning visitor's
