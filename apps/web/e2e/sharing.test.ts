@@ -79,6 +79,15 @@ describe.skipIf(SKIP_E2E)('share links and viewer mode', () => {
     await viewer.goto(link);
     await viewer.getByTestId('dashboard-grid').waitFor({ timeout: 20_000 });
     await viewer.getByTestId('view-only-badge').waitFor();
+    // The link's first read went out from index.html while the parser still ran (before the app's
+    // module could), and the app took its answer: one read, not two.
+    const reads = await viewer.evaluate((board) => {
+      const nav = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming;
+      const live = performance.getEntriesByType('resource').filter((r) => r.name.endsWith(`/api/dashboards/${board}/live`));
+      return { starts: live.map((r) => r.startTime), domInteractive: nav.domInteractive };
+    }, BOARD);
+    expect(reads.starts).toHaveLength(1);
+    expect(reads.starts[0]).toBeLessThan(reads.domInteractive);
     expect(await visibleControls(viewer)).toEqual([]);
 
     await server.push('share.cpu', 42);

@@ -6,6 +6,7 @@
 import { createPulseboardClientCore, IndexedDbOfflineStore, type PulseboardClient } from '@pulseboard/client';
 import type { MutationRunner } from '@pulseboard/model';
 import { loadDisplayName } from './display-name';
+import { fetchWithEarlyRead } from './early-read';
 import { getKeyring, identityFor, type Identity } from './keyring';
 import { parseHash, routeDashboard } from './routing';
 import { preloadRenderers } from '../widgets/renderer-chunks';
@@ -25,6 +26,7 @@ export function createAppClient(identity: Pick<Identity, 'token' | 'storeKey' | 
     storeKey: identity.storeKey,
     ...(identity.clientId ? { clientId: identity.clientId } : {}),
     ...(store ? { store } : {}),
+    ...(typeof window === 'undefined' ? {} : { fetch: fetchWithEarlyRead() }),
     loadMutations: loadMutationRunner,
   });
 }
