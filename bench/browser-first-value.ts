@@ -352,7 +352,7 @@ async function serviceWorkerReady(page: Page): Promise<boolean> {
   return page
     .evaluate(() =>
       'serviceWorker' in navigator
-        ? Promise.race([navigator.serviceWorker.ready.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), 5_000))])
+        ? Promise.race([navigator.serviceWorker.ready.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), 15_000))])
         : false,
     )
     .catch(() => false);

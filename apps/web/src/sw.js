@@ -4,10 +4,8 @@
  * The build (vite.config.ts, `serviceWorker()`) writes this file to dist/sw.js with the
  * placeholder below replaced by the build's asset list and a version made from their hashed
  * names, so each build is a new worker with a cache of its own:
- * - install: the shell and every asset go into the build's cache (`cache.addAll`). Scripts
- *   stored there during install get their V8 code cache made at once, so a returning visitor's
- *   page starts without parsing or compiling them again (a script fetched through the worker
- *   instead is parsed and compiled on every visit);
+ * - install: the shell and every asset go into the build's cache (`cache.addAll`), so every
+ *   part of the app opens offline, not only those this browser happened to open online;
  * - activate: earlier builds' caches are deleted; navigation preload is turned on, so the
  *   browser sends a navigation's request while it starts this worker;
  * - navigations: network first (the preloaded response when there is one), the cached shell
