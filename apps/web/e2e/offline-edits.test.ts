@@ -25,6 +25,31 @@ import {
 
 const BOARD = 'e2e-offline';
 
+/** The topics the page's client has saved in IndexedDB (the `topics` store of IndexedDbOfflineStore). */
+function savedTopics(page: Page): Promise<string[]> {
+  return page.evaluate(
+    () =>
+      new Promise<string[]>((resolve, reject) => {
+        const open = indexedDB.open('pulseboard-client');
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const db = open.result;
+          if (!db.objectStoreNames.contains('topics')) {
+            db.close();
+            resolve([]);
+            return;
+          }
+          const keys = db.transaction('topics').objectStore('topics').getAllKeys();
+          keys.onerror = () => reject(keys.error);
+          keys.onsuccess = () => {
+            db.close();
+            resolve((keys.result as unknown as Array<[string, string]>).map(([, topic]) => topic));
+          };
+        };
+      }),
+  );
+}
+
 /** The build's files under apps/web/dist/assets, without source maps and precompressed twins. */
 function builtAssets(): string[] {
   return readdirSync(path.join(REPO_ROOT, 'apps/web/dist/assets')).filter((file) => !/\.(map|br|gz)$/.test(file));
@@ -132,6 +157,9 @@ describe.skipIf(SKIP_E2E)('offline edits survive a closed page and are applied e
     expect(cached.names).toHaveLength(1);
     expect(cached.paths).toEqual(expect.arrayContaining(builtAssets().map((file) => `/assets/${file}`)));
 
+    // The page saves what it shows within 3 s (TOPIC_SAVE_INTERVAL_MS); from then on an offline reload can show it.
+    await expect.poll(() => savedTopics(page), { timeout: 10_000 }).toContain(`dashboard:${BOARD}`);
+
     await ctx.setOffline(true);
     await page.waitForFunction(() => !navigator.onLine);
     await enterEditMode(page);
@@ -144,6 +172,9 @@ describe.skipIf(SKIP_E2E)('offline edits survive a closed page and are applied e
     await expect.poll(() => pendingCount(page), { timeout: 10_000 }).toBe(1);
     await page.getByTestId('offline-banner').waitFor({ state: 'visible', timeout: 10_000 });
     expect((await getDashboard(server, BOARD)).version).toBe(before.version);
+    // The dashboard itself shows, from the snapshot the page saved, with the queued edit on it.
+    await page.getByTestId('dashboard-grid').waitFor({ state: 'visible', timeout: 10_000 });
+    await expect.poll(() => widgetTitle(page, 'beta')).toBe('Beta (offline reload)');
     // A part of the app this browser never opened online (the widget gallery: its chunk and the
     // line and text widgets' chunks) opens offline, from what the worker precached (its sample of a
     // broken widget logs an error on purpose).
