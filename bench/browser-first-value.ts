@@ -4,14 +4,17 @@
  *
  *   npx tsx bench/browser-first-value.ts [--cold 10] [--warm 10] [--targets viewer,kiosk]
  *       [--widgets 40] [--hz 10] [--groups 4] [--mix stat,line,stat,gauge]
- *       [--json] [--out bench/results/browser-first-value-<time>.json] [--trace <dir>] [--pin]
+ *       [--json] [--out bench/results/browser-first-value-<time>.json] [--trace <dir>] [--pin] [--no-settle]
  *
  * One server, the wallboard of `browser-wallboard.ts` fed all along (each stream 10 points a
  * second over HTTP), a view-only share link made through the API (`POST
  * /api/dashboards/:id/share`) and its kiosk variant (`#/d/<id>?kiosk&token=…`). For each
  * target, `--cold` times: a FRESH browser context (cold HTTP cache, no service worker, no
- * IndexedDB, no keyring), navigation to the link; then, `--warm` of those times, a reload in
- * the same context once the page has loaded and its service worker is ready.
+ * IndexedDB, no keyring), navigation to the link once Chromium is quiet again (a fresh context
+ * is a new window, which headless Chromium builds with a top-chrome WebUI renderer: ~0.7 s of
+ * CPU beside the page, measured in a trace; `--no-settle` navigates at once); then, `--warm`
+ * of those times, a reload in the same context once the page has loaded and its service
+ * worker is ready.
  *
  * Per load, from navigation start (the page's `performance.now()` origin):
  * - first value: the first animation frame in which a widget's value element
