@@ -172,6 +172,15 @@ describe.skipIf(SKIP_E2E)('offline edits survive a closed page and are applied e
     await expect.poll(() => pendingCount(page), { timeout: 10_000 }).toBe(1);
     await page.getByTestId('offline-banner').waitFor({ state: 'visible', timeout: 10_000 });
     expect((await getDashboard(server, BOARD)).version).toBe(before.version);
+    // The build's hashed files came from the worker's cache by the browser's static route, the worker not asked.
+    const assetSources = await page.evaluate(() =>
+      performance
+        .getEntriesByType('resource')
+        .filter((r) => new URL(r.name).pathname.startsWith('/assets/'))
+        .map((r) => (r as PerformanceResourceTiming & { workerMatchedSourceType?: string }).workerMatchedSourceType),
+    );
+    expect(assetSources.length).toBeGreaterThan(0);
+    expect(new Set(assetSources)).toEqual(new Set(['cache']));
     // The dashboard itself shows, from the snapshot the page saved, with the queued edit on it.
     await page.getByTestId('dashboard-grid').waitFor({ state: 'visible', timeout: 10_000 });
     await expect.poll(() => widgetTitle(page, 'beta')).toBe('Beta (offline reload)');

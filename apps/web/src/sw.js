@@ -10,7 +10,8 @@
  *   browser sends a navigation's request while it starts this worker;
  * - navigations: network first (the preloaded response when there is one), the cached shell
  *   offline. Assets: cache first (their names change with their content), the network for
- *   anything not precached. The API and the socket are never cached: live data and edits go
+ *   anything not precached; where the browser has static routes, served from the cache by the
+ *   browser itself (`addRoutes`), the worker not started for them. The API and the socket are never cached: live data and edits go
  *   through the client core and its offline queue.
  */
 const BUILD = PULSEBOARD_BUILD;
@@ -18,12 +19,19 @@ const CACHE_PREFIX = 'pulseboard-';
 const CACHE = `${CACHE_PREFIX}${BUILD.version}`;
 const SHELL = ['./', './index.html', './favicon.svg'];
 
+/** Where the build's hashed files are, as a URL pattern's pathname (the worker sits beside index.html). */
+const ASSETS_PATHNAME = new URL('./assets/*', self.location).pathname;
+
 self.addEventListener('install', (event) => {
   event.waitUntil(
-    caches
-      .open(CACHE)
-      .then((cache) => cache.addAll([...SHELL, ...BUILD.assets]))
-      .then(() => self.skipWaiting()),
+    Promise.all([
+      caches.open(CACHE).then((cache) => cache.addAll([...SHELL, ...BUILD.assets])),
+      // Where the browser has static routes (Chromium 123+), the hashed files come straight
+      // from this build's cache without starting the worker: no fetch event in a page load's path.
+      typeof event.addRoutes === 'function'
+        ? event.addRoutes([{ condition: { urlPattern: { pathname: ASSETS_PATHNAME }, requestMethod: 'GET' }, source: { cacheName: CACHE } }]).catch(() => undefined)
+        : undefined,
+    ]).then(() => self.skipWaiting()),
   );
 });
 
