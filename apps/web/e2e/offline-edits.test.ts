@@ -157,7 +157,7 @@ describe.skipIf(SKIP_E2E)('offline edits survive a closed page and are applied e
     expect(cached.names).toHaveLength(1);
     expect(cached.paths).toEqual(expect.arrayContaining(builtAssets().map((file) => `/assets/${file}`)));
 
-    // The page saves what it shows within 3 s (TOPIC_SAVE_INTERVAL_MS); from then on an offline reload can show it.
+    // The page saves the dashboard it shows within 250 ms (TOPIC_FIRST_SAVE_MS); from then on an offline reload can show it.
     await expect.poll(() => savedTopics(page), { timeout: 10_000 }).toContain(`dashboard:${BOARD}`);
 
     await ctx.setOffline(true);

@@ -143,13 +143,17 @@ export class DashboardStore extends TopicStore<Inbound, DashboardSnapshot> {
     return true;
   }
 
-  /** Marks the confirmed state for a throttled save (never per event). */
+  /** Marks the confirmed state for a throttled save (never per event); the first one soon, so a quick reload finds it. */
   #persistSoon(): void {
-    this.#deps.persistence.changed(this.topic, () => {
-      const position = this.state.position;
-      const doc = this.state.confirmed;
-      return position && doc ? { epoch: position.epoch, offset: position.offset, data: doc } : null;
-    });
+    this.#deps.persistence.changed(
+      this.topic,
+      () => {
+        const position = this.state.position;
+        const doc = this.state.confirmed;
+        return position && doc ? { epoch: position.epoch, offset: position.offset, data: doc } : null;
+      },
+      { firstSoon: true },
+    );
   }
 
   /** Applies everything buffered since the last frame, rebases once and notifies once. */

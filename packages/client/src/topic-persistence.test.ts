@@ -7,7 +7,7 @@ import type { HttpDashboardLive, HttpStreamSnapshot } from '@pulseboard/protocol
 import type { PersistedTopicSnapshot } from './offline-store.js';
 import { FakeDashboardLog, fakeFetch } from './testing/fixtures.js';
 import { FakeWebSocket } from './testing/fake-web-socket.js';
-import { TOPIC_SAVE_INTERVAL_MS } from './topic-persistence.js';
+import { TOPIC_FIRST_SAVE_MS, TOPIC_SAVE_INTERVAL_MS } from './topic-persistence.js';
 import type { PulseboardClient } from './types.js';
 
 const ME = 'client-me-0001';
@@ -86,6 +86,29 @@ describe('persisted topic snapshots', () => {
     expect(saveTopic.mock.calls[1]![1]).toMatchObject({ topic: 'stream:cpu', epoch: 's1', offset: 21, data: { latest: 21 } });
     environment.emit('hidden');
     expect(saveTopic).toHaveBeenCalledTimes(2);
+  });
+
+  it("saves a dashboard's first snapshot soon (a quick reload finds it), then at most once per interval", async () => {
+    const store = new MemoryOfflineStore();
+    const saveTopic = vi.spyOn(store, 'saveTopic');
+    const log = new FakeDashboardLog();
+    const { client } = await start(store);
+    client.dashboard('ops');
+    await open();
+    FakeWebSocket.last.serverSend(log.subscribed());
+    await frame();
+    expect(saveTopic).not.toHaveBeenCalled();
+    await vi.advanceTimersByTimeAsync(TOPIC_FIRST_SAVE_MS);
+    expect(saveTopic).toHaveBeenCalledTimes(1);
+    expect(saveTopic.mock.calls[0]![1]).toMatchObject({ topic: 'dashboard:ops', offset: log.doc.version });
+    // The next change waits the whole interval.
+    FakeWebSocket.last.serverSend(log.apply('client-alice-01', 1, 'updateWidget', { id: 'a', set: { options: { n: 1 } } })!);
+    await frame();
+    await vi.advanceTimersByTimeAsync(TOPIC_FIRST_SAVE_MS);
+    expect(saveTopic).toHaveBeenCalledTimes(1);
+    await vi.advanceTimersByTimeAsync(TOPIC_SAVE_INTERVAL_MS);
+    expect(saveTopic).toHaveBeenCalledTimes(2);
+    expect(saveTopic.mock.calls[1]![1]).toMatchObject({ topic: 'dashboard:ops', offset: log.doc.version });
   });
 
   it('a reload shows the persisted dashboard at once, as pending (not live), and subscribes with since', async () => {

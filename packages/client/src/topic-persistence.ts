@@ -3,6 +3,12 @@ import type { OfflineStore, PersistedTopicSnapshot } from './offline-store.js';
 
 /** At most one save per topic in this interval (saves are never on the path of each event). */
 export const TOPIC_SAVE_INTERVAL_MS = 3_000;
+/**
+ * How soon the first save of a topic asked to be saved early (`changed(…, { firstSoon })`)
+ * happens: a dashboard opened and reloaded offline within TOPIC_SAVE_INTERVAL_MS would else
+ * have nothing saved (a save started while the page unloads may not reach the store).
+ */
+export const TOPIC_FIRST_SAVE_MS = 250;
 /** A topic snapshot larger than this (as JSON, in UTF-16 code units) is not persisted. */
 export const MAX_PERSISTED_TOPIC_CHARS = 256 * 1024;
 
@@ -25,6 +31,8 @@ export class TopicPersistence {
   readonly #timers = new Map<string, ReturnType<typeof setTimeout>>();
   readonly #waiting: Array<() => void> = [];
   readonly #saving = new Set<Promise<void>>();
+  /** Topics this persistence has saved (their next saves are throttled, `firstSoon` or not). */
+  readonly #savedHere = new Set<string>();
   readonly #offSignal: () => void;
   #loaded = false;
   readonly loaded: Promise<void>;
@@ -46,14 +54,19 @@ export class TopicPersistence {
     else this.#waiting.push(run);
   }
 
-  /** The topic changed: its snapshot is saved within TOPIC_SAVE_INTERVAL_MS (once, however many changes). */
-  changed(topic: string, read: TopicSnapshotReader): void {
+  /**
+   * The topic changed: its snapshot is saved within TOPIC_SAVE_INTERVAL_MS (once, however many
+   * changes), or within TOPIC_FIRST_SAVE_MS with `firstSoon` while this persistence has not
+   * saved it yet (a dashboard: one topic per page, worth having on disk before a quick reload).
+   */
+  changed(topic: string, read: TopicSnapshotReader, options: { firstSoon?: boolean } = {}): void {
     this.#dirty.set(topic, read);
     if (this.#timers.has(topic)) return;
+    const delay = options.firstSoon && !this.#savedHere.has(topic) ? TOPIC_FIRST_SAVE_MS : TOPIC_SAVE_INTERVAL_MS;
     const timer = setTimeout(() => {
       this.#timers.delete(topic);
       this.flush(topic);
-    }, TOPIC_SAVE_INTERVAL_MS);
+    }, delay);
     (timer as { unref?: () => void }).unref?.();
     this.#timers.set(topic, timer);
   }
@@ -70,6 +83,7 @@ export class TopicPersistence {
     const snapshot: PersistedTopicSnapshot = { topic, ...held, savedAt: this.#now() };
     if (JSON.stringify(snapshot.data).length > MAX_PERSISTED_TOPIC_CHARS) return;
     this.#known.set(topic, snapshot);
+    this.#savedHere.add(topic);
     const saving = this.#store.saveTopic(this.#key, snapshot).catch(() => {});
     this.#saving.add(saving);
     void saving.then(() => this.#saving.delete(saving));
