@@ -1,8 +1,8 @@
 /**
  * How long after the page's `load` event the app-shell worker is registered. Its install
- * downloads the whole build and compiles its scripts (their code cache), which on a first
- * visit would compete with the dashboard's first render for the CPU: registering at `load`
- * made a cold load's first live value ~10 % later here (BENCHMARKS.md, "Session 7").
+ * downloads the whole build into its cache, which on a first visit would compete with the
+ * dashboard's first render for the CPU: registering at `load` made a cold load's first live
+ * value ~10 % later here (BENCHMARKS.md, "Session 7").
  */
 export const SERVICE_WORKER_DELAY_MS = 2_000;
 
