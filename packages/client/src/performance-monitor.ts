@@ -68,6 +68,8 @@ export class PerformanceMonitor extends SnapshotStore<PerformanceSnapshot> imple
     if (count === 0) return;
     const now = this.#now();
     this.#eventsApplied += count;
+    // Aged batches go as new ones come, read or not: an unwatched monitor holds one window's worth.
+    this.#dropAged(now);
     this.#batches.push([now, count]);
     if (serverTs !== null) {
       const latency = Math.max(0, now + this.#clockOffsetMs - serverTs);
@@ -142,6 +144,14 @@ export class PerformanceMonitor extends SnapshotStore<PerformanceSnapshot> imple
     this.#decayTimer = null;
   }
 
+  /** Forgets the batches that have left the rate window. */
+  #dropAged(now: number): void {
+    const cutoff = now - this.#rateWindowMs;
+    let start = 0;
+    while (start < this.#batches.length && this.#batches[start]![0] < cutoff) start++;
+    if (start > 0) this.#batches = this.#batches.slice(start);
+  }
+
   /** The oldest batch has left the rate window: events/s has changed since the last build. */
   #agedOut(now: number): boolean {
     const oldest = this.#batches[0];
@@ -151,10 +161,7 @@ export class PerformanceMonitor extends SnapshotStore<PerformanceSnapshot> imple
   /** Rebuilds the snapshot from the counters, without notifying; false when nothing changed. */
   #rebuild(now: number): boolean {
     this.#stale = false;
-    const cutoff = now - this.#rateWindowMs;
-    let start = 0;
-    while (start < this.#batches.length && this.#batches[start]![0] < cutoff) start++;
-    if (start > 0) this.#batches = this.#batches.slice(start);
+    this.#dropAged(now);
     const inWindow = this.#batches.reduce((n, [, c]) => n + c, 0);
     // Sorted again only when a latency came in since (a frame of stream points brings none of a dashboard's).
     const { avg, p95 } = (this.#latencyStats ??= latencyStats(this.#latencies));
