@@ -56,8 +56,11 @@ self.addEventListener('fetch', (event) => {
       Promise.resolve(event.preloadResponse)
         .then((preloaded) => preloaded || fetch(request))
         .then((response) => {
-          const copy = response.clone();
-          if (response.ok) caches.open(CACHE).then((cache) => cache.put('./index.html', copy));
+          // Keeps the offline shell as the server last sent it.
+          if (response.ok) {
+            const copy = response.clone();
+            caches.open(CACHE).then((cache) => cache.put('./index.html', copy));
+          }
           return response;
         })
         .catch(() => caches.match('./index.html').then((cached) => cached || Response.error())),
