@@ -37,7 +37,7 @@
  * warm load's service worker then share it).
  * Needs `npm run build:web` first (the server serves apps/web/dist).
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -45,7 +45,7 @@ import { gzipSync } from 'node:zlib';
 import type { Browser, Page } from 'playwright-core';
 import type { CreateShareResponse } from '@pulseboard/protocol';
 import { PulseboardProcess, REPO_ROOT, launchBrowser, newContext, watchPage } from '../apps/web/e2e/harness';
-import { canPin, CLIENT_CPU, pinToCpu, pinTreeToCpu, processTreeCpuMs, SERVER_CPU } from './lib/cpu-accounting';
+import { canPin, childPids, CLIENT_CPU, pinToCpu, pinTreeToCpu, processTreeCpuMs, SERVER_CPU } from './lib/cpu-accounting';
 import { acquireRunLock } from './lib/run-lock';
 import { DEFAULT_MIX, StreamFeeder, TRACE_CATEGORIES, WALLBOARD_ID, fmt, loadAverage, parseMix, quantile, seedWallboard } from './browser-wallboard';
 
@@ -107,21 +107,6 @@ function pinProcesses(server: PulseboardProcess, browserPids: number[]): string 
   if (server.pid !== null) pinTreeToCpu(server.pid, SERVER_CPU);
   pinToCpu(process.pid, SERVER_CPU);
   return `pinned: Chromium on cpu ${CLIENT_CPU}; server, feeder and bench on cpu ${SERVER_CPU}`;
-}
-
-/** The direct children of `pid` (from /proc). */
-function childPids(pid: number): number[] {
-  const out: number[] = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === pid) out.push(Number(entry));
-    } catch {
-      // gone meanwhile
-    }
-  }
-  return out;
 }
 
 const VIEWPORT = { width: 1920, height: 1080 };

@@ -38,6 +38,7 @@ import { parseArgs } from 'node:util';
 import type { Page } from 'playwright-core';
 import { PulseboardProcess, REPO_ROOT, launchBrowser, newContext, watchPage } from '../apps/web/e2e/harness';
 import { openDashboard } from '../apps/web/e2e/app';
+import { childPids, processTreeCpuMs } from './lib/cpu-accounting';
 import { acquireRunLock } from './lib/run-lock';
 import { DEFAULT_MIX, StreamFeeder, TRACE_CATEGORIES, WALLBOARD_ID, fmt, loadAverage, parseMix, quantile, seedWallboard } from './browser-wallboard';
 
@@ -183,6 +184,8 @@ interface WindowResult {
   longTasks: { count: number; over50Ms: number; maxMs: number };
   latency: { pushed: number; shown: number; notShown: number; p50Ms: number; p95Ms: number; p99Ms: number; maxMs: number; nextFrameP99Ms: number };
   httpPush: { p50Ms: number; p99Ms: number };
+  /** CPU Chromium's processes (browser, renderer, GPU, network…) used over the window, in cores; the server's beside it. */
+  cpuCores: { chromium: number; server: number };
   meetsFrameTarget: boolean;
   meetsLongTaskTarget: boolean;
 }
@@ -233,6 +236,8 @@ async function measureRun(run: number): Promise<RunResult & { chromium: string }
   const loadStart = loadAverage();
   const server = new PulseboardProcess();
   const [browser] = await Promise.all([launchBrowser(), server.start()]);
+  const browserPids = childPids(process.pid).filter((pid) => pid !== server.pid);
+  const cpuNow = () => ({ chromium: browserPids.reduce((sum, pid) => sum + processTreeCpuMs(pid), 0), server: server.pid === null ? NaN : processTreeCpuMs(server.pid) });
   try {
     const { valueSelector } = await seedWallboard(server, WIDGETS, MIX);
     const context = await newContext(browser, { width: 1920, height: 1080 });
@@ -261,11 +266,12 @@ async function measureRun(run: number): Promise<RunResult & { chromium: string }
       await cdp.send('Profiler.enable');
       await cdp.send('Profiler.setSamplingInterval', { interval: 500 });
     }
-    const takes: Array<PageTake & { seconds: number }> = [];
+    const takes: Array<PageTake & { seconds: number; cpuCores: WindowResult['cpuCores'] }> = [];
     const seen: Seen[] = [];
     await page.evaluate(() => (window as unknown as { __bench: { start(): void } }).__bench.start());
     feeder.window = 0;
     let windowStart = performance.now();
+    let cpuStart = cpuNow();
     for (let w = 0; w < REPS; w++) {
       if (cdp && w === REPS - 1) await cdp.send('Profiler.start');
       if (flags.trace && run === 0 && w === REPS - 1) await browser.startTracing(page, { path: flags.trace, screenshots: false, categories: TRACE_CATEGORIES });
@@ -277,9 +283,12 @@ async function measureRun(run: number): Promise<RunResult & { chromium: string }
       }
       const taken = await take(page);
       const now = performance.now();
-      takes.push({ ...taken, seconds: (now - windowStart) / 1000 });
+      const cpu = cpuNow();
+      const seconds = (now - windowStart) / 1000;
+      takes.push({ ...taken, seconds, cpuCores: { chromium: (cpu.chromium - cpuStart.chromium) / 1000 / seconds, server: (cpu.server - cpuStart.server) / 1000 / seconds } });
       seen.push(...taken.seen);
       windowStart = now;
+      cpuStart = cpu;
       if (cdp && w === REPS - 1 && flags.profile) {
         const { profile } = await cdp.send('Profiler.stop');
         writeFileSync(flags.profile, JSON.stringify(profile));
@@ -322,6 +331,7 @@ async function measureRun(run: number): Promise<RunResult & { chromium: string }
           nextFrameP99Ms: quantile(nextFrame, 0.99),
         },
         httpPush: { p50Ms: quantile(rtts, 0.5), p99Ms: quantile(rtts, 0.99) },
+        cpuCores: t.cpuCores,
         meetsFrameTarget: frames.p95Ms < FRAME_BUDGET_MS + VSYNC_JITTER_MS,
         meetsLongTaskTarget: over50 === 0,
       };
@@ -347,6 +357,7 @@ function summarise(runs: RunResult[]) {
     fps: { min: min(windows.map((w) => w.frames.fps)), max: max(windows.map((w) => w.frames.fps)) },
     longestTaskMs: max(windows.map((w) => w.longTasks.maxMs)),
     pushToScreenP99Ms: { min: min(windows.map((w) => w.latency.p99Ms)), max: max(windows.map((w) => w.latency.p99Ms)) },
+    chromiumCpuCores: { min: min(windows.map((w) => w.cpuCores.chromium)), max: max(windows.map((w) => w.cpuCores.chromium)) },
     loadAverage1m: { min: min(runs.flatMap((r) => [r.loadAverage.start[0], r.loadAverage.end[0]])), max: max(runs.flatMap((r) => [r.loadAverage.start[0], r.loadAverage.end[0]])) },
   };
 }
@@ -359,6 +370,7 @@ function printWindowDetail(w: WindowResult): void {
   console.log(`  long tasks: ${w.longTasks.count} (over 50 ms: ${w.longTasks.over50Ms}; longest ${fmt(w.longTasks.maxMs)} ms)  [none over 50 ms: ${pass(w.meetsLongTaskTarget)}]`);
   console.log(`  push → screen: ${w.latency.shown}/${w.latency.pushed} values shown; p50 ${fmt(w.latency.p50Ms)} ms, p95 ${fmt(w.latency.p95Ms)} ms, p99 ${fmt(w.latency.p99Ms)} ms, max ${fmt(w.latency.maxMs)} ms; to next frame p99 ${fmt(w.latency.nextFrameP99Ms)} ms  [p99 < 100 ms: ${pass(w.latency.p99Ms < PUSH_TO_SCREEN_P99_TARGET_MS)}]`);
   console.log(`  HTTP push round trip (server accepted the batch): p50 ${fmt(w.httpPush.p50Ms)} ms, p99 ${fmt(w.httpPush.p99Ms)} ms`);
+  console.log(`  CPU: Chromium ${fmt(w.cpuCores.chromium, 2)} cores (all its processes), server ${fmt(w.cpuCores.server, 2)} cores`);
 }
 
 function printWindowLine(w: WindowResult): void {
@@ -366,7 +378,7 @@ function printWindowLine(w: WindowResult): void {
   console.log(
     `  run ${w.run + 1} window ${w.window + 1}: p95 frame ${fmt(w.frames.p95Ms)} ms, ${fmt(w.frames.fps)} fps, ` +
       `long tasks ${w.longTasks.count} (> 50 ms: ${w.longTasks.over50Ms}, longest ${fmt(w.longTasks.maxMs)} ms), ` +
-      `push → screen p99 ${fmt(w.latency.p99Ms, 0)} ms (${w.latency.shown}/${w.latency.pushed} shown)  [${ok ? 'meets' : 'MISSES'}]`,
+      `push → screen p99 ${fmt(w.latency.p99Ms, 0)} ms (${w.latency.shown}/${w.latency.pushed} shown), Chromium CPU ${fmt(w.cpuCores.chromium, 2)} cores  [${ok ? 'meets' : 'MISSES'}]`,
   );
 }
 
@@ -417,7 +429,7 @@ async function main(): Promise<void> {
     `summary: ${summary.meetingBoth}/${summary.windows} windows meet p95 frame < 16.7 ms (+ ${VSYNC_JITTER_MS} ms vsync jitter) with no long task > ${LONG_TASK_LIMIT_MS} ms ` +
       `(frame target ${summary.meetingFrameTarget}/${summary.windows}, long-task target ${summary.withoutLongTaskOver50Ms}/${summary.windows}); ` +
       `p95 frame ${fmt(summary.p95FrameMs.min)}–${fmt(summary.p95FrameMs.max)} ms, ${fmt(summary.fps.min)}–${fmt(summary.fps.max)} fps, longest task ${fmt(summary.longestTaskMs)} ms, ` +
-      `push → screen p99 ${fmt(summary.pushToScreenP99Ms.min, 0)}–${fmt(summary.pushToScreenP99Ms.max, 0)} ms; 1-min load ${fmt(summary.loadAverage1m.min, 2)}–${fmt(summary.loadAverage1m.max, 2)}`,
+      `push → screen p99 ${fmt(summary.pushToScreenP99Ms.min, 0)}–${fmt(summary.pushToScreenP99Ms.max, 0)} ms, Chromium CPU ${fmt(summary.chromiumCpuCores.min, 2)}–${fmt(summary.chromiumCpuCores.max, 2)} cores; 1-min load ${fmt(summary.loadAverage1m.min, 2)}–${fmt(summary.loadAverage1m.max, 2)}`,
   );
   console.log(`JSON: ${path.relative(process.cwd(), out)}`);
 }

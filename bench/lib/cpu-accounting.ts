@@ -78,6 +78,21 @@ export function processTree(pid: number): number[] {
   return tree;
 }
 
+/** The direct children of `pid` (from /proc). */
+export function childPids(pid: number): number[] {
+  const out: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === pid) out.push(Number(entry));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return out;
+}
+
 /** CPU time (ms) used so far by the processes of `pid`'s tree that are alive now. */
 export function processTreeCpuMs(pid: number): number {
   return (processTree(pid).reduce((sum, member) => sum + processTicks(member), 0) * 1_000) / TICKS_PER_SEC;
