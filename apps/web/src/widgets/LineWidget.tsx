@@ -1,5 +1,6 @@
 import { useEffect, useMemo, useRef, useSyncExternalStore } from 'react';
 import uPlot from 'uplot';
+import { cancelDraw, drawNextFrame } from './chart-draws';
 import { formatTimeTick, isolatedPoints, lineSeriesOf, tickLabelFits, toAlignedColumns, type LineSeriesSpec } from './line-series';
 import { getThemeVersion, readThemeVar, subscribeTheme, withAlpha } from './theme-store';
 import { WidgetEmpty } from './WidgetEmpty';
@@ -86,13 +87,16 @@ export function LineWidget({ widget, data }: WidgetProps) {
     return () => {
       cancel();
       observer?.disconnect();
+      if (plot) cancelDraw(plot);
       plot?.destroy();
       plotRef.current = null;
     };
   }, [series, format, min, max, themeVersion]);
 
   useEffect(() => {
-    plotRef.current?.setData(columns as uPlot.AlignedData);
+    const plot = plotRef.current;
+    // At the next frame's start, not in this commit: see chart-draws.ts.
+    if (plot) drawNextFrame(plot, () => plot.setData(columns as uPlot.AlignedData));
   }, [columns]);
 
   const hasPoints = columns[0].length > 0;
