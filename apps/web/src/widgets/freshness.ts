@@ -30,7 +30,20 @@ export type FreshnessState =
 export function staleAfterMsOf(options: WidgetOptions, data: WidgetData): number {
   const explicit = numberOption(options, 'staleAfterMs');
   if (explicit !== undefined && explicit > 0) return explicit;
-  const recent = data.history.slice(-11);
+  // A history array is never changed once made (an update brings a new one), and a widget asks
+  // several times per render and on every clock tick: work it out once per array.
+  let inferred = inferredByHistory.get(data.history);
+  if (inferred === undefined) {
+    inferred = inferStaleAfterMs(data.history);
+    inferredByHistory.set(data.history, inferred);
+  }
+  return inferred;
+}
+
+const inferredByHistory = new WeakMap<WidgetData['history'], number>();
+
+function inferStaleAfterMs(history: WidgetData['history']): number {
+  const recent = history.slice(-11);
   const gaps: number[] = [];
   for (let i = 1; i < recent.length; i++) {
     const gap = recent[i]!.ts - recent[i - 1]!.ts;

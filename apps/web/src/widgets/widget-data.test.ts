@@ -63,6 +63,15 @@ describe('computeChange', () => {
     expect(computeChange(series([{ rps: 10 }, { rps: 15 }]), 'rps')?.delta).toBe(5);
   });
 
+  it('skips points without a number when it looks for the previous one', () => {
+    expect(computeChange(series([{ rps: 4 }, { rps: 10 }, { rps: 'n/a' }, { status: 'ok' }, { rps: 16 }]), 'rps')).toMatchObject({ current: 16, previous: 10, delta: 6 });
+  });
+
+  it('compares a latest value newer than the history with the history\'s last number', () => {
+    const data: WidgetData = { latest: 30, latestTs: 5_000, history: [{ ts: 1_000, value: 10 }, { ts: 2_000, value: 20 }] };
+    expect(computeChange(data)).toMatchObject({ current: 30, previous: 20, delta: 10 });
+  });
+
   it('falls back to a Smashing-style `last` key without history', () => {
     const data: WidgetData = { latest: { current: 120, last: 100 }, latestTs: 5, history: [] };
     expect(computeChange(data)?.ratio).toBeCloseTo(0.2);

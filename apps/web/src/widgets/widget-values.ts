@@ -64,10 +64,22 @@ export function computeChange(data: WidgetData, field?: string): ValueChange | n
   const current = pickNumber(data.latest, field);
   if (current === null) return null;
   let previous: number | null = null;
-  const series = numericHistory(data, field);
-  const last = series[series.length - 1];
-  if (series.length >= 2 && last !== undefined && (data.latestTs === null || last.ts >= data.latestTs)) {
-    previous = series[series.length - 2]?.value ?? null;
+  // The last two numeric points, looked for from the end: this runs on every update of every
+  // stat widget, and a long history would be walked whole for two points.
+  let last: { ts: number; value: number } | undefined;
+  let beforeLast: number | null = null;
+  for (let i = data.history.length - 1; i >= 0; i--) {
+    const point = data.history[i]!;
+    const n = pickNumber(point.value, field);
+    if (n === null) continue;
+    if (last === undefined) last = { ts: point.ts, value: n };
+    else {
+      beforeLast = n;
+      break;
+    }
+  }
+  if (beforeLast !== null && last !== undefined && (data.latestTs === null || last.ts >= data.latestTs)) {
+    previous = beforeLast;
   } else if (last !== undefined && data.latestTs !== null && last.ts < data.latestTs) {
     previous = last.value;
   }
