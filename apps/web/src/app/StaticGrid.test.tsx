@@ -1,6 +1,6 @@
 // @vitest-environment jsdom
-import { afterEach, describe, expect, it } from 'vitest';
-import { cleanup, render } from '@testing-library/react';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { act, cleanup, render } from '@testing-library/react';
 import { ReactGridLayout, type LayoutItem } from 'react-grid-layout';
 import { breakpointColumns, layoutsFor, type Dashboard, type Widget } from '@pulseboard/model';
 import { GRID_MARGIN_PX, ROW_HEIGHT_PX, gridItems } from './grid-layout';
@@ -48,6 +48,52 @@ function renderBoth(layout: LayoutItem[], cols: number, width: number) {
 }
 
 describe('StaticGrid', () => {
+  it('mounts every cell of a large board after a moment in a hidden page, whose frames wait', () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    vi.stubGlobal('requestAnimationFrame', () => 1);
+    vi.stubGlobal('cancelAnimationFrame', () => {});
+    try {
+      const widgets: Record<string, Widget> = {};
+      for (let n = 0; n < 16; n++) widgets[`w${n}`] = widget(`w${n}`, (n % 4) * 3, Math.floor(n / 4) * 2, 3, 2);
+      const layout = gridItems(layoutsFor({ columns: 12, widgets }, 'lg'));
+      const { container } = render(
+        <StaticGrid layout={layout} geometry={{ cols: 12, width: 1200, rowHeight: ROW_HEIGHT_PX, margin: GRID_MARGIN_PX }} renderItem={(item, style) => <div key={item.i} data-id={item.i} style={style} />} />,
+      );
+      expect(Object.keys(boxes(container))).toHaveLength(12);
+      act(() => vi.advanceTimersByTime(199));
+      expect(Object.keys(boxes(container))).toHaveLength(12);
+      act(() => vi.advanceTimersByTime(1));
+      expect(Object.keys(boxes(container))).toHaveLength(16);
+    } finally {
+      vi.unstubAllGlobals();
+      vi.useRealTimers();
+    }
+  });
+
+  it("mounts a large board's top twelve cells first, in reading order, and the rest once that frame is painted", () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'requestAnimationFrame', 'cancelAnimationFrame'] });
+    try {
+      // 20 cells, 4 per row of 3 columns each, given bottom row first.
+      const widgets: Record<string, Widget> = {};
+      for (let n = 19; n >= 0; n--) widgets[`w${n}`] = widget(`w${n}`, (n % 4) * 3, Math.floor(n / 4) * 2, 3, 2);
+      const layout = gridItems(layoutsFor({ columns: 12, widgets }, 'lg'));
+      const { container } = render(
+        <StaticGrid layout={layout} geometry={{ cols: 12, width: 1200, rowHeight: ROW_HEIGHT_PX, margin: GRID_MARGIN_PX }} renderItem={(item, style) => <div key={item.i} data-id={item.i} style={style} />} />,
+      );
+      const mounted = () => Object.keys(boxes(container)).sort((a, b) => Number(a.slice(1)) - Number(b.slice(1)));
+      expect(mounted()).toEqual(Array.from({ length: 12 }, (_, n) => `w${n}`));
+      // The grid has the whole board's height from the start: nothing below moves when the rest arrives.
+      const height = gridHeight(container);
+      act(() => vi.advanceTimersToNextFrame());
+      act(() => vi.runOnlyPendingTimers());
+      expect(mounted()).toHaveLength(20);
+      expect(gridHeight(container)).toBe(height);
+      expect(Number.parseFloat(height)).toBeGreaterThan(4 * 2 * ROW_HEIGHT_PX);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it('places every widget where react-grid-layout does, at each breakpoint and width', () => {
     for (const [breakpoint, width] of [
       ['lg', 1387],
