@@ -51,8 +51,8 @@ export function pinTreeToCpu(pid: number, cpu: number): number[] {
   return tree;
 }
 
-/** `pid` and every process descending from it, as /proc lists them now. */
-export function processTree(pid: number): number[] {
+/** Every process's children, by parent pid, as /proc lists them now. */
+function childrenByParent(): Map<number, number[]> {
   const children = new Map<number, number[]>();
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
@@ -68,6 +68,12 @@ export function processTree(pid: number): number[] {
     list.push(Number(entry));
     children.set(ppid, list);
   }
+  return children;
+}
+
+/** `pid` and every process descending from it, as /proc lists them now. */
+export function processTree(pid: number): number[] {
+  const children = childrenByParent();
   const tree: number[] = [];
   const queue = [pid];
   while (queue.length > 0) {
@@ -78,19 +84,9 @@ export function processTree(pid: number): number[] {
   return tree;
 }
 
-/** The direct children of `pid` (from /proc). */
+/** The direct children of `pid`, as /proc lists them now. */
 export function childPids(pid: number): number[] {
-  const out: number[] = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === pid) out.push(Number(entry));
-    } catch {
-      // gone meanwhile
-    }
-  }
-  return out;
+  return childrenByParent().get(pid) ?? [];
 }
 
 /** CPU time (ms) used so far by the processes of `pid`'s tree that are alive now. */
