@@ -1,8 +1,8 @@
 import { defineConfig } from 'vitest/config';
 
 /**
- * Two projects: `unit` (unit and integration tests, real servers on port 0, real SQLite,
- * PostgreSQL and Redis where the test needs them) and `e2e` (real Chromium through
+ * Three projects: `unit` (unit and integration tests, real servers on port 0, real SQLite,
+ * PostgreSQL and Redis where the test needs them), `web` (the web app's, with Preact) and `e2e` (real Chromium through
  * playwright-core, against a built web app). `npm test` runs both. Both resolve
  * @pulseboard/* to their sources through tsconfig.json's `paths` (no build step).
  */
@@ -14,12 +14,14 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'unit',
-          include: ['packages/*/src/**/*.test.{ts,tsx}', 'apps/web/src/**/*.test.{ts,tsx}', 'bench/**/*.test.ts'],
+          include: ['packages/*/src/**/*.test.{ts,tsx}', 'bench/**/*.test.ts'],
           environment: 'node',
           testTimeout: 30_000,
           hookTimeout: 30_000,
         },
       },
+      // The web app's tests, with Preact as it ships: apps/web/vitest.config.ts.
+      'apps/web/vitest.config.ts',
       {
         extends: true,
         test: {

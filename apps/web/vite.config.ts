@@ -4,7 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { brotliCompressSync, constants as zlib, gzipSync } from 'node:zlib';
 import { defineConfig, type Plugin } from 'vite';
-import react from '@vitejs/plugin-react';
+import { PREACT_ALIASES } from './preact-aliases';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
 /** Where `npm run dev` (the server) listens; the dev server proxies the API there. */
@@ -71,9 +71,12 @@ function serviceWorker(): Plugin {
 export default defineConfig({
   root,
   base: './',
-  plugins: [react(), serviceWorker(), precompress()],
-  // @pulseboard/* from their sources (the repository tsconfig's `paths`), not their dist/.
-  resolve: { tsconfigPaths: true },
+  plugins: [serviceWorker(), precompress()],
+  // JSX by Vite's own transform (automatic runtime, \`react/jsx-runtime\`: Preact's, through the aliases).
+  // No React Fast Refresh (it needs React's renderer): in development an edited component reloads the page.
+  oxc: { jsx: { runtime: 'automatic' } },
+  // @pulseboard/* from their sources (the repository tsconfig's `paths`), not their dist/; React's API from Preact.
+  resolve: { tsconfigPaths: true, alias: PREACT_ALIASES },
   build: {
     outDir: 'dist',
     emptyOutDir: true,

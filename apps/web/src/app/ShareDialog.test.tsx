@@ -1,6 +1,7 @@
 // @vitest-environment jsdom
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { act, cleanup, fireEvent, render, waitFor } from '@testing-library/react';
+import { act, cleanup, fireEvent, render, waitFor } from '@testing-library/preact';
+import { fireEvent as domFireEvent } from '@testing-library/dom';
 import type { PulseboardClient } from '@pulseboard/client';
 import type { CreateShareRequest, ShareSummary } from '@pulseboard/protocol';
 import { PulseboardContext } from '@pulseboard/react';
@@ -41,17 +42,25 @@ describe('the share dialog', () => {
       </PulseboardContext.Provider>,
     );
     await view.findByTestId('share-none');
-    fireEvent.change(view.getByTestId('share-role'), { target: { value: 'edit' } });
-    fireEvent.change(view.getByTestId('share-expiry'), { target: { value: '30d' } });
+    // A select's onChange listens to `change` (preact/compat); Testing Library's Preact fireEvent.change
+    // sends `input`, which is what a text field's onChange listens to.
+    act(() => {
+      domFireEvent.change(view.getByTestId('share-role'), { target: { value: 'edit' } });
+      domFireEvent.change(view.getByTestId('share-expiry'), { target: { value: '30d' } });
+    });
     fireEvent.change(view.getByTestId('share-label'), { target: { value: ' Wall ' } });
     fireEvent.click(view.getByTestId('share-create'));
-    expect((await view.findByTestId('share-url')).getAttribute('value')).toBe(URL_);
+    expect(((await view.findByTestId('share-url')) as HTMLInputElement).value).toBe(URL_);
     expect(created).toEqual([{ role: 'edit', expiresIn: '30d', label: 'Wall' }]);
     await waitFor(() => expect(view.getAllByTestId('share-row')).toHaveLength(1));
     expect(view.getByTestId('share-row').textContent).toContain('Can edit');
 
-    await act(async () => fireEvent.click(view.getByTestId('share-copy')));
-    await act(async () => fireEvent.click(view.getByTestId('share-copy-kiosk')));
+    await act(async () => {
+      fireEvent.click(view.getByTestId('share-copy'));
+    });
+    await act(async () => {
+      fireEvent.click(view.getByTestId('share-copy-kiosk'));
+    });
     expect(writeText.mock.calls).toEqual([[URL_], ['http://pb.test/#/d/ops?kiosk&token=pb_secret']]);
 
     fireEvent.click(view.getByTestId('share-revoke'));

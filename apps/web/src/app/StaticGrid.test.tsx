@@ -1,7 +1,8 @@
 // @vitest-environment jsdom
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { act, cleanup, render } from '@testing-library/react';
-import { ReactGridLayout, type LayoutItem } from 'react-grid-layout';
+import { act, cleanup, render } from '@testing-library/preact';
+import type { LayoutItem } from 'react-grid-layout';
+import { bottom, calcGridItemPosition, correctBounds, getCompactor, setTransform } from 'react-grid-layout/core';
 import { breakpointColumns, layoutsFor, type Dashboard, type Widget } from '@pulseboard/model';
 import { GRID_MARGIN_PX, ROW_HEIGHT_PX, gridItems } from './grid-layout';
 import { StaticGrid } from './StaticGrid';
@@ -21,30 +22,38 @@ const BOARD: Pick<Dashboard, 'widgets' | 'columns'> = {
 };
 
 /** Each cell's box (transform, width, height) by widget id, as the page styles it. */
-function boxes(container: HTMLElement): Record<string, string> {
+function boxes(container: Element): Record<string, string> {
   const out: Record<string, string> = {};
   for (const el of container.querySelectorAll<HTMLElement>('[data-id]')) out[el.dataset.id!] = `${el.style.transform} ${el.style.width}×${el.style.height}`;
   return out;
 }
 
-function gridHeight(container: HTMLElement): string {
-  return container.querySelector<HTMLElement>('.react-grid-layout, .pb-static-grid')!.style.height;
+function gridHeight(container: Element): string {
+  return container.querySelector<HTMLElement>('.pb-static-grid')!.style.height;
 }
 
-/** The same items on react-grid-layout's grid and on the static grid. */
-function renderBoth(layout: LayoutItem[], cols: number, width: number) {
-  const gridConfig = { cols, rowHeight: ROW_HEIGHT_PX, margin: [GRID_MARGIN_PX, GRID_MARGIN_PX] as const, containerPadding: [0, 0] as const };
-  const rgl = render(
-    <ReactGridLayout layout={layout} width={width} gridConfig={gridConfig} dragConfig={{ enabled: false }} resizeConfig={{ enabled: false }}>
-      {layout.map((item) => (
-        <div key={item.i} data-id={item.i} />
-      ))}
-    </ReactGridLayout>,
-  ).container;
-  const light = render(
+/**
+ * Where react-grid-layout's grid puts the items, from its own layout code (react-grid-layout/core,
+ * which renders nothing: the component needs React's renderer, and the app's tests run on Preact):
+ * the layout corrected and compacted as its GridLayout does, each item's box from
+ * calcGridItemPosition and setTransform, the height as GridLayout sizes its container.
+ */
+function rglPlacement(layout: LayoutItem[], cols: number, width: number): { boxes: Record<string, string>; height: string } {
+  const params = { cols, containerWidth: width, rowHeight: ROW_HEIGHT_PX, margin: [GRID_MARGIN_PX, GRID_MARGIN_PX] as const, containerPadding: [0, 0] as const, maxRows: Infinity };
+  const placed = getCompactor('vertical').compact(correctBounds(layout.map((item) => ({ ...item })), { cols }), cols);
+  const boxes: Record<string, string> = {};
+  for (const { i, x, y, w, h } of placed) {
+    const style = setTransform(calcGridItemPosition(params, x, y, w, h));
+    boxes[i] = `${style.transform} ${style.width}×${style.height}`;
+  }
+  const rows = bottom(placed);
+  return { boxes, height: `${rows * ROW_HEIGHT_PX + (rows - 1) * GRID_MARGIN_PX}px` };
+}
+
+function renderStatic(layout: LayoutItem[], cols: number, width: number): Element {
+  return render(
     <StaticGrid layout={layout} geometry={{ cols, width, rowHeight: ROW_HEIGHT_PX, margin: GRID_MARGIN_PX }} renderItem={(item, style) => <div data-id={item.i} style={style} />} />,
   ).container;
-  return { rgl, light };
 }
 
 describe('StaticGrid', () => {
@@ -60,9 +69,13 @@ describe('StaticGrid', () => {
         <StaticGrid layout={layout} geometry={{ cols: 12, width: 1200, rowHeight: ROW_HEIGHT_PX, margin: GRID_MARGIN_PX }} renderItem={(item, style) => <div key={item.i} data-id={item.i} style={style} />} />,
       );
       expect(Object.keys(boxes(container))).toHaveLength(12);
-      act(() => vi.advanceTimersByTime(199));
+      act(() => {
+      vi.advanceTimersByTime(199);
+    });
       expect(Object.keys(boxes(container))).toHaveLength(12);
-      act(() => vi.advanceTimersByTime(1));
+      act(() => {
+      vi.advanceTimersByTime(1);
+    });
       expect(Object.keys(boxes(container))).toHaveLength(16);
     } finally {
       vi.unstubAllGlobals();
@@ -84,8 +97,12 @@ describe('StaticGrid', () => {
       expect(mounted()).toEqual(Array.from({ length: 12 }, (_, n) => `w${n}`));
       // The grid has the whole board's height from the start: nothing below moves when the rest arrives.
       const height = gridHeight(container);
-      act(() => vi.advanceTimersToNextFrame());
-      act(() => vi.runOnlyPendingTimers());
+      act(() => {
+      vi.advanceTimersToNextFrame();
+    });
+      act(() => {
+      vi.runOnlyPendingTimers();
+    });
       expect(mounted()).toHaveLength(20);
       expect(gridHeight(container)).toBe(height);
       expect(Number.parseFloat(height)).toBeGreaterThan(4 * 2 * ROW_HEIGHT_PX);
@@ -103,18 +120,19 @@ describe('StaticGrid', () => {
       ['xs', 375],
     ] as const) {
       const layout = gridItems(layoutsFor(BOARD, breakpoint));
-      const { rgl, light } = renderBoth(layout, breakpointColumns(BOARD.columns, breakpoint), width);
-      expect(boxes(light), `${breakpoint} at ${width}px`).toEqual(boxes(rgl));
+      const cols = breakpointColumns(BOARD.columns, breakpoint);
+      const light = renderStatic(layout, cols, width);
+      const rgl = rglPlacement(layout, cols, width);
+      expect(boxes(light), `${breakpoint} at ${width}px`).toEqual(rgl.boxes);
       expect(Object.keys(boxes(light))).toHaveLength(5);
-      expect(gridHeight(light), `${breakpoint} height`).toBe(gridHeight(rgl));
+      expect(gridHeight(light), `${breakpoint} height`).toBe(rgl.height);
       cleanup();
     }
   });
 
   it('shows the phone (xs) layout in its two columns', () => {
     const layout = gridItems(layoutsFor(BOARD, 'xs'));
-    const { light } = renderBoth(layout, 2, 375);
-    const b = boxes(light);
+    const b = boxes(renderStatic(layout, 2, 375));
     // Columns of (375 - 14) / 2 = 180.5 px, rows of 84 px with 14 px gaps.
     expect(b.cpu).toBe('translate(0px,0px) 181px×182px');
     expect(b.mem).toBe('translate(195px,0px) 180px×182px');

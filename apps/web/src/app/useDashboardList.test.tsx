@@ -1,6 +1,6 @@
 // @vitest-environment jsdom
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { act, cleanup, renderHook, waitFor } from '@testing-library/react';
+import { act, cleanup, renderHook, waitFor } from '@testing-library/preact';
 import { createPulseboardApi, type PulseboardApi } from '@pulseboard/client';
 import type { DashboardSummary } from '@pulseboard/protocol';
 import { LIST_REFRESH_INTERVAL_MS, useDashboardList } from './useDashboardList';
@@ -32,20 +32,35 @@ describe('useDashboardList', () => {
     const list = vi.fn(async () => server);
     const api = { dashboards: { list } } as unknown as PulseboardApi;
     const { result } = renderHook(() => useDashboardList(api, true));
-    await act(() => vi.advanceTimersByTimeAsync(0));
+    await act(async () => {
+      await vi.advanceTimersByTimeAsync(0);
+    });
     const first = result.current.dashboards;
     expect(first?.map((d) => d.title)).toEqual(['Ops']);
 
-    await act(() => vi.advanceTimersByTimeAsync(LIST_REFRESH_INTERVAL_MS));
+    await act(async () => {
+      await vi.advanceTimersByTimeAsync(LIST_REFRESH_INTERVAL_MS);
+    });
     expect(list).toHaveBeenCalledTimes(2);
     expect(result.current.dashboards).toBe(first);
 
     server = [summary('ops', 'Ops (EU)', 2), summary('new', 'Another')];
-    await act(() => vi.advanceTimersByTimeAsync(LIST_REFRESH_INTERVAL_MS));
+    await act(async () => {
+      await vi.advanceTimersByTimeAsync(LIST_REFRESH_INTERVAL_MS);
+    });
+    // The effect's request answers after the timers: let its promise settle and the list render.
+    await act(async () => {
+      await vi.advanceTimersByTimeAsync(0);
+    });
     expect(result.current.dashboards?.map((d) => d.title)).toEqual(['Another', 'Ops (EU)']);
 
     server = [];
-    await act(() => vi.advanceTimersByTimeAsync(LIST_REFRESH_INTERVAL_MS));
+    await act(async () => {
+      await vi.advanceTimersByTimeAsync(LIST_REFRESH_INTERVAL_MS);
+    });
+    await act(async () => {
+      await vi.advanceTimersByTimeAsync(0);
+    });
     expect(result.current.dashboards).toEqual([]);
   });
 });

@@ -1,6 +1,6 @@
 // @vitest-environment jsdom
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { act, cleanup, renderHook } from '@testing-library/react';
+import { act, cleanup, renderHook } from '@testing-library/preact';
 import type { ReactNode } from 'react';
 import type { PulseboardClient } from '@pulseboard/client';
 import { PulseboardContext } from '@pulseboard/react';
@@ -10,7 +10,8 @@ const SOURCE = { id: 'cpu-src', name: 'CPU', state: 'failing' };
 
 function withClient(request: ReturnType<typeof vi.fn>) {
   const client = { request } as unknown as PulseboardClient;
-  return ({ children }: { children: ReactNode }) => <PulseboardContext.Provider value={client}>{children}</PulseboardContext.Provider>;
+  // Testing Library's Preact types call the wrapper's children a DOM Element: taken as unknown.
+  return ({ children }: { children: unknown }) => <PulseboardContext.Provider value={client}>{children as ReactNode}</PulseboardContext.Provider>;
 }
 
 afterEach(() => {
@@ -23,13 +24,19 @@ describe('useStreamSource', () => {
     vi.useFakeTimers();
     const request = vi.fn(async () => ({ source: SOURCE }));
     const { result } = renderHook(() => useStreamSource('cpu', true), { wrapper: withClient(request) });
-    await act(async () => vi.advanceTimersByTimeAsync(STREAM_SOURCE_GRACE_MS - 1));
+    await act(async () => {
+      await vi.advanceTimersByTimeAsync(STREAM_SOURCE_GRACE_MS - 1);
+    });
     expect(request).not.toHaveBeenCalled();
-    await act(async () => vi.advanceTimersByTimeAsync(1));
+    await act(async () => {
+      await vi.advanceTimersByTimeAsync(1);
+    });
     expect(request).toHaveBeenCalledTimes(1);
     expect(request).toHaveBeenCalledWith('GET', '/api/sources/for-stream/cpu');
     expect(result.current).toEqual(SOURCE);
-    await act(async () => vi.advanceTimersByTimeAsync(STREAM_SOURCE_REFRESH_MS));
+    await act(async () => {
+      await vi.advanceTimersByTimeAsync(STREAM_SOURCE_REFRESH_MS);
+    });
     expect(request).toHaveBeenCalledTimes(2);
   });
 
@@ -37,9 +44,13 @@ describe('useStreamSource', () => {
     vi.useFakeTimers();
     const request = vi.fn(async () => ({ source: SOURCE }));
     const { rerender, result } = renderHook(({ active }) => useStreamSource('cpu', active), { wrapper: withClient(request), initialProps: { active: true } });
-    await act(async () => vi.advanceTimersByTimeAsync(STREAM_SOURCE_GRACE_MS / 2));
+    await act(async () => {
+      await vi.advanceTimersByTimeAsync(STREAM_SOURCE_GRACE_MS / 2);
+    });
     rerender({ active: false });
-    await act(async () => vi.advanceTimersByTimeAsync(STREAM_SOURCE_REFRESH_MS * 2));
+    await act(async () => {
+      await vi.advanceTimersByTimeAsync(STREAM_SOURCE_REFRESH_MS * 2);
+    });
     expect(request).not.toHaveBeenCalled();
     expect(result.current).toBeNull();
   });

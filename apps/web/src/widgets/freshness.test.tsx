@@ -1,6 +1,6 @@
 // @vitest-environment jsdom
 import './test-browser-stubs';
-import { act, cleanup, render, screen } from '@testing-library/react';
+import { act, cleanup, render, screen } from '@testing-library/preact';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Widget } from '@pulseboard/model';
 import {
@@ -101,20 +101,28 @@ describe('FreshnessBadge', () => {
     render(<FreshnessBadge data={data} options={{ staleAfterMs: 10_000 }} />);
     const badge = () => document.querySelector('.pb-freshness')!;
     expect(badge().getAttribute('data-freshness')).toBe('live');
-    act(() => vi.advanceTimersByTime(9000));
+    act(() => {
+      vi.advanceTimersByTime(9000);
+    });
     expect(badge().getAttribute('data-freshness')).toBe('live');
-    act(() => vi.advanceTimersByTime(2000));
+    act(() => {
+      vi.advanceTimersByTime(2000);
+    });
     expect(badge().getAttribute('data-freshness')).toBe('stale');
     expect(badge().textContent).toBe('11 s ago');
     expect(badge().getAttribute('title')).toMatch(/^Stale since \d\d:\d\d:\d\d: no update for 11 s \(expected within 10 s\)$/);
-    act(() => vi.advanceTimersByTime(120_000));
+    act(() => {
+      vi.advanceTimersByTime(120_000);
+    });
     expect(badge().textContent).toBe('2 min ago');
   });
 
   it('becomes live again when a new point arrives', () => {
     const options = { staleAfterMs: 10_000 };
     const { rerender } = render(<FreshnessBadge data={{ latest: 5, latestTs: T0, history: [] }} options={options} />);
-    act(() => vi.advanceTimersByTime(15_000));
+    act(() => {
+      vi.advanceTimersByTime(15_000);
+    });
     expect(screen.queryByText('15 s ago')).not.toBeNull();
     rerender(<FreshnessBadge data={{ latest: 6, latestTs: Date.now(), history: [] }} options={options} />);
     expect(screen.queryByText('Live')).not.toBeNull();
@@ -125,7 +133,9 @@ describe('FreshnessBadge', () => {
     const { rerender } = render(<FreshnessBadge data={{ latest: 5, latestTs: T0, history: [] }} options={options} paused />);
     expect(screen.queryByText('Paused')).not.toBeNull();
     expect(document.querySelector('.pb-freshness')?.getAttribute('data-freshness')).toBe('paused');
-    act(() => vi.advanceTimersByTime(15_000));
+    act(() => {
+      vi.advanceTimersByTime(15_000);
+    });
     rerender(<FreshnessBadge data={{ latest: 5, latestTs: T0, history: [] }} options={options} paused />);
     expect(screen.queryByText('15 s ago')).not.toBeNull();
   });
@@ -148,7 +158,9 @@ describe('FreshnessBadge', () => {
     expect(sharedClock.listenerCount).toBeGreaterThanOrEqual(2);
     const frame = () => document.querySelector('[data-widget-id="w"]')!;
     expect(frame().className).toContain('pb-widget--live');
-    act(() => vi.advanceTimersByTime(6000));
+    act(() => {
+      vi.advanceTimersByTime(6000);
+    });
     expect(frame().className).toContain('pb-widget--stale');
   });
 });

@@ -1,7 +1,7 @@
 // @vitest-environment jsdom
 import { Suspense, type ComponentType } from 'react';
 import { afterEach, describe, expect, it } from 'vitest';
-import { cleanup, render, screen } from '@testing-library/react';
+import { cleanup, render, screen } from '@testing-library/preact';
 import { lazyRenderer } from './lazy-renderer';
 import type { RendererChunk } from './renderer-chunks';
 import type { WidgetProps } from './widget-props';

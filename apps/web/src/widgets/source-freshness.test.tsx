@@ -1,6 +1,6 @@
 // @vitest-environment jsdom
 import './test-browser-stubs';
-import { cleanup, render, screen } from '@testing-library/react';
+import { cleanup, render, screen } from '@testing-library/preact';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { SourceStatusView, StreamSourceView } from '@pulseboard/protocol';
 import { FreshnessBadge } from './Freshness';

@@ -1,6 +1,6 @@
 // @vitest-environment jsdom
 import './test-browser-stubs';
-import { act, cleanup, render, screen, waitFor } from '@testing-library/react';
+import { act, cleanup, render, screen, waitFor } from '@testing-library/preact';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Widget, WidgetType } from '@pulseboard/model';
 import { GaugeWidget } from './GaugeWidget';
