@@ -31,7 +31,9 @@ describe("useSyncExternalStore (react-on-preact.ts: React's semantics on Preact)
     const store = startingStore(1, 2);
     const { container } = render(<Reader store={store} />);
     expect(container.textContent).toBe('2');
-    act(() => store.set(3));
+    act(() => {
+      store.set(3);
+    });
     expect(container.textContent).toBe('3');
   });
 
@@ -46,7 +48,9 @@ describe("useSyncExternalStore (react-on-preact.ts: React's semantics on Preact)
     expect(container.textContent).toBe('5');
     expect(renders).toBe(1);
     expect(store.listeners).toBe(1);
-    act(() => unmount());
+    act(() => {
+      unmount();
+    });
     expect(store.listeners).toBe(0);
   });
 });
