@@ -6,7 +6,7 @@
 import { createPulseboardClientCore, IndexedDbOfflineStore, type PulseboardClient } from '@pulseboard/client';
 import type { MutationRunner } from '@pulseboard/model';
 import { loadDisplayName } from './display-name';
-import { fetchWithEarlyRead } from './early-read';
+import { fetchWithEarlyRead, rememberEarlyRead } from './early-read';
 import { getKeyring, identityFor, type Identity } from './keyring';
 import { parseHash, routeDashboard } from './routing';
 import { preloadRenderers } from '../widgets/renderer-chunks';
@@ -53,6 +53,7 @@ export function startBootClient(loc: Pick<Location, 'hash' | 'origin'> = locatio
   if (dashboardId === null) return;
   const identity = identityFor(getKeyring(), dashboardId);
   if (!identity || identity.ended) return;
+  rememberEarlyRead(dashboardId, identity.id);
   const client = createAppClient(identity, loc.origin);
   const handle = client.dashboard(dashboardId, { streams: true });
   // The renderers of its widgets that load on demand (line charts, text) start loading with

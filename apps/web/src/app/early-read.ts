@@ -1,8 +1,11 @@
 /**
- * The share link's first read, started by index.html's inline script while the app's script
+ * A dashboard page's first read, started by index.html's inline script while the app's script
  * still downloads and compiles (on a cold load the module's evaluation reaches the boot
  * client 100–200 ms after the script arrived, BENCHMARKS.md "Session 7"): the page's client
- * takes that request's answer instead of asking again.
+ * takes that request's answer instead of asking again. The script sends the link's token, or
+ * on a reload (the token has left the address bar for the keyring) the token of the identity
+ * the app used for that dashboard last time (`rememberEarlyRead`); the client takes the answer
+ * only when it asks with the same token.
  */
 
 /** What the inline script in index.html leaves on `window` (keep the two in step). */
@@ -55,4 +58,29 @@ export function fetchWithEarlyRead(send: typeof fetch = (input, init) => fetch(i
     }
     return send(input, init);
   };
+}
+
+/** localStorage key of the early read's hint (index.html's inline script reads it: keep the two in step). */
+export const EARLY_READ_HINT_KEY = 'pulseboard.early-read';
+
+/**
+ * Remembers which identity (its local id, not its token) the page used for `dashboardId`, so
+ * the next load of that dashboard starts its first read in index.html with that identity's
+ * token from the keyring. Storage failures are ignored: the read then starts with the app.
+ */
+export function rememberEarlyRead(dashboardId: string, identityId: string, storage: Pick<Storage, 'getItem' | 'setItem'> | null = localStorageOrNull()): void {
+  const hint = JSON.stringify({ dashboard: dashboardId, identity: identityId });
+  try {
+    if (storage && storage.getItem(EARLY_READ_HINT_KEY) !== hint) storage.setItem(EARLY_READ_HINT_KEY, hint);
+  } catch {
+    // Private mode or storage disabled.
+  }
+}
+
+function localStorageOrNull(): Storage | null {
+  try {
+    return typeof localStorage === 'undefined' ? null : localStorage;
+  } catch {
+    return null;
+  }
 }
