@@ -2,9 +2,10 @@ import { defineConfig } from 'vitest/config';
 
 /**
  * Three projects: `unit` (unit and integration tests, real servers on port 0, real SQLite,
- * PostgreSQL and Redis where the test needs them), `web` (the web app's, with Preact) and `e2e` (real Chromium through
- * playwright-core, against a built web app). `npm test` runs both. Both resolve
- * @pulseboard/* to their sources through tsconfig.json's `paths` (no build step).
+ * PostgreSQL and Redis where the test needs them), `web` (the web app's, rendered with Preact
+ * as it ships) and `e2e` (real Chromium through playwright-core, against a built web app).
+ * `npm test` runs all three. All resolve @pulseboard/* to their sources through
+ * tsconfig.json's `paths` (no build step).
  */
 export default defineConfig({
   resolve: { tsconfigPaths: true },

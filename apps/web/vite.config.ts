@@ -72,7 +72,7 @@ export default defineConfig({
   root,
   base: './',
   plugins: [serviceWorker(), precompress()],
-  // JSX by Vite's own transform (automatic runtime, \`react/jsx-runtime\`: Preact's, through the aliases).
+  // JSX by Vite's own transform (automatic runtime, `react/jsx-runtime`: Preact's, through the aliases).
   // No React Fast Refresh (it needs React's renderer): in development an edited component reloads the page.
   oxc: { jsx: { runtime: 'automatic' } },
   // @pulseboard/* from their sources (the repository tsconfig's `paths`), not their dist/; React's API from Preact.
