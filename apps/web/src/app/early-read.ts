@@ -8,6 +8,8 @@
  * only when it asks with the same token.
  */
 
+import { localStorageOrNull } from './local-storage';
+
 /** What the inline script in index.html leaves on `window` (keep the two in step). */
 export interface EarlyRead {
   /** The absolute URL it fetched: `<origin>/api/dashboards/<id>/live`. */
@@ -74,13 +76,5 @@ export function rememberEarlyRead(dashboardId: string, identityId: string, stora
     if (storage && storage.getItem(EARLY_READ_HINT_KEY) !== hint) storage.setItem(EARLY_READ_HINT_KEY, hint);
   } catch {
     // Private mode or storage disabled.
-  }
-}
-
-function localStorageOrNull(): Storage | null {
-  try {
-    return typeof localStorage === 'undefined' ? null : localStorage;
-  } catch {
-    return null;
   }
 }

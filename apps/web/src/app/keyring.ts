@@ -10,6 +10,7 @@ import { useSyncExternalStore } from 'react';
 import type { MeResponse } from '@pulseboard/protocol';
 import { randomClientId } from '@pulseboard/client';
 import { accessTo } from './identity-access';
+import { localStorageOrNull } from './local-storage';
 
 /** localStorage key of the keyring. */
 export const KEYRING_STORAGE_KEY = 'pulseboard.keyring';
@@ -140,16 +141,8 @@ type Listener = () => void;
 const listeners = new Set<Listener>();
 let state: KeyringState = typeof window === 'undefined' ? EMPTY : load();
 
-function storage(): Storage | null {
-  try {
-    return typeof localStorage === 'undefined' ? null : localStorage;
-  } catch {
-    return null;
-  }
-}
-
 function load(): KeyringState {
-  const store = storage();
+  const store = localStorageOrNull();
   let loaded = parseKeyring(store?.getItem(KEYRING_STORAGE_KEY) ?? null);
   const legacy = store?.getItem(LEGACY_TOKEN_STORAGE_KEY);
   if (legacy) {
@@ -166,7 +159,7 @@ function load(): KeyringState {
 
 function save(next: KeyringState): void {
   try {
-    storage()?.setItem(KEYRING_STORAGE_KEY, JSON.stringify(next));
+    localStorageOrNull()?.setItem(KEYRING_STORAGE_KEY, JSON.stringify(next));
   } catch {
     // Private mode or storage disabled: the keyring lives for this page only.
   }

@@ -3,6 +3,7 @@ import type { Dashboard, MutatorArgs, MutatorName } from '@pulseboard/model';
 import type { EditOptions } from '@pulseboard/client';
 import type { DashboardActions } from '@pulseboard/react';
 import { loadUndoEngine } from './lazy-parts';
+import { localStorageOrNull } from './local-storage';
 import type { UndoEngine } from './undo-engine';
 
 /** What the undo/redo buttons and the page need. */
@@ -17,14 +18,6 @@ export interface UndoRedo {
   /** Why the last undo/redo was not applied, naming who changed what; null when none. */
   refusal: string | null;
   dismissRefusal(): void;
-}
-
-function localStore(): Storage | null {
-  try {
-    return typeof localStorage === 'undefined' ? null : localStorage;
-  } catch {
-    return null;
-  }
 }
 
 /** Text fields keep their own Ctrl+Z (the browser's per-field undo). */
@@ -42,7 +35,7 @@ function useUndoEngine(clientId: string, dashboardId: string, mayEdit: boolean):
     let live = true;
     loadUndoEngine()
       .then((Engine) => {
-        if (live) setLoaded({ key, engine: new Engine(clientId, dashboardId, localStore()) });
+        if (live) setLoaded({ key, engine: new Engine(clientId, dashboardId, localStorageOrNull()) });
       })
       // Offline before the editor ever loaded: edits still go through, they just cannot be undone.
       .catch(() => {});
