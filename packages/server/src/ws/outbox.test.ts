@@ -159,6 +159,85 @@ describe('Outbox', () => {
     outbox.close();
   });
 
+  it('while the fan-out is busy, widens the window to twice what the last large flush took, up to FLUSH_WINDOW_MAX_MS', () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setImmediate', 'setInterval', 'clearInterval'] });
+    try {
+      let clock = 1_000;
+      let writeMs = 0;
+      const outbox = new Outbox({
+        softLimitBytes: 1_000,
+        hardLimitBytes: 10_000,
+        laggingRetryMs: 5,
+        onSlowConsumer: () => {},
+        flushWindowMs: 4,
+        flushWindowMinTargets: 3,
+        now: () => clock,
+      });
+      // Each write takes `writeMs` on the flush's clock.
+      const many = Array.from({ length: 3 }, () => {
+        const t = target();
+        const send = (t.ws as unknown as { send: (data: Buffer) => void }).send;
+        (t.ws as unknown as { send: (data: Buffer) => void }).send = (data) => {
+          clock += writeMs;
+          send(data);
+        };
+        return t;
+      });
+      const frames = () => many[0]?.sent.length ?? 0;
+      const publish = (...ns: number[]) => {
+        for (const n of ns) for (const t of many) outbox.enqueue(t, `{"n":${n}}`);
+      };
+      const wait = (ms: number) => {
+        clock += ms;
+        vi.advanceTimersByTime(ms);
+      };
+      /** Asserts the next flush waits exactly `ms` from now. */
+      const expectWindow = (ms: number, n: number) => {
+        const before = frames();
+        publish(n);
+        wait(ms - 1);
+        expect(frames()).toBe(before);
+        wait(1);
+        expect(frames()).toBe(before + 1);
+      };
+
+      // One 9 ms flush (3 writes of 3 ms), the first: nothing says the fan-out is busy, the window stays 4 ms.
+      writeMs = 3;
+      publish(1);
+      vi.advanceTimersByTime(0);
+      expect(frames()).toBe(1);
+      // The next 9 ms flush comes right after it: flushes take all the time, so the window is 18 ms from its start.
+      publish(2);
+      vi.advanceTimersByTime(0);
+      expect(frames()).toBe(2);
+      writeMs = 0;
+      expectWindow(9, 3);
+      // That flush was cheap and one message per frame: back to 4 ms.
+      expectWindow(4, 4);
+
+      // Two messages per frame (updates come faster than the window): busy, so twice this 3 ms flush.
+      wait(50);
+      writeMs = 1;
+      publish(5, 6);
+      vi.advanceTimersByTime(0);
+      expect(many[0]?.sent.at(-1)?.toString()).toBe('[{"n":5},{"n":6}]');
+      writeMs = 0;
+      expectWindow(3, 7);
+
+      // A busy 15 ms flush: twice that is 30 ms, but the window stops at FLUSH_WINDOW_MAX_MS (25 ms) after it began.
+      wait(50);
+      writeMs = 5;
+      publish(8, 9);
+      vi.advanceTimersByTime(0);
+      writeMs = 0;
+      expectWindow(10, 10);
+      expect(many[2]?.sent.map(String)).toEqual(['{"n":1}', '{"n":2}', '{"n":3}', '{"n":4}', '[{"n":5},{"n":6}]', '{"n":7}', '[{"n":8},{"n":9}]', '{"n":10}']);
+      outbox.close();
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it('holds the queue of a lagging connection, keeps its order, and sends it once the socket drains', async () => {
     const outbox = new Outbox({ softLimitBytes: 100, hardLimitBytes: 10_000, laggingRetryMs: 5, onSlowConsumer: () => {} });
     const a = target();

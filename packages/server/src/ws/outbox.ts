@@ -78,6 +78,20 @@ export interface OutboxTarget {
  */
 export const FLUSH_WINDOW_MS = 4;
 export const FLUSH_WINDOW_MIN_TARGETS = 64;
+/**
+ * While the fan-out is busy, the window also scales with what the last large flush cost: the
+ * next one waits until FLUSH_COST_FACTOR times that flush's own duration after it began, so
+ * fan-out writes take at most 1 / FLUSH_COST_FACTOR of the event loop instead of going out one
+ * event per frame (a flush to 1,000 connections takes ~7 ms here: 300 updates/s flushed every
+ * 4 ms kept a core busy). Busy: the last large flush already carried BUSY_MESSAGES_PER_FRAME
+ * messages per frame or more (updates come faster than the window), or flushes took
+ * 1 / FLUSH_COST_FACTOR of the time since the one before. Updates that come one at a time
+ * at a rate the server keeps up with (50/s) keep the FLUSH_WINDOW_MS window. Never more than
+ * FLUSH_WINDOW_MAX_MS, so replies and acks never wait longer than that behind a fan-out.
+ */
+export const FLUSH_COST_FACTOR = 2;
+export const FLUSH_WINDOW_MAX_MS = 25;
+export const BUSY_MESSAGES_PER_FRAME = 1.5;
 
 export interface OutboxOptions {
   softLimitBytes: number;
@@ -87,6 +101,8 @@ export interface OutboxOptions {
   flushWindowMs?: number;
   /** Connections a flush must write to before the window applies. Default FLUSH_WINDOW_MIN_TARGETS. */
   flushWindowMinTargets?: number;
+  /** The clock flushes are timed by (ms). Default performance.now. */
+  now?: () => number;
   /** Called once a connection is past the hard limit; the caller closes it (4010). */
   onSlowConsumer(target: OutboxTarget): void;
   /**
@@ -167,8 +183,9 @@ function encodeRows(queue: OutItem[], topicIds: boolean): string {
  * Per-connection outgoing queues, flushed once per tick for all connections together
  * (one setImmediate, not one per socket): whatever became ready for a connection during
  * the tick goes out as ONE frame, a JSON array when there are several messages. After a
- * large flush the next one waits for the rest of a short window (FLUSH_WINDOW_MS), so a
- * busy topic with many subscribers batches without delaying updates that come less often.
+ * large flush the next one waits for the rest of a short window (FLUSH_WINDOW_MS, longer
+ * when the flush itself took long: FLUSH_COST_FACTOR), so a busy topic with many
+ * subscribers batches without delaying updates that come less often.
  *
  * Backpressure: a connection whose socket holds more than `softLimitBytes` unsent is
  * lagging — its queue is kept and retried every `laggingRetryMs` (offsets stay dense:
@@ -186,10 +203,16 @@ export class Outbox {
   #replying: OutboxTarget[] = [];
   #scheduled = false;
   #timer: NodeJS.Timeout | null = null;
-  /** When the last flush that reached the window's threshold ran (performance.now()). */
+  /** The earliest time (`now()`) the next flush may run: the end of the window after the last large flush. */
+  #nextFlushAt = -Infinity;
+  /** When the last large flush began (`now()`). */
   #lastLargeFlushAt = -Infinity;
+  /** Messages and frames written since the last flush began. */
+  #messagesSent = 0;
+  #framesSent = 0;
   readonly #windowMs: number;
   readonly #windowMinTargets: number;
+  readonly #now: () => number;
   readonly #lagging = new Set<OutboxTarget>();
   #laggingTimer: NodeJS.Timeout | null = null;
   /**
@@ -209,6 +232,7 @@ export class Outbox {
     this.#options = options;
     this.#windowMs = options.flushWindowMs ?? FLUSH_WINDOW_MS;
     this.#windowMinTargets = options.flushWindowMinTargets ?? FLUSH_WINDOW_MIN_TARGETS;
+    this.#now = options.now ?? (() => performance.now());
   }
 
   get laggingCount(): number {
@@ -261,7 +285,7 @@ export class Outbox {
     this.#dirty.push(target);
     if (this.#scheduled) return;
     this.#scheduled = true;
-    const waitMs = this.#lastLargeFlushAt + this.#windowMs - performance.now();
+    const waitMs = this.#nextFlushAt - this.#now();
     if (waitMs >= 1) this.#timer = setTimeout(this.#flush, waitMs);
     else setImmediate(this.#flush);
   }
@@ -273,10 +297,20 @@ export class Outbox {
     const replying = this.#replying;
     this.#dirty = [];
     this.#replying = [];
-    if (dirty.length >= this.#windowMinTargets) this.#lastLargeFlushAt = performance.now();
+    const startedAt = this.#now();
+    this.#messagesSent = 0;
+    this.#framesSent = 0;
     // A connection flushed first is skipped later (its queue is empty by then).
     for (const target of replying) this.#flushSafely(target);
     for (const target of dirty) this.#flushSafely(target);
+    if (this.#windowMs > 0 && dirty.length >= this.#windowMinTargets) {
+      const durationMs = this.#now() - startedAt;
+      const batching = this.#messagesSent >= BUSY_MESSAGES_PER_FRAME * this.#framesSent;
+      const busy = batching || durationMs * FLUSH_COST_FACTOR >= startedAt - this.#lastLargeFlushAt;
+      this.#lastLargeFlushAt = startedAt;
+      const costWindowMs = busy ? Math.min(FLUSH_WINDOW_MAX_MS, FLUSH_COST_FACTOR * durationMs) : 0;
+      this.#nextFlushAt = startedAt + Math.max(this.#windowMs, costWindowMs);
+    }
     this.#lastBatch = null;
     this.#lastBatchData = null;
     this.#lastRows = null;
@@ -355,6 +389,8 @@ export class Outbox {
       this.#lastBatchData = data;
     }
     target.ws.send(data, SEND_OPTIONS);
+    this.#messagesSent += queue.length;
+    this.#framesSent += 1;
     this.#options.onFrame?.(queue.length, data.length);
   }
 
