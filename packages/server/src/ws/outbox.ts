@@ -82,8 +82,8 @@ export const FLUSH_WINDOW_MIN_TARGETS = 64;
  * While the fan-out is busy, the window also scales with what the last large flush cost: the
  * next one waits until FLUSH_COST_FACTOR times that flush's own duration after it began, so
  * fan-out writes take at most 1 / FLUSH_COST_FACTOR of the event loop instead of going out one
- * event per frame (a flush to 1,000 connections takes ~7 ms here: 300 updates/s flushed every
- * 4 ms kept a core busy). Busy: the last large flush already carried BUSY_MESSAGES_PER_FRAME
+ * event per frame (a flush to 1,000 connections took ~7 ms on the bench's 2-core machine, so
+ * 300 updates/s flushed every 4 ms kept its core busy: BENCHMARKS.md, session 10). Busy: the last large flush already carried BUSY_MESSAGES_PER_FRAME
  * messages per frame or more (updates come faster than the window), or flushes took
  * 1 / FLUSH_COST_FACTOR of the time since the one before. Updates that come one at a time
  * at a rate the server keeps up with (50/s) keep the FLUSH_WINDOW_MS window. Never more than
