@@ -202,7 +202,7 @@ function connectWs(index: number, options: ConnectOptions): Promise<Client> {
     // connection expands event-rows and topic-ids messages); the bare ws clients JSON.parse them.
     const pulseboard = isPulseboard(options.kind);
     const decoder = pulseboard ? new ServerFrameDecoder({ onUnknownId: (id) => onError({ code: 'unknown_topic_id', message: `client ${index}: events under topic id ${id}, never told` }) }) : null;
-    const features = options.kind === 'pulseboard-events' ? {} : { features: [Feature.EVENT_ROWS, Feature.TOPIC_IDS] };
+    const features = options.kind === 'pulseboard-events' ? {} : { features: [Feature.EVENT_ROWS, Feature.TOPIC_IDS, Feature.TS_BASE] };
     ws.on('open', () => {
       ws.send(JSON.stringify({ type: 'hello', protocol: 1, token: options.token, clientId: `bench-${process.pid}-${index}`, ...features }));
     });

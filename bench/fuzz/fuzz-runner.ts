@@ -139,7 +139,7 @@ class FuzzConnection {
 }
 
 /** Half the workers ask for the compact encodings the client core uses, so the server's both paths are fuzzed. */
-const COMPACT_FEATURES = [Feature.EVENT_ROWS, Feature.TOPIC_IDS];
+const COMPACT_FEATURES = [Feature.EVENT_ROWS, Feature.TOPIC_IDS, Feature.TS_BASE];
 
 async function openConnection(target: FuzzTarget, tally: Tally, context: string, clientId: string, features?: string[]): Promise<FuzzConnection> {
   const conn = new FuzzConnection(target.url, tally, context);

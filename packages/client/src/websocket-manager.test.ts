@@ -55,7 +55,7 @@ describe('WebSocketManager', () => {
     expect(manager.state).toBe('connecting');
     const socket = FakeWebSocket.last;
     socket.serverOpen();
-    expect(socket.sent[0]).toEqual({ type: 'hello', protocol: 1, features: ['event-rows', 'topic-ids'], clientId: 'client-0001', token: 'secret' });
+    expect(socket.sent[0]).toEqual({ type: 'hello', protocol: 1, features: ['event-rows', 'topic-ids', 'ts-base'], clientId: 'client-0001', token: 'secret' });
     expect(manager.state).toBe('connecting');
     socket.handshake();
     expect(manager.getSnapshot()).toMatchObject({ state: 'open', attempt: 0, connectionId: 'conn-1', lastError: null });

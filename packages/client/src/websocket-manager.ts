@@ -244,7 +244,7 @@ export class WebSocketManager extends SnapshotStore<ConnectionSnapshot> implemen
   #sendHello(socket: WebSocketLike): void {
     if (socket !== this.#socket) return;
     // event-rows + topic-ids: events of a topic arrive as compact rows under a topic id; the decoder expands them.
-    const hello: HelloMessage = { type: 'hello', protocol: PROTOCOL_VERSION, features: [Feature.EVENT_ROWS, Feature.TOPIC_IDS], ...this.#options.hello() };
+    const hello: HelloMessage = { type: 'hello', protocol: PROTOCOL_VERSION, features: [Feature.EVENT_ROWS, Feature.TOPIC_IDS, Feature.TS_BASE], ...this.#options.hello() };
     try {
       socket.send(JSON.stringify(hello));
     } catch (error) {

@@ -8,10 +8,14 @@ export const PROTOCOL_VERSION = 1;
  * per event); `parseServerFrame` turns them back into `event` messages. `topic-ids` (granted
  * only with `event-rows`): `subscribed` carries a small integer `id` for the topic and epoch,
  * and rows go out as `[id, offset, row…]`; a `ServerFrameDecoder` turns them back.
+ * `ts-base` (granted only with `topic-ids`): `welcome.tsBase` is a time (ms) fixed per server
+ * process, and the times in those compact rows are sent as milliseconds after it (13 digits
+ * become 5–9); the decoder adds it back.
  */
 export const Feature = {
   EVENT_ROWS: 'event-rows',
   TOPIC_IDS: 'topic-ids',
+  TS_BASE: 'ts-base',
 } as const;
 export type Feature = (typeof Feature)[keyof typeof Feature];
 

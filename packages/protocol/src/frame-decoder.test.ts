@@ -29,6 +29,20 @@ describe('ServerFrameDecoder', () => {
     expect(unknown).toEqual([]);
   });
 
+  it('with ts-base, adds welcome.tsBase to every time in a compact row, and to no other message', () => {
+    const { decoder } = decoderWithLog();
+    const welcome = { type: 'welcome', protocol: 1, connectionId: 'c', clientId: 'x', lastMutationId: 0, heartbeatIntervalMs: 1, serverTime: 2, tsBase: 1_000_000 };
+    decoder.decode(JSON.stringify([welcome, subscribed('stream:cpu', 'e1', 3)]));
+    expect(decoder.decode('[[3,4,[5,0.5],[-20,1,-30]],{"type":"events","topic":"stream:cpu","epoch":"e1","offset":6,"rows":[[1000007,2]]}]')).toEqual([
+      { type: 'event', topic: 'stream:cpu', epoch: 'e1', offset: 4, ts: 1_000_005, data: { ts: 1_000_005, value: 0.5 } },
+      { type: 'event', topic: 'stream:cpu', epoch: 'e1', offset: 5, ts: 999_980, data: { ts: 999_970, value: 1 } },
+      { type: 'event', topic: 'stream:cpu', epoch: 'e1', offset: 6, ts: 1_000_007, data: { ts: 1_000_007, value: 2 } },
+    ]);
+    // A welcome without it (a server that did not grant ts-base): times are as sent.
+    decoder.decode(JSON.stringify({ ...welcome, tsBase: undefined }));
+    expect(decoder.decode('[3,7,[5,0.5]]')).toEqual([{ type: 'event', topic: 'stream:cpu', epoch: 'e1', offset: 7, ts: 5, data: { ts: 5, value: 0.5 } }]);
+  });
+
   it('reads a frame holding one topic-ids message (an array starting with a number) as that message', () => {
     const { decoder } = decoderWithLog();
     decoder.decode(JSON.stringify(subscribed('stream:x', 'e', 2)));

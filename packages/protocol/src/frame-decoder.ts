@@ -24,11 +24,14 @@ interface TopicPosition {
  * learns id → (topic, epoch) from each `subscribed` carrying an `id`, and forgets a topic's id
  * at its next `subscribed` or its `unsubscribed` (the server sends nothing of a topic after
  * either under the old id). Ids are node-local: make a new decoder for every connection.
+ * With `ts-base`, it takes `welcome.tsBase` and adds it to the times of compact rows.
  */
 export class ServerFrameDecoder {
   readonly #options: ServerFrameDecoderOptions;
   readonly #byId = new Map<number, TopicPosition>();
   readonly #idOfTopic = new Map<string, number>();
+  /** `welcome.tsBase` (ts-base), added to the times of compact rows; 0 without it. */
+  #tsBase = 0;
 
   constructor(options: ServerFrameDecoderOptions = {}) {
     this.#options = options;
@@ -58,6 +61,7 @@ export class ServerFrameDecoder {
       }
       if (message.type === 'subscribed') this.#learn(message);
       else if (message.type === 'unsubscribed') this.#forget(message.topic);
+      else if (message.type === 'welcome') this.#tsBase = typeof message.tsBase === 'number' ? message.tsBase : 0;
       out.push(message);
     }
     return out;
@@ -70,7 +74,7 @@ export class ServerFrameDecoder {
       this.#options.onUnknownId?.(typeof id === 'number' ? id : NaN);
       return;
     }
-    expandRows(position.topic, position.epoch, offset, message, 2, out);
+    expandRows(position.topic, position.epoch, offset, message, 2, out, this.#tsBase);
   }
 
   #learn(message: SubscribedMessage): void {

@@ -169,6 +169,8 @@ export interface WelcomeMessage {
   serverTime: number;
   /** The `hello.features` the server granted (present only when the hello asked for some). */
   features?: string[];
+  /** With `ts-base` granted: the time (ms) the times in compact rows are counted from. */
+  tsBase?: number;
 }
 
 export interface SubscribedMessage {

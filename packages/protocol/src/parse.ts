@@ -53,14 +53,14 @@ export function parseServerFrame(text: string): ServerMessage[] {
 /**
  * Appends one `event` message per row of `rows` from index `start` to `out`: the first is the
  * event at `offset`, the next at `offset + 1`… (`events` messages, and topic-ids messages whose
- * rows follow the id and offset).
+ * rows follow the id and offset). `tsBase` is added to the times of the rows (`ts-base`).
  */
-export function expandRows(topic: string, epoch: string, offset: number, rows: readonly unknown[], start: number, out: ServerMessage[]): void {
+export function expandRows(topic: string, epoch: string, offset: number, rows: readonly unknown[], start: number, out: ServerMessage[], tsBase = 0): void {
   const stream = isStreamTopic(topic);
   for (let i = start; i < rows.length; i++) {
     const row = rows[i] as EventRowsMessage['rows'][number];
-    const ts = row[0];
-    const data = stream ? { ts: row.length > 2 ? (row[2] as number) : ts, value: row[1] } : restoreDashboardData(row[1] as SlimDashboardData);
+    const ts = row[0] + tsBase;
+    const data = stream ? { ts: row.length > 2 ? (row[2] as number) + tsBase : ts, value: row[1] } : restoreDashboardData(row[1] as SlimDashboardData);
     out.push({ type: 'event', topic, epoch, offset: offset + i - start, ts, data } as EventMessage);
   }
 }

@@ -37,6 +37,8 @@ export class Connection implements OutboxTarget, AckWaiterHost {
   eventRows = false;
   /** Granted `topic-ids` (with `event-rows`): `subscribed` carries ids, and events go out under them. */
   topicIds = false;
+  /** Granted `ts-base` (with `topic-ids`): the node's time base, which the times of rows under ids count from (0: not granted). */
+  tsBase = 0;
   queue: OutItem[] | null = null;
   queuedBytes = 0;
   lagging = false;

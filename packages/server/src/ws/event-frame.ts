@@ -4,6 +4,8 @@ import type { StoredEvent } from '../storage/storage.js';
 /** Wire forms already computed, per event object: the hub, the cache and replays share one. */
 const frames = new WeakMap<StoredEvent, string>();
 const rows = new WeakMap<StoredEvent, string>();
+/** Rows with their times counted from a `ts-base` (one base per server process). */
+const rowsAfterBase = new WeakMap<StoredEvent, { tsBase: number; row: string }>();
 
 /** The wire form of a stored event (`{"type":"event",…}`), serialised once per event object. */
 export function serializeEvent(event: StoredEvent): string {
@@ -20,21 +22,32 @@ export function serializeEvent(event: StoredEvent): string {
  * appended when it differs from the commit `ts`), `[ts,data]` for a dashboard event (slimmed,
  * see `slimDashboardData` in @pulseboard/protocol). The
  * offset is not in the row: rows of an `events` message have consecutive offsets from the
- * message's `offset`. Serialised once per event object.
+ * message's `offset`. With `tsBase` (`ts-base`), its times are milliseconds after it.
+ * Serialised once per event object (and base).
  */
-export function serializeEventRow(event: StoredEvent): string {
+export function serializeEventRow(event: StoredEvent, tsBase = 0): string {
+  if (tsBase !== 0) {
+    const cached = rowsAfterBase.get(event);
+    if (cached?.tsBase === tsBase) return cached.row;
+    const row = encodeRow(event, tsBase);
+    rowsAfterBase.set(event, { tsBase, row });
+    return row;
+  }
   let row = rows.get(event);
   if (row === undefined) {
-    const data = event.data;
-    if (isStreamTopic(event.topic) && 'value' in data && !('kind' in data)) {
-      const tail = data.ts === event.ts ? '' : `,${data.ts}`;
-      row = `[${event.ts},${JSON.stringify(data.value)}${tail}]`;
-    } else {
-      row = `[${event.ts},${JSON.stringify(slimDashboardData(data as DashboardEventData))}]`;
-    }
+    row = encodeRow(event, 0);
     rows.set(event, row);
   }
   return row;
+}
+
+function encodeRow(event: StoredEvent, tsBase: number): string {
+  const data = event.data;
+  if (isStreamTopic(event.topic) && 'value' in data && !('kind' in data)) {
+    const tail = data.ts === event.ts ? '' : `,${data.ts - tsBase}`;
+    return `[${event.ts - tsBase},${JSON.stringify(data.value)}${tail}]`;
+  }
+  return `[${event.ts - tsBase},${JSON.stringify(slimDashboardData(data as DashboardEventData))}]`;
 }
 
 /** The start of an `events` message whose first row is `event`; rows, then `]}` follow. */

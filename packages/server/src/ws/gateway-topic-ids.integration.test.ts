@@ -63,6 +63,35 @@ describe('WebSocket gateway: topic-ids', () => {
     expect(ids.unknownTopicIds).toEqual([]);
   });
 
+  it('gives a ts-base connection the node\'s base in welcome and the times of rows under ids after it; ts-base needs topic-ids', async () => {
+    h = await startHarness();
+    const based = await h.client({ features: [...TOPIC_IDS, 'ts-base'] });
+    const ids = await h.client({ features: TOPIC_IDS });
+    const rowsOnly = await h.client({ features: ['event-rows', 'ts-base'] });
+    const welcome = based.messages[0] as ServerMessage & { tsBase?: number };
+    expect(welcome).toMatchObject({ type: 'welcome', features: [...TOPIC_IDS, 'ts-base'] });
+    const tsBase = welcome.tsBase as number;
+    expect(Number.isInteger(tsBase) && tsBase > 0 && tsBase <= Date.now()).toBe(true);
+    // Without topic-ids there are no rows under ids to shorten: not granted.
+    expect(rowsOnly.messages[0]).toMatchObject({ type: 'welcome', features: ['event-rows'] });
+    expect(rowsOnly.messages[0]).not.toHaveProperty('tsBase');
+    expect(ids.messages[0]).not.toHaveProperty('tsBase');
+
+    const topic = 'stream:cpu.load';
+    const clients = [based, ids, rowsOnly];
+    const subs = await Promise.all(clients.map((c) => subscribe(c, topic)));
+    const id = subs[0]?.id as number;
+    const start = clients.map((c) => c.raw.length);
+    const backdated = tsBase - 60_000;
+    const [result] = await h.sync.push([{ key: 'cpu.load', points: [{ value: { cpu: 0.71 } }, { ts: backdated, value: 3 }] }]);
+    const [first, second] = result?.events as [StoredEvent, StoredEvent];
+    const seen = await Promise.all(clients.map((c) => c.waitForCount(isEvent(topic), 2)));
+    expect(rawSince(based, start[0] as number)).toBe(`[${id},1,[${first.ts - tsBase},{"cpu":0.71}],[${second.ts - tsBase},3,-60000]]`);
+    expect(rawSince(ids, start[1] as number)).toBe(`[${id},1,[${first.ts},{"cpu":0.71}],[${second.ts},3,${backdated}]]`);
+    for (const events of seen) expect(events).toEqual(seen[2]);
+    expect(seen[0]?.[1]).toMatchObject({ ts: second.ts, data: { ts: backdated, value: 3 } });
+  });
+
   it('gives every topic-ids subscriber of a topic the same id and the same bytes, and each topic its own id', async () => {
     h = await startHarness();
     const [a, b] = await Promise.all([h.client({ features: TOPIC_IDS }), h.client({ features: TOPIC_IDS })]);

@@ -186,11 +186,18 @@ export class MessageHandlers {
       conn.clientId = message.clientId;
       conn.actor = message.name ?? principal.name;
       conn.phase = 'open';
-      // topic-ids shortens event rows, so it is granted only with event-rows.
+      // topic-ids shortens event rows, so it is granted only with event-rows; ts-base shortens rows under ids, so only with topic-ids.
       const asked = message.features;
-      const features = asked?.filter((feature) => KNOWN_FEATURES.includes(feature) && (feature !== Feature.TOPIC_IDS || asked.includes(Feature.EVENT_ROWS)));
+      const compact = asked?.includes(Feature.EVENT_ROWS) === true;
+      const features = asked?.filter(
+        (feature) =>
+          KNOWN_FEATURES.includes(feature) &&
+          (feature !== Feature.TOPIC_IDS || compact) &&
+          (feature !== Feature.TS_BASE || (compact && asked.includes(Feature.TOPIC_IDS))),
+      );
       conn.eventRows = features?.includes(Feature.EVENT_ROWS) === true;
       conn.topicIds = features?.includes(Feature.TOPIC_IDS) === true;
+      conn.tsBase = features?.includes(Feature.TS_BASE) === true ? this.#ctx.topicIds.tsBase : 0;
       this.#send(conn, {
         type: 'welcome',
         protocol: PROTOCOL_VERSION,
@@ -200,6 +207,7 @@ export class MessageHandlers {
         heartbeatIntervalMs: this.#ctx.config.heartbeatIntervalMs,
         serverTime: Date.now(),
         ...(features ? { features } : {}),
+        ...(conn.tsBase !== 0 ? { tsBase: conn.tsBase } : {}),
       });
       return true;
     } catch (error) {

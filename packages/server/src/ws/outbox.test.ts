@@ -8,10 +8,10 @@ interface FakeTarget extends OutboxTarget {
   socket: { bufferedAmount: number; readyState: number; OPEN: number };
 }
 
-function target(eventRows = false, topicIds = false): FakeTarget {
+function target(eventRows = false, topicIds = false, tsBase = 0): FakeTarget {
   const sent: Buffer[] = [];
   const socket = { bufferedAmount: 0, readyState: 1, OPEN: 1, send: (data: Buffer) => sent.push(data) };
-  return { ws: socket as unknown as WebSocket, socket, sent, queue: null, queuedBytes: 0, lagging: false, laggingNoticeAt: 0, closed: false, eventRows, topicIds };
+  return { ws: socket as unknown as WebSocket, socket, sent, queue: null, queuedBytes: 0, lagging: false, laggingNoticeAt: 0, closed: false, eventRows, topicIds, tsBase };
 }
 
 function point(topic: string, offset: number, value: unknown, pointTs = 1_000 + offset): StoredEvent {
@@ -136,6 +136,22 @@ describe('Outbox', () => {
     expect(String(compact[0]?.sent[1])).toBe(`[[${a},3,[1003,3]],{"type":"events","topic":"stream:a","epoch":"e1","offset":4,"rows":[[1004,4]]}]`);
     expect(String(compact[1]?.sent[1])).toBe('{"type":"events","topic":"stream:a","epoch":"e1","offset":3,"rows":[[1003,3]]}');
     expect(a3.underTopicId(a)).toBe(a3.underTopicId(a));
+  });
+
+  it('sends a ts-base connection the times of rows under a topic id after its base, and every other form as before', async () => {
+    const outbox = new Outbox({ softLimitBytes: 1_000, hardLimitBytes: 10_000, laggingRetryMs: 5, onSlowConsumer: () => {} });
+    const based = [target(true, true, 1_000), target(true, true, 1_000)];
+    const absolute = target(true, true);
+    const a1 = new SharedFrame(point('stream:a', 1, { v: 1 }));
+    const a2 = new SharedFrame(point('stream:a', 2, 2, 5));
+    const b7 = new SharedFrame(point('stream:b', 7, 'x'));
+    // stream:b is in an epoch the connections were not told an id for: the events form, absolute times.
+    for (const t of [...based, absolute]) for (const item of [a1.underTopicId(3), a2.underTopicId(3), b7]) outbox.enqueue(t, item);
+    await nextTick();
+    expect(based[0]?.sent[0]).toBe(based[1]?.sent[0]);
+    expect(String(based[0]?.sent[0])).toBe('[[3,1,[1,{"v":1}],[2,2,-995]],{"type":"events","topic":"stream:b","epoch":"e1","offset":7,"rows":[[1007,"x"]]}]');
+    expect(String(absolute.sent[0])).toBe('[[3,1,[1001,{"v":1}],[1002,2,5]],{"type":"events","topic":"stream:b","epoch":"e1","offset":7,"rows":[[1007,"x"]]}]');
+    outbox.close();
   });
 
   it('after a flush to many connections, batches what comes within the window; after a small one, flushes the next tick', async () => {

@@ -61,6 +61,8 @@ export interface OutboxTarget {
   readonly eventRows?: boolean;
   /** Granted `topic-ids` too: rows of an item with a `topicId` go out as `[id, offset, row…]`. */
   readonly topicIds?: boolean;
+  /** Granted `ts-base` too: the times in those rows are milliseconds after this (0: not granted). */
+  readonly tsBase?: number;
   queue: OutItem[] | null;
   queuedBytes: number;
   lagging: boolean;
@@ -126,9 +128,9 @@ function sameItems(a: OutItem[], b: OutItem[] | null): boolean {
   return true;
 }
 
-function itemLength(item: OutItem, rows: boolean): number {
+function itemLength(item: OutItem, rows: boolean, tsBase: number): number {
   if (typeof item === 'string') return item.length;
-  return rows && item.event !== null ? serializeEventRow(item.event).length : item.text.length;
+  return rows && item.event !== null ? serializeEventRow(item.event, item.topicId > 0 ? tsBase : 0).length : item.text.length;
 }
 
 /** An `events` (or topic-ids) message being built: its text so far, the offset of its last row, how it ends. */
@@ -143,9 +145,10 @@ interface RowGroup {
  * place), events are grouped per topic: each run of consecutive offsets of one topic and
  * epoch becomes one `events` message, in the order the topics first appear; a topic's
  * events keep their order. With `topicIds` (a topic-ids connection), a run of items with a
- * `topicId` becomes `[id, offset, row…]` instead. One message alone is not wrapped.
+ * `topicId` becomes `[id, offset, row…]` instead, its times after `tsBase` (`ts-base`; 0:
+ * as they are). One message alone is not wrapped.
  */
-function encodeRows(queue: OutItem[], topicIds: boolean): string {
+function encodeRows(queue: OutItem[], topicIds: boolean, tsBase: number): string {
   const parts: string[] = [];
   const groups = new Map<string | number, RowGroup>();
   const closeGroups = (): void => {
@@ -161,9 +164,10 @@ function encodeRows(queue: OutItem[], topicIds: boolean): string {
     }
     const id = topicIds ? (item as SharedFrame).topicId : 0;
     const key = id > 0 ? id : `${event.epoch}\u0000${event.topic}`;
+    const row = serializeEventRow(event, id > 0 ? tsBase : 0);
     const group = groups.get(key);
     if (group !== undefined && event.offset === group.lastOffset + 1) {
-      group.text += `,${serializeEventRow(event)}`;
+      group.text += `,${row}`;
       group.lastOffset = event.offset;
       continue;
     }
@@ -173,7 +177,7 @@ function encodeRows(queue: OutItem[], topicIds: boolean): string {
       groups.delete(key);
     }
     const header = id > 0 ? topicIdRowsHeader(id, event.offset) : eventRowsHeader(event);
-    groups.set(key, { text: header + serializeEventRow(event), lastOffset: event.offset, end: id > 0 ? ']' : ']}' });
+    groups.set(key, { text: header + row, lastOffset: event.offset, end: id > 0 ? ']' : ']}' });
   }
   closeGroups();
   return parts.length === 1 ? (parts[0] as string) : `[${parts.join(',')}]`;
@@ -224,9 +228,10 @@ export class Outbox {
   /** The same, for connections that get the `event-rows` encoding. */
   #lastRows: OutItem[] | null = null;
   #lastRowsData: Buffer | null = null;
-  /** The same, for connections that get `topic-ids` (ids are node-wide, so the bytes are shared too). */
+  /** The same, for connections that get `topic-ids` (ids are node-wide, so the bytes are shared too), and the `tsBase` it was encoded with. */
   #lastIds: OutItem[] | null = null;
   #lastIdsData: Buffer | null = null;
+  #lastIdsBase = 0;
 
   constructor(options: OutboxOptions) {
     this.#options = options;
@@ -241,7 +246,7 @@ export class Outbox {
 
   enqueue(target: OutboxTarget, item: OutItem): void {
     if (target.closed) return;
-    const bytes = itemLength(item, target.eventRows === true);
+    const bytes = itemLength(item, target.eventRows === true, target.tsBase ?? 0);
     if (target.queue === null) {
       target.queue = [item];
       target.queuedBytes = bytes;
@@ -356,18 +361,20 @@ export class Outbox {
   #send(target: OutboxTarget, queue: OutItem[]): void {
     let data: Buffer;
     if (target.eventRows === true && target.topicIds === true) {
-      if (this.#lastIdsData !== null && sameItems(queue, this.#lastIds)) {
+      const tsBase = target.tsBase ?? 0;
+      if (this.#lastIdsData !== null && this.#lastIdsBase === tsBase && sameItems(queue, this.#lastIds)) {
         data = this.#lastIdsData;
       } else {
-        data = Buffer.from(encodeRows(queue, true));
+        data = Buffer.from(encodeRows(queue, true, tsBase));
         this.#lastIds = queue;
         this.#lastIdsData = data;
+        this.#lastIdsBase = tsBase;
       }
     } else if (target.eventRows === true) {
       if (this.#lastRowsData !== null && sameItems(queue, this.#lastRows)) {
         data = this.#lastRowsData;
       } else {
-        data = Buffer.from(encodeRows(queue, false));
+        data = Buffer.from(encodeRows(queue, false, 0));
         this.#lastRows = queue;
         this.#lastRowsData = data;
       }

@@ -9,6 +9,12 @@
 const MAX_EPOCHS_PER_TOPIC = 4;
 
 export class TopicIds {
+  /**
+   * The `ts-base` of this node: the times in rows under its ids are sent as milliseconds after
+   * it. Fixed for the process (the rows' bytes are shared by every connection); rows of events
+   * older than it (a replay) carry negative numbers.
+   */
+  readonly tsBase = Date.now();
   #next = 1;
   readonly #topics = new Map<string, { holders: number; ids: Map<string, number> }>();
 
