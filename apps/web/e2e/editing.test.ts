@@ -229,9 +229,15 @@ describe.skipIf(SKIP_E2E)('editing you can trust', () => {
     await expect.poll(() => avatars(pageC), { timeout: 2_000 }).toBe(2);
     await expect.poll(() => avatars(pageA), { timeout: 2_000 }).toBe(2);
     await expect.poll(() => avatars(pageB), { timeout: 2_000 }).toBe(2);
-    // A is editing: C sees the ring on A's avatar.
+    // A is editing: C sees the ring on A's avatar. A's avatar is the one both B and C see (names are random, and two may match).
+    const seenIds = (page: Page) => page.getByTestId('presence-avatar').evaluateAll((avatars) => avatars.map((avatar) => avatar.getAttribute('data-client-id')));
+    const [seenByB, seenByC] = await Promise.all([seenIds(pageB), seenIds(pageC)]);
+    const idsOfA = seenByC.filter((id) => seenByB.includes(id));
+    expect(idsOfA).toHaveLength(1);
+    const avatarOfA = pageC.locator(`[data-testid="presence-avatar"][data-client-id="${idsOfA[0]}"]`);
     const nameA = await pageA.evaluate(() => localStorage.getItem('pulseboard.name'));
-    expect(await pageC.locator(`[data-testid="presence-avatar"][data-name="${nameA}"]`).getAttribute('data-editing')).toBe('true');
+    expect(await avatarOfA.getAttribute('data-name')).toBe(nameA);
+    expect(await avatarOfA.getAttribute('data-editing')).toBe('true');
     await ctxC.close();
     await expect.poll(() => avatars(pageA), { timeout: 2_000 }).toBe(1);
     await expect.poll(() => avatars(pageB), { timeout: 2_000 }).toBe(1);
