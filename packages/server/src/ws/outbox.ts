@@ -45,6 +45,14 @@ export class SharedFrame {
     return this.#text;
   }
 
+  /**
+   * This event's `event-rows` row for a connection with time base `tsBase` (0: none): its
+   * times count from the base only under a topic id, the one form `ts-base` shortens.
+   */
+  row(tsBase: number): string {
+    return serializeEventRow(this.event as StoredEvent, this.topicId > 0 ? tsBase : 0);
+  }
+
   get buffer(): Buffer {
     this.#buffer ??= Buffer.from(this.text);
     return this.#buffer;
@@ -85,9 +93,10 @@ export const FLUSH_WINDOW_MIN_TARGETS = 64;
  * next one waits until FLUSH_COST_FACTOR times that flush's own duration after it began, so
  * fan-out writes take at most 1 / FLUSH_COST_FACTOR of the event loop instead of going out one
  * event per frame (a flush to 1,000 connections took ~7 ms on the bench's 2-core machine, so
- * 300 updates/s flushed every 4 ms kept its core busy: BENCHMARKS.md, session 10). Busy: the last large flush already carried BUSY_MESSAGES_PER_FRAME
- * messages per frame or more (updates come faster than the window), or flushes took
- * 1 / FLUSH_COST_FACTOR of the time since the one before. Updates that come one at a time
+ * 300 updates/s flushed every 4 ms kept its core busy: BENCHMARKS.md, session 10). Busy: the
+ * last large flush already carried BUSY_MESSAGES_PER_FRAME messages per frame or more (updates
+ * come faster than the window), or flushes took 1 / FLUSH_COST_FACTOR of the time since the
+ * one before. Updates that come one at a time
  * at a rate the server keeps up with (50/s) keep the FLUSH_WINDOW_MS window. Never more than
  * FLUSH_WINDOW_MAX_MS, so replies and acks never wait longer than that behind a fan-out.
  */
@@ -130,7 +139,7 @@ function sameItems(a: OutItem[], b: OutItem[] | null): boolean {
 
 function itemLength(item: OutItem, rows: boolean, tsBase: number): number {
   if (typeof item === 'string') return item.length;
-  return rows && item.event !== null ? serializeEventRow(item.event, item.topicId > 0 ? tsBase : 0).length : item.text.length;
+  return rows && item.event !== null ? item.row(tsBase).length : item.text.length;
 }
 
 /** An `events` (or topic-ids) message being built: its text so far, the offset of its last row, how it ends. */
@@ -164,7 +173,7 @@ function encodeRows(queue: OutItem[], topicIds: boolean, tsBase: number): string
     }
     const id = topicIds ? (item as SharedFrame).topicId : 0;
     const key = id > 0 ? id : `${event.epoch}\u0000${event.topic}`;
-    const row = serializeEventRow(event, id > 0 ? tsBase : 0);
+    const row = (item as SharedFrame).row(tsBase);
     const group = groups.get(key);
     if (group !== undefined && event.offset === group.lastOffset + 1) {
       group.text += `,${row}`;
